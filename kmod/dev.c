@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dev.c - /dev/tvmm and its system ioctls.
+ *
+ * Every ioctl checks all of its input before it changes or returns
+ * anything: a bad pointer is -EFAULT, a wrong size or a non-zero flag or
+ * reserved field is -EINVAL, an unknown command is -ENOTTY.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpumask.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "../uapi/tvmm.h"
+#include "tvmm.h"
+#include "vmx/caps.h"
+#include "vmx/vmx_sdm.h"
+#include "vmx/vmxon.h"
+
+static long tvmm_check_extension(unsigned long ext)
+{
+	switch (ext) {
+	case TVMM_CAP_VMX_CAPS:
+		return 1;
+	}
+	return 0;
+}
+
+static void tvmm_fill_vmx_caps(struct tvmm_vmx_caps *out)
+{
+	const struct vmx_caps *c = &vmx_caps;
+	unsigned int cpu;
+
+	out->size = sizeof(*out);
+	out->basic = c->basic;
+	out->pinbased_ctls = c->pinbased;
+	out->procbased_ctls = c->procbased;
+	out->procbased_ctls2 = c->procbased2;
+	out->exit_ctls = c->exit;
+	out->entry_ctls = c->entry;
+	out->misc = c->misc;
+	out->cr0_fixed0 = c->cr0_fixed0;
+	out->cr0_fixed1 = c->cr0_fixed1;
+	out->cr4_fixed0 = c->cr4_fixed0;
+	out->cr4_fixed1 = c->cr4_fixed1;
+	out->ept_vpid_cap = c->ept_vpid;
+	out->vmfunc = c->vmfunc;
+	out->features = vmx_caps_features(c);
+	out->vmcs_revision = c->basic & IA32_VMX_BASIC_REVISION_MASK;
+	out->vmcs_size = (c->basic & IA32_VMX_BASIC_VMCS_SIZE_MASK) >>
+			 IA32_VMX_BASIC_VMCS_SIZE_SHIFT;
+	out->vmcs_memtype = (c->basic & IA32_VMX_BASIC_MEMTYPE_MASK) >>
+			    IA32_VMX_BASIC_MEMTYPE_SHIFT;
+	out->preemption_timer_shift = c->misc & IA32_VMX_MISC_PREEMPTION_TIMER_RATE;
+	out->nr_cpu_ids = nr_cpu_ids;
+	if (tvmm_defer_vmxon)
+		out->state |= TVMM_CAPS_VMXON_DEFERRED;
+	if (nr_cpu_ids > TVMM_MAX_CPUS)
+		out->state |= TVMM_CAPS_CPUS_TRUNCATED;
+
+	for_each_online_cpu(cpu) {
+		if (cpu >= TVMM_MAX_CPUS)
+			break;
+		out->online_cpus[cpu / 64] |= BIT_ULL(cpu % 64);
+		if (vmx_root_cpu_on(cpu))
+			out->vmxon_cpus[cpu / 64] |= BIT_ULL(cpu % 64);
+	}
+}
+
+static long tvmm_get_vmx_caps(struct tvmm_vmx_caps __user *argp)
+{
+	struct tvmm_vmx_caps caps;
+
+	if (copy_from_user(&caps, argp, sizeof(caps)))
+		return -EFAULT;
+	if (caps.size != sizeof(caps) || caps.flags ||
+	    memchr_inv(caps.reserved, 0, sizeof(caps.reserved)))
+		return -EINVAL;
+
+	memset(&caps, 0, sizeof(caps));
+	tvmm_fill_vmx_caps(&caps);
+	if (copy_to_user(argp, &caps, sizeof(caps)))
+		return -EFAULT;
+	return 0;
+}
+
+static long tvmm_dev_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	switch (cmd) {
+	case TVMM_GET_API_VERSION:
+		if (arg)
+			return -EINVAL;
+		return TVMM_API_VERSION;
+	case TVMM_CHECK_EXTENSION:
+		return tvmm_check_extension(arg);
+	case TVMM_GET_VMX_CAPS:
+		return tvmm_get_vmx_caps((void __user *)arg);
+	}
+	return -ENOTTY;
+}
+
+/* .owner pins the module while a file is open: rmmod gets -EAGAIN. */
+static const struct file_operations tvmm_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= tvmm_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice tvmm_dev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "tvmm",
+	.fops	= &tvmm_dev_fops,
+	.mode	= 0600,
+};
+
+int tvmm_dev_init(void)
+{
+	int err = misc_register(&tvmm_dev);
+
+	if (err)
+		pr_err("cannot register /dev/tvmm (%d)\n", err);
+	return err;
+}
+
+void tvmm_dev_exit(void)
+{
+	misc_deregister(&tvmm_dev);
+}
