@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tvmm_util.h - helpers shared by the tvmm selftests.
+ *
+ * Functions named __tvmm_x() return the raw result (0 or -errno) for tests
+ * that check errors; the tests assert on them with the kselftest harness.
+ */
+#ifndef TVMM_SELFTEST_UTIL_H
+#define TVMM_SELFTEST_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "uapi/tvmm.h"
+
+#define TVMM_DEV	"/dev/tvmm"
+
+/* Where the module is: $TVMM_KO, else /lib/modules/$(uname -r)/extra/tvmm.ko */
+const char *tvmm_ko_path(void);
+
+/* finit_module()/delete_module(): 0 or -errno. @params may be NULL. */
+int __tvmm_load(const char *params);
+int __tvmm_unload(void);
+bool tvmm_loaded(void);
+
+/* Bring the module to a known state: 0 or -errno. */
+int tvmm_ensure_loaded(void);
+int tvmm_ensure_unloaded(void);
+
+/* open(/dev/tvmm): fd or -errno. */
+int __tvmm_open(void);
+
+/* TVMM_GET_VMX_CAPS with a correct header: 0 or -errno. */
+int __tvmm_get_caps(int fd, struct tvmm_vmx_caps *caps);
+
+/* Whether /proc/cpuinfo lists "vmx" in the flags of the first CPU. */
+bool host_has_vmx(void);
+
+/* The "vmx flags" line of the first CPU in /proc/cpuinfo, or "" if none. */
+const char *cpuinfo_vmx_flags(void);
+
+/* Whether @word appears as a whole word in the space-separated @list. */
+bool word_in_list(const char *list, const char *word);
+
+/* A value from /proc/meminfo in KiB, or -1. */
+long meminfo_kb(const char *key);
+
+/* Used memory in KiB, leaving out page cache and reclaimable slab. */
+long used_memory_kb(void);
+
+/*
+ * Kernel log watching: kmsg_watch_start() remembers where the log ends;
+ * kmsg_watch_count() counts the records written since that contain @needle
+ * and copies the first into @first (if not NULL).
+ */
+int kmsg_watch_start(void);
+int kmsg_watch_count(int watch, const char *needle, char *first, size_t len);
+void kmsg_watch_stop(int watch);
+
+/* CPUs: count online, set one online or offline (0 or -errno). */
+int online_cpu_count(void);
+int __cpu_set_online(int cpu, bool online);
+bool cpu_is_online(int cpu);
+bool cpu_in_map(const __u64 *map, int cpu);
+
+/* Run a shell command quietly; its exit status, or -1. */
+int run_quiet(const char *cmd);
+
+#endif /* TVMM_SELFTEST_UTIL_H */
