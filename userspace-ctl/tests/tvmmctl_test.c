@@ -1,0 +1,1267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of tvmmctl, no /dev/tvmm needed.
+ *
+ * What is checked, with exact strings so that a change shows:
+ *  - the decoding of hand-made struct tvmm_vmx_caps (a Skylake-like host,
+ *    a CPU without EPT, one without the TRUE_* MSRs, VMXON deferred, a
+ *    host with more CPUs than the ABI carries, bits from a newer module),
+ *    as text and as JSON, the JSON parsed by json_check.c;
+ *  - CPU list formatting ("0-1,3");
+ *  - the command dispatch (exit statuses 0, 1, 2 and the messages);
+ *  - what the user reads when /dev/tvmm is missing, is not tvmm, or
+ *    speaks another API version (the device path comes from TVMM_DEV).
+ *
+ * Output is kselftest TAP. With TVMMCTL_BIN set (make test sets it), the
+ * static ./tvmmctl is also run; TVMMCTL_TEST_VERBOSE=1 prints what each
+ * decoding test looked at.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest.h"
+
+#include "uapi/tvmm.h"
+#include "tvmmctl.h"
+#include "lib/cpulist.h"
+#include "lib/json_out.h"
+#include "lib/tvmm_dev.h"
+#include "lib/vmx_caps.h"
+#include "fake_tvmm.h"
+#include "json_check.h"
+
+#define F(name)		(1ULL << TVMM_VMX_##name)
+
+static bool verbose;
+
+/* Check @cond; when it is false, say which check failed, and where. */
+#define EXPECT(cond)	expect((cond), #cond, __LINE__)
+
+static bool expect(bool ok, const char *what, int line)
+{
+	if (!ok)
+		ksft_print_msg("line %d: check failed: %s\n", line, what);
+	return ok;
+}
+
+/* ---- fixtures ---------------------------------------------------------- */
+
+static void set_cpus(__u64 *map, unsigned int first, unsigned int last)
+{
+	unsigned int cpu;
+
+	for (cpu = first; cpu <= last; cpu++)
+		tvmm_cpu_set(map, cpu);
+}
+
+/*
+ * A 4-CPU Skylake-like client host: TRUE controls, 4-level EPT with 2M and
+ * 1G pages and A/D bits, VPID, unrestricted guest, preemption timer at
+ * TSC >> 7; no 5-level EPT, no posted interrupts. tvmm is in VMX root
+ * mode on every CPU.
+ */
+static void skylake_caps(struct tvmm_vmx_caps *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	c->basic = 0x00da040000000004ULL;
+	c->pinbased_ctls = 0x0000007f00000016ULL;
+	c->procbased_ctls = 0xfff9fffe04006172ULL;
+	c->procbased_ctls2 = 0x00157cff00000000ULL;
+	c->exit_ctls = 0x01ffffff00036dfbULL;
+	c->entry_ctls = 0x0003ffff000011fbULL;
+	c->misc = 0x000000007004c1e7ULL;
+	c->cr0_fixed0 = 0x80000021ULL;
+	c->cr0_fixed1 = 0xffffffffULL;
+	c->cr4_fixed0 = 0x00002000ULL;
+	c->cr4_fixed1 = 0x003767ffULL;
+	c->ept_vpid_cap = 0x00000f0106734141ULL;
+	c->vmfunc = 0x1ULL;
+	c->features = F(TRUE_CTLS) | F(EPT) | F(EPT_4LEVEL) | F(EPT_WB) |
+		      F(EPT_2M) | F(EPT_1G) | F(EPT_AD) | F(EPT_X_ONLY) |
+		      F(INVEPT) | F(VPID) | F(INVVPID) |
+		      F(UNRESTRICTED_GUEST) | F(PREEMPTION_TIMER) | F(VNMI) |
+		      F(TSC_OFFSET) | F(TSC_SCALING) | F(RDTSCP) |
+		      F(MSR_BITMAPS) | F(IO_BITMAPS) | F(TPR_SHADOW) |
+		      F(VIRT_APIC_ACCESSES) | F(MTF) | F(PAUSE_LOOP_EXITING) |
+		      F(SHADOW_VMCS) | F(PML) | F(LOAD_EFER) | F(ACTIVITY_HLT);
+	c->vmcs_revision = 4;
+	c->vmcs_size = 1024;
+	c->vmcs_memtype = 6;
+	c->preemption_timer_shift = 7;
+	c->nr_cpu_ids = 4;
+	set_cpus(c->online_cpus, 0, 3);
+	set_cpus(c->vmxon_cpus, 0, 3);
+}
+
+/*
+ * An old (Core 2 era) CPU: no secondary controls, so no EPT, VPID or
+ * unrestricted guest; no TRUE controls, no preemption timer; a 4 KiB VMCS.
+ */
+static void no_ept_caps(struct tvmm_vmx_caps *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	c->basic = 0x0018100000000007ULL;
+	c->pinbased_ctls = 0x0000003f00000016ULL;
+	c->procbased_ctls = 0x77fbfffe0401e172ULL;
+	c->exit_ctls = 0x0003ffff00036dffULL;
+	c->entry_ctls = 0x00003fff000011ffULL;
+	c->misc = 0x00000000000403c0ULL;
+	c->cr0_fixed0 = 0x80000021ULL;
+	c->cr0_fixed1 = 0xffffffffULL;
+	c->cr4_fixed0 = 0x00002000ULL;
+	c->cr4_fixed1 = 0x000027ffULL;
+	c->features = F(TSC_OFFSET) | F(MSR_BITMAPS) | F(IO_BITMAPS) |
+		      F(TPR_SHADOW) | F(ACTIVITY_HLT);
+	c->vmcs_revision = 7;
+	c->vmcs_size = 4096;
+	c->vmcs_memtype = 6;
+	c->nr_cpu_ids = 2;
+	set_cpus(c->online_cpus, 0, 1);
+	set_cpus(c->vmxon_cpus, 0, 1);
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static char *print_to_string(void (*print)(FILE *f,
+					   const struct tvmm_vmx_caps *caps),
+			     const struct tvmm_vmx_caps *caps)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		ksft_exit_fail_msg("open_memstream: %s\n", strerror(errno));
+	print(f, caps);
+	fclose(f);
+	if (verbose) {
+		char *line, *save = NULL, *copy = strdup(buf);
+
+		for (line = strtok_r(copy, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			ksft_print_msg("| %s\n", line);
+		free(copy);
+	}
+	return buf;
+}
+
+/* Does @text hold a line that is exactly @line? */
+static bool has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	const char *p = text;
+
+	while ((p = strstr(p, line))) {
+		if ((p == text || p[-1] == '\n') &&
+		    (p[n] == '\n' || p[n] == '\0'))
+			return true;
+		p++;
+	}
+	ksft_print_msg("missing line: \"%s\"\n", line);
+	return false;
+}
+
+/* Does @text hold every line of @lines (NULL-terminated)? */
+static bool has_lines(const char *text, const char *const *lines)
+{
+	bool ok = true;
+
+	for (; *lines; lines++)
+		ok &= has_line(text, *lines);
+	return ok;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	if (!strncmp(s, prefix, strlen(prefix)))
+		return true;
+	ksft_print_msg("\"%.60s\" does not start with \"%s\"\n", s, prefix);
+	return false;
+}
+
+static bool lines_fit(const char *text, size_t cols)
+{
+	const char *p = text, *nl;
+
+	for (; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		if ((size_t)(nl - p) > cols) {
+			ksft_print_msg("line longer than %zu: \"%.*s\"\n",
+				       cols, (int)(nl - p), p);
+			return false;
+		}
+		if (!*nl)
+			break;
+	}
+	return true;
+}
+
+/* The JSON value at @path in @doc must read exactly @want. */
+static bool json_is(const char *doc, const char *path, const char *want)
+{
+	char got[8192], err[128] = "";
+	int ret = json_check(doc, path, got, sizeof(got), err, sizeof(err));
+
+	if (ret) {
+		ksft_print_msg("json '%s': %s\n", path, err);
+		return false;
+	}
+	if (strcmp(got, want)) {
+		ksft_print_msg("json '%s': got %s, want %s\n", path, got, want);
+		return false;
+	}
+	return true;
+}
+
+struct json_want {
+	const char *path;
+	const char *value;
+};
+
+/* Is every value of @want (ended by a NULL path) where it says in @doc? */
+static bool json_has(const char *doc, const struct json_want *want)
+{
+	bool ok = true;
+
+	for (; want->path; want++)
+		ok &= json_is(doc, want->path, want->value);
+	return ok;
+}
+
+static bool json_valid(const char *doc)
+{
+	char err[128] = "";
+
+	if (json_check(doc, NULL, NULL, 0, err, sizeof(err))) {
+		ksft_print_msg("invalid JSON: %s\n", err);
+		return false;
+	}
+	return true;
+}
+
+struct run_result {
+	int status;		/* exit status, or -1 if it did not exit */
+	char out[16384];
+	char err[16384];
+};
+
+static void read_all(FILE *f, char *buf, size_t len)
+{
+	size_t n;
+
+	rewind(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/*
+ * Run tvmmctl with @argv (NULL-terminated, argv[0] included) in a child
+ * process, TVMM_DEV set to @dev (unset when NULL): tvmmctl_main() when
+ * @bin is NULL, else the program @bin. Collects the exit status and what
+ * it wrote.
+ */
+static void run_tvmmctl(struct run_result *r, const char *bin,
+			const char *dev, char **argv)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	int argc = 0, wstatus;
+	pid_t pid;
+
+	if (!out || !err)
+		ksft_exit_fail_msg("tmpfile: %s\n", strerror(errno));
+	while (argv[argc])
+		argc++;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
+	if (!pid) {
+		dup2(fileno(out), STDOUT_FILENO);
+		dup2(fileno(err), STDERR_FILENO);
+		if (dev)
+			setenv(TVMM_DEV_ENV, dev, 1);
+		else
+			unsetenv(TVMM_DEV_ENV);
+		if (bin) {
+			execv(bin, argv);
+			fprintf(stderr, "exec %s: %s\n", bin, strerror(errno));
+			_exit(127);
+		}
+		wstatus = tvmmctl_main(argc, argv);
+		fflush(stdout);
+		fflush(stderr);
+		_exit(wstatus);
+	}
+	if (waitpid(pid, &wstatus, 0) != pid)
+		ksft_exit_fail_msg("waitpid: %s\n", strerror(errno));
+	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+	read_all(out, r->out, sizeof(r->out));
+	read_all(err, r->err, sizeof(r->err));
+	if (verbose)
+		ksft_print_msg("exit %d, stdout \"%s\", stderr \"%s\"\n",
+			       r->status, r->out, r->err);
+}
+
+#define RUN(r, dev, ...)						\
+	run_tvmmctl(r, NULL, dev, (char *[]){ "tvmmctl", __VA_ARGS__, NULL })
+
+/* ---- feature table ----------------------------------------------------- */
+
+static bool test_feature_table(void)
+{
+	static const struct {
+		enum tvmm_vmx_feature feature;
+		const char *name;
+		const char *flag;
+	} want[] = {
+#define TVMM_VMX_FEATURE(bit, flag)	{ bit, #bit, flag },
+#include "uapi/tvmm_features.h"
+#undef TVMM_VMX_FEATURE
+	};
+	char key[TVMM_VMX_KEY_LEN];
+	const char *why;
+	__u64 seen = 0;
+	bool ok = true;
+	size_t i, j;
+
+	ok &= EXPECT(ARRAY_SIZE(want) == TVMM_VMX_NR_FEATURES);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		const struct tvmm_vmx_feature_info *info =
+			tvmm_vmx_feature_info(want[i].feature);
+
+		/* In enum order, each bit once, all fitting in features. */
+		ok &= EXPECT(want[i].feature == i && i < 64);
+		ok &= EXPECT(!(seen & (1ULL << i)));
+		seen |= 1ULL << i;
+
+		if (!EXPECT(info && info->feature == want[i].feature))
+			return false;
+		ok &= EXPECT(!strcmp(info->name,
+				     want[i].name + strlen("TVMM_VMX_")));
+		ok &= EXPECT(info->linux_flag == want[i].flag ||
+			     !strcmp(info->linux_flag, want[i].flag));
+		/* "info" leaves 53 columns for the description. */
+		why = tvmm_vmx_feature_why(want[i].feature);
+		ok &= EXPECT(why && why[0] && strlen(why) <= 53);
+		tvmm_vmx_feature_key(info, key, sizeof(key));
+		ok &= EXPECT(strlen(key) == strlen(info->name));
+		for (j = 0; key[j]; j++)
+			ok &= EXPECT(key[j] == tolower(info->name[j]));
+	}
+	ok &= EXPECT(!strcmp(tvmm_vmx_features[TVMM_VMX_EPT_AD].name,
+			     "EPT_AD"));
+	ok &= EXPECT(!strcmp(tvmm_vmx_features[TVMM_VMX_EPT_1G].linux_flag,
+			     "ept_1gb"));
+	tvmm_vmx_feature_key(&tvmm_vmx_features[TVMM_VMX_EPT_AD], key,
+			     sizeof(key));
+	ok &= EXPECT(!strcmp(key, "ept_ad"));
+	/* A short buffer gets a cut, terminated key. */
+	tvmm_vmx_feature_key(&tvmm_vmx_features[TVMM_VMX_PML], key, 3);
+	ok &= EXPECT(!strcmp(key, "pm"));
+	ok &= EXPECT(!tvmm_vmx_feature_info(TVMM_VMX_NR_FEATURES));
+	ok &= EXPECT(!tvmm_vmx_feature_why(TVMM_VMX_NR_FEATURES));
+	return ok;
+}
+
+/* ---- CPU lists --------------------------------------------------------- */
+
+static bool cpulist_is(const __u64 *map, const char *want)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	bool ok;
+
+	tvmm_cpulist_print(f, map, TVMM_MAX_CPUS);
+	fclose(f);
+	ok = !strcmp(buf, want);
+	if (!ok)
+		ksft_print_msg("cpulist: got \"%.60s\", want \"%.60s\"\n",
+			       buf, want);
+	free(buf);
+	return ok;
+}
+
+static bool test_cpulist(void)
+{
+	static const struct {
+		const char *want;
+		unsigned int cpus[8];
+		unsigned int n;
+	} cases[] = {
+		{ "", { 0 }, 0 },
+		{ "0", { 0 }, 1 },
+		{ "0-1", { 0, 1 }, 2 },
+		{ "0-1,3", { 0, 1, 3 }, 3 },
+		{ "0,2-3", { 0, 2, 3 }, 3 },
+		{ "1,3,5", { 1, 3, 5 }, 3 },
+		{ "63-64", { 63, 64 }, 2 },
+		{ "0,63,1023", { 0, 63, 1023 }, 3 },
+		{ "5-7,9-10", { 5, 6, 7, 9, 10 }, 5 },
+	};
+	__u64 map[TVMM_CPU_WORDS];
+	bool ok = true;
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		memset(map, 0, sizeof(map));
+		for (j = 0; j < cases[i].n; j++)
+			tvmm_cpu_set(map, cases[i].cpus[j]);
+		ok &= EXPECT(cpulist_is(map, cases[i].want));
+		ok &= EXPECT(tvmm_cpu_count(map, TVMM_MAX_CPUS) == cases[i].n);
+	}
+	return ok;
+}
+
+static bool test_cpulist_many(void)
+{
+	__u64 map[TVMM_CPU_WORDS];
+	char want[4096], *p = want, *buf = NULL;
+	unsigned int cpu;
+	bool ok = true;
+	size_t len = 0;
+	FILE *f;
+
+	memset(map, 0xff, sizeof(map));
+	ok &= EXPECT(cpulist_is(map, "0-1023"));
+	ok &= EXPECT(tvmm_cpu_count(map, TVMM_MAX_CPUS) == 1024);
+
+	memset(map, 0, sizeof(map));
+	for (cpu = 0; cpu < TVMM_MAX_CPUS; cpu += 2) {
+		tvmm_cpu_set(map, cpu);
+		p += sprintf(p, cpu ? ",%u" : "%u", cpu);
+	}
+	ok &= EXPECT(cpulist_is(map, want));
+	ok &= EXPECT(!strncmp(want, "0,2,4,", 6));
+	ok &= EXPECT(!strcmp(p - 10, ",1020,1022"));
+
+	/* nbits cuts the list short, in the middle of a run too. */
+	memset(map, 0xff, sizeof(map));
+	f = open_memstream(&buf, &len);
+	tvmm_cpulist_print(f, map, 70);
+	fclose(f);
+	ok &= EXPECT(!strcmp(buf, "0-69"));
+	free(buf);
+	return ok;
+}
+
+/* ---- text and JSON decoding --------------------------------------------- */
+
+static bool check_all_feature_lines(const char *text,
+				    const struct tvmm_vmx_caps *caps)
+{
+	const struct tvmm_vmx_feature_info *info;
+	char key[TVMM_VMX_KEY_LEN], line[128];
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < TVMM_VMX_NR_FEATURES; i++) {
+		info = &tvmm_vmx_features[i];
+		snprintf(line, sizeof(line), "  %-18s %-3s  %s",
+			 tvmm_vmx_feature_key(info, key, sizeof(key)),
+			 tvmm_caps_has(caps, info->feature) ? "yes" : "no",
+			 tvmm_vmx_feature_why(info->feature));
+		ok &= has_line(text, line);
+	}
+	return ok;
+}
+
+static bool check_all_feature_keys(const char *json,
+				   const struct tvmm_vmx_caps *caps)
+{
+	const struct tvmm_vmx_feature_info *info;
+	char key[TVMM_VMX_KEY_LEN], path[64];
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < TVMM_VMX_NR_FEATURES; i++) {
+		info = &tvmm_vmx_features[i];
+		snprintf(path, sizeof(path), "features.%s",
+			 tvmm_vmx_feature_key(info, key, sizeof(key)));
+		ok &= json_is(json, path, tvmm_caps_has(caps, info->feature) ?
+			      "true" : "false");
+	}
+	return ok;
+}
+
+static const char *const skylake_text[] = {
+	"VMX capabilities of this host, as tvmm.ko read them at load",
+	"VMCS (from IA32_VMX_BASIC)",
+	"  revision id          0x00000004 (heads every VMCS and the VMXON region)",
+	"  region size          1024 bytes",
+	"  memory type          6 (write-back)",
+	"  control MSRs         TRUE_* MSRs: some default-1 controls may be 0",
+	"At a glance",
+	"  EPT                  yes: 4-level walks; pages 4K 2M 1G",
+	"  VPID                 yes, with INVVPID",
+	"  preemption timer     yes: 1 tick every 128 TSC cycles (TSC >> 7)",
+	"  CR0 bits fixed to 1  PE NE PG; guests may clear PE and PG",
+	"  CR4 bits fixed to 1  VMXE",
+	"Features (names as in 'tvmmctl info --json')",
+	"  ept                yes  extended page tables: the CPU maps guest memory",
+	"  ept_5level         no   EPT walks 5 levels: 57-bit guest-physical addresses",
+	"  unrestricted_guest yes  real mode and unpaged guest code run natively",
+	"  posted_intr        no   posted interrupts: inject without a VM exit",
+	"CPUs",
+	"  nr_cpu_ids           4",
+	"  online               0-3 (4 CPUs)",
+	"  in VMX root mode     0-3 (4 CPUs)",
+	"Raw capability MSRs (Intel SDM Vol. 3D, Appendix A)",
+	"  0x480  IA32_VMX_BASIC                0x00da040000000004",
+	"  0x48d  IA32_VMX_TRUE_PINBASED_CTLS   0x0000007f00000016",
+	"  0x48e  IA32_VMX_TRUE_PROCBASED_CTLS  0xfff9fffe04006172",
+	"  0x48b  IA32_VMX_PROCBASED_CTLS2      0x00157cff00000000",
+	"  0x48f  IA32_VMX_TRUE_EXIT_CTLS       0x01ffffff00036dfb",
+	"  0x490  IA32_VMX_TRUE_ENTRY_CTLS      0x0003ffff000011fb",
+	"  0x485  IA32_VMX_MISC                 0x000000007004c1e7",
+	"  0x486  IA32_VMX_CR0_FIXED0           0x0000000080000021",
+	"  0x487  IA32_VMX_CR0_FIXED1           0x00000000ffffffff",
+	"  0x488  IA32_VMX_CR4_FIXED0           0x0000000000002000",
+	"  0x489  IA32_VMX_CR4_FIXED1           0x00000000003767ff",
+	"  0x48c  IA32_VMX_EPT_VPID_CAP         0x00000f0106734141",
+	"  0x491  IA32_VMX_VMFUNC               0x0000000000000001",
+	NULL,
+};
+
+static bool test_skylake_text(void)
+{
+	struct tvmm_vmx_caps caps;
+	bool ok;
+	char *t;
+
+	skylake_caps(&caps);
+	t = print_to_string(tvmm_caps_print, &caps);
+	ok = has_lines(t, skylake_text);
+	ok &= check_all_feature_lines(t, &caps);
+	ok &= EXPECT(!strstr(t, "deferred") && !strstr(t, "unknown"));
+	ok &= lines_fit(t, 80);
+	free(t);
+	return ok;
+}
+
+static const struct json_want skylake_json[] = {
+	{ "vmcs_revision", "4" },
+	{ "vmcs_size", "1024" },
+	{ "vmcs_memtype", "6" },
+	{ "vmcs_memtype_name", "\"write-back\"" },
+	{ "preemption_timer_shift", "7" },
+	{ "features.true_ctls", "true" },
+	{ "features.ept", "true" },
+	{ "features.ept_5level", "false" },
+	{ "features.posted_intr", "false" },
+	{ "features_raw", "\"0x000000001fbffff7\"" },
+	{ "msrs.basic", "\"0x00da040000000004\"" },
+	{ "msrs.pinbased_ctls", "\"0x0000007f00000016\"" },
+	{ "msrs.procbased_ctls", "\"0xfff9fffe04006172\"" },
+	{ "msrs.procbased_ctls2", "\"0x00157cff00000000\"" },
+	{ "msrs.exit_ctls", "\"0x01ffffff00036dfb\"" },
+	{ "msrs.entry_ctls", "\"0x0003ffff000011fb\"" },
+	{ "msrs.misc", "\"0x000000007004c1e7\"" },
+	{ "msrs.cr0_fixed0", "\"0x0000000080000021\"" },
+	{ "msrs.cr0_fixed1", "\"0x00000000ffffffff\"" },
+	{ "msrs.cr4_fixed0", "\"0x0000000000002000\"" },
+	{ "msrs.cr4_fixed1", "\"0x00000000003767ff\"" },
+	{ "msrs.ept_vpid_cap", "\"0x00000f0106734141\"" },
+	{ "msrs.vmfunc", "\"0x0000000000000001\"" },
+	{ "nr_cpu_ids", "4" },
+	{ "online_cpus", "[0, 1, 2, 3]" },
+	{ "vmxon_cpus", "[0, 1, 2, 3]" },
+	{ "state.raw", "0" },
+	{ "state.vmxon_deferred", "false" },
+	{ "state.cpus_truncated", "false" },
+	{ NULL },
+};
+
+static bool test_skylake_json(void)
+{
+	struct tvmm_vmx_caps caps;
+	bool ok;
+	char *j;
+
+	skylake_caps(&caps);
+	j = print_to_string(tvmm_caps_print_json, &caps);
+	ok = json_valid(j) && json_has(j, skylake_json);
+	ok &= check_all_feature_keys(j, &caps);
+	/* The layout: two-space indent, one member a line, a final newline. */
+	ok &= starts_with(j, "{\n  \"vmcs_revision\": 4,\n  \"vmcs_size\"");
+	ok &= EXPECT(strstr(j, "\n  \"state\": {\n    \"raw\": 0,\n"));
+	ok &= EXPECT(!strcmp(j + strlen(j) - 4, "}\n}\n"));
+	free(j);
+	return ok;
+}
+
+static const char *const no_ept_text[] = {
+	"  EPT                  no (guest memory needs shadow page tables)",
+	"  VPID                 no",
+	"  preemption timer     no",
+	"  CR0 bits fixed to 1  PE NE PG",
+	"  region size          4096 bytes",
+	"  ept                no   extended page tables: the CPU maps guest memory",
+	"  unrestricted_guest no   real mode and unpaged guest code run natively",
+	"  0x48b  IA32_VMX_PROCBASED_CTLS2      0x0000000000000000 (none)",
+	"  0x48c  IA32_VMX_EPT_VPID_CAP         0x0000000000000000 (none)",
+	"  0x491  IA32_VMX_VMFUNC               0x0000000000000000 (none)",
+	"  online               0-1 (2 CPUs)",
+	NULL,
+};
+
+static const struct json_want no_ept_json[] = {
+	{ "features.ept", "false" },
+	{ "features.vpid", "false" },
+	{ "features.msr_bitmaps", "true" },
+	{ "vmcs_revision", "7" },
+	{ "vmcs_size", "4096" },
+	{ "preemption_timer_shift", "0" },
+	{ "msrs.ept_vpid_cap", "\"0x0000000000000000\"" },
+	{ NULL },
+};
+
+static bool test_no_ept(void)
+{
+	struct tvmm_vmx_caps caps;
+	char *t, *j;
+	bool ok;
+
+	no_ept_caps(&caps);
+	t = print_to_string(tvmm_caps_print, &caps);
+	j = print_to_string(tvmm_caps_print_json, &caps);
+	ok = has_lines(t, no_ept_text);
+	ok &= check_all_feature_lines(t, &caps);
+	ok &= lines_fit(t, 80);
+	ok &= json_valid(j) && json_has(j, no_ept_json);
+	ok &= check_all_feature_keys(j, &caps);
+	free(t);
+	free(j);
+	return ok;
+}
+
+/* The no-EPT fixture lacks TRUE_* MSRs: the plain names and numbers show. */
+static const char *const no_true_text[] = {
+	"  control MSRs         no TRUE_* MSRs: every default-1 control stays 1",
+	"  0x481  IA32_VMX_PINBASED_CTLS        0x0000003f00000016",
+	"  0x482  IA32_VMX_PROCBASED_CTLS       0x77fbfffe0401e172",
+	"  0x483  IA32_VMX_EXIT_CTLS            0x0003ffff00036dff",
+	"  0x484  IA32_VMX_ENTRY_CTLS           0x00003fff000011ff",
+	"  true_ctls          no   TRUE_*_CTLS MSRs: some default-1 controls may be 0",
+	NULL,
+};
+
+static const struct json_want no_true_json[] = {
+	{ "features.true_ctls", "false" },
+	{ "msrs.pinbased_ctls", "\"0x0000003f00000016\"" },
+	{ NULL },
+};
+
+static bool test_no_true_ctls(void)
+{
+	struct tvmm_vmx_caps caps;
+	char *t, *j;
+	bool ok;
+
+	no_ept_caps(&caps);
+	t = print_to_string(tvmm_caps_print, &caps);
+	j = print_to_string(tvmm_caps_print_json, &caps);
+	ok = has_lines(t, no_true_text);
+	ok &= EXPECT(!strstr(t, "IA32_VMX_TRUE_"));
+	ok &= json_valid(j) && json_has(j, no_true_json);
+	free(t);
+	free(j);
+	return ok;
+}
+
+static const char *const deferred_text[] = {
+	"  online               0-3 (4 CPUs)",
+	"  in VMX root mode     none",
+	"  VMXON is deferred until the first VM is created (defer_vmxon=1)",
+	NULL,
+};
+
+static const struct json_want deferred_json[] = {
+	{ "vmxon_cpus", "[]" },
+	{ "online_cpus", "[0, 1, 2, 3]" },
+	{ "state.raw", "1" },
+	{ "state.vmxon_deferred", "true" },
+	{ "state.cpus_truncated", "false" },
+	{ NULL },
+};
+
+static bool test_vmxon_deferred(void)
+{
+	struct tvmm_vmx_caps caps;
+	char *t, *j;
+	bool ok;
+
+	skylake_caps(&caps);
+	memset(caps.vmxon_cpus, 0, sizeof(caps.vmxon_cpus));
+	caps.state = TVMM_CAPS_VMXON_DEFERRED;
+	t = print_to_string(tvmm_caps_print, &caps);
+	j = print_to_string(tvmm_caps_print_json, &caps);
+	ok = has_lines(t, deferred_text);
+	ok &= lines_fit(t, 80);
+	ok &= json_valid(j) && json_has(j, deferred_json);
+	free(t);
+	free(j);
+	return ok;
+}
+
+static const char *const partial_text[] = {
+	"  online               0-1,3 (3 CPUs)",
+	"  in VMX root mode     3 (1 CPU)",
+	NULL,
+};
+
+static const struct json_want partial_json[] = {
+	{ "online_cpus", "[0, 1, 3]" },
+	{ "online_cpus[2]", "3" },
+	{ "vmxon_cpus", "[3]" },
+	{ NULL },
+};
+
+static bool test_partial_cpus(void)
+{
+	struct tvmm_vmx_caps caps;
+	char *t, *j;
+	bool ok;
+
+	/* CPU 2 offline, and VMXON on CPU 3 only (the others just came up). */
+	skylake_caps(&caps);
+	memset(caps.online_cpus, 0, sizeof(caps.online_cpus));
+	memset(caps.vmxon_cpus, 0, sizeof(caps.vmxon_cpus));
+	tvmm_cpu_set(caps.online_cpus, 0);
+	tvmm_cpu_set(caps.online_cpus, 1);
+	tvmm_cpu_set(caps.online_cpus, 3);
+	tvmm_cpu_set(caps.vmxon_cpus, 3);
+	t = print_to_string(tvmm_caps_print, &caps);
+	j = print_to_string(tvmm_caps_print_json, &caps);
+	ok = has_lines(t, partial_text);
+	ok &= json_valid(j) && json_has(j, partial_json);
+	free(t);
+	free(j);
+	return ok;
+}
+
+static const char *const many_text[] = {
+	"  nr_cpu_ids           4096",
+	"  online               0-1023 (1024 CPUs)",
+	"  Only CPUs 0-1023 are listed: this host has more.",
+	NULL,
+};
+
+static const struct json_want many_json[] = {
+	{ "nr_cpu_ids", "4096" },
+	{ "online_cpus[0]", "0" },
+	{ "online_cpus[1023]", "1023" },
+	{ "vmxon_cpus[511]", "1022" },
+	{ "state.cpus_truncated", "true" },
+	{ "state.vmxon_deferred", "false" },
+	{ NULL },
+};
+
+static bool test_many_cpus(void)
+{
+	struct tvmm_vmx_caps caps;
+	char *t, *j, err[64];
+	unsigned int cpu;
+	bool ok;
+
+	skylake_caps(&caps);
+	caps.nr_cpu_ids = 4096;
+	caps.state = TVMM_CAPS_CPUS_TRUNCATED;
+	memset(caps.online_cpus, 0xff, sizeof(caps.online_cpus));
+	memset(caps.vmxon_cpus, 0, sizeof(caps.vmxon_cpus));
+	for (cpu = 0; cpu < TVMM_MAX_CPUS; cpu += 2)
+		tvmm_cpu_set(caps.vmxon_cpus, cpu);
+	t = print_to_string(tvmm_caps_print, &caps);
+	j = print_to_string(tvmm_caps_print_json, &caps);
+	ok = has_lines(t, many_text);
+	ok &= EXPECT(strstr(t, "\n  in VMX root mode     0,2,4,6,"));
+	ok &= EXPECT(strstr(t, ",1020,1022 (512 CPUs)\n"));
+	ok &= json_valid(j) && json_has(j, many_json);
+	ok &= EXPECT(json_check(j, "online_cpus[1024]", err, sizeof(err),
+				err, sizeof(err)) == -ENOENT);
+	free(t);
+	free(j);
+	return ok;
+}
+
+static const char *const unknown_text[] = {
+	"  also bits 0x10000000000, unknown to this tvmmctl",
+	"  Also state bits 0x20, unknown to this tvmmctl.",
+	"  memory type          3 (reserved)",
+	NULL,
+};
+
+static const struct json_want unknown_json[] = {
+	{ "features_raw", "\"0x000001001fbffff7\"" },
+	{ "state.raw", "32" },
+	{ "vmcs_memtype_name", "\"reserved\"" },
+	{ NULL },
+};
+
+static bool test_unknown_bits(void)
+{
+	struct tvmm_vmx_caps caps;
+	char *t, *j;
+	bool ok;
+
+	/* A newer tvmm.ko may set bits this tvmmctl has no name for. */
+	skylake_caps(&caps);
+	caps.features |= 1ULL << 40;
+	caps.state |= 1u << 5;
+	caps.vmcs_memtype = 3;
+	t = print_to_string(tvmm_caps_print, &caps);
+	j = print_to_string(tvmm_caps_print_json, &caps);
+	ok = has_lines(t, unknown_text);
+	ok &= json_valid(j) && json_has(j, unknown_json);
+	free(t);
+	free(j);
+	return ok;
+}
+
+/* ---- the JSON writer and checker themselves ----------------------------- */
+
+static bool test_json_writer(void)
+{
+	struct json_out jo;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	bool ok;
+
+	json_out_init(&jo, f);
+	json_object_begin(&jo, NULL);
+	json_string(&jo, "s", "a\"b\\c\nd");
+	json_object_begin(&jo, "empty");
+	json_object_end(&jo);
+	json_array_begin(&jo, "none");
+	json_array_end(&jo);
+	json_array_begin(&jo, "two");
+	json_bool(&jo, NULL, true);
+	json_uint(&jo, NULL, 18446744073709551615ULL);
+	json_array_end(&jo);
+	json_hex64(&jo, "hex", 0xabcULL);
+	json_object_end(&jo);
+	fclose(f);
+
+	ok = EXPECT(!strcmp(buf,
+			    "{\n"
+			    "  \"s\": \"a\\\"b\\\\c\\u000ad\",\n"
+			    "  \"empty\": {},\n"
+			    "  \"none\": [],\n"
+			    "  \"two\": [true, 18446744073709551615],\n"
+			    "  \"hex\": \"0x0000000000000abc\"\n"
+			    "}\n"));
+	ok &= json_valid(buf);
+	if (!ok)
+		ksft_print_msg("got: %s\n", buf);
+	free(buf);
+	return ok;
+}
+
+static bool test_json_checker(void)
+{
+	static const char *const bad[] = {
+		"", "{", "{\"a\": 1,}", "[1, 2,]", "[01]", "{\"a\" 1}",
+		"{\"a\": 1, \"a\": 2}", "\"x", "\"a\tb\"", "tru", "[1] [2]",
+		"{\"a\": 0x10}", "[-]", "[1.]", "\"\\x\"",
+	};
+	char out[64], err[128];
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (json_check(bad[i], NULL, NULL, 0, err, sizeof(err)) !=
+		    -EINVAL) {
+			ksft_print_msg("accepted bad JSON '%s'\n", bad[i]);
+			ok = false;
+		}
+	}
+	ok &= json_is(" {\"a\": {\"b\": [1, {\"c\": -1.5e3}]}} ", "a.b[1].c",
+		      "-1.5e3");
+	ok &= json_is("[true, null, \"\\u00e9\"]", "[2]", "\"\\u00e9\"");
+	ok &= json_is("{\"a\": [1, 2]}", "", "{\"a\": [1, 2]}");
+	ok &= EXPECT(json_check("{\"a\": 1}", "b", out, sizeof(out), err,
+				sizeof(err)) == -ENOENT);
+	return ok;
+}
+
+/* ---- command dispatch --------------------------------------------------- */
+
+/* What tvmmctl prints when TVMM_DEV=/nonexistent/tvmm. */
+#define MISSING_WHY \
+	"/nonexistent/tvmm does not exist: is the module loaded? try: modprobe tvmm (or insmod kmod/tvmm.ko)"
+static const char missing_msg[] = "tvmmctl: " MISSING_WHY "\n";
+
+static bool test_unknown_command(void)
+{
+	struct run_result r;
+	bool ok = true;
+
+	RUN(&r, NULL, "bogus");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= starts_with(r.err, "tvmmctl: unknown command 'bogus'\n"
+				 "usage: tvmmctl [--help] [--version] COMMAND");
+	ok &= EXPECT(strstr(r.err, "\n  info       "));
+	ok &= EXPECT(r.out[0] == '\0');
+
+	run_tvmmctl(&r, NULL, NULL, (char *[]){ "tvmmctl", NULL });
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= starts_with(r.err, "tvmmctl: no command given\nusage: ");
+	return ok;
+}
+
+static bool test_help_and_version(void)
+{
+	static const char *const help_lines[] = {
+		"  help       list the commands, or show how to use one",
+		"  info       show the host's VMX capabilities, as tvmm sees them",
+		NULL,
+	};
+	struct run_result r;
+	char version[128];
+	bool ok = true;
+
+	snprintf(version, sizeof(version),
+		 "tvmmctl %s (built for tvmm API %d)\n", TVMMCTL_VERSION,
+		 TVMM_API_VERSION);
+	RUN(&r, NULL, "--version");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK && !strcmp(r.out, version));
+	ok &= EXPECT(!strcmp(r.out, "tvmmctl 0.1.0 (built for tvmm API 1)\n"));
+
+	RUN(&r, NULL, "--help");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= starts_with(r.out, "usage: tvmmctl [--help] [--version] COMMAND");
+	ok &= has_lines(r.out, help_lines);
+
+	RUN(&r, NULL, "help");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= has_lines(r.out, help_lines);
+
+	RUN(&r, NULL, "help", "info");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= starts_with(r.out, "usage: tvmmctl info [--json]\n\nShows ");
+	ok &= has_line(r.out,
+		       "  TVMM_DEV   the device node to open, not /dev/tvmm");
+
+	RUN(&r, NULL, "info", "--help");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= starts_with(r.out, "usage: tvmmctl info [--json]\n\nShows ");
+
+	RUN(&r, NULL, "help", "bogus");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= starts_with(r.err, "tvmmctl: unknown command 'bogus'\nusage: ");
+
+	RUN(&r, NULL, "help", "info", "extra");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(!strcmp(r.err, "tvmmctl: help takes one command name\n"
+				    "usage: tvmmctl help [COMMAND]\n"));
+	return ok;
+}
+
+static bool test_info_bad_option(void)
+{
+	struct run_result r;
+	bool ok = true;
+
+	RUN(&r, "/nonexistent/tvmm", "info", "--jsn");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(!strcmp(r.err, "tvmmctl: info: unknown option '--jsn'\n"
+				    "usage: tvmmctl info [--json]\n"));
+	ok &= EXPECT(r.out[0] == '\0');
+	return ok;
+}
+
+/* ---- the device --------------------------------------------------------- */
+
+static bool test_dev_path(void)
+{
+	bool ok = true;
+
+	unsetenv(TVMM_DEV_ENV);
+	ok &= EXPECT(!strcmp(tvmm_dev_path(), "/dev/tvmm"));
+	setenv(TVMM_DEV_ENV, "", 1);
+	ok &= EXPECT(!strcmp(tvmm_dev_path(), "/dev/tvmm"));
+	setenv(TVMM_DEV_ENV, "/tmp/x", 1);
+	ok &= EXPECT(!strcmp(tvmm_dev_path(), "/tmp/x"));
+	unsetenv(TVMM_DEV_ENV);
+	return ok;
+}
+
+static bool test_dev_missing(void)
+{
+	struct tvmm_dev dev;
+	struct run_result r;
+	bool ok = true;
+	char msg[256];
+
+	ok &= EXPECT(tvmm_dev_open(&dev, "/nonexistent/tvmm") == -ENOENT);
+	ok &= EXPECT(dev.fd == -1 && dev.api_version == -1);
+	tvmm_dev_strerror(&dev, -ENOENT, msg, sizeof(msg));
+	ok &= EXPECT(!strcmp(msg, MISSING_WHY));
+
+	RUN(&r, "/nonexistent/tvmm", "info");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err, missing_msg));
+	ok &= EXPECT(r.out[0] == '\0');
+
+	RUN(&r, "/nonexistent/tvmm", "info", "--json");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err, missing_msg));
+	ok &= EXPECT(r.out[0] == '\0');
+	return ok;
+}
+
+static const char not_tvmm_msg[] =
+	"tvmmctl: /dev/null is not a tvmm device: it does not answer TVMM_GET_API_VERSION\n";
+
+static bool test_dev_not_tvmm(void)
+{
+	struct tvmm_dev dev;
+	struct run_result r;
+	bool ok = true;
+
+	/* /dev/null opens, but knows no tvmm ioctl. */
+	ok &= EXPECT(tvmm_dev_open(&dev, "/dev/null") == -ENOTTY);
+	ok &= EXPECT(dev.fd == -1);
+	RUN(&r, "/dev/null", "info");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err, not_tvmm_msg));
+	return ok;
+}
+
+static bool strerror_is(const struct tvmm_dev *dev, int err, const char *want)
+{
+	char got[256];
+
+	tvmm_dev_strerror(dev, err, got, sizeof(got));
+	if (!strcmp(got, want))
+		return true;
+	ksft_print_msg("error %d: got \"%s\", want \"%s\"\n", err, got, want);
+	return false;
+}
+
+static bool test_dev_messages(void)
+{
+	struct tvmm_dev dev = {
+		.fd = -1, .path = "/dev/tvmm", .api_version = -1,
+	};
+	char want[256], msg[10];
+	bool ok = true;
+
+	ok &= strerror_is(&dev, -EACCES,
+			  "permission denied opening /dev/tvmm: run tvmmctl as root, or give your user read and write access to it");
+	ok &= strerror_is(&dev, -EPERM,
+			  "permission denied opening /dev/tvmm: run tvmmctl as root, or give your user read and write access to it");
+	ok &= strerror_is(&dev, -ENODEV,
+			  "/dev/tvmm has no driver behind it: is the module loaded? try: modprobe tvmm (or insmod kmod/tvmm.ko)");
+	ok &= strerror_is(&dev, -EBUSY,
+			  "cannot open /dev/tvmm: Device or resource busy");
+	/* -EPROTO before the version is known is a plain errno. */
+	ok &= strerror_is(&dev, -EPROTO,
+			  "cannot open /dev/tvmm: Protocol error");
+
+	dev.api_version = TVMM_API_VERSION + 1;
+	snprintf(want, sizeof(want),
+		 "tvmmctl was built for tvmm API %d but /dev/tvmm speaks %d: rebuild tvmmctl or load the matching tvmm.ko",
+		 TVMM_API_VERSION, TVMM_API_VERSION + 1);
+	ok &= strerror_is(&dev, -EPROTO, want);
+
+	/* A short buffer is cut, not overrun. */
+	tvmm_dev_strerror(&dev, -ENOENT, msg, sizeof(msg));
+	ok &= EXPECT(!strcmp(msg, "/dev/tvmm"));
+	return ok;
+}
+
+/* ---- info against a pretend tvmm.ko (fake_tvmm.c) ----------------------- */
+
+/* A tvmm.ko that speaks our API and reports the Skylake-like host. */
+static void fake_tvmm_skylake(void)
+{
+	memset(&fake_tvmm, 0, sizeof(fake_tvmm));
+	fake_tvmm.on = true;
+	fake_tvmm.api_version = TVMM_API_VERSION;
+	fake_tvmm.has_vmx_caps = 1;
+	skylake_caps(&fake_tvmm.caps);
+}
+
+static bool test_fake_info(void)
+{
+	struct tvmm_vmx_caps caps;
+	struct run_result r;
+	char *want, *want_json;
+	bool ok = true;
+	size_t i;
+
+	skylake_caps(&caps);
+	want = print_to_string(tvmm_caps_print, &caps);
+	want_json = print_to_string(tvmm_caps_print_json, &caps);
+
+	fake_tvmm_skylake();
+	RUN(&r, "/dev/null", "info");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= EXPECT(!strcmp(r.out, want));
+	ok &= EXPECT(r.err[0] == '\0');
+
+	/* The child had its own fake_tvmm: ask here to see the input. */
+	ok &= EXPECT(tvmm_get_vmx_caps(&(struct tvmm_dev){ .fd = -1 },
+				       &caps) == 0);
+	ok &= EXPECT(fake_tvmm.caps_in.size == 464);
+	ok &= EXPECT(fake_tvmm.caps_in.flags == 0);
+	for (i = 0; i < ARRAY_SIZE(caps.reserved); i++)
+		ok &= EXPECT(fake_tvmm.caps_in.reserved[i] == 0);
+	ok &= EXPECT(!memcmp(caps.online_cpus, fake_tvmm.caps.online_cpus,
+			     sizeof(caps.online_cpus)));
+
+	RUN(&r, "/dev/null", "info", "--json");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= EXPECT(!strcmp(r.out, want_json));
+	ok &= json_valid(r.out);
+
+	fake_tvmm.on = false;
+	free(want);
+	free(want_json);
+	return ok;
+}
+
+static bool test_fake_open(void)
+{
+	struct tvmm_dev dev;
+	bool ok = true;
+
+	fake_tvmm_skylake();
+	ok &= EXPECT(tvmm_dev_open(&dev, "/dev/null") == 0);
+	ok &= EXPECT(dev.fd >= 0 && dev.api_version == TVMM_API_VERSION);
+	ok &= EXPECT(fake_tvmm.version_arg == 0);
+	ok &= EXPECT(tvmm_check_extension(&dev, TVMM_CAP_VMX_CAPS) == 1);
+	ok &= EXPECT(tvmm_check_extension(&dev, 9999) == 0);
+	tvmm_dev_close(&dev);
+	ok &= EXPECT(dev.fd == -1);
+
+	/* Another API version: refused before anything else is asked. */
+	fake_tvmm.api_version = TVMM_API_VERSION + 1;
+	fake_tvmm.calls = 0;
+	ok &= EXPECT(tvmm_dev_open(&dev, "/dev/null") == -EPROTO);
+	ok &= EXPECT(dev.fd == -1);
+	ok &= EXPECT(dev.api_version == TVMM_API_VERSION + 1);
+	ok &= EXPECT(fake_tvmm.calls == 1);
+	fake_tvmm.on = false;
+	return ok;
+}
+
+static bool test_fake_errors(void)
+{
+	struct run_result r;
+	char want[256];
+	bool ok = true;
+
+	fake_tvmm_skylake();
+	fake_tvmm.api_version = TVMM_API_VERSION + 1;
+	RUN(&r, "/dev/null", "info");
+	snprintf(want, sizeof(want),
+		 "tvmmctl: tvmmctl was built for tvmm API %d but /dev/null speaks %d: rebuild tvmmctl or load the matching tvmm.ko\n",
+		 TVMM_API_VERSION, TVMM_API_VERSION + 1);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err, want));
+	ok &= EXPECT(r.out[0] == '\0');
+
+	fake_tvmm_skylake();
+	fake_tvmm.has_vmx_caps = 0;
+	RUN(&r, "/dev/null", "info");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err,
+			     "tvmmctl: /dev/null lacks TVMM_CAP_VMX_CAPS: load a newer tvmm.ko\n"));
+
+	fake_tvmm_skylake();
+	fake_tvmm.caps_errno = EFAULT;
+	RUN(&r, "/dev/null", "info", "--json");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err,
+			     "tvmmctl: TVMM_GET_VMX_CAPS on /dev/null: Bad address\n"));
+	ok &= EXPECT(r.out[0] == '\0');
+	fake_tvmm.on = false;
+	return ok;
+}
+
+/* ---- the static binary -------------------------------------------------- */
+
+static bool test_static_binary(const char *bin)
+{
+	struct run_result r;
+	bool ok = true;
+
+	run_tvmmctl(&r, bin, "/nonexistent/tvmm",
+		    (char *[]){ "tvmmctl", "info", NULL });
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err, missing_msg));
+	run_tvmmctl(&r, bin, NULL, (char *[]){ "tvmmctl", "--version", NULL });
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= EXPECT(!strcmp(r.out, "tvmmctl 0.1.0 (built for tvmm API 1)\n"));
+	run_tvmmctl(&r, bin, NULL, (char *[]){ "tvmmctl", "bogus", NULL });
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	return ok;
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	bool (*fn)(void);
+} tests[] = {
+	{ "feature table matches uapi/tvmm_features.h", test_feature_table },
+	{ "cpulist: runs and singles", test_cpulist },
+	{ "cpulist: 1024 CPUs", test_cpulist_many },
+	{ "info text: Skylake-like host", test_skylake_text },
+	{ "info json: Skylake-like host", test_skylake_json },
+	{ "info: CPU without EPT", test_no_ept },
+	{ "info: no TRUE_* control MSRs", test_no_true_ctls },
+	{ "info: VMXON deferred", test_vmxon_deferred },
+	{ "info: CPU lists 0-1,3", test_partial_cpus },
+	{ "info: more CPUs than the ABI carries", test_many_cpus },
+	{ "info: bits from a newer tvmm.ko", test_unknown_bits },
+	{ "json writer", test_json_writer },
+	{ "json checker rejects bad JSON", test_json_checker },
+	{ "dispatch: unknown command exits 2", test_unknown_command },
+	{ "dispatch: help and --version", test_help_and_version },
+	{ "dispatch: info with a bad option exits 2", test_info_bad_option },
+	{ "device path from TVMM_DEV", test_dev_path },
+	{ "device missing: message and exit 1", test_dev_missing },
+	{ "device is not tvmm (/dev/null)", test_dev_not_tvmm },
+	{ "device error messages", test_dev_messages },
+	{ "pretend tvmm.ko: open, version, extensions", test_fake_open },
+	{ "pretend tvmm.ko: info and info --json", test_fake_info },
+	{ "pretend tvmm.ko: API mismatch, missing extension, ioctl error",
+	  test_fake_errors },
+};
+
+int main(void)
+{
+	const char *bin = getenv("TVMMCTL_BIN");
+	size_t i;
+
+	verbose = getenv("TVMMCTL_TEST_VERBOSE");
+	ksft_print_header();
+	ksft_set_plan(ARRAY_SIZE(tests) + 1);
+	for (i = 0; i < ARRAY_SIZE(tests); i++)
+		ksft_test_result(tests[i].fn(), "%s\n", tests[i].name);
+
+	if (!bin || !bin[0])
+		ksft_test_result_skip("static tvmmctl (set TVMMCTL_BIN)\n");
+	else
+		ksft_test_result(test_static_binary(bin),
+				 "static tvmmctl: %s\n", bin);
+	ksft_finished();
+	return 0;
+}
