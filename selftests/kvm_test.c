@@ -5,7 +5,10 @@
  * While a KVM guest exists, KVM holds VMX (CR4.VMXE set on every CPU), so
  * tvmm must refuse to load with -EBUSY, say why in one log line, leave
  * nothing behind and leave the KVM guest running. While tvmm holds VMX,
- * KVM must fail to create a VM. With defer_vmxon=1 they take turns.
+ * KVM must fail to create a VM. With defer_vmxon=1 they take turns. And
+ * kvm_intel may come and go while tvmm is loaded: both want the kernel's
+ * one emergency-restart callback slot, and tvmm must yield it without the
+ * kernel WARNing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -170,6 +173,37 @@ TEST_F(kvm, defer_vmxon_takes_turns_with_kvm)
 	EXPECT_EQ(0, kvm_guest_run(&g));
 	kvm_guest_destroy(&g);
 	EXPECT_EQ(0, __tvmm_unload());
+}
+
+TEST_F(kvm, kvm_intel_comes_and_goes_while_tvmm_is_loaded)
+{
+	char line[512];
+	int watch;
+
+	close(self->kvm);
+	self->kvm = -1;
+	/* Without kvm.ko loaded, tvmm takes the emergency callback slot. */
+	ASSERT_EQ(0, run_quiet("rmmod kvm_intel && rmmod kvm"));
+	watch = kmsg_watch_start();
+	ASSERT_LE(0, watch);
+
+	ASSERT_EQ(0, __tvmm_load(NULL));
+	EXPECT_EQ(0, run_quiet("modprobe kvm_intel"));
+	EXPECT_EQ(0, run_quiet("rmmod kvm_intel"));
+	EXPECT_EQ(0, __tvmm_unload());
+
+	/* The other order of unloading. */
+	EXPECT_EQ(0, run_quiet("rmmod kvm"));
+	ASSERT_EQ(0, __tvmm_load(NULL));
+	EXPECT_EQ(0, run_quiet("modprobe kvm_intel"));
+	EXPECT_EQ(0, __tvmm_unload());
+	EXPECT_EQ(0, run_quiet("rmmod kvm_intel"));
+
+	EXPECT_EQ(0, kmsg_watch_count(watch, "WARNING", line, sizeof(line))) {
+		TH_LOG("kernel log: \"%s\"", line);
+	}
+	kmsg_watch_stop(watch);
+	run_quiet("modprobe kvm_intel");
 }
 
 TEST_HARNESS_MAIN

@@ -19,11 +19,13 @@
 #include <linux/cpuhotplug.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/reboot.h>
 #include <asm/io.h>
 #include <asm/msr.h>
+#include <asm/reboot.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 
@@ -182,6 +184,90 @@ static struct notifier_block vmx_reboot_nb = {
 	.notifier_call = vmx_reboot_notify,
 };
 
+/*
+ * Emergency restarts and kdump run no reboot notifiers: the kernel calls
+ * one "virt callback" on every CPU instead. There is a single slot, and
+ * kvm_intel takes it at load (with a WARN if it is taken) for a callback
+ * whose VMXOFF serves whichever hypervisor holds VMX. So tvmm holds the
+ * slot only while kvm_intel is not loaded: it lets go when kvm_intel comes
+ * and takes it back when kvm_intel is gone.
+ */
+static DEFINE_MUTEX(vmx_emergency_lock);
+static bool vmx_emergency_registered;	/* under vmx_emergency_lock */
+
+/* On every CPU, in NMI context on all but the crashing one: no printing. */
+static void vmx_emergency_disable(void)
+{
+	if (!this_cpu_read(vmx_on))
+		return;
+	vmx_vmxoff();
+	cr4_clear_bits(X86_CR4_VMXE);
+	this_cpu_write(vmx_on, false);
+}
+
+static void vmx_emergency_hold(bool hold)
+{
+	lockdep_assert_held(&vmx_emergency_lock);
+	if (hold == vmx_emergency_registered)
+		return;
+	if (hold)
+		cpu_emergency_register_virt_callback(vmx_emergency_disable);
+	else
+		cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
+	vmx_emergency_registered = hold;
+}
+
+static int vmx_module_notify(struct notifier_block *nb, unsigned long state,
+			     void *data)
+{
+	struct module *mod = data;
+
+	if (strcmp(mod->name, "kvm_intel"))
+		return NOTIFY_DONE;
+	mutex_lock(&vmx_emergency_lock);
+	if (state == MODULE_STATE_COMING)
+		vmx_emergency_hold(false);
+	else if (state == MODULE_STATE_GOING)	/* after its exit or failed init */
+		vmx_emergency_hold(true);
+	mutex_unlock(&vmx_emergency_lock);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block vmx_module_nb = {
+	.notifier_call = vmx_module_notify,
+};
+
+static int vmx_emergency_init(void)
+{
+	void *kvm;
+	int err;
+
+	err = register_module_notifier(&vmx_module_nb);
+	if (err)
+		return err;
+	/*
+	 * Is kvm_intel already here? It exports nothing, but needs kvm.ko,
+	 * which does; with kvm.ko alone tvmm lets the slot be, to be safe.
+	 * Checked after the notifier is in place, so no arrival is missed.
+	 */
+	mutex_lock(&vmx_emergency_lock);
+	kvm = __symbol_get("kvm_rebooting");
+	if (kvm)
+		__symbol_put("kvm_rebooting");
+	else
+		vmx_emergency_hold(true);
+	mutex_unlock(&vmx_emergency_lock);
+	return 0;
+}
+
+static void vmx_emergency_exit(void)
+{
+	unregister_module_notifier(&vmx_module_nb);
+	mutex_lock(&vmx_emergency_lock);
+	vmx_emergency_hold(false);
+	mutex_unlock(&vmx_emergency_lock);
+}
+
 static void vmx_free_regions(void)
 {
 	unsigned int cpu;
@@ -216,8 +302,13 @@ int vmx_root_init(void)
 	err = register_reboot_notifier(&vmx_reboot_nb);
 	if (err)
 		goto free_regions;
+	err = vmx_emergency_init();
+	if (err)
+		goto unregister_reboot;
 	return 0;
 
+unregister_reboot:
+	unregister_reboot_notifier(&vmx_reboot_nb);
 free_regions:
 	vmx_free_regions();
 	return err;
@@ -225,6 +316,7 @@ free_regions:
 
 void vmx_root_exit(void)
 {
+	vmx_emergency_exit();
 	unregister_reboot_notifier(&vmx_reboot_nb);
 	vmx_free_regions();
 }
