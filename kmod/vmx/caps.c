@@ -272,12 +272,14 @@ static int vmx_caps_check_required(const struct vmx_caps *c)
 	return 0;
 }
 
+/* The CPU hotplug lock is held: every online CPU answers the IPI. */
 int vmx_caps_probe(void)
 {
 	struct vmx_cpu_probe first, other;
 	unsigned int cpu, first_cpu = cpumask_first(cpu_online_mask);
 
-	smp_call_function_single(first_cpu, vmx_caps_read, &first, 1);
+	if (smp_call_function_single(first_cpu, vmx_caps_read, &first, 1))
+		return -EIO;
 	if (first.err) {
 		pr_err("CPU%u: %s\n", first_cpu, first.why);
 		return first.err;
@@ -285,7 +287,8 @@ int vmx_caps_probe(void)
 	for_each_online_cpu(cpu) {
 		if (cpu == first_cpu)
 			continue;
-		smp_call_function_single(cpu, vmx_caps_read, &other, 1);
+		if (smp_call_function_single(cpu, vmx_caps_read, &other, 1))
+			return -EIO;
 		if (other.err) {
 			pr_err("CPU%u: %s\n", cpu, other.why);
 			return other.err;

@@ -52,7 +52,8 @@ long used_memory_kb(void);
 /*
  * Kernel log watching: kmsg_watch_start() remembers where the log ends;
  * kmsg_watch_count() counts the records written since that contain @needle
- * and copies the first into @first (if not NULL).
+ * and copies the first into @first (if not NULL). The module loader's
+ * tainting notices are left out.
  */
 int kmsg_watch_start(void);
 int kmsg_watch_count(int watch, const char *needle, char *first, size_t len);
