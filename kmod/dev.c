@@ -26,6 +26,10 @@ static long tvmm_check_extension(unsigned long ext)
 	switch (ext) {
 	case TVMM_CAP_VMX_CAPS:
 		return 1;
+	case TVMM_CAP_NR_MEMSLOTS:
+		return TVMM_MAX_MEMSLOTS;
+	case TVMM_CAP_MAX_VCPUS:
+		return TVMM_MAX_VCPUS;
 	}
 	return 0;
 }
@@ -100,6 +104,10 @@ static long tvmm_dev_ioctl(struct file *file, unsigned int cmd,
 		return tvmm_check_extension(arg);
 	case TVMM_GET_VMX_CAPS:
 		return tvmm_get_vmx_caps((void __user *)arg);
+	case TVMM_CREATE_VM:
+		return arg ? -EINVAL : tvmm_vm_create();
+	case TVMM_GET_VCPU_MMAP_SIZE:
+		return arg ? -EINVAL : PAGE_SIZE;
 	}
 	return -ENOTTY;
 }

@@ -14,6 +14,7 @@
 
 #include "tvmm.h"
 #include "vmx/caps.h"
+#include "vmx/vmx.h"
 #include "vmx/vmxon.h"
 
 bool tvmm_defer_vmxon;
@@ -31,6 +32,7 @@ static int __init tvmm_init(void)
 	if (err)
 		return err;
 
+	vmx_run_init();
 	err = vmx_root_init();
 	if (err)
 		return err;

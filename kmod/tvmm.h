@@ -1,17 +1,109 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tvmm.h - what the parts of the module core share.
+ * tvmm.h - the module core's objects: VMs and vCPUs.
+ *
+ * A VM is a file (from TVMM_CREATE_VM) owning guest memory slots and the
+ * EPT that maps them; a vCPU is a file (from TVMM_CREATE_VCPU) holding a
+ * reference on its VM's file, so a VM lives until its last vCPU is closed.
  */
 #ifndef TVMM_TVMM_H
 #define TVMM_TVMM_H
 
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/types.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
+
+#include "../uapi/tvmm.h"
+#include "ept/ept.h"
 
 /* Module parameter: VMXON only while a VM exists (see main.c). */
 extern bool tvmm_defer_vmxon;
 
+struct tvmm_memslot {
+	u64 gpa;
+	u64 npages;			/* 0: the slot is empty */
+	u64 uaddr;
+	u32 flags;			/* TVMM_MEM_* */
+	struct page **pages;		/* pinned for the slot's life */
+};
+
+struct tvmm_vm {
+	struct mutex lock;		/* slots, vcpus, tsc_offset */
+	/*
+	 * Held for read by each vCPU while it may be in the guest, and for
+	 * write while the EPT changes, so no CPU walks freed tables.
+	 */
+	struct rw_semaphore mem_rwsem;
+	atomic_t mem_writers;		/* vCPUs should let go of mem_rwsem */
+	struct tvmm_memslot slots[TVMM_MAX_MEMSLOTS];
+	struct tvmm_ept ept;
+	struct tvmm_vcpu *vcpus[TVMM_MAX_VCPUS];
+	s64 tsc_offset;
+	struct mm_struct *mm;		/* the creator's, charged for pins */
+	struct file *file;
+};
+
+/* The guest's general-purpose registers, as vmx/entry.S saves them. */
+enum tvmm_reg {
+	REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+	REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
+	NR_TVMM_REGS
+};
+
+/* MSRs tvmm keeps for the guest and swaps with the host's around a run. */
+struct tvmm_guest_msrs {
+	u64 star, lstar, cstar, sfmask, kernel_gs_base;
+	u64 tsc_aux, pat, misc_enable;
+};
+
+struct tvmm_vcpu {
+	struct tvmm_vm *vm;
+	unsigned int id;
+	struct tvmm_run *run;		/* one page, shared with userspace */
+	struct mutex lock;		/* one ioctl at a time */
+
+	unsigned long regs[NR_TVMM_REGS];	/* RSP lives in the VMCS */
+	unsigned long cr2;		/* VMX does not switch CR2 */
+	unsigned long cr8;		/* the guest's TPR, virtual */
+	unsigned long dr[4], dr6;	/* debug registers, virtual */
+	struct tvmm_guest_msrs msrs;
+	struct fpu_guest fpu;
+
+	/* VMX state */
+	struct page *vmcs;
+	u16 vpid;
+	int cpu;			/* where the VMCS is active, or -1 */
+	bool launched;			/* VMRESUME, not VMLAUNCH, next */
+	struct list_head loaded_link;	/* on that CPU's loaded_vmcss */
+	u64 *io_bitmap;			/* two pages: ports 0-7fff, 8000-ffff */
+	u64 *msr_bitmap;		/* one page, SDM 25.6.9 */
+	u32 exception_exits;		/* userspace asked for these */
+	bool state_dirty;		/* regs/sregs set: write them at entry */
+
+	/* the CPUID table userspace set */
+	struct tvmm_cpuid_entry *cpuid;
+	u32 cpuid_nent;
+
+	u64 xcr0;			/* the guest's XCR0 */
+
+	/* an exit userspace is completing: IN data, MMIO read, hypercall */
+	u32 pending_exit;		/* TVMM_EXIT_* or 0 */
+	u8 pending_size;		/* IN: operand size */
+	u8 pending_reg;			/* MMIO read: destination register */
+};
+
 /* dev.c: /dev/tvmm. Registering it is the last step of loading. */
 int tvmm_dev_init(void);
 void tvmm_dev_exit(void);
+
+/* vm.c */
+int tvmm_vm_create(void);
+struct tvmm_memslot *tvmm_gpa_to_slot(struct tvmm_vm *vm, u64 gpa);
+
+/* vcpu.c */
+int tvmm_vcpu_create(struct tvmm_vm *vm, unsigned long id);
 
 #endif /* TVMM_TVMM_H */

@@ -51,9 +51,17 @@ TEST_F(dev, extension_vmx_caps_present)
 	ASSERT_LT(0, ioctl(self->fd, TVMM_CHECK_EXTENSION, TVMM_CAP_VMX_CAPS));
 }
 
+TEST_F(dev, extension_limits)
+{
+	EXPECT_EQ(TVMM_MAX_MEMSLOTS,
+		  ioctl(self->fd, TVMM_CHECK_EXTENSION, TVMM_CAP_NR_MEMSLOTS));
+	EXPECT_EQ(TVMM_MAX_VCPUS,
+		  ioctl(self->fd, TVMM_CHECK_EXTENSION, TVMM_CAP_MAX_VCPUS));
+}
+
 TEST_F(dev, unknown_extensions_are_zero)
 {
-	unsigned long exts[] = { 0, TVMM_CAP_VMX_CAPS + 1, 1000, 0xffffffffUL,
+	unsigned long exts[] = { 0, TVMM_CAP_MAX_VCPUS + 1, 1000, 0xffffffffUL,
 				 ~0UL };
 	size_t i;
 

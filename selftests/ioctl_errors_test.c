@@ -35,7 +35,9 @@ TEST_F(dev, unknown_ioctls_are_enotty)
 	unsigned long cmds[] = {
 		0,
 		_IO(TVMMIO, 0x7f),
-		_IO(TVMMIO, 0x03),
+		_IO(TVMMIO, 0x05),
+		_IO(TVMMIO, 0x10),		/* a VM ioctl on /dev/tvmm */
+		_IO(TVMMIO, 0x20),		/* a vCPU ioctl on /dev/tvmm */
 		_IO(0xAE, 0x00),		/* KVM_GET_API_VERSION */
 		_IOR(TVMMIO, 0x02, struct tvmm_vmx_caps),
 		_IOWR(TVMMIO, 0x02, __u64),	/* right number, wrong size */

@@ -35,8 +35,57 @@
 #define TVMM_CHECK_EXTENSION	_IO(TVMMIO, 0x01)
 #define TVMM_GET_VMX_CAPS	_IOWR(TVMMIO, 0x02, struct tvmm_vmx_caps)
 
+/*
+ * TVMM_CREATE_VM: argument must be 0; returns a new VM file descriptor.
+ * TVMM_GET_VCPU_MMAP_SIZE: argument must be 0; returns the size to mmap()
+ *	on a vCPU file descriptor to reach its struct tvmm_run.
+ */
+#define TVMM_CREATE_VM		_IO(TVMMIO, 0x03)
+#define TVMM_GET_VCPU_MMAP_SIZE	_IO(TVMMIO, 0x04)
+
+/*
+ * VM ioctls, on a VM file descriptor.
+ *
+ * TVMM_SET_MEMORY_REGION: create, move or delete (memory_size 0) a slot of
+ *	guest-physical memory backed by the caller's memory.
+ * TVMM_CREATE_VCPU: argument is the vCPU id (0..TVMM_MAX_VCPUS-1); returns
+ *	a new vCPU file descriptor.
+ * TVMM_SET_TSC_OFFSET: the value added to the host TSC when the guest
+ *	reads its TSC (RDTSC, RDTSCP, IA32_TIME_STAMP_COUNTER).
+ */
+#define TVMM_SET_MEMORY_REGION	_IOW(TVMMIO, 0x10, struct tvmm_memory_region)
+#define TVMM_CREATE_VCPU	_IO(TVMMIO, 0x11)
+#define TVMM_SET_TSC_OFFSET	_IOW(TVMMIO, 0x12, struct tvmm_tsc_offset)
+
+/*
+ * vCPU ioctls, on a vCPU file descriptor.
+ *
+ * TVMM_RUN: argument must be 0. Runs the guest until an exit userspace must
+ *	handle; returns 0 with struct tvmm_run filled, or -EINTR when a signal
+ *	is pending (run->exit_reason is then TVMM_EXIT_INTR).
+ * TVMM_SET_CPUID: the CPUID table the guest sees.
+ * TVMM_GET_MSRS, TVMM_SET_MSRS: the MSRs tvmm virtualizes; return how many
+ *	entries were processed, stopping at the first unsupported one.
+ * TVMM_SET_EXCEPTION_EXITS: guest exceptions (bitmap of vectors 0-31) that
+ *	exit to userspace as TVMM_EXIT_EXCEPTION instead of being delivered.
+ */
+#define TVMM_RUN		_IO(TVMMIO, 0x20)
+#define TVMM_GET_REGS		_IOR(TVMMIO, 0x21, struct tvmm_regs)
+#define TVMM_SET_REGS		_IOW(TVMMIO, 0x22, struct tvmm_regs)
+#define TVMM_GET_SREGS		_IOR(TVMMIO, 0x23, struct tvmm_sregs)
+#define TVMM_SET_SREGS		_IOW(TVMMIO, 0x24, struct tvmm_sregs)
+#define TVMM_SET_CPUID		_IOW(TVMMIO, 0x25, struct tvmm_cpuid)
+#define TVMM_GET_MSRS		_IOWR(TVMMIO, 0x26, struct tvmm_msrs)
+#define TVMM_SET_MSRS		_IOW(TVMMIO, 0x27, struct tvmm_msrs)
+#define TVMM_SET_EXCEPTION_EXITS _IOW(TVMMIO, 0x28, struct tvmm_exception_exits)
+
 /* Extensions, for TVMM_CHECK_EXTENSION. Append only. */
 #define TVMM_CAP_VMX_CAPS	1	/* TVMM_GET_VMX_CAPS exists */
+#define TVMM_CAP_NR_MEMSLOTS	2	/* how many memory slots a VM has */
+#define TVMM_CAP_MAX_VCPUS	3	/* how many vCPUs a VM may have */
+
+#define TVMM_MAX_MEMSLOTS	32
+#define TVMM_MAX_VCPUS		64
 
 /*
  * VMX features tvmm reports in tvmm_vmx_caps.features (1 << TVMM_VMX_*),
@@ -126,6 +175,209 @@ struct tvmm_vmx_caps {
 	__u64 reserved[8];		/* in: 0 */
 };
 
+/* struct tvmm_memory_region.flags */
+#define TVMM_MEM_READONLY	0x1u	/* guest writes exit as MMIO */
+
+/*
+ * struct tvmm_memory_region - TVMM_SET_MEMORY_REGION.
+ *
+ * guest_phys_addr, memory_size and userspace_addr are page-aligned;
+ * slots may not overlap; memory_size 0 deletes the slot. The memory is
+ * pinned while the slot exists and counted against RLIMIT_MEMLOCK.
+ */
+struct tvmm_memory_region {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 memory_size;
+	__u64 userspace_addr;
+	__u64 reserved[2];
+};
+
+struct tvmm_tsc_offset {
+	__s64 offset;
+	__u32 flags;			/* 0 */
+	__u32 reserved;
+};
+
+/* General-purpose registers, RIP and RFLAGS. */
+struct tvmm_regs {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+/*
+ * A segment register with its hidden part (SDM Vol. 3A, 3.4.5 "Segment
+ * Descriptors"): the access-rights fields as a descriptor holds them.
+ */
+struct tvmm_segment {
+	__u64 base;
+	__u32 limit;			/* in bytes, granularity applied */
+	__u16 selector;
+	__u8  type;			/* 4 bits */
+	__u8  s;			/* 1: code/data, 0: system */
+	__u8  dpl;
+	__u8  present;
+	__u8  avl;
+	__u8  l;			/* 64-bit code */
+	__u8  db;			/* default operation size 32-bit */
+	__u8  g;			/* limit in 4 KiB units */
+	__u8  unusable;			/* a null selector loaded */
+	__u8  padding;
+};
+
+struct tvmm_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 padding[3];
+};
+
+/* Segment, control and descriptor-table registers, and EFER. */
+struct tvmm_sregs {
+	struct tvmm_segment cs, ds, es, fs, gs, ss;
+	struct tvmm_segment tr, ldt;
+	struct tvmm_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, cr8;
+	__u64 efer;
+	__u64 reserved[4];
+};
+
+/* struct tvmm_cpuid_entry.flags */
+#define TVMM_CPUID_INDEXED	0x1u	/* the entry applies to this ECX only */
+
+struct tvmm_cpuid_entry {
+	__u32 function;			/* EAX in */
+	__u32 index;			/* ECX in, when TVMM_CPUID_INDEXED */
+	__u32 flags;
+	__u32 eax, ebx, ecx, edx;
+	__u32 reserved[3];
+};
+
+#define TVMM_MAX_CPUID_ENTRIES	256
+
+/*
+ * struct tvmm_cpuid - TVMM_SET_CPUID: nent entries follow the header.
+ * Leaves the table lacks read as all zeros, as leaves above the maximum do
+ * on Intel CPUs.
+ */
+struct tvmm_cpuid {
+	__u32 nent;
+	__u32 flags;			/* 0 */
+	struct tvmm_cpuid_entry entries[];
+};
+
+struct tvmm_msr_entry {
+	__u32 index;
+	__u32 reserved;
+	__u64 data;
+};
+
+#define TVMM_MAX_MSR_ENTRIES	64
+
+/* struct tvmm_msrs - TVMM_GET_MSRS/TVMM_SET_MSRS: nmsrs entries follow. */
+struct tvmm_msrs {
+	__u32 nmsrs;
+	__u32 flags;			/* 0 */
+	struct tvmm_msr_entry entries[];
+};
+
+struct tvmm_exception_exits {
+	__u32 vectors;			/* bit n: exit on exception vector n */
+	__u32 flags;			/* 0 */
+};
+
+/* tvmm_run.exit_reason: why TVMM_RUN returned. */
+#define TVMM_EXIT_UNKNOWN	0
+#define TVMM_EXIT_IO		1	/* port I/O: run->io */
+#define TVMM_EXIT_MMIO		2	/* memory outside RAM: run->mmio */
+#define TVMM_EXIT_HLT		3	/* HLT with interrupts disabled */
+#define TVMM_EXIT_SHUTDOWN	4	/* triple fault */
+#define TVMM_EXIT_HYPERCALL	5	/* VMCALL: run->hypercall */
+#define TVMM_EXIT_EXCEPTION	6	/* a chosen exception: run->exception */
+#define TVMM_EXIT_FAIL_ENTRY	7	/* VM entry failed: run->fail_entry */
+#define TVMM_EXIT_INTERNAL_ERROR 8	/* tvmm cannot go on: run->internal */
+#define TVMM_EXIT_INTR		9	/* a signal is pending (-EINTR) */
+
+#define TVMM_IO_IN		0
+#define TVMM_IO_OUT		1
+
+/* Where in the mmap()ed vCPU area I/O data lives (run->io.data_offset). */
+#define TVMM_RUN_IO_DATA_OFFSET	1024
+#define TVMM_RUN_IO_DATA_SIZE	(4096 - TVMM_RUN_IO_DATA_OFFSET)
+
+/*
+ * struct tvmm_run - shared with userspace by mmap() of the vCPU fd.
+ *
+ * After TVMM_RUN returns, exit_reason says which member of the union is
+ * valid. For TVMM_EXIT_IO with direction IN, and TVMM_EXIT_MMIO reads,
+ * userspace writes the data and the next TVMM_RUN completes the guest's
+ * instruction with it.
+ */
+struct tvmm_run {
+	/* in */
+	__u8  immediate_exit;		/* return -EINTR before entering */
+	__u8  padding1[7];
+	/* out */
+	__u32 exit_reason;
+	__u32 padding2;
+	__u64 exit_count;		/* exits of this vCPU, all kinds */
+	union {
+		/* TVMM_EXIT_IO */
+		struct {
+			__u8  direction;	/* TVMM_IO_IN or TVMM_IO_OUT */
+			__u8  size;		/* 1, 2 or 4 bytes */
+			__u16 port;
+			__u32 count;		/* > 1 for REP INS/OUTS */
+			__u64 data_offset;	/* from the start of tvmm_run */
+		} io;
+		/* TVMM_EXIT_MMIO */
+		struct {
+			__u64 phys_addr;
+			__u8  data[8];
+			__u32 len;		/* 1, 2, 4 or 8 */
+			__u8  is_write;
+			__u8  padding[3];
+		} mmio;
+		/* TVMM_EXIT_HYPERCALL: RAX, then RBX RCX RDX RSI RDI */
+		struct {
+			__u64 nr;
+			__u64 args[5];
+			__u64 ret;		/* in: the guest's RAX after */
+		} hypercall;
+		/* TVMM_EXIT_EXCEPTION */
+		struct {
+			__u32 vector;
+			__u32 error_code_valid;
+			__u32 error_code;
+			__u32 padding;
+			__u64 rip;
+			__u64 cr2;		/* for #PF */
+		} exception;
+		/* TVMM_EXIT_FAIL_ENTRY */
+		struct {
+			__u64 hardware_entry_failure_reason; /* basic exit reason */
+			__u32 vm_instruction_error;	/* VMLAUNCH/VMRESUME failed */
+			__u32 qualification;	/* which guest-state check, if known */
+		} fail_entry;
+		/* TVMM_EXIT_INTERNAL_ERROR */
+		struct {
+			__u32 suberror;		/* TVMM_INTERNAL_* */
+			__u32 exit_reason;	/* the raw basic exit reason */
+			__u64 qualification;
+			__u64 guest_rip;
+			__u8  insn_len;
+			__u8  insn_bytes[15];
+		} internal;
+		__u8 padding3[256];
+	};
+};
+
+/* run->internal.suberror */
+#define TVMM_INTERNAL_UNHANDLED_EXIT	1	/* no handler for exit_reason */
+#define TVMM_INTERNAL_EMULATION		2	/* an instruction tvmm cannot decode */
+#define TVMM_INTERNAL_EPT_MISCONFIG	3	/* a host bug: EPT misconfiguration */
+
 /*
  * Build-time layout checks, compiled by the module and by userspace: a
  * change that moves a field fails the build on both sides.
@@ -148,5 +400,24 @@ TVMM_ABI_OFFSET(struct tvmm_vmx_caps, state, 140);
 TVMM_ABI_OFFSET(struct tvmm_vmx_caps, online_cpus, 144);
 TVMM_ABI_OFFSET(struct tvmm_vmx_caps, vmxon_cpus, 272);
 TVMM_ABI_OFFSET(struct tvmm_vmx_caps, reserved, 400);
+static_assert(sizeof(struct tvmm_memory_region) == 48, "memory_region size");
+static_assert(sizeof(struct tvmm_tsc_offset) == 16, "tsc_offset size");
+static_assert(sizeof(struct tvmm_regs) == 144, "regs size");
+static_assert(sizeof(struct tvmm_segment) == 24, "segment size");
+static_assert(sizeof(struct tvmm_dtable) == 16, "dtable size");
+static_assert(sizeof(struct tvmm_sregs) == 8 * 24 + 2 * 16 + 10 * 8,
+	      "sregs size");
+static_assert(sizeof(struct tvmm_cpuid_entry) == 40, "cpuid_entry size");
+static_assert(sizeof(struct tvmm_cpuid) == 8, "cpuid size");
+static_assert(sizeof(struct tvmm_msr_entry) == 16, "msr_entry size");
+static_assert(sizeof(struct tvmm_msrs) == 8, "msrs size");
+static_assert(sizeof(struct tvmm_exception_exits) == 8, "exception_exits");
+static_assert(sizeof(struct tvmm_run) == 24 + 256, "run size");
+static_assert(sizeof(struct tvmm_run) <= TVMM_RUN_IO_DATA_OFFSET,
+	      "run overlaps the I/O data");
+TVMM_ABI_OFFSET(struct tvmm_run, exit_reason, 8);
+TVMM_ABI_OFFSET(struct tvmm_run, io, 24);
+TVMM_ABI_OFFSET(struct tvmm_sregs, gdt, 192);
+TVMM_ABI_OFFSET(struct tvmm_sregs, cr0, 224);
 
 #endif /* _UAPI_TVMM_H */

@@ -29,4 +29,44 @@
 #define EPTP_PAGE_WALK_LENGTH_SHIFT	3	/* walk length minus one */
 #define EPTP_ENABLE_ACCESSED_DIRTY	BIT_ULL(6)
 
+/* EPT paging-structure entries (29.3.2, Tables 29-2 to 29-6) */
+#define EPT_READ			BIT_ULL(0)
+#define EPT_WRITE			BIT_ULL(1)
+#define EPT_EXECUTE			BIT_ULL(2)
+#define EPT_RWX				(EPT_READ | EPT_WRITE | EPT_EXECUTE)
+#define EPT_MEMTYPE_SHIFT		3	/* leaf entries: bits 5:3 */
+#define EPT_LARGE_PAGE			BIT_ULL(7)	/* PDE maps 2 MiB */
+#define EPT_ADDR_MASK			GENMASK_ULL(51, 12)
+
+#define EPT_LEVELS			4
+#define EPT_ENTRIES			512
+#define EPT_LEVEL_SHIFT(level)		(12 + 9 * ((level) - 1))
+#define EPT_INDEX(gpa, level)		(((gpa) >> EPT_LEVEL_SHIFT(level)) & 511)
+
+#ifdef __KERNEL__
+#include <linux/list.h>
+#include <linux/types.h>
+
+/*
+ * A VM's EPT: a 4-level table whose root never changes, so the EPT pointer
+ * stays valid for the VM's life. Every table page is on @pages, so
+ * clearing the mappings frees them all without walking.
+ */
+struct tvmm_ept {
+	u64 *root;
+	struct list_head pages;		/* table pages below the root */
+	u64 eptp;
+	unsigned long nr_pages;
+};
+
+int ept_init(struct tvmm_ept *ept);
+void ept_destroy(struct tvmm_ept *ept);
+/* Drop every mapping (the caller invalidates, INVEPT, before reuse). */
+void ept_clear(struct tvmm_ept *ept);
+/* Map one 4 KiB (@large false) or 2 MiB page at @gpa to @hpa. */
+int ept_map(struct tvmm_ept *ept, u64 gpa, u64 hpa, bool large, u64 perm);
+/* Invalidate this EPT's cached translations on every CPU. */
+void ept_invalidate(struct tvmm_ept *ept);
+#endif
+
 #endif /* TVMM_EPT_H */

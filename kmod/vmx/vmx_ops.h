@@ -49,4 +49,70 @@ static __always_inline int vmx_vmxoff(void)
 	return vmx_insn("vmxoff");
 }
 
+/* Make the VMCS at @pa inactive and not current, writing it back to memory. */
+static __always_inline int vmx_vmclear(u64 pa)
+{
+	return vmx_insn("vmclear %[pa]", [pa] "m" (pa));
+}
+
+/* Make the VMCS at @pa current (and active) on this CPU. */
+static __always_inline int vmx_vmptrld(u64 pa)
+{
+	return vmx_insn("vmptrld %[pa]", [pa] "m" (pa));
+}
+
+static __always_inline int vmx_vmwrite(unsigned long field,
+				       unsigned long value)
+{
+	return vmx_insn("vmwrite %[value], %[field]",
+			[value] "rm" (value), [field] "r" (field));
+}
+
+/* VMREAD has an output, so it cannot use vmx_insn(); same conventions. */
+static __always_inline int vmx_vmread(unsigned long field,
+				      unsigned long *value)
+{
+	bool faulted = true, failed = false;
+	unsigned long val = 0;
+
+	asm volatile("1: vmread %[field], %[val]\n\t"
+		     "setna %[failed]\n\t"
+		     "movb $0, %[faulted]\n"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [val] "+rm" (val), [failed] "+qm" (failed),
+		       [faulted] "+qm" (faulted)
+		     : [field] "r" (field)
+		     : "cc");
+	*value = val;
+	return faulted ? -EFAULT : failed ? -EIO : 0;
+}
+
+/* INVEPT/INVVPID descriptors (SDM Vol. 3C, 31.3, "INVEPT" and "INVVPID"). */
+#define INVEPT_SINGLE_CONTEXT	1
+#define INVEPT_ALL_CONTEXT	2
+#define INVVPID_SINGLE_CONTEXT	1
+
+static __always_inline int vmx_invept(unsigned long type, u64 eptp)
+{
+	struct {
+		u64 eptp;
+		u64 reserved;
+	} desc = { eptp, 0 };
+
+	return vmx_insn("invept %[desc], %[type]",
+			[desc] "m" (desc), [type] "r" (type));
+}
+
+static __always_inline int vmx_invvpid(unsigned long type, u16 vpid)
+{
+	struct {
+		u64 vpid;
+		u64 gva;
+	} desc = { vpid, 0 };
+
+	return vmx_insn("invvpid %[desc], %[type]",
+			[desc] "m" (desc), [type] "r" (type));
+}
+
 #endif /* TVMM_VMX_OPS_H */

@@ -110,4 +110,133 @@
 #define ENTRY_CTL_LOAD_IA32_PAT			BIT(14)
 #define ENTRY_CTL_LOAD_IA32_EFER		BIT(15)
 
+/* Basic VM-exit reasons (Appendix C, "VMX Basic Exit Reasons") */
+#define EXIT_REASON_EXCEPTION_NMI		0
+#define EXIT_REASON_EXTERNAL_INTERRUPT		1
+#define EXIT_REASON_TRIPLE_FAULT		2
+#define EXIT_REASON_INIT_SIGNAL			3
+#define EXIT_REASON_INTERRUPT_WINDOW		7
+#define EXIT_REASON_NMI_WINDOW			8
+#define EXIT_REASON_TASK_SWITCH			9
+#define EXIT_REASON_CPUID			10
+#define EXIT_REASON_GETSEC			11
+#define EXIT_REASON_HLT				12
+#define EXIT_REASON_INVD			13
+#define EXIT_REASON_INVLPG			14
+#define EXIT_REASON_RDPMC			15
+#define EXIT_REASON_RDTSC			16
+#define EXIT_REASON_VMCALL			18
+#define EXIT_REASON_VMCLEAR			19
+#define EXIT_REASON_VMLAUNCH			20
+#define EXIT_REASON_VMPTRLD			21
+#define EXIT_REASON_VMPTRST			22
+#define EXIT_REASON_VMREAD			23
+#define EXIT_REASON_VMRESUME			24
+#define EXIT_REASON_VMWRITE			25
+#define EXIT_REASON_VMXOFF			26
+#define EXIT_REASON_VMXON			27
+#define EXIT_REASON_CR_ACCESS			28
+#define EXIT_REASON_DR_ACCESS			29
+#define EXIT_REASON_IO_INSTRUCTION		30
+#define EXIT_REASON_MSR_READ			31
+#define EXIT_REASON_MSR_WRITE			32
+#define EXIT_REASON_INVALID_GUEST_STATE		33
+#define EXIT_REASON_MSR_LOADING			34
+#define EXIT_REASON_MWAIT			36
+#define EXIT_REASON_MONITOR_TRAP_FLAG		37
+#define EXIT_REASON_MONITOR			39
+#define EXIT_REASON_PAUSE			40
+#define EXIT_REASON_MACHINE_CHECK		41
+#define EXIT_REASON_TPR_BELOW_THRESHOLD		43
+#define EXIT_REASON_APIC_ACCESS			44
+#define EXIT_REASON_GDTR_IDTR			46
+#define EXIT_REASON_LDTR_TR			47
+#define EXIT_REASON_EPT_VIOLATION		48
+#define EXIT_REASON_EPT_MISCONFIG		49
+#define EXIT_REASON_INVEPT			50
+#define EXIT_REASON_RDTSCP			51
+#define EXIT_REASON_PREEMPTION_TIMER		52
+#define EXIT_REASON_INVVPID			53
+#define EXIT_REASON_WBINVD			54
+#define EXIT_REASON_XSETBV			55
+#define EXIT_REASON_RDRAND			57
+#define EXIT_REASON_INVPCID			58
+#define EXIT_REASON_RDSEED			61
+#define EXIT_REASON_XSAVES			63
+#define EXIT_REASON_XRSTORS			64
+#define NR_EXIT_REASONS				65
+
+/* Exit reason field (25.9.1, Table 25-17) */
+#define EXIT_REASON_BASIC_MASK			GENMASK(15, 0)
+#define EXIT_REASON_FAILED_VMENTRY		BIT(31)
+
+/* VM-exit interruption information and IDT-vectoring info (25.9.2, 25.9.3) */
+#define INTR_INFO_VECTOR_MASK			GENMASK(7, 0)
+#define INTR_INFO_TYPE_SHIFT			8
+#define INTR_INFO_TYPE_MASK			GENMASK(10, 8)
+#define INTR_INFO_DELIVER_CODE			BIT(11)
+#define INTR_INFO_NMI_UNBLOCKED_BY_IRET		BIT(12)
+#define INTR_INFO_VALID				BIT(31)
+#define INTR_TYPE_EXTERNAL			0
+#define INTR_TYPE_NMI				2
+#define INTR_TYPE_HW_EXCEPTION			3
+#define INTR_TYPE_SW_INTERRUPT			4
+#define INTR_TYPE_PRIV_SW_EXCEPTION		5
+#define INTR_TYPE_SW_EXCEPTION			6
+
+/* Exit qualification for I/O instructions (28.2.1, Table 28-5) */
+#define IO_QUAL_SIZE_MASK			GENMASK(2, 0)	/* size - 1 */
+#define IO_QUAL_IN				BIT(3)
+#define IO_QUAL_STRING				BIT(4)
+#define IO_QUAL_REP				BIT(5)
+#define IO_QUAL_PORT_SHIFT			16
+
+/* Exit qualification for control-register accesses (Table 28-3) */
+#define CR_QUAL_NR_MASK				GENMASK(3, 0)
+#define CR_QUAL_TYPE_SHIFT			4
+#define CR_QUAL_TYPE_MASK			GENMASK(5, 4)
+#define CR_QUAL_TYPE_MOV_TO_CR			0
+#define CR_QUAL_TYPE_MOV_FROM_CR		1
+#define CR_QUAL_TYPE_CLTS			2
+#define CR_QUAL_TYPE_LMSW			3
+#define CR_QUAL_REG_SHIFT			8
+#define CR_QUAL_REG_MASK			GENMASK(11, 8)
+#define CR_QUAL_LMSW_DATA_SHIFT			16
+
+/* Exit qualification for EPT violations (Table 28-7) */
+#define EPT_QUAL_READ				BIT(0)
+#define EPT_QUAL_WRITE				BIT(1)
+#define EPT_QUAL_FETCH				BIT(2)
+#define EPT_QUAL_GPA_READABLE			BIT(3)
+#define EPT_QUAL_NMI_UNBLOCKED_BY_IRET		BIT(12)
+
+/* Guest activity and interruptibility state (25.4.2) */
+#define GUEST_ACTIVITY_ACTIVE			0
+#define GUEST_INTR_STATE_STI			BIT(0)
+#define GUEST_INTR_STATE_MOV_SS			BIT(1)
+#define GUEST_INTR_STATE_NMI			BIT(3)
+
+/* Segment access rights in the VMCS (25.4.1, Table 25-2) */
+#define VMX_AR_TYPE_MASK				GENMASK(3, 0)
+#define VMX_AR_S					BIT(4)
+#define VMX_AR_DPL_SHIFT				5
+#define VMX_AR_DPL_MASK				GENMASK(6, 5)
+#define VMX_AR_P					BIT(7)
+#define VMX_AR_AVL					BIT(12)
+#define VMX_AR_L					BIT(13)
+#define VMX_AR_DB					BIT(14)
+#define VMX_AR_G					BIT(15)
+#define VMX_AR_UNUSABLE				BIT(16)
+
+/* Descriptor types (Vol. 3A, 3.4.5.1 and 3.5, Tables 3-1 and 3-2) */
+#define SEG_TYPE_DATA_RW_ACCESSED		0x3
+#define SEG_TYPE_CODE_RX_ACCESSED		0xb
+#define SEG_TYPE_LDT				0x2
+#define SEG_TYPE_TSS16_BUSY			0x3
+#define SEG_TYPE_TSS_BUSY			0xb
+
+/* VM-instruction error numbers (31.4, Table 31-1) worth naming here */
+#define VMXERR_ENTRY_INVALID_CONTROL_FIELD	7
+#define VMXERR_ENTRY_INVALID_HOST_STATE_FIELD	8
+
 #endif /* TVMM_VMX_SDM_H */

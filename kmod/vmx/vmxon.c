@@ -31,6 +31,7 @@
 
 #include "caps.h"
 #include "vmx_ops.h"
+#include "vmx.h"
 #include "vmx_sdm.h"
 #include "vmxon.h"
 
@@ -95,6 +96,8 @@ static void vmx_disable_this_cpu(void)
 {
 	if (!this_cpu_read(vmx_on))
 		return;
+	/* VMCSs active here go back to memory first (SDM 25.11.1). */
+	vmx_clear_loaded_vmcss();
 	if (vmx_vmxoff())
 		pr_err_once("VMXOFF failed on CPU%u\n", smp_processor_id());
 	cr4_clear_bits(X86_CR4_VMXE);

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ept.c - build a VM's Extended Page Tables.
+ *
+ * EPT translates guest-physical addresses to host-physical ones (SDM Vol.
+ * 3C, 29.3 "The Extended Page Table Mechanism (EPT)"): four levels of 512
+ * entries (PML4, PDPT, PD, PT), each entry holding read/write/execute
+ * permissions and, in leaves, the memory type. tvmm maps guest memory
+ * write-back with 4 KiB pages, or 2 MiB pages where a slot's backing and
+ * alignment allow.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <asm/io.h>
+#include <linux/mm.h>
+#include <linux/smp.h>
+
+#include "../vmx/vmx_ops.h"
+#include "ept.h"
+
+static u64 *ept_alloc_table(struct tvmm_ept *ept)
+{
+	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+
+	if (!page)
+		return NULL;
+	list_add(&page->lru, &ept->pages);
+	ept->nr_pages++;
+	return page_address(page);
+}
+
+int ept_init(struct tvmm_ept *ept)
+{
+	struct page *root = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+
+	if (!root)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&ept->pages);
+	ept->nr_pages = 0;
+	ept->root = page_address(root);
+	ept->eptp = page_to_phys(root) | EPTP_MEMTYPE_WB |
+		    ((EPT_LEVELS - 1) << EPTP_PAGE_WALK_LENGTH_SHIFT);
+	return 0;
+}
+
+void ept_clear(struct tvmm_ept *ept)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, &ept->pages, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	ept->nr_pages = 0;
+	memset(ept->root, 0, PAGE_SIZE);
+}
+
+void ept_destroy(struct tvmm_ept *ept)
+{
+	if (!ept->root)
+		return;
+	ept_clear(ept);
+	free_page((unsigned long)ept->root);
+	ept->root = NULL;
+}
+
+int ept_map(struct tvmm_ept *ept, u64 gpa, u64 hpa, bool large, u64 perm)
+{
+	int leaf_level = large ? 2 : 1;
+	u64 *table = ept->root;
+	int level;
+
+	for (level = EPT_LEVELS; level > leaf_level; level--) {
+		u64 *entry = &table[EPT_INDEX(gpa, level)];
+
+		if (!*entry) {
+			u64 *next = ept_alloc_table(ept);
+
+			if (!next)
+				return -ENOMEM;
+			/* Non-leaf entries grant everything; leaves decide. */
+			*entry = __pa(next) | EPT_RWX;
+		}
+		table = __va(*entry & EPT_ADDR_MASK);
+	}
+	table[EPT_INDEX(gpa, leaf_level)] = hpa | perm |
+		(EPTP_MEMTYPE_WB << EPT_MEMTYPE_SHIFT) |
+		(large ? EPT_LARGE_PAGE : 0);
+	return 0;
+}
+
+static void ept_invalidate_local(void *data)
+{
+	struct tvmm_ept *ept = data;
+
+	vmx_invept(INVEPT_SINGLE_CONTEXT, ept->eptp);
+}
+
+void ept_invalidate(struct tvmm_ept *ept)
+{
+	/* Any CPU may hold translations tagged with this EPTP. */
+	on_each_cpu(ept_invalidate_local, ept, 1);
+}

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vcpu.c - a vCPU: its file, its shared run page and its ioctls.
+ *
+ * One ioctl at a time per vCPU (vcpu->lock); the state ioctls go through
+ * the VMCS, made current on this CPU by vmx_vcpu_load().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "tvmm.h"
+#include "vmx/vmx.h"
+
+/* Run @fn with the vCPU's VMCS current on this CPU. */
+static int vcpu_load(struct tvmm_vcpu *vcpu)
+{
+	int err;
+
+	while ((err = vmx_vcpu_load(vcpu)) == -EAGAIN)
+		cond_resched();
+	return err;
+}
+
+static long vcpu_get_regs(struct tvmm_vcpu *vcpu, void __user *argp)
+{
+	struct tvmm_regs regs;
+	int err = vcpu_load(vcpu);
+
+	if (err)
+		return err;
+	vmx_get_regs(vcpu, &regs);
+	vmx_vcpu_put(vcpu);
+	return copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+}
+
+static long vcpu_set_regs(struct tvmm_vcpu *vcpu, void __user *argp)
+{
+	struct tvmm_regs regs;
+	int err;
+
+	if (copy_from_user(&regs, argp, sizeof(regs)))
+		return -EFAULT;
+	err = vcpu_load(vcpu);
+	if (err)
+		return err;
+	vmx_set_regs(vcpu, &regs);
+	vmx_vcpu_put(vcpu);
+	return 0;
+}
+
+static long vcpu_get_sregs(struct tvmm_vcpu *vcpu, void __user *argp)
+{
+	struct tvmm_sregs sregs;
+	int err = vcpu_load(vcpu);
+
+	if (err)
+		return err;
+	vmx_get_sregs(vcpu, &sregs);
+	vmx_vcpu_put(vcpu);
+	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
+}
+
+static long vcpu_set_sregs(struct tvmm_vcpu *vcpu, void __user *argp)
+{
+	struct tvmm_sregs sregs;
+	int err;
+
+	if (copy_from_user(&sregs, argp, sizeof(sregs)))
+		return -EFAULT;
+	err = vcpu_load(vcpu);
+	if (err)
+		return err;
+	err = vmx_set_sregs(vcpu, &sregs);
+	vmx_vcpu_put(vcpu);
+	return err;
+}
+
+static long vcpu_set_cpuid(struct tvmm_vcpu *vcpu,
+			   struct tvmm_cpuid __user *argp)
+{
+	struct tvmm_cpuid_entry *entries;
+	struct tvmm_cpuid hdr;
+	u32 i;
+
+	if (copy_from_user(&hdr, argp, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.flags || hdr.nent > TVMM_MAX_CPUID_ENTRIES)
+		return -EINVAL;
+	entries = memdup_user(argp->entries, hdr.nent * sizeof(*entries));
+	if (IS_ERR(entries))
+		return PTR_ERR(entries);
+	for (i = 0; i < hdr.nent; i++) {
+		if (entries[i].flags & ~TVMM_CPUID_INDEXED ||
+		    entries[i].reserved[0] || entries[i].reserved[1] ||
+		    entries[i].reserved[2]) {
+			kfree(entries);
+			return -EINVAL;
+		}
+	}
+	kfree(vcpu->cpuid);
+	vcpu->cpuid = entries;
+	vcpu->cpuid_nent = hdr.nent;
+	return 0;
+}
+
+/* Returns how many entries were done; stops at the first it cannot do. */
+static long vcpu_msrs(struct tvmm_vcpu *vcpu, struct tvmm_msrs __user *argp,
+		      bool set)
+{
+	struct tvmm_msr_entry *entries;
+	struct tvmm_msrs hdr;
+	size_t size;
+	u32 i;
+	int err;
+
+	if (copy_from_user(&hdr, argp, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.flags || hdr.nmsrs > TVMM_MAX_MSR_ENTRIES)
+		return -EINVAL;
+	size = hdr.nmsrs * sizeof(*entries);
+	entries = memdup_user(argp->entries, size);
+	if (IS_ERR(entries))
+		return PTR_ERR(entries);
+	for (i = 0; i < hdr.nmsrs; i++) {
+		if (entries[i].reserved) {
+			err = -EINVAL;
+			goto free;
+		}
+	}
+	err = vcpu_load(vcpu);
+	if (err)
+		goto free;
+	for (i = 0; i < hdr.nmsrs; i++) {
+		if (set ? vmx_set_msr(vcpu, entries[i].index, entries[i].data) :
+			  vmx_get_msr(vcpu, entries[i].index, &entries[i].data))
+			break;
+	}
+	vmx_vcpu_put(vcpu);
+	err = i;
+	if (!set && copy_to_user(argp->entries, entries, size))
+		err = -EFAULT;
+free:
+	kfree(entries);
+	return err;
+}
+
+static long vcpu_set_exception_exits(struct tvmm_vcpu *vcpu,
+				     void __user *argp)
+{
+	struct tvmm_exception_exits ex;
+	int err;
+
+	if (copy_from_user(&ex, argp, sizeof(ex)))
+		return -EFAULT;
+	if (ex.flags)
+		return -EINVAL;
+	err = vcpu_load(vcpu);
+	if (err)
+		return err;
+	vmx_set_exception_exits(vcpu, ex.vectors);
+	vmx_vcpu_put(vcpu);
+	return 0;
+}
+
+static long tvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct tvmm_vcpu *vcpu = file->private_data;
+	void __user *argp = (void __user *)arg;
+	long ret;
+
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
+	if (mutex_lock_killable(&vcpu->lock))
+		return -EINTR;
+	switch (cmd) {
+	case TVMM_RUN:
+		ret = arg ? -EINVAL : vmx_vcpu_run(vcpu);
+		break;
+	case TVMM_GET_REGS:
+		ret = vcpu_get_regs(vcpu, argp);
+		break;
+	case TVMM_SET_REGS:
+		ret = vcpu_set_regs(vcpu, argp);
+		break;
+	case TVMM_GET_SREGS:
+		ret = vcpu_get_sregs(vcpu, argp);
+		break;
+	case TVMM_SET_SREGS:
+		ret = vcpu_set_sregs(vcpu, argp);
+		break;
+	case TVMM_SET_CPUID:
+		ret = vcpu_set_cpuid(vcpu, argp);
+		break;
+	case TVMM_GET_MSRS:
+		ret = vcpu_msrs(vcpu, argp, false);
+		break;
+	case TVMM_SET_MSRS:
+		ret = vcpu_msrs(vcpu, argp, true);
+		break;
+	case TVMM_SET_EXCEPTION_EXITS:
+		ret = vcpu_set_exception_exits(vcpu, argp);
+		break;
+	default:
+		ret = -ENOTTY;
+	}
+	mutex_unlock(&vcpu->lock);
+	return ret;
+}
+
+static vm_fault_t tvmm_vcpu_fault(struct vm_fault *vmf)
+{
+	struct tvmm_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	if (vmf->pgoff != 0)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(vcpu->run);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct tvmm_vcpu_vm_ops = {
+	.fault = tvmm_vcpu_fault,
+};
+
+static int tvmm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff || vma_pages(vma) != 1)
+		return -EINVAL;
+	vma->vm_ops = &tvmm_vcpu_vm_ops;
+	return 0;
+}
+
+static void tvmm_vcpu_free(struct tvmm_vcpu *vcpu)
+{
+	vmx_vcpu_free(vcpu);
+	kfree(vcpu->cpuid);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+}
+
+static int tvmm_vcpu_release(struct inode *inode, struct file *file)
+{
+	struct tvmm_vcpu *vcpu = file->private_data;
+	struct tvmm_vm *vm = vcpu->vm;
+
+	mutex_lock(&vm->lock);
+	vm->vcpus[vcpu->id] = NULL;
+	mutex_unlock(&vm->lock);
+	tvmm_vcpu_free(vcpu);
+	fput(vm->file);
+	return 0;
+}
+
+static const struct file_operations tvmm_vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.release	= tvmm_vcpu_release,
+	.unlocked_ioctl	= tvmm_vcpu_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= tvmm_vcpu_mmap,
+	.llseek		= noop_llseek,
+};
+
+int tvmm_vcpu_create(struct tvmm_vm *vm, unsigned long id)
+{
+	struct tvmm_vcpu *vcpu;
+	struct file *file;
+	int err, fd;
+
+	if (id >= TVMM_MAX_VCPUS)
+		return -EINVAL;
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->xcr0 = XFEATURE_MASK_FP;
+	mutex_init(&vcpu->lock);
+	vcpu->run = (struct tvmm_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run) {
+		err = -ENOMEM;
+		goto free_vcpu;
+	}
+
+	mutex_lock(&vm->lock);
+	if (vm->vcpus[id]) {
+		err = -EEXIST;
+		goto unlock;
+	}
+	err = vmx_vcpu_create(vcpu);
+	if (err)
+		goto unlock;
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		err = fd;
+		goto free_vmx;
+	}
+	file = anon_inode_getfile("tvmm-vcpu", &tvmm_vcpu_fops, vcpu, O_RDWR);
+	if (IS_ERR(file)) {
+		err = PTR_ERR(file);
+		goto put_fd;
+	}
+	get_file(vm->file);
+	vm->vcpus[id] = vcpu;
+	mutex_unlock(&vm->lock);
+	fd_install(fd, file);
+	return fd;
+
+put_fd:
+	put_unused_fd(fd);
+free_vmx:
+	vmx_vcpu_free(vcpu);
+unlock:
+	mutex_unlock(&vm->lock);
+	free_page((unsigned long)vcpu->run);
+free_vcpu:
+	kfree(vcpu);
+	return err;
+}

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vm.c - a VM: its file, its guest memory slots and their EPT mappings.
+ *
+ * Guest memory is the caller's memory: each slot's pages are pinned for as
+ * long as the slot exists (charged to RLIMIT_MEMLOCK like mlock) and mapped
+ * into the VM's EPT. Changing a slot rebuilds the EPT while no vCPU is in
+ * the guest (vm->mem_rwsem), then invalidates what the CPUs cached.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <asm/io.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "tvmm.h"
+#include "vmx/vmxon.h"
+
+#define PAGES_PER_2M	(SZ_2M >> PAGE_SHIFT)
+
+struct tvmm_memslot *tvmm_gpa_to_slot(struct tvmm_vm *vm, u64 gpa)
+{
+	int i;
+
+	for (i = 0; i < TVMM_MAX_MEMSLOTS; i++) {
+		struct tvmm_memslot *s = &vm->slots[i];
+
+		if (s->npages && gpa >= s->gpa &&
+		    gpa - s->gpa < s->npages << PAGE_SHIFT)
+			return s;
+	}
+	return NULL;
+}
+
+/* Can the 2 MiB at page @i of @s be one EPT large page? */
+static bool slot_can_map_2m(struct tvmm_memslot *s, u64 i)
+{
+	unsigned long pfn = page_to_pfn(s->pages[i]);
+	u64 j;
+
+	if (!IS_ALIGNED(s->gpa + (i << PAGE_SHIFT), SZ_2M) ||
+	    i + PAGES_PER_2M > s->npages || !IS_ALIGNED(pfn, PAGES_PER_2M))
+		return false;
+	for (j = 1; j < PAGES_PER_2M; j++) {
+		if (page_to_pfn(s->pages[i + j]) != pfn + j)
+			return false;
+	}
+	return true;
+}
+
+static int vm_map_slot(struct tvmm_vm *vm, struct tvmm_memslot *s)
+{
+	/* A read-only slot: the guest's writes fault and exit as MMIO. */
+	u64 perm = s->flags & TVMM_MEM_READONLY ? EPT_READ | EPT_EXECUTE
+						  : EPT_RWX;
+	u64 i = 0;
+	int err;
+
+	while (i < s->npages) {
+		bool large = slot_can_map_2m(s, i);
+
+		err = ept_map(&vm->ept, s->gpa + (i << PAGE_SHIFT),
+			      page_to_phys(s->pages[i]), large, perm);
+		if (err)
+			return err;
+		i += large ? PAGES_PER_2M : 1;
+	}
+	return 0;
+}
+
+static void noop_ipi(void *unused)
+{
+}
+
+/*
+ * Rebuild the EPT from the slots. Every vCPU is first made to leave the
+ * guest: the IPI forces a VM exit, after which a vCPU that sees
+ * mem_writers waits on mem_rwsem.
+ */
+static int vm_rebuild_ept(struct tvmm_vm *vm)
+{
+	int i, err = 0;
+
+	atomic_inc(&vm->mem_writers);
+	on_each_cpu(noop_ipi, NULL, 1);
+	down_write(&vm->mem_rwsem);
+	ept_clear(&vm->ept);
+	for (i = 0; i < TVMM_MAX_MEMSLOTS && !err; i++) {
+		if (vm->slots[i].npages)
+			err = vm_map_slot(vm, &vm->slots[i]);
+	}
+	ept_invalidate(&vm->ept);
+	up_write(&vm->mem_rwsem);
+	atomic_dec(&vm->mem_writers);
+	return err;
+}
+
+static void memslot_release(struct tvmm_vm *vm, struct tvmm_memslot *s)
+{
+	if (!s->npages)
+		return;
+	unpin_user_pages(s->pages, s->npages);
+	account_locked_vm(vm->mm, s->npages, false);
+	kvfree(s->pages);
+	memset(s, 0, sizeof(*s));
+}
+
+static int memslot_pin(struct tvmm_vm *vm, struct tvmm_memslot *s)
+{
+	unsigned int gup = FOLL_LONGTERM |
+			   (s->flags & TVMM_MEM_READONLY ? 0 : FOLL_WRITE);
+	u64 done = 0;
+	long n;
+	int err;
+
+	if (vm->mm != current->mm)
+		return -EIO;
+	s->pages = kvcalloc(s->npages, sizeof(*s->pages), GFP_KERNEL_ACCOUNT);
+	if (!s->pages)
+		return -ENOMEM;
+	err = account_locked_vm(vm->mm, s->npages, true);
+	if (err)
+		goto free_array;
+	while (done < s->npages) {
+		n = pin_user_pages_fast(s->uaddr + (done << PAGE_SHIFT),
+					min_t(u64, s->npages - done, INT_MAX),
+					gup, s->pages + done);
+		if (n <= 0) {
+			err = n ? n : -EFAULT;
+			goto unpin;
+		}
+		done += n;
+	}
+	return 0;
+
+unpin:
+	unpin_user_pages(s->pages, done);
+	account_locked_vm(vm->mm, s->npages, false);
+free_array:
+	kvfree(s->pages);
+	s->pages = NULL;
+	return err;
+}
+
+static int vm_check_region(struct tvmm_vm *vm,
+			   const struct tvmm_memory_region *r)
+{
+	u64 end = r->guest_phys_addr + r->memory_size;
+	int i;
+
+	if (r->slot >= TVMM_MAX_MEMSLOTS || r->flags & ~TVMM_MEM_READONLY ||
+	    r->reserved[0] || r->reserved[1])
+		return -EINVAL;
+	if (!PAGE_ALIGNED(r->guest_phys_addr) ||
+	    !PAGE_ALIGNED(r->memory_size) || !PAGE_ALIGNED(r->userspace_addr))
+		return -EINVAL;
+	if (!r->memory_size)
+		return 0;
+	if (end < r->guest_phys_addr ||
+	    end > (1ULL << boot_cpu_data.x86_phys_bits) ||
+	    r->userspace_addr + r->memory_size < r->userspace_addr ||
+	    !access_ok((void __user *)(unsigned long)r->userspace_addr,
+		       r->memory_size))
+		return -EINVAL;
+	for (i = 0; i < TVMM_MAX_MEMSLOTS; i++) {
+		const struct tvmm_memslot *s = &vm->slots[i];
+
+		if (i == r->slot || !s->npages)
+			continue;
+		if (r->guest_phys_addr < s->gpa + (s->npages << PAGE_SHIFT) &&
+		    s->gpa < end)
+			return -EEXIST;
+	}
+	return 0;
+}
+
+static long vm_set_memory_region(struct tvmm_vm *vm, void __user *argp)
+{
+	struct tvmm_memory_region r;
+	struct tvmm_memslot new = {}, old;
+	int err;
+
+	if (copy_from_user(&r, argp, sizeof(r)))
+		return -EFAULT;
+
+	mutex_lock(&vm->lock);
+	err = vm_check_region(vm, &r);
+	if (err)
+		goto unlock;
+	if (r.memory_size) {
+		new.gpa = r.guest_phys_addr;
+		new.npages = r.memory_size >> PAGE_SHIFT;
+		new.uaddr = r.userspace_addr;
+		new.flags = r.flags;
+		err = memslot_pin(vm, &new);
+		if (err)
+			goto unlock;
+	}
+	old = vm->slots[r.slot];
+	vm->slots[r.slot] = new;
+	err = vm_rebuild_ept(vm);
+	if (err) {
+		/* Out of memory for tables: put the old slot back. */
+		vm->slots[r.slot] = old;
+		if (vm_rebuild_ept(vm))
+			pr_err_ratelimited("cannot restore the EPT of a VM\n");
+		memslot_release(vm, &new);
+		goto unlock;
+	}
+	memslot_release(vm, &old);
+unlock:
+	mutex_unlock(&vm->lock);
+	return err;
+}
+
+static long vm_set_tsc_offset(struct tvmm_vm *vm, void __user *argp)
+{
+	struct tvmm_tsc_offset t;
+
+	if (copy_from_user(&t, argp, sizeof(t)))
+		return -EFAULT;
+	if (t.flags || t.reserved)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	WRITE_ONCE(vm->tsc_offset, t.offset);
+	mutex_unlock(&vm->lock);
+	return 0;
+}
+
+static long tvmm_vm_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct tvmm_vm *vm = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	if (vm->mm != current->mm)
+		return -EIO;
+	switch (cmd) {
+	case TVMM_SET_MEMORY_REGION:
+		return vm_set_memory_region(vm, argp);
+	case TVMM_CREATE_VCPU:
+		return tvmm_vcpu_create(vm, arg);
+	case TVMM_SET_TSC_OFFSET:
+		return vm_set_tsc_offset(vm, argp);
+	}
+	return -ENOTTY;
+}
+
+static int tvmm_vm_release(struct inode *inode, struct file *file)
+{
+	struct tvmm_vm *vm = file->private_data;
+	int i;
+
+	/* Every vCPU held a reference on this file: none is left. */
+	ept_destroy(&vm->ept);
+	for (i = 0; i < TVMM_MAX_MEMSLOTS; i++)
+		memslot_release(vm, &vm->slots[i]);
+	mmdrop(vm->mm);
+	kfree(vm);
+	vmx_root_put();
+	return 0;
+}
+
+static const struct file_operations tvmm_vm_fops = {
+	.owner		= THIS_MODULE,
+	.release	= tvmm_vm_release,
+	.unlocked_ioctl	= tvmm_vm_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+int tvmm_vm_create(void)
+{
+	struct tvmm_vm *vm;
+	int err, fd;
+
+	err = vmx_root_get();
+	if (err)
+		return err;
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm) {
+		err = -ENOMEM;
+		goto put_root;
+	}
+	mutex_init(&vm->lock);
+	init_rwsem(&vm->mem_rwsem);
+	err = ept_init(&vm->ept);
+	if (err)
+		goto free_vm;
+	mmgrab(current->mm);
+	vm->mm = current->mm;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		err = fd;
+		goto drop_mm;
+	}
+	vm->file = anon_inode_getfile("tvmm-vm", &tvmm_vm_fops, vm, O_RDWR);
+	if (IS_ERR(vm->file)) {
+		err = PTR_ERR(vm->file);
+		goto put_fd;
+	}
+	fd_install(fd, vm->file);
+	return fd;
+
+put_fd:
+	put_unused_fd(fd);
+drop_mm:
+	mmdrop(vm->mm);
+	ept_destroy(&vm->ept);
+free_vm:
+	kfree(vm);
+put_root:
+	vmx_root_put();
+	return err;
+}

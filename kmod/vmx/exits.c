@@ -1,0 +1,718 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * exits.c - what tvmm does with each VM exit.
+ *
+ * The guest executed something the VMCS says must trap (a sensitive
+ * instruction, an access outside its memory, an exception it was told to
+ * report); the CPU saved the guest's state, loaded the host's and came
+ * back to __vmx_vmexit (entry.S), and vmx_session() (run.c) called
+ * vmx_handle_exit() with the basic exit reason (SDM Vol. 3C, Appendix C).
+ *
+ * The handlers are a table indexed by exit reason. Each returns:
+ *    1  handled here: enter the guest again;
+ *    0  vcpu->run describes an exit for userspace: TVMM_RUN returns;
+ *   <0  an error TVMM_RUN returns.
+ * An exit with no handler becomes TVMM_EXIT_INTERNAL_ERROR with the raw
+ * reason and qualification: the guest stops, the host carries on.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/nospec.h>
+#include <asm/fpu/xcr.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+
+#include "vmcs.h"
+#include "vmx.h"
+#include "vmx_sdm.h"
+
+/* Exception vectors (Vol. 3A, 6.3.1, Table 6-1) */
+#define UD_VECTOR	6
+#define GP_VECTOR	13
+
+static bool vmx_guest_protected(void)
+{
+	return vmcs_readl(CR0_READ_SHADOW) & X86_CR0_PE;
+}
+
+static bool vmx_guest_64bit_code(void)
+{
+	return (vmcs_read64(GUEST_IA32_EFER) & EFER_LMA) &&
+	       (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L);
+}
+
+/* RIP past the instruction that exited, which is now complete. */
+void vmx_skip_instruction(struct tvmm_vcpu *vcpu)
+{
+	unsigned long rip = vmcs_readl(GUEST_RIP) +
+			    vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+
+	if (!vmx_guest_64bit_code())
+		rip = (u32)rip;
+	vmcs_writel(GUEST_RIP, rip);
+	/* Blocking by STI or MOV SS ends with the instruction after it. */
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     intr & ~(GUEST_INTR_STATE_STI |
+				      GUEST_INTR_STATE_MOV_SS));
+}
+
+/* Deliver a hardware exception at the next VM entry (26.6). */
+void vmx_inject_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
+			  u32 error_code)
+{
+	u32 info = vector | (INTR_TYPE_HW_EXCEPTION << INTR_INFO_TYPE_SHIFT) |
+		   INTR_INFO_VALID;
+
+	/* Real mode has no error codes; VM entry checks it (26.2.1.3). */
+	if (has_error && vmx_guest_protected()) {
+		info |= INTR_INFO_DELIVER_CODE;
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
+	}
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+static int vmx_inject_gp(struct tvmm_vcpu *vcpu)
+{
+	vmx_inject_exception(vcpu, GP_VECTOR, true, 0);
+	return 1;
+}
+
+static int vmx_inject_ud(struct tvmm_vcpu *vcpu)
+{
+	vmx_inject_exception(vcpu, UD_VECTOR, false, 0);
+	return 1;
+}
+
+/* General-purpose register @nr in the standard encoding (RAX=0 ... R15). */
+static unsigned long vmx_read_gpr(struct tvmm_vcpu *vcpu, int nr)
+{
+	return nr == REG_RSP ? vmcs_readl(GUEST_RSP) : vcpu->regs[nr];
+}
+
+static void vmx_write_gpr(struct tvmm_vcpu *vcpu, int nr, unsigned long val)
+{
+	if (nr == REG_RSP)
+		vmcs_writel(GUEST_RSP, val);
+	else
+		vcpu->regs[nr] = val;
+}
+
+static int vmx_internal_error(struct tvmm_vcpu *vcpu, u32 suberror,
+			      u32 exit_reason)
+{
+	struct tvmm_run *run = vcpu->run;
+
+	run->exit_reason = TVMM_EXIT_INTERNAL_ERROR;
+	memset(&run->internal, 0, sizeof(run->internal));
+	run->internal.suberror = suberror;
+	run->internal.exit_reason = exit_reason;
+	run->internal.qualification = vmcs_readl(EXIT_QUALIFICATION);
+	run->internal.guest_rip = vmcs_readl(GUEST_RIP);
+	return 0;
+}
+
+/* ---- CPUID (Vol. 2A, "CPUID") ---- */
+
+#define TVMM_CPUID_SIGNATURE	0x40000000
+
+static void vmx_cpuid_default(u32 leaf, u32 subleaf, u32 *r)
+{
+	memset(r, 0, 4 * sizeof(*r));
+	switch (leaf) {
+	case 0:
+		/* Basic leaves up to 1; the host's vendor string. */
+		cpuid_count(0, 0, &r[0], &r[1], &r[2], &r[3]);
+		r[0] = 1;
+		break;
+	case 1:
+		cpuid_count(1, 0, &r[0], &r[1], &r[2], &r[3]);
+		/* No VMX, no XSAVE/AVX, no x2APIC/TSC deadline; a hypervisor. */
+		r[2] &= BIT(0) | BIT(9) | BIT(13) | BIT(19) | BIT(20) |
+			BIT(23);
+		r[2] |= BIT(31);
+		/* FPU, TSC, MSR, PAE, CX8, CMOV, PAT, PSE36, MMX, FXSR, SSE, SSE2 */
+		r[3] &= BIT(0) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(8) |
+			BIT(15) | BIT(16) | BIT(17) | BIT(23) | BIT(24) |
+			BIT(25) | BIT(26);
+		r[1] &= 0xffff;		/* no APIC id, no CPU count */
+		break;
+	case TVMM_CPUID_SIGNATURE:
+		r[0] = TVMM_CPUID_SIGNATURE;
+		memcpy(&r[1], "tvmmtvmmtvmm", 12);
+		break;
+	case 0x80000000:
+		r[0] = 0x80000001;
+		break;
+	case 0x80000001:
+		cpuid_count(0x80000001, 0, &r[0], &r[1], &r[2], &r[3]);
+		r[2] &= BIT(0);				/* LAHF/SAHF */
+		r[3] &= BIT(11) | BIT(20) | BIT(29);	/* SYSCALL, NX, LM */
+		break;
+	}
+}
+
+static int handle_cpuid(struct tvmm_vcpu *vcpu)
+{
+	u32 leaf = vcpu->regs[REG_RAX], subleaf = vcpu->regs[REG_RCX];
+	u32 r[4] = {};
+	u32 i;
+
+	if (!vcpu->cpuid) {
+		vmx_cpuid_default(leaf, subleaf, r);
+	} else {
+		for (i = 0; i < vcpu->cpuid_nent; i++) {
+			const struct tvmm_cpuid_entry *e = &vcpu->cpuid[i];
+
+			if (e->function != leaf ||
+			    ((e->flags & TVMM_CPUID_INDEXED) &&
+			     e->index != subleaf))
+				continue;
+			r[0] = e->eax;
+			r[1] = e->ebx;
+			r[2] = e->ecx;
+			r[3] = e->edx;
+			break;
+		}
+	}
+	/* CPUID writes 32-bit registers: the upper halves become zero. */
+	vcpu->regs[REG_RAX] = r[0];
+	vcpu->regs[REG_RBX] = r[1];
+	vcpu->regs[REG_RCX] = r[2];
+	vcpu->regs[REG_RDX] = r[3];
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+/* ---- MSRs (Vol. 4) ---- */
+
+int vmx_get_msr(struct tvmm_vcpu *vcpu, u32 index, u64 *data)
+{
+	switch (index) {
+	case MSR_EFER:
+		*data = vmcs_read64(GUEST_IA32_EFER);
+		return 0;
+	case MSR_STAR:
+		*data = vcpu->msrs.star;
+		return 0;
+	case MSR_LSTAR:
+		*data = vcpu->msrs.lstar;
+		return 0;
+	case MSR_CSTAR:
+		*data = vcpu->msrs.cstar;
+		return 0;
+	case MSR_SYSCALL_MASK:
+		*data = vcpu->msrs.sfmask;
+		return 0;
+	case MSR_KERNEL_GS_BASE:
+		*data = vcpu->msrs.kernel_gs_base;
+		return 0;
+	case MSR_FS_BASE:
+		*data = vmcs_readl(GUEST_FS_BASE);
+		return 0;
+	case MSR_GS_BASE:
+		*data = vmcs_readl(GUEST_GS_BASE);
+		return 0;
+	case MSR_IA32_SYSENTER_CS:
+		*data = vmcs_read32(GUEST_SYSENTER_CS);
+		return 0;
+	case MSR_IA32_SYSENTER_ESP:
+		*data = vmcs_readl(GUEST_SYSENTER_ESP);
+		return 0;
+	case MSR_IA32_SYSENTER_EIP:
+		*data = vmcs_readl(GUEST_SYSENTER_EIP);
+		return 0;
+	case MSR_IA32_TSC:
+		*data = rdtsc() + READ_ONCE(vcpu->vm->tsc_offset);
+		return 0;
+	case MSR_IA32_CR_PAT:
+		*data = vcpu->msrs.pat;
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		*data = vcpu->msrs.misc_enable;
+		return 0;
+	case MSR_IA32_APICBASE:
+		/* xAPIC enabled at the architectural address; vCPU 0 is the BSP. */
+		*data = 0xfee00000 | BIT(11) | (vcpu->id ? 0 : BIT(8));
+		return 0;
+	case MSR_MTRRcap:
+	case MSR_MTRRdefType:
+	case MSR_IA32_TSC_ADJUST:
+	case MSR_IA32_UCODE_REV:
+		*data = 0;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static bool vmx_canonical(u64 addr)
+{
+	return ((s64)addr << 16 >> 16) == (s64)addr;
+}
+
+static bool vmx_pat_valid(u64 pat)
+{
+	int i;
+
+	/* Each byte one of UC, WC, WT, WP, WB, UC- (Vol. 3A, 13.12.2). */
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (8 * i);
+
+		if (type == 2 || type == 3 || type > 7)
+			return false;
+	}
+	return true;
+}
+
+int vmx_set_msr(struct tvmm_vcpu *vcpu, u32 index, u64 data)
+{
+	switch (index) {
+	case MSR_EFER:
+		if (!vmx_efer_valid(data))
+			return -EINVAL;
+		/* LMA is read-only; LME may not change while paging is on. */
+		data = (data & ~EFER_LMA) |
+		       (vmcs_read64(GUEST_IA32_EFER) & EFER_LMA);
+		if ((vmcs_readl(CR0_READ_SHADOW) & X86_CR0_PG) &&
+		    ((data ^ vmcs_read64(GUEST_IA32_EFER)) & EFER_LME))
+			return -EINVAL;
+		vmcs_write64(GUEST_IA32_EFER, data);
+		return 0;
+	case MSR_STAR:
+		vcpu->msrs.star = data;
+		break;
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_KERNEL_GS_BASE:
+		if (!vmx_canonical(data))
+			return -EINVAL;
+		if (index == MSR_LSTAR)
+			vcpu->msrs.lstar = data;
+		else if (index == MSR_CSTAR)
+			vcpu->msrs.cstar = data;
+		else
+			vcpu->msrs.kernel_gs_base = data;
+		break;
+	case MSR_SYSCALL_MASK:
+		vcpu->msrs.sfmask = (u32)data;
+		break;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+		if (!vmx_canonical(data))
+			return -EINVAL;
+		vmcs_writel(index == MSR_FS_BASE ? GUEST_FS_BASE : GUEST_GS_BASE,
+			    data);
+		return 0;
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_write32(GUEST_SYSENTER_CS, data);
+		return 0;
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		if (!vmx_canonical(data))
+			return -EINVAL;
+		vmcs_writel(index == MSR_IA32_SYSENTER_ESP ? GUEST_SYSENTER_ESP :
+			    GUEST_SYSENTER_EIP, data);
+		return 0;
+	case MSR_IA32_TSC:
+		WRITE_ONCE(vcpu->vm->tsc_offset, data - rdtsc());
+		if (vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) &
+		    CPU_CTL_USE_TSC_OFFSETTING)
+			vmcs_write64(TSC_OFFSET, data - rdtsc());
+		return 0;
+	case MSR_IA32_CR_PAT:
+		if (!vmx_pat_valid(data))
+			return -EINVAL;
+		vcpu->msrs.pat = data;
+		if (vmcs_read32(VM_ENTRY_CONTROLS) & ENTRY_CTL_LOAD_IA32_PAT)
+			vmcs_write64(GUEST_IA32_PAT, data);
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		vcpu->msrs.misc_enable = data;
+		return 0;
+	case MSR_MTRRdefType:
+	case MSR_IA32_TSC_ADJUST:
+		return data ? -EINVAL : 0;
+	default:
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/*
+ * The syscall MSRs are the guest's on the CPU during a session (run.c), so
+ * a guest write goes to the hardware as well.
+ */
+static void vmx_sync_guest_msr(struct tvmm_vcpu *vcpu, u32 index)
+{
+	switch (index) {
+	case MSR_STAR:
+		wrmsrl(MSR_STAR, vcpu->msrs.star);
+		break;
+	case MSR_LSTAR:
+		wrmsrl(MSR_LSTAR, vcpu->msrs.lstar);
+		break;
+	case MSR_CSTAR:
+		wrmsrl(MSR_CSTAR, vcpu->msrs.cstar);
+		break;
+	case MSR_SYSCALL_MASK:
+		wrmsrl(MSR_SYSCALL_MASK, vcpu->msrs.sfmask);
+		break;
+	case MSR_KERNEL_GS_BASE:
+		wrmsrl(MSR_KERNEL_GS_BASE, vcpu->msrs.kernel_gs_base);
+		break;
+	}
+}
+
+static int handle_rdmsr(struct tvmm_vcpu *vcpu)
+{
+	u64 data;
+
+	if (vmx_get_msr(vcpu, vcpu->regs[REG_RCX], &data))
+		return vmx_inject_gp(vcpu);
+	vcpu->regs[REG_RAX] = (u32)data;
+	vcpu->regs[REG_RDX] = data >> 32;
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+static int handle_wrmsr(struct tvmm_vcpu *vcpu)
+{
+	u32 index = vcpu->regs[REG_RCX];
+	u64 data = (u32)vcpu->regs[REG_RAX] |
+		   ((u64)(u32)vcpu->regs[REG_RDX] << 32);
+
+	if (vmx_set_msr(vcpu, index, data))
+		return vmx_inject_gp(vcpu);
+	vmx_sync_guest_msr(vcpu, index);
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+/* ---- control and debug registers (28.2.1, Tables 28-3 and 28-4) ---- */
+
+static int vmx_mov_to_cr0(struct tvmm_vcpu *vcpu, unsigned long cr0)
+{
+	unsigned long old = vmcs_readl(CR0_READ_SHADOW);
+	u64 efer = vmcs_read64(GUEST_IA32_EFER);
+
+	cr0 |= X86_CR0_ET;	/* hardwired to 1 */
+	if (!vmx_cr0_valid(cr0))
+		return vmx_inject_gp(vcpu);
+	/* Long mode needs PAE to turn paging on (Vol. 3A, 10.8.5). */
+	if ((cr0 & X86_CR0_PG) && !(old & X86_CR0_PG) && (efer & EFER_LME) &&
+	    !(vmcs_readl(CR4_READ_SHADOW) & X86_CR4_PAE))
+		return vmx_inject_gp(vcpu);
+	vmx_write_cr0(vcpu, cr0);
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+static int vmx_mov_to_cr4(struct tvmm_vcpu *vcpu, unsigned long cr4)
+{
+	if (!vmx_cr4_valid(cr4))
+		return vmx_inject_gp(vcpu);
+	if ((vmcs_read64(GUEST_IA32_EFER) & EFER_LMA) && !(cr4 & X86_CR4_PAE))
+		return vmx_inject_gp(vcpu);
+	vmx_write_cr4(vcpu, cr4);
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+static int handle_cr(struct tvmm_vcpu *vcpu)
+{
+	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	int cr = qual & CR_QUAL_NR_MASK;
+	int reg = (qual & CR_QUAL_REG_MASK) >> CR_QUAL_REG_SHIFT;
+	int type = (qual & CR_QUAL_TYPE_MASK) >> CR_QUAL_TYPE_SHIFT;
+	unsigned long val = vmx_read_gpr(vcpu, reg);
+	unsigned long cr0 = vmcs_readl(CR0_READ_SHADOW);
+
+	if (!vmx_guest_64bit_code())
+		val = (u32)val;
+	switch (type) {
+	case CR_QUAL_TYPE_MOV_TO_CR:
+		switch (cr) {
+		case 0:
+			return vmx_mov_to_cr0(vcpu, val);
+		case 3:
+			vmcs_writel(GUEST_CR3, val);
+			break;
+		case 4:
+			return vmx_mov_to_cr4(vcpu, val);
+		case 8:
+			if (val > 15)
+				return vmx_inject_gp(vcpu);
+			vcpu->cr8 = val;
+			break;
+		default:
+			return vmx_internal_error(vcpu,
+						  TVMM_INTERNAL_UNHANDLED_EXIT,
+						  EXIT_REASON_CR_ACCESS);
+		}
+		break;
+	case CR_QUAL_TYPE_MOV_FROM_CR:
+		if (cr == 3)
+			vmx_write_gpr(vcpu, reg, vmcs_readl(GUEST_CR3));
+		else if (cr == 8)
+			vmx_write_gpr(vcpu, reg, vcpu->cr8);
+		else
+			return vmx_internal_error(vcpu,
+						  TVMM_INTERNAL_UNHANDLED_EXIT,
+						  EXIT_REASON_CR_ACCESS);
+		break;
+	case CR_QUAL_TYPE_CLTS:
+		return vmx_mov_to_cr0(vcpu, cr0 & ~X86_CR0_TS);
+	case CR_QUAL_TYPE_LMSW:
+		/* LMSW writes CR0 bits 3:0 but cannot clear PE. */
+		val = (qual >> CR_QUAL_LMSW_DATA_SHIFT) & 0xf;
+		return vmx_mov_to_cr0(vcpu, (cr0 & ~0xeUL) | val);
+	}
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+/* Debug registers are the guest's own copies: the CPU's stay the host's. */
+static int handle_dr(struct tvmm_vcpu *vcpu)
+{
+	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	int dr = qual & 7, reg = (qual >> 8) & 0xf;
+	bool from_dr = qual & BIT(4);
+	unsigned long val;
+
+	if (dr == 4 || dr == 5) {
+		if (vmcs_readl(CR4_READ_SHADOW) & X86_CR4_DE)
+			return vmx_inject_ud(vcpu);
+		dr += 2;
+	}
+	if (from_dr) {
+		if (dr < 4)
+			val = vcpu->dr[dr];
+		else if (dr == 6)
+			val = vcpu->dr6 | 0xffff0ff0;
+		else
+			val = vmcs_readl(GUEST_DR7);
+		vmx_write_gpr(vcpu, reg, val);
+	} else {
+		val = vmx_read_gpr(vcpu, reg);
+		if (dr < 4)
+			vcpu->dr[dr] = val;
+		else if (dr == 6)
+			vcpu->dr6 = val;
+		else
+			vmcs_writel(GUEST_DR7, (val & 0xffff2fff) | 0x400);
+	}
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+/* ---- I/O and hypercalls: handed to userspace ---- */
+
+static int handle_io(struct tvmm_vcpu *vcpu)
+{
+	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	struct tvmm_run *run = vcpu->run;
+	u8 size = (qual & IO_QUAL_SIZE_MASK) + 1;
+
+	if (qual & IO_QUAL_STRING)	/* INS/OUTS: not emulated yet */
+		return vmx_internal_error(vcpu, TVMM_INTERNAL_EMULATION,
+					  EXIT_REASON_IO_INSTRUCTION);
+	run->exit_reason = TVMM_EXIT_IO;
+	memset(&run->io, 0, sizeof(run->io));
+	run->io.direction = qual & IO_QUAL_IN ? TVMM_IO_IN : TVMM_IO_OUT;
+	run->io.size = size;
+	run->io.port = qual >> IO_QUAL_PORT_SHIFT;
+	run->io.count = 1;
+	run->io.data_offset = TVMM_RUN_IO_DATA_OFFSET;
+	if (run->io.direction == TVMM_IO_OUT) {
+		memcpy((u8 *)run + TVMM_RUN_IO_DATA_OFFSET,
+		       &vcpu->regs[REG_RAX], size);
+	} else {
+		vcpu->pending_exit = TVMM_EXIT_IO;
+		vcpu->pending_size = size;
+	}
+	vmx_skip_instruction(vcpu);
+	return 0;
+}
+
+static int handle_vmcall(struct tvmm_vcpu *vcpu)
+{
+	struct tvmm_run *run = vcpu->run;
+
+	run->exit_reason = TVMM_EXIT_HYPERCALL;
+	memset(&run->hypercall, 0, sizeof(run->hypercall));
+	run->hypercall.nr = vcpu->regs[REG_RAX];
+	run->hypercall.args[0] = vcpu->regs[REG_RBX];
+	run->hypercall.args[1] = vcpu->regs[REG_RCX];
+	run->hypercall.args[2] = vcpu->regs[REG_RDX];
+	run->hypercall.args[3] = vcpu->regs[REG_RSI];
+	run->hypercall.args[4] = vcpu->regs[REG_RDI];
+	run->hypercall.ret = vcpu->regs[REG_RAX];
+	vcpu->pending_exit = TVMM_EXIT_HYPERCALL;
+	vmx_skip_instruction(vcpu);
+	return 0;
+}
+
+/* Before the next entry: the data userspace gave for an IN or VMCALL. */
+void vmx_complete_userspace_exit(struct tvmm_vcpu *vcpu)
+{
+	struct tvmm_run *run = vcpu->run;
+	unsigned long rax = vcpu->regs[REG_RAX];
+	u32 data = 0;
+
+	switch (vcpu->pending_exit) {
+	case TVMM_EXIT_IO:
+		memcpy(&data, (u8 *)run + TVMM_RUN_IO_DATA_OFFSET,
+		       vcpu->pending_size);
+		/* IN AL/AX merges; IN EAX zero-extends into RAX. */
+		if (vcpu->pending_size == 4)
+			rax = data;
+		else if (vcpu->pending_size == 2)
+			rax = (rax & ~0xffffUL) | (u16)data;
+		else
+			rax = (rax & ~0xffUL) | (u8)data;
+		vcpu->regs[REG_RAX] = rax;
+		break;
+	case TVMM_EXIT_HYPERCALL:
+		vcpu->regs[REG_RAX] = run->hypercall.ret;
+		break;
+	}
+	vcpu->pending_exit = 0;
+}
+
+/* ---- everything else ---- */
+
+static int handle_exception_nmi(struct tvmm_vcpu *vcpu)
+{
+	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
+	u32 type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
+	struct tvmm_run *run = vcpu->run;
+
+	if (type == INTR_TYPE_NMI)	/* the host's; run.c passed it on */
+		return 1;
+	/* An exception userspace asked to see (TVMM_SET_EXCEPTION_EXITS). */
+	run->exit_reason = TVMM_EXIT_EXCEPTION;
+	memset(&run->exception, 0, sizeof(run->exception));
+	run->exception.vector = info & INTR_INFO_VECTOR_MASK;
+	if (info & INTR_INFO_DELIVER_CODE) {
+		run->exception.error_code_valid = 1;
+		run->exception.error_code = vmcs_read32(VM_EXIT_INTR_ERROR_CODE);
+	}
+	run->exception.rip = vmcs_readl(GUEST_RIP);
+	if (run->exception.vector == 14)	/* #PF: the address */
+		run->exception.cr2 = vmcs_readl(EXIT_QUALIFICATION);
+	return 0;
+}
+
+static int handle_host_event(struct tvmm_vcpu *vcpu)
+{
+	/* The interrupt was taken when run.c re-enabled interrupts. */
+	return 1;
+}
+
+static int handle_triple_fault(struct tvmm_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = TVMM_EXIT_SHUTDOWN;
+	return 0;
+}
+
+static int handle_hlt(struct tvmm_vcpu *vcpu)
+{
+	vmx_skip_instruction(vcpu);
+	vcpu->run->exit_reason = TVMM_EXIT_HLT;
+	return 0;
+}
+
+static int handle_skip(struct tvmm_vcpu *vcpu)
+{
+	/* INVD, WBINVD: caches are the host's business. */
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+/* XSETBV (Vol. 1, 13.3): the guest's XCR0, switched in around entries. */
+static int handle_xsetbv(struct tvmm_vcpu *vcpu)
+{
+	u64 val = (u32)vcpu->regs[REG_RAX] |
+		  ((u64)(u32)vcpu->regs[REG_RDX] << 32);
+	u64 host = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+
+	if ((u32)vcpu->regs[REG_RCX] != 0 || !(val & XFEATURE_MASK_FP) ||
+	    (val & ~host) ||
+	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)))
+		return vmx_inject_gp(vcpu);
+	vcpu->xcr0 = val;
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+static int handle_ept_violation(struct tvmm_vcpu *vcpu)
+{
+	/* Guest memory outside every slot, or a write to a read-only one. */
+	return vmx_internal_error(vcpu, TVMM_INTERNAL_EMULATION,
+				  EXIT_REASON_EPT_VIOLATION);
+}
+
+static int handle_ept_misconfig(struct tvmm_vcpu *vcpu)
+{
+	return vmx_internal_error(vcpu, TVMM_INTERNAL_EPT_MISCONFIG,
+				  EXIT_REASON_EPT_MISCONFIG);
+}
+
+void vmx_set_exception_exits(struct tvmm_vcpu *vcpu, u32 vectors)
+{
+	vcpu->exception_exits = vectors;
+	vmcs_write32(EXCEPTION_BITMAP, vectors);
+}
+
+typedef int (*vmx_exit_handler)(struct tvmm_vcpu *vcpu);
+
+static const vmx_exit_handler vmx_exit_handlers[NR_EXIT_REASONS] = {
+	[EXIT_REASON_EXCEPTION_NMI]		= handle_exception_nmi,
+	[EXIT_REASON_EXTERNAL_INTERRUPT]	= handle_host_event,
+	[EXIT_REASON_TRIPLE_FAULT]		= handle_triple_fault,
+	[EXIT_REASON_CPUID]			= handle_cpuid,
+	[EXIT_REASON_GETSEC]			= vmx_inject_ud,
+	[EXIT_REASON_HLT]			= handle_hlt,
+	[EXIT_REASON_INVD]			= handle_skip,
+	[EXIT_REASON_RDPMC]			= vmx_inject_gp,
+	[EXIT_REASON_VMCALL]			= handle_vmcall,
+	[EXIT_REASON_VMCLEAR]			= vmx_inject_ud,
+	[EXIT_REASON_VMLAUNCH]			= vmx_inject_ud,
+	[EXIT_REASON_VMPTRLD]			= vmx_inject_ud,
+	[EXIT_REASON_VMPTRST]			= vmx_inject_ud,
+	[EXIT_REASON_VMREAD]			= vmx_inject_ud,
+	[EXIT_REASON_VMRESUME]			= vmx_inject_ud,
+	[EXIT_REASON_VMWRITE]			= vmx_inject_ud,
+	[EXIT_REASON_VMXOFF]			= vmx_inject_ud,
+	[EXIT_REASON_VMXON]			= vmx_inject_ud,
+	[EXIT_REASON_CR_ACCESS]			= handle_cr,
+	[EXIT_REASON_DR_ACCESS]			= handle_dr,
+	[EXIT_REASON_IO_INSTRUCTION]		= handle_io,
+	[EXIT_REASON_MSR_READ]			= handle_rdmsr,
+	[EXIT_REASON_MSR_WRITE]			= handle_wrmsr,
+	[EXIT_REASON_MWAIT]			= vmx_inject_ud,
+	[EXIT_REASON_MONITOR]			= vmx_inject_ud,
+	[EXIT_REASON_EPT_VIOLATION]		= handle_ept_violation,
+	[EXIT_REASON_EPT_MISCONFIG]		= handle_ept_misconfig,
+	[EXIT_REASON_INVEPT]			= vmx_inject_ud,
+	[EXIT_REASON_PREEMPTION_TIMER]		= handle_host_event,
+	[EXIT_REASON_INVVPID]			= vmx_inject_ud,
+	[EXIT_REASON_WBINVD]			= handle_skip,
+	[EXIT_REASON_XSETBV]			= handle_xsetbv,
+};
+
+int vmx_handle_exit(struct tvmm_vcpu *vcpu, u32 exit_reason)
+{
+	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
+	vmx_exit_handler handler = NULL;
+
+	if (basic < NR_EXIT_REASONS)
+		handler = vmx_exit_handlers[array_index_nospec(basic,
+							       NR_EXIT_REASONS)];
+	if (!handler)
+		return vmx_internal_error(vcpu, TVMM_INTERNAL_UNHANDLED_EXIT,
+					  basic);
+	return handler(vcpu);
+}

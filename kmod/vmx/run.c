@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run.c - running a vCPU: its VMCS on a CPU, and the loop around VM entry.
+ *
+ * A VMCS is active on at most one CPU and must be VMCLEARed there before
+ * another CPU may VMPTRLD it (SDM Vol. 3C, 25.11.1 "Software Use of the
+ * VMCS and Related Structures"). Each CPU keeps the list of VMCSs active on
+ * it, so a vCPU whose thread moved, a vCPU being freed and a CPU going
+ * offline can all clear them.
+ *
+ * TVMM_RUN alternates sessions and checks. A session runs with preemption
+ * disabled, the guest's syscall MSRs loaded and host state written into the
+ * VMCS; inside it, each VM entry is made with interrupts disabled, and
+ * interrupts are enabled right after the exit so the host takes its own
+ * interrupts at once. A session ends on an exit for userspace, or when the
+ * host needs the CPU (need_resched), a signal is pending, or the VM's
+ * memory map is about to change.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/idr.h>
+#include <linux/mm.h>
+#include <asm/io.h>
+#include <linux/percpu.h>
+#include <linux/sched/signal.h>
+#include <linux/smp.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/xcr.h>
+#include <asm/msr.h>
+#include <asm/special_insns.h>
+
+#include "caps.h"
+#include "vmcs.h"
+#include "vmx.h"
+#include "vmx_ops.h"
+#include "vmx_sdm.h"
+#include "vmxon.h"
+
+static DEFINE_PER_CPU(struct list_head, loaded_vmcss);
+static DEFINE_PER_CPU(struct tvmm_vcpu *, current_vcpu);
+static DEFINE_IDA(vpid_ida);
+
+void vmx_run_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		INIT_LIST_HEAD(&per_cpu(loaded_vmcss, cpu));
+}
+
+/* On the CPU where @data's VMCS is active. */
+static void vmcs_clear_local(void *data)
+{
+	struct tvmm_vcpu *vcpu = data;
+	int cpu = raw_smp_processor_id();
+
+	if (vcpu->cpu != cpu)
+		return;
+	vmx_vmclear(page_to_phys(vcpu->vmcs));
+	if (per_cpu(current_vcpu, cpu) == vcpu)
+		per_cpu(current_vcpu, cpu) = NULL;
+	list_del(&vcpu->loaded_link);
+	/* The list and the VMCS are done before another CPU sees cpu = -1. */
+	smp_wmb();
+	vcpu->cpu = -1;
+	vcpu->launched = false;
+}
+
+static void vcpu_vmcs_clear(struct tvmm_vcpu *vcpu)
+{
+	int cpu = READ_ONCE(vcpu->cpu);
+
+	if (cpu >= 0)
+		smp_call_function_single(cpu, vmcs_clear_local, vcpu, 1);
+}
+
+void vmx_clear_loaded_vmcss(void)
+{
+	struct tvmm_vcpu *vcpu, *next;
+
+	list_for_each_entry_safe(vcpu, next, this_cpu_ptr(&loaded_vmcss),
+				 loaded_link)
+		vmcs_clear_local(vcpu);
+}
+
+int vmx_vcpu_load(struct tvmm_vcpu *vcpu)
+{
+	bool moved;
+	int cpu;
+
+	preempt_disable();
+	cpu = smp_processor_id();
+	/* A CPU coming online may not have done VMXON yet. */
+	if (!vmx_root_cpu_on(cpu)) {
+		preempt_enable();
+		return -EAGAIN;
+	}
+	moved = vcpu->cpu != cpu;
+	if (moved) {
+		vcpu_vmcs_clear(vcpu);
+		/* Pairs with vmcs_clear_local(): the old CPU is done with it. */
+		smp_rmb();
+		local_irq_disable();
+		list_add(&vcpu->loaded_link, this_cpu_ptr(&loaded_vmcss));
+		vcpu->cpu = cpu;
+		local_irq_enable();
+	}
+	if (per_cpu(current_vcpu, cpu) != vcpu) {
+		if (vmx_vmptrld(page_to_phys(vcpu->vmcs))) {
+			pr_err_ratelimited("VMPTRLD failed on CPU%d\n", cpu);
+			preempt_enable();
+			return -EIO;
+		}
+		per_cpu(current_vcpu, cpu) = vcpu;
+	}
+	if (moved) {
+		vmx_set_host_state_per_cpu();
+		/* This CPU may hold stale translations tagged with our VPID. */
+		if (vcpu->vpid)
+			vmx_invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vpid);
+	}
+	return 0;
+}
+
+void vmx_vcpu_put(struct tvmm_vcpu *vcpu)
+{
+	preempt_enable();
+}
+
+int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
+{
+	int err, vpid = 0;
+
+	vcpu->cpu = -1;
+	INIT_LIST_HEAD(&vcpu->loaded_link);
+	vcpu->vmcs = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	vcpu->io_bitmap = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT, 1);
+	vcpu->msr_bitmap = (u64 *)__get_free_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->vmcs || !vcpu->io_bitmap || !vcpu->msr_bitmap) {
+		err = -ENOMEM;
+		goto free;
+	}
+	/* All ones: every port and every MSR access exits (25.6.4, 25.6.9). */
+	memset(vcpu->io_bitmap, 0xff, 2 * PAGE_SIZE);
+	memset(vcpu->msr_bitmap, 0xff, PAGE_SIZE);
+	*(u32 *)page_address(vcpu->vmcs) = vmx_caps.basic &
+					   IA32_VMX_BASIC_REVISION_MASK;
+	if (vmx_caps_features(&vmx_caps) & BIT_ULL(TVMM_VMX_VPID)) {
+		vpid = ida_alloc_range(&vpid_ida, 1, 0xffff, GFP_KERNEL);
+		if (vpid < 0)
+			vpid = 0;	/* run without VPID, flushing instead */
+	}
+	vcpu->vpid = vpid;
+	if (!fpu_alloc_guest_fpstate(&vcpu->fpu)) {
+		err = -ENOMEM;
+		goto free_vpid;
+	}
+
+	err = vmx_vcpu_load(vcpu);
+	while (err == -EAGAIN) {
+		cond_resched();
+		err = vmx_vcpu_load(vcpu);
+	}
+	if (err)
+		goto free_fpu;
+	if (vmx_vmclear(page_to_phys(vcpu->vmcs)) ||
+	    vmx_vmptrld(page_to_phys(vcpu->vmcs))) {
+		vmx_vcpu_put(vcpu);
+		err = -EIO;
+		goto free_fpu;
+	}
+	err = vmx_setup_vmcs(vcpu);
+	vmx_vcpu_put(vcpu);
+	if (err)
+		goto free_fpu;
+	return 0;
+
+free_fpu:
+	vcpu_vmcs_clear(vcpu);
+	fpu_free_guest_fpstate(&vcpu->fpu);
+free_vpid:
+	if (vpid)
+		ida_free(&vpid_ida, vpid);
+free:
+	free_page((unsigned long)vcpu->msr_bitmap);
+	free_pages((unsigned long)vcpu->io_bitmap, 1);
+	if (vcpu->vmcs)
+		__free_page(vcpu->vmcs);
+	return err;
+}
+
+void vmx_vcpu_free(struct tvmm_vcpu *vcpu)
+{
+	vcpu_vmcs_clear(vcpu);
+	fpu_free_guest_fpstate(&vcpu->fpu);
+	if (vcpu->vpid)
+		ida_free(&vpid_ida, vcpu->vpid);
+	free_page((unsigned long)vcpu->msr_bitmap);
+	free_pages((unsigned long)vcpu->io_bitmap, 1);
+	__free_page(vcpu->vmcs);
+}
+
+/* The host's values of the MSRs a guest may own during a session. */
+struct host_msrs {
+	u64 star, lstar, cstar, sfmask, kernel_gs_base;
+};
+
+static void vmx_switch_msrs_to_guest(struct tvmm_vcpu *vcpu,
+				     struct host_msrs *host)
+{
+	rdmsrl(MSR_STAR, host->star);
+	rdmsrl(MSR_LSTAR, host->lstar);
+	rdmsrl(MSR_CSTAR, host->cstar);
+	rdmsrl(MSR_SYSCALL_MASK, host->sfmask);
+	rdmsrl(MSR_KERNEL_GS_BASE, host->kernel_gs_base);
+	wrmsrl(MSR_STAR, vcpu->msrs.star);
+	wrmsrl(MSR_LSTAR, vcpu->msrs.lstar);
+	wrmsrl(MSR_CSTAR, vcpu->msrs.cstar);
+	wrmsrl(MSR_SYSCALL_MASK, vcpu->msrs.sfmask);
+	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->msrs.kernel_gs_base);
+}
+
+static void vmx_switch_msrs_to_host(struct tvmm_vcpu *vcpu,
+				    const struct host_msrs *host)
+{
+	/* SWAPGS in the guest changes KERNEL_GS_BASE without an exit. */
+	rdmsrl(MSR_KERNEL_GS_BASE, vcpu->msrs.kernel_gs_base);
+	wrmsrl(MSR_STAR, host->star);
+	wrmsrl(MSR_LSTAR, host->lstar);
+	wrmsrl(MSR_CSTAR, host->cstar);
+	wrmsrl(MSR_SYSCALL_MASK, host->sfmask);
+	wrmsrl(MSR_KERNEL_GS_BASE, host->kernel_gs_base);
+}
+
+static void vmx_report_entry_failure(struct tvmm_vcpu *vcpu, bool vmfail,
+				     u32 exit_reason)
+{
+	struct tvmm_run *run = vcpu->run;
+
+	run->exit_reason = TVMM_EXIT_FAIL_ENTRY;
+	memset(&run->fail_entry, 0, sizeof(run->fail_entry));
+	if (vmfail) {
+		run->fail_entry.vm_instruction_error =
+			vmcs_read32(VM_INSTRUCTION_ERROR);
+	} else {
+		run->fail_entry.hardware_entry_failure_reason =
+			exit_reason & EXIT_REASON_BASIC_MASK;
+		run->fail_entry.qualification = vmcs_readl(EXIT_QUALIFICATION);
+	}
+}
+
+/* Give the host the NMI the guest's exit consumed (NMI exiting). */
+static void vmx_forward_nmi(u32 exit_reason)
+{
+	u32 info;
+
+	if ((exit_reason & EXIT_REASON_BASIC_MASK) != EXIT_REASON_EXCEPTION_NMI)
+		return;
+	info = vmcs_read32(VM_EXIT_INTR_INFO);
+	if ((info & INTR_INFO_VALID) &&
+	    ((info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT) ==
+	    INTR_TYPE_NMI)
+		asm volatile("int $2");
+}
+
+/*
+ * Returns 1 when the session ended for the host's sake (run again), 0
+ * when vcpu->run holds an exit for userspace, or -errno.
+ */
+static int vmx_session(struct tvmm_vcpu *vcpu)
+{
+	struct tvmm_vm *vm = vcpu->vm;
+	u64 host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	struct host_msrs host;
+	bool switch_xcr0;
+	u32 exit_reason;
+	u16 ds, es;
+	int ret;
+
+	savesegment(ds, ds);
+	savesegment(es, es);
+	vmx_set_host_state_per_cpu();
+	if (vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) & CPU_CTL_USE_TSC_OFFSETTING)
+		vmcs_write64(TSC_OFFSET, READ_ONCE(vm->tsc_offset));
+	vmx_switch_msrs_to_guest(vcpu, &host);
+
+	for (;;) {
+		if (need_resched() || signal_pending(current) ||
+		    atomic_read(&vm->mem_writers)) {
+			ret = 1;
+			break;
+		}
+		if (vmcs_read32(PIN_BASED_VM_EXEC_CONTROL) &
+		    PIN_CTL_VMX_PREEMPTION_TIMER)
+			vmcs_write32(VMX_PREEMPTION_TIMER_VALUE,
+				     tsc_khz >>
+				     (vmx_caps.misc &
+				      IA32_VMX_MISC_PREEMPTION_TIMER_RATE));
+
+		/* XCR0 matters to the guest once it has set CR4.OSXSAVE. */
+		switch_xcr0 = vcpu->xcr0 != host_xcr0 &&
+			      (vmcs_readl(CR4_READ_SHADOW) & X86_CR4_OSXSAVE);
+
+		local_irq_disable();
+		if (native_read_cr2() != vcpu->cr2)
+			native_write_cr2(vcpu->cr2);
+		if (switch_xcr0)
+			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+		ret = __vmx_vcpu_run(vcpu->regs, vcpu->launched);
+		if (switch_xcr0)
+			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+		vcpu->cr2 = native_read_cr2();
+		if (ret) {
+			local_irq_enable();
+			vmx_report_entry_failure(vcpu, true, 0);
+			ret = 0;
+			break;
+		}
+		exit_reason = vmcs_read32(VM_EXIT_REASON);
+		vmx_forward_nmi(exit_reason);
+		local_irq_enable();
+
+		vcpu->run->exit_count++;
+		if (exit_reason & EXIT_REASON_FAILED_VMENTRY) {
+			vmx_report_entry_failure(vcpu, false, exit_reason);
+			ret = 0;
+			break;
+		}
+		vcpu->launched = true;
+		ret = vmx_handle_exit(vcpu, exit_reason);
+		if (ret <= 0)
+			break;
+	}
+
+	vmx_switch_msrs_to_host(vcpu, &host);
+	loadsegment(ds, ds);
+	loadsegment(es, es);
+	/* A VM exit leaves TR and GDTR with fixed limits (27.5.2): restore. */
+	invalidate_tss_limit();
+	load_fixmap_gdt(smp_processor_id());
+	return ret;
+}
+
+int vmx_vcpu_run(struct tvmm_vcpu *vcpu)
+{
+	struct tvmm_vm *vm = vcpu->vm;
+	int ret;
+
+	if (READ_ONCE(vcpu->run->immediate_exit)) {
+		vcpu->run->exit_reason = TVMM_EXIT_INTR;
+		return -EINTR;
+	}
+	/* The guest's FPU state is the task's until TVMM_RUN returns. */
+	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
+	for (;;) {
+		if (signal_pending(current)) {
+			vcpu->run->exit_reason = TVMM_EXIT_INTR;
+			ret = -EINTR;
+			break;
+		}
+		down_read(&vm->mem_rwsem);
+		ret = vmx_vcpu_load(vcpu);
+		if (!ret) {
+			vmx_complete_userspace_exit(vcpu);
+			ret = vmx_session(vcpu);
+			vmx_vcpu_put(vcpu);
+		} else if (ret == -EAGAIN) {
+			ret = 1;
+		}
+		up_read(&vm->mem_rwsem);
+		if (ret != 1)
+			break;
+		cond_resched();
+	}
+	fpu_swap_kvm_fpstate(&vcpu->fpu, false);
+	return ret;
+}
