@@ -93,6 +93,9 @@ struct tvmm_vcpu {
 	u32 pending_exit;		/* TVMM_EXIT_* or 0 */
 	u8 pending_size;		/* IN: operand size */
 	u8 pending_reg;			/* MMIO read: destination register */
+	u32 pending_count;		/* INS: elements to store */
+	u64 pending_la;			/* INS: linear address of the first */
+	bool pending_down;		/* INS: RFLAGS.DF, addresses go down */
 };
 
 /* dev.c: /dev/tvmm. Registering it is the last step of loading. */

@@ -20,6 +20,7 @@
 #include <asm/tlbflush.h>
 
 #include "../ept/ept.h"
+#include "../guest.h"
 #include "caps.h"
 #include "vmcs.h"
 #include "vmx.h"
@@ -375,6 +376,29 @@ bool vmx_efer_valid(u64 efer)
 }
 
 /*
+ * With EPT, VM entry loads the four PAE page-directory-pointer entries
+ * from the VMCS when the guest uses PAE paging (26.3.2.4), and the guest
+ * loads them itself on MOV to CR3. When tvmm emulates the switch into PAE
+ * paging (CR0/CR4 writes, TVMM_SET_SREGS), it loads them from CR3.
+ */
+static void vmx_load_pdptes(struct tvmm_vcpu *vcpu)
+{
+	unsigned long cr0 = vmcs_readl(CR0_READ_SHADOW);
+	u64 pdpte[4] = {};
+	int i;
+
+	if (!(cr0 & X86_CR0_PG) ||
+	    !(vmcs_readl(CR4_READ_SHADOW) & X86_CR4_PAE) ||
+	    (vmcs_read64(GUEST_IA32_EFER) & EFER_LMA))
+		return;
+	/* Not RAM: leave them zero (not present), as good as any. */
+	guest_read_phys(vcpu->vm, vmcs_readl(GUEST_CR3) & GENMASK(31, 5),
+			pdpte, sizeof(pdpte));
+	for (i = 0; i < 4; i++)
+		vmcs_write64(GUEST_PDPTE0 + i * 2, pdpte[i]);
+}
+
+/*
  * Write CR0 as the guest sees it: the real CR0 keeps what VMX requires,
  * and IA-32e mode follows EFER.LME and CR0.PG (Vol. 3A, 10.8.5
  * "Initializing IA-32e Mode").
@@ -395,12 +419,14 @@ void vmx_write_cr0(struct tvmm_vcpu *vcpu, unsigned long cr0)
 	vmcs_write32(VM_ENTRY_CONTROLS, entry);
 	vmcs_writel(CR0_READ_SHADOW, cr0);
 	vmcs_writel(GUEST_CR0, vmx_guest_cr0(cr0));
+	vmx_load_pdptes(vcpu);
 }
 
 void vmx_write_cr4(struct tvmm_vcpu *vcpu, unsigned long cr4)
 {
 	vmcs_writel(CR4_READ_SHADOW, cr4);
 	vmcs_writel(GUEST_CR4, vmx_guest_cr4(cr4));
+	vmx_load_pdptes(vcpu);
 }
 
 int vmx_set_sregs(struct tvmm_vcpu *vcpu, const struct tvmm_sregs *s)
