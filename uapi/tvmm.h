@@ -356,9 +356,13 @@ struct tvmm_run {
 		} exception;
 		/* TVMM_EXIT_FAIL_ENTRY */
 		struct {
-			__u64 hardware_entry_failure_reason; /* basic exit reason */
-			__u32 vm_instruction_error;	/* VMLAUNCH/VMRESUME failed */
-			__u32 qualification;	/* which guest-state check, if known */
+			/* the basic exit reason of a failed entry (33, 34, 41) */
+			__u64 hardware_entry_failure_reason;
+			/* VMLAUNCH/VMRESUME failed as an instruction */
+			__u32 vm_instruction_error;
+			__u32 qualification;	/* the CPU's exit qualification */
+			__u32 guest_state_check; /* TVMM_GUEST_CHECK_*, if known */
+			__u32 padding;
 		} fail_entry;
 		/* TVMM_EXIT_INTERNAL_ERROR */
 		struct {
@@ -372,6 +376,23 @@ struct tvmm_run {
 		__u8 padding3[256];
 	};
 };
+
+/*
+ * run->fail_entry.guest_state_check: the first guest-state rule (SDM Vol.
+ * 3C, 27.3.1 "Checks on the Guest State Area") tvmm found broken when the
+ * CPU refused the guest state (basic exit reason 33).
+ */
+#define TVMM_GUEST_CHECK_UNKNOWN	0	/* none tvmm checks */
+#define TVMM_GUEST_CHECK_CR0		1	/* CR0 (PG without PE) */
+#define TVMM_GUEST_CHECK_IA32E		2	/* IA-32e mode, EFER.LMA/LME, PAE */
+#define TVMM_GUEST_CHECK_RFLAGS		3	/* reserved bits, IF vs. STI */
+#define TVMM_GUEST_CHECK_RIP		4	/* bits 63:32 outside 64-bit code */
+#define TVMM_GUEST_CHECK_CS		5
+#define TVMM_GUEST_CHECK_SS		6
+#define TVMM_GUEST_CHECK_DATA_SEGMENT	7	/* DS, ES, FS or GS */
+#define TVMM_GUEST_CHECK_TR		8
+#define TVMM_GUEST_CHECK_LDTR		9
+#define TVMM_GUEST_CHECK_DESCRIPTOR_TABLE 10	/* GDTR or IDTR */
 
 /* run->internal.suberror */
 #define TVMM_INTERNAL_UNHANDLED_EXIT	1	/* no handler for exit_reason */

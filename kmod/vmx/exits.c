@@ -61,14 +61,14 @@ void vmx_skip_instruction(struct tvmm_vcpu *vcpu)
 				      GUEST_INTR_STATE_MOV_SS));
 }
 
-/* Deliver a hardware exception at the next VM entry (26.6). */
+/* Deliver a hardware exception at the next VM entry (27.6). */
 void vmx_inject_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error_code)
 {
 	u32 info = vector | (INTR_TYPE_HW_EXCEPTION << INTR_INFO_TYPE_SHIFT) |
 		   INTR_INFO_VALID;
 
-	/* Real mode has no error codes; VM entry checks it (26.2.1.3). */
+	/* Real mode has no error codes; VM entry checks it (27.2.1.3). */
 	if (has_error && vmx_guest_protected()) {
 		info |= INTR_INFO_DELIVER_CODE;
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);

@@ -248,6 +248,10 @@ static void vmx_report_entry_failure(struct tvmm_vcpu *vcpu, bool vmfail,
 		run->fail_entry.hardware_entry_failure_reason =
 			exit_reason & EXIT_REASON_BASIC_MASK;
 		run->fail_entry.qualification = vmcs_readl(EXIT_QUALIFICATION);
+		if ((exit_reason & EXIT_REASON_BASIC_MASK) ==
+		    EXIT_REASON_INVALID_GUEST_STATE)
+			run->fail_entry.guest_state_check =
+				vmx_guest_state_check(vcpu);
 	}
 }
 
@@ -337,7 +341,7 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	vmx_switch_msrs_to_host(vcpu, &host);
 	loadsegment(ds, ds);
 	loadsegment(es, es);
-	/* A VM exit leaves TR and GDTR with fixed limits (27.5.2): restore. */
+	/* A VM exit leaves TR and GDTR with fixed limits (28.5.2): restore. */
 	invalidate_tss_limit();
 	load_fixmap_gdt(smp_processor_id());
 	return ret;

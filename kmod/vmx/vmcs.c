@@ -377,7 +377,7 @@ bool vmx_efer_valid(u64 efer)
 
 /*
  * With EPT, VM entry loads the four PAE page-directory-pointer entries
- * from the VMCS when the guest uses PAE paging (26.3.2.4), and the guest
+ * from the VMCS when the guest uses PAE paging (27.3.2.4), and the guest
  * loads them itself on MOV to CR3. When tvmm emulates the switch into PAE
  * paging (CR0/CR4 writes, TVMM_SET_SREGS), it loads them from CR3.
  */

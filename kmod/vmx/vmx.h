@@ -49,6 +49,9 @@ void vmx_write_cr4(struct tvmm_vcpu *vcpu, unsigned long cr4);
 int __vmx_vcpu_run(unsigned long *regs, bool launched);
 void __vmx_vmexit(void);
 
+/* guest_checks.c: TVMM_GUEST_CHECK_*, after a refused guest state */
+u32 vmx_guest_state_check(struct tvmm_vcpu *vcpu);
+
 /* exits.c */
 int vmx_handle_exit(struct tvmm_vcpu *vcpu, u32 exit_reason);
 void vmx_skip_instruction(struct tvmm_vcpu *vcpu);
