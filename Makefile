@@ -69,6 +69,7 @@ checkpatch: linux-src
 
 unit-test: linux-src
 	$(MAKE) -s -C userspace-ctl test KSFT_DIR=$(KSFT_DIR)
+	$(MAKE) -s -C kmod/x86/test KSFT_DIR=$(KSFT_DIR)
 
 setup:
 	testvm/setup
@@ -88,4 +89,5 @@ clean:
 	@if test -f $(KDIR)/Makefile; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	$(MAKE) -C userspace-ctl clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C kmod/x86/test clean
 	rm -rf build/testvm/logs

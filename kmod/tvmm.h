@@ -18,6 +18,7 @@
 
 #include "../uapi/tvmm.h"
 #include "ept/ept.h"
+#include "x86/insn.h"
 
 /* Module parameter: VMXON only while a VM exists (see main.c). */
 extern bool tvmm_defer_vmxon;
@@ -96,6 +97,7 @@ struct tvmm_vcpu {
 	u32 pending_count;		/* INS: elements to store */
 	u64 pending_la;			/* INS: linear address of the first */
 	bool pending_down;		/* INS: RFLAGS.DF, addresses go down */
+	struct tvmm_insn mmio_insn;	/* MMIO: the instruction in flight */
 };
 
 /* dev.c: /dev/tvmm. Registering it is the last step of loading. */

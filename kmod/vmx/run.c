@@ -367,8 +367,9 @@ int vmx_vcpu_run(struct tvmm_vcpu *vcpu)
 		down_read(&vm->mem_rwsem);
 		ret = vmx_vcpu_load(vcpu);
 		if (!ret) {
-			vmx_complete_userspace_exit(vcpu);
-			ret = vmx_session(vcpu);
+			ret = vmx_complete_userspace_exit(vcpu);
+			if (ret)
+				ret = vmx_session(vcpu);
 			vmx_vcpu_put(vcpu);
 		} else if (ret == -EAGAIN) {
 			ret = 1;

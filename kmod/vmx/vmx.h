@@ -57,6 +57,6 @@ int vmx_handle_exit(struct tvmm_vcpu *vcpu, u32 exit_reason);
 void vmx_skip_instruction(struct tvmm_vcpu *vcpu);
 void vmx_inject_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error_code);
-void vmx_complete_userspace_exit(struct tvmm_vcpu *vcpu);
+int vmx_complete_userspace_exit(struct tvmm_vcpu *vcpu);
 
 #endif /* TVMM_VMX_VMX_H */
