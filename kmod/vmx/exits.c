@@ -157,7 +157,10 @@ static void vmx_cpuid_default(u32 leaf, u32 subleaf, u32 *r)
 	case 0x80000001:
 		cpuid_count(0x80000001, 0, &r[0], &r[1], &r[2], &r[3]);
 		r[2] &= BIT(0);				/* LAHF/SAHF */
-		r[3] &= BIT(11) | BIT(20) | BIT(29);	/* SYSCALL, NX, LM */
+		/* SYSCALL, NX, RDTSCP (when enabled), LM */
+		r[3] &= BIT(11) | BIT(20) | BIT(29) |
+			(vmcs_read32(SECONDARY_VM_EXEC_CONTROL) &
+			 CPU_CTL2_ENABLE_RDTSCP ? BIT(27) : 0);
 		break;
 	}
 }
@@ -237,6 +240,9 @@ int vmx_get_msr(struct tvmm_vcpu *vcpu, u32 index, u64 *data)
 		return 0;
 	case MSR_IA32_CR_PAT:
 		*data = vcpu->msrs.pat;
+		return 0;
+	case MSR_TSC_AUX:
+		*data = vcpu->msrs.tsc_aux;
 		return 0;
 	case MSR_IA32_MISC_ENABLE:
 		*data = vcpu->msrs.misc_enable;
@@ -339,6 +345,11 @@ int vmx_set_msr(struct tvmm_vcpu *vcpu, u32 index, u64 data)
 	case MSR_IA32_MISC_ENABLE:
 		vcpu->msrs.misc_enable = data;
 		return 0;
+	case MSR_TSC_AUX:
+		if (data >> 32)
+			return -EINVAL;
+		vcpu->msrs.tsc_aux = data;
+		break;
 	case MSR_MTRRdefType:
 	case MSR_IA32_TSC_ADJUST:
 		return data ? -EINVAL : 0;
@@ -369,6 +380,11 @@ static void vmx_sync_guest_msr(struct tvmm_vcpu *vcpu, u32 index)
 		break;
 	case MSR_KERNEL_GS_BASE:
 		wrmsrl(MSR_KERNEL_GS_BASE, vcpu->msrs.kernel_gs_base);
+		break;
+	case MSR_TSC_AUX:
+		if (vmcs_read32(SECONDARY_VM_EXEC_CONTROL) &
+		    CPU_CTL2_ENABLE_RDTSCP)
+			wrmsrl(MSR_TSC_AUX, vcpu->msrs.tsc_aux);
 		break;
 	}
 }

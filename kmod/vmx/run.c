@@ -204,8 +204,14 @@ void vmx_vcpu_free(struct tvmm_vcpu *vcpu)
 
 /* The host's values of the MSRs a guest may own during a session. */
 struct host_msrs {
-	u64 star, lstar, cstar, sfmask, kernel_gs_base;
+	u64 star, lstar, cstar, sfmask, kernel_gs_base, tsc_aux;
 };
+
+/* RDTSCP in the guest reads the CPU's TSC_AUX: the guest's, while it runs. */
+static bool vmx_guest_has_rdtscp(void)
+{
+	return vmcs_read32(SECONDARY_VM_EXEC_CONTROL) & CPU_CTL2_ENABLE_RDTSCP;
+}
 
 static void vmx_switch_msrs_to_guest(struct tvmm_vcpu *vcpu,
 				     struct host_msrs *host)
@@ -220,6 +226,10 @@ static void vmx_switch_msrs_to_guest(struct tvmm_vcpu *vcpu,
 	wrmsrl(MSR_CSTAR, vcpu->msrs.cstar);
 	wrmsrl(MSR_SYSCALL_MASK, vcpu->msrs.sfmask);
 	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->msrs.kernel_gs_base);
+	if (vmx_guest_has_rdtscp()) {
+		rdmsrl(MSR_TSC_AUX, host->tsc_aux);
+		wrmsrl(MSR_TSC_AUX, vcpu->msrs.tsc_aux);
+	}
 }
 
 static void vmx_switch_msrs_to_host(struct tvmm_vcpu *vcpu,
@@ -232,6 +242,8 @@ static void vmx_switch_msrs_to_host(struct tvmm_vcpu *vcpu,
 	wrmsrl(MSR_CSTAR, host->cstar);
 	wrmsrl(MSR_SYSCALL_MASK, host->sfmask);
 	wrmsrl(MSR_KERNEL_GS_BASE, host->kernel_gs_base);
+	if (vmx_guest_has_rdtscp())
+		wrmsrl(MSR_TSC_AUX, host->tsc_aux);
 }
 
 static void vmx_report_entry_failure(struct tvmm_vcpu *vcpu, bool vmfail,

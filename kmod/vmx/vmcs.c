@@ -222,7 +222,7 @@ int vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 			      CPU_CTL_USE_TSC_OFFSETTING);
 	cpu2 = vmx_adjust_ctls(vmx_caps.procbased2,
 			       CPU_CTL2_ENABLE_EPT | CPU_CTL2_UNRESTRICTED_GUEST,
-			       CPU_CTL2_ENABLE_VPID);
+			       CPU_CTL2_ENABLE_VPID | CPU_CTL2_ENABLE_RDTSCP);
 	exit = vmx_adjust_ctls(vmx_caps.exit,
 			       EXIT_CTL_HOST_ADDRESS_SPACE_SIZE |
 			       EXIT_CTL_SAVE_IA32_EFER | EXIT_CTL_LOAD_IA32_EFER,
