@@ -38,7 +38,8 @@
 /*
  * TVMM_CREATE_VM: argument must be 0; returns a new VM file descriptor.
  * TVMM_GET_VCPU_MMAP_SIZE: argument must be 0; returns the size to mmap()
- *	on a vCPU file descriptor to reach its struct tvmm_run.
+ *	on a vCPU file descriptor to reach its struct tvmm_run: at least
+ *	4096, the end of the I/O data area.
  */
 #define TVMM_CREATE_VM		_IO(TVMMIO, 0x03)
 #define TVMM_GET_VCPU_MMAP_SIZE	_IO(TVMMIO, 0x04)
@@ -47,7 +48,9 @@
  * VM ioctls, on a VM file descriptor.
  *
  * TVMM_SET_MEMORY_REGION: create, move or delete (memory_size 0) a slot of
- *	guest-physical memory backed by the caller's memory.
+ *	guest-physical memory backed by the caller's memory. -EINVAL: bad
+ *	slot, flags, reserved, alignment or range; -EEXIST: overlaps
+ *	another slot; -EFAULT: the memory cannot be pinned.
  * TVMM_CREATE_VCPU: argument is the vCPU id (0..TVMM_MAX_VCPUS-1); returns
  *	a new vCPU file descriptor.
  * TVMM_SET_TSC_OFFSET: the value added to the host TSC when the guest
@@ -62,7 +65,13 @@
  *
  * TVMM_RUN: argument must be 0. Runs the guest until an exit userspace must
  *	handle; returns 0 with struct tvmm_run filled, or -EINTR when a signal
- *	is pending (run->exit_reason is then TVMM_EXIT_INTR).
+ *	is pending (run->exit_reason is then TVMM_EXIT_INTR). There is no
+ *	interrupt controller in the kernel yet: every HLT exits.
+ * TVMM_GET_SREGS, TVMM_SET_SREGS: CR0 and CR4 as the guest sees them (the
+ *	bits VMX forces on are hidden). SET refuses with -EINVAL: reserved
+ *	bits in CR0, CR4 or EFER, CR0.PG without PE, NW without CD, CR8 above
+ *	15, EFER.LMA other than LME && PG, non-zero reserved; segment state
+ *	is left to the CPU, whose refusal is TVMM_EXIT_FAIL_ENTRY.
  * TVMM_SET_CPUID: the CPUID table the guest sees.
  * TVMM_GET_MSRS, TVMM_SET_MSRS: the MSRs tvmm virtualizes; return how many
  *	entries were processed, stopping at the first unsupported one.
@@ -291,7 +300,7 @@ struct tvmm_exception_exits {
 #define TVMM_EXIT_UNKNOWN	0
 #define TVMM_EXIT_IO		1	/* port I/O: run->io */
 #define TVMM_EXIT_MMIO		2	/* memory outside RAM: run->mmio */
-#define TVMM_EXIT_HLT		3	/* HLT with interrupts disabled */
+#define TVMM_EXIT_HLT		3	/* HLT; RIP is past it */
 #define TVMM_EXIT_SHUTDOWN	4	/* triple fault */
 #define TVMM_EXIT_HYPERCALL	5	/* VMCALL: run->hypercall */
 #define TVMM_EXIT_EXCEPTION	6	/* a chosen exception: run->exception */
@@ -323,7 +332,13 @@ struct tvmm_run {
 	__u32 padding2;
 	__u64 exit_count;		/* exits of this vCPU, all kinds */
 	union {
-		/* TVMM_EXIT_IO */
+		/*
+		 * TVMM_EXIT_IO. For INS/OUTS, count elements of size bytes
+		 * (at most TVMM_RUN_IO_DATA_SIZE / size) are at data_offset;
+		 * RSI/RDI/RCX move past them when the exit is complete (for
+		 * OUTS at the exit, for INS at the next TVMM_RUN), and a REP
+		 * with elements left exits again for the next batch.
+		 */
 		struct {
 			__u8  direction;	/* TVMM_IO_IN or TVMM_IO_OUT */
 			__u8  size;		/* 1, 2 or 4 bytes */
