@@ -853,18 +853,14 @@ void vcpu_set_exception_exits(struct tvmm_vcpu *vcpu, __u32 vectors)
 		    strerror(-ret));
 }
 
+#define TVMM_EXIT_NAME(exit, name)	\
+	[exit] = name,
+
 static const char * const exit_reason_names[] = {
-	[TVMM_EXIT_UNKNOWN]		= "UNKNOWN",
-	[TVMM_EXIT_IO]			= "IO",
-	[TVMM_EXIT_MMIO]		= "MMIO",
-	[TVMM_EXIT_HLT]			= "HLT",
-	[TVMM_EXIT_SHUTDOWN]		= "SHUTDOWN",
-	[TVMM_EXIT_HYPERCALL]		= "HYPERCALL",
-	[TVMM_EXIT_EXCEPTION]		= "EXCEPTION",
-	[TVMM_EXIT_FAIL_ENTRY]		= "FAIL_ENTRY",
-	[TVMM_EXIT_INTERNAL_ERROR]	= "INTERNAL_ERROR",
-	[TVMM_EXIT_INTR]		= "INTR",
+#include "uapi/tvmm_names.h"
 };
+
+#undef TVMM_EXIT_NAME
 
 const char *exit_reason_str(__u32 reason)
 {
@@ -877,19 +873,14 @@ const char *exit_reason_str(__u32 reason)
 	return buf;
 }
 
+#define TVMM_GUEST_CHECK_NAME(check, name)	\
+	[check] = name,
+
 static const char * const guest_check_names[] = {
-	[TVMM_GUEST_CHECK_UNKNOWN]		= "unknown",
-	[TVMM_GUEST_CHECK_CR0]			= "CR0",
-	[TVMM_GUEST_CHECK_IA32E]		= "IA-32e mode",
-	[TVMM_GUEST_CHECK_RFLAGS]		= "RFLAGS",
-	[TVMM_GUEST_CHECK_RIP]			= "RIP",
-	[TVMM_GUEST_CHECK_CS]			= "CS",
-	[TVMM_GUEST_CHECK_SS]			= "SS",
-	[TVMM_GUEST_CHECK_DATA_SEGMENT]		= "DS/ES/FS/GS",
-	[TVMM_GUEST_CHECK_TR]			= "TR",
-	[TVMM_GUEST_CHECK_LDTR]			= "LDTR",
-	[TVMM_GUEST_CHECK_DESCRIPTOR_TABLE]	= "GDTR/IDTR",
+#include "uapi/tvmm_names.h"
 };
+
+#undef TVMM_GUEST_CHECK_NAME
 
 static const char *guest_check_str(__u32 check)
 {
