@@ -69,7 +69,8 @@ struct tvmm_vcpu {
 	unsigned long regs[NR_TVMM_REGS];	/* RSP lives in the VMCS */
 	unsigned long cr2;		/* VMX does not switch CR2 */
 	unsigned long cr8;		/* the guest's TPR, virtual */
-	unsigned long dr[4], dr6;	/* debug registers, virtual */
+	unsigned long dr[4], dr6, dr7;	/* debug registers, virtual */
+	unsigned long host_cr4;		/* HOST_CR4 as last written */
 	struct tvmm_guest_msrs msrs;
 	struct fpu_guest fpu;
 

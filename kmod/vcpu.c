@@ -18,14 +18,10 @@
 #include "tvmm.h"
 #include "vmx/vmx.h"
 
-/* Run @fn with the vCPU's VMCS current on this CPU. */
+/* Make the vCPU's VMCS current on this CPU; vmx_vcpu_put() after. */
 static int vcpu_load(struct tvmm_vcpu *vcpu)
 {
-	int err;
-
-	while ((err = vmx_vcpu_load(vcpu)) == -EAGAIN)
-		cond_resched();
-	return err;
+	return vmx_vcpu_load_wait(vcpu);
 }
 
 static long vcpu_get_regs(struct tvmm_vcpu *vcpu, void __user *argp)
@@ -74,11 +70,14 @@ static long vcpu_set_sregs(struct tvmm_vcpu *vcpu, void __user *argp)
 
 	if (copy_from_user(&sregs, argp, sizeof(sregs)))
 		return -EFAULT;
+	/* Loading PAE PDPTEs reads guest memory: the slots must stay put. */
+	down_read(&vcpu->vm->mem_rwsem);
 	err = vcpu_load(vcpu);
-	if (err)
-		return err;
-	err = vmx_set_sregs(vcpu, &sregs);
-	vmx_vcpu_put(vcpu);
+	if (!err) {
+		err = vmx_set_sregs(vcpu, &sregs);
+		vmx_vcpu_put(vcpu);
+	}
+	up_read(&vcpu->vm->mem_rwsem);
 	return err;
 }
 

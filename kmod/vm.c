@@ -80,17 +80,24 @@ static void noop_ipi(void *unused)
 }
 
 /*
- * Rebuild the EPT from the slots. Every vCPU is first made to leave the
- * guest: the IPI forces a VM exit, after which a vCPU that sees
- * mem_writers waits on mem_rwsem.
+ * Put @slot in place of slot @index and rebuild the EPT from the slots.
+ * Every vCPU is first made to leave the guest: the IPI forces a VM exit,
+ * after which a vCPU that sees mem_writers waits on mem_rwsem. The slots
+ * change only under the write lock: vCPUs read them under the read lock.
+ * Returns the old slot in *@slot.
  */
-static int vm_rebuild_ept(struct tvmm_vm *vm)
+static int vm_rebuild_ept(struct tvmm_vm *vm, u32 index,
+			  struct tvmm_memslot *slot)
 {
+	struct tvmm_memslot old;
 	int i, err = 0;
 
 	atomic_inc(&vm->mem_writers);
 	on_each_cpu(noop_ipi, NULL, 1);
 	down_write(&vm->mem_rwsem);
+	old = vm->slots[index];
+	vm->slots[index] = *slot;
+	*slot = old;
 	ept_clear(&vm->ept);
 	for (i = 0; i < TVMM_MAX_MEMSLOTS && !err; i++) {
 		if (vm->slots[i].npages)
@@ -112,10 +119,26 @@ static void memslot_release(struct tvmm_vm *vm, struct tvmm_memslot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/*
+ * Pin the slot's pages. Writable ones are pinned for writing even for a
+ * read-only slot, so an untouched page is a page of its own and not the
+ * shared zero page: the guest must see what the caller writes there later.
+ * Only memory the caller itself cannot write is pinned read-only.
+ */
+static long memslot_pin_range(unsigned long start, unsigned long nr,
+			      bool readonly, struct page **pages)
+{
+	long n = pin_user_pages_fast(start, nr, FOLL_LONGTERM | FOLL_WRITE,
+				     pages);
+
+	if (n <= 0 && readonly)
+		n = pin_user_pages_fast(start, nr, FOLL_LONGTERM, pages);
+	return n;
+}
+
 static int memslot_pin(struct tvmm_vm *vm, struct tvmm_memslot *s)
 {
-	unsigned int gup = FOLL_LONGTERM |
-			   (s->flags & TVMM_MEM_READONLY ? 0 : FOLL_WRITE);
+	bool readonly = s->flags & TVMM_MEM_READONLY;
 	u64 done = 0;
 	long n;
 	int err;
@@ -129,9 +152,9 @@ static int memslot_pin(struct tvmm_vm *vm, struct tvmm_memslot *s)
 	if (err)
 		goto free_array;
 	while (done < s->npages) {
-		n = pin_user_pages_fast(s->uaddr + (done << PAGE_SHIFT),
-					min_t(u64, s->npages - done, INT_MAX),
-					gup, s->pages + done);
+		n = memslot_pin_range(s->uaddr + (done << PAGE_SHIFT),
+				      min_t(u64, s->npages - done, INT_MAX),
+				      readonly, s->pages + done);
 		if (n <= 0) {
 			err = n ? n : -EFAULT;
 			goto unpin;
@@ -164,7 +187,7 @@ static int vm_check_region(struct tvmm_vm *vm,
 	if (!r->memory_size)
 		return 0;
 	if (end < r->guest_phys_addr ||
-	    end > (1ULL << boot_cpu_data.x86_phys_bits) ||
+	    end > min(1ULL << boot_cpu_data.x86_phys_bits, EPT_GPA_LIMIT) ||
 	    r->userspace_addr + r->memory_size < r->userspace_addr ||
 	    !access_ok((void __user *)(unsigned long)r->userspace_addr,
 		       r->memory_size))
@@ -184,7 +207,7 @@ static int vm_check_region(struct tvmm_vm *vm,
 static long vm_set_memory_region(struct tvmm_vm *vm, void __user *argp)
 {
 	struct tvmm_memory_region r;
-	struct tvmm_memslot new = {}, old;
+	struct tvmm_memslot new = {};
 	int err;
 
 	if (copy_from_user(&r, argp, sizeof(r)))
@@ -203,18 +226,14 @@ static long vm_set_memory_region(struct tvmm_vm *vm, void __user *argp)
 		if (err)
 			goto unlock;
 	}
-	old = vm->slots[r.slot];
-	vm->slots[r.slot] = new;
-	err = vm_rebuild_ept(vm);
+	/* On return, new holds the slot that was there. */
+	err = vm_rebuild_ept(vm, r.slot, &new);
 	if (err) {
 		/* Out of memory for tables: put the old slot back. */
-		vm->slots[r.slot] = old;
-		if (vm_rebuild_ept(vm))
+		if (vm_rebuild_ept(vm, r.slot, &new))
 			pr_err_ratelimited("cannot restore the EPT of a VM\n");
-		memslot_release(vm, &new);
-		goto unlock;
 	}
-	memslot_release(vm, &old);
+	memslot_release(vm, &new);
 unlock:
 	mutex_unlock(&vm->lock);
 	return err;

@@ -60,6 +60,8 @@ void ept_destroy(struct tvmm_ept *ept)
 {
 	if (!ept->root)
 		return;
+	/* No CPU may keep translations into pages about to be reused. */
+	ept_invalidate(ept);
 	ept_clear(ept);
 	free_page((unsigned long)ept->root);
 	ept->root = NULL;
@@ -84,8 +86,12 @@ int ept_map(struct tvmm_ept *ept, u64 gpa, u64 hpa, bool large, u64 perm)
 		}
 		table = __va(*entry & EPT_ADDR_MASK);
 	}
+	/*
+	 * Write-back whatever the guest's PAT says: guest RAM is the host's
+	 * cacheable memory, and a UC or WC alias of it must not exist.
+	 */
 	table[EPT_INDEX(gpa, leaf_level)] = hpa | perm |
-		(EPTP_MEMTYPE_WB << EPT_MEMTYPE_SHIFT) |
+		(EPTP_MEMTYPE_WB << EPT_MEMTYPE_SHIFT) | EPT_IGNORE_PAT |
 		(large ? EPT_LARGE_PAGE : 0);
 	return 0;
 }

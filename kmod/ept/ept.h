@@ -35,6 +35,7 @@
 #define EPT_EXECUTE			BIT_ULL(2)
 #define EPT_RWX				(EPT_READ | EPT_WRITE | EPT_EXECUTE)
 #define EPT_MEMTYPE_SHIFT		3	/* leaf entries: bits 5:3 */
+#define EPT_IGNORE_PAT			BIT_ULL(6)	/* leaves: type is EPT's */
 #define EPT_LARGE_PAGE			BIT_ULL(7)	/* PDE maps 2 MiB */
 #define EPT_ADDR_MASK			GENMASK_ULL(51, 12)
 
@@ -42,6 +43,8 @@
 #define EPT_ENTRIES			512
 #define EPT_LEVEL_SHIFT(level)		(12 + 9 * ((level) - 1))
 #define EPT_INDEX(gpa, level)		(((gpa) >> EPT_LEVEL_SHIFT(level)) & 511)
+/* What a 4-level EPT translates: 48 bits of guest-physical address. */
+#define EPT_GPA_LIMIT			BIT_ULL(EPT_LEVEL_SHIFT(EPT_LEVELS + 1))
 
 #ifdef __KERNEL__
 #include <linux/list.h>

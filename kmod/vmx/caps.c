@@ -94,6 +94,9 @@ static const struct vmx_requirement {
 	{ REG_EPT_VPID, EPT_CAP_INVEPT, "INVEPT" },
 	{ REG_EPT_VPID, EPT_CAP_INVEPT_SINGLE_CONTEXT,
 	  "INVEPT single-context" },
+	{ REG_EPT_VPID, EPT_CAP_INVEPT_ALL_CONTEXT, "INVEPT all-context" },
+	/* INS/OUTS exits say their address size (25.9.4). */
+	{ REG_BASIC, IA32_VMX_BASIC_INOUT_INFO, "INS/OUTS instruction information" },
 };
 
 /* Where each feature of uapi/tvmm.h's TVMM_VMX_FEATURES is read from. */

@@ -33,6 +33,7 @@
 #define UD_VECTOR	6
 #define GP_VECTOR	13
 #define PF_VECTOR	14
+#define MC_VECTOR	18
 
 static bool vmx_guest_protected(void)
 {
@@ -82,16 +83,41 @@ void vmx_inject_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
 }
 
+/*
+ * An exception tvmm raises for the guest (emulating a faulting
+ * instruction) goes where the CPU's own would: to userspace if it asked
+ * for that vector (TVMM_SET_EXCEPTION_EXITS), RIP still on the faulting
+ * instruction, else into the guest. Returns as an exit handler does.
+ */
+static int vmx_raise_exception(struct tvmm_vcpu *vcpu, u8 vector,
+			       bool has_error, u32 error_code)
+{
+	struct tvmm_run *run = vcpu->run;
+
+	if (!(vcpu->exception_exits & BIT(vector))) {
+		vmx_inject_exception(vcpu, vector, has_error, error_code);
+		return 1;
+	}
+	run->exit_reason = TVMM_EXIT_EXCEPTION;
+	memset(&run->exception, 0, sizeof(run->exception));
+	run->exception.vector = vector;
+	run->exception.error_code_valid = has_error && vmx_guest_protected();
+	run->exception.error_code = run->exception.error_code_valid ?
+				    error_code : 0;
+	run->exception.rip = vmcs_readl(GUEST_RIP);
+	if (vector == PF_VECTOR)
+		run->exception.cr2 = vcpu->cr2;
+	return 0;
+}
+
 static int vmx_inject_gp(struct tvmm_vcpu *vcpu)
 {
-	vmx_inject_exception(vcpu, GP_VECTOR, true, 0);
-	return 1;
+	return vmx_raise_exception(vcpu, GP_VECTOR, true, 0);
 }
 
 static int vmx_inject_ud(struct tvmm_vcpu *vcpu)
 {
-	vmx_inject_exception(vcpu, UD_VECTOR, false, 0);
-	return 1;
+	return vmx_raise_exception(vcpu, UD_VECTOR, false, 0);
 }
 
 /* General-purpose register @nr in the standard encoding (RAX=0 ... R15). */
@@ -424,6 +450,10 @@ static int vmx_mov_to_cr0(struct tvmm_vcpu *vcpu, unsigned long cr0)
 	cr0 |= X86_CR0_ET;	/* hardwired to 1 */
 	if (!vmx_cr0_valid(cr0))
 		return vmx_inject_gp(vcpu);
+	/* 64-bit code may not turn paging off (Vol. 2B, MOV to CR). */
+	if ((old & X86_CR0_PG) && !(cr0 & X86_CR0_PG) &&
+	    vmx_guest_64bit_code())
+		return vmx_inject_gp(vcpu);
 	/* Long mode needs PAE to turn paging on (Vol. 3A, 10.8.5). */
 	if ((cr0 & X86_CR0_PG) && !(old & X86_CR0_PG) && (efer & EFER_LME) &&
 	    !(vmcs_readl(CR4_READ_SHADOW) & X86_CR4_PAE))
@@ -497,7 +527,11 @@ static int handle_cr(struct tvmm_vcpu *vcpu)
 	return 1;
 }
 
-/* Debug registers are the guest's own copies: the CPU's stay the host's. */
+/*
+ * Debug registers are the guest's own copies, never loaded: the CPU's
+ * DR0-3 hold the host's addresses, so the real DR7 stays 0x400 (no
+ * breakpoint armed) while the guest runs.
+ */
 static int handle_dr(struct tvmm_vcpu *vcpu)
 {
 	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
@@ -516,7 +550,7 @@ static int handle_dr(struct tvmm_vcpu *vcpu)
 		else if (dr == 6)
 			val = vcpu->dr6 | 0xffff0ff0;
 		else
-			val = vmcs_readl(GUEST_DR7);
+			val = vcpu->dr7;
 		vmx_write_gpr(vcpu, reg, val);
 	} else {
 		val = vmx_read_gpr(vcpu, reg);
@@ -525,7 +559,7 @@ static int handle_dr(struct tvmm_vcpu *vcpu)
 		else if (dr == 6)
 			vcpu->dr6 = val;
 		else
-			vmcs_writel(GUEST_DR7, (val & 0xffff2fff) | 0x400);
+			vcpu->dr7 = (val & 0xffff2fff) | 0x400;
 	}
 	vmx_skip_instruction(vcpu);
 	return 1;
@@ -536,8 +570,7 @@ static int handle_dr(struct tvmm_vcpu *vcpu)
 static int vmx_inject_pf(struct tvmm_vcpu *vcpu, u64 addr, u32 error)
 {
 	vcpu->cr2 = addr;
-	vmx_inject_exception(vcpu, PF_VECTOR, true, error);
-	return 1;
+	return vmx_raise_exception(vcpu, PF_VECTOR, true, error);
 }
 
 /*
@@ -752,12 +785,13 @@ static enum tvmm_insn_mode vmx_insn_mode(void)
  */
 static size_t vmx_fetch_insn(struct tvmm_vcpu *vcpu, u8 *bytes)
 {
-	u64 la = vmcs_readl(GUEST_CS_BASE) + vmcs_readl(GUEST_RIP);
+	u64 la = vmcs_readl(GUEST_RIP);
 	size_t n = 0, chunk;
 	u32 pf_error;
 
+	/* CS.base counts outside 64-bit code only (Vol. 3A, 3.4.4). */
 	if (!vmx_guest_64bit_code())
-		la = (u32)la;
+		la = (u32)(la + vmcs_readl(GUEST_CS_BASE));
 	while (n < TVMM_INSN_MAX_LEN) {
 		chunk = min_t(size_t, TVMM_INSN_MAX_LEN - n,
 			      PAGE_SIZE - offset_in_page(la + n));
@@ -897,7 +931,9 @@ static int handle_exception_nmi(struct tvmm_vcpu *vcpu)
 	u32 type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
 	struct tvmm_run *run = vcpu->run;
 
-	if (type == INTR_TYPE_NMI)	/* the host's; run.c passed it on */
+	/* The host's NMI or machine check: run.c passed it on. */
+	if (type == INTR_TYPE_NMI ||
+	    (info & INTR_INFO_VECTOR_MASK) == MC_VECTOR)
 		return 1;
 	/* An exception userspace asked to see (TVMM_SET_EXCEPTION_EXITS). */
 	run->exit_reason = TVMM_EXIT_EXCEPTION;
@@ -946,9 +982,22 @@ static int handle_xsetbv(struct tvmm_vcpu *vcpu)
 		  ((u64)(u32)vcpu->regs[REG_RDX] << 32);
 	u64 host = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 
+	/*
+	 * Only state the guest's FPU buffer holds (x87, SSE, AVX, AVX-512),
+	 * and only combinations XSETBV itself accepts (Vol. 1, 13.3): x87
+	 * always, AVX with SSE, the three AVX-512 parts together with AVX.
+	 * Anything else would make the host's own XSETBV fault at entry.
+	 */
+	u64 allowed = host & vcpu->fpu.fpstate->xfeatures &
+		      (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM |
+		       XFEATURE_MASK_AVX512);
+
 	if ((u32)vcpu->regs[REG_RCX] != 0 || !(val & XFEATURE_MASK_FP) ||
-	    (val & ~host) ||
-	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)))
+	    (val & ~allowed) ||
+	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)) ||
+	    ((val & XFEATURE_MASK_AVX512) &&
+	     ((val & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
+	      !(val & XFEATURE_MASK_YMM))))
 		return vmx_inject_gp(vcpu);
 	vcpu->xcr0 = val;
 	vmx_skip_instruction(vcpu);
@@ -964,7 +1013,7 @@ static int handle_ept_misconfig(struct tvmm_vcpu *vcpu)
 void vmx_set_exception_exits(struct tvmm_vcpu *vcpu, u32 vectors)
 {
 	vcpu->exception_exits = vectors;
-	vmcs_write32(EXCEPTION_BITMAP, vectors);
+	vmcs_write32(EXCEPTION_BITMAP, vmx_exception_bitmap(vectors));
 }
 
 typedef int (*vmx_exit_handler)(struct tvmm_vcpu *vcpu);
@@ -1004,11 +1053,33 @@ static const vmx_exit_handler vmx_exit_handlers[NR_EXIT_REASONS] = {
 	[EXIT_REASON_XSETBV]			= handle_xsetbv,
 };
 
+/*
+ * An exit in the middle of delivering an event to the guest (an EPT
+ * violation on its IDT, a host interrupt) would lose the event: inject it
+ * again at the next entry (SDM 28.2.4, "Information for VM Exits During
+ * Event Delivery"). A handler that injects something else overrides it.
+ */
+static void vmx_redeliver_event(void)
+{
+	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+
+	if (!(info & INTR_INFO_VALID))
+		return;
+	if (info & INTR_INFO_DELIVER_CODE)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			     vmcs_read32(IDT_VECTORING_ERROR_CODE));
+	vmcs_write32(VM_ENTRY_INSTRUCTION_LEN,
+		     vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	/* Bits 30:12 of the entry field are reserved (25.8.3). */
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info & ~GENMASK(30, 12));
+}
+
 int vmx_handle_exit(struct tvmm_vcpu *vcpu, u32 exit_reason)
 {
 	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
 	vmx_exit_handler handler = NULL;
 
+	vmx_redeliver_event();
 	if (basic < NR_EXIT_REASONS)
 		handler = vmx_exit_handlers[array_index_nospec(basic,
 							       NR_EXIT_REASONS)];

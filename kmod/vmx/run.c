@@ -25,11 +25,13 @@
 #include <linux/sched/signal.h>
 #include <linux/smp.h>
 #include <asm/debugreg.h>
+#include <asm/segment.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
 #include <asm/special_insns.h>
+#include <asm/tlbflush.h>
 
 #include "caps.h"
 #include "vmcs.h"
@@ -95,7 +97,7 @@ int vmx_vcpu_load(struct tvmm_vcpu *vcpu)
 	/* A CPU coming online may not have done VMXON yet. */
 	if (!vmx_root_cpu_on(cpu)) {
 		preempt_enable();
-		return -EAGAIN;
+		return vmx_root_rebooting() ? -EIO : -EAGAIN;
 	}
 	moved = vcpu->cpu != cpu;
 	if (moved) {
@@ -129,6 +131,19 @@ void vmx_vcpu_put(struct tvmm_vcpu *vcpu)
 	preempt_enable();
 }
 
+/* vmx_vcpu_load(), waiting out a CPU that is still coming online. */
+int vmx_vcpu_load_wait(struct tvmm_vcpu *vcpu)
+{
+	int err;
+
+	while ((err = vmx_vcpu_load(vcpu)) == -EAGAIN) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return err;
+}
+
 int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
 {
 	int err, vpid = 0;
@@ -147,7 +162,9 @@ int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
 	memset(vcpu->msr_bitmap, 0xff, PAGE_SIZE);
 	*(u32 *)page_address(vcpu->vmcs) = vmx_caps.basic &
 					   IA32_VMX_BASIC_REVISION_MASK;
-	if (vmx_caps_features(&vmx_caps) & BIT_ULL(TVMM_VMX_VPID)) {
+	/* VPID only if tvmm can flush it (INVVPID single-context). */
+	if ((vmx_caps_features(&vmx_caps) & BIT_ULL(TVMM_VMX_VPID)) &&
+	    (vmx_caps.ept_vpid & VPID_CAP_INVVPID_SINGLE)) {
 		vpid = ida_alloc_range(&vpid_ida, 1, 0xffff, GFP_KERNEL);
 		if (vpid < 0)
 			vpid = 0;	/* run without VPID, flushing instead */
@@ -158,19 +175,15 @@ int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
 		goto free_vpid;
 	}
 
-	err = vmx_vcpu_load(vcpu);
-	while (err == -EAGAIN) {
-		cond_resched();
-		err = vmx_vcpu_load(vcpu);
-	}
+	/* A new VMCS region is made clear before it is first loaded. */
+	preempt_disable();
+	err = vmx_vmclear(page_to_phys(vcpu->vmcs)) ? -EIO : 0;
+	preempt_enable();
 	if (err)
 		goto free_fpu;
-	if (vmx_vmclear(page_to_phys(vcpu->vmcs)) ||
-	    vmx_vmptrld(page_to_phys(vcpu->vmcs))) {
-		vmx_vcpu_put(vcpu);
-		err = -EIO;
+	err = vmx_vcpu_load_wait(vcpu);
+	if (err)
 		goto free_fpu;
-	}
 	err = vmx_setup_vmcs(vcpu);
 	vmx_vcpu_put(vcpu);
 	if (err)
@@ -267,18 +280,30 @@ static void vmx_report_entry_failure(struct tvmm_vcpu *vcpu, bool vmfail,
 	}
 }
 
-/* Give the host the NMI the guest's exit consumed (NMI exiting). */
-static void vmx_forward_nmi(u32 exit_reason)
+/*
+ * Give the host the NMI or machine check the exit consumed (NMI exiting,
+ * #MC in the exception bitmap, or a machine check during VM entry), with
+ * interrupts still off, as if the CPU had delivered it.
+ */
+static void vmx_forward_host_events(u32 exit_reason)
 {
-	u32 info;
+	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
+	u32 info, type;
 
-	if ((exit_reason & EXIT_REASON_BASIC_MASK) != EXIT_REASON_EXCEPTION_NMI)
+	if (basic == EXIT_REASON_MACHINE_CHECK) {
+		asm volatile("int $0x12");
+		return;
+	}
+	if (basic != EXIT_REASON_EXCEPTION_NMI)
 		return;
 	info = vmcs_read32(VM_EXIT_INTR_INFO);
-	if ((info & INTR_INFO_VALID) &&
-	    ((info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT) ==
-	    INTR_TYPE_NMI)
+	if (!(info & INTR_INFO_VALID))
+		return;
+	type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
+	if (type == INTR_TYPE_NMI)
 		asm volatile("int $2");
+	else if ((info & INTR_INFO_VECTOR_MASK) == 18)
+		asm volatile("int $0x12");
 }
 
 /*
@@ -289,25 +314,27 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 {
 	struct tvmm_vm *vm = vcpu->vm;
 	u64 host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	unsigned long host_dr7 = native_get_debugreg(7);
+	u64 host_debugctl = get_debugctlmsr();
+	u16 ds, es, fs, gs, ldt;
 	struct host_msrs host;
 	bool switch_xcr0;
 	u32 exit_reason;
-	u16 ds, es;
 	int ret;
 
+	/* A VM exit loads null selectors and an unusable LDTR (28.5.2). */
 	savesegment(ds, ds);
 	savesegment(es, es);
+	savesegment(fs, fs);
+	savesegment(gs, gs);
+	asm volatile("sldt %0" : "=g" (ldt));
 	vmx_set_host_state_per_cpu();
+	vcpu->host_cr4 = cr4_read_shadow();
 	if (vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) & CPU_CTL_USE_TSC_OFFSETTING)
 		vmcs_write64(TSC_OFFSET, READ_ONCE(vm->tsc_offset));
 	vmx_switch_msrs_to_guest(vcpu, &host);
 
 	for (;;) {
-		if (need_resched() || signal_pending(current) ||
-		    atomic_read(&vm->mem_writers)) {
-			ret = 1;
-			break;
-		}
 		if (vmcs_read32(PIN_BASED_VM_EXEC_CONTROL) &
 		    PIN_CTL_VMX_PREEMPTION_TIMER)
 			vmcs_write32(VMX_PREEMPTION_TIMER_VALUE,
@@ -320,6 +347,23 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			      (vmcs_readl(CR4_READ_SHADOW) & X86_CR4_OSXSAVE);
 
 		local_irq_disable();
+		/*
+		 * Checked with interrupts off: a wakeup, a signal's kick or
+		 * the EPT rebuild's IPI arriving now is seen at the exit it
+		 * causes. A reboot may have taken VMX away (vmxon.c).
+		 */
+		if (need_resched() || signal_pending(current) ||
+		    atomic_read(&vm->mem_writers) ||
+		    !vmx_root_cpu_on(smp_processor_id())) {
+			local_irq_enable();
+			ret = vmx_root_cpu_on(smp_processor_id()) ? 1 : -EIO;
+			break;
+		}
+		/* An IPI may have changed CR4 (e.g. perf's CR4.PCE). */
+		if (cr4_read_shadow() != vcpu->host_cr4) {
+			vcpu->host_cr4 = cr4_read_shadow();
+			vmcs_writel(HOST_CR4, vcpu->host_cr4);
+		}
 		if (native_read_cr2() != vcpu->cr2)
 			native_write_cr2(vcpu->cr2);
 		if (switch_xcr0)
@@ -335,7 +379,7 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			break;
 		}
 		exit_reason = vmcs_read32(VM_EXIT_REASON);
-		vmx_forward_nmi(exit_reason);
+		vmx_forward_host_events(exit_reason);
 		local_irq_enable();
 
 		vcpu->run->exit_count++;
@@ -353,6 +397,18 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	vmx_switch_msrs_to_host(vcpu, &host);
 	loadsegment(ds, ds);
 	loadsegment(es, es);
+	if (ldt)
+		asm volatile("lldt %0" : : "rm" (ldt));
+	/* FS/GS bases are HOST_FS/GS_BASE; only a selector is restored. */
+	if (fs)
+		loadsegment(fs, fs);
+	if (gs)
+		load_gs_index(gs);
+	/* A VM exit clears DR7 and IA32_DEBUGCTL (28.5.1): the host's back. */
+	if (host_dr7 != 0x400)	/* bit 10 is always 1: 0x400 is "none armed" */
+		native_set_debugreg(7, host_dr7);
+	if (host_debugctl)
+		update_debugctlmsr(host_debugctl);
 	/* A VM exit leaves TR and GDTR with fixed limits (28.5.2): restore. */
 	invalidate_tss_limit();
 	load_fixmap_gdt(smp_processor_id());

@@ -41,16 +41,33 @@ static u32 vmx_adjust_ctls(u64 cap, u32 required, u32 optional)
 }
 
 /* Unrestricted guest lets the guest clear CR0.PE and CR0.PG (A.7). */
+/*
+ * The CR0 the CPU runs the guest with: what VMX requires (unrestricted
+ * guest lets PE and PG go, A.7), and caching always on: the guest's CD/NW
+ * stay in its read shadow, or the host's CPU would really run uncached.
+ */
 unsigned long vmx_guest_cr0(unsigned long cr0)
 {
 	u64 fixed0 = vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
 
-	return (cr0 | fixed0) & vmx_caps.cr0_fixed1;
+	return ((cr0 | fixed0) & vmx_caps.cr0_fixed1) &
+	       ~(X86_CR0_CD | X86_CR0_NW);
 }
 
+/*
+ * The CR4 the CPU runs the guest with: VMX's fixed bits, and the host's
+ * MCE, since a machine check with CR4.MCE clear shuts the CPU down.
+ */
 unsigned long vmx_guest_cr4(unsigned long cr4)
 {
-	return (cr4 | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1;
+	cr4 |= vmx_caps.cr4_fixed0 | (cr4_read_shadow() & X86_CR4_MCE);
+	return cr4 & vmx_caps.cr4_fixed1;
+}
+
+/* Machine checks always exit, so the host handles its own (25.6.3). */
+u32 vmx_exception_bitmap(u32 guest_vectors)
+{
+	return guest_vectors | BIT(18);
 }
 
 /*
@@ -183,6 +200,7 @@ void vmx_guest_reset(struct tvmm_vcpu *vcpu)
 	vmcs_writel(GUEST_CR3, 0);
 	vmcs_write64(GUEST_IA32_EFER, 0);
 	vmcs_writel(GUEST_DR7, 0x400);
+	vcpu->dr7 = 0x400;
 	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
@@ -246,7 +264,8 @@ int vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, cpu2);
 	vmcs_write32(VM_EXIT_CONTROLS, exit);
 	vmcs_write32(VM_ENTRY_CONTROLS, entry);
-	vmcs_write32(EXCEPTION_BITMAP, vcpu->exception_exits);
+	vmcs_write32(EXCEPTION_BITMAP,
+		     vmx_exception_bitmap(vcpu->exception_exits));
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write32(CR3_TARGET_COUNT, 0);
@@ -376,6 +395,17 @@ bool vmx_efer_valid(u64 efer)
 }
 
 /*
+ * A CR0/CR4 write the CPU would have done flushes the TLB (Vol. 3A, 4.10.4);
+ * done by tvmm, the flush is tvmm's: the guest's translations are tagged
+ * with its VPID, which survives VM entries.
+ */
+static void vmx_flush_guest_tlb(struct tvmm_vcpu *vcpu)
+{
+	if (vcpu->vpid)
+		vmx_invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vpid);
+}
+
+/*
  * With EPT, VM entry loads the four PAE page-directory-pointer entries
  * from the VMCS when the guest uses PAE paging (27.3.2.4), and the guest
  * loads them itself on MOV to CR3. When tvmm emulates the switch into PAE
@@ -420,6 +450,7 @@ void vmx_write_cr0(struct tvmm_vcpu *vcpu, unsigned long cr0)
 	vmcs_writel(CR0_READ_SHADOW, cr0);
 	vmcs_writel(GUEST_CR0, vmx_guest_cr0(cr0));
 	vmx_load_pdptes(vcpu);
+	vmx_flush_guest_tlb(vcpu);
 }
 
 void vmx_write_cr4(struct tvmm_vcpu *vcpu, unsigned long cr4)
@@ -427,6 +458,7 @@ void vmx_write_cr4(struct tvmm_vcpu *vcpu, unsigned long cr4)
 	vmcs_writel(CR4_READ_SHADOW, cr4);
 	vmcs_writel(GUEST_CR4, vmx_guest_cr4(cr4));
 	vmx_load_pdptes(vcpu);
+	vmx_flush_guest_tlb(vcpu);
 }
 
 int vmx_set_sregs(struct tvmm_vcpu *vcpu, const struct tvmm_sregs *s)

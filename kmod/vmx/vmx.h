@@ -15,6 +15,7 @@ int vmx_vcpu_create(struct tvmm_vcpu *vcpu);
 void vmx_vcpu_free(struct tvmm_vcpu *vcpu);
 
 int vmx_vcpu_load(struct tvmm_vcpu *vcpu);
+int vmx_vcpu_load_wait(struct tvmm_vcpu *vcpu);
 void vmx_vcpu_put(struct tvmm_vcpu *vcpu);
 
 void vmx_get_regs(struct tvmm_vcpu *vcpu, struct tvmm_regs *regs);
@@ -39,6 +40,7 @@ void vmx_set_host_state_per_cpu(void);
 void vmx_guest_reset(struct tvmm_vcpu *vcpu);
 unsigned long vmx_guest_cr0(unsigned long cr0);
 unsigned long vmx_guest_cr4(unsigned long cr4);
+u32 vmx_exception_bitmap(u32 guest_vectors);
 bool vmx_cr0_valid(unsigned long cr0);
 bool vmx_cr4_valid(unsigned long cr4);
 bool vmx_efer_valid(u64 efer);

@@ -87,6 +87,11 @@ static int vmx_enable_this_cpu(unsigned int cpu)
 		       err == -EFAULT ? "fault" : "VMfail");
 		return -EIO;
 	}
+	/*
+	 * EPT translations cached before an earlier VMXOFF (another
+	 * hypervisor's, or a freed VM's) survive it: flush them all.
+	 */
+	vmx_invept(INVEPT_ALL_CONTEXT, 0);
 	this_cpu_write(vmx_on, true);
 	return 0;
 }
@@ -163,6 +168,11 @@ void vmx_root_put(void)
 bool vmx_root_cpu_on(unsigned int cpu)
 {
 	return READ_ONCE(per_cpu(vmx_on, cpu));
+}
+
+bool vmx_root_rebooting(void)
+{
+	return READ_ONCE(vmx_rebooting);
 }
 
 static void vmx_disable_ipi(void *unused)

@@ -26,4 +26,7 @@ void vmx_root_put(void);
 /* Whether @cpu is in VMX root operation by tvmm now. */
 bool vmx_root_cpu_on(unsigned int cpu);
 
+/* The host is going down: VMX is gone for good. */
+bool vmx_root_rebooting(void);
+
 #endif /* TVMM_VMX_VMXON_H */
