@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cr_test - the guest reads back the CR0 and CR4 it wrote, whatever bits
+ * VMX keeps set in the real registers, and an invalid CR write is a #GP.
+ *
+ * SDM Vol. 3C, 25.6.6 "Guest/Host Masks and Read Shadows for CR0 and CR4":
+ * "For each position corresponding to a bit set in the CR0 guest/host mask,
+ * the corresponding bit in the CR0 read shadow is returned by MOV from CR0
+ * [...] the value of that bit in the CR0 read shadow is returned"; 24.8
+ * "Restrictions on VMX Operation": CR0.NE and CR4.VMXE must stay 1 in VMX
+ * operation (IA32_VMX_CR0_FIXED0, IA32_VMX_CR4_FIXED0).
+ * SDM Vol. 2B, MOV (control registers), 64-bit mode exceptions: "#GP(0)
+ * [...] If an attempt is made to write invalid bit combinations in CR0
+ * (such as [...] setting the CD flag to 0 when the NW flag is set to 1).
+ * Attempting to clear CR0.PG [...]. If an attempt is made to write a 1 to
+ * any reserved bit in CR4. If an attempt is made to write a 1 to any
+ * reserved bit in CR8. [...] If an attempt is made to leave IA-32e mode by
+ * clearing CR4.PAE[bit 5]"; a 1 in CR0 bits 63:32 is #GP(0) as well.
+ *
+ * uapi/tvmm.h: TVMM_GET_SREGS returns "CR0 and CR4 as the guest sees them
+ * (the bits VMX forces on are hidden)". The #GP is seen two ways: through
+ * TVMM_SET_EXCEPTION_EXITS (vector 13) at the MOV, error code 0, the host
+ * moving RIP past it; and by a #GP handler in the guest's own IDT. Either
+ * way the guest then checks the register did not change.
+ */
+#include "tvmm_test.h"
+#include "tvmm_vm.h"
+
+#define GP_VECTOR	13
+
+#define STAGE_NE_CLEAR	1
+#define STAGE_CR4_PGE	2
+
+static void set_cr0(__u64 val)
+{
+	asm volatile("mov %0, %%cr0" : : "r"(val) : "memory");
+}
+
+static void set_cr4(__u64 val)
+{
+	asm volatile("mov %0, %%cr4" : : "r"(val) : "memory");
+}
+
+static void guest_shadows(void)
+{
+	__u64 cr0 = get_cr0(), cr4 = get_cr4();
+
+	GUEST_ASSERT(cr0 & X86_CR0_NE);
+	GUEST_ASSERT(!(cr4 & X86_CR4_VMXE));
+
+	/* Clear NE, which VMX keeps set: the guest still reads it clear. */
+	set_cr0(cr0 & ~X86_CR0_NE);
+	GUEST_ASSERT_EQ(get_cr0(), cr0 & ~X86_CR0_NE);
+	GUEST_SYNC(STAGE_NE_CLEAR, get_cr0());
+	set_cr0(cr0);
+	GUEST_ASSERT_EQ(get_cr0(), cr0);
+
+	/* A bit of CR4 the guest owns, and VMXE still hidden. */
+	set_cr4(cr4 | X86_CR4_PGE);
+	GUEST_ASSERT_EQ(get_cr4(), cr4 | X86_CR4_PGE);
+	GUEST_SYNC(STAGE_CR4_PGE, get_cr4());
+
+	/* CLTS and TS through MOV. */
+	set_cr0(cr0 | X86_CR0_TS);
+	GUEST_ASSERT_EQ(get_cr0(), cr0 | X86_CR0_TS);
+	asm volatile("clts" : : : "memory");
+	GUEST_ASSERT_EQ(get_cr0(), cr0);
+	GUEST_DONE();
+}
+
+TEST(guest_reads_what_it_wrote)
+{
+	__u64 cr0_long = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
+			 X86_CR0_WP | X86_CR0_PG;
+	__u64 cr4_long = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+	struct tvmm_vcpu *vcpu;
+	struct tvmm_sregs sregs;
+	struct tvmm_vm *vm;
+
+	TVMM_REQUIRE_MODULE();
+	vm = vm_create_with_one_vcpu(&vcpu, guest_shadows);
+
+	EXPECT_EQ(cr0_long & ~X86_CR0_NE,
+		  vcpu_run_expect_sync(vcpu, STAGE_NE_CLEAR));
+	vcpu_get_sregs(vcpu, &sregs);
+	EXPECT_EQ(cr0_long & ~X86_CR0_NE, sregs.cr0);
+	EXPECT_EQ(cr4_long, sregs.cr4);
+
+	EXPECT_EQ(cr4_long | X86_CR4_PGE,
+		  vcpu_run_expect_sync(vcpu, STAGE_CR4_PGE));
+	vcpu_get_sregs(vcpu, &sregs);
+	EXPECT_EQ(cr0_long, sregs.cr0);
+	EXPECT_EQ(cr4_long | X86_CR4_PGE, sregs.cr4);
+
+	vcpu_run_expect_done(vcpu);
+	vcpu_get_sregs(vcpu, &sregs);
+	EXPECT_EQ(cr0_long, sregs.cr0);
+	vm_free(vm);
+}
+
+/* A MOV to a CR between two labels, for the host to check and skip. */
+#define GUEST_BAD_MOV(name, cr, val) ({				\
+	asm volatile(#name ": mov %0, %%" #cr "\n"			\
+		     #name "_next:\n" : : "r"((__u64)(val)) : "memory");	\
+})
+
+#define CR_RESERVED_HIGH	BIT_ULL(63)
+
+static __u64 get_cr8(void)
+{
+	__u64 val;
+
+	asm volatile("mov %%cr8, %0" : "=r"(val));
+	return val;
+}
+
+static void guest_bad_writes(void)
+{
+	__u64 cr0 = get_cr0(), cr4 = get_cr4();
+
+	GUEST_BAD_MOV(cr0_high_bit, cr0, cr0 | CR_RESERVED_HIGH);
+	GUEST_BAD_MOV(cr0_nw_without_cd, cr0, (cr0 & ~X86_CR0_CD) |
+		      X86_CR0_NW);
+	GUEST_ASSERT_EQ(get_cr0(), cr0);
+	GUEST_BAD_MOV(cr4_high_bit, cr4, cr4 | CR_RESERVED_HIGH);
+	GUEST_BAD_MOV(cr4_clear_pae, cr4, cr4 & ~X86_CR4_PAE);
+	GUEST_ASSERT_EQ(get_cr4(), cr4);
+	GUEST_BAD_MOV(cr8_16, cr8, 16);
+	GUEST_ASSERT_EQ(get_cr8(), 0);
+	/* Last: if it does not fault, the guest leaves 64-bit mode. */
+	GUEST_BAD_MOV(cr0_clear_pg, cr0, cr0 & ~X86_CR0_PG);
+	GUEST_ASSERT_EQ(get_cr0(), cr0);
+	GUEST_DONE();
+}
+
+GUEST_ASM_LABEL(cr0_high_bit);
+GUEST_ASM_LABEL(cr0_high_bit_next);
+GUEST_ASM_LABEL(cr0_nw_without_cd);
+GUEST_ASM_LABEL(cr0_nw_without_cd_next);
+GUEST_ASM_LABEL(cr0_clear_pg);
+GUEST_ASM_LABEL(cr0_clear_pg_next);
+GUEST_ASM_LABEL(cr4_high_bit);
+GUEST_ASM_LABEL(cr4_high_bit_next);
+GUEST_ASM_LABEL(cr4_clear_pae);
+GUEST_ASM_LABEL(cr4_clear_pae_next);
+GUEST_ASM_LABEL(cr8_16);
+GUEST_ASM_LABEL(cr8_16_next);
+
+/*
+ * Expect #GP(0) at @insn and resume at @next. An ASSERT: a write that did
+ * not fault leaves the guest somewhere the rest cannot follow.
+ */
+static void expect_gp_and_skip(struct __test_metadata *_metadata,
+			       struct tvmm_vcpu *vcpu, const char *insn,
+			       const char *next, const char *what)
+{
+	struct tvmm_run *run = vcpu->run;
+	struct tvmm_regs regs;
+
+	vcpu_run_expect_exit(vcpu, TVMM_EXIT_EXCEPTION);
+	ASSERT_EQ(GP_VECTOR, run->exception.vector) TH_LOG("%s", what);
+	EXPECT_EQ(1, run->exception.error_code_valid) TH_LOG("%s", what);
+	EXPECT_EQ(0, run->exception.error_code) TH_LOG("%s", what);
+	ASSERT_EQ((__u64)(unsigned long)insn, run->exception.rip)
+		TH_LOG("%s: no #GP there", what);
+	vcpu_get_regs(vcpu, &regs);
+	regs.rip = (__u64)(unsigned long)next;
+	vcpu_set_regs(vcpu, &regs);
+}
+
+#define EXPECT_GP(vcpu, name, what)					\
+	expect_gp_and_skip(_metadata, vcpu, name, name##_next, what)
+
+TEST(invalid_cr_writes_gp)
+{
+	struct tvmm_vcpu *vcpu;
+	struct tvmm_vm *vm;
+
+	TVMM_REQUIRE_MODULE();
+	vm = vm_create_with_one_vcpu(&vcpu, guest_bad_writes);
+	vcpu_set_exception_exits(vcpu, BIT_ULL(GP_VECTOR));
+	EXPECT_GP(vcpu, cr0_high_bit, "CR0 bit 63");
+	EXPECT_GP(vcpu, cr0_nw_without_cd, "CR0.NW without CD");
+	EXPECT_GP(vcpu, cr4_high_bit, "CR4 bit 63");
+	EXPECT_GP(vcpu, cr4_clear_pae, "CR4.PAE cleared in IA-32e mode");
+	EXPECT_GP(vcpu, cr8_16, "CR8 above 15");
+	EXPECT_GP(vcpu, cr0_clear_pg, "CR0.PG cleared in 64-bit mode");
+	vcpu_run_expect_done(vcpu);
+	vm_free(vm);
+}
+
+/*
+ * A #GP handler for the guest (library candidate): it counts the #GP,
+ * records its error code and RIP, and resumes at gp_resume, which the
+ * faulting code set (GUEST_GP_INSN). Installed as the 64-bit interrupt
+ * gate of vector 13 in the library's IDT by install_gp_gate().
+ */
+__u64 gp_count, gp_error_code, gp_rip, gp_resume;
+
+asm(".pushsection .text\n"
+	"gp_handler:\n"
+	"	push %rax\n"
+	"	incq gp_count(%rip)\n"
+	"	mov 8(%rsp), %rax\n"		/* error code */
+	"	mov %rax, gp_error_code(%rip)\n"
+	"	mov 16(%rsp), %rax\n"		/* RIP of the faulting instruction */
+	"	mov %rax, gp_rip(%rip)\n"
+	"	mov gp_resume(%rip), %rax\n"
+	"	mov %rax, 16(%rsp)\n"
+	"	pop %rax\n"
+	"	add $8, %rsp\n"			/* the error code */
+	"	iretq\n"
+	".popsection\n");
+GUEST_ASM_LABEL(gp_handler);
+
+/* SDM Vol. 3A, 7.14.1 "64-Bit Mode IDT": a present DPL-0 interrupt gate. */
+#define IDT_GATE_INTR64		0x8eULL
+
+static void install_gp_gate(struct tvmm_vm *vm)
+{
+	__u64 h = (unsigned long)gp_handler;
+	__u64 gate[2];
+
+	gate[0] = (h & 0xffff) | ((__u64)TVMM_SEL_CODE64 << 16) |
+		  (IDT_GATE_INTR64 << 40) | (((h >> 16) & 0xffff) << 48);
+	gate[1] = h >> 32;
+	vm_write_guest(vm, TVMM_GPA_IDT + GP_VECTOR * sizeof(gate), gate,
+		       sizeof(gate));
+}
+
+/*
+ * Guest: run @insn (asm text) with gp_resume just past it; @insn_label
+ * names the instruction for the check of gp_rip.
+ */
+#define GUEST_GP_INSN(insn, ...) ({					\
+	asm volatile("lea 1f(%%rip), %%r11\n"				\
+		     "mov %%r11, gp_resume(%%rip)\n"			\
+		     "2: " insn "\n"					\
+		     "1:\n"						\
+		     "lea 2b(%%rip), %%r11\n"				\
+		     "mov %%r11, gp_expected_rip(%%rip)\n"		\
+		     __VA_ARGS__ : "r11", "memory");			\
+})
+
+__u64 gp_expected_rip;
+
+/* Guest: one more #GP(0) since @count, at the instruction. */
+#define GUEST_ASSERT_GP(count) do {					\
+	GUEST_ASSERT_EQ(gp_count, (count) + 1);				\
+	GUEST_ASSERT_EQ(gp_error_code, 0);				\
+	GUEST_ASSERT_EQ(gp_rip, gp_expected_rip);			\
+} while (0)
+
+/* The same writes, each #GP delivered to the guest's own handler. */
+#define GUEST_BAD_MOV_GP(cr, val) do {					\
+	__u64 __count = gp_count;					\
+									\
+	GUEST_GP_INSN("mov %0, %%" #cr, : : "r"((__u64)(val)));	\
+	GUEST_ASSERT_GP(__count);					\
+} while (0)
+
+static void guest_bad_writes_idt(void)
+{
+	__u64 cr0 = get_cr0(), cr4 = get_cr4();
+
+	GUEST_BAD_MOV_GP(cr0, cr0 | CR_RESERVED_HIGH);
+	GUEST_BAD_MOV_GP(cr0, (cr0 & ~X86_CR0_CD) | X86_CR0_NW);
+	GUEST_ASSERT_EQ(get_cr0(), cr0);
+	GUEST_BAD_MOV_GP(cr4, cr4 | CR_RESERVED_HIGH);
+	GUEST_BAD_MOV_GP(cr4, cr4 & ~X86_CR4_PAE);
+	GUEST_ASSERT_EQ(get_cr4(), cr4);
+	GUEST_BAD_MOV_GP(cr8, 16);
+	GUEST_ASSERT_EQ(get_cr8(), 0);
+	GUEST_SYNC(1, 0);
+	/* Last: if it does not fault, the guest leaves 64-bit mode. */
+	GUEST_BAD_MOV_GP(cr0, cr0 & ~X86_CR0_PG);
+	GUEST_ASSERT_EQ(get_cr0(), cr0);
+	GUEST_DONE();
+}
+
+TEST(invalid_cr_writes_gp_in_the_guest)
+{
+	struct tvmm_vcpu *vcpu;
+	struct tvmm_vm *vm;
+
+	TVMM_REQUIRE_MODULE();
+	vm = vm_create_with_one_vcpu(&vcpu, guest_bad_writes_idt);
+	install_gp_gate(vm);
+	vcpu_run_expect_sync(vcpu, 1);
+	vcpu_run_expect_done(vcpu);
+	vm_free(vm);
+}
+
+TEST_HARNESS_MAIN

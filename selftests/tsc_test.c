@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tsc_test - the guest's TSC is the host's plus the VM's offset, and
+ * RDTSCP returns the IA32_TSC_AUX userspace set.
+ *
+ * SDM Vol. 3C, 25.6.5 "Time-Stamp Counter Offset and Multiplier": with
+ * "use TSC offsetting" 1 (and no scaling), "RDTSC, RDTSCP and RDMSR of
+ * IA32_TIME_STAMP_COUNTER return the sum of the actual value of the TSC
+ * and the value of the TSC offset". SDM Vol. 2B, RDTSCP: "reads the
+ * current value of the processor's time-stamp counter [...] into the
+ * EDX:EAX registers and also reads the value of the IA32_TSC_AUX MSR
+ * (address C0000103H) into the ECX register"; CPUID.80000001H:EDX[27]
+ * says it exists.
+ *
+ * uapi/tvmm.h: TVMM_SET_TSC_OFFSET is "the value added to the host TSC
+ * when the guest reads its TSC (RDTSC, RDTSCP, IA32_TIME_STAMP_COUNTER)".
+ *
+ * The TSC only goes forward, so the guest's reading lies between the host
+ * TSC read before TVMM_RUN and the one after, plus the offset. No more
+ * timing than that is assumed.
+ */
+#include <sys/ioctl.h>
+#include <errno.h>
+
+#include "tvmm_test.h"
+#include "tvmm_vm.h"
+
+#define MSR_IA32_TSC		0x10
+#define MSR_TSC_AUX		0xc0000103
+#define CPUID_80000001_EDX_RDTSCP	BIT_ULL(27)
+
+#define STAGE_RDTSC	1
+#define STAGE_RDMSR	2
+#define STAGE_RDTSCP_CPUID	3
+#define STAGE_RDTSCP_TSC	4
+#define STAGE_RDTSCP_AUX	5
+
+#define TSC_AUX_VALUE	0x8badf00dU
+
+/* Library candidate: TVMM_SET_TSC_OFFSET on the VM fd. */
+static int __vm_set_tsc_offset(struct tvmm_vm *vm, __s64 offset)
+{
+	struct tvmm_tsc_offset arg = { .offset = offset };
+
+	return ioctl(vm->fd, TVMM_SET_TSC_OFFSET, &arg) ? -errno : 0;
+}
+
+static __u64 host_rdtsc(void)
+{
+	__u32 lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return lo | ((__u64)hi << 32);
+}
+
+static void guest_rdtsc(void)
+{
+	__u32 lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	GUEST_SYNC(STAGE_RDTSC, lo | ((__u64)hi << 32));
+	GUEST_SYNC(STAGE_RDMSR, rdmsr(MSR_IA32_TSC));
+	GUEST_DONE();
+}
+
+/*
+ * Run to GUEST_SYNC(@stage, tsc): the guest's TSC must lie within the
+ * host's, read around the run, plus @offset.
+ */
+static void expect_tsc_in_window(struct __test_metadata *_metadata,
+				 struct tvmm_vcpu *vcpu, __u64 stage,
+				 __s64 offset)
+{
+	__u64 before, after, tsc;
+
+	before = host_rdtsc();
+	tsc = vcpu_run_expect_sync(vcpu, stage);
+	after = host_rdtsc();
+	EXPECT_LE(before + offset, tsc)
+		TH_LOG("stage %llu: guest TSC %#llx, host before %#llx, offset %#llx",
+		       stage, tsc, before, offset);
+	EXPECT_GE(after + offset, tsc)
+		TH_LOG("stage %llu: guest TSC %#llx, host after %#llx, offset %#llx",
+		       stage, tsc, after, offset);
+}
+
+static void rdtsc_with_offset(struct __test_metadata *_metadata,
+			      __s64 offset)
+{
+	struct tvmm_vcpu *vcpu;
+	struct tvmm_vm *vm;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_rdtsc);
+	ASSERT_EQ(0, __vm_set_tsc_offset(vm, offset));
+	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSC, offset);
+	expect_tsc_in_window(_metadata, vcpu, STAGE_RDMSR, offset);
+	vcpu_run_expect_done(vcpu);
+	vm_free(vm);
+}
+
+/* Far ahead: a guest that sees the host's TSC fails. */
+TEST(rdtsc_adds_a_positive_offset)
+{
+	TVMM_REQUIRE_MODULE();
+	rdtsc_with_offset(_metadata, 1LL << 50);
+}
+
+/* Behind, by half the host's current value: still positive. */
+TEST(rdtsc_adds_a_negative_offset)
+{
+	TVMM_REQUIRE_MODULE();
+	rdtsc_with_offset(_metadata, -(__s64)(host_rdtsc() / 2));
+}
+
+/* The host's view of the guest's TSC, through TVMM_GET_MSRS, is the same. */
+TEST(get_msrs_reads_the_offset_tsc)
+{
+	const __s64 offset = 1LL << 48;
+	struct tvmm_vcpu *vcpu;
+	__u64 before, after, tsc;
+	struct tvmm_vm *vm;
+
+	TVMM_REQUIRE_MODULE();
+	vm = vm_create_with_one_vcpu(&vcpu, guest_rdtsc);
+	ASSERT_EQ(0, __vm_set_tsc_offset(vm, offset));
+	before = host_rdtsc();
+	tsc = vcpu_get_msr(vcpu, MSR_IA32_TSC);
+	after = host_rdtsc();
+	EXPECT_LE(before + offset, tsc);
+	EXPECT_GE(after + offset, tsc);
+	vm_free(vm);
+}
+
+static void guest_rdtscp(void)
+{
+	__u32 a, b, c, d;
+
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	GUEST_SYNC(STAGE_RDTSCP_CPUID, d);
+	if (!(d & CPUID_80000001_EDX_RDTSCP))
+		GUEST_DONE();
+	asm volatile("rdtscp" : "=a"(a), "=d"(d), "=c"(c));
+	GUEST_SYNC(STAGE_RDTSCP_TSC, a | ((__u64)d << 32));
+	GUEST_SYNC(STAGE_RDTSCP_AUX, c);
+	GUEST_DONE();
+}
+
+TEST(rdtscp_returns_tsc_aux_and_the_offset_tsc)
+{
+	const __s64 offset = 1LL << 52;
+	struct tvmm_vcpu *vcpu;
+	struct tvmm_vm *vm;
+	__u64 edx;
+
+	TVMM_REQUIRE_MODULE();
+	vm = vm_create_with_one_vcpu(&vcpu, guest_rdtscp);
+	ASSERT_EQ(0, __vm_set_tsc_offset(vm, offset));
+	edx = vcpu_run_expect_sync(vcpu, STAGE_RDTSCP_CPUID);
+	if (!(edx & CPUID_80000001_EDX_RDTSCP)) {
+		vm_free(vm);
+		SKIP(return, "the default CPUID does not advertise RDTSCP");
+	}
+	/* Set between runs: the guest must see the new value. */
+	vcpu_set_msr(vcpu, MSR_TSC_AUX, TSC_AUX_VALUE);
+	EXPECT_EQ(TSC_AUX_VALUE, vcpu_get_msr(vcpu, MSR_TSC_AUX));
+	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSCP_TSC, offset);
+	EXPECT_EQ(TSC_AUX_VALUE, vcpu_run_expect_sync(vcpu, STAGE_RDTSCP_AUX));
+	vcpu_run_expect_done(vcpu);
+	vm_free(vm);
+}
+
+TEST_HARNESS_MAIN
