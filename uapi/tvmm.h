@@ -383,6 +383,7 @@ struct tvmm_run {
 		struct {
 			__u32 suberror;		/* TVMM_INTERNAL_* */
 			__u32 exit_reason;	/* the raw basic exit reason */
+			/* the exit qualification; for an EPT violation, the GPA */
 			__u64 qualification;
 			__u64 guest_rip;
 			__u8  insn_len;
