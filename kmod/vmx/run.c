@@ -30,6 +30,7 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
+#include <asm/nospec-branch.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 
@@ -110,6 +111,11 @@ int vmx_vcpu_load(struct tvmm_vcpu *vcpu)
 		local_irq_enable();
 	}
 	if (per_cpu(current_vcpu, cpu) != vcpu) {
+		struct tvmm_vcpu *prev = per_cpu(current_vcpu, cpu);
+
+		/* Another VM ran here: it must not steer our branches. */
+		if (prev && prev->vm != vcpu->vm)
+			indirect_branch_prediction_barrier();
 		if (vmx_vmptrld(page_to_phys(vcpu->vmcs))) {
 			pr_err_ratelimited("VMPTRLD failed on CPU%d\n", cpu);
 			preempt_enable();
@@ -307,6 +313,22 @@ static void vmx_forward_host_events(u32 exit_reason)
 }
 
 /*
+ * Right before VM entry, with interrupts off: leave the guest nothing of
+ * the host's in the CPU's buffers where the CPU is known to leak them
+ * (the kernel's own bug flags): the L1 data cache (L1TF) when the CPU can
+ * flush it, and the store/fill buffers (MDS, MMIO stale data) with VERW.
+ */
+static __always_inline void vmx_clear_cpu_buffers(void)
+{
+	if (boot_cpu_has_bug(X86_BUG_L1TF) && boot_cpu_has(X86_FEATURE_FLUSH_L1D))
+		native_wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
+	else if (boot_cpu_has(X86_FEATURE_MD_CLEAR) &&
+		 (boot_cpu_has_bug(X86_BUG_MDS) ||
+		  boot_cpu_has_bug(X86_BUG_MMIO_STALE_DATA)))
+		x86_clear_cpu_buffers();
+}
+
+/*
  * Returns 1 when the session ended for the host's sake (run again), 0
  * when vcpu->run holds an exit for userspace, or -errno.
  */
@@ -368,6 +390,7 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			native_write_cr2(vcpu->cr2);
 		if (switch_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+		vmx_clear_cpu_buffers();
 		ret = __vmx_vcpu_run(vcpu->regs, vcpu->launched);
 		if (switch_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
