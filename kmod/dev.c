@@ -30,6 +30,8 @@ static long tvmm_check_extension(unsigned long ext)
 		return TVMM_MAX_MEMSLOTS;
 	case TVMM_CAP_MAX_VCPUS:
 		return TVMM_MAX_VCPUS;
+	case TVMM_CAP_VCPU_STATS:
+		return 1;
 	}
 	return 0;
 }

@@ -85,6 +85,10 @@ struct tvmm_vcpu {
 	u32 exception_exits;		/* userspace asked for these */
 	bool state_dirty;		/* regs/sregs set: write them at entry */
 
+	/* exits by basic reason, and host TSC cycles spent on them */
+	u64 stat_exits[TVMM_NR_VMX_EXIT_REASONS];
+	u64 stat_cycles[TVMM_NR_VMX_EXIT_REASONS];
+
 	/* the CPUID table userspace set */
 	struct tvmm_cpuid_entry *cpuid;
 	u32 cpuid_nent;

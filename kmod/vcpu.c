@@ -168,6 +168,35 @@ static long vcpu_set_exception_exits(struct tvmm_vcpu *vcpu,
 	return 0;
 }
 
+static long vcpu_get_stats(struct tvmm_vcpu *vcpu,
+			   struct tvmm_vcpu_stats __user *argp)
+{
+	struct tvmm_vcpu_stats *st;
+	long ret = 0;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	if (copy_from_user(st, argp, sizeof(*st))) {
+		ret = -EFAULT;
+		goto out;
+	}
+	if (st->size != sizeof(*st) || st->flags ||
+	    memchr_inv(st->reserved, 0, sizeof(st->reserved))) {
+		ret = -EINVAL;
+		goto out;
+	}
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	memcpy(st->exits, vcpu->stat_exits, sizeof(st->exits));
+	memcpy(st->cycles, vcpu->stat_cycles, sizeof(st->cycles));
+	if (copy_to_user(argp, st, sizeof(*st)))
+		ret = -EFAULT;
+out:
+	kfree(st);
+	return ret;
+}
+
 static long tvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -206,6 +235,9 @@ static long tvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case TVMM_SET_EXCEPTION_EXITS:
 		ret = vcpu_set_exception_exits(vcpu, argp);
+		break;
+	case TVMM_GET_VCPU_STATS:
+		ret = vcpu_get_stats(vcpu, argp);
 		break;
 	default:
 		ret = -ENOTTY;

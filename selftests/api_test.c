@@ -61,7 +61,7 @@ TEST_F(dev, extension_limits)
 
 TEST_F(dev, unknown_extensions_are_zero)
 {
-	unsigned long exts[] = { 0, TVMM_CAP_MAX_VCPUS + 1, 1000, 0xffffffffUL,
+	unsigned long exts[] = { 0, TVMM_CAP_VCPU_STATS + 1, 1000, 0xffffffffUL,
 				 ~0UL };
 	size_t i;
 

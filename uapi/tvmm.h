@@ -77,6 +77,9 @@
  *	entries were processed, stopping at the first unsupported one.
  * TVMM_SET_EXCEPTION_EXITS: guest exceptions (bitmap of vectors 0-31) that
  *	exit to userspace as TVMM_EXIT_EXCEPTION instead of being delivered.
+ * TVMM_GET_VCPU_STATS: how many VM exits of each basic exit reason the vCPU
+ *	took, and the host TSC cycles tvmm spent on them (from the VM exit to
+ *	the next VM entry, or to the return to userspace).
  */
 #define TVMM_RUN		_IO(TVMMIO, 0x20)
 #define TVMM_GET_REGS		_IOR(TVMMIO, 0x21, struct tvmm_regs)
@@ -87,11 +90,13 @@
 #define TVMM_GET_MSRS		_IOWR(TVMMIO, 0x26, struct tvmm_msrs)
 #define TVMM_SET_MSRS		_IOW(TVMMIO, 0x27, struct tvmm_msrs)
 #define TVMM_SET_EXCEPTION_EXITS _IOW(TVMMIO, 0x28, struct tvmm_exception_exits)
+#define TVMM_GET_VCPU_STATS	_IOWR(TVMMIO, 0x29, struct tvmm_vcpu_stats)
 
 /* Extensions, for TVMM_CHECK_EXTENSION. Append only. */
 #define TVMM_CAP_VMX_CAPS	1	/* TVMM_GET_VMX_CAPS exists */
 #define TVMM_CAP_NR_MEMSLOTS	2	/* how many memory slots a VM has */
 #define TVMM_CAP_MAX_VCPUS	3	/* how many vCPUs a VM may have */
+#define TVMM_CAP_VCPU_STATS	4	/* TVMM_GET_VCPU_STATS exists */
 
 #define TVMM_MAX_MEMSLOTS	32
 #define TVMM_MAX_VCPUS		64
@@ -296,6 +301,21 @@ struct tvmm_exception_exits {
 	__u32 flags;			/* 0 */
 };
 
+/* Basic exit reasons counted (SDM Vol. 3D, Appendix C: 0 to 75). */
+#define TVMM_NR_VMX_EXIT_REASONS	80
+
+/*
+ * struct tvmm_vcpu_stats - TVMM_GET_VCPU_STATS. In: size = sizeof, flags
+ * and reserved 0. Out: counts and cycles indexed by basic exit reason.
+ */
+struct tvmm_vcpu_stats {
+	__u32 size;
+	__u32 flags;
+	__u64 exits[TVMM_NR_VMX_EXIT_REASONS];
+	__u64 cycles[TVMM_NR_VMX_EXIT_REASONS];
+	__u64 reserved[4];
+};
+
 /* tvmm_run.exit_reason: why TVMM_RUN returned. */
 #define TVMM_EXIT_UNKNOWN	0
 #define TVMM_EXIT_IO		1	/* port I/O: run->io */
@@ -449,6 +469,8 @@ static_assert(sizeof(struct tvmm_cpuid) == 8, "cpuid size");
 static_assert(sizeof(struct tvmm_msr_entry) == 16, "msr_entry size");
 static_assert(sizeof(struct tvmm_msrs) == 8, "msrs size");
 static_assert(sizeof(struct tvmm_exception_exits) == 8, "exception_exits");
+static_assert(sizeof(struct tvmm_vcpu_stats) == 8 + 2 * 8 * 80 + 32,
+	      "vcpu_stats size");
 static_assert(sizeof(struct tvmm_run) == 24 + 256, "run size");
 static_assert(sizeof(struct tvmm_run) <= TVMM_RUN_IO_DATA_OFFSET,
 	      "run overlaps the I/O data");

@@ -312,6 +312,18 @@ static void vmx_forward_host_events(u32 exit_reason)
 		asm volatile("int $0x12");
 }
 
+/* Per-vCPU statistics: one more exit of this reason, and its cost. */
+static void vmx_count_exit(struct tvmm_vcpu *vcpu, u32 exit_reason,
+			   u64 exit_tsc)
+{
+	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
+
+	if (basic >= TVMM_NR_VMX_EXIT_REASONS)
+		return;
+	vcpu->stat_exits[basic]++;
+	vcpu->stat_cycles[basic] += rdtsc_ordered() - exit_tsc;
+}
+
 /*
  * Right before VM entry, with interrupts off: leave the guest nothing of
  * the host's in the CPU's buffers where the CPU is known to leak them
@@ -342,6 +354,7 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	struct host_msrs host;
 	bool switch_xcr0;
 	u32 exit_reason;
+	u64 exit_tsc;
 	int ret;
 
 	/* A VM exit loads null selectors and an unusable LDTR (28.5.2). */
@@ -412,7 +425,9 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			break;
 		}
 		vcpu->launched = true;
+		exit_tsc = rdtsc_ordered();
 		ret = vmx_handle_exit(vcpu, exit_reason);
+		vmx_count_exit(vcpu, exit_reason, exit_tsc);
 		if (ret <= 0)
 			break;
 	}
