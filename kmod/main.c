@@ -13,6 +13,10 @@
 #include <linux/module.h>
 
 #include "tvmm.h"
+
+/* The tracepoints' definitions live here, once (trace.h). */
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 #include "vmx/caps.h"
 #include "vmx/vmx.h"
 #include "vmx/vmxon.h"

@@ -34,6 +34,7 @@
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 
+#include "../trace.h"
 #include "caps.h"
 #include "vmcs.h"
 #include "vmx.h"
@@ -426,6 +427,8 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 		}
 		vcpu->launched = true;
 		exit_tsc = rdtsc_ordered();
+		trace_tvmm_exit(vcpu->id, exit_reason, vmcs_readl(GUEST_RIP),
+				vmcs_readl(EXIT_QUALIFICATION));
 		ret = vmx_handle_exit(vcpu, exit_reason);
 		vmx_count_exit(vcpu, exit_reason, exit_tsc);
 		if (ret <= 0)
