@@ -16,5 +16,6 @@
  */
 TVMMCTL_CMD(help)
 TVMMCTL_CMD(info)
+TVMMCTL_CMD(run)
 
 #undef TVMMCTL_CMD

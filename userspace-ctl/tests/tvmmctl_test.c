@@ -35,6 +35,7 @@
 #include "lib/vmx_caps.h"
 #include "fake_tvmm.h"
 #include "json_check.h"
+#include "run_test.h"
 
 #define F(name)		(1ULL << TVMM_VMX_##name)
 
@@ -1214,6 +1215,63 @@ static bool test_static_binary(const char *bin)
 	return ok;
 }
 
+/* ---- run: bad input, no device needed ----------------------------------- */
+
+static bool write_file(const char *path, const void *buf, size_t len)
+{
+	FILE *f = fopen(path, "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fwrite(buf, 1, len, f) == len;
+	return !fclose(f) && ok;
+}
+
+static bool test_run_bad_input(void)
+{
+	static const char elf_start[] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+	static char big[128 << 10];
+	char path[] = "/tmp/tvmmctl_test_run.img";
+	struct run_result r;
+	bool ok = true;
+
+	RUN(&r, "/nonexistent/tvmm", "run", "/nonexistent/image");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err,
+		"tvmmctl: run: /nonexistent/image: No such file or directory\n"));
+	ok &= EXPECT(write_file(path, big, sizeof(big)));
+	RUN(&r, "/nonexistent/tvmm", "run", "--mem", "64K", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(strstr(r.err, "image larger than guest RAM"));
+	/* Fits in 1M: loaded, then the device is missing. */
+	RUN(&r, "/nonexistent/tvmm", "run", "--mem=1M", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err, missing_msg));
+	/* ...but not at 0xf0000. */
+	RUN(&r, "/nonexistent/tvmm", "run", "--mem=1M", "--load-addr",
+	    "0xf0000", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(strstr(r.err, "does not fit in guest RAM"));
+	ok &= EXPECT(write_file(path, elf_start, sizeof(elf_start)));
+	RUN(&r, "/nonexistent/tvmm", "run", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(strstr(r.err, ": truncated ELF header\n"));
+	unlink(path);
+	RUN(&r, NULL, "run", "--mem", "1X", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	RUN(&r, NULL, "run", "--mode", "weird", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	RUN(&r, NULL, "run", "--timeout", "0", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	RUN(&r, NULL, "run", "--initrd", "x", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(strstr(r.err, "--initrd: not implemented yet"));
+	RUN(&r, NULL, "run");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	return ok;
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static const struct {
@@ -1244,6 +1302,15 @@ static const struct {
 	{ "pretend tvmm.ko: info and info --json", test_fake_info },
 	{ "pretend tvmm.ko: API mismatch, missing extension, ioctl error",
 	  test_fake_errors },
+	{ "run: --mem sizes", test_run_parse_size },
+	{ "run: raw image placement", test_run_raw },
+	{ "run: ELF64 with two segments and BSS", test_run_elf64_good },
+	{ "run: ELF32 with two segments and BSS", test_run_elf32_good },
+	{ "run: bad ELF images rejected, RAM untouched", test_run_elf_bad },
+	{ "run: long-mode page tables and boot state", test_run_boot_long },
+	{ "run: UART registers and output", test_run_uart },
+	{ "run: debug-exit, POST, i8042 reset", test_run_debug_exit },
+	{ "run: bad input and bad options", test_run_bad_input },
 };
 
 int main(void)

@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of "tvmmctl run" without a VM: size parsing, the raw and ELF
+ * loaders on hand-made images (good, truncated, overlapping, outside RAM,
+ * corrupt), the long-mode page tables, and the UART and isa-debug-exit
+ * models driven through the port table.
+ */
+#include <errno.h>
+#include <linux/elf.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest.h"
+
+#include "lib/parse.h"
+#include "loader/loader.h"
+#include "devices/devices.h"
+#include "run_test.h"
+
+#define EXPECT(cond)	expect((cond), #cond, __LINE__)
+
+static bool expect(bool ok, const char *what, int line)
+{
+	if (!ok)
+		ksft_print_msg("run_test.c line %d: check failed: %s\n", line,
+			       what);
+	return ok;
+}
+
+#define RAM_SIZE	(4ULL << 20)
+
+static __u8 ram_buf[RAM_SIZE];
+
+static struct guest_ram *fresh_ram(void)
+{
+	static struct guest_ram ram;
+
+	memset(ram_buf, 0xcc, sizeof(ram_buf));
+	ram.hva = ram_buf;
+	ram.size = RAM_SIZE;
+	return &ram;
+}
+
+static bool size_is(const char *s, __u64 want)
+{
+	__u64 v = 0;
+
+	return !tvmm_parse_size(s, &v) && v == want;
+}
+
+bool test_run_parse_size(void)
+{
+	__u64 v;
+	bool ok = true;
+
+	ok &= EXPECT(size_is("64M", 64ULL << 20));
+	ok &= EXPECT(size_is("64m", 64ULL << 20));
+	ok &= EXPECT(size_is("4096", 4096));
+	ok &= EXPECT(size_is("512K", 512ULL << 10));
+	ok &= EXPECT(size_is("2G", 2ULL << 30));
+	ok &= EXPECT(size_is("0x1000", 0x1000));
+	ok &= EXPECT(tvmm_parse_size("", &v) == -EINVAL);
+	ok &= EXPECT(tvmm_parse_size(NULL, &v) == -EINVAL);
+	ok &= EXPECT(tvmm_parse_size("M", &v) == -EINVAL);
+	ok &= EXPECT(tvmm_parse_size("-1M", &v) == -EINVAL);
+	ok &= EXPECT(tvmm_parse_size("64MB", &v) == -EINVAL);
+	ok &= EXPECT(tvmm_parse_size("64T", &v) == -EINVAL);
+	ok &= EXPECT(tvmm_parse_size("99999999999999999999", &v) == -ERANGE);
+	ok &= EXPECT(tvmm_parse_size("17179869184G", &v) == -ERANGE);
+	ok &= EXPECT(!tvmm_parse_u64("0x7c00", &v) && v == 0x7c00);
+	ok &= EXPECT(tvmm_parse_u64("0x7c00k", &v) == -EINVAL);
+	return ok;
+}
+
+bool test_run_raw(void)
+{
+	struct guest_ram *ram = fresh_ram();
+	static const __u8 img[] = { 0xfa, 0xf4 };
+	const char *why = NULL;
+	bool ok = true;
+
+	ok &= EXPECT(!load_raw(ram, img, sizeof(img), RAW_LOAD_ADDR, &why));
+	ok &= EXPECT(!memcmp(ram->hva + 0x7c00, img, sizeof(img)));
+	ok &= EXPECT(ram->hva[0x7c02] == 0xcc && ram->hva[0x7bff] == 0xcc);
+	ok &= EXPECT(!load_raw(ram, img, sizeof(img), RAM_SIZE - 2, &why));
+	ok &= EXPECT(load_raw(ram, img, sizeof(img), RAM_SIZE - 1, &why) ==
+		     -EFBIG);
+	ok &= EXPECT(load_raw(ram, img, sizeof(img), ~0ULL, &why) == -EFBIG);
+	ok &= EXPECT(load_raw(ram, img, 0, 0x7c00, &why) == -ENOEXEC);
+	return ok;
+}
+
+struct seg_spec {
+	__u64 offset, paddr, filesz, memsz;
+};
+
+/* A small ELF file: header, @n program headers, code at 0x200. */
+static size_t make_elf(__u8 *buf, size_t size, bool is64, __u64 entry,
+		       const struct seg_spec *segs, unsigned int n)
+{
+	unsigned int i;
+
+	memset(buf, 0, size);
+	for (i = 0x200; i < size; i++)
+		buf[i] = i & 0xff;
+	memcpy(buf, ELFMAG, SELFMAG);
+	buf[EI_CLASS] = is64 ? ELFCLASS64 : ELFCLASS32;
+	buf[EI_DATA] = ELFDATA2LSB;
+	buf[EI_VERSION] = EV_CURRENT;
+	if (is64) {
+		struct elf64_hdr *e = (struct elf64_hdr *)buf;
+		struct elf64_phdr *p = (struct elf64_phdr *)(buf + sizeof(*e));
+
+		e->e_type = ET_EXEC;
+		e->e_machine = EM_X86_64;
+		e->e_version = EV_CURRENT;
+		e->e_entry = entry;
+		e->e_phoff = sizeof(*e);
+		e->e_phentsize = sizeof(*p);
+		e->e_phnum = n;
+		for (i = 0; i < n; i++) {
+			p[i].p_type = PT_LOAD;
+			p[i].p_offset = segs[i].offset;
+			p[i].p_paddr = segs[i].paddr;
+			p[i].p_filesz = segs[i].filesz;
+			p[i].p_memsz = segs[i].memsz;
+		}
+	} else {
+		struct elf32_hdr *e = (struct elf32_hdr *)buf;
+		struct elf32_phdr *p = (struct elf32_phdr *)(buf + sizeof(*e));
+
+		e->e_type = ET_EXEC;
+		e->e_machine = EM_386;
+		e->e_version = EV_CURRENT;
+		e->e_entry = entry;
+		e->e_phoff = sizeof(*e);
+		e->e_phentsize = sizeof(*p);
+		e->e_phnum = n;
+		for (i = 0; i < n; i++) {
+			p[i].p_type = PT_LOAD;
+			p[i].p_offset = segs[i].offset;
+			p[i].p_paddr = segs[i].paddr;
+			p[i].p_filesz = segs[i].filesz;
+			p[i].p_memsz = segs[i].memsz;
+		}
+	}
+	return size;
+}
+
+static const struct seg_spec two_segs[] = {
+	{ 0x200, 0x100000, 0x100, 0x100 },
+	{ 0x300, 0x200000, 0x100, 0x1000 },	/* 0xf00 bytes of BSS */
+};
+
+static bool check_two_segs(bool is64)
+{
+	struct guest_ram *ram = fresh_ram();
+	struct boot_info boot;
+	const char *why = NULL;
+	__u8 img[0x400];
+	size_t len = make_elf(img, sizeof(img), is64, 0x100010, two_segs, 2);
+	bool ok = true;
+
+	ok &= EXPECT(!load_elf(ram, img, len, &boot, &why));
+	if (why)
+		ksft_print_msg("load_elf: %s\n", why);
+	ok &= EXPECT(boot.mode == (is64 ? BOOT_LONG : BOOT_PROTECTED));
+	ok &= EXPECT(boot.entry == 0x100010);
+	ok &= EXPECT(!memcmp(ram->hva + 0x100000, img + 0x200, 0x100));
+	ok &= EXPECT(ram->hva[0x100100] == 0xcc);
+	ok &= EXPECT(!memcmp(ram->hva + 0x200000, img + 0x300, 0x100));
+	ok &= EXPECT(ram->hva[0x200100] == 0 && ram->hva[0x200fff] == 0);
+	ok &= EXPECT(ram->hva[0x201000] == 0xcc);
+	return ok;
+}
+
+bool test_run_elf64_good(void)
+{
+	return check_two_segs(true);
+}
+
+bool test_run_elf32_good(void)
+{
+	return check_two_segs(false);
+}
+
+/* Load @img and expect @err; RAM must be left untouched. */
+static bool elf_fails(__u8 *img, size_t len, int err, const char *why_has)
+{
+	struct guest_ram *ram = fresh_ram();
+	struct boot_info boot;
+	const char *why = "";
+	bool ok = true;
+	size_t i;
+
+	ok &= EXPECT(load_elf(ram, img, len, &boot, &why) == err);
+	ok &= EXPECT(strstr(why, why_has));
+	if (!ok)
+		ksft_print_msg("wanted '%s', got '%s'\n", why_has, why);
+	for (i = 0x100000; i < 0x100400; i++)
+		if (ram->hva[i] != 0xcc)
+			return EXPECT(false);
+	return ok;
+}
+
+bool test_run_elf_bad(void)
+{
+	static const struct seg_spec overlap[] = {
+		{ 0x200, 0x100000, 0x100, 0x100 },
+		{ 0x300, 0x1000ff, 0x100, 0x100 },
+	};
+	static const struct seg_spec outside[] = {
+		{ 0x200, RAM_SIZE - 0x80, 0x100, 0x100 },
+	};
+	static const struct seg_spec wrap[] = {
+		{ 0x200, ~0ULL - 0x10, 0x100, 0x100 },
+	};
+	static const struct seg_spec past_end[] = {
+		{ 0x200, 0x100000, 0x300, 0x300 },
+	};
+	static const struct seg_spec file_gt_mem[] = {
+		{ 0x200, 0x100000, 0x100, 0x80 },
+	};
+	static const struct seg_spec low[] = {
+		{ 0x200, 0x1000, 0x100, 0x100 },
+	};
+	__u8 img[0x400];
+	size_t len;
+	bool ok = true;
+
+	/* Truncated: header only, no program headers. */
+	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
+	ok &= elf_fails(img, sizeof(struct elf64_hdr), -ENOEXEC, "truncated");
+	ok &= elf_fails(img, 20, -ENOEXEC, "truncated ELF header");
+	ok &= elf_fails(img, 0x250, -ENOEXEC, "segment past the end");
+	ok &= elf_fails(img, 4, -ENOEXEC, "truncated ELF header");
+	img[1] = 'X';
+	ok &= elf_fails(img, len, -ENOEXEC, "not an ELF file");
+	len = make_elf(img, sizeof(img), true, 0x100000, overlap, 2);
+	ok &= elf_fails(img, len, -EINVAL, "overlapping");
+	len = make_elf(img, sizeof(img), false, 0x100000, overlap, 2);
+	ok &= elf_fails(img, len, -EINVAL, "overlapping");
+	len = make_elf(img, sizeof(img), true, RAM_SIZE - 0x80, outside, 1);
+	ok &= elf_fails(img, len, -EFBIG, "outside guest RAM");
+	len = make_elf(img, sizeof(img), true, 0x100000, wrap, 1);
+	ok &= elf_fails(img, len, -EFBIG, "outside guest RAM");
+	len = make_elf(img, sizeof(img), true, 0x100000, past_end, 1);
+	ok &= elf_fails(img, len, -ENOEXEC, "segment past the end");
+	len = make_elf(img, sizeof(img), true, 0x100000, file_gt_mem, 1);
+	ok &= elf_fails(img, len, -ENOEXEC, "p_filesz > p_memsz");
+	len = make_elf(img, sizeof(img), true, 0x1000, low, 1);
+	ok &= elf_fails(img, len, -EINVAL, "boot area");
+	/* Entry outside every segment. */
+	len = make_elf(img, sizeof(img), true, 0x500000, two_segs, 2);
+	ok &= elf_fails(img, len, -ENOEXEC, "entry point");
+	/* Corrupt header fields, one at a time. */
+	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
+	img[EI_CLASS] = 7;
+	ok &= elf_fails(img, len, -ENOEXEC, "bad class");
+	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
+	img[EI_DATA] = ELFDATA2MSB;
+	ok &= elf_fails(img, len, -ENOEXEC, "little-endian");
+	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
+	((struct elf64_hdr *)img)->e_phentsize = 40;
+	ok &= elf_fails(img, len, -ENOEXEC, "e_phentsize");
+	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
+	((struct elf64_hdr *)img)->e_phnum = 0;
+	ok &= elf_fails(img, len, -ENOEXEC, "e_phnum");
+	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
+	((struct elf64_hdr *)img)->e_phoff = ~0ULL - 8;
+	ok &= elf_fails(img, len, -ENOEXEC, "program headers past the end");
+	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
+	((struct elf64_hdr *)img)->e_machine = EM_386;
+	ok &= elf_fails(img, len, -ENOEXEC, "e_machine");
+	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
+	((struct elf64_hdr *)img)->e_type = ET_DYN;
+	ok &= elf_fails(img, len, -ENOEXEC, "ET_EXEC");
+	return ok;
+}
+
+bool test_run_boot_long(void)
+{
+	struct guest_ram *ram = fresh_ram();
+	struct boot_info boot = { .mode = BOOT_LONG, .entry = 0x100000 };
+	struct tvmm_sregs sregs;
+	struct tvmm_regs regs;
+	const char *why = NULL;
+	__u64 pml4, pdpt3, pd_last;
+	bool ok = true;
+
+	ok &= EXPECT(!boot_setup(ram, &boot, &regs, &sregs, &why));
+	memcpy(&pml4, ram->hva + BOOT_PML4, 8);
+	memcpy(&pdpt3, ram->hva + BOOT_PDPT + 3 * 8, 8);
+	memcpy(&pd_last, ram->hva + BOOT_PD + (4 * 512 - 1) * 8, 8);
+	ok &= EXPECT(pml4 == (BOOT_PDPT | 3));
+	ok &= EXPECT(pdpt3 == ((BOOT_PD + 3 * 4096) | 3));
+	ok &= EXPECT(pd_last == (0xffe00000ULL | 0x83));
+	ok &= EXPECT(regs.rip == 0x100000 && regs.rflags == 2);
+	ok &= EXPECT(sregs.cs.l && !sregs.cs.db && sregs.cs.selector == 8);
+	ok &= EXPECT(sregs.cr3 == BOOT_PML4 && sregs.efer == 0x500);
+	ok &= EXPECT(sregs.cr0 == 0x80010033);
+
+	boot.mode = BOOT_REAL;
+	boot.entry = 0x7c00;
+	ok &= EXPECT(!boot_setup(ram, &boot, &regs, &sregs, &why));
+	ok &= EXPECT(sregs.cs.selector == 0x7c0 && sregs.cs.base == 0x7c00);
+	ok &= EXPECT(regs.rip == 0 && sregs.cr0 == 0x10);
+	boot.entry = 0x100000;
+	ok &= EXPECT(boot_setup(ram, &boot, &regs, &sregs, &why) == -EINVAL);
+	return ok;
+}
+
+bool test_run_uart(void)
+{
+	struct dev_ctx ctx;
+	char buf[64] = "";
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	bool ok = true;
+
+	if (!f)
+		return EXPECT(false);
+	dev_ctx_init(&ctx, f, false);
+	ok &= EXPECT(io_dev_find(0x3f8) == &uart_dev);
+	ok &= EXPECT(io_dev_find(0x3ff) == &uart_dev);
+	ok &= EXPECT(!io_dev_find(0x400));
+	ok &= EXPECT(io_in(&ctx, 0x3fd, 1) == 0x60);	/* LSR: THRE, TEMT */
+	ok &= EXPECT(io_in(&ctx, 0x3fa, 1) == 0xc1);	/* IIR: no interrupt */
+	io_out(&ctx, 0x3f8, 1, 'h');
+	io_out(&ctx, 0x3f8, 1, 'i');
+	/* DLAB: the divisor latch, not the transmitter. */
+	io_out(&ctx, 0x3fb, 1, 0x83);
+	io_out(&ctx, 0x3f8, 1, 0x01);
+	io_out(&ctx, 0x3f9, 1, 0x00);
+	ok &= EXPECT(io_in(&ctx, 0x3f8, 1) == 0x01);
+	ok &= EXPECT(io_in(&ctx, 0x3fb, 1) == 0x83);
+	io_out(&ctx, 0x3fb, 1, 0x03);
+	io_out(&ctx, 0x3ff, 1, 0x5a);
+	ok &= EXPECT(io_in(&ctx, 0x3ff, 1) == 0x5a);	/* scratch */
+	io_out(&ctx, 0x3f8, 1, '\n');
+	fclose(f);
+	ok &= EXPECT(!strcmp(buf, "hi\n"));
+	ok &= EXPECT(!ctx.stop);
+	/* Nobody's ports. */
+	ok &= EXPECT(io_in(&ctx, 0x1234, 1) == 0xff);
+	ok &= EXPECT(io_in(&ctx, 0x1234, 2) == 0xffff);
+	ok &= EXPECT(io_in(&ctx, 0x1234, 4) == 0xffffffff);
+	io_out(&ctx, 0x1234, 4, 0);
+	ok &= EXPECT(!ctx.stop);
+	return ok;
+}
+
+bool test_run_debug_exit(void)
+{
+	struct dev_ctx ctx;
+	bool ok = true;
+
+	dev_ctx_init(&ctx, stdout, false);
+	io_out(&ctx, 0x80, 1, 0x55);		/* POST code: nothing */
+	ok &= EXPECT(!ctx.stop);
+	io_out(&ctx, 0x64, 1, 0xd1);		/* another i8042 command */
+	ok &= EXPECT(!ctx.stop);
+	io_out(&ctx, 0xf4, 1, 0x21);
+	ok &= EXPECT(ctx.stop == DEV_STOP_DEBUG_EXIT && ctx.status == 0x43);
+	dev_ctx_init(&ctx, stdout, false);
+	io_out(&ctx, 0xf4, 1, 0);
+	ok &= EXPECT(ctx.stop == DEV_STOP_DEBUG_EXIT && ctx.status == 1);
+	dev_ctx_init(&ctx, stdout, false);
+	io_out(&ctx, 0x64, 1, 0xfe);
+	ok &= EXPECT(ctx.stop == DEV_STOP_RESET && ctx.status == 0);
+	return ok;
+}
