@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "tvmm_test.h"
+#include "tvmm_gp.h"
 #include "tvmm_vm.h"
 
 #define MSR_IA32_SYSENTER_CS	0x174
@@ -44,8 +45,6 @@
 
 /* Not virtualized: a real MSR (VMX lock) a guest must not reach. */
 #define MSR_IA32_FEATURE_CONTROL	0x3a
-
-#define GP_VECTOR	13
 
 #define NON_CANONICAL	0x0000800000000000ULL
 #define PAT_DEFAULT	0x0007040600070406ULL
@@ -238,68 +237,6 @@ TEST(unknown_msr_and_invalid_values_gp)
 	vcpu_run_expect_done(vcpu);
 	vm_free(vm);
 }
-
-/*
- * A #GP handler for the guest (library candidate): it counts the #GP,
- * records its error code and RIP, and resumes at gp_resume, which the
- * faulting code set (GUEST_GP_INSN). Installed as the 64-bit interrupt
- * gate of vector 13 in the library's IDT by install_gp_gate().
- */
-__u64 gp_count, gp_error_code, gp_rip, gp_resume;
-
-asm(".pushsection .text\n"
-	"gp_handler:\n"
-	"	push %rax\n"
-	"	incq gp_count(%rip)\n"
-	"	mov 8(%rsp), %rax\n"		/* error code */
-	"	mov %rax, gp_error_code(%rip)\n"
-	"	mov 16(%rsp), %rax\n"		/* RIP of the faulting instruction */
-	"	mov %rax, gp_rip(%rip)\n"
-	"	mov gp_resume(%rip), %rax\n"
-	"	mov %rax, 16(%rsp)\n"
-	"	pop %rax\n"
-	"	add $8, %rsp\n"			/* the error code */
-	"	iretq\n"
-	".popsection\n");
-GUEST_ASM_LABEL(gp_handler);
-
-/* SDM Vol. 3A, 7.14.1 "64-Bit Mode IDT": a present DPL-0 interrupt gate. */
-#define IDT_GATE_INTR64		0x8eULL
-
-static void install_gp_gate(struct tvmm_vm *vm)
-{
-	__u64 h = (unsigned long)gp_handler;
-	__u64 gate[2];
-
-	gate[0] = (h & 0xffff) | ((__u64)TVMM_SEL_CODE64 << 16) |
-		  (IDT_GATE_INTR64 << 40) | (((h >> 16) & 0xffff) << 48);
-	gate[1] = h >> 32;
-	vm_write_guest(vm, TVMM_GPA_IDT + GP_VECTOR * sizeof(gate), gate,
-		       sizeof(gate));
-}
-
-/*
- * Guest: run @insn (asm text) with gp_resume just past it; @insn_label
- * names the instruction for the check of gp_rip.
- */
-#define GUEST_GP_INSN(insn, ...) ({					\
-	asm volatile("lea 1f(%%rip), %%r11\n"				\
-		     "mov %%r11, gp_resume(%%rip)\n"			\
-		     "2: " insn "\n"					\
-		     "1:\n"						\
-		     "lea 2b(%%rip), %%r11\n"				\
-		     "mov %%r11, gp_expected_rip(%%rip)\n"		\
-		     __VA_ARGS__ : "r11", "memory");			\
-})
-
-__u64 gp_expected_rip;
-
-/* Guest: one more #GP(0) since @count, at the instruction. */
-#define GUEST_ASSERT_GP(count) do {					\
-	GUEST_ASSERT_EQ(gp_count, (count) + 1);				\
-	GUEST_ASSERT_EQ(gp_error_code, 0);				\
-	GUEST_ASSERT_EQ(gp_rip, gp_expected_rip);			\
-} while (0)
 
 /*
  * The same #GPs, delivered to the guest's own handler: what the guest
