@@ -147,9 +147,11 @@ fault:
 	return -ENOENT;
 }
 
-int guest_read_linear(struct tvmm_vcpu *vcpu, u64 la, void *buf, size_t len,
-		      u32 access, u32 *pf_error)
+/* Copy page by page: each page of a linear range is translated alone. */
+static int guest_linear_access(struct tvmm_vcpu *vcpu, u64 la, void *buf,
+			       size_t len, u32 access, u32 *pf_error)
 {
+	bool write = access & GUEST_ACCESS_WRITE;
 	u8 *p = buf;
 
 	while (len) {
@@ -160,7 +162,7 @@ int guest_read_linear(struct tvmm_vcpu *vcpu, u64 la, void *buf, size_t len,
 		err = guest_linear_to_phys(vcpu, la, access, &gpa, pf_error);
 		if (err)
 			return err;
-		if (guest_read_phys(vcpu->vm, gpa, p, n))
+		if (guest_phys_access(vcpu->vm, gpa, p, n, write))
 			return -EFAULT;
 		la += n;
 		p += n;
@@ -169,25 +171,16 @@ int guest_read_linear(struct tvmm_vcpu *vcpu, u64 la, void *buf, size_t len,
 	return 0;
 }
 
+int guest_read_linear(struct tvmm_vcpu *vcpu, u64 la, void *buf, size_t len,
+		      u32 access, u32 *pf_error)
+{
+	return guest_linear_access(vcpu, la, buf, len,
+				   access & ~GUEST_ACCESS_WRITE, pf_error);
+}
+
 int guest_write_linear(struct tvmm_vcpu *vcpu, u64 la, const void *buf,
 		       size_t len, u32 *pf_error)
 {
-	const u8 *p = buf;
-
-	while (len) {
-		size_t n = min_t(size_t, len, PAGE_SIZE - offset_in_page(la));
-		u64 gpa;
-		int err;
-
-		err = guest_linear_to_phys(vcpu, la, GUEST_ACCESS_WRITE, &gpa,
-					   pf_error);
-		if (err)
-			return err;
-		if (guest_write_phys(vcpu->vm, gpa, p, n))
-			return -EFAULT;
-		la += n;
-		p += n;
-		len -= n;
-	}
-	return 0;
+	return guest_linear_access(vcpu, la, (void *)buf, len,
+				   GUEST_ACCESS_WRITE, pf_error);
 }

@@ -185,8 +185,7 @@ static void vmx_cpuid_default(u32 leaf, u32 subleaf, u32 *r)
 		r[2] &= BIT(0);				/* LAHF/SAHF */
 		/* SYSCALL, NX, RDTSCP (when enabled), LM */
 		r[3] &= BIT(11) | BIT(20) | BIT(29) |
-			(vmcs_read32(SECONDARY_VM_EXEC_CONTROL) &
-			 CPU_CTL2_ENABLE_RDTSCP ? BIT(27) : 0);
+			(vmx_guest_has_rdtscp() ? BIT(27) : 0);
 		break;
 	}
 }
@@ -408,8 +407,7 @@ static void vmx_sync_guest_msr(struct tvmm_vcpu *vcpu, u32 index)
 		wrmsrl(MSR_KERNEL_GS_BASE, vcpu->msrs.kernel_gs_base);
 		break;
 	case MSR_TSC_AUX:
-		if (vmcs_read32(SECONDARY_VM_EXEC_CONTROL) &
-		    CPU_CTL2_ENABLE_RDTSCP)
+		if (vmx_guest_has_rdtscp())
 			wrmsrl(MSR_TSC_AUX, vcpu->msrs.tsc_aux);
 		break;
 	}

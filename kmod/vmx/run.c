@@ -124,12 +124,9 @@ int vmx_vcpu_load(struct tvmm_vcpu *vcpu)
 		}
 		per_cpu(current_vcpu, cpu) = vcpu;
 	}
-	if (moved) {
-		vmx_set_host_state_per_cpu();
-		/* This CPU may hold stale translations tagged with our VPID. */
-		if (vcpu->vpid)
-			vmx_invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vpid);
-	}
+	/* This CPU may hold stale translations tagged with our VPID. */
+	if (moved && vcpu->vpid)
+		vmx_invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vpid);
 	return 0;
 }
 
@@ -226,12 +223,6 @@ void vmx_vcpu_free(struct tvmm_vcpu *vcpu)
 struct host_msrs {
 	u64 star, lstar, cstar, sfmask, kernel_gs_base, tsc_aux;
 };
-
-/* RDTSCP in the guest reads the CPU's TSC_AUX: the guest's, while it runs. */
-static bool vmx_guest_has_rdtscp(void)
-{
-	return vmcs_read32(SECONDARY_VM_EXEC_CONTROL) & CPU_CTL2_ENABLE_RDTSCP;
-}
 
 static void vmx_switch_msrs_to_guest(struct tvmm_vcpu *vcpu,
 				     struct host_msrs *host)

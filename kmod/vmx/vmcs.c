@@ -71,8 +71,8 @@ u32 vmx_exception_bitmap(u32 guest_vectors)
 }
 
 /*
- * Host state that differs between CPUs or may have changed: written when
- * the VMCS becomes current on a CPU and before each run. SDM Vol. 3C,
+ * Host state that differs between CPUs or may have changed: written at the
+ * start of each session (run.c), the only place VM entries happen. SDM Vol. 3C,
  * 25.5 "Host-State Area"; a VM exit loads exactly these.
  */
 void vmx_set_host_state_per_cpu(void)
@@ -285,7 +285,6 @@ int vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 	vmcs_writel(CR4_GUEST_HOST_MASK, ~0UL);
 
 	vmx_set_host_state_constant();
-	vmx_set_host_state_per_cpu();
 	vmx_guest_reset(vcpu);
 	return 0;
 }
@@ -360,6 +359,12 @@ void vmx_get_sregs(struct tvmm_vcpu *vcpu, struct tvmm_sregs *s)
 	s->cr4 = vmcs_readl(CR4_READ_SHADOW);
 	s->cr8 = vcpu->cr8;
 	s->efer = vmcs_read64(GUEST_IA32_EFER);
+}
+
+/* RDTSCP in the guest reads the CPU's TSC_AUX: the guest's, while it runs. */
+bool vmx_guest_has_rdtscp(void)
+{
+	return vmcs_read32(SECONDARY_VM_EXEC_CONTROL) & CPU_CTL2_ENABLE_RDTSCP;
 }
 
 /* What tvmm lets a guest (or userspace) put in CR0, CR4 and EFER. */

@@ -41,6 +41,7 @@ void vmx_guest_reset(struct tvmm_vcpu *vcpu);
 unsigned long vmx_guest_cr0(unsigned long cr0);
 unsigned long vmx_guest_cr4(unsigned long cr4);
 u32 vmx_exception_bitmap(u32 guest_vectors);
+bool vmx_guest_has_rdtscp(void);
 bool vmx_cr0_valid(unsigned long cr0);
 bool vmx_cr4_valid(unsigned long cr4);
 bool vmx_efer_valid(u64 efer);
