@@ -91,12 +91,31 @@
 #define TVMM_SET_MSRS		_IOW(TVMMIO, 0x27, struct tvmm_msrs)
 #define TVMM_SET_EXCEPTION_EXITS _IOW(TVMMIO, 0x28, struct tvmm_exception_exits)
 #define TVMM_GET_VCPU_STATS	_IOWR(TVMMIO, 0x29, struct tvmm_vcpu_stats)
+/*
+ * TVMM_INTERRUPT: queue external interrupt @vector (32 to 255) for the
+ *	guest, as the PC's interrupt controller would raise it (the
+ *	controller is modelled in userspace). tvmm delivers it at the first VM
+ *	entry where the guest can take it (RFLAGS.IF = 1, no STI or MOV SS
+ *	blocking, no event being re-delivered), waiting with interrupt-window
+ *	exiting if need be, without returning to userspace. -EBUSY: a vector
+ *	is already queued; -EINVAL: bad vector, flags or reserved.
+ * TVMM_SET_TRACE: start (TVMM_TRACE_ON) or stop (0) recording every VM
+ *	exit of the vCPU, handled in the kernel or not, in the vCPU's trace
+ *	ring (struct tvmm_trace_ring, below). The first start allocates the
+ *	ring; it then stays until the vCPU is closed. -EINVAL: bad flags or
+ *	reserved.
+ */
+#define TVMM_INTERRUPT		_IOW(TVMMIO, 0x2a, struct tvmm_interrupt)
+#define TVMM_SET_TRACE		_IOW(TVMMIO, 0x2b, struct tvmm_trace_config)
 
 /* Extensions, for TVMM_CHECK_EXTENSION. Append only. */
 #define TVMM_CAP_VMX_CAPS	1	/* TVMM_GET_VMX_CAPS exists */
 #define TVMM_CAP_NR_MEMSLOTS	2	/* how many memory slots a VM has */
 #define TVMM_CAP_MAX_VCPUS	3	/* how many vCPUs a VM may have */
 #define TVMM_CAP_VCPU_STATS	4	/* TVMM_GET_VCPU_STATS exists */
+#define TVMM_CAP_INTERRUPT	5	/* TVMM_INTERRUPT, interrupt windows */
+#define TVMM_CAP_TRACE		6	/* TVMM_SET_TRACE and the trace ring */
+#define TVMM_CAP_KERNEL_HYPERCALLS 7	/* TVMM_HC_* handled in the kernel */
 
 #define TVMM_MAX_MEMSLOTS	32
 #define TVMM_MAX_VCPUS		64
@@ -316,6 +335,90 @@ struct tvmm_vcpu_stats {
 	__u64 reserved[4];
 };
 
+/* struct tvmm_interrupt - TVMM_INTERRUPT. */
+struct tvmm_interrupt {
+	__u32 vector;			/* 32 to 255 */
+	__u32 flags;			/* 0 */
+	__u64 reserved;			/* 0 */
+};
+
+/* struct tvmm_trace_config - TVMM_SET_TRACE. */
+struct tvmm_trace_config {
+	__u32 flags;			/* TVMM_TRACE_ON or 0 */
+	__u32 reserved;			/* 0 */
+};
+
+#define TVMM_TRACE_ON		(1U << 0)
+
+/*
+ * struct tvmm_trace_entry - one VM exit in the trace ring.
+ *
+ * info[] by basic exit reason (SDM Vol. 3D, Appendix C):
+ *  CPUID (10):		  [0] EAX | ECX << 32 asked; [1] EAX | EBX << 32 and
+ *			  [2] ECX | EDX << 32 answered
+ *  RDMSR (31), WRMSR (32): [0] the MSR; [1] the value read or written;
+ *			  [2] 1 if tvmm raised #GP instead
+ *  I/O instruction (30):   [0] the value written by OUT (first element);
+ *			  the qualification has port, size, direction
+ *  EPT violation (48):	  [0] the guest-physical address; [1] the access
+ *			  length; [2] the value written (MMIO writes)
+ *  VMCALL (18):		  [0] RAX, [1] RBX at the call; [2] RAX after, if
+ *			  handled in the kernel
+ *  RDTSC (16), RDTSCP (51): [0] the value the guest got
+ *  CR access (28):	  [0] the value moved to or from the register
+ *  XSETBV (55):		  [0] the XCR (ECX); [1] the value
+ *  exception or NMI (0), external interrupt (1): [0] the interruption
+ *			  information; [1] the error code
+ * Other reasons leave info[] zero.
+ */
+struct tvmm_trace_entry {
+	__u64 seq;			/* run->exit_count of this exit */
+	__u64 rip;			/* guest RIP of the exiting instruction */
+	__u64 qualification;		/* the exit qualification */
+	__u64 info[3];
+	__u32 exit_reason;		/* basic VMX exit reason */
+	__u8  handled_by;		/* TVMM_TRACE_BY_* */
+	__u8  insn_len;			/* VM-exit instruction length, or 0 */
+	__u16 padding;
+	__u64 cycles;			/* host TSC cycles tvmm spent on it */
+};
+
+#define TVMM_TRACE_BY_KERNEL	1	/* tvmm.ko handled it and re-entered */
+#define TVMM_TRACE_BY_USER	2	/* TVMM_RUN returned to userspace */
+
+/*
+ * struct tvmm_trace_ring - mmap() of the vCPU fd at TVMM_TRACE_MMAP_OFFSET,
+ * TVMM_TRACE_MMAP_SIZE bytes, after the first TVMM_SET_TRACE.
+ *
+ * A single-producer ring: tvmm writes entries[head % nr_entries], then
+ * advances head (a release store); userspace reads entries from tail to
+ * head (head with an acquire load), then advances tail. When the ring is
+ * full, TVMM_RUN returns with TVMM_EXIT_TRACE_FULL before entering the
+ * guest again: userspace drains it and calls TVMM_RUN, and no exit is
+ * lost. A tail that is not within nr_entries of head counts as a drained
+ * ring.
+ */
+struct tvmm_trace_ring {
+	__u64 head;			/* written by tvmm */
+	__u64 tail;			/* written by userspace */
+	__u32 nr_entries;		/* TVMM_TRACE_ENTRIES */
+	__u32 flags;			/* TVMM_TRACE_ON while recording */
+	__u64 reserved[5];
+	struct tvmm_trace_entry entries[];
+};
+
+#define TVMM_TRACE_ENTRIES	4095
+#define TVMM_TRACE_MMAP_OFFSET	4096
+#define TVMM_TRACE_MMAP_SIZE	(64 * (TVMM_TRACE_ENTRIES + 1))
+
+/*
+ * Hypercalls: VMCALL with the number in RAX and arguments in RBX, RCX,
+ * RDX, RSI, RDI. The numbers below are handled by tvmm.ko without leaving
+ * the kernel (the guest gets the result in RAX); every other number exits
+ * to userspace as TVMM_EXIT_HYPERCALL.
+ */
+#define TVMM_HC_NOP		0	/* does nothing; RAX = 0 */
+
 /* tvmm_run.exit_reason: why TVMM_RUN returned. */
 #define TVMM_EXIT_UNKNOWN	0
 #define TVMM_EXIT_IO		1	/* port I/O: run->io */
@@ -327,6 +430,8 @@ struct tvmm_vcpu_stats {
 #define TVMM_EXIT_FAIL_ENTRY	7	/* VM entry failed: run->fail_entry */
 #define TVMM_EXIT_INTERNAL_ERROR 8	/* tvmm cannot go on: run->internal */
 #define TVMM_EXIT_INTR		9	/* a signal is pending (-EINTR) */
+#define TVMM_EXIT_IRQ_WINDOW_OPEN 10	/* asked for by request_interrupt_window */
+#define TVMM_EXIT_TRACE_FULL	11	/* drain the trace ring, then TVMM_RUN */
 
 #define TVMM_IO_IN		0
 #define TVMM_IO_OUT		1
@@ -346,10 +451,18 @@ struct tvmm_vcpu_stats {
 struct tvmm_run {
 	/* in */
 	__u8  immediate_exit;		/* return -EINTR before entering */
-	__u8  padding1[7];
+	/*
+	 * Return with TVMM_EXIT_IRQ_WINDOW_OPEN as soon as the guest can take
+	 * an interrupt, if none is queued by TVMM_INTERRUPT.
+	 */
+	__u8  request_interrupt_window;
+	__u8  padding1[6];
 	/* out */
 	__u32 exit_reason;
-	__u32 padding2;
+	/* TVMM_INTERRUPT now would be delivered at the next VM entry */
+	__u8  ready_for_interrupt_injection;
+	__u8  if_flag;			/* the guest's RFLAGS.IF */
+	__u16 padding2;
 	__u64 exit_count;		/* exits of this vCPU, all kinds */
 	union {
 		/*
@@ -471,6 +584,13 @@ static_assert(sizeof(struct tvmm_msrs) == 8, "msrs size");
 static_assert(sizeof(struct tvmm_exception_exits) == 8, "exception_exits");
 static_assert(sizeof(struct tvmm_vcpu_stats) == 8 + 2 * 8 * 80 + 32,
 	      "vcpu_stats size");
+static_assert(sizeof(struct tvmm_interrupt) == 16, "interrupt size");
+static_assert(sizeof(struct tvmm_trace_config) == 8, "trace_config size");
+static_assert(sizeof(struct tvmm_trace_entry) == 64, "trace_entry size");
+static_assert(sizeof(struct tvmm_trace_ring) == 64, "trace_ring size");
+TVMM_ABI_OFFSET(struct tvmm_run, request_interrupt_window, 1);
+TVMM_ABI_OFFSET(struct tvmm_run, ready_for_interrupt_injection, 12);
+TVMM_ABI_OFFSET(struct tvmm_run, if_flag, 13);
 static_assert(sizeof(struct tvmm_run) == 24 + 256, "run size");
 static_assert(sizeof(struct tvmm_run) <= TVMM_RUN_IO_DATA_OFFSET,
 	      "run overlaps the I/O data");
