@@ -4,6 +4,8 @@
  * open and close levels in order; tests/ parses every document tvmmctl
  * writes, which is where a mistake would show.
  */
+#include <math.h>
+
 #include "lib/json_out.h"
 
 void json_out_init(struct json_out *j, FILE *f)
@@ -143,4 +145,24 @@ void json_hex64(struct json_out *j, const char *key, unsigned long long value)
 
 	snprintf(buf, sizeof(buf), "0x%016llx", value);
 	json_string(j, key, buf);
+}
+
+/* A number with @decimals digits after the point; null if not finite. */
+void json_fixed(struct json_out *j, const char *key, double value,
+		unsigned int decimals)
+{
+	if (!isfinite(value)) {
+		json_null(j, key);
+		return;
+	}
+	json_value_start(j, key);
+	fprintf(j->f, "%.*f", (int)decimals, value == 0 ? 0.0 : value);
+	json_value_end(j);
+}
+
+void json_null(struct json_out *j, const char *key)
+{
+	json_value_start(j, key);
+	fputs("null", j->f);
+	json_value_end(j);
 }
