@@ -36,6 +36,7 @@
 #include "fake_tvmm.h"
 #include "json_check.h"
 #include "run_test.h"
+#include "bench_test.h"
 
 #define F(name)		(1ULL << TVMM_VMX_##name)
 
@@ -1272,6 +1273,57 @@ static bool test_run_bad_input(void)
 	return ok;
 }
 
+/* ---- bench end to end -------------------------------------------------- */
+
+/*
+ * What needs no VM: usage errors, a missing /dev/tvmm (the table says why,
+ * exit 1), and the native backend, which runs here, in JSON. /dev/kvm is
+ * not tried: this host's could be real.
+ */
+static bool test_bench_cmd(void)
+{
+	static const struct json_want native[] = {
+		{ "size", "\"small\"" },
+		{ "reps", "2" },
+		{ "ok", "true" },
+		{ "backends.native.available", "true" },
+		{ "backends.tvmm.used", "false" },
+		{ "metrics.sieve.ops", "2" },
+		{ "metrics.sieve.tvmm", "null" },
+		{ "metrics.sieve.tvmm_native", "null" },
+		{ "metrics.touch.native.handled", "\"page fault\"" },
+		{ NULL, NULL },
+	};
+	struct run_result r;
+	char got[64];
+	bool ok = true;
+
+	RUN(&r, NULL, "bench", "--reps", "0");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(starts_with(r.err, "tvmmctl: bench: --reps: want 1 to 100, not '0'\n"));
+	RUN(&r, NULL, "bench", "nosuchcase");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(starts_with(r.err, "tvmmctl: bench: unknown case 'nosuchcase'\n"));
+
+	RUN(&r, "/nonexistent/tvmm", "bench", "--backend", "tvmm", "--size",
+	    "small", "cpuid");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(strstr(r.out, "\ncpuid              n/a              -     "));
+	ok &= EXPECT(strstr(r.out, "  <=0.50 n/a\n"));
+	ok &= EXPECT(strstr(r.out, "\ntvmm: not run: /nonexistent/tvmm"));
+
+	RUN(&r, NULL, "bench", "--backend=native", "--size=small", "--reps=2",
+	    "--json", "sieve", "memloop", "touch");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= EXPECT(json_valid(r.out));
+	ok &= EXPECT(json_has(r.out, native));
+	ok &= EXPECT(!json_check(r.out, "metrics.sieve.native.median", got,
+				 sizeof(got), NULL, 0) && atof(got) > 0);
+	ok &= EXPECT(!json_check(r.out, "metrics.memloop.native.samples[1]",
+				 got, sizeof(got), NULL, 0) && atof(got) > 0);
+	return ok;
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static const struct {
@@ -1311,6 +1363,14 @@ static const struct {
 	{ "run: UART registers and output", test_run_uart },
 	{ "run: debug-exit, POST, i8042 reset", test_run_debug_exit },
 	{ "run: bad input and bad options", test_run_bad_input },
+	{ "bench: median and spread", test_bench_stats },
+	{ "bench: command line", test_bench_parse },
+	{ "bench: ratios and targets", test_bench_verdicts },
+	{ "bench: the table", test_bench_table },
+	{ "bench: the JSON", test_bench_json },
+	{ "bench: sieve, memloop and touch", test_bench_work },
+	{ "bench: the guest image and its layout", test_bench_guest_image },
+	{ "bench: errors, no device, native end to end", test_bench_cmd },
 };
 
 int main(void)
