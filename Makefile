@@ -38,7 +38,7 @@ CHECKPATCH := $(LINUX_SRC)/scripts/checkpatch.pl
 C_SOURCES = $(shell git ls-files -co --exclude-standard -- '*.c' '*.h' '*.S')
 
 .PHONY: all module tvmmctl selftests linux-src checkpatch unit-test check \
-	demo setup clean
+	demo bench setup clean
 
 all: module tvmmctl selftests
 
@@ -84,6 +84,12 @@ check: setup
 demo: setup
 	$(MAKE) all KDIR=/usr/src/linux-headers-$$(testvm/kver)
 	testvm/run -- 'modprobe tvmm && tvmmctl info'
+
+# The benchmark of docs/BENCHMARKS.md: tvmm and KVM in one boot of the test
+# machine; the table on stdout, the JSON in build/bench/bench.json.
+bench: setup
+	$(MAKE) all KDIR=/usr/src/linux-headers-$$(testvm/kver)
+	testvm/bench
 
 clean:
 	@if test -f $(KDIR)/Makefile; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
