@@ -223,6 +223,35 @@ static __u64 bench_ram_size(const struct bench_size_params *p)
 	return (end + SZ_2M - 1) & ~(SZ_2M - 1);
 }
 
+/*
+ * How much of the mapping at @addr the kernel backs with transparent huge
+ * pages (AnonHugePages in /proc/self/smaps): both hypervisors can map
+ * guest RAM with 2 MiB EPT pages only where the host has it in 2 MiB pages.
+ * 0 when that cannot be read.
+ */
+static __u64 bench_huge_bytes(const void *addr)
+{
+	unsigned long start, end;
+	unsigned long long kb;
+	__u64 found = 0;
+	bool in = false;
+	char line[256];
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		/* A mapping's first line: "START-END perms ..."; fields follow. */
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
+			in = start == (unsigned long)addr;
+		else if (in && sscanf(line, "AnonHugePages: %llu kB", &kb) == 1)
+			found = kb * 1024;
+	}
+	fclose(f);
+	return found;
+}
+
 /* ---- one repetition -------------------------------------------------------- */
 
 struct bench_rep {
@@ -495,6 +524,8 @@ static bool bench_backend(struct bench_results *r, enum bench_backend_id b,
 		}
 		bench_progress(r, b, c);
 	}
+	st->ram_bytes = ctx->ram.size;
+	st->ram_huge_bytes = bench_huge_bytes(ctx->ram.hva);
 out:
 	ctx->ops->destroy(ctx);
 	munmap(ctx->ram.hva, ctx->ram.size);

@@ -134,6 +134,8 @@ struct bench_backend_state {
 	bool available;		/* could create its VM */
 	char why[256];		/* why not */
 	bool kernel_hypercalls;	/* tvmm: TVMM_CAP_KERNEL_HYPERCALLS */
+	__u64 ram_bytes;	/* guest RAM (slot 0) */
+	__u64 ram_huge_bytes;	/* ...of it in transparent huge pages, at the end */
 };
 
 struct bench_results {

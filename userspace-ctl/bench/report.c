@@ -156,10 +156,18 @@ void bench_print_table(FILE *f, const struct bench_results *r)
 	}
 	fprintf(f, "%-8s tvmm/kvm at most the bound; sieve: tvmm at least %.2f of native speed\n",
 		"target", bench_metrics[BENCH_M_SIEVE].target_value);
-	for (b = 0; b < BENCH_NR_BACKENDS; b++)
-		if (r->backend[b].used && !r->backend[b].available)
+	for (b = 0; b < BENCH_NR_BACKENDS; b++) {
+		const struct bench_backend_state *st = &r->backend[b];
+
+		if (st->used && !st->available)
 			fprintf(f, "%s: not run: %s\n", bench_backend_names[b],
-				r->backend[b].why);
+				st->why);
+		else if (st->available)
+			fprintf(f, "%s: %llu of %llu MiB of RAM in 2 MiB host pages\n",
+				bench_backend_names[b],
+				(unsigned long long)st->ram_huge_bytes >> 20,
+				(unsigned long long)st->ram_bytes >> 20);
+	}
 	for (m = 0; m < BENCH_NR_METRICS; m++)
 		for (b = 0; b < BENCH_NR_BACKENDS; b++)
 			if (r->series[m][b].err)
@@ -276,6 +284,10 @@ void bench_print_json(FILE *f, const struct bench_results *r)
 		if (b == BENCH_TVMM && st->available)
 			json_bool(&j, "kernel_hypercalls",
 				  st->kernel_hypercalls);
+		if (st->available) {
+			json_uint(&j, "ram_bytes", st->ram_bytes);
+			json_uint(&j, "ram_huge_bytes", st->ram_huge_bytes);
+		}
 		json_object_end(&j);
 	}
 	json_object_end(&j);
