@@ -358,7 +358,7 @@ struct tvmm_trace_config {
 	__u32 reserved;			/* 0 */
 };
 
-#define TVMM_TRACE_ON		(1U << 0)
+#define TVMM_TRACE_ON		0x1u
 
 /* struct tvmm_intercepts - TVMM_SET_INTERCEPTS. */
 struct tvmm_intercepts {
@@ -366,7 +366,7 @@ struct tvmm_intercepts {
 	__u32 reserved;			/* 0 */
 };
 
-#define TVMM_INTERCEPT_RDTSC	(1U << 0)
+#define TVMM_INTERCEPT_RDTSC	0x1u
 
 /*
  * struct tvmm_trace_entry - one VM exit in the trace ring.
