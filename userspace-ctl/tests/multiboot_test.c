@@ -421,6 +421,9 @@ bool test_mb_bad(void)
 	static const struct seg_spec one_seg[] = {
 		{ 0x200, 0x100000, 0x100, 0x100 },
 	};
+	static const struct seg_spec past_ram[] = {
+		{ 0x200, 0x3ff000, 0x100, 0x2000 },
+	};
 	struct {
 		__u32 aout[5];
 		size_t len;
@@ -482,6 +485,9 @@ bool test_mb_bad(void)
 	len = make_elf(img, sizeof(img), false, 0x100000, overlap, 2);
 	put_header(img + 0x200, 3, NULL);
 	ok &= refused(img, len, &args, -EINVAL, "overlapping");
+	len = make_elf(img, sizeof(img), false, 0x3ff000, past_ram, 1);
+	put_header(img + 0x200, 3, NULL);
+	ok &= refused(img, len, &args, -EFBIG, "outside guest RAM");
 	len = make_elf(img, sizeof(img), false, 0x100000, one_seg, 1);
 	put_header(img + 0x200, 3, NULL);
 	ram.size = 1ULL << 20;
