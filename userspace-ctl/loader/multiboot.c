@@ -282,13 +282,19 @@ struct mb_layout {
 static void mb_layout(const struct mb_kernel *k, const struct mb_args *a,
 		      struct mb_layout *l)
 {
-	__u64 off, strings_len;
+	__u64 off, strings_len, used;
 	unsigned int i;
 
 	strings_len = strlen(a->image) + 1 +
 		      strlen(a->cmdline ? a->cmdline : "") + 1;
+	used = strings_len;
+	for (i = 0; i < a->nmods; i++)
+		used += strlen(a->mods[i].string) + 1;
+	/* The --initrd text is never shorter than the module strings. */
 	if (a->initrd)
 		strings_len += strlen(a->initrd) + 1;
+	if (strings_len < used)
+		strings_len = used;
 	off = page_align(k->high - k->low);
 	l->mods_list = k->low + off;
 	l->strings = l->mods_list + (__u64)a->nmods * MB_MOD_ENTRY_LEN;
