@@ -348,7 +348,7 @@ struct tvmm_trace_config {
 	__u32 reserved;			/* 0 */
 };
 
-#define TVMM_TRACE_ON		(1U << 0)
+#define TVMM_TRACE_ON		0x1u
 
 /*
  * struct tvmm_trace_entry - one VM exit in the trace ring.
