@@ -59,6 +59,17 @@ TEST_F(dev, extension_limits)
 		  ioctl(self->fd, TVMM_CHECK_EXTENSION, TVMM_CAP_MAX_VCPUS));
 }
 
+/* Each present extension answers with a positive value. */
+TEST_F(dev, extensions_present)
+{
+	unsigned long exts[] = { TVMM_CAP_VCPU_STATS,
+				 TVMM_CAP_KERNEL_HYPERCALLS };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(exts); i++)
+		EXPECT_LT(0, ioctl(self->fd, TVMM_CHECK_EXTENSION, exts[i]));
+}
+
 TEST_F(dev, unknown_extensions_are_zero)
 {
 	unsigned long exts[] = { 0, TVMM_CAP_VCPU_STATS + 1, 1000, 0xffffffffUL,

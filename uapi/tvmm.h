@@ -412,10 +412,10 @@ struct tvmm_trace_ring {
 #define TVMM_TRACE_MMAP_SIZE	(64 * (TVMM_TRACE_ENTRIES + 1))
 
 /*
- * Hypercalls: VMCALL with the number in RAX and arguments in RBX, RCX,
- * RDX, RSI, RDI. The numbers below are handled by tvmm.ko without leaving
- * the kernel (the guest gets the result in RAX); every other number exits
- * to userspace as TVMM_EXIT_HYPERCALL.
+ * Hypercalls: VMCALL with the number in RAX (EAX outside 64-bit mode) and
+ * arguments in RBX, RCX, RDX, RSI, RDI. The numbers below are handled by
+ * tvmm.ko without leaving the kernel (the guest gets the result in RAX);
+ * every other number exits to userspace as TVMM_EXIT_HYPERCALL.
  */
 #define TVMM_HC_NOP		0	/* does nothing; RAX = 0 */
 

@@ -730,10 +730,23 @@ static void vmx_complete_ins(struct tvmm_vcpu *vcpu)
 			      vmcs_readl(EXIT_QUALIFICATION) & IO_QUAL_REP);
 }
 
+/*
+ * VMCALL: the hypercalls of uapi/tvmm.h (TVMM_HC_*) are done here, without
+ * leaving the kernel; every other number goes to userspace.
+ */
 static int handle_vmcall(struct tvmm_vcpu *vcpu)
 {
 	struct tvmm_run *run = vcpu->run;
+	u64 nr = vcpu->regs[REG_RAX];
 
+	/* Outside 64-bit code the guest sees EAX only: that is the number. */
+	if ((nr >> 32) && !vmx_guest_64bit_code())
+		nr = (u32)nr;
+	if (nr == TVMM_HC_NOP) {
+		vcpu->regs[REG_RAX] = 0;
+		vmx_skip_instruction(vcpu);
+		return 1;
+	}
 	run->exit_reason = TVMM_EXIT_HYPERCALL;
 	memset(&run->hypercall, 0, sizeof(run->hypercall));
 	run->hypercall.nr = vcpu->regs[REG_RAX];
