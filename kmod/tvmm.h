@@ -103,6 +103,15 @@ struct tvmm_vcpu {
 	u64 pending_la;			/* INS: linear address of the first */
 	bool pending_down;		/* INS: RFLAGS.DF, addresses go down */
 	struct tvmm_insn mmio_insn;	/* MMIO: the instruction in flight */
+
+	/*
+	 * External interrupts (TVMM_INTERRUPT): the vector waiting for the
+	 * guest to take it, delivered at a VM entry by exits.c.
+	 */
+	bool irq_queued;
+	u8 irq_vector;
+	bool irq_window_wanted;		/* run->request_interrupt_window */
+	bool irq_window_exiting;	/* the VMCS control is on */
 };
 
 /* dev.c: /dev/tvmm. Registering it is the last step of loading. */

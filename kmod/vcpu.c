@@ -197,6 +197,26 @@ out:
 	return ret;
 }
 
+/*
+ * Queue an external interrupt; vmx_inject_interrupt() delivers it at the
+ * first entry where the guest can take it.
+ */
+static long vcpu_interrupt(struct tvmm_vcpu *vcpu, void __user *argp)
+{
+	struct tvmm_interrupt irq;
+
+	if (copy_from_user(&irq, argp, sizeof(irq)))
+		return -EFAULT;
+	/* Vectors 0-31 are exceptions, not interrupts (Vol. 3A, 6.2). */
+	if (irq.vector < 32 || irq.vector > 255 || irq.flags || irq.reserved)
+		return -EINVAL;
+	if (vcpu->irq_queued)
+		return -EBUSY;
+	vcpu->irq_vector = irq.vector;
+	vcpu->irq_queued = true;
+	return 0;
+}
+
 static long tvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -238,6 +258,9 @@ static long tvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case TVMM_GET_VCPU_STATS:
 		ret = vcpu_get_stats(vcpu, argp);
+		break;
+	case TVMM_INTERRUPT:
+		ret = vcpu_interrupt(vcpu, argp);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -62,7 +62,7 @@ TEST_F(dev, extension_limits)
 /* Each present extension answers with a positive value. */
 TEST_F(dev, extensions_present)
 {
-	unsigned long exts[] = { TVMM_CAP_VCPU_STATS,
+	unsigned long exts[] = { TVMM_CAP_VCPU_STATS, TVMM_CAP_INTERRUPT,
 				 TVMM_CAP_KERNEL_HYPERCALLS };
 	size_t i;
 
@@ -72,7 +72,7 @@ TEST_F(dev, extensions_present)
 
 TEST_F(dev, unknown_extensions_are_zero)
 {
-	unsigned long exts[] = { 0, TVMM_CAP_VCPU_STATS + 1, 1000, 0xffffffffUL,
+	unsigned long exts[] = { 0, TVMM_CAP_TRACE, 1000, 0xffffffffUL,
 				 ~0UL };
 	size_t i;
 

@@ -66,7 +66,11 @@
  * TVMM_RUN: argument must be 0. Runs the guest until an exit userspace must
  *	handle; returns 0 with struct tvmm_run filled, or -EINTR when a signal
  *	is pending (run->exit_reason is then TVMM_EXIT_INTR). There is no
- *	interrupt controller in the kernel yet: every HLT exits.
+ *	interrupt controller in the kernel: userspace models it and queues
+ *	interrupts with TVMM_INTERRUPT, and every HLT exits, RIP past it,
+ *	even with an interrupt queued (the next TVMM_RUN delivers that one
+ *	to the instruction after the HLT). run->if_flag and
+ *	run->ready_for_interrupt_injection are filled at every return.
  * TVMM_GET_SREGS, TVMM_SET_SREGS: CR0 and CR4 as the guest sees them (the
  *	bits VMX forces on are hidden). SET refuses with -EINVAL: reserved
  *	bits in CR0, CR4 or EFER, CR0.PG without PE, NW without CD, CR8 above

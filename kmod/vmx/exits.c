@@ -83,6 +83,93 @@ void vmx_inject_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
 }
 
+/* ---- external interrupts (27.6 "Event Injection", 25.4.2) ---- */
+
+/*
+ * Whether VM entry may deliver an external interrupt now: RFLAGS.IF set,
+ * no blocking by STI or MOV SS (VM entry refuses it otherwise, 27.3.1.5),
+ * the guest active or halted, and no event already in the VM-entry
+ * interruption-information field: an exception tvmm raised, which goes
+ * first, or an event being re-delivered.
+ */
+static bool vmx_interrupt_allowed(void)
+{
+	if (!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) ||
+	    (vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+	     (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) ||
+	    vmcs_read32(GUEST_ACTIVITY_STATE) > GUEST_ACTIVITY_HLT)
+		return false;
+	return !(vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID);
+}
+
+static void vmx_set_interrupt_window(struct tvmm_vcpu *vcpu, bool on)
+{
+	u32 ctl = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
+
+	/* caps.c refuses a CPU that cannot set this control. */
+	if (on)
+		ctl |= CPU_CTL_INTERRUPT_WINDOW_EXITING;
+	else
+		ctl &= ~CPU_CTL_INTERRUPT_WINDOW_EXITING;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, ctl);
+	vcpu->irq_window_exiting = on;
+}
+
+/*
+ * Right before a VM entry, when an interrupt is queued, userspace asked
+ * for the interrupt window, or window exiting is still on: inject the
+ * queued vector if the guest can take it; keep interrupt-window exiting
+ * on while an interrupt waits or userspace asked, and only then, since
+ * it costs an exit. Returns true when it injected: if the entry fails,
+ * vmx_cancel_interrupt() queues the vector again.
+ */
+bool vmx_inject_interrupt(struct tvmm_vcpu *vcpu)
+{
+	bool injected = false, window;
+
+	if (vcpu->irq_queued && vmx_interrupt_allowed()) {
+		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vcpu->irq_vector |
+			     (INTR_TYPE_EXTERNAL << INTR_INFO_TYPE_SHIFT) |
+			     INTR_INFO_VALID);
+		vcpu->irq_queued = false;
+		injected = true;
+	}
+	window = vcpu->irq_queued || vcpu->irq_window_wanted;
+	if (window != vcpu->irq_window_exiting)
+		vmx_set_interrupt_window(vcpu, window);
+	return injected;
+}
+
+/* The entry that was to deliver the interrupt failed: it waits again. */
+void vmx_cancel_interrupt(struct tvmm_vcpu *vcpu)
+{
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vcpu->irq_queued = true;
+}
+
+/* run->if_flag and run->ready_for_interrupt_injection, for userspace. */
+void vmx_report_interrupt_state(struct tvmm_vcpu *vcpu)
+{
+	struct tvmm_run *run = vcpu->run;
+
+	run->if_flag = !!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF);
+	run->ready_for_interrupt_injection = !vcpu->irq_queued &&
+					     vmx_interrupt_allowed();
+}
+
+/*
+ * The guest can take an interrupt (25.6.2, "interrupt-window exiting"): a
+ * queued one goes in at the next entry without leaving the kernel;
+ * otherwise userspace asked to know.
+ */
+static int handle_interrupt_window(struct tvmm_vcpu *vcpu)
+{
+	if (vcpu->irq_queued || !vcpu->irq_window_wanted)
+		return 1;
+	vcpu->run->exit_reason = TVMM_EXIT_IRQ_WINDOW_OPEN;
+	return 0;
+}
+
 /*
  * An exception tvmm raises for the guest (emulating a faulting
  * instruction) goes where the CPU's own would: to userspace if it asked
@@ -1033,6 +1120,7 @@ static const vmx_exit_handler vmx_exit_handlers[NR_EXIT_REASONS] = {
 	[EXIT_REASON_EXCEPTION_NMI]		= handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= handle_host_event,
 	[EXIT_REASON_TRIPLE_FAULT]		= handle_triple_fault,
+	[EXIT_REASON_INTERRUPT_WINDOW]		= handle_interrupt_window,
 	[EXIT_REASON_CPUID]			= handle_cpuid,
 	[EXIT_REASON_GETSEC]			= vmx_inject_ud,
 	[EXIT_REASON_HLT]			= handle_hlt,

@@ -15,6 +15,9 @@
  * interrupts at once. A session ends on an exit for userspace, or when the
  * host needs the CPU (need_resched), a signal is pending, or the VM's
  * memory map is about to change.
+ *
+ * Right before each entry, a queued external interrupt goes into the VMCS
+ * when the guest can take it (exits.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -344,7 +347,7 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	u64 host_debugctl = get_debugctlmsr();
 	u16 ds, es, fs, gs, ldt;
 	struct host_msrs host;
-	bool switch_xcr0;
+	bool switch_xcr0, injected;
 	u32 exit_reason;
 	u64 exit_tsc;
 	int ret;
@@ -386,6 +389,11 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			ret = vmx_root_cpu_on(smp_processor_id()) ? 1 : -EIO;
 			break;
 		}
+		/* Decided here, where nothing can call the entry off. */
+		injected = false;
+		if (unlikely(vcpu->irq_queued | vcpu->irq_window_wanted |
+			     vcpu->irq_window_exiting))
+			injected = vmx_inject_interrupt(vcpu);
 		/* An IPI may have changed CR4 (e.g. perf's CR4.PCE). */
 		if (cr4_read_shadow() != vcpu->host_cr4) {
 			vcpu->host_cr4 = cr4_read_shadow();
@@ -402,6 +410,8 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 		vcpu->cr2 = native_read_cr2();
 		if (ret) {
 			local_irq_enable();
+			if (injected)
+				vmx_cancel_interrupt(vcpu);
 			vmx_report_entry_failure(vcpu, true, 0);
 			ret = 0;
 			break;
@@ -412,6 +422,8 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 
 		vcpu->run->exit_count++;
 		if (exit_reason & EXIT_REASON_FAILED_VMENTRY) {
+			if (injected)
+				vmx_cancel_interrupt(vcpu);
 			vmx_report_entry_failure(vcpu, false, exit_reason);
 			ret = 0;
 			break;
@@ -447,14 +459,31 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	return ret;
 }
 
+/* The guest's interrupt state in vcpu->run, on a path without the VMCS. */
+static void vmx_report_interrupt_state_load(struct tvmm_vcpu *vcpu)
+{
+	if (vmx_vcpu_load(vcpu)) {
+		/* No VMX on this CPU now: nothing is known. */
+		vcpu->run->if_flag = 0;
+		vcpu->run->ready_for_interrupt_injection = 0;
+		return;
+	}
+	vmx_report_interrupt_state(vcpu);
+	vmx_vcpu_put(vcpu);
+}
+
 int vmx_vcpu_run(struct tvmm_vcpu *vcpu)
 {
 	struct tvmm_vm *vm = vcpu->vm;
+	bool reported = false;
 	int ret;
 
+	vcpu->irq_window_wanted =
+		READ_ONCE(vcpu->run->request_interrupt_window);
 	if (READ_ONCE(vcpu->run->immediate_exit)) {
 		vcpu->run->exit_reason = TVMM_EXIT_INTR;
-		return -EINTR;
+		ret = -EINTR;
+		goto out;
 	}
 	/* The guest's FPU state is the task's until TVMM_RUN returns. */
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
@@ -470,6 +499,10 @@ int vmx_vcpu_run(struct tvmm_vcpu *vcpu)
 			ret = vmx_complete_userspace_exit(vcpu);
 			if (ret)
 				ret = vmx_session(vcpu);
+			if (ret != 1) {
+				vmx_report_interrupt_state(vcpu);
+				reported = true;
+			}
 			vmx_vcpu_put(vcpu);
 		} else if (ret == -EAGAIN) {
 			ret = 1;
@@ -480,5 +513,8 @@ int vmx_vcpu_run(struct tvmm_vcpu *vcpu)
 		cond_resched();
 	}
 	fpu_swap_kvm_fpstate(&vcpu->fpu, false);
+out:
+	if (!reported)
+		vmx_report_interrupt_state_load(vcpu);
 	return ret;
 }

@@ -212,6 +212,7 @@
 
 /* Guest activity and interruptibility state (25.4.2) */
 #define GUEST_ACTIVITY_ACTIVE			0
+#define GUEST_ACTIVITY_HLT			1
 #define GUEST_INTR_STATE_STI			BIT(0)
 #define GUEST_INTR_STATE_MOV_SS			BIT(1)
 #define GUEST_INTR_STATE_NMI			BIT(3)
