@@ -17,7 +17,10 @@
  * memory map is about to change.
  *
  * Right before each entry, a queued external interrupt goes into the VMCS
- * when the guest can take it (exits.c).
+ * when the guest can take it (exits.c). After each exit, when userspace
+ * traces the vCPU (TVMM_SET_TRACE), the exit goes into the trace ring; a
+ * full ring stops the vCPU before its next entry (TVMM_EXIT_TRACE_FULL),
+ * so no exit is lost.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -307,16 +310,111 @@ static void vmx_forward_host_events(u32 exit_reason)
 		asm volatile("int $0x12");
 }
 
-/* Per-vCPU statistics: one more exit of this reason, and its cost. */
-static void vmx_count_exit(struct tvmm_vcpu *vcpu, u32 exit_reason,
-			   u64 exit_tsc)
+/*
+ * Per-vCPU statistics: one more exit of this reason, and its cost, which
+ * is returned.
+ */
+static u64 vmx_count_exit(struct tvmm_vcpu *vcpu, u32 exit_reason,
+			  u64 exit_tsc)
 {
 	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
+	u64 cycles = rdtsc_ordered() - exit_tsc;
 
-	if (basic >= TVMM_NR_VMX_EXIT_REASONS)
-		return;
-	vcpu->stat_exits[basic]++;
-	vcpu->stat_cycles[basic] += rdtsc_ordered() - exit_tsc;
+	if (basic < TVMM_NR_VMX_EXIT_REASONS) {
+		vcpu->stat_exits[basic]++;
+		vcpu->stat_cycles[basic] += cycles;
+	}
+	return cycles;
+}
+
+/*
+ * The trace ring (uapi/tvmm.h, struct tvmm_trace_ring): tvmm writes
+ * entries at its own head and publishes head with a release store;
+ * userspace's tail is only compared with head, never used as an index.
+ * The acquire load of tail pairs with userspace's release of it: it has
+ * read the entries it gave back before tvmm writes over them.
+ */
+static bool vmx_trace_full(struct tvmm_vcpu *vcpu)
+{
+	u64 tail;
+
+	/* Userspace is done with what it gave back (its release of tail). */
+	tail = smp_load_acquire(&vcpu->trace_ring->tail);
+	/* A tail farther than that from head counts as a drained ring. */
+	return vcpu->trace_head - tail == TVMM_TRACE_ENTRIES;
+}
+
+static void vmx_trace_append(struct tvmm_vcpu *vcpu, u32 basic,
+			     unsigned long rip, unsigned long qual,
+			     u8 insn_len, u64 cycles, u8 handled_by)
+{
+	struct tvmm_trace_ring *ring = vcpu->trace_ring;
+	u64 head = vcpu->trace_head;
+	struct tvmm_trace_entry *e = &ring->entries[head % TVMM_TRACE_ENTRIES];
+	u32 info;
+
+	e->seq = vcpu->run->exit_count;
+	e->rip = rip;
+	e->qualification = qual;
+	/* An event's information is still in the VMCS's exit fields. */
+	if (basic == EXIT_REASON_EXCEPTION_NMI ||
+	    basic == EXIT_REASON_EXTERNAL_INTERRUPT) {
+		info = vmcs_read32(VM_EXIT_INTR_INFO);
+		e->info[0] = info;
+		e->info[1] = info & INTR_INFO_DELIVER_CODE ?
+			     vmcs_read32(VM_EXIT_INTR_ERROR_CODE) : 0;
+		e->info[2] = 0;
+	} else {
+		memcpy(e->info, vcpu->exit_info, sizeof(e->info));
+	}
+	e->exit_reason = basic;
+	e->handled_by = handled_by;
+	e->insn_len = insn_len;
+	e->padding = 0;
+	e->cycles = cycles;
+	vcpu->trace_head = head + 1;
+	/* The entry is complete before userspace sees head move past it. */
+	smp_store_release(&ring->head, head + 1);
+}
+
+/*
+ * vmx_handle_exit() and the statistics, when the vCPU is traced: the exit
+ * also goes into the ring, with the RIP and qualification it had before
+ * its handler ran. An exit handled here that fills the ring ends the run
+ * (TVMM_EXIT_TRACE_FULL) instead of entering the guest again.
+ */
+static noinline int vmx_handle_exit_traced(struct tvmm_vcpu *vcpu,
+					   u32 exit_reason, u64 exit_tsc)
+{
+	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
+	unsigned long rip = vmcs_readl(GUEST_RIP);
+	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	u8 insn_len = 0;
+	u64 cycles;
+	int ret;
+
+	if (basic == EXIT_REASON_XRSTORS ||
+	    (basic < 64 && (EXIT_REASONS_WITH_INSN_LEN & BIT_ULL(basic))))
+		insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	memset(vcpu->exit_info, 0, sizeof(vcpu->exit_info));
+	ret = vmx_handle_exit(vcpu, exit_reason);
+	cycles = vmx_count_exit(vcpu, exit_reason, exit_tsc);
+	vmx_trace_append(vcpu, basic, rip, qual, insn_len, cycles,
+			 ret == 1 ? TVMM_TRACE_BY_KERNEL : TVMM_TRACE_BY_USER);
+	if (ret == 1 && vmx_trace_full(vcpu)) {
+		vcpu->run->exit_reason = TVMM_EXIT_TRACE_FULL;
+		ret = 0;
+	}
+	return ret;
+}
+
+/* A failed VM entry is an exit too (exit_count counts it): traced. */
+static void vmx_trace_failed_entry(struct tvmm_vcpu *vcpu, u32 exit_reason)
+{
+	memset(vcpu->exit_info, 0, sizeof(vcpu->exit_info));
+	vmx_trace_append(vcpu, exit_reason & EXIT_REASON_BASIC_MASK,
+			 vmcs_readl(GUEST_RIP), vmcs_readl(EXIT_QUALIFICATION),
+			 0, 0, TVMM_TRACE_BY_USER);
 }
 
 /*
@@ -351,6 +449,12 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	u32 exit_reason;
 	u64 exit_tsc;
 	int ret;
+
+	/* Userspace has not drained the ring: the next exit has no room. */
+	if (unlikely(vcpu->trace_on) && vmx_trace_full(vcpu)) {
+		vcpu->run->exit_reason = TVMM_EXIT_TRACE_FULL;
+		return 0;
+	}
 
 	/* A VM exit loads null selectors and an unusable LDTR (28.5.2). */
 	savesegment(ds, ds);
@@ -425,15 +529,25 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			if (injected)
 				vmx_cancel_interrupt(vcpu);
 			vmx_report_entry_failure(vcpu, false, exit_reason);
+			if (vcpu->trace_on)
+				vmx_trace_failed_entry(vcpu, exit_reason);
 			ret = 0;
 			break;
 		}
 		vcpu->launched = true;
 		exit_tsc = rdtsc_ordered();
-		trace_tvmm_exit(vcpu->id, exit_reason, vmcs_readl(GUEST_RIP),
-				vmcs_readl(EXIT_QUALIFICATION));
-		ret = vmx_handle_exit(vcpu, exit_reason);
-		vmx_count_exit(vcpu, exit_reason, exit_tsc);
+		/* VMREADs cannot be skipped by the compiler: test the key. */
+		if (trace_tvmm_exit_enabled())
+			trace_tvmm_exit(vcpu->id, exit_reason,
+					vmcs_readl(GUEST_RIP),
+					vmcs_readl(EXIT_QUALIFICATION));
+		if (likely(!vcpu->trace_on)) {
+			ret = vmx_handle_exit(vcpu, exit_reason);
+			vmx_count_exit(vcpu, exit_reason, exit_tsc);
+		} else {
+			ret = vmx_handle_exit_traced(vcpu, exit_reason,
+						     exit_tsc);
+		}
 		if (ret <= 0)
 			break;
 	}
