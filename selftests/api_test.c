@@ -59,9 +59,21 @@ TEST_F(dev, extension_limits)
 		  ioctl(self->fd, TVMM_CHECK_EXTENSION, TVMM_CAP_MAX_VCPUS));
 }
 
+/* Each present extension answers with a positive value. */
+TEST_F(dev, extensions_present)
+{
+	unsigned long exts[] = { TVMM_CAP_VCPU_STATS, TVMM_CAP_INTERRUPT,
+				 TVMM_CAP_TRACE, TVMM_CAP_KERNEL_HYPERCALLS,
+				 TVMM_CAP_INTERCEPTS };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(exts); i++)
+		EXPECT_LT(0, ioctl(self->fd, TVMM_CHECK_EXTENSION, exts[i]));
+}
+
 TEST_F(dev, unknown_extensions_are_zero)
 {
-	unsigned long exts[] = { 0, TVMM_CAP_VCPU_STATS + 1, 1000, 0xffffffffUL,
+	unsigned long exts[] = { 0, TVMM_CAP_INTERCEPTS + 1, 1000, 0xffffffffUL,
 				 ~0UL };
 	size_t i;
 

@@ -26,6 +26,7 @@ int vmx_set_sregs(struct tvmm_vcpu *vcpu, const struct tvmm_sregs *sregs);
 int vmx_get_msr(struct tvmm_vcpu *vcpu, u32 index, u64 *data);
 int vmx_set_msr(struct tvmm_vcpu *vcpu, u32 index, u64 data);
 void vmx_set_exception_exits(struct tvmm_vcpu *vcpu, u32 vectors);
+int vmx_set_intercepts(struct tvmm_vcpu *vcpu, u32 flags);
 
 /* TVMM_RUN: 0 with vcpu->run filled, or -errno (-EINTR: signal). */
 int vmx_vcpu_run(struct tvmm_vcpu *vcpu);
@@ -61,5 +62,8 @@ void vmx_skip_instruction(struct tvmm_vcpu *vcpu);
 void vmx_inject_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error_code);
 int vmx_complete_userspace_exit(struct tvmm_vcpu *vcpu);
+bool vmx_inject_interrupt(struct tvmm_vcpu *vcpu);
+void vmx_cancel_interrupt(struct tvmm_vcpu *vcpu);
+void vmx_report_interrupt_state(struct tvmm_vcpu *vcpu);
 
 #endif /* TVMM_VMX_VMX_H */
