@@ -79,6 +79,7 @@ struct tvmm_vcpu {
 	u16 vpid;
 	int cpu;			/* where the VMCS is active, or -1 */
 	bool launched;			/* VMRESUME, not VMLAUNCH, next */
+	bool preemption_timer;		/* its pin-based control is on */
 	struct list_head loaded_link;	/* on that CPU's loaded_vmcss */
 	u64 *io_bitmap;			/* two pages: ports 0-7fff, 8000-ffff */
 	u64 *msr_bitmap;		/* one page, SDM 25.6.9 */

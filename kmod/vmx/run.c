@@ -469,8 +469,7 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	vmx_switch_msrs_to_guest(vcpu, &host);
 
 	for (;;) {
-		if (vmcs_read32(PIN_BASED_VM_EXEC_CONTROL) &
-		    PIN_CTL_VMX_PREEMPTION_TIMER)
+		if (vcpu->preemption_timer)
 			vmcs_write32(VMX_PREEMPTION_TIMER_VALUE,
 				     tsc_khz >>
 				     (vmx_caps.misc &

@@ -260,6 +260,8 @@ int vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 		cpu2 &= ~CPU_CTL2_ENABLE_VPID;
 
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, pin);
+	/* The pin-based controls never change: run.c tests this, not them. */
+	vcpu->preemption_timer = pin & PIN_CTL_VMX_PREEMPTION_TIMER;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, cpu);
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, cpu2);
 	vmcs_write32(VM_EXIT_CONTROLS, exit);
