@@ -48,13 +48,17 @@ static bool vmx_guest_64bit_code(void)
 	       (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L);
 }
 
-/* RIP past an instruction of @len bytes, which is now complete. */
+/*
+ * RIP past an instruction of @len bytes, which is now complete. Outside
+ * 64-bit code RIP wraps at 4 GiB; below that the mode does not matter,
+ * and is not read (two VMREADs) for the exits of code below 4 GiB.
+ */
 static void vmx_advance_rip(struct tvmm_vcpu *vcpu, u32 len)
 {
 	unsigned long rip = vmcs_readl(GUEST_RIP) + len;
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 
-	if (!vmx_guest_64bit_code())
+	if ((rip >> 32) && !vmx_guest_64bit_code())
 		rip = (u32)rip;
 	vmcs_writel(GUEST_RIP, rip);
 	/* Blocking by STI or MOV SS ends with the instruction after it. */
