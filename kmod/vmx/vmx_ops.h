@@ -61,14 +61,80 @@ static __always_inline int vmx_vmptrld(u64 pa)
 	return vmx_insn("vmptrld %[pa]", [pa] "m" (pa));
 }
 
-static __always_inline int vmx_vmwrite(unsigned long field,
-				       unsigned long value)
+/*
+ * VMREAD and VMWRITE, the careful way: the outcome recorded in flags that
+ * are then tested, ten instructions around the one that does the work.
+ * Only when the fast versions below saw something go wrong, to tell a
+ * VMfail from a fault; out of line, so that the usual path stays short.
+ */
+static noinline __maybe_unused int vmx_vmwrite_slow(unsigned long field,
+						    unsigned long value)
 {
 	return vmx_insn("vmwrite %[value], %[field]",
 			[value] "rm" (value), [field] "r" (field));
 }
 
-/* VMREAD has an output, so it cannot use vmx_insn(); same conventions. */
+static noinline __maybe_unused int vmx_vmread_slow(unsigned long field)
+{
+	bool faulted = true, failed = false;
+	unsigned long val;
+
+	asm volatile("1: vmread %[field], %[val]\n\t"
+		     "setna %[failed]\n\t"
+		     "movb $0, %[faulted]\n"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [val] "=rm" (val), [failed] "+qm" (failed),
+		       [faulted] "+qm" (faulted)
+		     : [field] "r" (field)
+		     : "cc");
+	return faulted ? -EFAULT : failed ? -EIO : 0;
+}
+
+/*
+ * VMREAD and VMWRITE run a dozen times at every VM exit, so the usual path
+ * is four instructions: set CF, the instruction, and a branch taken when
+ * CF or ZF is set. VMsucceed clears both; VMfail sets one; a fault resumes
+ * at the branch (exception table) with the CF set before it. Only then is
+ * the instruction done again the careful way, for 0, -EIO or -EFAULT.
+ */
+static __always_inline int vmx_vmwrite(unsigned long field,
+				       unsigned long value)
+{
+	asm goto("stc\n\t"
+		 "1: vmwrite %[value], %[field]\n"
+		 "2: jna %l[failed]\n\t"
+		 _ASM_EXTABLE(1b, 2b)
+		 : : [value] "rm" (value), [field] "r" (field)
+		 : "cc", "memory" : failed);
+	return 0;
+failed:
+	return vmx_vmwrite_slow(field, value);
+}
+
+/* The kernel's asm_goto_output() carries its workarounds for GCC bugs. */
+#if defined(CONFIG_CC_HAS_ASM_GOTO_OUTPUT) && defined(asm_goto_output)
+static __always_inline int vmx_vmread(unsigned long field,
+				      unsigned long *value)
+{
+	unsigned long val;
+
+	asm_goto_output("stc\n\t"
+			"1: vmread %[field], %[val]\n"
+			"2: jna %l[failed]\n\t"
+			_ASM_EXTABLE(1b, 2b)
+			: [val] "=rm" (val)
+			: [field] "r" (field)
+			: "cc" : failed);
+	*value = val;
+	return 0;
+failed:
+	/* The value is lost even if it worked the second time. */
+	*value = 0;
+	return vmx_vmread_slow(field) ?: -EIO;
+}
+#else
+/* A compiler without outputs in asm goto: the outcome in flags. */
 static __always_inline int vmx_vmread(unsigned long field,
 				      unsigned long *value)
 {
@@ -87,6 +153,7 @@ static __always_inline int vmx_vmread(unsigned long field,
 	*value = val;
 	return faulted ? -EFAULT : failed ? -EIO : 0;
 }
+#endif
 
 /* INVEPT/INVVPID descriptors (SDM Vol. 3C, 31.3, "INVEPT" and "INVVPID"). */
 #define INVEPT_SINGLE_CONTEXT	1
