@@ -14,6 +14,7 @@
  * twice, with two meanings of TVMMCTL_CMD(): by tvmmctl.h to declare the
  * commands, and by tvmmctl.c to build the table.
  */
+TVMMCTL_CMD(demo)
 TVMMCTL_CMD(help)
 TVMMCTL_CMD(info)
 TVMMCTL_CMD(run)

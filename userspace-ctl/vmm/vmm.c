@@ -103,6 +103,23 @@ void vmm_destroy(struct vmm *vmm)
 	vmm->vcpu_fd = -1;
 }
 
+/* One more slot of guest memory (slot 0 is RAM), backed by @hva. */
+int vmm_add_memory(struct vmm *vmm, __u32 slot, __u64 gpa, void *hva,
+		   __u64 size, __u32 flags)
+{
+	struct tvmm_memory_region region = {
+		.slot = slot,
+		.flags = flags,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (__u64)(unsigned long)hva,
+	};
+
+	if (ioctl(vmm->vm_fd, TVMM_SET_MEMORY_REGION, &region))
+		return -errno;
+	return 0;
+}
+
 int vmm_set_state(struct vmm *vmm, const struct tvmm_regs *regs,
 		  const struct tvmm_sregs *sregs)
 {
@@ -110,6 +127,21 @@ int vmm_set_state(struct vmm *vmm, const struct tvmm_regs *regs,
 	    ioctl(vmm->vcpu_fd, TVMM_SET_REGS, regs))
 		return -errno;
 	return 0;
+}
+
+int vmm_get_regs(struct vmm *vmm, struct tvmm_regs *regs)
+{
+	return ioctl(vmm->vcpu_fd, TVMM_GET_REGS, regs) ? -errno : 0;
+}
+
+int vmm_set_regs(struct vmm *vmm, const struct tvmm_regs *regs)
+{
+	return ioctl(vmm->vcpu_fd, TVMM_SET_REGS, regs) ? -errno : 0;
+}
+
+int vmm_get_sregs(struct vmm *vmm, struct tvmm_sregs *sregs)
+{
+	return ioctl(vmm->vcpu_fd, TVMM_GET_SREGS, sregs) ? -errno : 0;
 }
 
 /* One port I/O exit, string and REP forms included. */
@@ -188,6 +220,17 @@ static int vmm_loop(struct vmm *vmm, struct dev_ctx *ctx,
 			}
 			run->immediate_exit = 0;
 			continue;
+		}
+		if (vmm->exit_hook) {
+			ret = vmm->exit_hook(vmm, ctx);
+			if (ret < 0)
+				return ret;
+			if (ret == VMM_HOOK_STOP) {
+				*stop = VMM_STOP_HOOK;
+				return 0;
+			}
+			if (ret == VMM_HOOK_HANDLED)
+				continue;
 		}
 		switch (run->exit_reason) {
 		case TVMM_EXIT_IO:
