@@ -6,17 +6,6 @@
  */
 #include "demos/rt.h"
 
-static __u64 gp_count, gp_rip;
-
-extern const char set_vmxe[], set_vmxe_end[];
-
-static void gp_handler(struct demo_frame *f)
-{
-	gp_count++;
-	gp_rip = f->rip;
-	f->rip = (unsigned long)set_vmxe_end;
-}
-
 void demo_main(__u64 arg)
 {
 	unsigned long cr0, cr4, want, got;
@@ -44,14 +33,12 @@ void demo_main(__u64 arg)
 	demo_end();
 	DEMO_ASSERT(got == want);
 
-	demo_set_handler(GP_VECTOR, gp_handler);
+	demo_set_handler(GP_VECTOR, demo_skip_handler);
 	demo_begin("CR4: set VMXE, to run a hypervisor of its own");
-	asm volatile("set_vmxe: mov %0, %%cr4\n"
-		     "set_vmxe_end:\n"
-		     : : "r"(want | X86_CR4_VMXE) : "memory");
-	demo_fact("gp_count", gp_count);
-	demo_fact_hex("gp_rip", gp_rip);
-	demo_fact_hex("mov_rip", (unsigned long)set_vmxe);
+	DEMO_INSN("mov %0, %%cr4", : : "r"(want | X86_CR4_VMXE));
+	demo_fact("gp_count", demo_fault.count);
+	demo_fact_hex("gp_rip", demo_fault.rip);
+	demo_fact_hex("mov_rip", demo_insn_rip);
 	demo_fact_hex("cr4_read", read_cr4());
 	demo_end();
 }

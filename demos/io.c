@@ -29,11 +29,11 @@ void demo_main(__u64 arg)
 	__u8 scr;
 
 	demo_begin("program the UART: 115200 baud, 8N1");
-	outb(COM1 + UART_LCR, UART_LCR_DLAB);
-	outb(COM1 + UART_DLL, 1);		/* 115200 / 1 */
-	outb(COM1 + UART_DLM, 0);
-	outb(COM1 + UART_LCR, UART_LCR_8N1);
-	outb(COM1 + UART_MCR, UART_MCR_DTR_RTS);
+	port_out8(COM1 + UART_LCR, UART_LCR_DLAB);
+	port_out8(COM1 + UART_DLL, 1);		/* 115200 / 1 */
+	port_out8(COM1 + UART_DLM, 0);
+	port_out8(COM1 + UART_LCR, UART_LCR_8N1);
+	port_out8(COM1 + UART_MCR, UART_MCR_DTR_RTS);
 	demo_fact("outs", 5);
 	demo_end();
 
@@ -42,8 +42,8 @@ void demo_main(__u64 arg)
 	for (p = TEXT; *p; p++) {
 		do {
 			polls++;
-		} while (!(inb(COM1 + UART_LSR) & UART_LSR_THRE));
-		outb(COM1 + UART_THR, *p);
+		} while (!(port_in8(COM1 + UART_LSR) & UART_LSR_THRE));
+		port_out8(COM1 + UART_THR, *p);
 	}
 	t = rdtsc() - t;
 	demo_fact("bytes", sizeof(TEXT) - 1);
@@ -52,8 +52,8 @@ void demo_main(__u64 arg)
 	demo_end();
 
 	demo_begin("write the scratch register, read it back");
-	outb(COM1 + UART_SCR, 0x5a);
-	scr = inb(COM1 + UART_SCR);
+	port_out8(COM1 + UART_SCR, 0x5a);
+	scr = port_in8(COM1 + UART_SCR);
 	demo_fact_hex("scratch_read", scr);
 	demo_end();
 }

@@ -22,9 +22,11 @@
 struct demo_mailbox mbox_real = {
 	.text = "start in real mode, as a PC does at power-on",
 };
+
 struct demo_mailbox mbox_prot = {
 	.text = "real mode -> protected mode: LGDT, CR0.PE, a far jump",
 };
+
 struct demo_mailbox mbox_long = {
 	.text = "protected -> long mode: CR4.PAE, CR3, EFER.LME, CR0.PG",
 };

@@ -20,7 +20,7 @@ void demo_main(__u64 arg)
 	demo_begin("full virtualization: the UART, one OUT per byte");
 	t = rdtsc();
 	for (i = 0; i < sizeof(text) - 1; i++)
-		outb(COM1, text[i]);
+		port_out8(COM1, text[i]);
 	t = rdtsc() - t;
 	demo_fact("bytes", sizeof(text) - 1);
 	demo_fact("cycles", t);

@@ -19,23 +19,21 @@ static void runaway(void)
 
 static void beyond_ram(void)
 {
-	volatile __u64 *last = (volatile __u64 *)(RAM_SIZE - 8);
-	volatile __u64 *past = (volatile __u64 *)RAM_SIZE;
-	volatile __u64 *far = (volatile __u64 *)(64ULL << 20);
+	unsigned long last = RAM_SIZE - 8, past = RAM_SIZE, far = 64UL << 20;
 	__u64 got_last, got_past, got_far;
 
 	demo_begin("write the last word of RAM, then past the end");
-	*last = 0x1a57;
-	*past = 0xbe40d;
-	*far = 0xfa2;
-	got_last = *last;
-	got_past = *past;
-	got_far = *far;
-	demo_fact_hex("last_gpa", (unsigned long)last);
+	write64(last, 0x1a57);
+	write64(past, 0xbe40d);
+	write64(far, 0xfa2);
+	got_last = read64(last);
+	got_past = read64(past);
+	got_far = read64(far);
+	demo_fact_hex("last_gpa", last);
 	demo_fact_hex("last_read", got_last);
-	demo_fact_hex("past_gpa", (unsigned long)past);
+	demo_fact_hex("past_gpa", past);
 	demo_fact_hex("past_read", got_past);
-	demo_fact_hex("far_gpa", (unsigned long)far);
+	demo_fact_hex("far_gpa", far);
 	demo_fact_hex("far_read", got_far);
 	demo_end();
 }

@@ -9,14 +9,7 @@
 #define IDT_GATE_INTR64		0x8eULL
 #define NR_VECTORS		32
 
-struct idt_desc {
-	__u16 limit;
-	__u64 base;
-} __attribute__((packed));
-
-extern const __u64 demo_isr_table[NR_VECTORS];
-
-static __u64 idt[NR_VECTORS * 2] __attribute__((aligned(16)));
+static __u64 idt[NR_VECTORS * 2];
 static void (*handlers[NR_VECTORS])(struct demo_frame *f);
 static struct demo_mailbox mbox;
 
@@ -25,7 +18,7 @@ static void report(__u32 op)
 {
 	mbox.op = op;
 	asm volatile("" : : : "memory");
-	outl(DEMO_PORT, (__u32)(unsigned long)&mbox);
+	port_out32(DEMO_PORT, (__u32)(unsigned long)&mbox);
 	mbox.nr_facts = 0;
 	mbox.text[0] = '\0';
 }
@@ -91,13 +84,23 @@ void demo_fail(const char *what, int line)
 		report(DEMO_OP_FAIL);
 }
 
+__u64 demo_insn_rip, demo_resume_rip;
+struct demo_fault demo_fault;
+
+void demo_skip_handler(struct demo_frame *f)
+{
+	demo_fault.count++;
+	demo_fault.vector = f->vector;
+	demo_fault.error_code = f->error_code;
+	demo_fault.rip = f->rip;
+	f->rip = demo_resume_rip;
+}
+
 void demo_set_handler(unsigned int vector, void (*fn)(struct demo_frame *f))
 {
 	if (vector < NR_VECTORS)
 		handlers[vector] = fn;
 }
-
-void demo_exception(struct demo_frame *f);
 
 void demo_exception(struct demo_frame *f)
 {
@@ -113,10 +116,13 @@ void demo_exception(struct demo_frame *f)
 
 static void idt_setup(void)
 {
-	struct idt_desc desc = { sizeof(idt) - 1, (unsigned long)idt };
+	/* The IDTR operand: a 16-bit limit, then the 64-bit base. */
+	__u16 desc[5] = { sizeof(idt) - 1 };
+	__u64 base = (unsigned long)idt;
 	__u16 cs;
 	int i;
 
+	memcpy(&desc[1], &base, sizeof(base));
 	asm volatile("mov %%cs, %0" : "=r"(cs));
 	for (i = 0; i < NR_VECTORS; i++) {
 		__u64 h = demo_isr_table[i];
@@ -128,8 +134,6 @@ static void idt_setup(void)
 	}
 	asm volatile("lidt %0" : : "m"(desc));
 }
-
-void demo_rt_main(__u64 arg);
 
 void demo_rt_main(__u64 arg)
 {

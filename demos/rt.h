@@ -17,10 +17,13 @@
 
 #include "demos/demo_abi.h"
 
-#define X86_CR0_NE	(1UL << 5)
-#define X86_CR0_CD	(1UL << 30)
-#define X86_CR4_DE	(1UL << 3)
-#define X86_CR4_VMXE	(1UL << 13)
+#define BIT(nr)		(1UL << (nr))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define X86_CR0_NE	BIT(5)
+#define X86_CR0_CD	BIT(30)
+#define X86_CR4_DE	BIT(3)
+#define X86_CR4_VMXE	BIT(13)
 
 #define UD_VECTOR	6
 #define BP_VECTOR	3
@@ -42,7 +45,7 @@ void demo_fact_hex(const char *key, __u64 value);
 void demo_fact_int(const char *key, __s64 value);
 void demo_fact_str(const char *key, const char *s);
 void demo_end(void);
-void demo_fail(const char *what, int line) __attribute__((noreturn));
+void demo_fail(const char *what, int line);	/* does not return */
 
 /* A check in the guest: on failure, report it and stop. */
 #define DEMO_ASSERT(cond) do {						\
@@ -57,17 +60,50 @@ void demo_fail(const char *what, int line) __attribute__((noreturn));
  */
 void demo_set_handler(unsigned int vector, void (*fn)(struct demo_frame *f));
 
+/*
+ * Run @insn (asm text; its operands follow as ": outputs : inputs") with
+ * demo_insn_rip set to its address and demo_resume_rip to the next
+ * instruction's: for the VMM's or a handler's checks, and for
+ * demo_skip_handler() to resume at.
+ */
+#define DEMO_INSN(insn, ...) ({					\
+	asm volatile("lea 1f(%%rip), %%r11\n\t"				\
+		     "mov %%r11, demo_insn_rip(%%rip)\n\t"		\
+		     "lea 2f(%%rip), %%r11\n\t"				\
+		     "mov %%r11, demo_resume_rip(%%rip)\n"		\
+		     "1: " insn "\n"					\
+		     "2:\n"						\
+		     __VA_ARGS__ : "r11", "memory");			\
+})
+
+extern __u64 demo_insn_rip, demo_resume_rip;
+
+/* The exceptions demo_skip_handler() took: how many, and the last one. */
+struct demo_fault {
+	__u64 count, vector, error_code, rip;
+};
+
+extern struct demo_fault demo_fault;
+
+/* A handler that records the exception and resumes at demo_resume_rip. */
+void demo_skip_handler(struct demo_frame *f);
+
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 
-static inline void outb(__u16 port, __u8 val)
+/* Called from rt_entry.S. */
+void demo_rt_main(__u64 arg);
+void demo_exception(struct demo_frame *f);
+extern const __u64 demo_isr_table[32];
+
+static inline void port_out8(__u16 port, __u8 val)
 {
 	asm volatile("outb %0, %1" : : "a"(val), "Nd"(port));
 }
 
-static inline __u8 inb(__u16 port)
+static inline __u8 port_in8(__u16 port)
 {
 	__u8 val;
 
@@ -75,9 +111,26 @@ static inline __u8 inb(__u16 port)
 	return val;
 }
 
-static inline void outl(__u16 port, __u32 val)
+static inline void port_out32(__u16 port, __u32 val)
 {
 	asm volatile("outl %0, %1" : : "a"(val), "Nd"(port));
+}
+
+/*
+ * One 64-bit MOV to or from guest-physical @addr (identity-mapped): what a
+ * driver does to a device register, and what tvmm's MMIO decoder expects.
+ */
+static inline void write64(unsigned long addr, __u64 val)
+{
+	asm volatile("movq %1, (%0)" : : "r"(addr), "r"(val) : "memory");
+}
+
+static inline __u64 read64(unsigned long addr)
+{
+	__u64 val;
+
+	asm volatile("movq (%1), %0" : "=r"(val) : "r"(addr) : "memory");
+	return val;
 }
 
 static inline __u64 rdtsc(void)

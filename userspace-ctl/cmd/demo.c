@@ -18,6 +18,8 @@ static int demo_cmd_run(int argc, char **argv)
 	};
 	unsigned int n = 0, i, failed = 0;
 	bool list = false, all = false;
+	struct tvmm_dev dev;
+	char msg[512];
 	int ret, status = TVMMCTL_EXIT_OK;
 
 	for (i = 1; i < (unsigned int)argc; i++) {
@@ -54,6 +56,15 @@ static int demo_cmd_run(int argc, char **argv)
 	if (all)
 		for (n = 0; n < demo_count; n++)
 			chosen[n] = demo_list[n];
+
+	/* Say once, not per demo, that tvmm is missing. */
+	ret = tvmm_dev_open(&dev, ctx.dev);
+	if (ret) {
+		fprintf(stderr, "tvmmctl: %s\n",
+			tvmm_dev_strerror(&dev, ret, msg, sizeof(msg)));
+		return TVMMCTL_EXIT_FAILURE;
+	}
+	tvmm_dev_close(&dev);
 
 	for (i = 0; i < n; i++) {
 		ret = demo_run_one(&ctx, chosen[i]);

@@ -8,12 +8,12 @@
 #include "demo/demo.h"
 #include "lib/tvmm_dev.h"
 
-#define X86_CR0_PE	(1ULL << 0)
-#define X86_CR0_NE	(1ULL << 5)
-#define X86_CR0_NW	(1ULL << 29)
-#define X86_CR0_CD	(1ULL << 30)
-#define X86_CR0_PG	(1ULL << 31)
-#define X86_CR4_VMXE	(1ULL << 13)
+#define X86_CR0_PE	BIT_ULL(0)
+#define X86_CR0_NE	BIT_ULL(5)
+#define X86_CR0_NW	BIT_ULL(29)
+#define X86_CR0_CD	BIT_ULL(30)
+#define X86_CR0_PG	BIT_ULL(31)
+#define X86_CR4_VMXE	BIT_ULL(13)
 
 struct cr_priv {
 	struct tvmm_vmx_caps caps;
@@ -169,6 +169,6 @@ static int cr_run(struct demo_ctx *ctx)
 
 const struct demo demo_cr = {
 	.name		= "cr",
-	.summary	= "CR0/CR4: the guest reads its own values, the CPU keeps what VMX needs",
+	.summary	= "CR0/CR4: the guest's view and the CPU's real registers",
 	.run		= cr_run,
 };

@@ -58,15 +58,21 @@ void demo_print_list(FILE *f)
 			demo_list[i]->summary);
 }
 
+#define TVMM_VMX_EXIT_NAME(nr, name)	\
+	[nr] = name,
+
+static const char * const exit_names[TVMM_NR_VMX_EXIT_REASONS] = {
+#include "uapi/tvmm_names.h"
+};
+
+#undef TVMM_VMX_EXIT_NAME
+
+/* SDM Vol. 3D, Appendix C's name for basic exit reason @reason. */
 const char *demo_exit_name(unsigned int reason)
 {
-	switch (reason) {
-#define TVMM_VMX_EXIT_NAME(nr, name) case nr: return name;
-#include "uapi/tvmm_names.h"
-#undef TVMM_VMX_EXIT_NAME
-	default:
-		return "UNKNOWN";
-	}
+	if (reason < ARRAY_SIZE(exit_names) && exit_names[reason])
+		return exit_names[reason];
+	return "UNKNOWN";
 }
 
 void demo_host_cpuid(__u32 leaf, __u32 subleaf, __u32 r[4])
@@ -82,25 +88,29 @@ __u64 demo_host_rdtsc(void)
 /* ---- the text ---- */
 
 #define WRAP_WIDTH	78
-#define LABEL_WIDTH	12
+#define LABEL_WIDTH	13
 
 /*
- * @text after "  LABEL", wrapped at WRAP_WIDTH columns under the text's
- * first column; '\n' in @text breaks the line.
+ * @text after @label (LABEL_WIDTH columns; none when @label is NULL),
+ * wrapped at WRAP_WIDTH columns under the text's first column; '\n' in
+ * @text breaks the line.
  */
 void demo_wrap(FILE *f, const char *label, const char *text)
 {
+	int indent = label ? LABEL_WIDTH : 0, col = 0;
 	const char *p = text;
-	int col;
 
-	col = fprintf(f, "  %-*s", LABEL_WIDTH - 2, label ? label : "");
+	if (label) {
+		col = fprintf(f, "  %-*s", LABEL_WIDTH - 3, label);
+		col += fprintf(f, " ");
+	}
 	while (*p) {
-		size_t word = strcspn(p, " \n");
+		size_t word = strcspn(p, "\n ");
 
-		if (col > LABEL_WIDTH && col + 1 + (int)word > WRAP_WIDTH) {
-			fprintf(f, "\n%*s", LABEL_WIDTH, "");
-			col = LABEL_WIDTH;
-		} else if (col > LABEL_WIDTH) {
+		if (col > indent && col + 1 + (int)word > WRAP_WIDTH) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
 			fputc(' ', f);
 			col++;
 		}
@@ -108,8 +118,8 @@ void demo_wrap(FILE *f, const char *label, const char *text)
 		col += word;
 		p += word;
 		if (*p == '\n') {
-			fprintf(f, "\n%*s", LABEL_WIDTH, "");
-			col = LABEL_WIDTH;
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
 			p++;
 		}
 		while (*p == ' ')
@@ -136,7 +146,7 @@ void demo_para(struct demo_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	demo_wrap(ctx->out, "", buf);
+	demo_wrap(ctx->out, NULL, buf);
 	fputc('\n', ctx->out);
 }
 

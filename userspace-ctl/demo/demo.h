@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "lib/util.h"
 #include "uapi/tvmm.h"
 #include "demos/demo_abi.h"
 #include "vmm/vmm.h"
@@ -153,12 +154,9 @@ void demo_vm_end_facts(struct demo_vm *vm, const char *prefix);
 
 /* The text (nothing with --json). */
 void demo_title(struct demo_ctx *ctx, const char *title);
-void demo_para(struct demo_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void demo_item(struct demo_ctx *ctx, const char *label, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void demo_line(struct demo_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void demo_para(struct demo_ctx *ctx, const char *fmt, ...);
+void demo_item(struct demo_ctx *ctx, const char *label, const char *fmt, ...);
+void demo_line(struct demo_ctx *ctx, const char *fmt, ...);
 void demo_wrap(FILE *f, const char *label, const char *text);
 
 /* Facts (only with --json) and checks (both). */
@@ -167,8 +165,7 @@ void demo_fact_int(struct demo_ctx *ctx, const char *key, __s64 value);
 void demo_fact_hex(struct demo_ctx *ctx, const char *key, __u64 value);
 void demo_fact_str(struct demo_ctx *ctx, const char *key, const char *value);
 void demo_fact_bool(struct demo_ctx *ctx, const char *key, bool value);
-bool demo_check(struct demo_ctx *ctx, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+bool demo_check(struct demo_ctx *ctx, bool ok, const char *fmt, ...);
 void demo_json_line(FILE *f, const char *demo, const char *key,
 		    const char *kind, const char *value);
 

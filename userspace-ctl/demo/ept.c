@@ -22,9 +22,10 @@
 #define PTE_PS		0x80ULL
 #define PTE_ADDR	0x000ffffffffff000ULL
 #define SECRET		"the host's own data, not the guest's"
+#define ROM_WORD	0x100		/* the word the guest writes */
 
 struct ept_priv {
-	void *rom;
+	__u8 *rom;
 	char *secret;			/* host memory the guest must not reach */
 	__u64 scratch;			/* the MMIO device's register */
 	__u64 rom_write_gpa;
@@ -111,7 +112,8 @@ static int ept_exit(struct demo_vm *vm)
 	} else {
 		p->beyond++;
 		what = "no memory, no device: writes dropped, reads all ones";
-		val = ~0ULL;
+		if (!run->mmio.is_write)
+			val = ~0ULL;
 	}
 	if (!run->mmio.is_write)
 		memcpy(run->mmio.data, &val, sizeof(run->mmio.data));
@@ -191,8 +193,8 @@ static void ept_rom(struct demo_vm *vm, struct ept_priv *p)
 		   "the guest reads what the host put in the read-only slot");
 	demo_check(ctx, p->rom_writes == 1 && p->rom_write_gpa == gpa,
 		   "the write trapped, with its address 0x%llx", gpa);
-	demo_check(ctx, demo_vm_value(vm, "rom_before") ==
-		   demo_vm_value(vm, "rom_after"),
+	demo_check(ctx, demo_vm_value(vm, "rom_before") == 0x0123456789abcdefULL &&
+		   demo_vm_value(vm, "rom_after") == 0x0123456789abcdefULL,
 		   "the read-only word did not change");
 	demo_check(ctx, vm->exits[EXIT_EPT_VIOLATION] == 1,
 		   "one EPT violation, for the write (%llu)",
@@ -279,6 +281,7 @@ static int ept_run(struct demo_ctx *ctx)
 		.image = DEMO_IMAGE(ept),
 		.mem = RAM_SIZE,
 	};
+	const __u64 rom_word = 0x0123456789abcdefULL;
 	struct ept_priv priv = { 0 };
 	struct demo_vm vm;
 	int ret;
@@ -294,6 +297,7 @@ static int ept_run(struct demo_ctx *ctx)
 		goto out;
 	}
 	memcpy(priv.rom, DEMO_ROM_TEXT, sizeof(DEMO_ROM_TEXT));
+	memcpy(priv.rom + ROM_WORD, &rom_word, sizeof(rom_word));
 	ret = demo_vm_create(ctx, &vm, &opts);
 	if (ret)
 		goto out;
@@ -323,6 +327,6 @@ out:
 
 const struct demo demo_ept = {
 	.name		= "ept",
-	.summary	= "memory virtualization: EPT, a read-only page, MMIO, no way out",
+	.summary	= "memory: EPT, a read-only page, MMIO, no way out",
 	.run		= ept_run,
 };

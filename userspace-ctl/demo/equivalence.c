@@ -94,6 +94,6 @@ static int equivalence_run(struct demo_ctx *ctx)
 
 const struct demo demo_equivalence = {
 	.name		= "equivalence",
-	.summary	= "the same C code in the guest and natively: same result, time ratio",
+	.summary	= "the same C code in the guest and natively",
 	.run		= equivalence_run,
 };

@@ -220,6 +220,6 @@ out:
 
 const struct demo demo_exception = {
 	.name		= "exception",
-	.summary	= "#UD trapped and emulated by the VMM (VMMCALL), and #BP",
+	.summary	= "#UD trapped and emulated (VMMCALL), and #BP",
 	.run		= exception_run,
 };

@@ -26,7 +26,7 @@ static int hlt_exit(struct demo_vm *vm)
 		p->rip[p->halts] = regs.rip;
 	p->halts++;
 	demo_line(vm->ctx,
-		  "    exit %-4llu HLT: tvmmctl has the CPU; it sleeps %d ms, as if waiting for a timer interrupt",
+		  "    exit %-4llu HLT: tvmmctl has the CPU; sleeps %d ms (a timer's wait)",
 		  (unsigned long long)vm->vmm.run->exit_count, HLT_SLEEP_MS);
 	nanosleep(&ts, NULL);
 	return VMM_HOOK_HANDLED;

@@ -93,7 +93,7 @@ static void hc_host(struct demo_vm *vm, struct hc_priv *p)
 		  "Two VMCALLs: the host's number of CPUs, the host's time.");
 	demo_item(ctx, "VMM",
 		  "tvmmctl answered from the host: sysconf() and time(). This is how a para-virtual clock or balloon driver learns what only the host knows.");
-	demo_item(ctx, "guest saw", "%llu CPUs; UNIX time %llu.",
+	demo_item(ctx, "guest saw", "%llu CPU(s); UNIX time %llu.",
 		  (unsigned long long)cpus, (unsigned long long)t);
 	demo_vm_cost(vm, NULL);
 	demo_fact_uint(ctx, "guest_host_cpus", cpus);
@@ -197,6 +197,6 @@ static int hypercall_run(struct demo_ctx *ctx)
 
 const struct demo demo_hypercall = {
 	.name		= "hypercall",
-	.summary	= "VMCALL as a para-virtual interface: the guest asks its VMM",
+	.summary	= "VMCALL as a para-virtual interface",
 	.run		= hypercall_run,
 };

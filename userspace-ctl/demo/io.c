@@ -47,6 +47,7 @@ static int io_exit(struct demo_vm *vm)
 	struct io_priv *p = vm->priv;
 	struct tvmm_run *run = vm->vmm.run;
 	bool out = run->io.direction == TVMM_IO_OUT;
+	char c[8] = "";
 	__u32 val = 0;
 
 	if (run->exit_reason != TVMM_EXIT_IO || run->io.port < COM1 ||
@@ -55,13 +56,11 @@ static int io_exit(struct demo_vm *vm)
 	if (out) {
 		p->outs++;
 		memcpy(&val, (__u8 *)run + run->io.data_offset, 1);
-		demo_line(vm->ctx,
-			  "    exit %-4llu OUT 0x%03x (%s) = 0x%02x%s%c%s",
+		if (val >= 0x20 && val < 0x7f)
+			snprintf(c, sizeof(c), " '%c'", (char)val);
+		demo_line(vm->ctx, "    exit %-4llu OUT 0x%03x (%s) = 0x%02x%s",
 			  (unsigned long long)run->exit_count, run->io.port,
-			  uart_reg(vm, run->io.port, true), val,
-			  val >= 0x20 && val < 0x7f ? " '" : "",
-			  val >= 0x20 && val < 0x7f ? (char)val : ' ',
-			  val >= 0x20 && val < 0x7f ? "'" : "");
+			  uart_reg(vm, run->io.port, true), val, c);
 	} else {
 		p->ins++;
 		demo_line(vm->ctx, "    exit %-4llu IN  0x%03x (%s)",
@@ -201,6 +200,6 @@ static int io_run(struct demo_ctx *ctx)
 
 const struct demo demo_io = {
 	.name		= "io",
-	.summary	= "port I/O trapped and emulated by the UART model, exit by exit",
+	.summary	= "port I/O trapped and emulated by the UART model",
 	.run		= io_run,
 };

@@ -7,11 +7,17 @@
  */
 #include "demo/demo.h"
 
-#define X86_CR0_PE	(1ULL << 0)
-#define X86_CR0_PG	(1ULL << 31)
-#define X86_CR4_PAE	(1ULL << 5)
-#define EFER_LME	(1ULL << 8)
-#define EFER_LMA	(1ULL << 10)
+#define X86_CR0_PE	BIT_ULL(0)
+#define X86_CR0_PG	BIT_ULL(31)
+#define X86_CR4_PAE	BIT_ULL(5)
+#define EFER_LME	BIT_ULL(8)
+#define EFER_LMA	BIT_ULL(10)
+
+/* Whether the MOV to CR3 exited: [0] it did, [1] it did not. */
+static const char *const cr3_text[] = {
+	"The MOV to CR3 too: this CPU does not let VMX turn CR3-load exiting off.",
+	"The MOV to CR3 did not: with EPT the guest's page tables are its own business.",
+};
 
 static const char *mode_name(const struct tvmm_sregs *s)
 {
@@ -83,7 +89,8 @@ static int modes_end(struct demo_vm *vm)
 		demo_item(ctx, "guest",
 			  "MOV to CR4 with PAE; MOV to CR3 (its page tables); RDMSR and WRMSR of EFER with LME; MOV to CR0 with PG; a far jump to 64-bit code (SDM Vol. 3A, 10.8.5).");
 		demo_item(ctx, "trapped",
-			  "The MOVs to CR4 and CR0, and RDMSR and WRMSR of EFER (every MSR access exits). The MOV to CR3 did not: with EPT the guest's page tables are its own business.");
+			  "The MOVs to CR4 and CR0, and RDMSR and WRMSR of EFER (every MSR access exits). %s",
+			  cr3_text[vm->exits[EXIT_CR_ACCESS] == 2]);
 		demo_item(ctx, "VMM",
 			  "tvmm.ko kept EFER.LME, and when CR0.PG came with LME set it did what the CPU does: EFER.LMA on, and the VM-entry control \"IA-32e mode guest\" with it.");
 		modes_state(vm, &s);
@@ -143,6 +150,6 @@ static int modes_run(struct demo_ctx *ctx)
 
 const struct demo demo_modes = {
 	.name		= "modes",
-	.summary	= "real -> protected -> long mode, each step seen by the VMM",
+	.summary	= "real -> protected -> long mode, seen by the VMM",
 	.run		= modes_run,
 };

@@ -126,6 +126,6 @@ static int msr_run(struct demo_ctx *ctx)
 
 const struct demo demo_msr = {
 	.name		= "msr",
-	.summary	= "RDMSR/WRMSR virtualized; an unknown MSR is a #GP the guest catches",
+	.summary	= "RDMSR/WRMSR virtualized; an unknown MSR is a #GP",
 	.run		= msr_run,
 };

@@ -156,6 +156,6 @@ static int paravirt_run(struct demo_ctx *ctx)
 
 const struct demo demo_paravirt = {
 	.name		= "paravirt",
-	.summary	= "the same text by trapped port I/O (an exit per byte) and by one hypercall",
+	.summary	= "port I/O (an exit per byte) against one hypercall",
 	.run		= paravirt_run,
 };

@@ -13,7 +13,7 @@
 #include "demo/demo.h"
 
 #define RUNAWAY_TIMEOUT	1		/* seconds */
-#define RAM_SIZE	(1ULL << 20)
+#define RAM_SIZE	0x100000ULL	/* 1 MiB */
 #define CANARY		"tvmmctl's page after the guest's RAM"
 
 struct rc_priv {
@@ -41,6 +41,7 @@ static int rc_runaway(struct demo_ctx *ctx)
 	__u64 ms;
 	int ret;
 
+	demo_line(ctx, "Guest 1: CPU time");
 	ret = demo_vm_create(ctx, &vm, &opts);
 	if (ret)
 		return ret;
@@ -139,6 +140,7 @@ static int rc_beyond(struct demo_ctx *ctx)
 	void *canary;
 	int ret;
 
+	demo_line(ctx, "Guest 2: memory");
 	ret = demo_vm_create(ctx, &vm, &opts);
 	if (ret)
 		return ret;
@@ -184,6 +186,6 @@ static int rc_run(struct demo_ctx *ctx)
 
 const struct demo demo_resource_control = {
 	.name		= "resource-control",
-	.summary	= "a runaway guest stopped on time; no memory beyond what it was given",
+	.summary	= "a runaway guest stopped; no memory but its own",
 	.run		= rc_run,
 };

@@ -10,4 +10,11 @@
 #define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
 #endif
 
+#ifndef BIT
+#define BIT(nr)		(1UL << (nr))
+#endif
+#ifndef BIT_ULL
+#define BIT_ULL(nr)	(1ULL << (nr))
+#endif
+
 #endif /* TVMMCTL_LIB_UTIL_H */
