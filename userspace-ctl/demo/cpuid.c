@@ -135,7 +135,6 @@ static int cpuid_end(struct demo_vm *vm)
 static int cpuid_run(struct demo_ctx *ctx)
 {
 	struct demo_vm_opts opts = {
-		.image = DEMO_IMAGE(cpuid),
 		.mem = 1 << 20,
 	};
 	struct demo_vm vm;
@@ -163,5 +162,6 @@ static int cpuid_run(struct demo_ctx *ctx)
 const struct demo demo_cpuid = {
 	.name		= "cpuid",
 	.summary	= "the guest asks who it is; tvmm answers, beside the host",
+	.image		= DEMO_IMAGE(cpuid),
 	.run		= cpuid_run,
 };

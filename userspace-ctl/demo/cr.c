@@ -138,7 +138,6 @@ static int cr_end(struct demo_vm *vm)
 static int cr_run(struct demo_ctx *ctx)
 {
 	struct demo_vm_opts opts = {
-		.image = DEMO_IMAGE(cr),
 		.mem = 1 << 20,
 	};
 	struct cr_priv priv = { 0 };
@@ -170,5 +169,6 @@ static int cr_run(struct demo_ctx *ctx)
 const struct demo demo_cr = {
 	.name		= "cr",
 	.summary	= "CR0/CR4: the guest's view and the CPU's real registers",
+	.image		= DEMO_IMAGE(cr),
 	.run		= cr_run,
 };

@@ -270,7 +270,8 @@ bool demo_check(struct demo_ctx *ctx, bool ok, const char *fmt, ...)
 
 static int demo_report(struct demo_vm *vm);
 
-static int demo_exit_hook(struct vmm *vmm, struct dev_ctx *dev)
+/* The exit hook of every demo VM: the reports, then the demo's own. */
+int demo_vm_exit_hook(struct vmm *vmm, struct dev_ctx *dev)
 {
 	struct demo_vm *vm = vmm->hook_data;
 	struct tvmm_run *run = vmm->run;
@@ -402,8 +403,9 @@ static int demo_report(struct demo_vm *vm)
 int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 		   const struct demo_vm_opts *opts)
 {
+	const struct demo_image *image = &ctx->demo->image;
 	const char *name = ctx->demo->name, *why = "";
-	size_t len = opts->image.end - opts->image.start;
+	size_t len = image->end - image->start;
 	struct tvmm_sregs sregs;
 	struct tvmm_regs regs;
 	struct boot_info boot;
@@ -418,7 +420,7 @@ int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 			strerror(-ret));
 		return ret;
 	}
-	ret = load_elf(&vm->vmm.ram, opts->image.start, len, &boot, &why);
+	ret = load_elf(&vm->vmm.ram, image->start, len, &boot, &why);
 	if (!ret) {
 		if (opts->real_mode)
 			boot.mode = BOOT_REAL;
@@ -453,7 +455,7 @@ int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 			name, strerror(-ret));
 		goto err;
 	}
-	vm->vmm.exit_hook = demo_exit_hook;
+	vm->vmm.exit_hook = demo_vm_exit_hook;
 	vm->vmm.hook_data = vm;
 	return 0;
 err:

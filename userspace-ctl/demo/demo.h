@@ -53,10 +53,19 @@ struct demo_ctx {
 	const char *dev;
 };
 
+/* An ELF image built from demos/NAME.c, embedded by demo/images.S. */
+struct demo_image {
+	const unsigned char *start;
+	const unsigned char *end;
+};
+
+#define DEMO_IMAGE(name)	{ demo_image_##name, demo_image_##name##_end }
+
 /**
  * struct demo - one demo.
  * @name:	what "tvmmctl demo NAME" takes.
  * @summary:	one line for --list.
+ * @image:	its guest.
  * @run:	runs it: text or facts into @ctx; returns 0, or a negative
  *		errno when it could not run at all (it printed why). Failed
  *		checks are counted in @ctx, not returned.
@@ -64,6 +73,7 @@ struct demo_ctx {
 struct demo {
 	const char *name;
 	const char *summary;
+	struct demo_image image;
 	int (*run)(struct demo_ctx *ctx);
 };
 
@@ -72,18 +82,6 @@ extern const unsigned int demo_count;
 
 const struct demo *demo_find(const char *name);
 void demo_print_list(FILE *f);
-
-/* An image built from demos/NAME.c, embedded by demo/images.S. */
-struct demo_image {
-	const unsigned char *start;
-	const unsigned char *end;
-};
-
-#define DEMO_IMAGE(name) ({						\
-	extern const unsigned char demo_image_##name[],			\
-		demo_image_##name##_end[];				\
-	(struct demo_image){ demo_image_##name, demo_image_##name##_end }; \
-})
 
 /**
  * struct demo_vm - the VM of one demo run, and what its guest reported.
@@ -131,9 +129,8 @@ struct demo_vm {
 	enum vmm_stop stop;
 };
 
-/* How a demo's VM is made. */
+/* How a demo's VM is made: the demo's own image, @mem of RAM. */
 struct demo_vm_opts {
-	struct demo_image image;
 	__u64 mem;			/* guest RAM at GPA 0 */
 	bool real_mode;			/* start at e_entry in real mode */
 	__u64 arg;			/* RDI at entry: demo_main()'s argument */
@@ -143,6 +140,7 @@ int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 		   const struct demo_vm_opts *opts);
 int demo_vm_run(struct demo_vm *vm, unsigned int timeout);
 void demo_vm_destroy(struct demo_vm *vm);
+int demo_vm_exit_hook(struct vmm *vmm, struct dev_ctx *dev);
 void *demo_vm_gpa(struct demo_vm *vm, __u64 gpa, __u64 len);
 const struct demo_fact *demo_vm_fact(struct demo_vm *vm, const char *key);
 __u64 demo_vm_value(struct demo_vm *vm, const char *key);
@@ -176,7 +174,11 @@ int demo_run_one(struct demo_ctx *ctx, const struct demo *demo);
 void demo_host_cpuid(__u32 leaf, __u32 subleaf, __u32 r[4]);
 __u64 demo_host_rdtsc(void);
 
-#define DEMO_DECLARE(name)	extern const struct demo demo_##name
+/* Each demo, and its guest's image (demo/images.S). */
+#define DEMO_DECLARE(name)						\
+	extern const struct demo demo_##name;				\
+	extern const unsigned char demo_image_##name[],			\
+		demo_image_##name##_end[]
 DEMO_DECLARE(cpuid);
 DEMO_DECLARE(msr);
 DEMO_DECLARE(io);

@@ -278,7 +278,6 @@ static int ept_end(struct demo_vm *vm)
 static int ept_run(struct demo_ctx *ctx)
 {
 	struct demo_vm_opts opts = {
-		.image = DEMO_IMAGE(ept),
 		.mem = RAM_SIZE,
 	};
 	const __u64 rom_word = 0x0123456789abcdefULL;
@@ -328,5 +327,6 @@ out:
 const struct demo demo_ept = {
 	.name		= "ept",
 	.summary	= "memory: EPT, a read-only page, MMIO, no way out",
+	.image		= DEMO_IMAGE(ept),
 	.run		= ept_run,
 };

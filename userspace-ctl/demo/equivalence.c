@@ -70,7 +70,6 @@ static int eq_end(struct demo_vm *vm)
 static int equivalence_run(struct demo_ctx *ctx)
 {
 	struct demo_vm_opts opts = {
-		.image = DEMO_IMAGE(equivalence),
 		.mem = 1 << 20,
 	};
 	struct demo_vm vm;
@@ -95,5 +94,6 @@ static int equivalence_run(struct demo_ctx *ctx)
 const struct demo demo_equivalence = {
 	.name		= "equivalence",
 	.summary	= "the same C code in the guest and natively",
+	.image		= DEMO_IMAGE(equivalence),
 	.run		= equivalence_run,
 };

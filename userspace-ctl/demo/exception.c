@@ -186,7 +186,6 @@ static int exc_end(struct demo_vm *vm)
 static int exception_run(struct demo_ctx *ctx)
 {
 	struct demo_vm_opts opts = {
-		.image = DEMO_IMAGE(exception),
 		.mem = 1 << 20,
 	};
 	struct exc_priv priv = { 0 };
@@ -221,5 +220,6 @@ out:
 const struct demo demo_exception = {
 	.name		= "exception",
 	.summary	= "#UD trapped and emulated (VMMCALL), and #BP",
+	.image		= DEMO_IMAGE(exception),
 	.run		= exception_run,
 };

@@ -63,7 +63,6 @@ static int hlt_end(struct demo_vm *vm)
 static int hlt_run(struct demo_ctx *ctx)
 {
 	struct demo_vm_opts opts = {
-		.image = DEMO_IMAGE(hlt),
 		.mem = 1 << 20,
 	};
 	struct hlt_priv priv = { 0 };
@@ -91,5 +90,6 @@ static int hlt_run(struct demo_ctx *ctx)
 const struct demo demo_hlt = {
 	.name		= "hlt",
 	.summary	= "the guest halts and the VMM takes the CPU back",
+	.image		= DEMO_IMAGE(hlt),
 	.run		= hlt_run,
 };

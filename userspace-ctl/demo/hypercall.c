@@ -167,7 +167,6 @@ static int hc_end(struct demo_vm *vm)
 static int hypercall_run(struct demo_ctx *ctx)
 {
 	struct demo_vm_opts opts = {
-		.image = DEMO_IMAGE(hypercall),
 		.mem = 1 << 20,
 	};
 	struct hc_priv priv = { 0 };
@@ -198,5 +197,6 @@ static int hypercall_run(struct demo_ctx *ctx)
 const struct demo demo_hypercall = {
 	.name		= "hypercall",
 	.summary	= "VMCALL as a para-virtual interface",
+	.image		= DEMO_IMAGE(hypercall),
 	.run		= hypercall_run,
 };

@@ -172,7 +172,6 @@ static int io_end(struct demo_vm *vm)
 static int io_run(struct demo_ctx *ctx)
 {
 	struct demo_vm_opts opts = {
-		.image = DEMO_IMAGE(io),
 		.mem = 1 << 20,
 	};
 	struct io_priv priv = { 0 };
@@ -201,5 +200,6 @@ static int io_run(struct demo_ctx *ctx)
 const struct demo demo_io = {
 	.name		= "io",
 	.summary	= "port I/O trapped and emulated by the UART model",
+	.image		= DEMO_IMAGE(io),
 	.run		= io_run,
 };

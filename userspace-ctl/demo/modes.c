@@ -125,7 +125,6 @@ static int modes_end(struct demo_vm *vm)
 static int modes_run(struct demo_ctx *ctx)
 {
 	struct demo_vm_opts opts = {
-		.image = DEMO_IMAGE(modes),
 		.mem = 1 << 20,
 		.real_mode = true,
 	};
@@ -151,5 +150,6 @@ static int modes_run(struct demo_ctx *ctx)
 const struct demo demo_modes = {
 	.name		= "modes",
 	.summary	= "real -> protected -> long mode, seen by the VMM",
+	.image		= DEMO_IMAGE(modes),
 	.run		= modes_run,
 };

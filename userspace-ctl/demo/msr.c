@@ -102,7 +102,6 @@ static int msr_end(struct demo_vm *vm)
 static int msr_run(struct demo_ctx *ctx)
 {
 	struct demo_vm_opts opts = {
-		.image = DEMO_IMAGE(msr),
 		.mem = 1 << 20,
 	};
 	struct demo_vm vm;
@@ -127,5 +126,6 @@ static int msr_run(struct demo_ctx *ctx)
 const struct demo demo_msr = {
 	.name		= "msr",
 	.summary	= "RDMSR/WRMSR virtualized; an unknown MSR is a #GP",
+	.image		= DEMO_IMAGE(msr),
 	.run		= msr_run,
 };

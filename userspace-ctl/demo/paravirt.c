@@ -129,7 +129,6 @@ static int pv_end(struct demo_vm *vm)
 static int paravirt_run(struct demo_ctx *ctx)
 {
 	struct demo_vm_opts opts = {
-		.image = DEMO_IMAGE(paravirt),
 		.mem = 1 << 20,
 	};
 	struct pv_priv priv = { 0 };
@@ -157,5 +156,6 @@ static int paravirt_run(struct demo_ctx *ctx)
 const struct demo demo_paravirt = {
 	.name		= "paravirt",
 	.summary	= "port I/O (an exit per byte) against one hypercall",
+	.image		= DEMO_IMAGE(paravirt),
 	.run		= paravirt_run,
 };

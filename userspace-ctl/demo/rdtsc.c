@@ -121,7 +121,6 @@ static int tsc_end(struct demo_vm *vm)
 static int rdtsc_run(struct demo_ctx *ctx)
 {
 	struct demo_vm_opts opts = {
-		.image = DEMO_IMAGE(rdtsc),
 		.mem = 1 << 20,
 	};
 	struct tvmm_vmx_caps caps;
@@ -165,5 +164,6 @@ out:
 const struct demo demo_rdtsc = {
 	.name		= "rdtsc",
 	.summary	= "TSC offsetting, and RDTSC exiting on request",
+	.image		= DEMO_IMAGE(rdtsc),
 	.run		= rdtsc_run,
 };

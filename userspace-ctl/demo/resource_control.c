@@ -32,7 +32,6 @@ static __u64 elapsed_ms(const struct timespec *a)
 static int rc_runaway(struct demo_ctx *ctx)
 {
 	struct demo_vm_opts opts = {
-		.image = DEMO_IMAGE(resource_control),
 		.mem = RAM_SIZE,
 		.arg = 0,
 	};
@@ -131,7 +130,6 @@ static int rc_beyond_end(struct demo_vm *vm)
 static int rc_beyond(struct demo_ctx *ctx)
 {
 	struct demo_vm_opts opts = {
-		.image = DEMO_IMAGE(resource_control),
 		.mem = RAM_SIZE,
 		.arg = 1,
 	};
@@ -187,5 +185,6 @@ static int rc_run(struct demo_ctx *ctx)
 const struct demo demo_resource_control = {
 	.name		= "resource-control",
 	.summary	= "a runaway guest stopped; no memory but its own",
+	.image		= DEMO_IMAGE(resource_control),
 	.run		= rc_run,
 };

@@ -40,6 +40,11 @@ static int fake_ioctl(unsigned long request, unsigned long arg)
 		return arg == TVMM_CAP_VMX_CAPS ? fake_tvmm.has_vmx_caps : 0;
 	case TVMM_GET_VMX_CAPS:
 		return fake_get_vmx_caps((struct tvmm_vmx_caps *)arg);
+	case TVMM_GET_VCPU_STATS:
+		if (((struct tvmm_vcpu_stats *)arg)->size != sizeof(fake_tvmm.stats))
+			return -EINVAL;
+		*(struct tvmm_vcpu_stats *)arg = fake_tvmm.stats;
+		return 0;
 	}
 	return -ENOTTY;
 }

@@ -23,6 +23,7 @@
  * @version_arg:	the argument TVMM_GET_API_VERSION was given.
  * @caps_in:		the struct TVMM_GET_VMX_CAPS was given.
  * @calls:		how many tvmm ioctls were made.
+ * @stats:		what TVMM_GET_VCPU_STATS returns.
  */
 struct fake_tvmm {
 	bool on;
@@ -33,6 +34,7 @@ struct fake_tvmm {
 	unsigned long version_arg;
 	struct tvmm_vmx_caps caps_in;
 	unsigned int calls;
+	struct tvmm_vcpu_stats stats;
 };
 
 extern struct fake_tvmm fake_tvmm;

@@ -36,6 +36,7 @@
 #include "fake_tvmm.h"
 #include "json_check.h"
 #include "run_test.h"
+#include "demo_test.h"
 
 #define F(name)		(1ULL << TVMM_VMX_##name)
 
@@ -1272,6 +1273,48 @@ static bool test_run_bad_input(void)
 	return ok;
 }
 
+/* "tvmmctl demo": the list, and its command-line errors, with no device. */
+static bool test_demo_list(void)
+{
+	struct run_result r;
+	bool ok = true;
+
+	RUN(&r, "/nonexistent/tvmm", "demo", "--list");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= EXPECT(starts_with(r.out, "Demos (tvmmctl demo NAME..., or all):\n"));
+	ok &= EXPECT(has_line(r.out,
+		"  cpuid             the guest asks who it is; tvmm answers, beside the host"));
+	ok &= EXPECT(has_line(r.out,
+		"  resource-control  a runaway guest stopped; no memory but its own"));
+	ok &= EXPECT(lines_fit(r.out, 78));
+	ok &= EXPECT(!r.err[0]);
+	/* No argument: the list too. */
+	RUN(&r, "/nonexistent/tvmm", "demo");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= EXPECT(has_line(r.out,
+		"  ept               memory: EPT, a read-only page, MMIO, no way out"));
+	RUN(&r, NULL, "demo", "nope");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(starts_with(r.err,
+		"tvmmctl: demo: no demo 'nope' (tvmmctl demo --list)\n"));
+	RUN(&r, NULL, "demo", "--bogus");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	RUN(&r, NULL, "demo", "all", "cpuid");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	RUN(&r, NULL, "demo", "--list", "cpuid");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	/* A demo needs tvmm: said once, before any demo runs. */
+	RUN(&r, "/nonexistent/tvmm", "demo", "--json", "all");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err, missing_msg));
+	ok &= EXPECT(!r.out[0]);
+	RUN(&r, NULL, "help", "demo");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= EXPECT(starts_with(r.out,
+		"usage: tvmmctl demo [--json] NAME... | all | --list\n"));
+	return ok;
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static const struct {
@@ -1311,6 +1354,12 @@ static const struct {
 	{ "run: UART registers and output", test_run_uart },
 	{ "run: debug-exit, POST, i8042 reset", test_run_debug_exit },
 	{ "run: bad input and bad options", test_run_bad_input },
+	{ "demo: the table and --list", test_demo_list },
+	{ "demo: every guest image loads", test_demo_images },
+	{ "demo: the demo table", test_demo_table },
+	{ "demo: facts and checks as JSON lines", test_demo_json },
+	{ "demo: the text's wrapping", test_demo_wrap },
+	{ "demo: the guest's reports and each step's cost", test_demo_reports },
 };
 
 int main(void)
