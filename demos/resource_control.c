@@ -13,6 +13,7 @@
 static void runaway(void)
 {
 	demo_begin("an endless loop, with interrupts off");
+	asm volatile("cli");
 	for (;;)
 		asm volatile("" : : : "memory");
 }

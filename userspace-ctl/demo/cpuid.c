@@ -147,7 +147,7 @@ static int cpuid_run(struct demo_ctx *ctx)
 	if (ret)
 		return ret;
 	vm.on_end = cpuid_end;
-	ret = demo_vm_run(&vm, 30);
+	ret = demo_vm_run(&vm, DEMO_TIMEOUT_MS);
 	if (!ret) {
 		demo_vm_end_facts(&vm, "");
 		demo_check(ctx, vm.done, "the guest ran to its end");

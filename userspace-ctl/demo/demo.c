@@ -475,16 +475,16 @@ void demo_vm_destroy(struct demo_vm *vm)
 
 /*
  * Run until the guest is done, fails a check, or a demo's handler or
- * @timeout (seconds) stops it. @total gets the exits of the whole run, the
+ * @timeout_ms stops it. @total gets the exits of the whole run, the
  * reports taken out. Returns 0 or a negative errno (printed).
  */
-int demo_vm_run(struct demo_vm *vm, unsigned int timeout)
+int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms)
 {
 	struct tvmm_vcpu_stats st;
 	unsigned int i;
 	int ret;
 
-	ret = vmm_run(&vm->vmm, &vm->dev, timeout, &vm->stop);
+	ret = vmm_run_ms(&vm->vmm, &vm->dev, timeout_ms, &vm->stop);
 	fflush(vm->uart);
 	if (ret) {
 		fprintf(stderr, "tvmmctl: demo %s: TVMM_RUN: %s\n",

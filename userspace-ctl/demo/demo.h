@@ -129,6 +129,9 @@ struct demo_vm {
 	enum vmm_stop stop;
 };
 
+/* No demo guest should need more, even in an emulator. */
+#define DEMO_TIMEOUT_MS		60000
+
 /* How a demo's VM is made: the demo's own image, @mem of RAM. */
 struct demo_vm_opts {
 	__u64 mem;			/* guest RAM at GPA 0 */
@@ -138,7 +141,7 @@ struct demo_vm_opts {
 
 int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 		   const struct demo_vm_opts *opts);
-int demo_vm_run(struct demo_vm *vm, unsigned int timeout);
+int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms);
 void demo_vm_destroy(struct demo_vm *vm);
 int demo_vm_exit_hook(struct vmm *vmm, struct dev_ctx *dev);
 void *demo_vm_gpa(struct demo_vm *vm, __u64 gpa, __u64 len);

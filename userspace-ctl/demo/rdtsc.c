@@ -150,7 +150,7 @@ static int rdtsc_run(struct demo_ctx *ctx)
 					       TVMM_CAP_INTERCEPTS) > 0;
 	vm.priv = &priv;
 	vm.on_end = tsc_end;
-	ret = demo_vm_run(&vm, 30);
+	ret = demo_vm_run(&vm, DEMO_TIMEOUT_MS);
 	if (!ret) {
 		demo_vm_end_facts(&vm, "");
 		demo_check(ctx, vm.done || !priv.intercepts,

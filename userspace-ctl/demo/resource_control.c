@@ -12,7 +12,7 @@
 
 #include "demo/demo.h"
 
-#define RUNAWAY_TIMEOUT	1		/* seconds */
+#define RUNAWAY_MS	100	/* the runaway guest's time */
 #define RAM_SIZE	0x100000ULL	/* 1 MiB */
 #define CANARY		"tvmmctl's page after the guest's RAM"
 
@@ -45,7 +45,7 @@ static int rc_runaway(struct demo_ctx *ctx)
 	if (ret)
 		return ret;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	ret = demo_vm_run(&vm, RUNAWAY_TIMEOUT);
+	ret = demo_vm_run(&vm, RUNAWAY_MS);
 	ms = elapsed_ms(&start);
 	if (ret)
 		goto out;
@@ -56,12 +56,12 @@ static int rc_runaway(struct demo_ctx *ctx)
 		  (unsigned long long)(vm.total[EXIT_EXTERNAL_INTR] +
 				       vm.total[EXIT_PREEMPTION_TIMER]));
 	demo_item(ctx, "VMM",
-		  "tvmmctl gave the guest %d s (the --timeout of tvmmctl run). The timer's signal made TVMM_RUN return -EINTR, and tvmmctl stopped the guest: after %llu ms, how it ended: %s.",
-		  RUNAWAY_TIMEOUT, (unsigned long long)ms,
+		  "tvmmctl gave the guest %d ms (as tvmmctl run's --timeout does, in seconds). The timer's signal made TVMM_RUN return -EINTR, and tvmmctl stopped the guest after %llu ms: %s.",
+		  RUNAWAY_MS, (unsigned long long)ms,
 		  vm.stop == VMM_STOP_TIMEOUT ? "timeout" : "NOT a timeout");
 	demo_line(ctx, "%s", "");
 	demo_vm_end_facts(&vm, "runaway.");
-	demo_fact_uint(ctx, "runaway.timeout_s", RUNAWAY_TIMEOUT);
+	demo_fact_uint(ctx, "runaway.timeout_ms", RUNAWAY_MS);
 	demo_fact_uint(ctx, "runaway.host_exits",
 		       vm.total[EXIT_EXTERNAL_INTR] +
 		       vm.total[EXIT_PREEMPTION_TIMER]);
@@ -158,7 +158,7 @@ static int rc_beyond(struct demo_ctx *ctx)
 	vm.priv = &priv;
 	vm.on_exit = rc_exit;
 	vm.on_end = rc_beyond_end;
-	ret = demo_vm_run(&vm, 30);
+	ret = demo_vm_run(&vm, DEMO_TIMEOUT_MS);
 	if (!ret) {
 		demo_vm_end_facts(&vm, "beyond.");
 		demo_check(ctx, vm.done, "the guest ran to its end");

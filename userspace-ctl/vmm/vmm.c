@@ -179,14 +179,17 @@ static int vmm_irq_enabled(struct vmm *vmm)
 	return !!(regs.rflags & X86_RFLAGS_IF);
 }
 
-static int vmm_start_timer(struct vmm *vmm, unsigned int timeout)
+static int vmm_start_timer(struct vmm *vmm, unsigned int timeout_ms)
 {
 	struct sigaction sa;
-	struct itimerval it = { .it_value.tv_sec = timeout };
+	struct itimerval it = {
+		.it_value.tv_sec = timeout_ms / 1000,
+		.it_value.tv_usec = timeout_ms % 1000 * 1000,
+	};
 
 	atomic_store(&timed_out, 0);
 	atomic_store(&timer_run, (unsigned long)vmm->run);
-	if (!timeout)
+	if (!timeout_ms)
 		return 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = timer_handler;	/* no SA_RESTART: TVMM_RUN -EINTR */
@@ -277,15 +280,22 @@ static int vmm_loop(struct vmm *vmm, struct dev_ctx *ctx,
 	}
 }
 
-int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, unsigned int timeout,
-	    enum vmm_stop *stop)
+/* Run until a device, the guest or the hook stops it, or @timeout_ms (0: never). */
+int vmm_run_ms(struct vmm *vmm, struct dev_ctx *ctx, unsigned int timeout_ms,
+	       enum vmm_stop *stop)
 {
-	int ret = vmm_start_timer(vmm, timeout);
+	int ret = vmm_start_timer(vmm, timeout_ms);
 
 	if (!ret)
 		ret = vmm_loop(vmm, ctx, stop);
 	vmm_stop_timer();
 	return ret;
+}
+
+int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, unsigned int timeout,
+	    enum vmm_stop *stop)
+{
+	return vmm_run_ms(vmm, ctx, timeout * 1000, stop);
 }
 
 const char *vmm_stop_reason(const struct vmm *vmm, enum vmm_stop stop,

@@ -59,6 +59,8 @@ int vmm_set_regs(struct vmm *vmm, const struct tvmm_regs *regs);
 int vmm_get_sregs(struct vmm *vmm, struct tvmm_sregs *sregs);
 int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, unsigned int timeout,
 	    enum vmm_stop *stop);
+int vmm_run_ms(struct vmm *vmm, struct dev_ctx *ctx, unsigned int timeout_ms,
+	       enum vmm_stop *stop);
 const char *vmm_stop_reason(const struct vmm *vmm, enum vmm_stop stop,
 			    char *buf, size_t len);
 void vmm_dump_regs(const struct vmm *vmm, FILE *f);
