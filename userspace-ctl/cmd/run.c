@@ -4,9 +4,9 @@
  * and the PC devices of devices/, until it exits, halts, resets, dies or
  * times out.
  *
- * Order: read and load the image into freshly allocated guest RAM first,
- * so that bad input is reported without touching /dev/tvmm; then create
- * the VM (vmm/) and run it.
+ * Order: read and load the image (and a multiboot kernel's modules) into
+ * freshly allocated guest RAM first, so that bad input is reported
+ * without touching /dev/tvmm; then create the VM (vmm/) and run it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,10 +40,12 @@ struct run_opts {
 	bool has_load_addr, has_entry, has_mode;
 	enum boot_mode mode;
 	const char *image;
+	const char *cmdline;	/* NULL: not given */
+	const char *initrd;	/* NULL: not given */
 };
 
 static const char *const run_later_opts[] = {
-	"--cpus", "--cmdline", "--initrd", "--trace", "--stats", "--json",
+	"--cpus", "--trace", "--stats", "--json",
 };
 
 /* "--name VALUE" or "--name=VALUE": the value, or NULL if @arg is not it. */
@@ -132,6 +134,16 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 					"run: --mode: want real, protected or long, not '%s'",
 					v ? v : "");
 			o->has_mode = true;
+		} else if (opt_is(arg, "--cmdline")) {
+			o->cmdline = opt_value(argc, argv, &i, "--cmdline");
+			if (!o->cmdline)
+				return tvmmctl_usage_error(argv[0],
+					"run: --cmdline: a command line is missing");
+		} else if (opt_is(arg, "--initrd")) {
+			o->initrd = opt_value(argc, argv, &i, "--initrd");
+			if (!o->initrd)
+				return tvmmctl_usage_error(argv[0],
+					"run: --initrd: the module files are missing");
 		} else {
 			return tvmmctl_usage_error(argv[0],
 				"run: unknown option '%s'", arg);
@@ -185,23 +197,105 @@ out:
 	return ret;
 }
 
-/* Put the image in RAM; the one-line error is printed here. */
+static const char *read_error(int err)
+{
+	return err == -EFBIG ? "larger than guest RAM (see --mem)" :
+	       err == -EINVAL ? "not a regular file" : strerror(-err);
+}
+
+/*
+ * Read the modules --initrd names ("FILE ARGS,FILE ARGS", ",," for a
+ * comma, as QEMU's -initrd for a multiboot kernel) and load the kernel.
+ * The one-line error is printed here.
+ */
+static int run_load_multiboot(const struct run_opts *o,
+			      struct guest_ram *ram, const void *img,
+			      size_t len, struct boot_info *boot)
+{
+	struct mb_args args = {
+		.image = o->image,
+		.cmdline = o->cmdline,
+		.initrd = o->initrd,
+	};
+	struct mb_module *mods = NULL;
+	const char *why = NULL;
+	unsigned int n = 0, i;
+	char *name;
+	void *data;
+	int ret = 0;
+
+	if (o->has_load_addr || o->has_entry || o->has_mode) {
+		fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image,
+			"--load-addr, --entry and --mode are for raw images");
+		return -EINVAL;
+	}
+	if (o->initrd)
+		ret = mb_parse_modules(o->initrd, &mods, &n);
+	if (ret) {
+		fprintf(stderr, "tvmmctl: run: --initrd: %s\n", strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < n && !ret; i++) {
+		name = strndup(mods[i].string,
+			       mb_module_name_len(mods[i].string));
+		if (!name) {
+			ret = -ENOMEM;
+			fprintf(stderr, "tvmmctl: run: %s\n", strerror(-ret));
+			break;
+		}
+		ret = read_image(name, ram->size, &data, &mods[i].len);
+		if (ret)
+			fprintf(stderr, "tvmmctl: run: module '%s': %s\n",
+				name, read_error(ret));
+		else
+			mods[i].data = data;
+		free(name);
+	}
+	if (!ret) {
+		args.mods = mods;
+		args.nmods = n;
+		ret = load_multiboot(ram, img, len, &args, boot, &why);
+		if (ret)
+			fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image, why);
+	}
+	for (i = 0; i < n; i++)
+		free((void *)mods[i].data);
+	mb_free_modules(mods, n);
+	return ret;
+}
+
+/*
+ * Put the image in RAM; the one-line error is printed here. @fw_cmdline:
+ * the command line for fw_cfg (none for a multiboot kernel, as in QEMU).
+ */
 static int run_load(const struct run_opts *o, struct guest_ram *ram,
-		    struct boot_info *boot)
+		    struct boot_info *boot, const char **fw_cmdline)
 {
 	const char *why = NULL;
 	void *img = NULL;
-	size_t len = 0;
+	size_t len = 0, off;
 	int ret;
 
+	memset(boot, 0, sizeof(*boot));
+	*fw_cmdline = o->cmdline;
 	ret = read_image(o->image, ram->size, &img, &len);
 	if (ret) {
 		fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image,
 			ret == -EFBIG ? "image larger than guest RAM (see --mem)" :
-			ret == -EINVAL ? "not a regular file" : strerror(-ret));
+			read_error(ret));
 		return ret;
 	}
-	if (image_is_elf(img, len)) {
+	if (mb_find_header(img, len, &off) != -ENOENT) {
+		/* Even a corrupt header: that is no raw image either. */
+		*fw_cmdline = NULL;
+		ret = run_load_multiboot(o, ram, img, len, boot);
+		free(img);
+		return ret;
+	}
+	if (o->initrd) {
+		why = "--initrd is for multiboot kernels";
+		ret = -EINVAL;
+	} else if (image_is_elf(img, len)) {
 		ret = load_elf(ram, img, len, boot, &why);
 		if (!ret && (o->has_load_addr || o->has_entry || o->has_mode)) {
 			why = "--load-addr, --entry and --mode are for raw images";
@@ -251,7 +345,7 @@ static int run_status(struct vmm *vmm, struct dev_ctx *ctx,
 /* Create the VM around the loaded RAM and run it; the exit status. */
 static int run_vm(struct vmm *vmm, const struct run_opts *o,
 		  const struct boot_info *boot, const struct tvmm_regs *regs,
-		  const struct tvmm_sregs *sregs)
+		  const struct tvmm_sregs *sregs, const char *fw_cmdline)
 {
 	struct dev_ctx ctx;
 	enum vmm_stop stop;
@@ -276,6 +370,8 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 		return TVMMCTL_EXIT_FAILURE;
 	}
 	dev_ctx_init(&ctx, stdout, false);
+	ctx.ram_size = o->mem;
+	ctx.cmdline = fw_cmdline;
 	ret = vmm_run(vmm, &ctx, o->timeout, &stop);
 	fflush(stdout);
 	if (ret) {
@@ -293,7 +389,7 @@ static int run_run(int argc, char **argv)
 	struct boot_info boot;
 	struct run_opts o;
 	struct vmm vmm;
-	const char *why = NULL;
+	const char *why = NULL, *fw_cmdline;
 	int ret;
 
 	ret = run_parse(argc, argv, &o);
@@ -305,13 +401,13 @@ static int run_run(int argc, char **argv)
 			(unsigned long long)o.mem, strerror(-ret));
 		return TVMMCTL_EXIT_FAILURE;
 	}
-	if (run_load(&o, &vmm.ram, &boot)) {
+	if (run_load(&o, &vmm.ram, &boot, &fw_cmdline)) {
 		ret = TVMMCTL_EXIT_FAILURE;
 	} else if (boot_setup(&vmm.ram, &boot, &regs, &sregs, &why)) {
 		fprintf(stderr, "tvmmctl: run: %s: %s\n", o.image, why);
 		ret = TVMMCTL_EXIT_FAILURE;
 	} else {
-		ret = run_vm(&vmm, &o, &boot, &regs, &sregs);
+		ret = run_vm(&vmm, &o, &boot, &regs, &sregs, fw_cmdline);
 	}
 	vmm_destroy(&vmm);
 	return ret;
@@ -319,22 +415,32 @@ static int run_run(int argc, char **argv)
 
 const struct tvmmctl_cmd tvmmctl_cmd_run = {
 	.name		= "run",
-	.usage		= "[--mem SIZE] [--timeout SECONDS] [--load-addr ADDR]\n"
+	.usage		= "[--mem SIZE] [--timeout SECONDS] [--cmdline STR]\n"
+			  "           [--initrd \"FILE ARGS,FILE ARGS\"] [--load-addr ADDR]\n"
 			  "           [--entry ADDR] [--mode real|protected|long] IMAGE",
 	.summary	= "boot a guest image in a VM with one vCPU",
 	.help		=
-"IMAGE is an ELF32 or ELF64 executable (loaded by its program headers at\n"
-"p_paddr, started at e_entry in 32-bit flat protected mode or in long mode\n"
-"with the first 4 GiB identity-mapped) or else a raw image, loaded at\n"
-"0x7c00 and started in real mode at 0000:7c00 like a boot sector.\n"
+"IMAGE is a multiboot kernel (a multiboot header in its first 8 KiB; ELF32\n"
+"or a.out kludge), an ELF32 or ELF64 executable (loaded by its program\n"
+"headers at p_paddr, started at e_entry in 32-bit flat protected mode or in\n"
+"long mode with the first 4 GiB identity-mapped) or else a raw image,\n"
+"loaded at 0x7c00 and started in real mode at 0000:7c00 like a boot sector.\n"
+"A multiboot kernel is loaded as QEMU's -kernel loads it: same info block,\n"
+"memory map, module and string addresses.\n"
 "Guest RAM is one slot at address 0. Below 0x7c00 tvmmctl keeps a GDT,\n"
 "page tables and a stack for protected and long mode.\n"
 "Devices: a 16550A UART at 0x3f8 (output to stdout), isa-debug-exit at\n"
-"0xf4, POST codes at 0x80, the i8042's reset (0xfe to port 0x64).\n"
+"0xf4, POST codes at 0x80, the i8042's reset (0xfe to port 0x64), QEMU's\n"
+"fw_cfg at 0x510 (signature, RAM size, CPU count, command line; no DMA).\n"
 "Other ports read as all ones; writes to them are dropped.\n"
 "\n"
 "  --mem SIZE          guest RAM, K/M/G suffix (default 64M, 64K to 4G)\n"
 "  --timeout SECONDS   stop the guest after this long\n"
+"  --cmdline STR       the kernel command line: multiboot kernels get\n"
+"                      \"IMAGE STR\" in their info block (as from QEMU),\n"
+"                      other images STR from fw_cfg\n"
+"  --initrd MODULES    multiboot modules, QEMU's -initrd syntax: \"FILE ARGS\"\n"
+"                      separated by commas (,, for a comma in one)\n"
 "  --load-addr ADDR    raw images: where to load (default 0x7c00)\n"
 "  --entry ADDR        raw images: where to start (default: load address)\n"
 "  --mode MODE         raw images: real (default), protected or long\n"

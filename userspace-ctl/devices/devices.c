@@ -12,6 +12,7 @@ static const struct io_dev *const io_devs[] = {
 	&debug_exit_dev,
 	&post_dev,
 	&i8042_dev,
+	&fw_cfg_dev,
 };
 
 void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace)
@@ -19,6 +20,7 @@ void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace)
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->out = out;
 	ctx->trace = trace;
+	ctx->nr_cpus = 1;
 }
 
 const struct io_dev *io_dev_find(__u16 port)

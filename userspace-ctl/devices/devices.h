@@ -27,20 +27,37 @@ struct uart_state {
 	__u8 ier, lcr, mcr, scr, dll, dlm;
 };
 
+/* fw_cfg: the selected item and the offset of the next byte read. */
+struct fw_cfg_state {
+	__u16 key;
+	__u32 offset;
+};
+
 /**
  * struct dev_ctx - what device models share with the vCPU loop.
  * @out:	where the UART's transmitter goes (stdout).
  * @trace:	--trace was given (POST codes are printed).
+ * @nr_cpus:	the VM's vCPU count, as fw_cfg reports it (FW_CFG_NB_CPUS,
+ *		FW_CFG_MAX_CPUS); dev_ctx_init() sets 1, run sets --cpus.
+ * @ram_size:	guest RAM in bytes, as fw_cfg reports it (FW_CFG_RAM_SIZE).
+ * @cmdline:	the command line fw_cfg gives (FW_CFG_CMDLINE_SIZE/_DATA),
+ *		or NULL for none, as QEMU has none for a boot sector or a
+ *		multiboot kernel (which finds its own in its info block).
  * @stop:	set by a device to end the run.
  * @status:	tvmmctl's exit status when @stop is set.
  * @uart:	the UART's registers.
+ * @fw_cfg:	fw_cfg's selector state.
  */
 struct dev_ctx {
 	FILE *out;
 	bool trace;
+	unsigned int nr_cpus;
+	__u64 ram_size;
+	const char *cmdline;
 	enum dev_stop stop;
 	int status;
 	struct uart_state uart;
+	struct fw_cfg_state fw_cfg;
 };
 
 /**
@@ -57,7 +74,8 @@ struct io_dev {
 		    __u32 val);
 };
 
-extern const struct io_dev uart_dev, debug_exit_dev, post_dev, i8042_dev;
+extern const struct io_dev uart_dev, debug_exit_dev, post_dev, i8042_dev,
+	fw_cfg_dev;
 
 void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace);
 const struct io_dev *io_dev_find(__u16 port);
