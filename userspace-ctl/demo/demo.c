@@ -269,6 +269,7 @@ bool demo_check(struct demo_ctx *ctx, bool ok, const char *fmt, ...)
 /* ---- the guest VM ---- */
 
 static int demo_report(struct demo_vm *vm);
+static void demo_vm_print_exits(struct demo_vm *vm);
 
 /* The exit hook of every demo VM: the reports, then the demo's own. */
 int demo_vm_exit_hook(struct vmm *vmm, struct dev_ctx *dev)
@@ -365,6 +366,7 @@ static int demo_report(struct demo_vm *vm)
 		vm->step++;
 		demo_line(ctx, "Step %u: %s", vm->step, vm->mbox.text);
 		vm->tsc_begin = demo_host_rdtsc();
+		vm->nr_actions = 0;
 		ret = vm->on_begin ? vm->on_begin(vm) : 0;
 		if (ret < 0)
 			return ret;
@@ -379,6 +381,7 @@ static int demo_report(struct demo_vm *vm)
 		if (ret)
 			return ret;
 		demo_vm_facts(vm);
+		demo_vm_print_exits(vm);
 		ret = vm->on_end ? vm->on_end(vm) : 0;
 		if (ret < 0)
 			return ret;
@@ -524,6 +527,38 @@ const char *demo_vm_str(struct demo_vm *vm, const char *key)
 	const struct demo_fact *f = demo_vm_fact(vm, key);
 
 	return f && f->kind == DEMO_FACT_STR ? f->str : "";
+}
+
+/*
+ * Say what tvmmctl did with the exit being handled: a line of the step's
+ * "exit by exit" list, printed at its END report.
+ */
+void demo_vm_action(struct demo_vm *vm, const char *fmt, ...)
+{
+	struct demo_action *a;
+	va_list ap;
+
+	if (vm->nr_actions >= DEMO_MAX_ACTIONS)
+		return;
+	a = &vm->actions[vm->nr_actions++];
+	a->seq = vm->vmm.run->exit_count;
+	va_start(ap, fmt);
+	vsnprintf(a->text, sizeof(a->text), fmt, ap);
+	va_end(ap);
+}
+
+/* The step's exits that reached tvmmctl, one line each. */
+static void demo_vm_print_exits(struct demo_vm *vm)
+{
+	unsigned int i;
+
+	if (!vm->nr_actions)
+		return;
+	demo_line(vm->ctx, "  exit by exit, as TVMM_RUN returned them to tvmmctl:");
+	for (i = 0; i < vm->nr_actions; i++)
+		demo_line(vm->ctx, "    exit %-4llu %s",
+			  (unsigned long long)vm->actions[i].seq,
+			  vm->actions[i].text);
 }
 
 /* Exits the step took for the host's sake: its interrupts, its timer. */

@@ -83,6 +83,15 @@ extern const unsigned int demo_count;
 const struct demo *demo_find(const char *name);
 void demo_print_list(FILE *f);
 
+#define DEMO_MAX_ACTIONS	128
+#define DEMO_ACTION_LEN		160
+
+/* What tvmmctl did with one exit of the step (demo_vm_action()). */
+struct demo_action {
+	__u64 seq;			/* run->exit_count of the exit */
+	char text[DEMO_ACTION_LEN];
+};
+
 /**
  * struct demo_vm - the VM of one demo run, and what its guest reported.
  * @vmm:	the VM, its RAM and its vCPU.
@@ -98,6 +107,8 @@ void demo_print_list(FILE *f);
  * @report_io:	the step's I/O exits hold the END report's exit.
  * @total:	all exits of the run but the reports.
  * @tsc_begin, @tsc_end: the host's TSC at the step's BEGIN and END.
+ * @actions:	what tvmmctl did with the step's exits, printed exit by
+ *		exit at END; @nr_actions of them.
  * @on_exit:	the demo's own exit handling, before the reports and the
  *		device models: returns an enum vmm_hook.
  * @on_begin, @on_end: called at each BEGIN and END report.
@@ -121,6 +132,8 @@ struct demo_vm {
 	__u64 total[TVMM_NR_VMX_EXIT_REASONS];
 	struct tvmm_vcpu_stats stats_begin;
 	__u64 tsc_begin, tsc_end;
+	struct demo_action actions[DEMO_MAX_ACTIONS];
+	unsigned int nr_actions;
 	int (*on_exit)(struct demo_vm *vm);
 	int (*on_begin)(struct demo_vm *vm);
 	int (*on_end)(struct demo_vm *vm);
@@ -149,6 +162,7 @@ const struct demo_fact *demo_vm_fact(struct demo_vm *vm, const char *key);
 __u64 demo_vm_value(struct demo_vm *vm, const char *key);
 const char *demo_vm_str(struct demo_vm *vm, const char *key);
 __u64 demo_vm_host_events(const struct demo_vm *vm);
+void demo_vm_action(struct demo_vm *vm, const char *fmt, ...);
 void demo_vm_facts(struct demo_vm *vm);
 void demo_vm_cost(struct demo_vm *vm, const char *guest_what);
 void demo_vm_end_facts(struct demo_vm *vm, const char *prefix);

@@ -117,12 +117,12 @@ static int ept_exit(struct demo_vm *vm)
 	}
 	if (!run->mmio.is_write)
 		memcpy(run->mmio.data, &val, sizeof(run->mmio.data));
-	demo_line(vm->ctx, "    exit %-4llu MMIO %s of %u bytes at 0x%llx%s0x%llx: %s",
-		  (unsigned long long)run->exit_count,
-		  run->mmio.is_write ? "write" : "read", run->mmio.len,
-		  (unsigned long long)gpa,
-		  run->mmio.is_write ? ", value " : ", answered ",
-		  (unsigned long long)val, what);
+	demo_vm_action(vm,
+		       "MMIO %s of %u bytes at 0x%llx%s0x%llx: %s",
+		       run->mmio.is_write ? "write" : "read", run->mmio.len,
+		       (unsigned long long)gpa,
+		       run->mmio.is_write ? ", value " : ", answered ",
+		       (unsigned long long)val, what);
 	return VMM_HOOK_HANDLED;
 }
 

@@ -49,10 +49,9 @@ static int exc_ud(struct demo_vm *vm, struct exc_priv *p,
 	p->emulated++;
 	r->rax = r->rax == DEMO_HC_PING ? r->rbx + 1 : -(__u64)DEMO_HC_ENOSYS;
 	r->rip += sizeof(vmmcall);
-	demo_line(vm->ctx,
-		  "    exit %-4llu EXCEPTION #UD at 0x%llx: bytes 0f 01 d9, VMMCALL: tvmmctl answers the hypercall (RAX = %llu) and moves RIP past it",
-		  (unsigned long long)vm->vmm.run->exit_count,
-		  (unsigned long long)p->ud_rip, (unsigned long long)r->rax);
+	demo_vm_action(vm,
+		       "EXCEPTION #UD at 0x%llx: bytes 0f 01 d9, VMMCALL: tvmmctl answers the hypercall (RAX = %llu) and moves RIP past it",
+		       (unsigned long long)p->ud_rip, (unsigned long long)r->rax);
 	return VMM_HOOK_HANDLED;
 }
 
@@ -76,11 +75,10 @@ static int exc_exit(struct demo_vm *vm)
 		p->bp_rip = r.rip;
 		p->bp_rax = r.rax;
 		r.rip += 1;
-		demo_line(vm->ctx,
-			  "    exit %-4llu EXCEPTION #BP at 0x%llx: the guest is stopped, as under a debugger; RAX = 0x%llx. tvmmctl resumes after the INT3",
-			  (unsigned long long)run->exit_count,
-			  (unsigned long long)p->bp_rip,
-			  (unsigned long long)p->bp_rax);
+		demo_vm_action(vm,
+			       "EXCEPTION #BP at 0x%llx: the guest is stopped, as under a debugger; RAX = 0x%llx. tvmmctl resumes after the INT3",
+			       (unsigned long long)p->bp_rip,
+			       (unsigned long long)p->bp_rax);
 		ret = VMM_HOOK_HANDLED;
 	} else {
 		return VMM_HOOK_PASS;

@@ -25,9 +25,9 @@ static int hlt_exit(struct demo_vm *vm)
 	if (p->halts < 4 && !vmm_get_regs(&vm->vmm, &regs))
 		p->rip[p->halts] = regs.rip;
 	p->halts++;
-	demo_line(vm->ctx,
-		  "    exit %-4llu HLT: tvmmctl has the CPU; sleeps %d ms (a timer's wait)",
-		  (unsigned long long)vm->vmm.run->exit_count, HLT_SLEEP_MS);
+	demo_vm_action(vm,
+		       "HLT: tvmmctl has the CPU; sleeps %d ms (a timer's wait)",
+		       HLT_SLEEP_MS);
 	nanosleep(&ts, NULL);
 	return VMM_HOOK_HANDLED;
 }

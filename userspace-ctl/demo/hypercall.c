@@ -15,6 +15,7 @@
 struct hc_priv {
 	unsigned int calls;		/* hypercalls tvmmctl answered */
 	__u64 last_nr;
+	__u64 ping_cycles;		/* step 1, the guest's measure */
 	bool kernel_hc;			/* TVMM_CAP_KERNEL_HYPERCALLS */
 };
 
@@ -45,12 +46,11 @@ static int hc_exit(struct demo_vm *vm)
 	run->hypercall.ret = hc_answer(run->hypercall.nr, run->hypercall.args);
 	p->calls++;
 	p->last_nr = run->hypercall.nr;
-	demo_line(vm->ctx,
-		  "    exit %-4llu HYPERCALL nr 0x%llx, RBX 0x%llx: tvmmctl answers RAX = 0x%llx",
-		  (unsigned long long)run->exit_count,
-		  (unsigned long long)run->hypercall.nr,
-		  (unsigned long long)run->hypercall.args[0],
-		  (unsigned long long)run->hypercall.ret);
+	demo_vm_action(vm,
+		       "HYPERCALL nr 0x%llx, RBX 0x%llx: tvmmctl answers RAX = 0x%llx",
+		       (unsigned long long)run->hypercall.nr,
+		       (unsigned long long)run->hypercall.args[0],
+		       (unsigned long long)run->hypercall.ret);
 	return VMM_HOOK_HANDLED;
 }
 
@@ -76,6 +76,7 @@ static void hc_ping(struct demo_vm *vm, struct hc_priv *p)
 	demo_item(ctx, "guest saw", "RAX = %llu.", (unsigned long long)ping);
 	demo_vm_cost(vm, "the call, round trip to tvmmctl included");
 	demo_fact_uint(ctx, "ping", ping);
+	p->ping_cycles = demo_vm_value(vm, "cycles");
 	demo_check(ctx, ping == 42, "ping 41 answers 42 (%llu)",
 		   (unsigned long long)ping);
 	demo_check(ctx, p->calls == 1 && vm->exits[EXIT_VMCALL] == 1,
@@ -121,6 +122,8 @@ static void hc_unknown(struct demo_vm *vm, struct hc_priv *p)
 
 static void hc_nop(struct demo_vm *vm, struct hc_priv *p)
 {
+	__u64 cycles = demo_vm_value(vm, "cycles");
+
 	struct demo_ctx *ctx = vm->ctx;
 	__s64 ret = demo_vm_value(vm, "nop_ret");
 
@@ -134,6 +137,10 @@ static void hc_nop(struct demo_vm *vm, struct hc_priv *p)
 			  "This tvmm.ko does not handle hypercalls in the kernel yet (no TVMM_CAP_KERNEL_HYPERCALLS): tvmmctl answered 0 for it.");
 	demo_item(ctx, "guest saw", "RAX = %lld.", (long long)ret);
 	demo_vm_cost(vm, "the call");
+	demo_item(ctx, "compared",
+		  "%llu TSC cycles for this call, %llu for the ping that went to tvmmctl and back.",
+		  (unsigned long long)cycles,
+		  (unsigned long long)p->ping_cycles);
 	demo_fact_uint(ctx, "nop_userspace_exits", p->calls);
 	demo_fact_bool(ctx, "kernel_hypercalls", p->kernel_hc);
 	demo_check(ctx, ret == 0, "TVMM_HC_NOP returns 0");

@@ -58,14 +58,15 @@ static int io_exit(struct demo_vm *vm)
 		memcpy(&val, (__u8 *)run + run->io.data_offset, 1);
 		if (val >= 0x20 && val < 0x7f)
 			snprintf(c, sizeof(c), " '%c'", (char)val);
-		demo_line(vm->ctx, "    exit %-4llu OUT 0x%03x (%s) = 0x%02x%s",
-			  (unsigned long long)run->exit_count, run->io.port,
-			  uart_reg(vm, run->io.port, true), val, c);
+		demo_vm_action(vm,
+			       "OUT 0x%03x (%s) = 0x%02x%s",
+			       run->io.port, uart_reg(vm, run->io.port, true),
+			       val, c);
 	} else {
 		p->ins++;
-		demo_line(vm->ctx, "    exit %-4llu IN  0x%03x (%s)",
-			  (unsigned long long)run->exit_count, run->io.port,
-			  uart_reg(vm, run->io.port, false));
+		demo_vm_action(vm,
+			       "IN  0x%03x (%s)",
+			       run->io.port, uart_reg(vm, run->io.port, false));
 	}
 	return VMM_HOOK_PASS;	/* the UART model does the rest */
 }
@@ -78,7 +79,6 @@ static int io_begin(struct demo_vm *vm)
 	p->outs = 0;
 	fflush(vm->uart);
 	p->uart_at_begin = vm->uart_len;
-	demo_line(vm->ctx, "  exit by exit, as tvmmctl got them from TVMM_RUN:");
 	return 0;
 }
 

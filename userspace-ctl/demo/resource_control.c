@@ -84,12 +84,11 @@ static int rc_exit(struct demo_vm *vm)
 	if (run->exit_reason != TVMM_EXIT_MMIO)
 		return VMM_HOOK_PASS;
 	p->mmio++;
-	demo_line(vm->ctx,
-		  "    exit %-4llu MMIO %s at 0x%llx: outside the guest's RAM; %s",
-		  (unsigned long long)run->exit_count,
-		  run->mmio.is_write ? "write" : "read",
-		  (unsigned long long)run->mmio.phys_addr,
-		  run->mmio.is_write ? "dropped" : "all ones");
+	demo_vm_action(vm,
+		       "MMIO %s at 0x%llx: outside the guest's RAM; %s",
+		       run->mmio.is_write ? "write" : "read",
+		       (unsigned long long)run->mmio.phys_addr,
+		       run->mmio.is_write ? "dropped" : "all ones");
 	return VMM_HOOK_PASS;	/* vmm.c: reads all ones, writes dropped */
 }
 
