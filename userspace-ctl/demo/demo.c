@@ -298,7 +298,7 @@ static int demo_get_stats(struct demo_vm *vm, struct tvmm_vcpu_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->size = sizeof(*st);
-	if (ioctl(vm->vmm.vcpu_fd, TVMM_GET_VCPU_STATS, st))
+	if (ioctl(demo_vm_vcpu_fd(vm), TVMM_GET_VCPU_STATS, st))
 		return -errno;
 	return 0;
 }
@@ -306,7 +306,7 @@ static int demo_get_stats(struct demo_vm *vm, struct tvmm_vcpu_stats *st)
 /* The mailbox the guest named, copied out and made safe to print. */
 static int demo_read_mailbox(struct demo_vm *vm)
 {
-	struct tvmm_run *run = vm->vmm.run;
+	struct tvmm_run *run = demo_vm_run_area(vm);
 	struct demo_mailbox *m = &vm->mbox;
 	const void *src;
 	__u32 gpa, i;
@@ -541,7 +541,7 @@ void demo_vm_action(struct demo_vm *vm, const char *fmt, ...)
 	if (vm->nr_actions >= DEMO_MAX_ACTIONS)
 		return;
 	a = &vm->actions[vm->nr_actions++];
-	a->seq = vm->vmm.run->exit_count;
+	a->seq = demo_vm_run_area(vm)->exit_count;
 	va_start(ap, fmt);
 	vsnprintf(a->text, sizeof(a->text), fmt, ap);
 	va_end(ap);

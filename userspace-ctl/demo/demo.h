@@ -152,6 +152,17 @@ struct demo_vm_opts {
 	__u64 arg;			/* RDI at entry: demo_main()'s argument */
 };
 
+/* The vCPU's shared struct tvmm_run, and its file descriptor. */
+static inline struct tvmm_run *demo_vm_run_area(struct demo_vm *vm)
+{
+	return vm->vmm.run;
+}
+
+static inline int demo_vm_vcpu_fd(const struct demo_vm *vm)
+{
+	return vm->vmm.vcpu_fd;
+}
+
 int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 		   const struct demo_vm_opts *opts);
 int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms);

@@ -87,7 +87,7 @@ static __u64 guest_walk(struct demo_vm *vm, __u64 cr3, __u64 gva,
 static int ept_exit(struct demo_vm *vm)
 {
 	struct ept_priv *p = vm->priv;
-	struct tvmm_run *run = vm->vmm.run;
+	struct tvmm_run *run = demo_vm_run_area(vm);
 	__u64 gpa = run->mmio.phys_addr, val = 0;
 	const char *what;
 

@@ -27,7 +27,7 @@ static int exc_set_exits(struct demo_vm *vm, __u32 vectors)
 {
 	struct tvmm_exception_exits e = { .vectors = vectors };
 
-	if (ioctl(vm->vmm.vcpu_fd, TVMM_SET_EXCEPTION_EXITS, &e))
+	if (ioctl(demo_vm_vcpu_fd(vm), TVMM_SET_EXCEPTION_EXITS, &e))
 		return -errno;
 	return 0;
 }
@@ -58,7 +58,7 @@ static int exc_ud(struct demo_vm *vm, struct exc_priv *p,
 static int exc_exit(struct demo_vm *vm)
 {
 	struct exc_priv *p = vm->priv;
-	struct tvmm_run *run = vm->vmm.run;
+	struct tvmm_run *run = demo_vm_run_area(vm);
 	struct tvmm_regs r;
 	int ret;
 

@@ -20,7 +20,7 @@ static int hlt_exit(struct demo_vm *vm)
 	struct timespec ts = { 0, HLT_SLEEP_MS * 1000000L };
 	struct tvmm_regs regs;
 
-	if (vm->vmm.run->exit_reason != TVMM_EXIT_HLT)
+	if (demo_vm_run_area(vm)->exit_reason != TVMM_EXIT_HLT)
 		return VMM_HOOK_PASS;
 	if (p->halts < 4 && !vmm_get_regs(&vm->vmm, &regs))
 		p->rip[p->halts] = regs.rip;

@@ -39,7 +39,7 @@ static __u64 hc_answer(__u64 nr, const __u64 *args)
 static int hc_exit(struct demo_vm *vm)
 {
 	struct hc_priv *p = vm->priv;
-	struct tvmm_run *run = vm->vmm.run;
+	struct tvmm_run *run = demo_vm_run_area(vm);
 
 	if (run->exit_reason != TVMM_EXIT_HYPERCALL)
 		return VMM_HOOK_PASS;

@@ -45,7 +45,7 @@ static const char *uart_reg(struct demo_vm *vm, __u16 port, bool out)
 static int io_exit(struct demo_vm *vm)
 {
 	struct io_priv *p = vm->priv;
-	struct tvmm_run *run = vm->vmm.run;
+	struct tvmm_run *run = demo_vm_run_area(vm);
 	bool out = run->io.direction == TVMM_IO_OUT;
 	char c[8] = "";
 	__u32 val = 0;

@@ -18,7 +18,7 @@ static int msr_get(struct demo_vm *vm, __u32 index, __u64 *val)
 		struct tvmm_msrs hdr;
 		struct tvmm_msr_entry e;
 	} m = { .hdr.nmsrs = 1, .e.index = index };
-	int ret = ioctl(vm->vmm.vcpu_fd, TVMM_GET_MSRS, &m);
+	int ret = ioctl(demo_vm_vcpu_fd(vm), TVMM_GET_MSRS, &m);
 
 	if (ret != 1)
 		return ret < 0 ? -errno : -EIO;

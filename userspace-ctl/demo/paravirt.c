@@ -20,7 +20,7 @@ struct pv_priv {
 static int pv_exit(struct demo_vm *vm)
 {
 	struct pv_priv *p = vm->priv;
-	struct tvmm_run *run = vm->vmm.run;
+	struct tvmm_run *run = demo_vm_run_area(vm);
 	const void *buf;
 	__u64 len;
 

@@ -26,7 +26,7 @@ static int tsc_set_exiting(struct demo_vm *vm)
 {
 	struct tvmm_intercepts i = { .flags = TVMM_INTERCEPT_RDTSC };
 
-	if (ioctl(vm->vmm.vcpu_fd, TVMM_SET_INTERCEPTS, &i))
+	if (ioctl(demo_vm_vcpu_fd(vm), TVMM_SET_INTERCEPTS, &i))
 		return -errno;
 	return 0;
 }

@@ -79,7 +79,7 @@ out:
 static int rc_exit(struct demo_vm *vm)
 {
 	struct rc_priv *p = vm->priv;
-	struct tvmm_run *run = vm->vmm.run;
+	struct tvmm_run *run = demo_vm_run_area(vm);
 
 	if (run->exit_reason != TVMM_EXIT_MMIO)
 		return VMM_HOOK_PASS;
