@@ -10,4 +10,8 @@
 #define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
 #endif
 
+#ifndef BIT
+#define BIT(nr)		(1UL << (nr))
+#endif
+
 #endif /* TVMMCTL_LIB_UTIL_H */

@@ -36,6 +36,7 @@
 #include "fake_tvmm.h"
 #include "json_check.h"
 #include "run_test.h"
+#include "trace_test.h"
 
 #define F(name)		(1ULL << TVMM_VMX_##name)
 
@@ -1311,6 +1312,13 @@ static const struct {
 	{ "run: UART registers and output", test_run_uart },
 	{ "run: debug-exit, POST, i8042 reset", test_run_debug_exit },
 	{ "run: bad input and bad options", test_run_bad_input },
+	{ "trace: every exit reason as a text line", test_trace_text },
+	{ "trace: vCPU, handler, small buffers", test_trace_text_edges },
+	{ "trace: every exit reason as a JSON line", test_trace_json },
+	{ "trace: decoded JSON members", test_trace_json_members },
+	{ "trace: exit, vector and MSR names", test_trace_names },
+	{ "trace: draining a ring that wraps", test_trace_ring_drain },
+	{ "trace: --stats text and JSON lines", test_trace_stats },
 };
 
 int main(void)
