@@ -37,6 +37,7 @@
 #include "json_check.h"
 #include "run_test.h"
 #include "trace_test.h"
+#include "devices_test.h"
 
 #define F(name)		(1ULL << TVMM_VMX_##name)
 
@@ -1319,6 +1320,18 @@ static const struct {
 	{ "trace: exit, vector and MSR names", test_trace_names },
 	{ "trace: draining a ring that wraps", test_trace_ring_drain },
 	{ "trace: --stats text and JSON lines", test_trace_stats },
+	{ "pic: init sequence, masks, edges", test_pic_init_and_mask },
+	{ "pic: priorities, nesting, EOI, cascade, rotation",
+	  test_pic_priority_and_eoi },
+	{ "pic: AEOI, poll, level-triggered", test_pic_modes },
+	{ "uart: IIR priorities, FIFO trigger, THRE, OUT2",
+	  test_uart_interrupts },
+	{ "uart: loopback", test_uart_loopback },
+	{ "lapic: registers per vCPU", test_lapic_registers },
+	{ "lapic: ICR INIT and STARTUP", test_lapic_init_sipi },
+	{ "lapic: fixed IPIs, destinations, PPR, EOI", test_lapic_fixed_ipi },
+	{ "pit: mode 2 and mode 0 on a pretend clock", test_pit },
+	{ "devices: access counts for --stats", test_device_counts },
 };
 
 int main(void)
