@@ -1274,6 +1274,48 @@ static bool test_run_bad_input(void)
 	return ok;
 }
 
+/* The options of run: accepted ones reach the device, bad ones exit 2. */
+static bool test_run_options(void)
+{
+	static const char img[] = { 0xfa, 0xf4 };
+	char path[] = "/tmp/tvmmctl_test_opts.img";
+	struct run_result r;
+	bool ok = true;
+
+	ok &= EXPECT(write_file(path, img, sizeof(img)));
+	RUN(&r, "/nonexistent/tvmm", "run", "--cpus", "2", "--trace",
+	    "--stats", "--json", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err, missing_msg));
+	RUN(&r, "/nonexistent/tvmm", "run", "--cpus=16", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	RUN(&r, NULL, "run", "--cpus", "0", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(starts_with(r.err,
+		"tvmmctl: run: --cpus: want 1 to 16, not '0'\n"));
+	RUN(&r, NULL, "run", "--cpus=17", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(strstr(r.err, "not '17'"));
+	RUN(&r, NULL, "run", "--cpus", "two", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	RUN(&r, NULL, "run", path, "--cpus");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(strstr(r.err, "not ''"));
+	RUN(&r, NULL, "run", "--trace=yes", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(strstr(r.err, "unknown option '--trace=yes'"));
+	RUN(&r, NULL, "run", "--cmdline", "x", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(strstr(r.err, "--cmdline: not implemented yet"));
+	unlink(path);
+	RUN(&r, NULL, "help", "run");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= EXPECT(strstr(r.out, "--trace") && strstr(r.out, "--stats") &&
+		     strstr(r.out, "--json") && strstr(r.out, "--cpus N"));
+	ok &= EXPECT(lines_fit(r.out, 80));
+	return ok;
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static const struct {
@@ -1313,6 +1355,7 @@ static const struct {
 	{ "run: UART registers and output", test_run_uart },
 	{ "run: debug-exit, POST, i8042 reset", test_run_debug_exit },
 	{ "run: bad input and bad options", test_run_bad_input },
+	{ "run: --cpus, --trace, --stats, --json parsed", test_run_options },
 	{ "trace: every exit reason as a text line", test_trace_text },
 	{ "trace: vCPU, handler, small buffers", test_trace_text_edges },
 	{ "trace: every exit reason as a JSON line", test_trace_json },
