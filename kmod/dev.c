@@ -31,6 +31,7 @@ static long tvmm_check_extension(unsigned long ext)
 	case TVMM_CAP_MAX_VCPUS:
 		return TVMM_MAX_VCPUS;
 	case TVMM_CAP_VCPU_STATS:
+	case TVMM_CAP_INTERCEPTS:
 		return 1;
 	}
 	return 0;

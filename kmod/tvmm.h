@@ -83,6 +83,7 @@ struct tvmm_vcpu {
 	u64 *io_bitmap;			/* two pages: ports 0-7fff, 8000-ffff */
 	u64 *msr_bitmap;		/* one page, SDM 25.6.9 */
 	u32 exception_exits;		/* userspace asked for these */
+	u32 intercepts;			/* TVMM_INTERCEPT_*, asked for */
 	bool state_dirty;		/* regs/sregs set: write them at entry */
 
 	/* exits by basic reason, and host TSC cycles spent on them */

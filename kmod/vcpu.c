@@ -168,6 +168,23 @@ static long vcpu_set_exception_exits(struct tvmm_vcpu *vcpu,
 	return 0;
 }
 
+static long vcpu_set_intercepts(struct tvmm_vcpu *vcpu, void __user *argp)
+{
+	struct tvmm_intercepts ic;
+	int err;
+
+	if (copy_from_user(&ic, argp, sizeof(ic)))
+		return -EFAULT;
+	if (ic.flags & ~TVMM_INTERCEPT_RDTSC || ic.reserved)
+		return -EINVAL;
+	err = vcpu_load(vcpu);
+	if (err)
+		return err;
+	err = vmx_set_intercepts(vcpu, ic.flags);
+	vmx_vcpu_put(vcpu);
+	return err;
+}
+
 static long vcpu_get_stats(struct tvmm_vcpu *vcpu,
 			   struct tvmm_vcpu_stats __user *argp)
 {
@@ -238,6 +255,9 @@ static long tvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case TVMM_GET_VCPU_STATS:
 		ret = vcpu_get_stats(vcpu, argp);
+		break;
+	case TVMM_SET_INTERCEPTS:
+		ret = vcpu_set_intercepts(vcpu, argp);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -51,6 +51,12 @@ TEST_F(dev, extension_vmx_caps_present)
 	ASSERT_LT(0, ioctl(self->fd, TVMM_CHECK_EXTENSION, TVMM_CAP_VMX_CAPS));
 }
 
+TEST_F(dev, extensions_present)
+{
+	EXPECT_EQ(1, ioctl(self->fd, TVMM_CHECK_EXTENSION, TVMM_CAP_VCPU_STATS));
+	EXPECT_EQ(1, ioctl(self->fd, TVMM_CHECK_EXTENSION, TVMM_CAP_INTERCEPTS));
+}
+
 TEST_F(dev, extension_limits)
 {
 	EXPECT_EQ(TVMM_MAX_MEMSLOTS,
@@ -61,7 +67,7 @@ TEST_F(dev, extension_limits)
 
 TEST_F(dev, unknown_extensions_are_zero)
 {
-	unsigned long exts[] = { 0, TVMM_CAP_VCPU_STATS + 1, 1000, 0xffffffffUL,
+	unsigned long exts[] = { 0, TVMM_CAP_INTERCEPTS + 1, 1000, 0xffffffffUL,
 				 ~0UL };
 	size_t i;
 

@@ -15,6 +15,8 @@
  * uapi/tvmm.h: TVMM_SET_TSC_OFFSET is "the value added to the host TSC
  * when the guest reads its TSC (RDTSC, RDTSCP, IA32_TIME_STAMP_COUNTER)".
  *
+ * TVMM_SET_INTERCEPTS (RDTSC exiting) is tested at the bottom.
+ *
  * The TSC only goes forward, so the guest's reading lies between the host
  * TSC read before TVMM_RUN and the one after, plus the offset. No more
  * timing than that is assumed.
@@ -166,6 +168,105 @@ TEST(rdtscp_returns_tsc_aux_and_the_offset_tsc)
 	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSCP_TSC, offset);
 	EXPECT_EQ(TSC_AUX_VALUE, vcpu_run_expect_sync(vcpu, STAGE_RDTSCP_AUX));
 	vcpu_run_expect_done(vcpu);
+	vm_free(vm);
+}
+
+/*
+ * TVMM_SET_INTERCEPTS with TVMM_INTERCEPT_RDTSC: SDM Vol. 3C, Table 25-6,
+ * "RDTSC exiting: This control determines whether executions of RDTSC
+ * cause VM exits", and 26.1.3: RDTSCP exits "if the 'RDTSC exiting' and
+ * 'enable RDTSCP' VM-execution controls are both 1". The guest's value is
+ * the one TSC offsetting gives; the exits show in TVMM_GET_VCPU_STATS.
+ */
+#define EXIT_REASON_RDTSC	16
+#define EXIT_REASON_RDTSCP	51
+
+static int __vcpu_set_intercepts(struct tvmm_vcpu *vcpu, __u32 flags,
+				 __u32 reserved)
+{
+	struct tvmm_intercepts ic = { .flags = flags, .reserved = reserved };
+
+	return ioctl(vcpu->fd, TVMM_SET_INTERCEPTS, &ic) ? -errno : 0;
+}
+
+static __u64 vcpu_exits(struct __test_metadata *_metadata,
+			struct tvmm_vcpu *vcpu, unsigned int reason)
+{
+	struct tvmm_vcpu_stats st = { .size = sizeof(st) };
+
+	EXPECT_EQ(0, ioctl(vcpu->fd, TVMM_GET_VCPU_STATS, &st));
+	return st.exits[reason];
+}
+
+TEST(intercepted_rdtsc_exits_and_reads_the_same_clock)
+{
+	const __s64 offset = 1LL << 50;
+	struct tvmm_vcpu *vcpu;
+	struct tvmm_vm *vm;
+	int ret;
+
+	TVMM_REQUIRE_MODULE();
+	vm = vm_create_with_one_vcpu(&vcpu, guest_rdtsc);
+	ASSERT_EQ(0, __vm_set_tsc_offset(vm, offset));
+	ret = __vcpu_set_intercepts(vcpu, TVMM_INTERCEPT_RDTSC, 0);
+	if (ret == -EOPNOTSUPP) {
+		vm_free(vm);
+		SKIP(return, "this CPU cannot exit on RDTSC");
+	}
+	ASSERT_EQ(0, ret);
+	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSC, offset);
+	EXPECT_EQ(1, vcpu_exits(_metadata, vcpu, EXIT_REASON_RDTSC));
+	/* Off again: the next RDTSC runs without an exit. */
+	ASSERT_EQ(0, __vcpu_set_intercepts(vcpu, 0, 0));
+	expect_tsc_in_window(_metadata, vcpu, STAGE_RDMSR, offset);
+	vcpu_run_expect_done(vcpu);
+	EXPECT_EQ(1, vcpu_exits(_metadata, vcpu, EXIT_REASON_RDTSC));
+	vm_free(vm);
+}
+
+TEST(intercepted_rdtscp_exits_with_tsc_aux)
+{
+	const __s64 offset = -(1LL << 20);
+	struct tvmm_vcpu *vcpu;
+	struct tvmm_vm *vm;
+	__u64 edx;
+
+	TVMM_REQUIRE_MODULE();
+	vm = vm_create_with_one_vcpu(&vcpu, guest_rdtscp);
+	ASSERT_EQ(0, __vm_set_tsc_offset(vm, offset));
+	edx = vcpu_run_expect_sync(vcpu, STAGE_RDTSCP_CPUID);
+	if (!(edx & CPUID_80000001_EDX_RDTSCP)) {
+		vm_free(vm);
+		SKIP(return, "the default CPUID does not advertise RDTSCP");
+	}
+	if (__vcpu_set_intercepts(vcpu, TVMM_INTERCEPT_RDTSC, 0) ==
+	    -EOPNOTSUPP) {
+		vm_free(vm);
+		SKIP(return, "this CPU cannot exit on RDTSC");
+	}
+	vcpu_set_msr(vcpu, MSR_TSC_AUX, TSC_AUX_VALUE);
+	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSCP_TSC, offset);
+	EXPECT_EQ(TSC_AUX_VALUE, vcpu_run_expect_sync(vcpu, STAGE_RDTSCP_AUX));
+	vcpu_run_expect_done(vcpu);
+	EXPECT_EQ(1, vcpu_exits(_metadata, vcpu, EXIT_REASON_RDTSCP));
+	vm_free(vm);
+}
+
+TEST(set_intercepts_refuses_bad_input)
+{
+	struct tvmm_vcpu *vcpu;
+	struct tvmm_vm *vm;
+
+	TVMM_REQUIRE_MODULE();
+	vm = vm_create_with_one_vcpu(&vcpu, guest_rdtsc);
+	EXPECT_EQ(-EINVAL, __vcpu_set_intercepts(vcpu, 1U << 1, 0));
+	EXPECT_EQ(-EINVAL, __vcpu_set_intercepts(vcpu, 1U << 31, 0));
+	EXPECT_EQ(-EINVAL, __vcpu_set_intercepts(vcpu, 0, 1));
+	EXPECT_EQ(-1, ioctl(vcpu->fd, TVMM_SET_INTERCEPTS, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	/* Nothing changed: RDTSC still runs without an exit. */
+	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSC, 0);
+	EXPECT_EQ(0, vcpu_exits(_metadata, vcpu, EXIT_REASON_RDTSC));
 	vm_free(vm);
 }
 

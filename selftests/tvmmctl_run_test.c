@@ -3,8 +3,8 @@
  * tvmmctl_run_test - "tvmmctl run" boots tiny guest images, built here at
  * run time, and ends with the exit status each one asks for: UART output
  * and isa-debug-exit from a real-mode boot sector, a triple fault, a halt
- * with interrupts off, an ELF64 kernel printing in long mode, a missing
- * file.
+ * with interrupts off, an ELF64 kernel printing in long mode, --cmdline
+ * read through fw_cfg, a missing file.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -147,6 +147,28 @@ static const unsigned char reset_real[] = {
 
 static const unsigned char spin_real[] = {
 	0xeb, 0xfe,			/* jmp . */
+};
+
+/*
+ * 16-bit: copy fw_cfg's FW_CFG_CMDLINE_DATA to COM1 up to its NUL (reads
+ * past the end, or of an item that is not there, give 0), write 0x11 to
+ * isa-debug-exit.
+ */
+static const unsigned char fw_cfg_cmdline_real[] = {
+	0xba, 0x10, 0x05,		/* mov dx, 0x510 */
+	0xb8, 0x15, 0x00,		/* mov ax, FW_CFG_CMDLINE_DATA */
+	0xef,				/* out dx, ax */
+	0x42,				/* inc dx: 0x511 */
+	0xec,				/* 1: in al, dx */
+	0x84, 0xc0,			/* test al, al */
+	0x74, 0x09,			/* jz 2f */
+	0xba, 0xf8, 0x03,		/* mov dx, 0x3f8 */
+	0xee,				/* out dx, al */
+	0xba, 0x11, 0x05,		/* mov dx, 0x511 */
+	0xeb, 0xf2,			/* jmp 1b */
+	0xb0, 0x11,			/* 2: mov al, 0x11 */
+	0xe6, 0xf4,			/* out 0xf4, al */
+	0xf4,				/* hlt */
 };
 
 #define ELF64_LOAD	0x100000
@@ -292,6 +314,21 @@ TEST(raw_timeout)
 	EXPECT_NE(NULL, strstr(out, "tvmmctl: run: timeout\n")) {
 		TH_LOG("tvmmctl said: %s", out);
 	}
+}
+
+/* --cmdline reaches a raw image through fw_cfg; without it, nothing. */
+TEST(raw_fw_cfg_cmdline)
+{
+	TVMM_REQUIRE_MODULE();
+	EXPECT_EQ(0x23, run_image_opts(fw_cfg_cmdline_real,
+				       sizeof(fw_cfg_cmdline_real),
+				       "--timeout 10 --cmdline 'console=ttyS0 x=1'",
+				       "2>&1", out, sizeof(out)));
+	EXPECT_STREQ("console=ttyS0 x=1", out);
+	EXPECT_EQ(0x23, run_image(fw_cfg_cmdline_real,
+				  sizeof(fw_cfg_cmdline_real), "2>&1", out,
+				  sizeof(out)));
+	EXPECT_STREQ("", out);
 }
 
 TEST(missing_file)

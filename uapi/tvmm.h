@@ -107,6 +107,15 @@
  */
 #define TVMM_INTERRUPT		_IOW(TVMMIO, 0x2a, struct tvmm_interrupt)
 #define TVMM_SET_TRACE		_IOW(TVMMIO, 0x2b, struct tvmm_trace_config)
+/*
+ * TVMM_SET_INTERCEPTS: sensitive-but-harmless instructions the guest
+ *	normally runs without an exit, made to exit to tvmm (which emulates
+ *	them in the kernel), to watch them or to measure the cost of a trap.
+ *	TVMM_INTERCEPT_RDTSC: RDTSC and RDTSCP exit; the guest still reads
+ *	host TSC + the VM's TSC offset. -EINVAL: unknown flags or reserved;
+ *	-EOPNOTSUPP: the CPU cannot exit on it.
+ */
+#define TVMM_SET_INTERCEPTS	_IOW(TVMMIO, 0x2c, struct tvmm_intercepts)
 
 /* Extensions, for TVMM_CHECK_EXTENSION. Append only. */
 #define TVMM_CAP_VMX_CAPS	1	/* TVMM_GET_VMX_CAPS exists */
@@ -116,6 +125,7 @@
 #define TVMM_CAP_INTERRUPT	5	/* TVMM_INTERRUPT, interrupt windows */
 #define TVMM_CAP_TRACE		6	/* TVMM_SET_TRACE and the trace ring */
 #define TVMM_CAP_KERNEL_HYPERCALLS 7	/* TVMM_HC_* handled in the kernel */
+#define TVMM_CAP_INTERCEPTS	8	/* TVMM_SET_INTERCEPTS */
 
 #define TVMM_MAX_MEMSLOTS	32
 #define TVMM_MAX_VCPUS		64
@@ -348,7 +358,15 @@ struct tvmm_trace_config {
 	__u32 reserved;			/* 0 */
 };
 
-#define TVMM_TRACE_ON		(1U << 0)
+#define TVMM_TRACE_ON		0x1u
+
+/* struct tvmm_intercepts - TVMM_SET_INTERCEPTS. */
+struct tvmm_intercepts {
+	__u32 flags;			/* TVMM_INTERCEPT_* */
+	__u32 reserved;			/* 0 */
+};
+
+#define TVMM_INTERCEPT_RDTSC	0x1u
 
 /*
  * struct tvmm_trace_entry - one VM exit in the trace ring.
@@ -586,6 +604,7 @@ static_assert(sizeof(struct tvmm_vcpu_stats) == 8 + 2 * 8 * 80 + 32,
 	      "vcpu_stats size");
 static_assert(sizeof(struct tvmm_interrupt) == 16, "interrupt size");
 static_assert(sizeof(struct tvmm_trace_config) == 8, "trace_config size");
+static_assert(sizeof(struct tvmm_intercepts) == 8, "intercepts size");
 static_assert(sizeof(struct tvmm_trace_entry) == 64, "trace_entry size");
 static_assert(sizeof(struct tvmm_trace_ring) == 64, "trace_ring size");
 TVMM_ABI_OFFSET(struct tvmm_run, request_interrupt_window, 1);

@@ -438,6 +438,27 @@ static int handle_wrmsr(struct tvmm_vcpu *vcpu)
 	return 1;
 }
 
+/*
+ * RDTSC/RDTSCP when TVMM_INTERCEPT_RDTSC asked them to exit: the value the
+ * CPU would have given with TSC offsetting, so an intercepted guest sees
+ * the same clock.
+ */
+static int handle_rdtsc(struct tvmm_vcpu *vcpu)
+{
+	u64 tsc = rdtsc() + READ_ONCE(vcpu->vm->tsc_offset);
+
+	vcpu->regs[REG_RAX] = (u32)tsc;
+	vcpu->regs[REG_RDX] = tsc >> 32;
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+static int handle_rdtscp(struct tvmm_vcpu *vcpu)
+{
+	vcpu->regs[REG_RCX] = (u32)vcpu->msrs.tsc_aux;
+	return handle_rdtsc(vcpu);
+}
+
 /* ---- control and debug registers (28.2.1, Tables 28-3 and 28-4) ---- */
 
 static int vmx_mov_to_cr0(struct tvmm_vcpu *vcpu, unsigned long cr0)
@@ -1025,6 +1046,7 @@ static const vmx_exit_handler vmx_exit_handlers[NR_EXIT_REASONS] = {
 	[EXIT_REASON_HLT]			= handle_hlt,
 	[EXIT_REASON_INVD]			= handle_skip,
 	[EXIT_REASON_RDPMC]			= vmx_inject_gp,
+	[EXIT_REASON_RDTSC]			= handle_rdtsc,
 	[EXIT_REASON_VMCALL]			= handle_vmcall,
 	[EXIT_REASON_VMCLEAR]			= vmx_inject_ud,
 	[EXIT_REASON_VMLAUNCH]			= vmx_inject_ud,
@@ -1045,6 +1067,7 @@ static const vmx_exit_handler vmx_exit_handlers[NR_EXIT_REASONS] = {
 	[EXIT_REASON_EPT_VIOLATION]		= handle_ept_violation,
 	[EXIT_REASON_EPT_MISCONFIG]		= handle_ept_misconfig,
 	[EXIT_REASON_INVEPT]			= vmx_inject_ud,
+	[EXIT_REASON_RDTSCP]			= handle_rdtscp,
 	[EXIT_REASON_PREEMPTION_TIMER]		= handle_host_event,
 	[EXIT_REASON_INVVPID]			= vmx_inject_ud,
 	[EXIT_REASON_WBINVD]			= handle_skip,

@@ -361,6 +361,27 @@ void vmx_get_sregs(struct tvmm_vcpu *vcpu, struct tvmm_sregs *s)
 	s->efer = vmcs_read64(GUEST_IA32_EFER);
 }
 
+/*
+ * RDTSC exiting (Table 25-6) also makes RDTSCP exit when "enable RDTSCP"
+ * is 1 (26.1.3); without that control RDTSCP is #UD and never exits.
+ */
+int vmx_set_intercepts(struct tvmm_vcpu *vcpu, u32 flags)
+{
+	u32 cpu = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
+	u32 may_be_1 = vmx_caps.procbased >> 32;
+
+	if ((flags & TVMM_INTERCEPT_RDTSC) &&
+	    !(may_be_1 & CPU_CTL_RDTSC_EXITING))
+		return -EOPNOTSUPP;
+	if (flags & TVMM_INTERCEPT_RDTSC)
+		cpu |= CPU_CTL_RDTSC_EXITING;
+	else
+		cpu &= ~CPU_CTL_RDTSC_EXITING;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, cpu);
+	vcpu->intercepts = flags;
+	return 0;
+}
+
 /* RDTSCP in the guest reads the CPU's TSC_AUX: the guest's, while it runs. */
 bool vmx_guest_has_rdtscp(void)
 {

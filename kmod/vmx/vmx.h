@@ -26,6 +26,7 @@ int vmx_set_sregs(struct tvmm_vcpu *vcpu, const struct tvmm_sregs *sregs);
 int vmx_get_msr(struct tvmm_vcpu *vcpu, u32 index, u64 *data);
 int vmx_set_msr(struct tvmm_vcpu *vcpu, u32 index, u64 data);
 void vmx_set_exception_exits(struct tvmm_vcpu *vcpu, u32 vectors);
+int vmx_set_intercepts(struct tvmm_vcpu *vcpu, u32 flags);
 
 /* TVMM_RUN: 0 with vcpu->run filled, or -errno (-EINTR: signal). */
 int vmx_vcpu_run(struct tvmm_vcpu *vcpu);

@@ -4,9 +4,10 @@
  * more vCPUs and the PC devices of devices/, until it exits, halts,
  * resets, dies or times out; --trace and --stats show its VM exits.
  *
- * Order: read and load the image into freshly allocated guest RAM first,
- * so that bad input is reported without touching /dev/tvmm; then create
- * the VM (vmm/), check the extensions the options need, and run it.
+ * Order: read and load the image (and a multiboot kernel's modules) into
+ * freshly allocated guest RAM first, so that bad input is reported
+ * without touching /dev/tvmm; then create the VM (vmm/), check the
+ * extensions the options need, and run it.
  *
  * Output: the guest's UART owns stdout. Everything tvmmctl says goes to
  * stderr: its errors ("tvmmctl: ..."), the --trace lines as exits happen,
@@ -48,10 +49,8 @@ struct run_opts {
 	bool trace, stats, json;
 	enum boot_mode mode;
 	const char *image;
-};
-
-static const char *const run_later_opts[] = {
-	"--cmdline", "--initrd",
+	const char *cmdline;	/* NULL: not given */
+	const char *initrd;	/* NULL: not given */
 };
 
 /* "--name VALUE" or "--name=VALUE": the value, or NULL if @arg is not it. */
@@ -79,7 +78,6 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 {
 	const char *v;
 	__u64 n;
-	size_t k;
 	int i;
 
 	memset(o, 0, sizeof(*o));
@@ -95,11 +93,6 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 			o->image = arg;
 			continue;
 		}
-		for (k = 0; k < ARRAY_SIZE(run_later_opts); k++)
-			if (opt_is(arg, run_later_opts[k]))
-				return tvmmctl_usage_error(argv[0],
-					"run: %s: not implemented yet",
-					run_later_opts[k]);
 		if (opt_is(arg, "--mem")) {
 			v = opt_value(argc, argv, &i, "--mem");
 			if (tvmm_parse_size(v, &o->mem) || o->mem & 4095 ||
@@ -154,6 +147,16 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 					"run: --mode: want real, protected or long, not '%s'",
 					v ? v : "");
 			o->has_mode = true;
+		} else if (opt_is(arg, "--cmdline")) {
+			o->cmdline = opt_value(argc, argv, &i, "--cmdline");
+			if (!o->cmdline)
+				return tvmmctl_usage_error(argv[0],
+					"run: --cmdline: a command line is missing");
+		} else if (opt_is(arg, "--initrd")) {
+			o->initrd = opt_value(argc, argv, &i, "--initrd");
+			if (!o->initrd)
+				return tvmmctl_usage_error(argv[0],
+					"run: --initrd: the module files are missing");
 		} else {
 			return tvmmctl_usage_error(argv[0],
 				"run: unknown option '%s'", arg);
@@ -207,23 +210,105 @@ out:
 	return ret;
 }
 
-/* Put the image in RAM; the one-line error is printed here. */
+static const char *read_error(int err)
+{
+	return err == -EFBIG ? "larger than guest RAM (see --mem)" :
+	       err == -EINVAL ? "not a regular file" : strerror(-err);
+}
+
+/*
+ * Read the modules --initrd names ("FILE ARGS,FILE ARGS", ",," for a
+ * comma, as QEMU's -initrd for a multiboot kernel) and load the kernel.
+ * The one-line error is printed here.
+ */
+static int run_load_multiboot(const struct run_opts *o,
+			      struct guest_ram *ram, const void *img,
+			      size_t len, struct boot_info *boot)
+{
+	struct mb_args args = {
+		.image = o->image,
+		.cmdline = o->cmdline,
+		.initrd = o->initrd,
+	};
+	struct mb_module *mods = NULL;
+	const char *why = NULL;
+	unsigned int n = 0, i;
+	char *name;
+	void *data;
+	int ret = 0;
+
+	if (o->has_load_addr || o->has_entry || o->has_mode) {
+		fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image,
+			"--load-addr, --entry and --mode are for raw images");
+		return -EINVAL;
+	}
+	if (o->initrd)
+		ret = mb_parse_modules(o->initrd, &mods, &n);
+	if (ret) {
+		fprintf(stderr, "tvmmctl: run: --initrd: %s\n", strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < n && !ret; i++) {
+		name = strndup(mods[i].string,
+			       mb_module_name_len(mods[i].string));
+		if (!name) {
+			ret = -ENOMEM;
+			fprintf(stderr, "tvmmctl: run: %s\n", strerror(-ret));
+			break;
+		}
+		ret = read_image(name, ram->size, &data, &mods[i].len);
+		if (ret)
+			fprintf(stderr, "tvmmctl: run: module '%s': %s\n",
+				name, read_error(ret));
+		else
+			mods[i].data = data;
+		free(name);
+	}
+	if (!ret) {
+		args.mods = mods;
+		args.nmods = n;
+		ret = load_multiboot(ram, img, len, &args, boot, &why);
+		if (ret)
+			fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image, why);
+	}
+	for (i = 0; i < n; i++)
+		free((void *)mods[i].data);
+	mb_free_modules(mods, n);
+	return ret;
+}
+
+/*
+ * Put the image in RAM; the one-line error is printed here. @fw_cmdline:
+ * the command line for fw_cfg (none for a multiboot kernel, as in QEMU).
+ */
 static int run_load(const struct run_opts *o, struct guest_ram *ram,
-		    struct boot_info *boot)
+		    struct boot_info *boot, const char **fw_cmdline)
 {
 	const char *why = NULL;
 	void *img = NULL;
-	size_t len = 0;
+	size_t len = 0, off;
 	int ret;
 
+	memset(boot, 0, sizeof(*boot));
+	*fw_cmdline = o->cmdline;
 	ret = read_image(o->image, ram->size, &img, &len);
 	if (ret) {
 		fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image,
 			ret == -EFBIG ? "image larger than guest RAM (see --mem)" :
-			ret == -EINVAL ? "not a regular file" : strerror(-ret));
+			read_error(ret));
 		return ret;
 	}
-	if (image_is_elf(img, len)) {
+	if (mb_find_header(img, len, &off) != -ENOENT) {
+		/* Even a corrupt header: that is no raw image either. */
+		*fw_cmdline = NULL;
+		ret = run_load_multiboot(o, ram, img, len, boot);
+		free(img);
+		return ret;
+	}
+	if (o->initrd) {
+		why = "--initrd is for multiboot kernels";
+		ret = -EINVAL;
+	} else if (image_is_elf(img, len)) {
 		ret = load_elf(ram, img, len, boot, &why);
 		if (!ret && (o->has_load_addr || o->has_entry || o->has_mode)) {
 			why = "--load-addr, --entry and --mode are for raw images";
@@ -350,7 +435,7 @@ static int run_check_extensions(struct vmm *vmm, const struct run_opts *o)
 /* Create the VM around the loaded RAM and run it; the exit status. */
 static int run_vm(struct vmm *vmm, const struct run_opts *o,
 		  const struct boot_info *boot, const struct tvmm_regs *regs,
-		  const struct tvmm_sregs *sregs)
+		  const struct tvmm_sregs *sregs, const char *fw_cmdline)
 {
 	struct vmm_opts vo = {
 		.timeout	= o->timeout,
@@ -384,6 +469,8 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 		return TVMMCTL_EXIT_FAILURE;
 	}
 	dev_ctx_init(&ctx, stdout, o->trace);
+	ctx.ram_size = o->mem;
+	ctx.cmdline = fw_cmdline;
 	ret = vmm_run(vmm, &ctx, &vo, &stop);
 	fflush(stdout);
 	if (ret) {
@@ -406,7 +493,7 @@ static int run_run(int argc, char **argv)
 	struct boot_info boot;
 	struct run_opts o;
 	struct vmm vmm;
-	const char *why = NULL;
+	const char *why = NULL, *fw_cmdline;
 	int ret;
 
 	ret = run_parse(argc, argv, &o);
@@ -418,13 +505,13 @@ static int run_run(int argc, char **argv)
 			(unsigned long long)o.mem, strerror(-ret));
 		return TVMMCTL_EXIT_FAILURE;
 	}
-	if (run_load(&o, &vmm.ram, &boot)) {
+	if (run_load(&o, &vmm.ram, &boot, &fw_cmdline)) {
 		ret = TVMMCTL_EXIT_FAILURE;
 	} else if (boot_setup(&vmm.ram, &boot, &regs, &sregs, &why)) {
 		fprintf(stderr, "tvmmctl: run: %s: %s\n", o.image, why);
 		ret = TVMMCTL_EXIT_FAILURE;
 	} else {
-		ret = run_vm(&vmm, &o, &boot, &regs, &sregs);
+		ret = run_vm(&vmm, &o, &boot, &regs, &sregs, fw_cmdline);
 	}
 	vmm_destroy(&vmm);
 	return ret;
@@ -433,14 +520,18 @@ static int run_run(int argc, char **argv)
 const struct tvmmctl_cmd tvmmctl_cmd_run = {
 	.name		= "run",
 	.usage		= "[--mem SIZE] [--cpus N] [--timeout SECONDS] [--trace]\n"
-			  "           [--stats] [--json] [--load-addr ADDR] [--entry ADDR]\n"
-			  "           [--mode real|protected|long] IMAGE",
+			  "           [--stats] [--json] [--cmdline STR]\n"
+			  "           [--initrd \"FILE ARGS,FILE ARGS\"] [--load-addr ADDR]\n"
+			  "           [--entry ADDR] [--mode real|protected|long] IMAGE",
 	.summary	= "boot a guest image in a VM",
 	.help		=
-"IMAGE is an ELF32 or ELF64 executable (loaded by its program headers at\n"
-"p_paddr, started at e_entry in 32-bit flat protected mode or in long mode\n"
-"with the first 4 GiB identity-mapped) or else a raw image, loaded at\n"
-"0x7c00 and started in real mode at 0000:7c00 like a boot sector.\n"
+"IMAGE is a multiboot kernel (a multiboot header in its first 8 KiB; ELF32\n"
+"or a.out kludge), an ELF32 or ELF64 executable (loaded by its program\n"
+"headers at p_paddr, started at e_entry in 32-bit flat protected mode or in\n"
+"long mode with the first 4 GiB identity-mapped) or else a raw image,\n"
+"loaded at 0x7c00 and started in real mode at 0000:7c00 like a boot sector.\n"
+"A multiboot kernel is loaded as QEMU's -kernel loads it: same info block,\n"
+"memory map, module and string addresses.\n"
 "Guest RAM starts at address 0. Below 0x7c00 tvmmctl keeps a GDT, page\n"
 "tables and a stack for protected and long mode.\n"
 "Devices: a 16550A UART at 0x3f8 on IRQ4 (output to stdout, input from\n"
@@ -448,10 +539,12 @@ const struct tvmmctl_cmd tvmmctl_cmd_run = {
 "8259A PIC pair (0x20, 0xa0; vCPU 0's ExtINT), the 8254 PIT channel 0 on\n"
 "IRQ0, a local APIC per vCPU at 0xfee00000 (APIC ID, EOI, INIT, STARTUP\n"
 "and fixed IPIs; no APIC timer), isa-debug-exit at 0xf4, POST codes at\n"
-"0x80, the i8042's reset (0xfe to port 0x64). Other ports and addresses\n"
-"read as all ones; writes to them are dropped. With --cpus N, vCPU 0\n"
-"starts the image and the others wait for INIT and STARTUP IPIs, as a\n"
-"PC's application processors do. HLT with interrupts on waits for one.\n"
+"0x80, the i8042's reset (0xfe to port 0x64), QEMU's fw_cfg at 0x510\n"
+"(signature, RAM size, CPU count, command line; no DMA). Other ports and\n"
+"addresses read as all ones; writes to them are dropped. With --cpus N,\n"
+"vCPU 0 starts the image and the others wait for INIT and STARTUP IPIs,\n"
+"as a PC's application processors do. HLT with interrupts on waits for\n"
+"an interrupt.\n"
 "\n"
 "  --mem SIZE          guest RAM, K/M/G suffix (default 64M, 64K to 4G)\n"
 "  --cpus N            vCPUs, 1 (default) to 16\n"
@@ -464,6 +557,11 @@ const struct tvmmctl_cmd tvmmctl_cmd_run = {
 "                      each device\n"
 "  --json              --trace and --stats as JSON lines, one object with\n"
 "                      a \"type\" per line, and a last {\"type\": \"end\"} line\n"
+"  --cmdline STR       the kernel command line: multiboot kernels get\n"
+"                      \"IMAGE STR\" in their info block (as from QEMU),\n"
+"                      other images STR from fw_cfg\n"
+"  --initrd MODULES    multiboot modules, QEMU's -initrd syntax: \"FILE ARGS\"\n"
+"                      separated by commas (,, for a comma in one)\n"
 "  --load-addr ADDR    raw images: where to load (default 0x7c00)\n"
 "  --entry ADDR        raw images: where to start (default: load address)\n"
 "  --mode MODE         raw images: real (default), protected or long\n"

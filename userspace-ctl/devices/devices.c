@@ -17,6 +17,7 @@ static const struct io_dev *const io_devs[] = {
 	&debug_exit_dev,
 	&post_dev,
 	&i8042_dev,
+	&fw_cfg_dev,
 };
 
 static const struct mmio_dev *const mmio_devs[] = {

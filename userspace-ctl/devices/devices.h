@@ -92,6 +92,12 @@ struct lapic_state {
 	unsigned long long nmi_dropped;	/* NMI IPIs: no way to inject them */
 };
 
+/* fw_cfg: the selected item and the offset of the next byte read. */
+struct fw_cfg_state {
+	__u16 key;
+	__u32 offset;
+};
+
 /**
  * struct dev_hooks - how devices reach the vCPU loop (vmm/); all optional.
  * @kick:	something is pending for vCPU @cpu (an interrupt, INIT,
@@ -120,11 +126,17 @@ struct dev_count {
  * @lock:	held around every call into devices/ (see above).
  * @out:	where the UART's transmitter goes (stdout).
  * @trace:	--trace was given.
+ * @nr_cpus:	vCPUs of the VM, 1 to DEV_MAX_CPUS: one local APIC each,
+ *		and fw_cfg's FW_CFG_NB_CPUS and FW_CFG_MAX_CPUS;
+ *		dev_ctx_init() sets 1, vmm_run() the vCPUs it has.
+ * @ram_size:	guest RAM in bytes, as fw_cfg reports it (FW_CFG_RAM_SIZE).
+ * @cmdline:	the command line fw_cfg gives (FW_CFG_CMDLINE_SIZE/_DATA),
+ *		or NULL for none, as QEMU has none for a boot sector or a
+ *		multiboot kernel (which finds its own in its info block).
  * @stop:	set by a device to end the run.
  * @status:	tvmmctl's exit status when @stop is set.
- * @nr_cpus:	vCPUs of the VM, 1 to DEV_MAX_CPUS (one local APIC each).
  * @hooks:	NULL, or how to reach the vCPU loop.
- * @uart, @pic, @pit, @lapic: the devices' state.
+ * @uart, @pic, @pit, @lapic, @fw_cfg: the devices' state.
  * @io_counts:	port accesses per entry of the port table, then the ports
  *		nobody owns; an element of string I/O counts as one.
  * @mmio_counts: the same for MMIO.
@@ -133,14 +145,17 @@ struct dev_ctx {
 	pthread_mutex_t lock;
 	FILE *out;
 	bool trace;
+	unsigned int nr_cpus;
+	__u64 ram_size;
+	const char *cmdline;
 	enum dev_stop stop;
 	int status;
-	unsigned int nr_cpus;
 	const struct dev_hooks *hooks;
 	struct uart_state uart;
 	struct pic_chip pic[2];
 	struct pit_state pit;
 	struct lapic_state lapic[DEV_MAX_CPUS];
+	struct fw_cfg_state fw_cfg;
 	struct dev_count io_counts[DEV_MAX_IO_DEVS + 1];
 	struct dev_count mmio_counts[DEV_MAX_MMIO_DEVS + 1];
 };
@@ -175,7 +190,7 @@ struct mmio_dev {
 };
 
 extern const struct io_dev uart_dev, debug_exit_dev, post_dev, i8042_dev,
-	pic_master_dev, pic_slave_dev, pit_dev;
+	pic_master_dev, pic_slave_dev, pit_dev, fw_cfg_dev;
 extern const struct mmio_dev lapic_dev;
 
 void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace);

@@ -106,6 +106,7 @@ int boot_setup(struct guest_ram *ram, const struct boot_info *boot,
 	       const char **why)
 {
 	struct tvmm_segment data;
+	__u16 sel;
 
 	memset(regs, 0, sizeof(*regs));
 	memset(sregs, 0, sizeof(*sregs));
@@ -122,8 +123,10 @@ int boot_setup(struct guest_ram *ram, const struct boot_info *boot,
 			*why = "real-mode entry above 1 MiB";
 			return -EINVAL;
 		}
-		sregs->cs = real_seg(boot->entry >> 4, SEG_TYPE_CODE_XRA);
-		regs->rip = boot->entry & 0xf;
+		/* 0000:7c00 as a BIOS jumps to a boot sector. */
+		sel = boot->entry > 0xffff ? boot->entry >> 4 : 0;
+		sregs->cs = real_seg(sel, SEG_TYPE_CODE_XRA);
+		regs->rip = boot->entry - ((__u64)sel << 4);
 		data = real_seg(0, SEG_TYPE_DATA_RWA);
 		sregs->gdt.limit = 0xffff;
 		sregs->idt.limit = 256 * 4 - 1;
@@ -162,5 +165,7 @@ int boot_setup(struct guest_ram *ram, const struct boot_info *boot,
 	sregs->fs = data;
 	sregs->gs = data;
 	sregs->ss = data;
+	regs->rax = boot->rax;
+	regs->rbx = boot->rbx;
 	return 0;
 }

@@ -3,22 +3,15 @@
  * ELF32 and ELF64 executables for x86: each PT_LOAD segment is copied to
  * its p_paddr and the rest of its p_memsz zeroed; ELF32 starts in 32-bit
  * protected mode, ELF64 in long mode, at e_entry. Every header field used
- * is checked against the file and guest RAM first: nothing is copied
- * before the whole image is known to be sound.
+ * is checked against the file and guest RAM first (elf_check()): nothing
+ * is copied (elf_copy()) before the whole image is known to be sound. The
+ * multiboot loader uses the two halves for multiboot ELF kernels.
  */
 #include <errno.h>
 #include <string.h>
 #include <linux/elf.h>
 
 #include "loader/loader.h"
-
-#define ELF_MAX_PHNUM	64
-
-/* The fields used, from either class. */
-struct elf_seg {
-	__u64 offset, paddr, filesz, memsz;
-	__u32 flags;
-};
 
 bool image_is_elf(const void *img, size_t len)
 {
@@ -37,7 +30,6 @@ static void read_phdr(const __u8 *img, bool is64, __u64 off,
 		seg->paddr = p.p_paddr;
 		seg->filesz = p.p_filesz;
 		seg->memsz = p.p_memsz;
-		seg->flags = p.p_flags;
 	} else {
 		struct elf32_phdr p;
 
@@ -47,7 +39,6 @@ static void read_phdr(const __u8 *img, bool is64, __u64 off,
 		seg->paddr = p.p_paddr;
 		seg->filesz = p.p_filesz;
 		seg->memsz = p.p_memsz;
-		seg->flags = p.p_flags;
 	}
 }
 
@@ -57,10 +48,10 @@ static int elf_fail(const char **why, const char *msg)
 	return -ENOEXEC;
 }
 
-int load_elf(struct guest_ram *ram, const void *img, size_t len,
-	     struct boot_info *boot, const char **why)
+int elf_check(const struct guest_ram *ram, const void *img, size_t len,
+	      struct elf_image *elf, const char **why)
 {
-	struct elf_seg segs[ELF_MAX_PHNUM];
+	struct elf_seg *segs = elf->segs;
 	const __u8 *b = img;
 	__u64 phoff, entry;
 	unsigned int phnum, phentsize, nseg = 0, i, j;
@@ -152,13 +143,46 @@ int load_elf(struct guest_ram *ram, const void *img, size_t len,
 	if (!entry_ok)
 		return elf_fail(why, "entry point outside the loaded segments");
 
-	for (i = 0; i < nseg; i++) {
-		memcpy(ram->hva + segs[i].paddr, b + segs[i].offset,
-		       segs[i].filesz);
-		memset(ram->hva + segs[i].paddr + segs[i].filesz, 0,
-		       segs[i].memsz - segs[i].filesz);
+	elf->is64 = is64;
+	elf->entry = entry;
+	elf->nseg = nseg;
+	elf->low = segs[0].paddr;
+	elf->high = segs[0].paddr + segs[0].memsz;
+	for (i = 1; i < nseg; i++) {
+		if (segs[i].paddr < elf->low)
+			elf->low = segs[i].paddr;
+		if (segs[i].paddr + segs[i].memsz > elf->high)
+			elf->high = segs[i].paddr + segs[i].memsz;
 	}
-	boot->mode = is64 ? BOOT_LONG : BOOT_PROTECTED;
-	boot->entry = entry;
+	return 0;
+}
+
+void elf_copy(struct guest_ram *ram, const void *img,
+	      const struct elf_image *elf)
+{
+	const struct elf_seg *s;
+	unsigned int i;
+
+	for (i = 0; i < elf->nseg; i++) {
+		s = &elf->segs[i];
+		memcpy(ram->hva + s->paddr, (const __u8 *)img + s->offset,
+		       s->filesz);
+		memset(ram->hva + s->paddr + s->filesz, 0,
+		       s->memsz - s->filesz);
+	}
+}
+
+int load_elf(struct guest_ram *ram, const void *img, size_t len,
+	     struct boot_info *boot, const char **why)
+{
+	struct elf_image elf;
+	int ret;
+
+	ret = elf_check(ram, img, len, &elf, why);
+	if (ret)
+		return ret;
+	elf_copy(ram, img, &elf);
+	boot->mode = elf.is64 ? BOOT_LONG : BOOT_PROTECTED;
+	boot->entry = elf.entry;
 	return 0;
 }

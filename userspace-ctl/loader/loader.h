@@ -15,8 +15,12 @@
 
 #include "uapi/tvmm.h"
 
+/*
+ * Real mode starts at CS:IP = 0000:entry like a BIOS jump to a boot
+ * sector, or at (entry >> 4):(entry & 0xf) for an entry above 64 KiB.
+ */
 enum boot_mode {
-	BOOT_REAL,		/* 16-bit, CS:IP = entry >> 4 : entry & 0xf */
+	BOOT_REAL,		/* 16-bit */
 	BOOT_PROTECTED,		/* 32-bit flat, paging off */
 	BOOT_LONG,		/* 64-bit, the first 4 GiB identity-mapped */
 };
@@ -46,9 +50,14 @@ struct guest_ram {
 	__u64 size;
 };
 
+/*
+ * How the vCPU starts. @rax and @rbx: what a boot protocol passes in them
+ * (multiboot: the magic and the info block), else 0.
+ */
 struct boot_info {
 	enum boot_mode mode;
 	__u64 entry;
+	__u64 rax, rbx;
 };
 
 bool image_is_elf(const void *img, size_t len);
@@ -56,6 +65,71 @@ int load_raw(struct guest_ram *ram, const void *img, size_t len,
 	     __u64 load_addr, const char **why);
 int load_elf(struct guest_ram *ram, const void *img, size_t len,
 	     struct boot_info *boot, const char **why);
+
+/* An ELF executable checked against guest RAM by elf_check(), not copied. */
+#define ELF_MAX_PHNUM	64
+
+struct elf_seg {
+	__u64 offset, paddr, filesz, memsz;
+};
+
+struct elf_image {
+	bool is64;
+	__u64 entry;
+	__u64 low, high;	/* lowest p_paddr, highest p_paddr + p_memsz */
+	unsigned int nseg;
+	struct elf_seg segs[ELF_MAX_PHNUM];	/* PT_LOAD, p_memsz > 0 */
+};
+
+int elf_check(const struct guest_ram *ram, const void *img, size_t len,
+	      struct elf_image *elf, const char **why);
+void elf_copy(struct guest_ram *ram, const void *img,
+	      const struct elf_image *elf);
+
+/*
+ * Multiboot 0.6.96 kernels (multiboot.c), loaded as QEMU's -kernel loads
+ * them. A module: what "--initrd" names, as QEMU's -initrd for a multiboot
+ * kernel: @string is the module's string ("file args"), @data its file.
+ */
+struct mb_module {
+	char *string;
+	const void *data;
+	size_t len;
+};
+
+/*
+ * @image:	the kernel's name as given, the start of its command line.
+ * @cmdline:	the rest of its command line (NULL: none).
+ * @initrd:	the --initrd text as given (NULL: none); its length shapes
+ *		the layout, as in QEMU.
+ * @mods:	its modules, @nmods of them (mb_parse_modules()).
+ */
+struct mb_args {
+	const char *image;
+	const char *cmdline;
+	const char *initrd;
+	const struct mb_module *mods;
+	unsigned int nmods;
+};
+
+/* Where QEMU's option ROM puts the E820 map and the info block. */
+#define MB_MMAP_ADDR		0x9000ULL
+#define MB_INFO_ADDR		0x9500ULL
+#define MB_INFO_SIZE		88
+#define MB_BOOT_MAGIC		0x2badb002
+#define MB_LOADER_NAME		"tvmmctl"
+#define MB_MIN_MEM		(2ULL << 20)
+
+/* 0 and the header's offset; -ENOENT: none; -EBADMSG: bad checksum. */
+int mb_find_header(const void *img, size_t len, size_t *off);
+int mb_parse_modules(const char *spec, struct mb_module **mods,
+		     unsigned int *nmods);
+void mb_free_modules(struct mb_module *mods, unsigned int nmods);
+/* The file a module's string names: up to the first space. */
+size_t mb_module_name_len(const char *string);
+int load_multiboot(struct guest_ram *ram, const void *img, size_t len,
+		   const struct mb_args *args, struct boot_info *boot,
+		   const char **why);
 int boot_setup(struct guest_ram *ram, const struct boot_info *boot,
 	       struct tvmm_regs *regs, struct tvmm_sregs *sregs,
 	       const char **why);

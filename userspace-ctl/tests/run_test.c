@@ -92,13 +92,9 @@ bool test_run_raw(void)
 	return ok;
 }
 
-struct seg_spec {
-	__u64 offset, paddr, filesz, memsz;
-};
-
 /* A small ELF file: header, @n program headers, code at 0x200. */
-static size_t make_elf(__u8 *buf, size_t size, bool is64, __u64 entry,
-		       const struct seg_spec *segs, unsigned int n)
+size_t make_elf(__u8 *buf, size_t size, bool is64, __u64 entry,
+		const struct seg_spec *segs, unsigned int n)
 {
 	unsigned int i;
 
@@ -305,10 +301,25 @@ bool test_run_boot_long(void)
 	boot.mode = BOOT_REAL;
 	boot.entry = 0x7c00;
 	ok &= EXPECT(!boot_setup(ram, &boot, &regs, &sregs, &why));
-	ok &= EXPECT(sregs.cs.selector == 0x7c0 && sregs.cs.base == 0x7c00);
-	ok &= EXPECT(regs.rip == 0 && sregs.cr0 == 0x10);
+	/* 0000:7c00, as a BIOS starts a boot sector. */
+	ok &= EXPECT(sregs.cs.selector == 0 && sregs.cs.base == 0);
+	ok &= EXPECT(regs.rip == 0x7c00 && sregs.cr0 == 0x10);
+	ok &= EXPECT(regs.rdx == 0x80 && !regs.rax && !regs.rbx);
+	boot.entry = 0x12345;
+	ok &= EXPECT(!boot_setup(ram, &boot, &regs, &sregs, &why));
+	ok &= EXPECT(sregs.cs.selector == 0x1234 && regs.rip == 5);
 	boot.entry = 0x100000;
 	ok &= EXPECT(boot_setup(ram, &boot, &regs, &sregs, &why) == -EINVAL);
+
+	/* A boot protocol's registers (multiboot: EAX, EBX). */
+	boot.mode = BOOT_PROTECTED;
+	boot.rax = 0x2badb002;
+	boot.rbx = 0x9500;
+	ok &= EXPECT(!boot_setup(ram, &boot, &regs, &sregs, &why));
+	ok &= EXPECT(regs.rax == 0x2badb002 && regs.rbx == 0x9500);
+	ok &= EXPECT(regs.rip == 0x100000 && sregs.cr0 == 0x33);
+	ok &= EXPECT(sregs.cs.db && !sregs.cs.l && sregs.cs.limit == 0xffffffff);
+	ok &= EXPECT(sregs.ds.limit == 0xffffffff && sregs.ss.db);
 	return ok;
 }
 

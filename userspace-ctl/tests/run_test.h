@@ -4,6 +4,17 @@
 #define TVMMCTL_TESTS_RUN_TEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+/* An ELF program header for make_elf(). */
+struct seg_spec {
+	__u64 offset, paddr, filesz, memsz;
+};
+
+/* A small ELF file: header, @n program headers, bytes i & 0xff from 0x200. */
+size_t make_elf(__u8 *buf, size_t size, bool is64, __u64 entry,
+		const struct seg_spec *segs, unsigned int n);
 
 bool test_run_parse_size(void);
 bool test_run_raw(void);

@@ -38,6 +38,7 @@
 #include "run_test.h"
 #include "trace_test.h"
 #include "devices_test.h"
+#include "multiboot_test.h"
 
 #define F(name)		(1ULL << TVMM_VMX_##name)
 
@@ -1266,9 +1267,10 @@ static bool test_run_bad_input(void)
 	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
 	RUN(&r, NULL, "run", "--timeout", "0", path);
 	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	RUN(&r, NULL, "run", "--initrd", "x", path);
+	RUN(&r, NULL, "run", path, "--initrd");
 	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	ok &= EXPECT(strstr(r.err, "--initrd: not implemented yet"));
+	RUN(&r, NULL, "run", path, "--cmdline");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
 	RUN(&r, NULL, "run");
 	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
 	return ok;
@@ -1304,15 +1306,70 @@ static bool test_run_options(void)
 	RUN(&r, NULL, "run", "--trace=yes", path);
 	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
 	ok &= EXPECT(strstr(r.err, "unknown option '--trace=yes'"));
-	RUN(&r, NULL, "run", "--cmdline", "x", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	ok &= EXPECT(strstr(r.err, "--cmdline: not implemented yet"));
 	unlink(path);
 	RUN(&r, NULL, "help", "run");
 	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
 	ok &= EXPECT(strstr(r.out, "--trace") && strstr(r.out, "--stats") &&
 		     strstr(r.out, "--json") && strstr(r.out, "--cpus N"));
 	ok &= EXPECT(lines_fit(r.out, 80));
+	return ok;
+}
+
+/* One line on stderr, starting "tvmmctl: run: ", containing @has. */
+static bool one_line_error(const struct run_result *r, const char *has)
+{
+	const char *nl = strchr(r->err, '\n');
+
+	if (r->status == TVMMCTL_EXIT_FAILURE && nl && !nl[1] &&
+	    !strncmp(r->err, "tvmmctl: run: ", 14) && strstr(r->err, has))
+		return true;
+	ksft_print_msg("exit %d, stderr \"%s\", wanted \"%s\"\n",
+		       r->status, r->err, has);
+	return false;
+}
+
+static bool test_run_mb_bad_input(void)
+{
+	/* An a.out kludge kernel: header, load 0x100000, entry 0x100020. */
+	static const __u32 mb[] = {
+		0x1badb002, 0x10003, -(0x1badb002U + 0x10003),
+		0x100000, 0x100000, 0, 0, 0x100020,
+		0xfeebfeeb,
+	};
+	char path[] = "/tmp/tvmmctl_test_mb.img";
+	char mod[] = "/tmp/tvmmctl_test_mb.mod";
+	char raw[] = "/tmp/tvmmctl_test_mb.raw";
+	char bad[sizeof(mb)];
+	struct run_result r;
+	bool ok = true;
+
+	ok &= EXPECT(write_file(path, mb, sizeof(mb)));
+	ok &= EXPECT(write_file(mod, "m", 1));
+	ok &= EXPECT(write_file(raw, "\xf4", 1));
+	/* Loaded: then the device is missing. */
+	RUN(&r, "/nonexistent/tvmm", "run", "--cmdline", "a b", "--initrd",
+	    "/tmp/tvmmctl_test_mb.mod x,/tmp/tvmmctl_test_mb.mod", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err, missing_msg));
+	RUN(&r, "/nonexistent/tvmm", "run", "--initrd",
+	    "/tmp/tvmmctl_test_mb.mod,/nonexistent/mod arg", path);
+	ok &= one_line_error(&r, "module '/nonexistent/mod': No such file");
+	RUN(&r, "/nonexistent/tvmm", "run", "--initrd", "/tmp", path);
+	ok &= one_line_error(&r, "module '/tmp': not a regular file");
+	RUN(&r, "/nonexistent/tvmm", "run", "--mem", "1M", path);
+	ok &= one_line_error(&r, "need --mem 2M");
+	RUN(&r, "/nonexistent/tvmm", "run", "--mode", "real", path);
+	ok &= one_line_error(&r, "are for raw images");
+	RUN(&r, "/nonexistent/tvmm", "run", "--initrd", mod, raw);
+	ok &= one_line_error(&r, "--initrd is for multiboot kernels");
+	memcpy(bad, mb, sizeof(bad));
+	bad[8] ^= 1;
+	ok &= EXPECT(write_file(path, bad, sizeof(bad)));
+	RUN(&r, "/nonexistent/tvmm", "run", path);
+	ok &= one_line_error(&r, "bad checksum");
+	unlink(path);
+	unlink(mod);
+	unlink(raw);
 	return ok;
 }
 
@@ -1375,6 +1432,15 @@ static const struct {
 	{ "lapic: fixed IPIs, destinations, PPR, EOI", test_lapic_fixed_ipi },
 	{ "pit: mode 2 and mode 0 on a pretend clock", test_pit },
 	{ "devices: access counts for --stats", test_device_counts },
+	{ "multiboot: header search", test_mb_header_search },
+	{ "multiboot: --initrd syntax", test_mb_parse_modules },
+	{ "multiboot: memory map and info block", test_mb_mmap },
+	{ "multiboot: a.out kludge", test_mb_aout },
+	{ "multiboot: layout as QEMU's", test_mb_layout_like_qemu },
+	{ "multiboot: ELF kernel with a module", test_mb_elf },
+	{ "multiboot: bad kernels refused, RAM untouched", test_mb_bad },
+	{ "multiboot: bad input on the command line", test_run_mb_bad_input },
+	{ "fw_cfg: items, selectors, reads past the end", test_fw_cfg },
 };
 
 int main(void)
