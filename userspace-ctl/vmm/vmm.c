@@ -214,9 +214,12 @@ static __u64 vmm_now_ns(void *data)
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
-/* End the run (the first reason wins) and wake every thread. */
-static void vmm_end(struct vmm *vmm, unsigned int cpu, enum vmm_stop stop,
-		    int err)
+/*
+ * End the run (the first reason wins) and wake every thread. For
+ * VMM_STOP_ERROR, @what failed with errno @err.
+ */
+static void vmm_end_err(struct vmm *vmm, unsigned int cpu, enum vmm_stop stop,
+			const char *what, int err)
 {
 	unsigned int i;
 
@@ -225,10 +228,16 @@ static void vmm_end(struct vmm *vmm, unsigned int cpu, enum vmm_stop stop,
 	vmm->done = true;
 	vmm->stop = stop;
 	vmm->stop_cpu = cpu;
+	vmm->err_what = what;
 	vmm->err = err;
 	for (i = 0; i < vmm->nr_vcpus; i++)
 		vmm_kick(vmm, i);
 	vmm_wake_input(vmm);
+}
+
+static void vmm_end(struct vmm *vmm, unsigned int cpu, enum vmm_stop stop)
+{
+	vmm_end_err(vmm, cpu, stop, NULL, 0);
 }
 
 /* ---- --trace ------------------------------------------------------------ */
@@ -375,10 +384,10 @@ static void vcpu_handle_hlt(struct vmm_vcpu *v)
 	int ret = vcpu_irq_enabled(v);
 
 	if (ret < 0) {
-		vmm_end(vmm, v->id, VMM_STOP_ERROR, -ret);
+		vmm_end_err(vmm, v->id, VMM_STOP_ERROR, "TVMM_GET_REGS", -ret);
 	} else if (!ret && v->id == 0) {
 		vcpu_action(v, "interrupts off: the run ends");
-		vmm_end(vmm, v->id, VMM_STOP_HALT, 0);
+		vmm_end(vmm, v->id, VMM_STOP_HALT);
 	} else if (!ret) {
 		vcpu_action(v, "interrupts off: the AP stops");
 		v->parked = true;
@@ -399,7 +408,7 @@ static void vcpu_handle_exit(struct vmm_vcpu *v)
 	case TVMM_EXIT_IO:
 		vcpu_handle_io(v);
 		if (ctx->stop)
-			vmm_end(vmm, v->id, VMM_STOP_DEVICE, 0);
+			vmm_end(vmm, v->id, VMM_STOP_DEVICE);
 		break;
 	case TVMM_EXIT_MMIO:
 		vcpu_handle_mmio(v);
@@ -415,17 +424,17 @@ static void vcpu_handle_exit(struct vmm_vcpu *v)
 		break;
 	case TVMM_EXIT_SHUTDOWN:
 		vcpu_action(v, "triple fault: the run ends");
-		vmm_end(vmm, v->id, VMM_STOP_SHUTDOWN, 0);
+		vmm_end(vmm, v->id, VMM_STOP_SHUTDOWN);
 		break;
 	case TVMM_EXIT_FAIL_ENTRY:
-		vmm_end(vmm, v->id, VMM_STOP_FAIL_ENTRY, 0);
+		vmm_end(vmm, v->id, VMM_STOP_FAIL_ENTRY);
 		break;
 	case TVMM_EXIT_INTERNAL_ERROR:
-		vmm_end(vmm, v->id, VMM_STOP_INTERNAL, 0);
+		vmm_end(vmm, v->id, VMM_STOP_INTERNAL);
 		break;
 	default:
 		vcpu_action(v, "unexpected: the run ends");
-		vmm_end(vmm, v->id, VMM_STOP_UNEXPECTED, 0);
+		vmm_end(vmm, v->id, VMM_STOP_UNEXPECTED);
 		break;
 	}
 }
@@ -476,7 +485,8 @@ static bool vcpu_runnable(struct vmm_vcpu *v)
 		a->wait_sipi = false;
 		ret = vcpu_startup(v, a->sipi_vector);
 		if (ret) {
-			vmm_end(v->vmm, v->id, VMM_STOP_ERROR, -ret);
+			vmm_end_err(v->vmm, v->id, VMM_STOP_ERROR,
+				    "setting the state of STARTUP", -ret);
 			return false;
 		}
 	}
@@ -515,7 +525,8 @@ static void vcpu_inject(struct vmm_vcpu *v)
 	if (ioctl(v->fd, TVMM_INTERRUPT, &intr)) {
 		/* -EBUSY: one is queued already; it goes first. */
 		if (errno != EBUSY)
-			vmm_end(v->vmm, v->id, VMM_STOP_ERROR, errno);
+			vmm_end_err(v->vmm, v->id, VMM_STOP_ERROR,
+				    "TVMM_INTERRUPT", errno);
 		return;
 	}
 	irq = dev_intr_ack(ctx, v->id, vector);
@@ -558,7 +569,8 @@ static void *vcpu_thread(void *arg)
 			v->run->immediate_exit = 0;
 			vcpu_action(v, "kicked: look at interrupts and INIT");
 		} else if (ret) {
-			vmm_end(vmm, v->id, VMM_STOP_ERROR, -ret);
+			vmm_end_err(vmm, v->id, VMM_STOP_ERROR, "TVMM_RUN",
+				    -ret);
 		} else {
 			vcpu_handle_exit(v);
 		}
@@ -616,7 +628,7 @@ static void vmm_input_loop(struct vmm *vmm)
 	while (!vmm->done) {
 		wait = vmm_time_left(deadline);
 		if (!wait) {
-			vmm_end(vmm, 0, VMM_STOP_TIMEOUT, 0);
+			vmm_end(vmm, 0, VMM_STOP_TIMEOUT);
 			break;
 		}
 		pit = pit_next_event_ns(ctx);
@@ -702,7 +714,8 @@ int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, const struct vmm_opts *o,
 		ret = -pthread_create(&vmm->vcpus[i].thread, NULL, vcpu_thread,
 				      &vmm->vcpus[i]);
 		if (ret) {
-			vmm_end(vmm, i, VMM_STOP_ERROR, -ret);
+			vmm_end_err(vmm, i, VMM_STOP_ERROR,
+				    "starting a vCPU thread", -ret);
 			break;
 		}
 		vmm->vcpus[i].started = true;
@@ -770,7 +783,8 @@ const char *vmm_stop_reason(const struct vmm *vmm, enum vmm_stop stop,
 		snprintf(buf, len, "timeout");
 		break;
 	case VMM_STOP_ERROR:
-		snprintf(buf, len, "%sTVMM_RUN: %s", cpu, strerror(vmm->err));
+		snprintf(buf, len, "%s%s: %s", cpu, vmm->err_what,
+			 strerror(vmm->err));
 		break;
 	default:
 		snprintf(buf, len, "guest stopped");

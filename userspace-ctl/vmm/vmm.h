@@ -33,7 +33,7 @@ enum vmm_stop {
 	VMM_STOP_INTERNAL,	/* tvmm could not go on */
 	VMM_STOP_UNEXPECTED,	/* an exit tvmmctl did not ask for */
 	VMM_STOP_TIMEOUT,	/* --timeout expired */
-	VMM_STOP_ERROR,		/* an ioctl failed: vmm.err */
+	VMM_STOP_ERROR,		/* a call failed: vmm.err_what, vmm.err */
 };
 
 #define VMM_ACTION_MAX	128
@@ -90,7 +90,8 @@ struct vmm_opts {
  * @cond:	where waiting vCPUs sleep (with ctx->lock).
  * @wake:	a pipe that wakes the input thread.
  * @done:	the run is over (under ctx->lock); @stop says why, @stop_cpu
- *		which vCPU ended it, @err the errno of a failed ioctl.
+ *		which vCPU ended it, @err_what and @err what failed and its
+ *		errno.
  */
 struct vmm {
 	struct tvmm_dev dev;
@@ -108,6 +109,7 @@ struct vmm {
 	bool done;
 	enum vmm_stop stop;
 	unsigned int stop_cpu;
+	const char *err_what;
 	int err;
 };
 
