@@ -45,6 +45,7 @@ enum dev_stop {
 struct uart_state {
 	__u8 ier, lcr, mcr, scr, dll, dlm, fcr;
 	bool thri;			/* THR-empty interrupt pending */
+	bool rx_armed;			/* the guest looked at its receiver */
 	__u8 rx[UART_FIFO_SIZE];	/* receiver FIFO: rx_count from rx_head */
 	unsigned int rx_head, rx_count;
 };
@@ -223,7 +224,10 @@ void pic_set_irq(struct dev_ctx *ctx, unsigned int irq, bool level);
 int pic_peek(struct dev_ctx *ctx, int *irq);
 int pic_ack(struct dev_ctx *ctx);
 
-/* The UART's receiver (uart.c): free room, and bytes to receive. */
+/*
+ * The UART's receiver (uart.c): the room for input (0 until the guest
+ * first reads LSR or enables the receive interrupt), and bytes received.
+ */
 unsigned int uart_rx_room(const struct dev_ctx *ctx);
 unsigned int uart_rx_push(struct dev_ctx *ctx, const __u8 *buf,
 			  unsigned int len);

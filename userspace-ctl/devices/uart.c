@@ -8,8 +8,11 @@
  * has a 16-byte FIFO (1 byte with FIFOs off) that vmm/ fills from stdin
  * with uart_rx_push(); it never overruns, as tvmmctl reads no more input
  * than there is room for, and asks for more (hooks->input_room) when the
- * guest empties it. In loopback (MCR.LOOP) the transmitter feeds the
- * receiver and MSR reflects MCR, as Linux's probe expects.
+ * guest empties it. There is no room before the guest first reads LSR or
+ * enables the receive interrupt: input waits in the pipe or terminal
+ * instead of being lost to the FIFO reset of the guest's UART setup. In
+ * loopback (MCR.LOOP) the transmitter feeds the receiver and MSR reflects
+ * MCR, as Linux's probe expects.
  *
  * Interrupts, highest priority first, as IIR reports them: received data
  * (at the FIFO trigger level, or below it as a character timeout, which a
@@ -65,12 +68,26 @@ static unsigned int uart_fifo_size(const struct uart_state *u)
 	return u->fcr & UART_FCR_ENABLE ? UART_FIFO_SIZE : 1;
 }
 
-unsigned int uart_rx_room(const struct dev_ctx *ctx)
+static unsigned int uart_fifo_room(const struct uart_state *u)
 {
-	const struct uart_state *u = &ctx->uart;
 	unsigned int size = uart_fifo_size(u);
 
 	return u->rx_count < size ? size - u->rx_count : 0;
+}
+
+unsigned int uart_rx_room(const struct dev_ctx *ctx)
+{
+	return ctx->uart.rx_armed ? uart_fifo_room(&ctx->uart) : 0;
+}
+
+/* The guest is ready for input: let it come. */
+static void uart_arm(struct dev_ctx *ctx)
+{
+	if (ctx->uart.rx_armed)
+		return;
+	ctx->uart.rx_armed = true;
+	if (ctx->hooks && ctx->hooks->input_room)
+		ctx->hooks->input_room(ctx->hooks->data);
 }
 
 /* The IIR value of the highest pending interrupt, without FIFO bits. */
@@ -103,7 +120,7 @@ unsigned int uart_rx_push(struct dev_ctx *ctx, const __u8 *buf,
 	struct uart_state *u = &ctx->uart;
 	unsigned int n;
 
-	for (n = 0; n < len && uart_rx_room(ctx); n++, u->rx_count++)
+	for (n = 0; n < len && uart_fifo_room(u); n++, u->rx_count++)
 		u->rx[(u->rx_head + u->rx_count) % UART_FIFO_SIZE] = buf[n];
 	if (n)
 		uart_update_irq(ctx);
@@ -162,6 +179,7 @@ static __u32 uart_in(struct dev_ctx *ctx, __u16 port, unsigned int size)
 	case UART_MCR:
 		return u->mcr;
 	case UART_LSR:
+		uart_arm(ctx);
 		return UART_LSR_THRE | UART_LSR_TEMT |
 		       (u->rx_count ? UART_LSR_DR : 0);
 	case UART_MSR:
@@ -208,6 +226,8 @@ static void uart_out(struct dev_ctx *ctx, __u16 port, unsigned int size,
 		/* Enabling the THR-empty interrupt with THR empty raises it. */
 		if ((val & UART_IER_THRI) && !(u->ier & UART_IER_THRI))
 			u->thri = true;
+		if (val & UART_IER_RDI)
+			uart_arm(ctx);
 		u->ier = val & 0x0f;
 		break;
 	case UART_IIR_FCR:

@@ -280,6 +280,15 @@ bool test_uart_interrupts(void)
 	bool ok = true;
 	unsigned int i;
 
+	/* No input taken before the guest looks at its receiver. */
+	ctx_init(&ctx, 1);
+	io_out(&ctx, 0x3fa, 1, 0x01);
+	ok &= EXPECT(uart_rx_room(&ctx) == 0 && seen.input_room == 1);
+	io_in(&ctx, 0x3fd, 1);
+	ok &= EXPECT(uart_rx_room(&ctx) == 16 && seen.input_room == 2);
+	io_in(&ctx, 0x3fd, 1);
+	ok &= EXPECT(seen.input_room == 2);
+
 	/* Received data below the trigger level: a character timeout. */
 	uart_setup(&ctx, 0xc7, 0x01);
 	ok &= EXPECT(io_in(&ctx, 0x3fa, 1) == 0xc1);

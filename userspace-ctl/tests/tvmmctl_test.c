@@ -38,6 +38,7 @@
 #include "run_test.h"
 #include "trace_test.h"
 #include "devices_test.h"
+#include "vmm_test.h"
 #include "multiboot_test.h"
 
 #define F(name)		(1ULL << TVMM_VMX_##name)
@@ -1432,6 +1433,14 @@ static const struct {
 	{ "lapic: fixed IPIs, destinations, PPR, EOI", test_lapic_fixed_ipi },
 	{ "pit: mode 2 and mode 0 on a pretend clock", test_pit },
 	{ "devices: access counts for --stats", test_device_counts },
+	{ "vmm: input by interrupt to a halted vCPU (pretend VM)",
+	  test_vmm_echo_halted },
+	{ "vmm: input by interrupt to a running vCPU, kicked",
+	  test_vmm_echo_kicked },
+	{ "vmm: INIT-SIPI-SIPI starts vCPU 1 at VV00:0000",
+	  test_vmm_smp_start },
+	{ "vmm: HLT waits until --timeout; missing extensions",
+	  test_vmm_halt_timeout },
 	{ "multiboot: header search", test_mb_header_search },
 	{ "multiboot: --initrd syntax", test_mb_parse_modules },
 	{ "multiboot: memory map and info block", test_mb_mmap },
