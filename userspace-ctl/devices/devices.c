@@ -163,6 +163,12 @@ bool dev_count_get(const struct dev_ctx *ctx, unsigned int i,
 	return true;
 }
 
+void dev_wake_io(struct dev_ctx *ctx)
+{
+	if (ctx->hooks && ctx->hooks->wake_io)
+		ctx->hooks->wake_io(ctx->hooks->data);
+}
+
 void dev_set_irq(struct dev_ctx *ctx, unsigned int irq, bool level)
 {
 	pic_set_irq(ctx, irq, level);

@@ -103,13 +103,14 @@ struct fw_cfg_state {
  * struct dev_hooks - how devices reach the vCPU loop (vmm/); all optional.
  * @kick:	something is pending for vCPU @cpu (an interrupt, INIT,
  *		STARTUP): make it look, whatever it is doing.
- * @input_room:	the UART's receiver has room again: read more input.
+ * @wake_io:	the input thread should look again: the UART's receiver
+ *		has room for input, or the PIT's next tick moved.
  * @now_ns:	a monotonic clock in nanoseconds (the PIT counts with it).
  * @data:	their first argument.
  */
 struct dev_hooks {
 	void (*kick)(void *data, unsigned int cpu);
-	void (*input_room)(void *data);
+	void (*wake_io)(void *data);
 	__u64 (*now_ns)(void *data);
 	void *data;
 };
@@ -210,6 +211,9 @@ void mmio_write(struct dev_ctx *ctx, unsigned int cpu, __u64 addr,
  */
 bool dev_count_get(const struct dev_ctx *ctx, unsigned int i,
 		   const char **name, const struct dev_count **count);
+
+/* Call hooks->wake_io, if any. */
+void dev_wake_io(struct dev_ctx *ctx);
 
 /* Interrupts. */
 void dev_set_irq(struct dev_ctx *ctx, unsigned int irq, bool level);

@@ -9,7 +9,8 @@
  * and 2, BCD, gates and the read-back command are not modelled.
  *
  * Nothing runs in the background: vmm/ asks pit_next_event_ns() when the
- * next edge of IRQ0 is due, sleeps until then, and calls pit_update().
+ * next edge of IRQ0 is due, sleeps until then, and calls pit_update();
+ * loading a count wakes it (hooks->wake_io) to ask again.
  * Edges that a slow host missed are merged into one, as an 8259A merges
  * requests it has not acknowledged yet.
  */
@@ -96,6 +97,8 @@ static void pit_load(struct dev_ctx *ctx, __u32 count)
 	p->running = true;
 	/* OUT: low until terminal count in mode 0, high in modes 2 and 3. */
 	dev_set_irq(ctx, PIT_IRQ, p->mode != 0);
+	/* The input thread sleeps until the next tick: there is a new one. */
+	dev_wake_io(ctx);
 }
 
 __s64 pit_next_event_ns(struct dev_ctx *ctx)

@@ -7,7 +7,7 @@
  * ctx->out, so THR and the shift register are always empty. The receiver
  * has a 16-byte FIFO (1 byte with FIFOs off) that vmm/ fills from stdin
  * with uart_rx_push(); it never overruns, as tvmmctl reads no more input
- * than there is room for, and asks for more (hooks->input_room) when the
+ * than there is room for, and asks for more (hooks->wake_io) when the
  * guest empties it. There is no room before the guest first reads LSR or
  * enables the receive interrupt: input waits in the pipe or terminal
  * instead of being lost to the FIFO reset of the guest's UART setup. In
@@ -86,8 +86,7 @@ static void uart_arm(struct dev_ctx *ctx)
 	if (ctx->uart.rx_armed)
 		return;
 	ctx->uart.rx_armed = true;
-	if (ctx->hooks && ctx->hooks->input_room)
-		ctx->hooks->input_room(ctx->hooks->data);
+	dev_wake_io(ctx);
 }
 
 /* The IIR value of the highest pending interrupt, without FIFO bits. */
@@ -137,8 +136,7 @@ static __u8 uart_rx_pop(struct dev_ctx *ctx)
 	c = u->rx[u->rx_head];
 	u->rx_head = (u->rx_head + 1) % UART_FIFO_SIZE;
 	u->rx_count--;
-	if (ctx->hooks && ctx->hooks->input_room)
-		ctx->hooks->input_room(ctx->hooks->data);
+	dev_wake_io(ctx);
 	return c;
 }
 
@@ -234,8 +232,7 @@ static void uart_out(struct dev_ctx *ctx, __u16 port, unsigned int size,
 		if ((val ^ u->fcr) & UART_FCR_ENABLE || val & UART_FCR_CLEAR_RX) {
 			u->rx_count = 0;
 			u->rx_head = 0;
-			if (ctx->hooks && ctx->hooks->input_room)
-				ctx->hooks->input_room(ctx->hooks->data);
+			dev_wake_io(ctx);
 		}
 		u->fcr = val & 0xc1;
 		break;

@@ -31,7 +31,7 @@ static bool expect(bool ok, const char *what, int line)
 /* What the devices asked of the vCPU loop, and the pretend clock. */
 static struct {
 	unsigned int kicks[DEV_MAX_CPUS];
-	unsigned int input_room;
+	unsigned int wake_io;
 	__u64 now;
 } seen;
 
@@ -40,9 +40,9 @@ static void test_kick(void *data, unsigned int cpu)
 	seen.kicks[cpu]++;
 }
 
-static void test_input_room(void *data)
+static void test_wake_io(void *data)
 {
-	seen.input_room++;
+	seen.wake_io++;
 }
 
 static __u64 test_now(void *data)
@@ -52,7 +52,7 @@ static __u64 test_now(void *data)
 
 static const struct dev_hooks test_hooks = {
 	.kick		= test_kick,
-	.input_room	= test_input_room,
+	.wake_io	= test_wake_io,
 	.now_ns		= test_now,
 };
 
@@ -283,11 +283,11 @@ bool test_uart_interrupts(void)
 	/* No input taken before the guest looks at its receiver. */
 	ctx_init(&ctx, 1);
 	io_out(&ctx, 0x3fa, 1, 0x01);
-	ok &= EXPECT(uart_rx_room(&ctx) == 0 && seen.input_room == 1);
+	ok &= EXPECT(uart_rx_room(&ctx) == 0 && seen.wake_io == 1);
 	io_in(&ctx, 0x3fd, 1);
-	ok &= EXPECT(uart_rx_room(&ctx) == 16 && seen.input_room == 2);
+	ok &= EXPECT(uart_rx_room(&ctx) == 16 && seen.wake_io == 2);
 	io_in(&ctx, 0x3fd, 1);
-	ok &= EXPECT(seen.input_room == 2);
+	ok &= EXPECT(seen.wake_io == 2);
 
 	/* Received data below the trigger level: a character timeout. */
 	uart_setup(&ctx, 0xc7, 0x01);
@@ -296,9 +296,9 @@ bool test_uart_interrupts(void)
 	ok &= EXPECT(io_in(&ctx, 0x3fd, 1) == 0x61);	/* DR */
 	ok &= EXPECT(io_in(&ctx, 0x3fa, 1) == 0xcc);
 	ok &= EXPECT(dev_intr_peek(&ctx, 0) == 0x24);
-	seen.input_room = 0;
+	seen.wake_io = 0;
 	ok &= EXPECT(io_in(&ctx, 0x3f8, 1) == 'a');
-	ok &= EXPECT(seen.input_room == 1);
+	ok &= EXPECT(seen.wake_io == 1);
 	ok &= EXPECT(io_in(&ctx, 0x3f8, 1) == 'b');
 	ok &= EXPECT(io_in(&ctx, 0x3f8, 1) == 'c');
 	/* Empty: no interrupt, the line drops, the request is withdrawn. */
@@ -572,7 +572,9 @@ bool test_pit(void)
 	io_out(&ctx, 0x43, 1, 0x34);
 	io_out(&ctx, 0x40, 1, 11932 & 0xff);
 	ok &= EXPECT(pit_next_event_ns(&ctx) == -1);	/* half loaded */
+	seen.wake_io = 0;
 	io_out(&ctx, 0x40, 1, 11932 >> 8);
+	ok &= EXPECT(seen.wake_io == 1);	/* to sleep until the tick */
 	/* 11932 / 1193182 Hz = 10000150.9 ns, rounded up. */
 	ok &= EXPECT(pit_next_event_ns(&ctx) == 10000151);
 	/* Halfway: no interrupt; the latched count is half the reload. */

@@ -1439,6 +1439,7 @@ static const struct {
 	  test_vmm_echo_kicked },
 	{ "vmm: INIT-SIPI-SIPI starts vCPU 1 at VV00:0000",
 	  test_vmm_smp_start },
+	{ "vmm: HLT woken by PIT ticks", test_vmm_pit_ticks },
 	{ "vmm: HLT waits until --timeout; missing extensions",
 	  test_vmm_halt_timeout },
 	{ "multiboot: header search", test_mb_header_search },

@@ -14,6 +14,7 @@
  *  - smp: vCPU 0 sends INIT, STARTUP, STARTUP through the local APIC and
  *    polls a flag; vCPU 1 must first run at 2000:0000, prints, sets the
  *    flag and halts with interrupts off.
+ *  - pit: programs the PIT at 100 Hz and halts until three ticks came.
  *  - a halted guest and --timeout.
  *
  * What the pretend VM saw is kept in shared memory: tvmmctl runs in a
@@ -53,7 +54,9 @@ static bool expect(bool ok, const char *what, int line)
 #define FAKE_VCPUS	2
 #define RFLAGS_IF	0x200
 
-enum guest_kind { GUEST_ECHO, GUEST_ECHO_SPIN, GUEST_SMP, GUEST_HALT };
+enum guest_kind {
+	GUEST_ECHO, GUEST_ECHO_SPIN, GUEST_SMP, GUEST_HALT, GUEST_PIT,
+};
 
 /* The echo guest's program counter. */
 enum echo_pc {
@@ -94,6 +97,7 @@ struct fake_vm {
 	unsigned int ap_bad_start;	/* AP run before STARTUP, or elsewhere */
 	unsigned int ap_extra_runs;	/* AP run after its HLT */
 	unsigned int runs[FAKE_VCPUS];	/* TVMM_RUN calls */
+	unsigned int ticks;		/* IRQ0s the PIT guest took */
 };
 
 static struct fake_vm *vm;
@@ -242,6 +246,47 @@ static int run_echo(struct fake_vcpu *v)
 	}
 }
 
+/* PIC with IRQ0 only, PIT channel 0 mode 2 at 100 Hz. */
+static const struct {
+	__u16 port;
+	__u8 val;
+} pic_pit_init[] = {
+	{ 0x20, 0x11 }, { 0x21, 0x20 }, { 0x21, 0x04 }, { 0x21, 0x01 },
+	{ 0x21, 0xfe },
+	{ 0x43, 0x34 }, { 0x40, 0x9c }, { 0x40, 0x2e },
+};
+
+static int run_pit(struct fake_vcpu *v)
+{
+	struct tvmm_run *run = v->run;
+
+	if (v->step < ARRAY_SIZE(pic_pit_init)) {
+		exit_io(run, TVMM_IO_OUT, pic_pit_init[v->step].port,
+			pic_pit_init[v->step].val);
+		v->step++;
+		return 0;
+	}
+	if (v->queued >= 0) {
+		/* The handler: count, EOI; IRET makes IF = 1 again. */
+		vm->ticks += v->queued == 0x20;
+		v->queued = -1;
+		exit_io(run, TVMM_IO_OUT, 0x20, 0x20);
+		run->ready_for_interrupt_injection = 1;
+		return 0;
+	}
+	if (vm->ticks >= 3) {
+		exit_io(run, TVMM_IO_OUT, 0xf4, 0x11);
+		return 0;
+	}
+	run->ready_for_interrupt_injection = 1;
+	if (run->request_interrupt_window) {
+		run->exit_reason = TVMM_EXIT_IRQ_WINDOW_OPEN;
+		return 0;
+	}
+	exit_hlt(v, true);
+	return 0;
+}
+
 static int run_smp(struct fake_vcpu *v, unsigned int id)
 {
 	static const __u32 bsp_icr[][2] = {
@@ -305,6 +350,9 @@ static int fake_run(struct fake_vcpu *v)
 		break;
 	case GUEST_SMP:
 		ret = run_smp(v, v - vm->vcpu);
+		break;
+	case GUEST_PIT:
+		ret = run_pit(v);
 		break;
 	default:
 		exit_hlt(v, true);
@@ -553,6 +601,19 @@ bool test_vmm_smp_start(void)
 	ok &= EXPECT(strstr(r.err, "tvmmctl: run: timeout\n"));
 	ok &= EXPECT(strstr(r.err,
 		"{\"type\": \"end\", \"reason\": \"timeout\", \"vcpu\": 0, \"status\": 8}\n"));
+	return ok;
+}
+
+bool test_vmm_pit_ticks(void)
+{
+	struct vmm_result r;
+	bool ok = true;
+
+	if (!vm_setup())
+		return EXPECT(false);
+	run_fake(&r, GUEST_PIT, NULL, "--timeout=20", "");
+	ok &= EXPECT(r.status == 0x23);
+	ok &= EXPECT(vm->ticks == 3);
 	return ok;
 }
 

@@ -201,7 +201,7 @@ static void vmm_kick(void *data, unsigned int cpu)
 		pthread_kill(v->thread, VMM_KICK_SIGNAL);
 }
 
-static void vmm_input_room(void *data)
+static void vmm_wake_io(void *data)
 {
 	vmm_wake_input(data);
 }
@@ -694,7 +694,7 @@ int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, const struct vmm_opts *o,
 	ctx->nr_cpus = vmm->nr_vcpus;
 	vmm->hooks = (struct dev_hooks) {
 		.kick		= vmm_kick,
-		.input_room	= vmm_input_room,
+		.wake_io	= vmm_wake_io,
 		.now_ns		= vmm_now_ns,
 		.data		= vmm,
 	};
