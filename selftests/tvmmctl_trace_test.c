@@ -39,6 +39,7 @@ GUEST_ASM32(trace_guest,
 	    "movl $0x12345678, 0xd0000000\n"
 	    "mov $" TVMM_STR(NR_LOOP) ", %esi\n"
 	    "1: mov $0x40000000, %eax\n"
+	    "xor %ecx, %ecx\n"
 	    "cpuid\n"
 	    "dec %esi\n"
 	    "jnz 1b\n"
@@ -87,7 +88,7 @@ static const struct {
 	  "CPUID rip=0x8004 | CPUID leaf 0x0 -> eax=0x00000001 "
 	},
 	{ offsetof(struct seen, cpuid_hv),
-	  "CPUID rip=0x8027 | CPUID leaf 0x40000000 -> eax=0x40000000 ebx=0x6d6d7674 ecx=0x6d6d7674 edx=0x6d6d7674 \"tvmmtvmmtvmm\" | kernel ("
+	  "CPUID rip=0x802d | CPUID leaf 0x40000000 -> eax=0x40000000 ebx=0x6d6d7674 ecx=0x6d6d7674 edx=0x6d6d7674 \"tvmmtvmmtvmm\" | kernel ("
 	},
 	{ offsetof(struct seen, uart_out),
 	  "IO_INSTRUCTION rip=0x800c | OUT 0x3f8 <- 'A' | tvmmctl: uart-16550a ("
@@ -102,7 +103,7 @@ static const struct {
 	  "EPT_VIOLATION rip=0x8017 | EPT violation GPA 0xd0000000 write 4 bytes value 0x12345678 -> MMIO | tvmmctl: no device, write dropped ("
 	},
 	{ offsetof(struct seen, debug_exit),
-	  "IO_INSTRUCTION rip=0x8032 | OUT 0xf4 <- '!' | tvmmctl: isa-debug-exit: exit status 67 ("
+	  "IO_INSTRUCTION rip=0x8034 | OUT 0xf4 <- '!' | tvmmctl: isa-debug-exit: exit status 67 ("
 	},
 };
 
