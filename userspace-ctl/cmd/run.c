@@ -442,7 +442,9 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 		.trace		= o->trace,
 		.json		= o->json,
 		.trace_out	= stderr,
-		.input_fd	= STDIN_FILENO,
+		/* A closed stdin: its number may become /dev/tvmm's. */
+		.input_fd	= fcntl(STDIN_FILENO, F_GETFD) < 0 ? -1 :
+				  STDIN_FILENO,
 	};
 	struct dev_ctx ctx;
 	enum vmm_stop stop;

@@ -45,10 +45,10 @@ static void kick_handler(int sig)
 		kick_run->immediate_exit = 1;
 }
 
-int vmm_alloc_ram(struct vmm *vmm, __u64 size)
+/* Nothing open, nothing mapped. */
+static void vmm_init(struct vmm *vmm)
 {
 	unsigned int i;
-	void *p;
 
 	memset(vmm, 0, sizeof(*vmm));
 	vmm->dev.fd = -1;
@@ -59,6 +59,13 @@ int vmm_alloc_ram(struct vmm *vmm, __u64 size)
 		vmm->vcpus[i].fd = -1;
 		vmm->vcpus[i].trace.vcpu_fd = -1;
 	}
+}
+
+int vmm_alloc_ram(struct vmm *vmm, __u64 size)
+{
+	void *p;
+
+	vmm_init(vmm);
 	if (!size || size & 4095 || size > (size_t)-1)
 		return -EINVAL;
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
@@ -160,7 +167,7 @@ void vmm_destroy(struct vmm *vmm)
 		tvmm_dev_close(&vmm->dev);
 	if (vmm->ram.hva)
 		munmap(vmm->ram.hva, vmm->ram.size);
-	vmm_alloc_ram(vmm, 0);
+	vmm_init(vmm);
 }
 
 static int vcpu_set_state(struct vmm_vcpu *v, const struct tvmm_regs *regs,
