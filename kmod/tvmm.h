@@ -104,6 +104,26 @@ struct tvmm_vcpu {
 	u64 pending_la;			/* INS: linear address of the first */
 	bool pending_down;		/* INS: RFLAGS.DF, addresses go down */
 	struct tvmm_insn mmio_insn;	/* MMIO: the instruction in flight */
+
+	/*
+	 * External interrupts (TVMM_INTERRUPT): the vector waiting for the
+	 * guest to take it, delivered at a VM entry by exits.c.
+	 */
+	bool irq_queued;
+	u8 irq_vector;
+	bool irq_window_wanted;		/* run->request_interrupt_window */
+	bool irq_window_exiting;	/* the VMCS control is on */
+
+	/*
+	 * The exit trace ring (TVMM_SET_TRACE): allocated at the first start,
+	 * freed with the vCPU; head is tvmm's own, never read back from the
+	 * shared ring. exit_info is what the exit's handler did, for the
+	 * entry's info[].
+	 */
+	bool trace_on;
+	struct tvmm_trace_ring *trace_ring;
+	u64 trace_head;
+	u64 exit_info[3];
 };
 
 /* dev.c: /dev/tvmm. Registering it is the last step of loading. */

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vcpu.c - a vCPU: its file, its shared run page and its ioctls.
+ * vcpu.c - a vCPU: its file, its shared run page and trace ring, and its
+ * ioctls.
  *
  * One ioctl at a time per vCPU (vcpu->lock); the state ioctls go through
- * the VMCS, made current on this CPU by vmx_vcpu_load().
+ * the VMCS, made current on this CPU by vmx_vcpu_load(). A mapping of the
+ * run page or the trace ring holds the file, so the vCPU outlives every
+ * mapping of it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,6 +17,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include "tvmm.h"
 #include "vmx/vmx.h"
@@ -214,6 +218,50 @@ out:
 	return ret;
 }
 
+/*
+ * Queue an external interrupt; vmx_inject_interrupt() delivers it at the
+ * first entry where the guest can take it.
+ */
+static long vcpu_interrupt(struct tvmm_vcpu *vcpu, void __user *argp)
+{
+	struct tvmm_interrupt irq;
+
+	if (copy_from_user(&irq, argp, sizeof(irq)))
+		return -EFAULT;
+	/* Vectors 0-31 are exceptions, not interrupts (Vol. 3A, 6.2). */
+	if (irq.vector < 32 || irq.vector > 255 || irq.flags || irq.reserved)
+		return -EINVAL;
+	if (vcpu->irq_queued)
+		return -EBUSY;
+	vcpu->irq_vector = irq.vector;
+	vcpu->irq_queued = true;
+	return 0;
+}
+
+static long vcpu_set_trace(struct tvmm_vcpu *vcpu, void __user *argp)
+{
+	struct tvmm_trace_config cfg;
+	struct tvmm_trace_ring *ring = vcpu->trace_ring;
+
+	if (copy_from_user(&cfg, argp, sizeof(cfg)))
+		return -EFAULT;
+	if ((cfg.flags & ~TVMM_TRACE_ON) || cfg.reserved)
+		return -EINVAL;
+	if (!ring && (cfg.flags & TVMM_TRACE_ON)) {
+		/* Zeroed, and mappable by remap_vmalloc_range(). */
+		ring = vmalloc_user(TVMM_TRACE_MMAP_SIZE);
+		if (!ring)
+			return -ENOMEM;
+		ring->nr_entries = TVMM_TRACE_ENTRIES;
+		/* mmap() reads it without vcpu->lock: complete first. */
+		smp_store_release(&vcpu->trace_ring, ring);
+	}
+	vcpu->trace_on = cfg.flags & TVMM_TRACE_ON;
+	if (ring)
+		WRITE_ONCE(ring->flags, cfg.flags);
+	return 0;
+}
+
 static long tvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -259,6 +307,12 @@ static long tvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 	case TVMM_SET_INTERCEPTS:
 		ret = vcpu_set_intercepts(vcpu, argp);
 		break;
+	case TVMM_INTERRUPT:
+		ret = vcpu_interrupt(vcpu, argp);
+		break;
+	case TVMM_SET_TRACE:
+		ret = vcpu_set_trace(vcpu, argp);
+		break;
 	default:
 		ret = -ENOTTY;
 	}
@@ -283,8 +337,25 @@ static const struct vm_operations_struct tvmm_vcpu_vm_ops = {
 	.fault = tvmm_vcpu_fault,
 };
 
+/*
+ * Offset 0: the run page, one page, faulted in. TVMM_TRACE_MMAP_OFFSET:
+ * the trace ring, all of it, once TVMM_SET_TRACE has allocated it. Runs
+ * under the mmap lock, which ioctls take inside vcpu->lock (copying to
+ * and from userspace): so no vcpu->lock here, only the published ring.
+ */
 static int tvmm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	struct tvmm_vcpu *vcpu = file->private_data;
+	struct tvmm_trace_ring *ring;
+
+	if (vma->vm_pgoff == TVMM_TRACE_MMAP_OFFSET >> PAGE_SHIFT) {
+		/* Pairs with vcpu_set_trace(): a ring, then all of it. */
+		ring = smp_load_acquire(&vcpu->trace_ring);
+		if (!ring ||
+		    vma->vm_end - vma->vm_start != TVMM_TRACE_MMAP_SIZE)
+			return -EINVAL;
+		return remap_vmalloc_range(vma, ring, 0);
+	}
 	if (vma->vm_pgoff || vma_pages(vma) != 1)
 		return -EINVAL;
 	vma->vm_ops = &tvmm_vcpu_vm_ops;
@@ -294,6 +365,7 @@ static int tvmm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 static void tvmm_vcpu_free(struct tvmm_vcpu *vcpu)
 {
 	vmx_vcpu_free(vcpu);
+	vfree(vcpu->trace_ring);
 	kfree(vcpu->cpuid);
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);

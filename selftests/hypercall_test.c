@@ -11,9 +11,20 @@
  * guest's RAX after".
  *
  * Every value has bits set in both halves, so a 32-bit truncation shows.
+ *
+ * TVMM_HC_NOP (RAX = 0; EAX outside 64-bit mode) is handled in the kernel:
+ * no exit to userspace, RAX = 0, RIP past the VMCALL; it still counts as a
+ * VMCALL exit (basic exit reason 18) in TVMM_GET_VCPU_STATS.
  */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
+
+#define EXIT_REASON_VMCALL	18
+#define NR_NOPS			25
 
 #define HC_NR		0x1122334455667788ULL
 #define HC_ARG0		0x8000000000000001ULL	/* RBX */
@@ -109,6 +120,100 @@ TEST(vmcall_in_protected_mode)
 	EXPECT_EQ(0x05060708, run->hypercall.args[4]);
 	run->hypercall.ret = 0x600dcafe;
 	EXPECT_EQ(0x600dcafe, vcpu_run_expect_sync(vcpu, 1));
+	vcpu_run_expect_done(vcpu);
+	vm_free(vm);
+}
+
+static __u64 vmcall_exits(struct tvmm_vcpu *vcpu)
+{
+	struct tvmm_vcpu_stats st;
+
+	memset(&st, 0, sizeof(st));
+	st.size = sizeof(st);
+	TEST_ASSERT(!ioctl(vcpu->fd, TVMM_GET_VCPU_STATS, &st),
+		    "TVMM_GET_VCPU_STATS: %s", strerror(errno));
+	return st.exits[EXIT_REASON_VMCALL];
+}
+
+static void guest_nop(void)
+{
+	__u64 rax, rbx = HC_ARG0, rcx = HC_ARG1, rdx = HC_ARG2;
+	int i;
+
+	for (i = 0; i < NR_NOPS; i++) {
+		rax = TVMM_HC_NOP;
+		asm volatile("vmcall"
+			     : "+a"(rax), "+b"(rbx), "+c"(rcx), "+d"(rdx)
+			     : : "memory");
+		GUEST_ASSERT_EQ(rax, 0);
+	}
+	GUEST_ASSERT_EQ(rbx, HC_ARG0);
+	GUEST_ASSERT_EQ(rcx, HC_ARG1);
+	GUEST_ASSERT_EQ(rdx, HC_ARG2);
+	/* Any other number still goes to userspace. */
+	rax = HC_NR;
+	asm volatile("vmcall" : "+a"(rax), "+b"(rbx) : : "memory");
+	GUEST_ASSERT_EQ(rax, HC_RET);
+	GUEST_DONE();
+}
+
+TEST(hc_nop_stays_in_the_kernel)
+{
+	struct tvmm_vcpu *vcpu;
+	struct tvmm_vm *vm;
+	struct tvmm_run *run;
+
+	TVMM_REQUIRE_MODULE();
+	vm = vm_create_with_one_vcpu(&vcpu, guest_nop);
+	run = vcpu->run;
+	EXPECT_EQ(0, vmcall_exits(vcpu));
+
+	/* The first exit userspace sees is the last VMCALL. */
+	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HYPERCALL);
+	EXPECT_EQ(HC_NR, run->hypercall.nr);
+	EXPECT_EQ(HC_ARG0, run->hypercall.args[0]);
+	EXPECT_EQ(NR_NOPS + 1, vmcall_exits(vcpu));
+	run->hypercall.ret = HC_RET;
+	vcpu_run_expect_done(vcpu);
+	vm_free(vm);
+}
+
+/*
+ * 32-bit protected mode: the number is EAX, whatever the upper half of
+ * RAX holds (the host sets it; the guest cannot see it).
+ */
+GUEST_ASM32(hc_nop32,
+	    "vmcall\n"
+	    "mov %eax, %ebx\n"
+	    "mov $0x77, %eax\n"
+	    "vmcall\n"
+	    GUEST_ASM_DONE
+	    "1: hlt\n"
+	    "jmp 1b\n");
+
+TEST(hc_nop_in_protected_mode_is_eax)
+{
+	struct tvmm_vcpu *vcpu;
+	struct tvmm_regs regs;
+	struct tvmm_vm *vm;
+	struct tvmm_run *run;
+
+	TVMM_REQUIRE_MODULE();
+	vm = vm_create();
+	vcpu = vm_vcpu_add(vm, 0);
+	vm_load_asm_guest(vm, hc_nop32_start, hc_nop32_end);
+	vcpu_setup_protected_mode(vcpu, TVMM_GPA_ASM_CODE);
+	vcpu_get_regs(vcpu, &regs);
+	regs.rax = 0xdeadbeef00000000ULL;
+	regs.rbx = 0x12345678;
+	vcpu_set_regs(vcpu, &regs);
+	run = vcpu->run;
+
+	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HYPERCALL);
+	EXPECT_EQ(0x77, run->hypercall.nr);
+	/* EBX = EAX after the NOP. */
+	EXPECT_EQ(0, run->hypercall.args[0]);
+	EXPECT_EQ(2, vmcall_exits(vcpu));
 	vcpu_run_expect_done(vcpu);
 	vm_free(vm);
 }

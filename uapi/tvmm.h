@@ -66,7 +66,11 @@
  * TVMM_RUN: argument must be 0. Runs the guest until an exit userspace must
  *	handle; returns 0 with struct tvmm_run filled, or -EINTR when a signal
  *	is pending (run->exit_reason is then TVMM_EXIT_INTR). There is no
- *	interrupt controller in the kernel yet: every HLT exits.
+ *	interrupt controller in the kernel: userspace models it and queues
+ *	interrupts with TVMM_INTERRUPT, and every HLT exits, RIP past it,
+ *	even with an interrupt queued (the next TVMM_RUN delivers that one
+ *	to the instruction after the HLT). run->if_flag and
+ *	run->ready_for_interrupt_injection are filled at every return.
  * TVMM_GET_SREGS, TVMM_SET_SREGS: CR0 and CR4 as the guest sees them (the
  *	bits VMX forces on are hidden). SET refuses with -EINVAL: reserved
  *	bits in CR0, CR4 or EFER, CR0.PG without PE, NW without CD, CR8 above
@@ -430,10 +434,10 @@ struct tvmm_trace_ring {
 #define TVMM_TRACE_MMAP_SIZE	(64 * (TVMM_TRACE_ENTRIES + 1))
 
 /*
- * Hypercalls: VMCALL with the number in RAX and arguments in RBX, RCX,
- * RDX, RSI, RDI. The numbers below are handled by tvmm.ko without leaving
- * the kernel (the guest gets the result in RAX); every other number exits
- * to userspace as TVMM_EXIT_HYPERCALL.
+ * Hypercalls: VMCALL with the number in RAX (EAX outside 64-bit mode) and
+ * arguments in RBX, RCX, RDX, RSI, RDI. The numbers below are handled by
+ * tvmm.ko without leaving the kernel (the guest gets the result in RAX);
+ * every other number exits to userspace as TVMM_EXIT_HYPERCALL.
  */
 #define TVMM_HC_NOP		0	/* does nothing; RAX = 0 */
 

@@ -77,6 +77,9 @@ static const struct vmx_requirement {
 	  "external-interrupt exiting" },
 	{ REG_PIN, PIN_CTL_NMI_EXITING, "NMI exiting" },
 	{ REG_PROC, CPU_CTL_HLT_EXITING, "HLT exiting" },
+	/* Switched on and off around entries to deliver interrupts. */
+	{ REG_PROC, CPU_CTL_INTERRUPT_WINDOW_EXITING,
+	  "interrupt-window exiting" },
 	{ REG_PROC, CPU_CTL_USE_IO_BITMAPS, "use I/O bitmaps" },
 	{ REG_PROC, CPU_CTL_USE_MSR_BITMAPS, "use MSR bitmaps" },
 	{ REG_PROC, CPU_CTL_ACTIVATE_SECONDARY_CONTROLS,

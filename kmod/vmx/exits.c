@@ -14,6 +14,8 @@
  *   <0  an error TVMM_RUN returns.
  * An exit with no handler becomes TVMM_EXIT_INTERNAL_ERROR with the raw
  * reason and qualification: the guest stops, the host carries on.
+ * A handler notes what the exit did (the leaf and the answer of a CPUID,
+ * an MSR and its value...) with vmx_exit_info(), for the trace ring.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -68,6 +70,18 @@ void vmx_skip_instruction(struct tvmm_vcpu *vcpu)
 	vmx_advance_rip(vcpu, vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 }
 
+/*
+ * The trace ring's info[] of this exit (struct tvmm_trace_entry, by exit
+ * reason). Three stores, whether or not anyone traces: cheaper than
+ * asking. run.c clears them before a traced exit.
+ */
+static void vmx_exit_info(struct tvmm_vcpu *vcpu, u64 a, u64 b, u64 c)
+{
+	vcpu->exit_info[0] = a;
+	vcpu->exit_info[1] = b;
+	vcpu->exit_info[2] = c;
+}
+
 /* Deliver a hardware exception at the next VM entry (27.6). */
 void vmx_inject_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error_code)
@@ -81,6 +95,93 @@ void vmx_inject_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
 	}
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+/* ---- external interrupts (27.6 "Event Injection", 25.4.2) ---- */
+
+/*
+ * Whether VM entry may deliver an external interrupt now: RFLAGS.IF set,
+ * no blocking by STI or MOV SS (VM entry refuses it otherwise, 27.3.1.5),
+ * the guest active or halted, and no event already in the VM-entry
+ * interruption-information field: an exception tvmm raised, which goes
+ * first, or an event being re-delivered.
+ */
+static bool vmx_interrupt_allowed(void)
+{
+	if (!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) ||
+	    (vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+	     (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) ||
+	    vmcs_read32(GUEST_ACTIVITY_STATE) > GUEST_ACTIVITY_HLT)
+		return false;
+	return !(vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID);
+}
+
+static void vmx_set_interrupt_window(struct tvmm_vcpu *vcpu, bool on)
+{
+	u32 ctl = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
+
+	/* caps.c refuses a CPU that cannot set this control. */
+	if (on)
+		ctl |= CPU_CTL_INTERRUPT_WINDOW_EXITING;
+	else
+		ctl &= ~CPU_CTL_INTERRUPT_WINDOW_EXITING;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, ctl);
+	vcpu->irq_window_exiting = on;
+}
+
+/*
+ * Right before a VM entry, when an interrupt is queued, userspace asked
+ * for the interrupt window, or window exiting is still on: inject the
+ * queued vector if the guest can take it; keep interrupt-window exiting
+ * on while an interrupt waits or userspace asked, and only then, since
+ * it costs an exit. Returns true when it injected: if the entry fails,
+ * vmx_cancel_interrupt() queues the vector again.
+ */
+bool vmx_inject_interrupt(struct tvmm_vcpu *vcpu)
+{
+	bool injected = false, window;
+
+	if (vcpu->irq_queued && vmx_interrupt_allowed()) {
+		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vcpu->irq_vector |
+			     (INTR_TYPE_EXTERNAL << INTR_INFO_TYPE_SHIFT) |
+			     INTR_INFO_VALID);
+		vcpu->irq_queued = false;
+		injected = true;
+	}
+	window = vcpu->irq_queued || vcpu->irq_window_wanted;
+	if (window != vcpu->irq_window_exiting)
+		vmx_set_interrupt_window(vcpu, window);
+	return injected;
+}
+
+/* The entry that was to deliver the interrupt failed: it waits again. */
+void vmx_cancel_interrupt(struct tvmm_vcpu *vcpu)
+{
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vcpu->irq_queued = true;
+}
+
+/* run->if_flag and run->ready_for_interrupt_injection, for userspace. */
+void vmx_report_interrupt_state(struct tvmm_vcpu *vcpu)
+{
+	struct tvmm_run *run = vcpu->run;
+
+	run->if_flag = !!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF);
+	run->ready_for_interrupt_injection = !vcpu->irq_queued &&
+					     vmx_interrupt_allowed();
+}
+
+/*
+ * The guest can take an interrupt (25.6.2, "interrupt-window exiting"): a
+ * queued one goes in at the next entry without leaving the kernel;
+ * otherwise userspace asked to know.
+ */
+static int handle_interrupt_window(struct tvmm_vcpu *vcpu)
+{
+	if (vcpu->irq_queued || !vcpu->irq_window_wanted)
+		return 1;
+	vcpu->run->exit_reason = TVMM_EXIT_IRQ_WINDOW_OPEN;
+	return 0;
 }
 
 /*
@@ -213,6 +314,8 @@ static int handle_cpuid(struct tvmm_vcpu *vcpu)
 			break;
 		}
 	}
+	vmx_exit_info(vcpu, leaf | (u64)subleaf << 32, r[0] | (u64)r[1] << 32,
+		      r[2] | (u64)r[3] << 32);
 	/* CPUID writes 32-bit registers: the upper halves become zero. */
 	vcpu->regs[REG_RAX] = r[0];
 	vcpu->regs[REG_RBX] = r[1];
@@ -415,10 +518,14 @@ static void vmx_sync_guest_msr(struct tvmm_vcpu *vcpu, u32 index)
 
 static int handle_rdmsr(struct tvmm_vcpu *vcpu)
 {
+	u32 index = vcpu->regs[REG_RCX];
 	u64 data;
 
-	if (vmx_get_msr(vcpu, vcpu->regs[REG_RCX], &data))
+	if (vmx_get_msr(vcpu, index, &data)) {
+		vmx_exit_info(vcpu, index, 0, 1);
 		return vmx_inject_gp(vcpu);
+	}
+	vmx_exit_info(vcpu, index, data, 0);
 	vcpu->regs[REG_RAX] = (u32)data;
 	vcpu->regs[REG_RDX] = data >> 32;
 	vmx_skip_instruction(vcpu);
@@ -431,8 +538,11 @@ static int handle_wrmsr(struct tvmm_vcpu *vcpu)
 	u64 data = (u32)vcpu->regs[REG_RAX] |
 		   ((u64)(u32)vcpu->regs[REG_RDX] << 32);
 
-	if (vmx_set_msr(vcpu, index, data))
+	if (vmx_set_msr(vcpu, index, data)) {
+		vmx_exit_info(vcpu, index, data, 1);
 		return vmx_inject_gp(vcpu);
+	}
+	vmx_exit_info(vcpu, index, data, 0);
 	vmx_sync_guest_msr(vcpu, index);
 	vmx_skip_instruction(vcpu);
 	return 1;
@@ -449,6 +559,7 @@ static int handle_rdtsc(struct tvmm_vcpu *vcpu)
 
 	vcpu->regs[REG_RAX] = (u32)tsc;
 	vcpu->regs[REG_RDX] = tsc >> 32;
+	vmx_exit_info(vcpu, tsc, 0, 0);
 	vmx_skip_instruction(vcpu);
 	return 1;
 }
@@ -506,6 +617,7 @@ static int handle_cr(struct tvmm_vcpu *vcpu)
 		val = (u32)val;
 	switch (type) {
 	case CR_QUAL_TYPE_MOV_TO_CR:
+		vmx_exit_info(vcpu, val, 0, 0);
 		switch (cr) {
 		case 0:
 			return vmx_mov_to_cr0(vcpu, val);
@@ -527,20 +639,25 @@ static int handle_cr(struct tvmm_vcpu *vcpu)
 		break;
 	case CR_QUAL_TYPE_MOV_FROM_CR:
 		if (cr == 3)
-			vmx_write_gpr(vcpu, reg, vmcs_readl(GUEST_CR3));
+			val = vmcs_readl(GUEST_CR3);
 		else if (cr == 8)
-			vmx_write_gpr(vcpu, reg, vcpu->cr8);
+			val = vcpu->cr8;
 		else
 			return vmx_internal_error(vcpu,
 						  TVMM_INTERNAL_UNHANDLED_EXIT,
 						  EXIT_REASON_CR_ACCESS);
+		vmx_exit_info(vcpu, val, 0, 0);
+		vmx_write_gpr(vcpu, reg, val);
 		break;
 	case CR_QUAL_TYPE_CLTS:
+		vmx_exit_info(vcpu, cr0 & ~X86_CR0_TS, 0, 0);
 		return vmx_mov_to_cr0(vcpu, cr0 & ~X86_CR0_TS);
 	case CR_QUAL_TYPE_LMSW:
 		/* LMSW writes CR0 bits 3:0 but cannot clear PE. */
-		val = (qual >> CR_QUAL_LMSW_DATA_SHIFT) & 0xf;
-		return vmx_mov_to_cr0(vcpu, (cr0 & ~0xeUL) | val);
+		val = (cr0 & ~0xeUL) |
+		      ((qual >> CR_QUAL_LMSW_DATA_SHIFT) & 0xf);
+		vmx_exit_info(vcpu, val, 0, 0);
+		return vmx_mov_to_cr0(vcpu, val);
 	}
 	vmx_skip_instruction(vcpu);
 	return 1;
@@ -660,7 +777,7 @@ static int handle_string_io(struct tvmm_vcpu *vcpu, unsigned long qual,
 	u8 *data = (u8 *)vcpu->run + TVMM_RUN_IO_DATA_OFFSET;
 	u64 count = rep ? vmx_read_gpr(vcpu, REG_RCX) & mask : 1;
 	u32 i, n, pf_error = 0;
-	u64 addr, gpa;
+	u64 addr, gpa, first = 0;
 	int err = 0;
 
 	if (!count) {
@@ -699,6 +816,8 @@ static int handle_string_io(struct tvmm_vcpu *vcpu, unsigned long qual,
 		vcpu->pending_down = down;
 		return 0;
 	}
+	memcpy(&first, data, size);
+	vmx_exit_info(vcpu, first, 0, 0);
 	vmx_string_io_advance(vcpu, false, n, size, down, rep);
 	return 0;
 }
@@ -719,8 +838,11 @@ static int handle_io(struct tvmm_vcpu *vcpu)
 	if (qual & IO_QUAL_STRING)
 		return handle_string_io(vcpu, qual, size);
 	if (run->io.direction == TVMM_IO_OUT) {
-		memcpy((u8 *)run + TVMM_RUN_IO_DATA_OFFSET,
-		       &vcpu->regs[REG_RAX], size);
+		u64 val = 0;
+
+		memcpy(&val, &vcpu->regs[REG_RAX], size);
+		vmx_exit_info(vcpu, val, 0, 0);
+		memcpy((u8 *)run + TVMM_RUN_IO_DATA_OFFSET, &val, size);
 	} else {
 		vcpu->pending_exit = TVMM_EXIT_IO;
 		vcpu->pending_size = size;
@@ -751,10 +873,25 @@ static void vmx_complete_ins(struct tvmm_vcpu *vcpu)
 			      vmcs_readl(EXIT_QUALIFICATION) & IO_QUAL_REP);
 }
 
+/*
+ * VMCALL: the hypercalls of uapi/tvmm.h (TVMM_HC_*) are done here, without
+ * leaving the kernel; every other number goes to userspace.
+ */
 static int handle_vmcall(struct tvmm_vcpu *vcpu)
 {
 	struct tvmm_run *run = vcpu->run;
+	u64 rax = vcpu->regs[REG_RAX], nr = rax;
 
+	/* Outside 64-bit code the guest sees EAX only: that is the number. */
+	if ((nr >> 32) && !vmx_guest_64bit_code())
+		nr = (u32)nr;
+	/* RAX after, for the trace: 0 for TVMM_HC_NOP, unknown here else. */
+	vmx_exit_info(vcpu, rax, vcpu->regs[REG_RBX], 0);
+	if (nr == TVMM_HC_NOP) {
+		vcpu->regs[REG_RAX] = 0;
+		vmx_skip_instruction(vcpu);
+		return 1;
+	}
 	run->exit_reason = TVMM_EXIT_HYPERCALL;
 	memset(&run->hypercall, 0, sizeof(run->hypercall));
 	run->hypercall.nr = vcpu->regs[REG_RAX];
@@ -849,9 +986,10 @@ static int handle_ept_violation(struct tvmm_vcpu *vcpu)
 	struct tvmm_insn *insn = &vcpu->mmio_insn;
 	struct tvmm_run *run = vcpu->run;
 	u8 bytes[TVMM_INSN_MAX_LEN];
-	u64 regs[16], data;
+	u64 regs[16], data, val;
 	size_t n;
 
+	vmx_exit_info(vcpu, gpa, 0, 0);
 	/* RAM after all: a translation of a slot that just changed. */
 	if (slot && !((slot->flags & TVMM_MEM_READONLY) &&
 		      (qual & EPT_QUAL_WRITE)))
@@ -867,6 +1005,7 @@ static int handle_ept_violation(struct tvmm_vcpu *vcpu)
 		return 0;
 	}
 	if (insn->mem_access & TVMM_INSN_MEM_READ) {
+		vmx_exit_info(vcpu, gpa, insn->mem_size, 0);
 		vmx_mmio_exit(vcpu, gpa, false, 0);
 		vcpu->pending_exit = TVMM_EXIT_MMIO;
 		vcpu->pending_la = gpa;
@@ -878,6 +1017,9 @@ static int handle_ept_violation(struct tvmm_vcpu *vcpu)
 		vmx_advance_rip(vcpu, insn->len);
 	vmx_regs_from_insn(vcpu, regs);
 	vmx_mmio_exit(vcpu, gpa, true, data);
+	val = 0;
+	memcpy(&val, &data, insn->mem_size);
+	vmx_exit_info(vcpu, gpa, insn->mem_size, val);
 	return 0;
 }
 
@@ -1011,6 +1153,7 @@ static int handle_xsetbv(struct tvmm_vcpu *vcpu)
 		      (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM |
 		       XFEATURE_MASK_AVX512);
 
+	vmx_exit_info(vcpu, (u32)vcpu->regs[REG_RCX], val, 0);
 	if ((u32)vcpu->regs[REG_RCX] != 0 || !(val & XFEATURE_MASK_FP) ||
 	    (val & ~allowed) ||
 	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)) ||
@@ -1041,6 +1184,7 @@ static const vmx_exit_handler vmx_exit_handlers[NR_EXIT_REASONS] = {
 	[EXIT_REASON_EXCEPTION_NMI]		= handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= handle_host_event,
 	[EXIT_REASON_TRIPLE_FAULT]		= handle_triple_fault,
+	[EXIT_REASON_INTERRUPT_WINDOW]		= handle_interrupt_window,
 	[EXIT_REASON_CPUID]			= handle_cpuid,
 	[EXIT_REASON_GETSEC]			= vmx_inject_ud,
 	[EXIT_REASON_HLT]			= handle_hlt,

@@ -15,6 +15,12 @@
  * interrupts at once. A session ends on an exit for userspace, or when the
  * host needs the CPU (need_resched), a signal is pending, or the VM's
  * memory map is about to change.
+ *
+ * Right before each entry, a queued external interrupt goes into the VMCS
+ * when the guest can take it (exits.c). After each exit, when userspace
+ * traces the vCPU (TVMM_SET_TRACE), the exit goes into the trace ring; a
+ * full ring stops the vCPU before its next entry (TVMM_EXIT_TRACE_FULL),
+ * so no exit is lost.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -304,16 +310,111 @@ static void vmx_forward_host_events(u32 exit_reason)
 		asm volatile("int $0x12");
 }
 
-/* Per-vCPU statistics: one more exit of this reason, and its cost. */
-static void vmx_count_exit(struct tvmm_vcpu *vcpu, u32 exit_reason,
-			   u64 exit_tsc)
+/*
+ * Per-vCPU statistics: one more exit of this reason, and its cost, which
+ * is returned.
+ */
+static u64 vmx_count_exit(struct tvmm_vcpu *vcpu, u32 exit_reason,
+			  u64 exit_tsc)
 {
 	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
+	u64 cycles = rdtsc_ordered() - exit_tsc;
 
-	if (basic >= TVMM_NR_VMX_EXIT_REASONS)
-		return;
-	vcpu->stat_exits[basic]++;
-	vcpu->stat_cycles[basic] += rdtsc_ordered() - exit_tsc;
+	if (basic < TVMM_NR_VMX_EXIT_REASONS) {
+		vcpu->stat_exits[basic]++;
+		vcpu->stat_cycles[basic] += cycles;
+	}
+	return cycles;
+}
+
+/*
+ * The trace ring (uapi/tvmm.h, struct tvmm_trace_ring): tvmm writes
+ * entries at its own head and publishes head with a release store;
+ * userspace's tail is only compared with head, never used as an index.
+ * The acquire load of tail pairs with userspace's release of it: it has
+ * read the entries it gave back before tvmm writes over them.
+ */
+static bool vmx_trace_full(struct tvmm_vcpu *vcpu)
+{
+	u64 tail;
+
+	/* Userspace is done with what it gave back (its release of tail). */
+	tail = smp_load_acquire(&vcpu->trace_ring->tail);
+	/* A tail farther than that from head counts as a drained ring. */
+	return vcpu->trace_head - tail == TVMM_TRACE_ENTRIES;
+}
+
+static void vmx_trace_append(struct tvmm_vcpu *vcpu, u32 basic,
+			     unsigned long rip, unsigned long qual,
+			     u8 insn_len, u64 cycles, u8 handled_by)
+{
+	struct tvmm_trace_ring *ring = vcpu->trace_ring;
+	u64 head = vcpu->trace_head;
+	struct tvmm_trace_entry *e = &ring->entries[head % TVMM_TRACE_ENTRIES];
+	u32 info;
+
+	e->seq = vcpu->run->exit_count;
+	e->rip = rip;
+	e->qualification = qual;
+	/* An event's information is still in the VMCS's exit fields. */
+	if (basic == EXIT_REASON_EXCEPTION_NMI ||
+	    basic == EXIT_REASON_EXTERNAL_INTERRUPT) {
+		info = vmcs_read32(VM_EXIT_INTR_INFO);
+		e->info[0] = info;
+		e->info[1] = info & INTR_INFO_DELIVER_CODE ?
+			     vmcs_read32(VM_EXIT_INTR_ERROR_CODE) : 0;
+		e->info[2] = 0;
+	} else {
+		memcpy(e->info, vcpu->exit_info, sizeof(e->info));
+	}
+	e->exit_reason = basic;
+	e->handled_by = handled_by;
+	e->insn_len = insn_len;
+	e->padding = 0;
+	e->cycles = cycles;
+	vcpu->trace_head = head + 1;
+	/* The entry is complete before userspace sees head move past it. */
+	smp_store_release(&ring->head, head + 1);
+}
+
+/*
+ * vmx_handle_exit() and the statistics, when the vCPU is traced: the exit
+ * also goes into the ring, with the RIP and qualification it had before
+ * its handler ran. An exit handled here that fills the ring ends the run
+ * (TVMM_EXIT_TRACE_FULL) instead of entering the guest again.
+ */
+static noinline int vmx_handle_exit_traced(struct tvmm_vcpu *vcpu,
+					   u32 exit_reason, u64 exit_tsc)
+{
+	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
+	unsigned long rip = vmcs_readl(GUEST_RIP);
+	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	u8 insn_len = 0;
+	u64 cycles;
+	int ret;
+
+	if (basic == EXIT_REASON_XRSTORS ||
+	    (basic < 64 && (EXIT_REASONS_WITH_INSN_LEN & BIT_ULL(basic))))
+		insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	memset(vcpu->exit_info, 0, sizeof(vcpu->exit_info));
+	ret = vmx_handle_exit(vcpu, exit_reason);
+	cycles = vmx_count_exit(vcpu, exit_reason, exit_tsc);
+	vmx_trace_append(vcpu, basic, rip, qual, insn_len, cycles,
+			 ret == 1 ? TVMM_TRACE_BY_KERNEL : TVMM_TRACE_BY_USER);
+	if (ret == 1 && vmx_trace_full(vcpu)) {
+		vcpu->run->exit_reason = TVMM_EXIT_TRACE_FULL;
+		ret = 0;
+	}
+	return ret;
+}
+
+/* A failed VM entry is an exit too (exit_count counts it): traced. */
+static void vmx_trace_failed_entry(struct tvmm_vcpu *vcpu, u32 exit_reason)
+{
+	memset(vcpu->exit_info, 0, sizeof(vcpu->exit_info));
+	vmx_trace_append(vcpu, exit_reason & EXIT_REASON_BASIC_MASK,
+			 vmcs_readl(GUEST_RIP), vmcs_readl(EXIT_QUALIFICATION),
+			 0, 0, TVMM_TRACE_BY_USER);
 }
 
 /*
@@ -344,10 +445,16 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	u64 host_debugctl = get_debugctlmsr();
 	u16 ds, es, fs, gs, ldt;
 	struct host_msrs host;
-	bool switch_xcr0;
+	bool switch_xcr0, injected;
 	u32 exit_reason;
 	u64 exit_tsc;
 	int ret;
+
+	/* Userspace has not drained the ring: the next exit has no room. */
+	if (unlikely(vcpu->trace_on) && vmx_trace_full(vcpu)) {
+		vcpu->run->exit_reason = TVMM_EXIT_TRACE_FULL;
+		return 0;
+	}
 
 	/* A VM exit loads null selectors and an unusable LDTR (28.5.2). */
 	savesegment(ds, ds);
@@ -386,6 +493,11 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			ret = vmx_root_cpu_on(smp_processor_id()) ? 1 : -EIO;
 			break;
 		}
+		/* Decided here, where nothing can call the entry off. */
+		injected = false;
+		if (unlikely(vcpu->irq_queued | vcpu->irq_window_wanted |
+			     vcpu->irq_window_exiting))
+			injected = vmx_inject_interrupt(vcpu);
 		/* An IPI may have changed CR4 (e.g. perf's CR4.PCE). */
 		if (cr4_read_shadow() != vcpu->host_cr4) {
 			vcpu->host_cr4 = cr4_read_shadow();
@@ -402,6 +514,8 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 		vcpu->cr2 = native_read_cr2();
 		if (ret) {
 			local_irq_enable();
+			if (injected)
+				vmx_cancel_interrupt(vcpu);
 			vmx_report_entry_failure(vcpu, true, 0);
 			ret = 0;
 			break;
@@ -412,16 +526,28 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 
 		vcpu->run->exit_count++;
 		if (exit_reason & EXIT_REASON_FAILED_VMENTRY) {
+			if (injected)
+				vmx_cancel_interrupt(vcpu);
 			vmx_report_entry_failure(vcpu, false, exit_reason);
+			if (vcpu->trace_on)
+				vmx_trace_failed_entry(vcpu, exit_reason);
 			ret = 0;
 			break;
 		}
 		vcpu->launched = true;
 		exit_tsc = rdtsc_ordered();
-		trace_tvmm_exit(vcpu->id, exit_reason, vmcs_readl(GUEST_RIP),
-				vmcs_readl(EXIT_QUALIFICATION));
-		ret = vmx_handle_exit(vcpu, exit_reason);
-		vmx_count_exit(vcpu, exit_reason, exit_tsc);
+		/* VMREADs cannot be skipped by the compiler: test the key. */
+		if (trace_tvmm_exit_enabled())
+			trace_tvmm_exit(vcpu->id, exit_reason,
+					vmcs_readl(GUEST_RIP),
+					vmcs_readl(EXIT_QUALIFICATION));
+		if (likely(!vcpu->trace_on)) {
+			ret = vmx_handle_exit(vcpu, exit_reason);
+			vmx_count_exit(vcpu, exit_reason, exit_tsc);
+		} else {
+			ret = vmx_handle_exit_traced(vcpu, exit_reason,
+						     exit_tsc);
+		}
 		if (ret <= 0)
 			break;
 	}
@@ -447,14 +573,31 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	return ret;
 }
 
+/* The guest's interrupt state in vcpu->run, on a path without the VMCS. */
+static void vmx_report_interrupt_state_load(struct tvmm_vcpu *vcpu)
+{
+	if (vmx_vcpu_load(vcpu)) {
+		/* No VMX on this CPU now: nothing is known. */
+		vcpu->run->if_flag = 0;
+		vcpu->run->ready_for_interrupt_injection = 0;
+		return;
+	}
+	vmx_report_interrupt_state(vcpu);
+	vmx_vcpu_put(vcpu);
+}
+
 int vmx_vcpu_run(struct tvmm_vcpu *vcpu)
 {
 	struct tvmm_vm *vm = vcpu->vm;
+	bool reported = false;
 	int ret;
 
+	vcpu->irq_window_wanted =
+		READ_ONCE(vcpu->run->request_interrupt_window);
 	if (READ_ONCE(vcpu->run->immediate_exit)) {
 		vcpu->run->exit_reason = TVMM_EXIT_INTR;
-		return -EINTR;
+		ret = -EINTR;
+		goto out;
 	}
 	/* The guest's FPU state is the task's until TVMM_RUN returns. */
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
@@ -470,6 +613,10 @@ int vmx_vcpu_run(struct tvmm_vcpu *vcpu)
 			ret = vmx_complete_userspace_exit(vcpu);
 			if (ret)
 				ret = vmx_session(vcpu);
+			if (ret != 1) {
+				vmx_report_interrupt_state(vcpu);
+				reported = true;
+			}
 			vmx_vcpu_put(vcpu);
 		} else if (ret == -EAGAIN) {
 			ret = 1;
@@ -480,5 +627,8 @@ int vmx_vcpu_run(struct tvmm_vcpu *vcpu)
 		cond_resched();
 	}
 	fpu_swap_kvm_fpstate(&vcpu->fpu, false);
+out:
+	if (!reported)
+		vmx_report_interrupt_state_load(vcpu);
 	return ret;
 }
