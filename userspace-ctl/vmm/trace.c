@@ -297,10 +297,13 @@ static void sb_printf(struct sbuf *s, const char *fmt, ...)
 	s->pos += n;
 }
 
-/* An I/O value: 'A' when a printable byte, else hex of its size. */
+/*
+ * An I/O value: 'A' for a printable byte (not a space, which reads as
+ * nothing: the PIC's EOI is 0x20), else hex of its size.
+ */
 static void sb_io_value(struct sbuf *s, __u32 val, unsigned int size)
 {
-	if (size == 1 && val >= 0x20 && val < 0x7f)
+	if (size == 1 && val > 0x20 && val < 0x7f)
 		sb_printf(s, val == '\'' || val == '\\' ? "'\\%c'" : "'%c'",
 			  val);
 	else if (size == 1 && val == '\n')
