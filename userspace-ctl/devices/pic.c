@@ -9,8 +9,8 @@
  * is pic_ack().
  *
  * Before the guest programs them, the chips are as a PC BIOS leaves them:
- * vectors 0x08 and 0x70, every IRQ masked. tvmm cannot inject vectors
- * below 32, so a guest must move the vectors before it unmasks anything.
+ * vectors 0x08 and 0x70, every IRQ masked; a real-mode guest may keep
+ * them (INT 8 is IRQ0 in a PC BIOS's interrupt vector table).
  */
 #include "devices/devices.h"
 

@@ -409,7 +409,7 @@ static int fake_vm_ioctl(int fd, unsigned long request, unsigned long arg)
 		return 0;
 	case TVMM_INTERRUPT:
 		irq = (struct tvmm_interrupt *)arg;
-		if (irq->vector < 32 || irq->flags || irq->reserved)
+		if (irq->vector > 255 || irq->flags || irq->reserved)
 			return -EINVAL;
 		if (v->queued >= 0) {
 			vm->busy++;

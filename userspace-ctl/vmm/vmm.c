@@ -521,9 +521,6 @@ static void vcpu_inject(struct vmm_vcpu *v)
 	vector = dev_intr_peek(ctx, v->id);
 	if (vector < 0)
 		return;
-	/* tvmm takes vectors 32-255: a PIC still at 0x08 cannot be served. */
-	if (vector < 32)
-		return;
 	if (!run->ready_for_interrupt_injection) {
 		run->request_interrupt_window = 1;
 		return;
