@@ -5,11 +5,13 @@
  * "tvmmctl demo NAME --json" (userspace-ctl/demo/, guests in demos/).
  * The facts are asserted, not the text.
  *
- * Each line is {"demo":D,"fact":KEY,"value":V}, {"demo":D,"check":TEXT,
- * "ok":B} or, last, {"demo":D,"result":"pass"|"fail",...}. Facts named
+ * Each line is {"demo": D, "fact": KEY, "value": V}, {"demo": D, "check":
+ * TEXT, "ok": B} or, last, {"demo": D, "result": "pass"|"fail", ...}. Facts named
  * "sN.KEY" are what the guest reported, or the exits by reason
  * ("sN.exits.REASON"), in step N of the demo; "exits.REASON" count the
- * whole run. Reports through the demo port are not counted in them.
+ * whole run; "sN.traced.kernel" and "sN.traced.tvmmctl" count the trace
+ * ring's entries of step N by who handled them. Reports through the demo
+ * port are not counted in any of them.
  *
  * The values come from the SDM and from the demos' guests: e.g. CPUID
  * exits unconditionally (Vol. 3C, 26.1.2), one per CPUID; tvmm's CPUID
@@ -71,7 +73,7 @@ static const char *fact_value(const char *key)
 	char pat[128];
 	const char *p, *end;
 
-	snprintf(pat, sizeof(pat), "\"fact\":\"%s\",\"value\":", key);
+	snprintf(pat, sizeof(pat), "\"fact\": \"%s\", \"value\": ", key);
 	p = strstr(out.text, pat);
 	if (!p)
 		return NULL;
@@ -97,10 +99,10 @@ static unsigned long long num(const char *key)
 /* Every check of the demo passed, and its last line says so. */
 #define EXPECT_DEMO_PASSED(name) do {					\
 	EXPECT_EQ(0, out.status);					\
-	EXPECT_EQ(NULL, strstr(out.text, "\"ok\":false"))		\
+	EXPECT_EQ(NULL, strstr(out.text, "\"ok\": false"))		\
 		TH_LOG("a check of the demo failed:\n%s", out.text);	\
-	EXPECT_NE(NULL, strstr(out.text, "{\"demo\":\"" name		\
-			       "\",\"result\":\"pass\""))		\
+	EXPECT_NE(NULL, strstr(out.text, "{\"demo\": \"" name		\
+			       "\", \"result\": \"pass\""))		\
 		TH_LOG("%s", out.text);					\
 } while (0)
 
@@ -135,6 +137,9 @@ TEST(cpuid)
 	EXPECT_FACT("s3.exits.CPUID", "1");
 	EXPECT_FACT("exits.CPUID", "3");
 	EXPECT_FACT("end", "\"done\"");
+	/* The trace ring saw the CPUID, handled in the kernel. */
+	EXPECT_GE(num("s3.traced.kernel"), 1);
+	EXPECT_FACT("s3.traced.tvmmctl", "0");
 }
 
 TEST(msr)
@@ -167,6 +172,8 @@ TEST(io)
 	EXPECT_FACT("uart_output", "\"Hi!\\u000a\"");
 	EXPECT_FACT("scratch_read", "\"0x5a\"");
 	EXPECT_FACT("exits.IO_INSTRUCTION", "15");
+	/* Each of them came to tvmmctl, as the trace ring says. */
+	EXPECT_FACT("s2.traced.tvmmctl", "8");
 }
 
 TEST(hlt)

@@ -93,9 +93,9 @@ const struct tvmmctl_cmd tvmmctl_cmd_demo = {
 "  --list    the demos, with one line each (also with no argument)\n"
 "  all       every demo, in the order of --list\n"
 "  --json    no text: facts and checks as JSON lines, e.g.\n"
-"            {\"demo\":\"cpuid\",\"fact\":\"guest_vendor\",\"value\":\"tvmmtvmmtvmm\"}\n"
-"            {\"demo\":\"cpuid\",\"check\":\"...\",\"ok\":true}\n"
-"            and one {\"demo\":NAME,\"result\":\"pass\",...} per demo\n"
+"            {\"demo\": \"cpuid\", \"fact\": \"guest_vendor\", \"value\": \"tvmmtvmmtvmm\"}\n"
+"            {\"demo\": \"cpuid\", \"check\": \"...\", \"ok\": true}\n"
+"            and one {\"demo\": NAME, \"result\": \"pass\", ...} per demo\n"
 "\n"
 "Exit status: 0 when every check passed; 1 when one failed or tvmm is\n"
 "missing; 2 bad command line.\n",

@@ -17,7 +17,7 @@
 #include <x86intrin.h>
 
 #include "tvmmctl.h"
-#include "lib/json_out.h"
+#include "lib/jsonl.h"
 #include "demo/demo.h"
 
 /* The order of "tvmmctl demo all" and --list: from the CPU to the machine. */
@@ -58,21 +58,12 @@ void demo_print_list(FILE *f)
 			demo_list[i]->summary);
 }
 
-#define TVMM_VMX_EXIT_NAME(nr, name)	\
-	[nr] = name,
-
-static const char * const exit_names[TVMM_NR_VMX_EXIT_REASONS] = {
-#include "uapi/tvmm_names.h"
-};
-
-#undef TVMM_VMX_EXIT_NAME
-
 /* SDM Vol. 3D, Appendix C's name for basic exit reason @reason. */
 const char *demo_exit_name(unsigned int reason)
 {
-	if (reason < ARRAY_SIZE(exit_names) && exit_names[reason])
-		return exit_names[reason];
-	return "UNKNOWN";
+	const char *name = trace_exit_name(reason);
+
+	return name ? name : "UNKNOWN";
 }
 
 void demo_host_cpuid(__u32 leaf, __u32 subleaf, __u32 r[4])
@@ -178,69 +169,84 @@ void demo_line(struct demo_ctx *ctx, const char *fmt, ...)
 
 /* ---- facts and checks ---- */
 
-/* {"demo":DEMO,"fact":KEY,"value":VALUE}, VALUE already JSON. */
-void demo_json_line(FILE *f, const char *demo, const char *key,
-		    const char *kind, const char *value)
+#define FACT_LINE_MAX	1024
+
+/*
+ * One JSON line {"demo": D, "fact": KEY, "value": V}: begun by
+ * fact_begin(), V added by the caller, printed by fact_end() (nothing
+ * without --json, or when it does not fit).
+ */
+static bool fact_begin(struct demo_ctx *ctx, struct jsonl *j, char *buf,
+		       size_t len, const char *key)
 {
-	fputs("{\"demo\":", f);
-	json_put_string(f, demo);
-	fprintf(f, ",\"%s\":", kind);
-	json_put_string(f, key);
-	fprintf(f, ",\"%s\":%s}\n", strcmp(kind, "fact") ? "ok" : "value",
-		value);
+	if (!ctx->json)
+		return false;
+	jsonl_begin(j, buf, len);
+	jsonl_str(j, "demo", ctx->demo->name);
+	jsonl_str(j, "fact", key);
+	return true;
 }
 
-static void fact(struct demo_ctx *ctx, const char *key, const char *value)
+static void fact_end(struct demo_ctx *ctx, struct jsonl *j)
 {
-	if (ctx->json)
-		demo_json_line(ctx->out, ctx->demo->name, key, "fact", value);
+	if (jsonl_end(j) > 0)
+		fprintf(ctx->out, "%s\n", j->buf);
 }
 
 void demo_fact_uint(struct demo_ctx *ctx, const char *key, __u64 value)
 {
-	char buf[32];
+	char buf[FACT_LINE_MAX];
+	struct jsonl j;
 
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)value);
-	fact(ctx, key, buf);
+	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
+		return;
+	jsonl_uint(&j, "value", value);
+	fact_end(ctx, &j);
 }
 
 void demo_fact_int(struct demo_ctx *ctx, const char *key, __s64 value)
 {
-	char buf[32];
+	char buf[FACT_LINE_MAX];
+	struct jsonl j;
 
-	snprintf(buf, sizeof(buf), "%lld", (long long)value);
-	fact(ctx, key, buf);
+	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
+		return;
+	jsonl_int(&j, "value", value);
+	fact_end(ctx, &j);
 }
 
 /* As "0x...": JSON numbers above 2^53 lose bits in many parsers. */
 void demo_fact_hex(struct demo_ctx *ctx, const char *key, __u64 value)
 {
-	char buf[32];
+	char buf[FACT_LINE_MAX];
+	struct jsonl j;
 
-	snprintf(buf, sizeof(buf), "\"0x%llx\"", (unsigned long long)value);
-	fact(ctx, key, buf);
+	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
+		return;
+	jsonl_hex(&j, "value", value);
+	fact_end(ctx, &j);
 }
 
 void demo_fact_str(struct demo_ctx *ctx, const char *key, const char *value)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	char buf[FACT_LINE_MAX];
+	struct jsonl j;
 
-	if (!ctx->json)
+	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
 		return;
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return;
-	json_put_string(f, value);
-	fclose(f);
-	fact(ctx, key, buf);
-	free(buf);
+	jsonl_str(&j, "value", value);
+	fact_end(ctx, &j);
 }
 
 void demo_fact_bool(struct demo_ctx *ctx, const char *key, bool value)
 {
-	fact(ctx, key, value ? "true" : "false");
+	char buf[FACT_LINE_MAX];
+	struct jsonl j;
+
+	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
+		return;
+	jsonl_bool(&j, "value", value);
+	fact_end(ctx, &j);
 }
 
 /*
@@ -258,11 +264,19 @@ bool demo_check(struct demo_ctx *ctx, bool ok, const char *fmt, ...)
 	ctx->checks++;
 	if (!ok)
 		ctx->failed++;
-	if (ctx->json)
-		demo_json_line(ctx->out, ctx->demo->name, buf, "check",
-			       ok ? "true" : "false");
-	else if (!ok)
+	if (ctx->json) {
+		char line[FACT_LINE_MAX];
+		struct jsonl j;
+
+		jsonl_begin(&j, line, sizeof(line));
+		jsonl_str(&j, "demo", ctx->demo->name);
+		jsonl_str(&j, "check", buf);
+		jsonl_bool(&j, "ok", ok);
+		if (jsonl_end(&j) > 0)
+			fprintf(ctx->out, "%s\n", line);
+	} else if (!ok) {
 		fprintf(ctx->out, "  CHECK FAILED: %s\n", buf);
+	}
 	return ok;
 }
 
@@ -270,13 +284,47 @@ bool demo_check(struct demo_ctx *ctx, bool ok, const char *fmt, ...)
 
 static int demo_report(struct demo_vm *vm);
 static void demo_vm_print_exits(struct demo_vm *vm);
+static void demo_trace_check(struct demo_vm *vm);
+
+/* A report's exit: an OUT to DEMO_PORT. */
+static bool demo_is_report(const struct tvmm_trace_entry *e)
+{
+	return e->exit_reason == EXIT_IO &&
+	       ((e->qualification >> 16) & 0xffff) == DEMO_PORT;
+}
+
+/* Keep the step's exits, but the reports; the END report's cycles apart. */
+static void demo_trace_sink(const struct tvmm_trace_entry *e, void *data)
+{
+	struct demo_vm *vm = data;
+
+	if (demo_is_report(e)) {
+		vm->report_cycles = e->cycles;
+		return;
+	}
+	if (vm->nr_traced < DEMO_MAX_TRACED)
+		vm->traced[vm->nr_traced++] = *e;
+	else
+		vm->more_traced++;
+}
+
+static void demo_trace_drain(struct demo_vm *vm)
+{
+	if (vm->tracing)
+		trace_ring_drain(&vm->trace, demo_trace_sink, vm);
+}
 
 /* The exit hook of every demo VM: the reports, then the demo's own. */
-int demo_vm_exit_hook(struct vmm *vmm, struct dev_ctx *dev)
+int demo_vm_exit_hook(struct vmm_vcpu *v, void *data)
 {
-	struct demo_vm *vm = vmm->hook_data;
-	struct tvmm_run *run = vmm->run;
+	struct demo_vm *vm = data;
+	struct tvmm_run *run = v->run;
 
+	/* The ring is full: keep what it holds, tvmm then enters again. */
+	if (run->exit_reason == TVMM_EXIT_TRACE_FULL) {
+		demo_trace_drain(vm);
+		return VMM_HOOK_HANDLED;
+	}
 	if (run->exit_reason == TVMM_EXIT_IO && run->io.port == DEMO_PORT)
 		return demo_report(vm);
 	if (vm->on_exit)
@@ -346,6 +394,9 @@ static int demo_step_cost(struct demo_vm *vm)
 	}
 	if (vm->exits[EXIT_IO])
 		vm->exits[EXIT_IO]--;
+	/* With the trace, the report's own cycles are known: out with them. */
+	if (vm->tracing && vm->cycles[EXIT_IO] >= vm->report_cycles)
+		vm->cycles[EXIT_IO] -= vm->report_cycles;
 	return 0;
 }
 
@@ -367,6 +418,10 @@ static int demo_report(struct demo_vm *vm)
 		demo_line(ctx, "Step %u: %s", vm->step, vm->mbox.text);
 		vm->tsc_begin = demo_host_rdtsc();
 		vm->nr_actions = 0;
+		/* What came before the step is not the step's. */
+		demo_trace_drain(vm);
+		vm->nr_traced = 0;
+		vm->more_traced = 0;
 		ret = vm->on_begin ? vm->on_begin(vm) : 0;
 		if (ret < 0)
 			return ret;
@@ -377,10 +432,13 @@ static int demo_report(struct demo_vm *vm)
 		return VMM_HOOK_HANDLED;
 	case DEMO_OP_END:
 		vm->tsc_end = demo_host_rdtsc();
+		vm->report_cycles = 0;
+		demo_trace_drain(vm);
 		ret = demo_step_cost(vm);
 		if (ret)
 			return ret;
 		demo_vm_facts(vm);
+		demo_trace_check(vm);
 		demo_vm_print_exits(vm);
 		ret = vm->on_end ? vm->on_end(vm) : 0;
 		if (ret < 0)
@@ -441,7 +499,7 @@ int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 		goto err;
 	}
 	dev_ctx_init(&vm->dev, vm->uart, false);
-	ret = vmm_create(&vm->vmm, ctx->dev);
+	ret = vmm_create(&vm->vmm, ctx->dev, 1);
 	if (ret) {
 		if (vm->vmm.vm_fd < 0)
 			fprintf(stderr, "tvmmctl: %s\n",
@@ -460,6 +518,16 @@ int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 	}
 	vm->vmm.exit_hook = demo_vm_exit_hook;
 	vm->vmm.hook_data = vm;
+	vm->trace.vcpu_fd = -1;
+	if (tvmm_check_extension(&vm->vmm.dev, TVMM_CAP_TRACE) > 0) {
+		ret = trace_ring_enable(&vm->trace, demo_vm_vcpu_fd(vm));
+		if (ret) {
+			fprintf(stderr, "tvmmctl: demo %s: the trace ring: %s\n",
+				name, strerror(-ret));
+			goto err;
+		}
+		vm->tracing = true;
+	}
 	return 0;
 err:
 	demo_vm_destroy(vm);
@@ -468,6 +536,9 @@ err:
 
 void demo_vm_destroy(struct demo_vm *vm)
 {
+	if (vm->tracing)
+		trace_ring_disable(&vm->trace);
+	vm->tracing = false;
 	vmm_destroy(&vm->vmm);
 	if (vm->uart)
 		fclose(vm->uart);
@@ -483,11 +554,12 @@ void demo_vm_destroy(struct demo_vm *vm)
  */
 int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms)
 {
+	struct vmm_opts opts = { .timeout_ms = timeout_ms, .input_fd = -1 };
 	struct tvmm_vcpu_stats st;
 	unsigned int i;
 	int ret;
 
-	ret = vmm_run_ms(&vm->vmm, &vm->dev, timeout_ms, &vm->stop);
+	ret = vmm_run(&vm->vmm, &vm->dev, &opts, &vm->stop);
 	fflush(vm->uart);
 	if (ret) {
 		fprintf(stderr, "tvmmctl: demo %s: TVMM_RUN: %s\n",
@@ -547,11 +619,44 @@ void demo_vm_action(struct demo_vm *vm, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The step's exits that reached tvmmctl, one line each. */
-static void demo_vm_print_exits(struct demo_vm *vm)
+/* What tvmmctl said it did with exit @seq, or NULL. */
+static const char *demo_vm_action_of(struct demo_vm *vm, __u64 seq)
 {
 	unsigned int i;
 
+	for (i = 0; i < vm->nr_actions; i++)
+		if (vm->actions[i].seq == seq)
+			return vm->actions[i].text;
+	return NULL;
+}
+
+/*
+ * The step's exits, one line each: from the trace ring when tvmm.ko has
+ * one (every exit, the ones it handled itself too, decoded by vmm/trace.c,
+ * with what tvmmctl did), else those that reached tvmmctl.
+ */
+static void demo_vm_print_exits(struct demo_vm *vm)
+{
+	char line[TRACE_LINE_MAX];
+	unsigned int i;
+
+	if (vm->ctx->json)
+		return;
+	if (vm->tracing) {
+		if (!vm->nr_traced)
+			return;
+		demo_line(vm->ctx, "  exit by exit, from the vCPU's trace ring:");
+		for (i = 0; i < vm->nr_traced; i++) {
+			struct trace_record r = { .e = &vm->traced[i] };
+
+			r.action = demo_vm_action_of(vm, r.e->seq);
+			if (trace_format_text(line, sizeof(line), &r) > 0)
+				demo_line(vm->ctx, "    %s", line);
+		}
+		if (vm->more_traced)
+			demo_line(vm->ctx, "    and %u more", vm->more_traced);
+		return;
+	}
 	if (!vm->nr_actions)
 		return;
 	demo_line(vm->ctx, "  exit by exit, as TVMM_RUN returned them to tvmmctl:");
@@ -575,7 +680,7 @@ void demo_vm_facts(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
 	char key[DEMO_KEY_LEN + 48];
-	unsigned int i;
+	unsigned int i, user = 0;
 
 	if (!ctx->json)
 		return;
@@ -607,6 +712,38 @@ void demo_vm_facts(struct demo_vm *vm)
 			 demo_exit_name(i));
 		demo_fact_uint(ctx, key, vm->exits[i]);
 	}
+	if (!vm->tracing)
+		return;
+	for (i = 0; i < vm->nr_traced; i++)
+		user += vm->traced[i].handled_by == TVMM_TRACE_BY_USER;
+	snprintf(key, sizeof(key), "s%u.traced.kernel", vm->step);
+	demo_fact_uint(ctx, key, vm->nr_traced + vm->more_traced - user);
+	snprintf(key, sizeof(key), "s%u.traced.tvmmctl", vm->step);
+	demo_fact_uint(ctx, key, user);
+}
+
+/*
+ * The trace ring and the statistics must agree on the step: the same
+ * exits, reason by reason (the reports left out of both).
+ */
+static void demo_trace_check(struct demo_vm *vm)
+{
+	__u64 traced[TVMM_NR_VMX_EXIT_REASONS] = { 0 };
+	const unsigned int nr = TVMM_NR_VMX_EXIT_REASONS;
+	unsigned int i, bad = nr;
+
+	if (!vm->tracing || vm->more_traced)
+		return;
+	for (i = 0; i < vm->nr_traced; i++)
+		if (vm->traced[i].exit_reason < nr)
+			traced[vm->traced[i].exit_reason]++;
+	for (i = 0; i < nr && bad == nr; i++)
+		if (traced[i] != vm->exits[i])
+			bad = i;
+	demo_check(vm->ctx, bad == nr,
+		   "step %u: the trace ring and the statistics agree%s%s",
+		   vm->step, bad < nr ? " but on " : "",
+		   bad < nr ? demo_exit_name(bad) : "");
 }
 
 /*
@@ -633,7 +770,8 @@ void demo_vm_cost(struct demo_vm *vm, const char *guest_what)
 			      (unsigned long long)vm->exits[i],
 			      demo_exit_name(i), vm->exits[i] > 1 ? "s" : "",
 			      (unsigned long long)vm->cycles[i],
-			      i == EXIT_IO ? ", with the report's own exit" : "");
+			      i == EXIT_IO && !vm->tracing ?
+			      ", with the report's own exit" : "");
 		any = true;
 		if (n >= sizeof(buf))
 			break;
@@ -722,12 +860,16 @@ int demo_run_one(struct demo_ctx *ctx, const struct demo *demo)
 	if (ret < 0)
 		ctx->failed++;
 	if (ctx->json) {
-		fputs("{\"demo\":", ctx->out);
-		json_put_string(ctx->out, demo->name);
-		fprintf(ctx->out,
-			",\"result\":\"%s\",\"checks\":%u,\"failed\":%u}\n",
-			ctx->failed ? "fail" : "pass", ctx->checks,
-			ctx->failed);
+		char line[FACT_LINE_MAX];
+		struct jsonl j;
+
+		jsonl_begin(&j, line, sizeof(line));
+		jsonl_str(&j, "demo", demo->name);
+		jsonl_str(&j, "result", ctx->failed ? "fail" : "pass");
+		jsonl_uint(&j, "checks", ctx->checks);
+		jsonl_uint(&j, "failed", ctx->failed);
+		if (jsonl_end(&j) > 0)
+			fprintf(ctx->out, "%s\n", line);
 	} else if (ret >= 0) {
 		fprintf(ctx->out, "%s: %u of %u checks passed%s\n",
 			demo->name, ctx->checks - ctx->failed, ctx->checks,

@@ -84,6 +84,7 @@ const struct demo *demo_find(const char *name);
 void demo_print_list(FILE *f);
 
 #define DEMO_MAX_ACTIONS	128
+#define DEMO_MAX_TRACED		256
 #define DEMO_ACTION_LEN		160
 
 /* What tvmmctl did with one exit of the step (demo_vm_action()). */
@@ -109,6 +110,11 @@ struct demo_action {
  * @tsc_begin, @tsc_end: the host's TSC at the step's BEGIN and END.
  * @actions:	what tvmmctl did with the step's exits, printed exit by
  *		exit at END; @nr_actions of them.
+ * @trace:	the vCPU's trace ring (vmm/trace.h), when tvmm.ko has one
+ *		(@tracing): every exit of the step, the kernel's too.
+ * @traced:	the step's entries drained from @trace, reports left out;
+ *		@nr_traced of them, @more_traced not kept.
+ * @report_cycles: the END report's own cycles, from its trace entry.
  * @on_exit:	the demo's own exit handling, before the reports and the
  *		device models: returns an enum vmm_hook.
  * @on_begin, @on_end: called at each BEGIN and END report.
@@ -134,6 +140,11 @@ struct demo_vm {
 	__u64 tsc_begin, tsc_end;
 	struct demo_action actions[DEMO_MAX_ACTIONS];
 	unsigned int nr_actions;
+	struct trace_ring trace;
+	bool tracing;
+	struct tvmm_trace_entry traced[DEMO_MAX_TRACED];
+	unsigned int nr_traced, more_traced;
+	__u64 report_cycles;
 	int (*on_exit)(struct demo_vm *vm);
 	int (*on_begin)(struct demo_vm *vm);
 	int (*on_end)(struct demo_vm *vm);
@@ -155,19 +166,19 @@ struct demo_vm_opts {
 /* The vCPU's shared struct tvmm_run, and its file descriptor. */
 static inline struct tvmm_run *demo_vm_run_area(struct demo_vm *vm)
 {
-	return vm->vmm.run;
+	return vm->vmm.vcpus[0].run;
 }
 
 static inline int demo_vm_vcpu_fd(const struct demo_vm *vm)
 {
-	return vm->vmm.vcpu_fd;
+	return vm->vmm.vcpus[0].fd;
 }
 
 int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 		   const struct demo_vm_opts *opts);
 int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms);
 void demo_vm_destroy(struct demo_vm *vm);
-int demo_vm_exit_hook(struct vmm *vmm, struct dev_ctx *dev);
+int demo_vm_exit_hook(struct vmm_vcpu *v, void *data);
 void *demo_vm_gpa(struct demo_vm *vm, __u64 gpa, __u64 len);
 const struct demo_fact *demo_vm_fact(struct demo_vm *vm, const char *key);
 __u64 demo_vm_value(struct demo_vm *vm, const char *key);
@@ -192,8 +203,6 @@ void demo_fact_hex(struct demo_ctx *ctx, const char *key, __u64 value);
 void demo_fact_str(struct demo_ctx *ctx, const char *key, const char *value);
 void demo_fact_bool(struct demo_ctx *ctx, const char *key, bool value);
 bool demo_check(struct demo_ctx *ctx, bool ok, const char *fmt, ...);
-void demo_json_line(FILE *f, const char *demo, const char *key,
-		    const char *kind, const char *value);
 
 const char *demo_exit_name(unsigned int reason);
 int demo_run_one(struct demo_ctx *ctx, const struct demo *demo);

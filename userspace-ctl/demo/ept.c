@@ -98,7 +98,7 @@ static int ept_exit(struct demo_vm *vm)
 		/* Only writes exit here: reads of the slot are plain memory. */
 		p->rom_writes++;
 		p->rom_write_gpa = gpa;
-		what = "a write to the read-only slot: dropped, as ROM drops it";
+		what = "read-only slot: the write is dropped, as ROM drops it";
 	} else if (gpa >= DEMO_MMIO_BASE && gpa < DEMO_MMIO_BASE + MMIO_SIZE) {
 		p->mmio++;
 		what = "the device model's register";
@@ -111,18 +111,18 @@ static int ept_exit(struct demo_vm *vm)
 			      p->scratch : ~0ULL;
 	} else {
 		p->beyond++;
-		what = "no memory, no device: writes dropped, reads all ones";
+		what = run->mmio.is_write ? "no memory, no device: dropped" :
+		       "no memory, no device: all ones";
 		if (!run->mmio.is_write)
 			val = ~0ULL;
 	}
 	if (!run->mmio.is_write)
 		memcpy(run->mmio.data, &val, sizeof(run->mmio.data));
-	demo_vm_action(vm,
-		       "MMIO %s of %u bytes at 0x%llx%s0x%llx: %s",
-		       run->mmio.is_write ? "write" : "read", run->mmio.len,
-		       (unsigned long long)gpa,
-		       run->mmio.is_write ? ", value " : ", answered ",
-		       (unsigned long long)val, what);
+	if (run->mmio.is_write)
+		demo_vm_action(vm, "%s", what);
+	else
+		demo_vm_action(vm, "%s -> 0x%llx", what,
+			       (unsigned long long)val);
 	return VMM_HOOK_HANDLED;
 }
 

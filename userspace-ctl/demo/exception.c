@@ -50,8 +50,8 @@ static int exc_ud(struct demo_vm *vm, struct exc_priv *p,
 	r->rax = r->rax == DEMO_HC_PING ? r->rbx + 1 : -(__u64)DEMO_HC_ENOSYS;
 	r->rip += sizeof(vmmcall);
 	demo_vm_action(vm,
-		       "EXCEPTION #UD at 0x%llx: bytes 0f 01 d9, VMMCALL: tvmmctl answers the hypercall (RAX = %llu) and moves RIP past it",
-		       (unsigned long long)p->ud_rip, (unsigned long long)r->rax);
+		       "bytes 0f 01 d9 are VMMCALL: does the hypercall, RAX = %llu, RIP + 3",
+		       (unsigned long long)r->rax);
 	return VMM_HOOK_HANDLED;
 }
 
@@ -76,8 +76,7 @@ static int exc_exit(struct demo_vm *vm)
 		p->bp_rax = r.rax;
 		r.rip += 1;
 		demo_vm_action(vm,
-			       "EXCEPTION #BP at 0x%llx: the guest is stopped, as under a debugger; RAX = 0x%llx. tvmmctl resumes after the INT3",
-			       (unsigned long long)p->bp_rip,
+			       "a breakpoint: the guest stopped with RAX = 0x%llx; resumed at RIP + 1",
 			       (unsigned long long)p->bp_rax);
 		ret = VMM_HOOK_HANDLED;
 	} else {

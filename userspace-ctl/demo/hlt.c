@@ -26,7 +26,7 @@ static int hlt_exit(struct demo_vm *vm)
 		p->rip[p->halts] = regs.rip;
 	p->halts++;
 	demo_vm_action(vm,
-		       "HLT: tvmmctl has the CPU; sleeps %d ms (a timer's wait)",
+		       "has the CPU back: sleeps %d ms (as for a timer), then resumes",
 		       HLT_SLEEP_MS);
 	nanosleep(&ts, NULL);
 	return VMM_HOOK_HANDLED;

@@ -46,8 +46,7 @@ static int hc_exit(struct demo_vm *vm)
 	run->hypercall.ret = hc_answer(run->hypercall.nr, run->hypercall.args);
 	p->calls++;
 	p->last_nr = run->hypercall.nr;
-	demo_vm_action(vm,
-		       "HYPERCALL nr 0x%llx, RBX 0x%llx: tvmmctl answers RAX = 0x%llx",
+	demo_vm_action(vm, "hypercall 0x%llx (RBX 0x%llx): answers RAX = 0x%llx",
 		       (unsigned long long)run->hypercall.nr,
 		       (unsigned long long)run->hypercall.args[0],
 		       (unsigned long long)run->hypercall.ret);

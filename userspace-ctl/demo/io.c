@@ -58,17 +58,17 @@ static int io_exit(struct demo_vm *vm)
 		memcpy(&val, (__u8 *)run + run->io.data_offset, 1);
 		if (val >= 0x20 && val < 0x7f)
 			snprintf(c, sizeof(c), " '%c'", (char)val);
-		demo_vm_action(vm,
-			       "OUT 0x%03x (%s) = 0x%02x%s",
-			       run->io.port, uart_reg(vm, run->io.port, true),
-			       val, c);
-	} else {
-		p->ins++;
-		demo_vm_action(vm,
-			       "IN  0x%03x (%s)",
-			       run->io.port, uart_reg(vm, run->io.port, false));
+		demo_vm_action(vm, "UART %s = 0x%02x%s",
+			       uart_reg(vm, run->io.port, true), val, c);
+		return VMM_HOOK_PASS;	/* the UART model does it */
 	}
-	return VMM_HOOK_PASS;	/* the UART model does the rest */
+	/* An IN of one byte: the UART model answers, and we say what. */
+	p->ins++;
+	val = io_in(&vm->dev, run->io.port, 1);
+	memcpy((__u8 *)run + run->io.data_offset, &val, 1);
+	demo_vm_action(vm, "UART %s -> 0x%02x",
+		       uart_reg(vm, run->io.port, false), val);
+	return VMM_HOOK_HANDLED;
 }
 
 static int io_begin(struct demo_vm *vm)

@@ -42,10 +42,9 @@ static int pv_exit(struct demo_vm *vm)
 	memcpy(p->pv, buf, len);
 	p->pv[len] = '\0';
 	run->hypercall.ret = len;
-	demo_vm_action(vm,
-		       "HYPERCALL DEMO_HC_WRITE(0x%llx, %llu): tvmmctl copies %llu bytes out of guest RAM",
-		       (unsigned long long)run->hypercall.args[0],
-		       (unsigned long long)len, (unsigned long long)len);
+	demo_vm_action(vm, "DEMO_HC_WRITE: prints %llu bytes from guest RAM at 0x%llx",
+		       (unsigned long long)len,
+		       (unsigned long long)run->hypercall.args[0]);
 	return VMM_HOOK_HANDLED;
 }
 

@@ -84,11 +84,8 @@ static int rc_exit(struct demo_vm *vm)
 	if (run->exit_reason != TVMM_EXIT_MMIO)
 		return VMM_HOOK_PASS;
 	p->mmio++;
-	demo_vm_action(vm,
-		       "MMIO %s at 0x%llx: outside the guest's RAM; %s",
-		       run->mmio.is_write ? "write" : "read",
-		       (unsigned long long)run->mmio.phys_addr,
-		       run->mmio.is_write ? "dropped" : "all ones");
+	demo_vm_action(vm, "past the guest's RAM, no device: %s",
+		       run->mmio.is_write ? "write dropped" : "read as all ones");
 	return VMM_HOOK_PASS;	/* vmm.c: reads all ones, writes dropped */
 }
 

@@ -20,8 +20,7 @@ static void json_indent(struct json_out *j)
 		fputs("  ", j->f);
 }
 
-/* A JSON string: quoted, with '"', '\\' and control characters escaped. */
-void json_put_string(FILE *f, const char *s)
+static void json_put_string(FILE *f, const char *s)
 {
 	const unsigned char *p;
 

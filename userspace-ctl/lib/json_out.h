@@ -39,6 +39,5 @@ void json_bool(struct json_out *j, const char *key, bool value);
 void json_uint(struct json_out *j, const char *key, unsigned long long value);
 void json_string(struct json_out *j, const char *key, const char *value);
 void json_hex64(struct json_out *j, const char *key, unsigned long long value);
-void json_put_string(FILE *f, const char *s);
 
 #endif /* TVMMCTL_LIB_JSON_OUT_H */

@@ -230,6 +230,21 @@ static int count_end(struct demo_vm *vm)
 	return 0;
 }
 
+static struct tvmm_vcpu_stats fake_stats;
+
+/* The pretend tvmm.ko's vCPU: TVMM_GET_VCPU_STATS answers fake_stats. */
+static int fake_vcpu_ioctl(int fd, unsigned long request, unsigned long arg)
+{
+	struct tvmm_vcpu_stats *st = (void *)arg;
+
+	if (request != TVMM_GET_VCPU_STATS)
+		return -ENOTTY;
+	if (st->size != sizeof(*st))
+		return -EINVAL;
+	*st = fake_stats;
+	return 0;
+}
+
 static void fixture_init(struct report_fixture *fx)
 {
 	memset(fx, 0, sizeof(*fx));
@@ -240,21 +255,22 @@ static void fixture_init(struct report_fixture *fx)
 	fx->vm.ctx = &fx->ctx;
 	fx->vm.vmm.ram.hva = ram_buf;
 	fx->vm.vmm.ram.size = RAM_SIZE;
-	fx->vm.vmm.run = (struct tvmm_run *)fx->run;
+	fx->vm.vmm.vcpus[0].run = (struct tvmm_run *)fx->run;
+	fx->vm.vmm.vcpus[0].fd = -1;
 	fx->vm.vmm.run_size = sizeof(fx->run);
-	fx->vm.vmm.vcpu_fd = -1;
-	fx->vm.vmm.hook_data = &fx->vm;
 	fx->vm.on_end = count_end;
 	fx->vm.priv = fx;
 	memset(&fake_tvmm, 0, sizeof(fake_tvmm));
+	memset(&fake_stats, 0, sizeof(fake_stats));
 	fake_tvmm.on = true;
-	fake_tvmm.stats.size = sizeof(fake_tvmm.stats);
+	fake_tvmm.vm_ioctl = fake_vcpu_ioctl;
+	fake_stats.size = sizeof(fake_stats);
 }
 
 /* The guest's OUT of @gpa to DEMO_PORT, as TVMM_RUN reports it. */
 static int report(struct report_fixture *fx, __u32 gpa)
 {
-	struct tvmm_run *run = fx->vm.vmm.run;
+	struct tvmm_run *run = fx->vm.vmm.vcpus[0].run;
 
 	run->exit_reason = TVMM_EXIT_IO;
 	run->io.direction = TVMM_IO_OUT;
@@ -263,8 +279,8 @@ static int report(struct report_fixture *fx, __u32 gpa)
 	run->io.count = 1;
 	run->io.data_offset = TVMM_RUN_IO_DATA_OFFSET;
 	memcpy(fx->run + TVMM_RUN_IO_DATA_OFFSET, &gpa, 4);
-	fake_tvmm.stats.exits[EXIT_IO]++;
-	return demo_vm_exit_hook(&fx->vm.vmm, NULL);
+	fake_stats.exits[EXIT_IO]++;
+	return demo_vm_exit_hook(&fx->vm.vmm.vcpus[0], &fx->vm);
 }
 
 #define MBOX_GPA	0x10000
@@ -281,8 +297,8 @@ static struct demo_mailbox *mbox(__u32 op, const char *text)
 bool test_demo_reports(void)
 {
 	static const char *const want[] = {
-		"{\"demo\":\"cpuid\",\"fact\":\"s1.vendor\",\"value\":\"tvmmtvmmtvmm\"}\n",
-		"{\"demo\":\"cpuid\",\"fact\":\"s1.exits.CPUID\",\"value\":1}\n",
+		"{\"demo\": \"cpuid\", \"fact\": \"s1.vendor\", \"value\": \"tvmmtvmmtvmm\"}\n",
+		"{\"demo\": \"cpuid\", \"fact\": \"s1.exits.CPUID\", \"value\": 1}\n",
 		"demos/cpuid.c:42: x == 1",
 	};
 	struct report_fixture fx;
@@ -295,7 +311,7 @@ bool test_demo_reports(void)
 	mbox(DEMO_OP_BEGIN, "step one");
 	ok &= EXPECT(report(&fx, MBOX_GPA) == VMM_HOOK_HANDLED);
 	ok &= EXPECT(fx.vm.step == 1);
-	fake_tvmm.stats.exits[EXIT_CPUID]++;
+	fake_stats.exits[EXIT_CPUID]++;
 	m = mbox(DEMO_OP_END, "");
 	m->nr_facts = 1;
 	strcpy(m->facts[0].key, "vendor");
@@ -334,9 +350,11 @@ bool test_demo_reports(void)
 	ok &= EXPECT(fx.vm.done && fx.vm.reports == 8);
 
 	/* Other exits are not reports: the demo's or the loop's. */
-	fx.vm.vmm.run->io.port = 0x3f8;
-	ok &= EXPECT(demo_vm_exit_hook(&fx.vm.vmm, NULL) == VMM_HOOK_PASS);
+	fx.vm.vmm.vcpus[0].run->io.port = 0x3f8;
+	ok &= EXPECT(demo_vm_exit_hook(&fx.vm.vmm.vcpus[0], &fx.vm) ==
+		     VMM_HOOK_PASS);
 
+	fake_tvmm.vm_ioctl = NULL;
 	fclose(fx.ctx.out);
 	for (i = 0; i < ARRAY_SIZE(want); i++)
 		ok &= EXPECT(strstr(fx.out, want[i]));
