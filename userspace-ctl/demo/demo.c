@@ -619,6 +619,25 @@ void demo_vm_action(struct demo_vm *vm, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * A long list shows its first DEMO_LIST_HEAD and last DEMO_LIST_TAIL lines:
+ * true for line @i of @n when it is left out (the first one left out says
+ * how many).
+ */
+#define DEMO_LIST_HEAD	8
+#define DEMO_LIST_TAIL	2
+
+static bool demo_skip_line(struct demo_vm *vm, unsigned int i, unsigned int n)
+{
+	if (n <= DEMO_LIST_HEAD + DEMO_LIST_TAIL + 1 || i < DEMO_LIST_HEAD ||
+	    i >= n - DEMO_LIST_TAIL)
+		return false;
+	if (i == DEMO_LIST_HEAD)
+		demo_line(vm->ctx, "    ... %u more like these ...",
+			  n - DEMO_LIST_HEAD - DEMO_LIST_TAIL);
+	return true;
+}
+
 /* What tvmmctl said it did with exit @seq, or NULL. */
 static const char *demo_vm_action_of(struct demo_vm *vm, __u64 seq)
 {
@@ -649,6 +668,8 @@ static void demo_vm_print_exits(struct demo_vm *vm)
 		for (i = 0; i < vm->nr_traced; i++) {
 			struct trace_record r = { .e = &vm->traced[i] };
 
+			if (demo_skip_line(vm, i, vm->nr_traced))
+				continue;
 			r.action = demo_vm_action_of(vm, r.e->seq);
 			if (trace_format_text(line, sizeof(line), &r) > 0)
 				demo_line(vm->ctx, "    %s", line);
@@ -661,9 +682,10 @@ static void demo_vm_print_exits(struct demo_vm *vm)
 		return;
 	demo_line(vm->ctx, "  exit by exit, as TVMM_RUN returned them to tvmmctl:");
 	for (i = 0; i < vm->nr_actions; i++)
-		demo_line(vm->ctx, "    exit %-4llu %s",
-			  (unsigned long long)vm->actions[i].seq,
-			  vm->actions[i].text);
+		if (!demo_skip_line(vm, i, vm->nr_actions))
+			demo_line(vm->ctx, "    exit %-4llu %s",
+				  (unsigned long long)vm->actions[i].seq,
+				  vm->actions[i].text);
 }
 
 /* Exits the step took for the host's sake: its interrupts, its timer. */
