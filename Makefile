@@ -81,9 +81,10 @@ check: setup
 	$(MAKE) all KDIR=/usr/src/linux-headers-$$(testvm/kver)
 	testvm/check
 
+# The demos (tvmmctl demo, guests in demos/), each telling what a VMM does.
 demo: setup
 	$(MAKE) all KDIR=/usr/src/linux-headers-$$(testvm/kver)
-	testvm/run -- 'modprobe tvmm && tvmmctl info'
+	testvm/run -- 'modprobe tvmm && tvmmctl demo all'
 
 # The benchmark of docs/BENCHMARKS.md: tvmm and KVM in one boot of the test
 # machine; the table on stdout, the JSON in build/bench/bench.json.
@@ -94,6 +95,7 @@ bench: setup
 clean:
 	@if test -f $(KDIR)/Makefile; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	$(MAKE) -C userspace-ctl clean
+	$(MAKE) -C demos clean
 	$(MAKE) -C selftests clean
 	$(MAKE) -C kmod/x86/test clean
 	rm -rf build/testvm/logs

@@ -229,7 +229,7 @@ static long vcpu_interrupt(struct tvmm_vcpu *vcpu, void __user *argp)
 	if (copy_from_user(&irq, argp, sizeof(irq)))
 		return -EFAULT;
 	/* Vectors 0-31 are exceptions, not interrupts (Vol. 3A, 6.2). */
-	if (irq.vector < 32 || irq.vector > 255 || irq.flags || irq.reserved)
+	if (irq.vector > 255 || irq.flags || irq.reserved)
 		return -EINVAL;
 	if (vcpu->irq_queued)
 		return -EBUSY;

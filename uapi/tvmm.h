@@ -96,7 +96,7 @@
 #define TVMM_SET_EXCEPTION_EXITS _IOW(TVMMIO, 0x28, struct tvmm_exception_exits)
 #define TVMM_GET_VCPU_STATS	_IOWR(TVMMIO, 0x29, struct tvmm_vcpu_stats)
 /*
- * TVMM_INTERRUPT: queue external interrupt @vector (32 to 255) for the
+ * TVMM_INTERRUPT: queue external interrupt @vector (0 to 255) for the
  *	guest, as the PC's interrupt controller would raise it (the
  *	controller is modelled in userspace). tvmm delivers it at the first VM
  *	entry where the guest can take it (RFLAGS.IF = 1, no STI or MOV SS
@@ -351,7 +351,7 @@ struct tvmm_vcpu_stats {
 
 /* struct tvmm_interrupt - TVMM_INTERRUPT. */
 struct tvmm_interrupt {
-	__u32 vector;			/* 32 to 255 */
+	__u32 vector;			/* 0 to 255: any, as a PIC's */
 	__u32 flags;			/* 0 */
 	__u64 reserved;			/* 0 */
 };

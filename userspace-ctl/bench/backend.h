@@ -19,8 +19,8 @@
 #include <stddef.h>
 
 #include "bench/bench.h"
+#include "lib/tvmm_dev.h"
 #include "loader/loader.h"
-#include "vmm/vmm.h"
 
 struct bench_ctx;
 
@@ -48,6 +48,13 @@ struct bench_native {
 	__u8 *slot_hva;
 };
 
+struct bench_tvmm {
+	struct tvmm_dev dev;
+	int vm_fd, vcpu_fd;
+	struct tvmm_run *run;
+	size_t run_size;
+};
+
 struct bench_kvm {
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct kvm_run *run;
@@ -67,7 +74,7 @@ struct bench_ctx {
 	char why[256];
 	bool kernel_hypercalls;
 	union {
-		struct vmm tvmm;
+		struct bench_tvmm tvmm;
 		struct bench_kvm kvm;
 		struct bench_native native;
 	};

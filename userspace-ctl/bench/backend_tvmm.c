@@ -1,92 +1,139 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The tvmm backend of tvmmctl bench: the VM of vmm/vmm.c (one slot of RAM
- * at GPA 0, one vCPU) and a vCPU loop that only resumes the exits the
- * cases cause. See backend.h.
+ * The tvmm backend of tvmmctl bench: /dev/tvmm opened with lib/tvmm_dev.c,
+ * one VM with one slot of RAM at GPA 0 and one vCPU, made with the ioctls
+ * of uapi/tvmm.h as the KVM backend makes its own with KVM's, and a vCPU
+ * loop that only resumes the exits the cases cause. See backend.h. (Not
+ * vmm/vmm.c: tvmmctl run's VMM has threads and device models the
+ * benchmark must not measure.)
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "bench/backend.h"
 
+#define BENCH_SLOT_RAM		0
 #define BENCH_SLOT_TOUCH	1
 
-static int tvmm_create(struct bench_ctx *ctx, const struct tvmm_regs *regs,
-		       const struct tvmm_sregs *sregs)
+static int tvmm_fail(struct bench_ctx *ctx, const char *what)
 {
-	struct vmm *vmm = &ctx->tvmm;
-	struct tvmm_cpuid *cpuid;
-	unsigned int n;
-	int ret;
+	int err = errno ? -errno : -EIO;
 
-	memset(vmm, 0, sizeof(*vmm));
-	vmm->dev.fd = -1;
-	vmm->vm_fd = -1;
-	vmm->vcpu_fd = -1;
-	vmm->ram = ctx->ram;
-	ret = vmm_create(vmm, tvmm_dev_path());
-	if (ret) {
-		if (vmm->vm_fd < 0)
-			tvmm_dev_strerror(&vmm->dev, ret, ctx->why,
-					  sizeof(ctx->why));
-		else
-			snprintf(ctx->why, sizeof(ctx->why),
-				 "cannot create the VM: %s", strerror(-ret));
-		return ret;
-	}
-	ctx->kernel_hypercalls =
-		tvmm_check_extension(&vmm->dev, TVMM_CAP_KERNEL_HYPERCALLS) > 0;
+	snprintf(ctx->why, sizeof(ctx->why), "%s: %s", what, strerror(-err));
+	return err;
+}
+
+static int tvmm_set_cpuid(struct bench_ctx *ctx)
+{
+	struct tvmm_cpuid *cpuid;
+	int ret = 0;
 
 	cpuid = calloc(1, sizeof(*cpuid) +
 		       TVMM_MAX_CPUID_ENTRIES * sizeof(cpuid->entries[0]));
 	if (!cpuid)
 		return -ENOMEM;
-	n = bench_cpuid_table(cpuid->entries, TVMM_MAX_CPUID_ENTRIES);
-	cpuid->nent = n;
-	ret = ioctl(vmm->vcpu_fd, TVMM_SET_CPUID, cpuid) ? -errno : 0;
+	cpuid->nent = bench_cpuid_table(cpuid->entries,
+					TVMM_MAX_CPUID_ENTRIES);
+	if (ioctl(ctx->tvmm.vcpu_fd, TVMM_SET_CPUID, cpuid))
+		ret = tvmm_fail(ctx, "TVMM_SET_CPUID");
 	free(cpuid);
+	return ret;
+}
+
+static int tvmm_create(struct bench_ctx *ctx, const struct tvmm_regs *regs,
+		       const struct tvmm_sregs *sregs)
+{
+	struct bench_tvmm *t = &ctx->tvmm;
+	struct tvmm_memory_region region = {
+		.slot = BENCH_SLOT_RAM,
+		.guest_phys_addr = 0,
+		.memory_size = ctx->ram.size,
+		.userspace_addr = (__u64)(unsigned long)ctx->ram.hva,
+	};
+	void *run;
+	int ret;
+
+	t->dev.fd = -1;
+	t->vm_fd = -1;
+	t->vcpu_fd = -1;
+	t->run = NULL;
+	ret = tvmm_dev_open(&t->dev, tvmm_dev_path());
 	if (ret) {
-		snprintf(ctx->why, sizeof(ctx->why), "TVMM_SET_CPUID: %s",
-			 strerror(-ret));
+		tvmm_dev_strerror(&t->dev, ret, ctx->why, sizeof(ctx->why));
 		return ret;
 	}
-	ret = vmm_set_state(vmm, regs, sregs);
+	ctx->kernel_hypercalls =
+		tvmm_check_extension(&t->dev, TVMM_CAP_KERNEL_HYPERCALLS) > 0;
+	errno = 0;
+	t->vm_fd = ioctl(t->dev.fd, TVMM_CREATE_VM, 0);
+	if (t->vm_fd < 0)
+		return tvmm_fail(ctx, "TVMM_CREATE_VM");
+	if (ioctl(t->vm_fd, TVMM_SET_MEMORY_REGION, &region))
+		return tvmm_fail(ctx, "TVMM_SET_MEMORY_REGION");
+	ret = ioctl(t->dev.fd, TVMM_GET_VCPU_MMAP_SIZE, 0);
+	if (ret < (int)sizeof(struct tvmm_run))
+		return tvmm_fail(ctx, "TVMM_GET_VCPU_MMAP_SIZE");
+	t->run_size = ret;
+	t->vcpu_fd = ioctl(t->vm_fd, TVMM_CREATE_VCPU, 0);
+	if (t->vcpu_fd < 0)
+		return tvmm_fail(ctx, "TVMM_CREATE_VCPU");
+	run = mmap(NULL, t->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   t->vcpu_fd, 0);
+	if (run == MAP_FAILED)
+		return tvmm_fail(ctx, "mmap of the vCPU");
+	t->run = run;
+	ret = tvmm_set_cpuid(ctx);
 	if (ret)
-		snprintf(ctx->why, sizeof(ctx->why),
-			 "cannot set the vCPU's long-mode state: %s",
-			 strerror(-ret));
-	return ret;
+		return ret;
+	if (ioctl(t->vcpu_fd, TVMM_SET_SREGS, sregs))
+		return tvmm_fail(ctx, "TVMM_SET_SREGS");
+	if (ioctl(t->vcpu_fd, TVMM_SET_REGS, regs))
+		return tvmm_fail(ctx, "TVMM_SET_REGS");
+	return 0;
 }
 
 static int tvmm_unexpected(struct bench_ctx *ctx)
 {
 	struct tvmm_run *run = ctx->tvmm.run;
-	enum vmm_stop stop = VMM_STOP_UNEXPECTED;
-	char buf[200];
 
-	if (run->exit_reason == TVMM_EXIT_SHUTDOWN)
-		stop = VMM_STOP_SHUTDOWN;
-	else if (run->exit_reason == TVMM_EXIT_FAIL_ENTRY)
-		stop = VMM_STOP_FAIL_ENTRY;
-	else if (run->exit_reason == TVMM_EXIT_INTERNAL_ERROR)
-		stop = VMM_STOP_INTERNAL;
-	snprintf(ctx->why, sizeof(ctx->why), "guest stopped: %s",
-		 vmm_stop_reason(&ctx->tvmm, stop, buf, sizeof(buf)));
+	switch (run->exit_reason) {
+	case TVMM_EXIT_SHUTDOWN:
+		snprintf(ctx->why, sizeof(ctx->why),
+			 "guest stopped: triple fault");
+		break;
+	case TVMM_EXIT_FAIL_ENTRY:
+		snprintf(ctx->why, sizeof(ctx->why),
+			 "guest stopped: VM entry failed (reason %llu, instruction error %u)",
+			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason,
+			 run->fail_entry.vm_instruction_error);
+		break;
+	case TVMM_EXIT_INTERNAL_ERROR:
+		snprintf(ctx->why, sizeof(ctx->why),
+			 "guest stopped: tvmm internal error %u, exit reason %u",
+			 run->internal.suberror, run->internal.exit_reason);
+		break;
+	default:
+		snprintf(ctx->why, sizeof(ctx->why),
+			 "guest stopped: tvmm exit reason %u", run->exit_reason);
+		break;
+	}
 	return -EIO;
 }
 
 static int tvmm_run(struct bench_ctx *ctx, struct bench_cmd *cmd)
 {
-	struct vmm *vmm = &ctx->tvmm;
-	struct tvmm_run *run = vmm->run;
+	struct bench_tvmm *t = &ctx->tvmm;
+	struct tvmm_run *run = t->run;
 	int ret = 0;
 
 	memcpy(ctx->ram.hva + BENCH_CMD_GPA, cmd, sizeof(*cmd));
 	bench_guard_arm(&run->immediate_exit);
 	for (;;) {
-		if (ioctl(vmm->vcpu_fd, TVMM_RUN, 0)) {
+		if (ioctl(t->vcpu_fd, TVMM_RUN, 0)) {
 			if (errno == EINTR && !bench_timed_out())
 				continue;
 			ret = -errno;
@@ -134,21 +181,24 @@ static int tvmm_set_slot(struct bench_ctx *ctx, __u64 gpa, void *hva,
 		.userspace_addr = (__u64)(unsigned long)hva,
 	};
 
-	int ret = 0;
-
-	if (ioctl(ctx->tvmm.vm_fd, TVMM_SET_MEMORY_REGION, &region)) {
-		ret = -errno;
-		snprintf(ctx->why, sizeof(ctx->why),
-			 "TVMM_SET_MEMORY_REGION: %s", strerror(-ret));
-	}
-	return ret;
+	if (ioctl(ctx->tvmm.vm_fd, TVMM_SET_MEMORY_REGION, &region))
+		return tvmm_fail(ctx, "TVMM_SET_MEMORY_REGION");
+	return 0;
 }
 
 static void tvmm_destroy(struct bench_ctx *ctx)
 {
-	/* The RAM is bench.c's. */
-	ctx->tvmm.ram.hva = NULL;
-	vmm_destroy(&ctx->tvmm);
+	struct bench_tvmm *t = &ctx->tvmm;
+
+	if (t->run)
+		munmap(t->run, t->run_size);
+	if (t->vcpu_fd >= 0)
+		close(t->vcpu_fd);
+	if (t->vm_fd >= 0)
+		close(t->vm_fd);
+	if (t->dev.fd >= 0)
+		tvmm_dev_close(&t->dev);
+	memset(t, 0, sizeof(*t));
 }
 
 const struct bench_backend bench_backend_tvmm = {

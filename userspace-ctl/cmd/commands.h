@@ -15,6 +15,7 @@
  * commands, and by tvmmctl.c to build the table.
  */
 TVMMCTL_CMD(bench)
+TVMMCTL_CMD(demo)
 TVMMCTL_CMD(help)
 TVMMCTL_CMD(info)
 TVMMCTL_CMD(run)

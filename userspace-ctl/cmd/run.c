@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * "tvmmctl run [options] IMAGE": boot a guest image in a VM with one vCPU
- * and the PC devices of devices/, until it exits, halts, resets, dies or
- * times out.
+ * "tvmmctl run [options] IMAGE": boot a guest image in a VM with one or
+ * more vCPUs and the PC devices of devices/, until it exits, halts,
+ * resets, dies or times out; --trace and --stats show its VM exits.
  *
  * Order: read and load the image (and a multiboot kernel's modules) into
  * freshly allocated guest RAM first, so that bad input is reported
- * without touching /dev/tvmm; then create the VM (vmm/) and run it.
+ * without touching /dev/tvmm; then create the VM (vmm/), check the
+ * extensions the options need, and run it.
+ *
+ * Output: the guest's UART owns stdout. Everything tvmmctl says goes to
+ * stderr: its errors ("tvmmctl: ..."), the --trace lines as exits happen,
+ * the --stats table at the end, and with --json those two as JSON lines
+ * plus a last {"type": "end"} line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +23,7 @@
 #include <unistd.h>
 
 #include "tvmmctl.h"
+#include "lib/jsonl.h"
 #include "lib/parse.h"
 #include "vmm/vmm.h"
 
@@ -37,15 +44,13 @@ struct run_opts {
 	__u64 load_addr;
 	__u64 entry;
 	unsigned int timeout;
+	unsigned int cpus;
 	bool has_load_addr, has_entry, has_mode;
+	bool trace, stats, json;
 	enum boot_mode mode;
 	const char *image;
 	const char *cmdline;	/* NULL: not given */
 	const char *initrd;	/* NULL: not given */
-};
-
-static const char *const run_later_opts[] = {
-	"--cpus", "--trace", "--stats", "--json",
 };
 
 /* "--name VALUE" or "--name=VALUE": the value, or NULL if @arg is not it. */
@@ -73,11 +78,11 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 {
 	const char *v;
 	__u64 n;
-	size_t k;
 	int i;
 
 	memset(o, 0, sizeof(*o));
 	o->mem = RUN_DEFAULT_MEM;
+	o->cpus = 1;
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 
@@ -88,11 +93,6 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 			o->image = arg;
 			continue;
 		}
-		for (k = 0; k < ARRAY_SIZE(run_later_opts); k++)
-			if (opt_is(arg, run_later_opts[k]))
-				return tvmmctl_usage_error(argv[0],
-					"run: %s: not implemented yet",
-					run_later_opts[k]);
 		if (opt_is(arg, "--mem")) {
 			v = opt_value(argc, argv, &i, "--mem");
 			if (tvmm_parse_size(v, &o->mem) || o->mem & 4095 ||
@@ -107,6 +107,19 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 					"run: --timeout: want 1 to %u seconds, not '%s'",
 					RUN_MAX_TIMEOUT, v ? v : "");
 			o->timeout = n;
+		} else if (opt_is(arg, "--cpus")) {
+			v = opt_value(argc, argv, &i, "--cpus");
+			if (tvmm_parse_u64(v, &n) || !n || n > DEV_MAX_CPUS)
+				return tvmmctl_usage_error(argv[0],
+					"run: --cpus: want 1 to %u, not '%s'",
+					DEV_MAX_CPUS, v ? v : "");
+			o->cpus = n;
+		} else if (!strcmp(arg, "--trace")) {
+			o->trace = true;
+		} else if (!strcmp(arg, "--stats")) {
+			o->stats = true;
+		} else if (!strcmp(arg, "--json")) {
+			o->json = true;
 		} else if (opt_is(arg, "--load-addr")) {
 			v = opt_value(argc, argv, &i, "--load-addr");
 			if (tvmm_parse_u64(v, &o->load_addr))
@@ -319,6 +332,17 @@ static int run_load(const struct run_opts *o, struct guest_ram *ram,
 	return ret;
 }
 
+static const char *const run_stop_names[] = {
+	[VMM_STOP_DEVICE]	= "device",
+	[VMM_STOP_HALT]		= "halt",
+	[VMM_STOP_SHUTDOWN]	= "triple_fault",
+	[VMM_STOP_FAIL_ENTRY]	= "fail_entry",
+	[VMM_STOP_INTERNAL]	= "internal_error",
+	[VMM_STOP_UNEXPECTED]	= "unexpected_exit",
+	[VMM_STOP_TIMEOUT]	= "timeout",
+	[VMM_STOP_ERROR]	= "error",
+};
+
 static int run_status(struct vmm *vmm, struct dev_ctx *ctx,
 		      enum vmm_stop stop)
 {
@@ -342,17 +366,92 @@ static int run_status(struct vmm *vmm, struct dev_ctx *ctx,
 	return RUN_EXIT_VM_ERROR;
 }
 
+/* --stats: tvmm's counts per vCPU, then tvmmctl's per device. */
+static void run_print_stats(struct vmm *vmm, struct dev_ctx *ctx, bool json)
+{
+	const struct dev_count *count;
+	struct tvmm_vcpu_stats st;
+	const char *name;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		ret = trace_stats_read(vmm->vcpus[i].fd, &st);
+		if (ret) {
+			fprintf(stderr, "tvmmctl: run: TVMM_GET_VCPU_STATS: %s\n",
+				strerror(-ret));
+			continue;
+		}
+		trace_stats_print(stderr, &st, i, json);
+		trace_stats_print_value(stderr, i, "interrupts injected",
+					vmm->vcpus[i].injected, json);
+	}
+	for (i = 0; dev_count_get(ctx, i, &name, &count); i++)
+		if (count->reads || count->writes)
+			trace_stats_print_count(stderr, name, count->reads,
+						count->writes, json);
+}
+
+/* --json: the last line says how the run ended. */
+static void run_print_end(struct vmm *vmm, enum vmm_stop stop, int status)
+{
+	char line[TRACE_LINE_MAX];
+	struct jsonl j;
+
+	jsonl_begin(&j, line, sizeof(line));
+	jsonl_str(&j, "type", "end");
+	jsonl_str(&j, "reason", run_stop_names[stop]);
+	jsonl_uint(&j, "vcpu", vmm->stop_cpu);
+	jsonl_uint(&j, "status", status);
+	if (jsonl_end(&j) > 0)
+		fprintf(stderr, "%s\n", line);
+}
+
+/* The extensions the options need: 0, or prints why not and fails. */
+static int run_check_extensions(struct vmm *vmm, const struct run_opts *o)
+{
+	int n;
+
+	if (o->trace && tvmm_check_extension(&vmm->dev, TVMM_CAP_TRACE) <= 0) {
+		fprintf(stderr, "tvmmctl: run: --trace needs %s, which this tvmm.ko lacks\n",
+			"TVMM_CAP_TRACE");
+		return -EOPNOTSUPP;
+	}
+	if (o->stats &&
+	    tvmm_check_extension(&vmm->dev, TVMM_CAP_VCPU_STATS) <= 0) {
+		fprintf(stderr, "tvmmctl: run: --stats needs %s, which this tvmm.ko lacks\n",
+			"TVMM_CAP_VCPU_STATS");
+		return -EOPNOTSUPP;
+	}
+	n = tvmm_check_extension(&vmm->dev, TVMM_CAP_MAX_VCPUS);
+	if (o->cpus > 1 && n < (int)o->cpus) {
+		fprintf(stderr, "tvmmctl: run: --cpus %u: this tvmm.ko allows %d vCPUs per VM\n",
+			o->cpus, n < 0 ? 1 : n);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 /* Create the VM around the loaded RAM and run it; the exit status. */
 static int run_vm(struct vmm *vmm, const struct run_opts *o,
 		  const struct boot_info *boot, const struct tvmm_regs *regs,
 		  const struct tvmm_sregs *sregs, const char *fw_cmdline)
 {
+	struct vmm_opts vo = {
+		.timeout	= o->timeout,
+		.trace		= o->trace,
+		.json		= o->json,
+		.trace_out	= stderr,
+		/* A closed stdin: its number may become /dev/tvmm's. */
+		.input_fd	= fcntl(STDIN_FILENO, F_GETFD) < 0 ? -1 :
+				  STDIN_FILENO,
+	};
 	struct dev_ctx ctx;
 	enum vmm_stop stop;
 	char msg[512];
-	int ret;
+	int ret, status;
 
-	ret = vmm_create(vmm, tvmm_dev_path());
+	ret = vmm_create(vmm, tvmm_dev_path(), o->cpus);
 	if (ret) {
 		if (vmm->vm_fd < 0)
 			fprintf(stderr, "tvmmctl: %s\n",
@@ -363,23 +462,30 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 				strerror(-ret));
 		return TVMMCTL_EXIT_FAILURE;
 	}
+	if (run_check_extensions(vmm, o))
+		return TVMMCTL_EXIT_FAILURE;
 	ret = vmm_set_state(vmm, regs, sregs);
 	if (ret) {
 		fprintf(stderr, "tvmmctl: run: cannot set the vCPU's %s-mode state: %s\n",
 			boot_mode_name(boot->mode), strerror(-ret));
 		return TVMMCTL_EXIT_FAILURE;
 	}
-	dev_ctx_init(&ctx, stdout, false);
+	dev_ctx_init(&ctx, stdout, o->trace);
 	ctx.ram_size = o->mem;
 	ctx.cmdline = fw_cmdline;
-	ret = vmm_run(vmm, &ctx, o->timeout, &stop);
+	ret = vmm_run(vmm, &ctx, &vo, &stop);
 	fflush(stdout);
 	if (ret) {
-		fprintf(stderr, "tvmmctl: run: TVMM_RUN: %s\n", strerror(-ret));
-		vmm_dump_regs(vmm, stderr);
-		return RUN_EXIT_VM_ERROR;
+		fprintf(stderr, "tvmmctl: run: cannot start the vCPUs: %s\n",
+			strerror(-ret));
+		return TVMMCTL_EXIT_FAILURE;
 	}
-	return run_status(vmm, &ctx, stop);
+	if (o->stats)
+		run_print_stats(vmm, &ctx, o->json);
+	status = run_status(vmm, &ctx, stop);
+	if (o->json)
+		run_print_end(vmm, stop, status);
+	return status;
 }
 
 static int run_run(int argc, char **argv)
@@ -415,10 +521,11 @@ static int run_run(int argc, char **argv)
 
 const struct tvmmctl_cmd tvmmctl_cmd_run = {
 	.name		= "run",
-	.usage		= "[--mem SIZE] [--timeout SECONDS] [--cmdline STR]\n"
+	.usage		= "[--mem SIZE] [--cpus N] [--timeout SECONDS] [--trace]\n"
+			  "           [--stats] [--json] [--cmdline STR]\n"
 			  "           [--initrd \"FILE ARGS,FILE ARGS\"] [--load-addr ADDR]\n"
 			  "           [--entry ADDR] [--mode real|protected|long] IMAGE",
-	.summary	= "boot a guest image in a VM with one vCPU",
+	.summary	= "boot a guest image in a VM",
 	.help		=
 "IMAGE is a multiboot kernel (a multiboot header in its first 8 KiB; ELF32\n"
 "or a.out kludge), an ELF32 or ELF64 executable (loaded by its program\n"
@@ -427,15 +534,31 @@ const struct tvmmctl_cmd tvmmctl_cmd_run = {
 "loaded at 0x7c00 and started in real mode at 0000:7c00 like a boot sector.\n"
 "A multiboot kernel is loaded as QEMU's -kernel loads it: same info block,\n"
 "memory map, module and string addresses.\n"
-"Guest RAM is one slot at address 0. Below 0x7c00 tvmmctl keeps a GDT,\n"
-"page tables and a stack for protected and long mode.\n"
-"Devices: a 16550A UART at 0x3f8 (output to stdout), isa-debug-exit at\n"
-"0xf4, POST codes at 0x80, the i8042's reset (0xfe to port 0x64), QEMU's\n"
-"fw_cfg at 0x510 (signature, RAM size, CPU count, command line; no DMA).\n"
-"Other ports read as all ones; writes to them are dropped.\n"
+"Guest RAM starts at address 0. Below 0x7c00 tvmmctl keeps a GDT, page\n"
+"tables and a stack for protected and long mode.\n"
+"Devices: a 16550A UART at 0x3f8 on IRQ4 (output to stdout, input from\n"
+"stdin, raw when stdin is a terminal: Ctrl-C still ends tvmmctl), the\n"
+"8259A PIC pair (0x20, 0xa0; vCPU 0's ExtINT), the 8254 PIT channel 0 on\n"
+"IRQ0, a local APIC per vCPU at 0xfee00000 (APIC ID, EOI, INIT, STARTUP\n"
+"and fixed IPIs; no APIC timer), isa-debug-exit at 0xf4, POST codes at\n"
+"0x80, the i8042's reset (0xfe to port 0x64), QEMU's fw_cfg at 0x510\n"
+"(signature, RAM size, CPU count, command line; no DMA). Other ports and\n"
+"addresses read as all ones; writes to them are dropped. With --cpus N,\n"
+"vCPU 0 starts the image and the others wait for INIT and STARTUP IPIs,\n"
+"as a PC's application processors do. HLT with interrupts on waits for\n"
+"an interrupt.\n"
 "\n"
 "  --mem SIZE          guest RAM, K/M/G suffix (default 64M, 64K to 4G)\n"
+"  --cpus N            vCPUs, 1 (default) to 16\n"
 "  --timeout SECONDS   stop the guest after this long\n"
+"  --trace             print every VM exit on stderr as it happens, those\n"
+"                      tvmm.ko handled included: vCPU, sequence number,\n"
+"                      exit reason, RIP, what the guest did, who handled it\n"
+"  --stats             print on stderr at the end each exit reason's count\n"
+"                      and cost in host TSC cycles, and the accesses to\n"
+"                      each device\n"
+"  --json              --trace and --stats as JSON lines, one object with\n"
+"                      a \"type\" per line, and a last {\"type\": \"end\"} line\n"
 "  --cmdline STR       the kernel command line: multiboot kernels get\n"
 "                      \"IMAGE STR\" in their info block (as from QEMU),\n"
 "                      other images STR from fw_cfg\n"
@@ -445,9 +568,11 @@ const struct tvmmctl_cmd tvmmctl_cmd_run = {
 "  --entry ADDR        raw images: where to start (default: load address)\n"
 "  --mode MODE         raw images: real (default), protected or long\n"
 "\n"
+"The guest's UART has stdout to itself: everything tvmmctl prints goes\n"
+"to stderr.\n"
 "Exit status: (V << 1) | 1 when the guest writes V to port 0xf4;\n"
-"0 when it halts with interrupts disabled or resets; 1 bad image or\n"
-"no device; 2 bad command line; 4 triple fault; 6 failed VM entry or\n"
-"internal error; 8 timeout. 4, 6 and 8 print a register dump.\n",
+"0 when vCPU 0 halts with interrupts disabled or the guest resets; 1 bad\n"
+"image or no device; 2 bad command line; 4 triple fault; 6 failed VM\n"
+"entry or internal error; 8 timeout. 4, 6 and 8 print a register dump.\n",
 	.run		= run_run,
 };

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The port table: every device model, and the dispatch of one port access.
+ * The port and MMIO tables: every device model, the dispatch of one access
+ * with its count, and where interrupts go (PIC to vCPU 0, local APICs).
  */
+#include <assert.h>
 #include <string.h>
 
 #include "lib/util.h"
@@ -9,29 +11,54 @@
 
 static const struct io_dev *const io_devs[] = {
 	&uart_dev,
+	&pic_master_dev,
+	&pic_slave_dev,
+	&pit_dev,
 	&debug_exit_dev,
 	&post_dev,
 	&i8042_dev,
 	&fw_cfg_dev,
 };
 
+static const struct mmio_dev *const mmio_devs[] = {
+	&lapic_dev,
+};
+
+static_assert(ARRAY_SIZE(io_devs) <= DEV_MAX_IO_DEVS, "io_counts too small");
+static_assert(ARRAY_SIZE(mmio_devs) <= DEV_MAX_MMIO_DEVS,
+	      "mmio_counts too small");
+
 void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace)
 {
+	unsigned int cpu;
+
 	memset(ctx, 0, sizeof(*ctx));
+	pthread_mutex_init(&ctx->lock, NULL);
 	ctx->out = out;
 	ctx->trace = trace;
 	ctx->nr_cpus = 1;
+	pic_reset(ctx);
+	pit_reset(ctx);
+	for (cpu = 0; cpu < DEV_MAX_CPUS; cpu++)
+		lapic_reset(ctx, cpu);
 }
 
-const struct io_dev *io_dev_find(__u16 port)
+static int io_dev_index(__u16 port)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(io_devs); i++)
 		if (port >= io_devs[i]->base &&
 		    port - io_devs[i]->base < io_devs[i]->len)
-			return io_devs[i];
-	return NULL;
+			return i;
+	return -1;
+}
+
+const struct io_dev *io_dev_find(__u16 port)
+{
+	int i = io_dev_index(port);
+
+	return i < 0 ? NULL : io_devs[i];
 }
 
 static __u32 size_mask(unsigned int size)
@@ -39,19 +66,133 @@ static __u32 size_mask(unsigned int size)
 	return size >= 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
 }
 
+static struct dev_count *io_count(struct dev_ctx *ctx, int i)
+{
+	return &ctx->io_counts[i < 0 ? ARRAY_SIZE(io_devs) : (size_t)i];
+}
+
 __u32 io_in(struct dev_ctx *ctx, __u16 port, unsigned int size)
 {
-	const struct io_dev *dev = io_dev_find(port);
+	int i = io_dev_index(port);
 
-	if (!dev || !dev->in)
+	io_count(ctx, i)->reads++;
+	if (i < 0 || !io_devs[i]->in)
 		return size_mask(size);
-	return dev->in(ctx, port, size) & size_mask(size);
+	return io_devs[i]->in(ctx, port, size) & size_mask(size);
 }
 
 void io_out(struct dev_ctx *ctx, __u16 port, unsigned int size, __u32 val)
 {
-	const struct io_dev *dev = io_dev_find(port);
+	int i = io_dev_index(port);
 
-	if (dev && dev->out)
-		dev->out(ctx, port, size, val & size_mask(size));
+	io_count(ctx, i)->writes++;
+	if (i >= 0 && io_devs[i]->out)
+		io_devs[i]->out(ctx, port, size, val & size_mask(size));
+}
+
+static int mmio_dev_index(__u64 addr)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(mmio_devs); i++)
+		if (addr >= mmio_devs[i]->base &&
+		    addr - mmio_devs[i]->base < mmio_devs[i]->len)
+			return i;
+	return -1;
+}
+
+const struct mmio_dev *mmio_dev_find(__u64 addr)
+{
+	int i = mmio_dev_index(addr);
+
+	return i < 0 ? NULL : mmio_devs[i];
+}
+
+static struct dev_count *mmio_count(struct dev_ctx *ctx, int i)
+{
+	return &ctx->mmio_counts[i < 0 ? ARRAY_SIZE(mmio_devs) : (size_t)i];
+}
+
+static __u64 size_mask64(unsigned int size)
+{
+	return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+}
+
+__u64 mmio_read(struct dev_ctx *ctx, unsigned int cpu, __u64 addr,
+		unsigned int size)
+{
+	int i = mmio_dev_index(addr);
+
+	mmio_count(ctx, i)->reads++;
+	if (i < 0 || !mmio_devs[i]->read)
+		return size_mask64(size);
+	return mmio_devs[i]->read(ctx, cpu, addr, size) & size_mask64(size);
+}
+
+void mmio_write(struct dev_ctx *ctx, unsigned int cpu, __u64 addr,
+		unsigned int size, __u64 val)
+{
+	int i = mmio_dev_index(addr);
+
+	mmio_count(ctx, i)->writes++;
+	if (i >= 0 && mmio_devs[i]->write)
+		mmio_devs[i]->write(ctx, cpu, addr, size,
+				    val & size_mask64(size));
+}
+
+bool dev_count_get(const struct dev_ctx *ctx, unsigned int i,
+		   const char **name, const struct dev_count **count)
+{
+	size_t nio = ARRAY_SIZE(io_devs), nmmio = ARRAY_SIZE(mmio_devs);
+
+	if (i < nio) {
+		*name = io_devs[i]->name;
+		*count = &ctx->io_counts[i];
+	} else if (i == nio) {
+		*name = "unknown ports";
+		*count = &ctx->io_counts[nio];
+	} else if (i - nio - 1 < nmmio) {
+		*name = mmio_devs[i - nio - 1]->name;
+		*count = &ctx->mmio_counts[i - nio - 1];
+	} else if (i - nio - 1 == nmmio) {
+		*name = "unknown MMIO";
+		*count = &ctx->mmio_counts[nmmio];
+	} else {
+		return false;
+	}
+	return true;
+}
+
+void dev_wake_io(struct dev_ctx *ctx)
+{
+	if (ctx->hooks && ctx->hooks->wake_io)
+		ctx->hooks->wake_io(ctx->hooks->data);
+}
+
+void dev_set_irq(struct dev_ctx *ctx, unsigned int irq, bool level)
+{
+	pic_set_irq(ctx, irq, level);
+}
+
+/*
+ * The local APIC's fixed interrupts first, then, on vCPU 0, the PIC's
+ * (wired as ExtINT through LINT0 in virtual-wire mode, which this model
+ * takes as always set up).
+ */
+int dev_intr_peek(struct dev_ctx *ctx, unsigned int cpu)
+{
+	int vector = lapic_peek(ctx, cpu);
+
+	if (vector < 0 && cpu == 0)
+		vector = pic_peek(ctx, NULL);
+	return vector;
+}
+
+int dev_intr_ack(struct dev_ctx *ctx, unsigned int cpu, unsigned int vector)
+{
+	if (lapic_peek(ctx, cpu) == (int)vector) {
+		lapic_ack(ctx, cpu, vector);
+		return -1;
+	}
+	return cpu == 0 ? pic_ack(ctx) : -1;
 }

@@ -1,19 +1,36 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Device models on I/O ports. Each device file defines one
- * struct io_dev with the ports it owns and its in/out handlers;
- * devices.c lists them and hands each port access to its owner.
- * Ports nobody owns read as all ones and drop writes, as on a PC bus.
+ * Device models of the PC that "tvmmctl run" gives its guests. Each device
+ * file defines one struct io_dev (ports) or struct mmio_dev (guest-physical
+ * addresses no memory slot covers) with its handlers; devices.c lists them
+ * and hands each access to its owner. Ports and addresses nobody owns read
+ * as all ones and drop writes, as on a PC bus.
  *
- * Handlers never print to stderr or exit: a device that wants the VM
- * to stop sets ctx->stop and ctx->status (the exit status of tvmmctl).
+ * Interrupts: the UART and the PIT raise ISA lines (dev_set_irq()) on the
+ * 8259A pair (pic.c), whose output goes to vCPU 0 as ExtINT; each vCPU has
+ * a local APIC (lapic.c) for IPIs, INIT and STARTUP. The vCPU loop asks
+ * dev_intr_peek() which vector a vCPU would take next and calls
+ * dev_intr_ack() once it was injected.
+ *
+ * Locking: every function here expects ctx->lock held by its caller (the
+ * vCPU threads and the input thread of vmm/). One lock for all devices:
+ * accesses are short, and the devices are wired to each other (UART to
+ * PIC to vCPU 0, one APIC to another), so finer locks would only add an
+ * order to get wrong.
+ *
+ * Handlers never print to stderr or exit: a device that wants the VM to
+ * stop sets ctx->stop and ctx->status (the exit status of tvmmctl).
  */
 #ifndef TVMMCTL_DEVICES_H
 #define TVMMCTL_DEVICES_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <linux/types.h>
+
+/* The most vCPUs "tvmmctl run --cpus" gives a guest. */
+#define DEV_MAX_CPUS		16
 
 /* Why a device stopped the VM. */
 enum dev_stop {
@@ -22,9 +39,58 @@ enum dev_stop {
 	DEV_STOP_RESET,		/* i8042 pulsed the reset line */
 };
 
-/* The 16550A registers that keep a value. */
+#define UART_FIFO_SIZE		16
+
+/* The 16550A's state (uart.c). */
 struct uart_state {
-	__u8 ier, lcr, mcr, scr, dll, dlm;
+	__u8 ier, lcr, mcr, scr, dll, dlm, fcr;
+	bool thri;			/* THR-empty interrupt pending */
+	bool rx_armed;			/* the guest looked at its receiver */
+	__u8 rx[UART_FIFO_SIZE];	/* receiver FIFO: rx_count from rx_head */
+	unsigned int rx_head, rx_count;
+};
+
+/* One 8259A (pic.c); the master is pic[0], the slave on its IRQ2 pic[1]. */
+struct pic_chip {
+	__u8 irr;			/* interrupt requests latched */
+	__u8 isr;			/* in service */
+	__u8 imr;			/* masked */
+	__u8 lines;			/* input levels, for edge detection */
+	__u8 vector_base;		/* ICW2 */
+	__u8 lowest;			/* the IRQ of lowest priority (rotation) */
+	__u8 init_step;			/* 0: initialized; 2, 3, 4: next ICW */
+	bool need_icw4, single, level, auto_eoi, rotate_on_aeoi;
+	bool read_isr, poll, special_mask;
+};
+
+/* The 8254's channel 0 on IRQ0 (pit.c). */
+struct pit_state {
+	__u8 mode;			/* 0 to 5 */
+	__u8 access;			/* 1 lobyte, 2 hibyte, 3 lobyte/hibyte */
+	bool write_hi, read_hi;		/* next byte of a lobyte/hibyte access */
+	bool latched;
+	bool running;			/* a count was loaded */
+	bool irq_done;			/* mode 0: terminal count was reached */
+	__u16 latch;
+	__u32 reload;			/* 1 to 65536 */
+	__u16 write_lo;
+	__u64 start_ns;			/* when the count was loaded */
+	__u64 ticks_done;		/* IRQ0 edges raised since start */
+};
+
+/* A local APIC (lapic.c): the registers of the xAPIC page it keeps. */
+struct lapic_state {
+	__u32 tpr, ldr, dfr, svr, esr, icr_lo, icr_hi;
+	__u32 lvt[7];			/* CMCI, timer, thermal, perf, LINT0/1, error */
+	__u32 timer_initial, timer_divide;
+	__u32 irr[8], isr[8], tmr[8];	/* 256 bits each */
+	/* Asked of the vCPU loop, which clears init and sipi when done: */
+	bool init;			/* INIT received: leave the guest */
+	bool sipi;			/* STARTUP received, at sipi_vector << 12 */
+	__u8 sipi_vector;
+	/* Waiting for STARTUP: after INIT, or an AP never started. */
+	bool wait_sipi;
+	unsigned long long nmi_dropped;	/* NMI IPIs: no way to inject them */
 };
 
 /* fw_cfg: the selected item and the offset of the next byte read. */
@@ -34,21 +100,51 @@ struct fw_cfg_state {
 };
 
 /**
- * struct dev_ctx - what device models share with the vCPU loop.
+ * struct dev_hooks - how devices reach the vCPU loop (vmm/); all optional.
+ * @kick:	something is pending for vCPU @cpu (an interrupt, INIT,
+ *		STARTUP): make it look, whatever it is doing.
+ * @wake_io:	the input thread should look again: the UART's receiver
+ *		has room for input, or the PIT's next tick moved.
+ * @now_ns:	a monotonic clock in nanoseconds (the PIT counts with it).
+ * @data:	their first argument.
+ */
+struct dev_hooks {
+	void (*kick)(void *data, unsigned int cpu);
+	void (*wake_io)(void *data);
+	__u64 (*now_ns)(void *data);
+	void *data;
+};
+
+/* Accesses counted per device, for --stats. */
+struct dev_count {
+	unsigned long long reads, writes;
+};
+
+#define DEV_MAX_IO_DEVS		12
+#define DEV_MAX_MMIO_DEVS	4
+
+/**
+ * struct dev_ctx - the devices of one VM, and what they share with vmm/.
+ * @lock:	held around every call into devices/ (see above).
  * @out:	where the UART's transmitter goes (stdout).
- * @trace:	--trace was given (POST codes are printed).
- * @nr_cpus:	the VM's vCPU count, as fw_cfg reports it (FW_CFG_NB_CPUS,
- *		FW_CFG_MAX_CPUS); dev_ctx_init() sets 1, run sets --cpus.
+ * @trace:	--trace was given.
+ * @nr_cpus:	vCPUs of the VM, 1 to DEV_MAX_CPUS: one local APIC each,
+ *		and fw_cfg's FW_CFG_NB_CPUS and FW_CFG_MAX_CPUS;
+ *		dev_ctx_init() sets 1, vmm_run() the vCPUs it has.
  * @ram_size:	guest RAM in bytes, as fw_cfg reports it (FW_CFG_RAM_SIZE).
  * @cmdline:	the command line fw_cfg gives (FW_CFG_CMDLINE_SIZE/_DATA),
  *		or NULL for none, as QEMU has none for a boot sector or a
  *		multiboot kernel (which finds its own in its info block).
  * @stop:	set by a device to end the run.
  * @status:	tvmmctl's exit status when @stop is set.
- * @uart:	the UART's registers.
- * @fw_cfg:	fw_cfg's selector state.
+ * @hooks:	NULL, or how to reach the vCPU loop.
+ * @uart, @pic, @pit, @lapic, @fw_cfg: the devices' state.
+ * @io_counts:	port accesses per entry of the port table, then the ports
+ *		nobody owns; an element of string I/O counts as one.
+ * @mmio_counts: the same for MMIO.
  */
 struct dev_ctx {
+	pthread_mutex_t lock;
 	FILE *out;
 	bool trace;
 	unsigned int nr_cpus;
@@ -56,8 +152,14 @@ struct dev_ctx {
 	const char *cmdline;
 	enum dev_stop stop;
 	int status;
+	const struct dev_hooks *hooks;
 	struct uart_state uart;
+	struct pic_chip pic[2];
+	struct pit_state pit;
+	struct lapic_state lapic[DEV_MAX_CPUS];
 	struct fw_cfg_state fw_cfg;
+	struct dev_count io_counts[DEV_MAX_IO_DEVS + 1];
+	struct dev_count mmio_counts[DEV_MAX_MMIO_DEVS + 1];
 };
 
 /**
@@ -74,12 +176,78 @@ struct io_dev {
 		    __u32 val);
 };
 
+/**
+ * struct mmio_dev - a device model at guest-physical [@base, @base + @len).
+ * @read:	returns the value read (@size 1, 2, 4 or 8 bytes) by @cpu.
+ * @write:	takes the value written by @cpu.
+ */
+struct mmio_dev {
+	const char *name;
+	__u64 base;
+	__u64 len;
+	__u64 (*read)(struct dev_ctx *ctx, unsigned int cpu, __u64 addr,
+		      unsigned int size);
+	void (*write)(struct dev_ctx *ctx, unsigned int cpu, __u64 addr,
+		      unsigned int size, __u64 val);
+};
+
 extern const struct io_dev uart_dev, debug_exit_dev, post_dev, i8042_dev,
-	fw_cfg_dev;
+	pic_master_dev, pic_slave_dev, pit_dev, fw_cfg_dev;
+extern const struct mmio_dev lapic_dev;
 
 void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace);
 const struct io_dev *io_dev_find(__u16 port);
 __u32 io_in(struct dev_ctx *ctx, __u16 port, unsigned int size);
 void io_out(struct dev_ctx *ctx, __u16 port, unsigned int size, __u32 val);
+const struct mmio_dev *mmio_dev_find(__u64 addr);
+__u64 mmio_read(struct dev_ctx *ctx, unsigned int cpu, __u64 addr,
+		unsigned int size);
+void mmio_write(struct dev_ctx *ctx, unsigned int cpu, __u64 addr,
+		unsigned int size, __u64 val);
+
+/*
+ * The @i-th device counter, for --stats: false past the last one. Names
+ * are the devices' own, "unknown ports" and "unknown MMIO".
+ */
+bool dev_count_get(const struct dev_ctx *ctx, unsigned int i,
+		   const char **name, const struct dev_count **count);
+
+/* Call hooks->wake_io, if any. */
+void dev_wake_io(struct dev_ctx *ctx);
+
+/* Interrupts. */
+void dev_set_irq(struct dev_ctx *ctx, unsigned int irq, bool level);
+/* The vector @cpu would take now, or -1. */
+int dev_intr_peek(struct dev_ctx *ctx, unsigned int cpu);
+/* @cpu took @vector (from dev_intr_peek()); which IRQ it was, or -1. */
+int dev_intr_ack(struct dev_ctx *ctx, unsigned int cpu, unsigned int vector);
+
+/* The PIC pair (pic.c): ISA IRQ lines 0-15 and the INTA cycle. */
+void pic_reset(struct dev_ctx *ctx);
+void pic_set_irq(struct dev_ctx *ctx, unsigned int irq, bool level);
+int pic_peek(struct dev_ctx *ctx, int *irq);
+int pic_ack(struct dev_ctx *ctx);
+
+/*
+ * The UART's receiver (uart.c): the room for input (0 until the guest
+ * first reads LSR or enables the receive interrupt), and bytes received.
+ */
+unsigned int uart_rx_room(const struct dev_ctx *ctx);
+unsigned int uart_rx_push(struct dev_ctx *ctx, const __u8 *buf,
+			  unsigned int len);
+
+/*
+ * The PIT (pit.c): nanoseconds to its next IRQ0 edge (-1: none), and the
+ * edges due by now, raised.
+ */
+void pit_reset(struct dev_ctx *ctx);
+__s64 pit_next_event_ns(struct dev_ctx *ctx);
+void pit_update(struct dev_ctx *ctx);
+
+/* Local APICs (lapic.c). */
+#define LAPIC_BASE		0xfee00000ULL
+void lapic_reset(struct dev_ctx *ctx, unsigned int cpu);
+int lapic_peek(struct dev_ctx *ctx, unsigned int cpu);
+void lapic_ack(struct dev_ctx *ctx, unsigned int cpu, unsigned int vector);
 
 #endif /* TVMMCTL_DEVICES_H */

@@ -13,5 +13,8 @@
 #ifndef BIT
 #define BIT(nr)		(1UL << (nr))
 #endif
+#ifndef BIT_ULL
+#define BIT_ULL(nr)	(1ULL << (nr))
+#endif
 
 #endif /* TVMMCTL_LIB_UTIL_H */

@@ -29,7 +29,7 @@ static int fake_get_vmx_caps(struct tvmm_vmx_caps *caps)
 	return 0;
 }
 
-static int fake_ioctl(unsigned long request, unsigned long arg)
+static int fake_ioctl(int fd, unsigned long request, unsigned long arg)
 {
 	fake_tvmm.calls++;
 	switch (request) {
@@ -37,10 +37,15 @@ static int fake_ioctl(unsigned long request, unsigned long arg)
 		fake_tvmm.version_arg = arg;
 		return arg ? -EINVAL : fake_tvmm.api_version;
 	case TVMM_CHECK_EXTENSION:
-		return arg == TVMM_CAP_VMX_CAPS ? fake_tvmm.has_vmx_caps : 0;
+		if (arg == TVMM_CAP_VMX_CAPS || !fake_tvmm.vm_ioctl)
+			return arg == TVMM_CAP_VMX_CAPS ?
+			       fake_tvmm.has_vmx_caps : 0;
+		break;
 	case TVMM_GET_VMX_CAPS:
 		return fake_get_vmx_caps((struct tvmm_vmx_caps *)arg);
 	}
+	if (fake_tvmm.vm_ioctl)
+		return fake_tvmm.vm_ioctl(fd, request, arg);
 	return -ENOTTY;
 }
 
@@ -56,10 +61,31 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 
 	if (!fake_tvmm.on)
 		return __real_ioctl(fd, request, arg);
-	ret = fake_ioctl(request, arg);
+	ret = fake_ioctl(fd, request, arg);
 	if (ret < 0) {
 		errno = -ret;
 		return -1;
 	}
 	return ret;
+}
+
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd,
+		  off_t off)
+{
+	void *p;
+
+	if (fake_tvmm.on && fake_tvmm.vm_mmap && fd >= 0) {
+		p = fake_tvmm.vm_mmap(len, fd, off);
+		if (p)
+			return p;
+	}
+	return __real_mmap(addr, len, prot, flags, fd, off);
+}
+
+int __wrap_munmap(void *addr, size_t len)
+{
+	if (fake_tvmm.on && fake_tvmm.vm_munmap &&
+	    fake_tvmm.vm_munmap(addr, len))
+		return 0;
+	return __real_munmap(addr, len);
 }

@@ -337,7 +337,9 @@ bool test_run_uart(void)
 	ok &= EXPECT(io_dev_find(0x3ff) == &uart_dev);
 	ok &= EXPECT(!io_dev_find(0x400));
 	ok &= EXPECT(io_in(&ctx, 0x3fd, 1) == 0x60);	/* LSR: THRE, TEMT */
-	ok &= EXPECT(io_in(&ctx, 0x3fa, 1) == 0xc1);	/* IIR: no interrupt */
+	ok &= EXPECT(io_in(&ctx, 0x3fa, 1) == 0x01);	/* IIR: no interrupt */
+	io_out(&ctx, 0x3fa, 1, 0xc7);			/* FCR: FIFOs on */
+	ok &= EXPECT(io_in(&ctx, 0x3fa, 1) == 0xc1);	/* ...as a 16550A */
 	io_out(&ctx, 0x3f8, 1, 'h');
 	io_out(&ctx, 0x3f8, 1, 'i');
 	/* DLAB: the divisor latch, not the transmitter. */

@@ -36,6 +36,10 @@
 #include "fake_tvmm.h"
 #include "json_check.h"
 #include "run_test.h"
+#include "demo_test.h"
+#include "trace_test.h"
+#include "devices_test.h"
+#include "vmm_test.h"
 #include "multiboot_test.h"
 #include "bench_test.h"
 
@@ -1275,6 +1279,87 @@ static bool test_run_bad_input(void)
 	return ok;
 }
 
+/* "tvmmctl demo": the list, and its command-line errors, with no device. */
+static bool test_demo_list(void)
+{
+	struct run_result r;
+	bool ok = true;
+
+	RUN(&r, "/nonexistent/tvmm", "demo", "--list");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= EXPECT(starts_with(r.out, "Demos (tvmmctl demo NAME..., or all):\n"));
+	ok &= EXPECT(has_line(r.out,
+		"  cpuid             the guest asks who it is; tvmm answers, beside the host"));
+	ok &= EXPECT(has_line(r.out,
+		"  resource-control  a runaway guest stopped; no memory but its own"));
+	ok &= EXPECT(lines_fit(r.out, 78));
+	ok &= EXPECT(!r.err[0]);
+	/* No argument: the list too. */
+	RUN(&r, "/nonexistent/tvmm", "demo");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= EXPECT(has_line(r.out,
+		"  ept               memory: EPT, a read-only page, MMIO, no way out"));
+	RUN(&r, NULL, "demo", "nope");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(starts_with(r.err,
+		"tvmmctl: demo: no demo 'nope' (tvmmctl demo --list)\n"));
+	RUN(&r, NULL, "demo", "--bogus");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	RUN(&r, NULL, "demo", "all", "cpuid");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	RUN(&r, NULL, "demo", "--list", "cpuid");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	/* A demo needs tvmm: said once, before any demo runs. */
+	RUN(&r, "/nonexistent/tvmm", "demo", "--json", "all");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err, missing_msg));
+	ok &= EXPECT(!r.out[0]);
+	RUN(&r, NULL, "help", "demo");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= EXPECT(starts_with(r.out,
+		"usage: tvmmctl demo [--json] NAME... | all | --list\n"));
+	return ok;
+}
+
+/* The options of run: accepted ones reach the device, bad ones exit 2. */
+static bool test_run_options(void)
+{
+	static const char img[] = { 0xfa, 0xf4 };
+	char path[] = "/tmp/tvmmctl_test_opts.img";
+	struct run_result r;
+	bool ok = true;
+
+	ok &= EXPECT(write_file(path, img, sizeof(img)));
+	RUN(&r, "/nonexistent/tvmm", "run", "--cpus", "2", "--trace",
+	    "--stats", "--json", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err, missing_msg));
+	RUN(&r, "/nonexistent/tvmm", "run", "--cpus=16", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	RUN(&r, NULL, "run", "--cpus", "0", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(starts_with(r.err,
+		"tvmmctl: run: --cpus: want 1 to 16, not '0'\n"));
+	RUN(&r, NULL, "run", "--cpus=17", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(strstr(r.err, "not '17'"));
+	RUN(&r, NULL, "run", "--cpus", "two", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	RUN(&r, NULL, "run", path, "--cpus");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(strstr(r.err, "not ''"));
+	RUN(&r, NULL, "run", "--trace=yes", path);
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= EXPECT(strstr(r.err, "unknown option '--trace=yes'"));
+	unlink(path);
+	RUN(&r, NULL, "help", "run");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= EXPECT(strstr(r.out, "--trace") && strstr(r.out, "--stats") &&
+		     strstr(r.out, "--json") && strstr(r.out, "--cpus N"));
+	ok &= EXPECT(lines_fit(r.out, 80));
+	return ok;
+}
+
 /* One line on stderr, starting "tvmmctl: run: ", containing @has. */
 static bool one_line_error(const struct run_result *r, const char *has)
 {
@@ -1423,6 +1508,41 @@ static const struct {
 	{ "run: UART registers and output", test_run_uart },
 	{ "run: debug-exit, POST, i8042 reset", test_run_debug_exit },
 	{ "run: bad input and bad options", test_run_bad_input },
+	{ "demo: the table and --list", test_demo_list },
+	{ "demo: every guest image loads", test_demo_images },
+	{ "demo: the demo table", test_demo_table },
+	{ "demo: facts and checks as JSON lines", test_demo_json },
+	{ "demo: the text's wrapping", test_demo_wrap },
+	{ "demo: the guest's reports and each step's cost", test_demo_reports },
+	{ "run: --cpus, --trace, --stats, --json parsed", test_run_options },
+	{ "trace: every exit reason as a text line", test_trace_text },
+	{ "trace: vCPU, handler, small buffers", test_trace_text_edges },
+	{ "trace: every exit reason as a JSON line", test_trace_json },
+	{ "trace: decoded JSON members", test_trace_json_members },
+	{ "trace: exit, vector and MSR names", test_trace_names },
+	{ "trace: draining a ring that wraps", test_trace_ring_drain },
+	{ "trace: --stats text and JSON lines", test_trace_stats },
+	{ "pic: init sequence, masks, edges", test_pic_init_and_mask },
+	{ "pic: priorities, nesting, EOI, cascade, rotation",
+	  test_pic_priority_and_eoi },
+	{ "pic: AEOI, poll, level-triggered", test_pic_modes },
+	{ "uart: IIR priorities, FIFO trigger, THRE, OUT2",
+	  test_uart_interrupts },
+	{ "uart: loopback", test_uart_loopback },
+	{ "lapic: registers per vCPU", test_lapic_registers },
+	{ "lapic: ICR INIT and STARTUP", test_lapic_init_sipi },
+	{ "lapic: fixed IPIs, destinations, PPR, EOI", test_lapic_fixed_ipi },
+	{ "pit: mode 2 and mode 0 on a pretend clock", test_pit },
+	{ "devices: access counts for --stats", test_device_counts },
+	{ "vmm: input by interrupt to a halted vCPU (pretend VM)",
+	  test_vmm_echo_halted },
+	{ "vmm: input by interrupt to a running vCPU, kicked",
+	  test_vmm_echo_kicked },
+	{ "vmm: INIT-SIPI-SIPI starts vCPU 1 at VV00:0000",
+	  test_vmm_smp_start },
+	{ "vmm: HLT woken by PIT ticks", test_vmm_pit_ticks },
+	{ "vmm: HLT waits until --timeout; missing extensions",
+	  test_vmm_halt_timeout },
 	{ "multiboot: header search", test_mb_header_search },
 	{ "multiboot: --initrd syntax", test_mb_parse_modules },
 	{ "multiboot: memory map and info block", test_mb_mmap },

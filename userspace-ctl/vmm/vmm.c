@@ -1,45 +1,71 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Create the VM, give it RAM, run its one vCPU. The loop only decodes
- * exits: port I/O goes to devices/, everything else ends the run with a
- * reason. A timer signal kicks the vCPU out for --timeout: its handler
- * sets run->immediate_exit, so a signal that lands while tvmmctl is busy
- * with an exit is not lost, and TVMM_RUN returns -EINTR.
+ * Create the VM, give it RAM, run its vCPUs: one thread each, plus the
+ * calling thread for input, the PIT and --timeout (vmm.h has the picture).
+ *
+ * A vCPU thread's loop, with the device lock held except inside TVMM_RUN
+ * and while printing the trace:
+ *  1. the run is over: leave;
+ *  2. INIT received: wait for STARTUP; STARTUP received: real mode at
+ *     vector << 12; halted or parked: sleep until something is pending;
+ *  3. an interrupt pending and run->ready_for_interrupt_injection:
+ *     TVMM_INTERRUPT, and acknowledge it in the model; pending but not
+ *     ready: ask for an interrupt window;
+ *  4. TVMM_RUN, then hand the exit to the devices;
+ *  5. --trace: print what the ring holds, this exit last.
+ * A vCPU that ends the run (vCPU 0's HLT with interrupts off, debug-exit,
+ * reset, a triple fault or error on any vCPU) sets vmm.done and wakes
+ * everybody; vmm_run() joins the threads.
  */
+#define _GNU_SOURCE	/* ppoll(), pipe2() */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
-#include <stdatomic.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "vmm/term.h"
 #include "vmm/vmm.h"
 
 #define X86_RFLAGS_IF	0x200ULL
+#define VMM_KICK_SIGNAL	SIGUSR1
+#define NSEC_PER_SEC	1000000000ULL
 
-/* Lock-free atomics, so that the signal handler may touch them. */
-static atomic_uintptr_t timer_run;	/* the struct tvmm_run to kick */
-static atomic_int timed_out;
+/* The struct tvmm_run of the vCPU this thread runs, for the kick. */
+static __thread struct tvmm_run *kick_run;
 
-static void timer_handler(int sig)
+static void kick_handler(int sig)
 {
-	struct tvmm_run *run = (struct tvmm_run *)atomic_load(&timer_run);
+	if (kick_run)
+		kick_run->immediate_exit = 1;
+}
 
-	atomic_store(&timed_out, 1);
-	if (run)
-		run->immediate_exit = 1;
+/* Nothing open, nothing mapped. */
+static void vmm_init(struct vmm *vmm)
+{
+	unsigned int i;
+
+	memset(vmm, 0, sizeof(*vmm));
+	vmm->dev.fd = -1;
+	vmm->vm_fd = -1;
+	vmm->wake[0] = -1;
+	vmm->wake[1] = -1;
+	for (i = 0; i < DEV_MAX_CPUS; i++) {
+		vmm->vcpus[i].fd = -1;
+		vmm->vcpus[i].trace.vcpu_fd = -1;
+	}
 }
 
 int vmm_alloc_ram(struct vmm *vmm, __u64 size)
 {
 	void *p;
 
-	memset(vmm, 0, sizeof(*vmm));
-	vmm->dev.fd = -1;
-	vmm->vm_fd = -1;
-	vmm->vcpu_fd = -1;
+	vmm_init(vmm);
 	if (!size || size & 4095 || size > (size_t)-1)
 		return -EINVAL;
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
@@ -51,17 +77,46 @@ int vmm_alloc_ram(struct vmm *vmm, __u64 size)
 	return 0;
 }
 
-int vmm_create(struct vmm *vmm, const char *path)
+static int vmm_add_slot(struct vmm *vmm, __u32 slot, __u64 gpa, __u64 end)
 {
 	struct tvmm_memory_region region = {
-		.slot = 0,
-		.guest_phys_addr = 0,
-		.memory_size = vmm->ram.size,
-		.userspace_addr = (__u64)(unsigned long)vmm->ram.hva,
+		.slot = slot,
+		.guest_phys_addr = gpa,
+		.memory_size = end - gpa,
+		.userspace_addr = (__u64)(unsigned long)(vmm->ram.hva + gpa),
 	};
+
+	if (ioctl(vmm->vm_fd, TVMM_SET_MEMORY_REGION, &region))
+		return -errno;
+	return 0;
+}
+
+/*
+ * RAM from 0, but for the local APIC's page: with more than 4078 MiB the
+ * APIC needs a hole, so that its accesses are MMIO exits.
+ */
+static int vmm_add_ram(struct vmm *vmm)
+{
+	__u64 apic_end = LAPIC_BASE + 4096;
+	int ret;
+
+	if (vmm->ram.size <= LAPIC_BASE)
+		return vmm_add_slot(vmm, 0, 0, vmm->ram.size);
+	ret = vmm_add_slot(vmm, 0, 0, LAPIC_BASE);
+	if (!ret && vmm->ram.size > apic_end)
+		ret = vmm_add_slot(vmm, 1, apic_end, vmm->ram.size);
+	return ret;
+}
+
+int vmm_create(struct vmm *vmm, const char *path, unsigned int nr_vcpus)
+{
+	struct vmm_vcpu *v;
+	unsigned int i;
 	void *run;
 	int ret;
 
+	if (!nr_vcpus || nr_vcpus > DEV_MAX_CPUS)
+		return -EINVAL;
 	ret = tvmm_dev_open(&vmm->dev, path);
 	if (ret)
 		return ret;
@@ -72,62 +127,223 @@ int vmm_create(struct vmm *vmm, const char *path)
 	if (ret < (int)sizeof(struct tvmm_run))
 		return ret < 0 ? -errno : -EPROTO;
 	vmm->run_size = ret;
-	if (ioctl(vmm->vm_fd, TVMM_SET_MEMORY_REGION, &region))
-		return -errno;
-	vmm->vcpu_fd = ioctl(vmm->vm_fd, TVMM_CREATE_VCPU, 0);
-	if (vmm->vcpu_fd < 0)
-		return -errno;
-	run = mmap(NULL, vmm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		   vmm->vcpu_fd, 0);
-	if (run == MAP_FAILED)
-		return -errno;
-	vmm->run = run;
+	vmm->has_intr = tvmm_check_extension(&vmm->dev, TVMM_CAP_INTERRUPT) > 0;
+	ret = vmm_add_ram(vmm);
+	if (ret)
+		return ret;
+	for (i = 0; i < nr_vcpus; i++) {
+		v = &vmm->vcpus[i];
+		v->vmm = vmm;
+		v->id = i;
+		v->fd = ioctl(vmm->vm_fd, TVMM_CREATE_VCPU, i);
+		if (v->fd < 0)
+			return -errno;
+		run = mmap(NULL, vmm->run_size, PROT_READ | PROT_WRITE,
+			   MAP_SHARED, v->fd, 0);
+		if (run == MAP_FAILED)
+			return -errno;
+		v->run = run;
+		vmm->nr_vcpus++;
+	}
 	return 0;
 }
 
 void vmm_destroy(struct vmm *vmm)
 {
-	if (vmm->run)
-		munmap(vmm->run, vmm->run_size);
-	if (vmm->vcpu_fd >= 0)
-		close(vmm->vcpu_fd);
+	struct vmm_vcpu *v;
+	unsigned int i;
+
+	for (i = 0; i < DEV_MAX_CPUS; i++) {
+		v = &vmm->vcpus[i];
+		trace_ring_disable(&v->trace);
+		if (v->run)
+			munmap(v->run, vmm->run_size);
+		if (v->fd >= 0)
+			close(v->fd);
+	}
 	if (vmm->vm_fd >= 0)
 		close(vmm->vm_fd);
 	if (vmm->dev.fd >= 0)
 		tvmm_dev_close(&vmm->dev);
 	if (vmm->ram.hva)
 		munmap(vmm->ram.hva, vmm->ram.size);
-	memset(vmm, 0, sizeof(*vmm));
-	vmm->dev.fd = -1;
-	vmm->vm_fd = -1;
-	vmm->vcpu_fd = -1;
+	vmm_init(vmm);
+}
+
+static int vcpu_set_state(struct vmm_vcpu *v, const struct tvmm_regs *regs,
+			  const struct tvmm_sregs *sregs)
+{
+	if (ioctl(v->fd, TVMM_SET_SREGS, sregs) ||
+	    ioctl(v->fd, TVMM_SET_REGS, regs))
+		return -errno;
+	return 0;
 }
 
 int vmm_set_state(struct vmm *vmm, const struct tvmm_regs *regs,
 		  const struct tvmm_sregs *sregs)
 {
-	if (ioctl(vmm->vcpu_fd, TVMM_SET_SREGS, sregs) ||
-	    ioctl(vmm->vcpu_fd, TVMM_SET_REGS, regs))
+	return vcpu_set_state(&vmm->vcpus[0], regs, sregs);
+}
+
+int vmm_get_regs(struct vmm *vmm, struct tvmm_regs *regs)
+{
+	return ioctl(vmm->vcpus[0].fd, TVMM_GET_REGS, regs) ? -errno : 0;
+}
+
+int vmm_set_regs(struct vmm *vmm, const struct tvmm_regs *regs)
+{
+	return ioctl(vmm->vcpus[0].fd, TVMM_SET_REGS, regs) ? -errno : 0;
+}
+
+int vmm_get_sregs(struct vmm *vmm, struct tvmm_sregs *sregs)
+{
+	return ioctl(vmm->vcpus[0].fd, TVMM_GET_SREGS, sregs) ? -errno : 0;
+}
+
+int vmm_add_memory(struct vmm *vmm, __u32 slot, __u64 gpa, void *hva,
+		   __u64 size, __u32 flags)
+{
+	struct tvmm_memory_region region = {
+		.slot = slot,
+		.flags = flags,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (__u64)(unsigned long)hva,
+	};
+
+	if (ioctl(vmm->vm_fd, TVMM_SET_MEMORY_REGION, &region))
 		return -errno;
 	return 0;
 }
 
-/* One port I/O exit, string and REP forms included. */
-static void vmm_handle_io(struct vmm *vmm, struct dev_ctx *ctx)
+/* ---- waking threads (called with ctx->lock held) ---------------------- */
+
+static void vmm_wake_input(struct vmm *vmm)
 {
-	struct tvmm_run *run = vmm->run;
+	char c = 0;
+
+	if (write(vmm->wake[1], &c, 1) < 0 && errno != EAGAIN)
+		return;
+}
+
+static void vmm_kick(void *data, unsigned int cpu)
+{
+	struct vmm *vmm = data;
+	struct vmm_vcpu *v;
+
+	pthread_cond_broadcast(&vmm->cond);
+	if (cpu >= vmm->nr_vcpus)
+		return;
+	v = &vmm->vcpus[cpu];
+	if (v->started && v->in_run && !pthread_equal(v->thread, pthread_self()))
+		pthread_kill(v->thread, VMM_KICK_SIGNAL);
+}
+
+static void vmm_wake_io(void *data)
+{
+	vmm_wake_input(data);
+}
+
+static __u64 vmm_now_ns(void *data)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/*
+ * End the run (the first reason wins) and wake every thread. For
+ * VMM_STOP_ERROR, @what failed with errno @err.
+ */
+static void vmm_end_err(struct vmm *vmm, unsigned int cpu, enum vmm_stop stop,
+			const char *what, int err)
+{
+	unsigned int i;
+
+	if (vmm->done)
+		return;
+	vmm->done = true;
+	vmm->stop = stop;
+	vmm->stop_cpu = cpu;
+	vmm->err_what = what;
+	vmm->err = err;
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		vmm_kick(vmm, i);
+	vmm_wake_input(vmm);
+}
+
+static void vmm_end(struct vmm *vmm, unsigned int cpu, enum vmm_stop stop)
+{
+	vmm_end_err(vmm, cpu, stop, NULL, 0);
+}
+
+/* ---- --trace ------------------------------------------------------------ */
+
+static void vcpu_trace_sink(const struct tvmm_trace_entry *e, void *data)
+{
+	struct vmm_vcpu *v = data;
+	struct trace_record r = { .e = e, .vcpu = v->id };
+	char line[TRACE_LINE_MAX];
+	int n;
+
+	if (e->handled_by == TVMM_TRACE_BY_USER && e->seq == v->action_seq &&
+	    v->action[0])
+		r.action = v->action;
+	if (v->vmm->opts.json)
+		n = trace_format_json(line, sizeof(line), &r);
+	else
+		n = trace_format_text(line, sizeof(line), &r);
+	if (n > 0)
+		fprintf(v->vmm->opts.trace_out, "%s\n", line);
+}
+
+/* Print the ring; the lock is dropped meanwhile (printing may block). */
+static void vcpu_trace_drain(struct vmm_vcpu *v)
+{
+	if (!v->trace.ring)
+		return;
+	pthread_mutex_unlock(&v->vmm->ctx->lock);
+	trace_ring_drain(&v->trace, vcpu_trace_sink, v);
+	fflush(v->vmm->opts.trace_out);
+	pthread_mutex_lock(&v->vmm->ctx->lock);
+}
+
+/* What the loop did with this exit, for its trace line. */
+static void vcpu_action(struct vmm_vcpu *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!v->trace.ring)
+		return;
+	v->action_seq = v->run->exit_count;
+	va_start(ap, fmt);
+	vsnprintf(v->action, sizeof(v->action), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- exits -------------------------------------------------------------- */
+
+/* One port I/O exit, string and REP forms included. */
+static void vcpu_handle_io(struct vmm_vcpu *v)
+{
+	struct dev_ctx *ctx = v->vmm->ctx;
+	struct tvmm_run *run = v->run;
+	size_t run_size = v->vmm->run_size;
 	unsigned int size = run->io.size, i;
 	__u8 *data = (__u8 *)run + run->io.data_offset;
-	__u32 val;
+	const struct io_dev *dev = io_dev_find(run->io.port);
+	bool out = run->io.direction == TVMM_IO_OUT;
+	__u32 val = 0, first = 0;
 
 	if (size != 1 && size != 2 && size != 4)
 		return;
 	if (run->io.data_offset < sizeof(*run) ||
-	    run->io.data_offset > vmm->run_size ||
-	    (__u64)run->io.count * size > vmm->run_size - run->io.data_offset)
+	    run->io.data_offset > run_size ||
+	    (__u64)run->io.count * size > run_size - run->io.data_offset)
 		return;
 	for (i = 0; i < run->io.count && !ctx->stop; i++, data += size) {
-		if (run->io.direction == TVMM_IO_OUT) {
+		if (out) {
 			val = 0;
 			memcpy(&val, data, size);
 			io_out(ctx, run->io.port, size, val);
@@ -135,144 +351,494 @@ static void vmm_handle_io(struct vmm *vmm, struct dev_ctx *ctx)
 			val = io_in(ctx, run->io.port, size);
 			memcpy(data, &val, size);
 		}
+		if (!i)
+			first = val;
+	}
+	if (!v->trace.ring)
+		return;
+	if (!dev)
+		vcpu_action(v, "unknown port, %s",
+			    out ? "write dropped" : "read as all ones");
+	else if (ctx->stop == DEV_STOP_DEBUG_EXIT)
+		vcpu_action(v, "%s: exit status %d", dev->name, ctx->status);
+	else if (ctx->stop == DEV_STOP_RESET)
+		vcpu_action(v, "%s: reset", dev->name);
+	else if (out)
+		vcpu_action(v, "%s", dev->name);
+	else
+		vcpu_action(v, "%s -> 0x%x", dev->name, first);
+	if (run->io.count > 1 && v->trace.ring) {
+		size_t n = strlen(v->action);
+
+		snprintf(v->action + n, sizeof(v->action) - n, ", %u elements",
+			 run->io.count);
 	}
 }
 
-static int vmm_irq_enabled(struct vmm *vmm)
+static void vcpu_handle_mmio(struct vmm_vcpu *v)
+{
+	struct dev_ctx *ctx = v->vmm->ctx;
+	struct tvmm_run *run = v->run;
+	const struct mmio_dev *dev = mmio_dev_find(run->mmio.phys_addr);
+	unsigned int len = run->mmio.len;
+	__u64 val = 0;
+
+	if (!len || len > sizeof(run->mmio.data))
+		return;
+	if (run->mmio.is_write) {
+		memcpy(&val, run->mmio.data, len);
+		mmio_write(ctx, v->id, run->mmio.phys_addr, len, val);
+	} else {
+		val = mmio_read(ctx, v->id, run->mmio.phys_addr, len);
+		memcpy(run->mmio.data, &val, len);
+	}
+	if (!dev)
+		vcpu_action(v, "no device, %s", run->mmio.is_write ?
+			    "write dropped" : "read as all ones");
+	else if (run->mmio.is_write)
+		vcpu_action(v, "%s", dev->name);
+	else
+		vcpu_action(v, "%s -> 0x%llx", dev->name,
+			    (unsigned long long)val);
+}
+
+static int vcpu_irq_enabled(struct vmm_vcpu *v)
 {
 	struct tvmm_regs regs;
 
-	if (ioctl(vmm->vcpu_fd, TVMM_GET_REGS, &regs))
+	if (ioctl(v->fd, TVMM_GET_REGS, &regs))
 		return -errno;
 	return !!(regs.rflags & X86_RFLAGS_IF);
 }
 
-static int vmm_start_timer(struct vmm *vmm, unsigned int timeout)
+/*
+ * HLT: with interrupts off, vCPU 0's ends the run and an AP's parks it
+ * until INIT; with interrupts on, the vCPU sleeps until one is pending
+ * (without TVMM_CAP_INTERRUPT none can come: resume, as before).
+ */
+static void vcpu_handle_hlt(struct vmm_vcpu *v)
 {
-	struct sigaction sa;
-	struct itimerval it = { .it_value.tv_sec = timeout };
+	struct vmm *vmm = v->vmm;
+	int ret = vcpu_irq_enabled(v);
 
-	atomic_store(&timed_out, 0);
-	atomic_store(&timer_run, (unsigned long)vmm->run);
-	if (!timeout)
-		return 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = timer_handler;	/* no SA_RESTART: TVMM_RUN -EINTR */
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGALRM, &sa, NULL) || setitimer(ITIMER_REAL, &it, NULL))
-		return -errno;
-	return 0;
-}
-
-static void vmm_stop_timer(void)
-{
-	struct itimerval it = { 0 };
-
-	setitimer(ITIMER_REAL, &it, NULL);
-	atomic_store(&timer_run, 0);
-}
-
-static int vmm_loop(struct vmm *vmm, struct dev_ctx *ctx,
-		    enum vmm_stop *stop)
-{
-	struct tvmm_run *run = vmm->run;
-	int ret;
-
-	for (;;) {
-		if (ioctl(vmm->vcpu_fd, TVMM_RUN, 0)) {
-			if (errno != EINTR)
-				return -errno;
-			if (atomic_load(&timed_out)) {
-				*stop = VMM_STOP_TIMEOUT;
-				return 0;
-			}
-			run->immediate_exit = 0;
-			continue;
-		}
-		switch (run->exit_reason) {
-		case TVMM_EXIT_IO:
-			vmm_handle_io(vmm, ctx);
-			if (ctx->stop) {
-				*stop = VMM_STOP_DEVICE;
-				return 0;
-			}
-			break;
-		case TVMM_EXIT_MMIO:
-			/* No MMIO devices yet: reads all ones, writes lost. */
-			if (!run->mmio.is_write)
-				memset(run->mmio.data, 0xff,
-				       sizeof(run->mmio.data));
-			break;
-		case TVMM_EXIT_HLT:
-			/*
-			 * No interrupt can come yet: HLT with IF = 1 is
-			 * resumed, the guest may be polling.
-			 */
-			ret = vmm_irq_enabled(vmm);
-			if (ret < 0)
-				return ret;
-			if (!ret) {
-				*stop = VMM_STOP_HALT;
-				return 0;
-			}
-			break;
-		case TVMM_EXIT_SHUTDOWN:
-			*stop = VMM_STOP_SHUTDOWN;
-			return 0;
-		case TVMM_EXIT_FAIL_ENTRY:
-			*stop = VMM_STOP_FAIL_ENTRY;
-			return 0;
-		case TVMM_EXIT_INTERNAL_ERROR:
-			*stop = VMM_STOP_INTERNAL;
-			return 0;
-		case TVMM_EXIT_INTR:
-			break;
-		default:
-			*stop = VMM_STOP_UNEXPECTED;
-			return 0;
-		}
+	if (ret < 0) {
+		vmm_end_err(vmm, v->id, VMM_STOP_ERROR, "TVMM_GET_REGS", -ret);
+	} else if (!ret && v->id == 0) {
+		vcpu_action(v, "interrupts off: the run ends");
+		vmm_end(vmm, v->id, VMM_STOP_HALT);
+	} else if (!ret) {
+		vcpu_action(v, "interrupts off: the AP stops");
+		v->parked = true;
+	} else if (vmm->has_intr) {
+		vcpu_action(v, "wait for an interrupt");
+		v->halted = true;
+	} else {
+		vcpu_action(v, "resumed (no interrupt injection in tvmm.ko)");
 	}
 }
 
-int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, unsigned int timeout,
+static void vcpu_handle_exit(struct vmm_vcpu *v)
+{
+	struct vmm *vmm = v->vmm;
+	struct dev_ctx *ctx = vmm->ctx;
+
+	switch (v->run->exit_reason) {
+	case TVMM_EXIT_IO:
+		vcpu_handle_io(v);
+		if (ctx->stop)
+			vmm_end(vmm, v->id, VMM_STOP_DEVICE);
+		break;
+	case TVMM_EXIT_MMIO:
+		vcpu_handle_mmio(v);
+		break;
+	case TVMM_EXIT_HLT:
+		vcpu_handle_hlt(v);
+		break;
+	case TVMM_EXIT_IRQ_WINDOW_OPEN:
+		vcpu_action(v, "interrupt window open");
+		break;
+	case TVMM_EXIT_INTR:
+	case TVMM_EXIT_TRACE_FULL:
+		break;
+	case TVMM_EXIT_SHUTDOWN:
+		vcpu_action(v, "triple fault: the run ends");
+		vmm_end(vmm, v->id, VMM_STOP_SHUTDOWN);
+		break;
+	case TVMM_EXIT_FAIL_ENTRY:
+		vmm_end(vmm, v->id, VMM_STOP_FAIL_ENTRY);
+		break;
+	case TVMM_EXIT_INTERNAL_ERROR:
+		vmm_end(vmm, v->id, VMM_STOP_INTERNAL);
+		break;
+	default:
+		vcpu_action(v, "unexpected: the run ends");
+		vmm_end(vmm, v->id, VMM_STOP_UNEXPECTED);
+		break;
+	}
+}
+
+/* The exit hook's turn: true when it took the exit or ended the run. */
+static bool vcpu_exit_hook(struct vmm_vcpu *v)
+{
+	struct vmm *vmm = v->vmm;
+	int ret;
+
+	if (!vmm->exit_hook)
+		return false;
+	ret = vmm->exit_hook(v, vmm->hook_data);
+	if (ret < 0)
+		vmm_end_err(vmm, v->id, VMM_STOP_ERROR, "the exit hook", -ret);
+	else if (ret == VMM_HOOK_STOP)
+		vmm_end(vmm, v->id, VMM_STOP_HOOK);
+	return ret != VMM_HOOK_PASS;
+}
+
+/* ---- the vCPU loop ------------------------------------------------------ */
+
+/* STARTUP: real mode at CS = vector << 8, IP = 0 (SDM 9.4.4.1). */
+static int vcpu_startup(struct vmm_vcpu *v, __u8 vector)
+{
+	struct boot_info boot = {
+		.mode = BOOT_REAL,
+		.entry = (__u64)vector << 12,
+	};
+	struct tvmm_sregs sregs;
+	struct tvmm_regs regs;
+	const char *why;
+
+	if (boot_setup(&v->vmm->ram, &boot, &regs, &sregs, &why))
+		return -EINVAL;
+	/* CS = VV00:0000 whatever boot_setup() prefers for a boot sector. */
+	sregs.cs.selector = (__u16)vector << 8;
+	sregs.cs.base = (__u64)vector << 12;
+	regs.rip = 0;
+	regs.rdx = 0;
+	return vcpu_set_state(v, &regs, &sregs);
+}
+
+/*
+ * Whether the vCPU may enter the guest now; if not, the caller sleeps.
+ * INIT and STARTUP come from other vCPUs' APICs (lapic.c).
+ */
+static bool vcpu_runnable(struct vmm_vcpu *v)
+{
+	struct dev_ctx *ctx = v->vmm->ctx;
+	struct lapic_state *a = &ctx->lapic[v->id];
+	int ret;
+
+	if (a->init) {
+		/* lapic.c reset the APIC and set wait_sipi already. */
+		a->init = false;
+		v->halted = false;
+		v->parked = false;
+	}
+	if (a->wait_sipi) {
+		if (!a->sipi)
+			return false;
+		a->sipi = false;
+		a->wait_sipi = false;
+		ret = vcpu_startup(v, a->sipi_vector);
+		if (ret) {
+			vmm_end_err(v->vmm, v->id, VMM_STOP_ERROR,
+				    "setting the state of STARTUP", -ret);
+			return false;
+		}
+	}
+	if (v->parked)
+		return false;
+	if (v->halted) {
+		if (dev_intr_peek(ctx, v->id) < 0)
+			return false;
+		v->halted = false;
+	}
+	return true;
+}
+
+/* Inject what is pending if the guest can take it, else ask when it can. */
+static void vcpu_inject(struct vmm_vcpu *v)
+{
+	struct dev_ctx *ctx = v->vmm->ctx;
+	struct tvmm_run *run = v->run;
+	struct tvmm_interrupt intr = { 0 };
+	int vector, irq;
+
+	run->request_interrupt_window = 0;
+	if (!v->vmm->has_intr)
+		return;
+	vector = dev_intr_peek(ctx, v->id);
+	if (vector < 0)
+		return;
+	if (!run->ready_for_interrupt_injection) {
+		run->request_interrupt_window = 1;
+		return;
+	}
+	intr.vector = vector;
+	if (ioctl(v->fd, TVMM_INTERRUPT, &intr)) {
+		/* -EBUSY: one is queued already; it goes first. */
+		if (errno != EBUSY)
+			vmm_end_err(v->vmm, v->id, VMM_STOP_ERROR,
+				    "TVMM_INTERRUPT", errno);
+		return;
+	}
+	irq = dev_intr_ack(ctx, v->id, vector);
+	v->injected++;
+	if (v->trace.ring && irq >= 0)
+		fprintf(v->vmm->opts.trace_out, v->vmm->opts.json ?
+			"{\"type\": \"interrupt\", \"vcpu\": %u, \"vector\": %d, \"irq\": %d}\n" :
+			"cpu%u inject vector 0x%x (IRQ%d)\n", v->id, vector, irq);
+	else if (v->trace.ring)
+		fprintf(v->vmm->opts.trace_out, v->vmm->opts.json ?
+			"{\"type\": \"interrupt\", \"vcpu\": %u, \"vector\": %d}\n" :
+			"cpu%u inject vector 0x%x (local APIC)\n", v->id, vector);
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vmm_vcpu *v = arg;
+	struct vmm *vmm = v->vmm;
+	struct dev_ctx *ctx = vmm->ctx;
+	int ret;
+
+	kick_run = v->run;
+	pthread_mutex_lock(&ctx->lock);
+	while (!vmm->done) {
+		if (!vcpu_runnable(v)) {
+			if (!vmm->done)
+				pthread_cond_wait(&vmm->cond, &ctx->lock);
+			continue;
+		}
+		vcpu_inject(v);
+		if (vmm->done)
+			break;
+		v->in_run = true;
+		pthread_mutex_unlock(&ctx->lock);
+		ret = ioctl(v->fd, TVMM_RUN, 0) ? -errno : 0;
+		pthread_mutex_lock(&ctx->lock);
+		v->in_run = false;
+		v->action[0] = '\0';
+		if (ret == -EINTR) {
+			v->run->immediate_exit = 0;
+			vcpu_action(v, "kicked: look at interrupts and INIT");
+		} else if (ret) {
+			vmm_end_err(vmm, v->id, VMM_STOP_ERROR, "TVMM_RUN",
+				    -ret);
+		} else if (!vcpu_exit_hook(v)) {
+			vcpu_handle_exit(v);
+		}
+		vcpu_trace_drain(v);
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	return NULL;
+}
+
+/* ---- the input thread --------------------------------------------------- */
+
+/* What is left of --timeout, in ns; -1 without one. */
+static __s64 vmm_time_left(__u64 deadline)
+{
+	__u64 now = vmm_now_ns(NULL);
+
+	if (!deadline)
+		return -1;
+	return deadline > now ? (__s64)(deadline - now) : 0;
+}
+
+static void vmm_read_input(struct vmm *vmm, int *fd)
+{
+	__u8 buf[UART_FIFO_SIZE];
+	unsigned int room = uart_rx_room(vmm->ctx);
+	ssize_t n;
+
+	if (!room)
+		return;
+	n = read(*fd, buf, room < sizeof(buf) ? room : sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		*fd = -1;	/* end of input, or unreadable: no more */
+		return;
+	}
+	uart_rx_push(vmm->ctx, buf, n);
+}
+
+static void vmm_input_loop(struct vmm *vmm)
+{
+	struct dev_ctx *ctx = vmm->ctx;
+	__u64 deadline = 0;
+	int input = vmm->opts.input_fd;
+	struct pollfd pfd[2];
+	struct timespec ts;
+	__s64 wait, pit;
+	char buf[64];
+	int n;
+
+	if (vmm->opts.timeout_ms)
+		deadline = vmm_now_ns(NULL) +
+			   vmm->opts.timeout_ms * (NSEC_PER_SEC / 1000);
+	else if (vmm->opts.timeout)
+		deadline = vmm_now_ns(NULL) +
+			   vmm->opts.timeout * NSEC_PER_SEC;
+	pthread_mutex_lock(&ctx->lock);
+	while (!vmm->done) {
+		wait = vmm_time_left(deadline);
+		if (!wait) {
+			vmm_end(vmm, 0, VMM_STOP_TIMEOUT);
+			break;
+		}
+		pit = pit_next_event_ns(ctx);
+		if (pit >= 0 && (wait < 0 || pit < wait))
+			wait = pit;
+		pfd[0] = (struct pollfd){ .fd = vmm->wake[0], .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = -1 };
+		if (input >= 0 && uart_rx_room(ctx))
+			pfd[1] = (struct pollfd){ .fd = input, .events = POLLIN };
+		ts.tv_sec = wait / NSEC_PER_SEC;
+		ts.tv_nsec = wait % NSEC_PER_SEC;
+		pthread_mutex_unlock(&ctx->lock);
+		n = ppoll(pfd, 2, wait < 0 ? NULL : &ts, NULL);
+		if (pfd[0].revents & POLLIN)
+			while (read(vmm->wake[0], buf, sizeof(buf)) > 0)
+				;
+		pthread_mutex_lock(&ctx->lock);
+		pit_update(ctx);
+		if (n > 0 && pfd[1].revents)
+			vmm_read_input(vmm, &input);
+	}
+	pthread_mutex_unlock(&ctx->lock);
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static int vmm_start(struct vmm *vmm)
+{
+	struct sigaction sa;
+	unsigned int i;
+	int ret;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kick_handler;	/* no SA_RESTART: TVMM_RUN -EINTR */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(VMM_KICK_SIGNAL, &sa, NULL))
+		return -errno;
+	if (pipe2(vmm->wake, O_CLOEXEC | O_NONBLOCK))
+		return -errno;
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		if (!vmm->opts.trace)
+			continue;
+		ret = trace_ring_enable(&vmm->vcpus[i].trace,
+					vmm->vcpus[i].fd);
+		if (ret)
+			return ret;
+	}
+	/* The APs wait for INIT-SIPI-SIPI, as a PC's do. */
+	for (i = 1; i < vmm->nr_vcpus; i++)
+		vmm->ctx->lapic[i].wait_sipi = true;
+	return 0;
+}
+
+int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, const struct vmm_opts *o,
 	    enum vmm_stop *stop)
 {
-	int ret = vmm_start_timer(vmm, timeout);
+	unsigned int i;
+	int ret;
 
+	vmm->ctx = ctx;
+	vmm->opts = *o;
+	vmm->done = false;
+	ctx->nr_cpus = vmm->nr_vcpus;
+	vmm->hooks = (struct dev_hooks) {
+		.kick		= vmm_kick,
+		.wake_io	= vmm_wake_io,
+		.now_ns		= vmm_now_ns,
+		.data		= vmm,
+	};
+	ctx->hooks = &vmm->hooks;
+	ret = vmm_start(vmm);
+	if (ret)
+		goto out_close;
+	ret = pthread_cond_init(&vmm->cond, NULL);
+	if (ret) {
+		ret = -ret;
+		goto out_close;
+	}
+	if (o->input_fd >= 0 && term_raw_begin(o->input_fd) < 0)
+		vmm->opts.input_fd = -1;
+	pthread_mutex_lock(&ctx->lock);
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		ret = -pthread_create(&vmm->vcpus[i].thread, NULL, vcpu_thread,
+				      &vmm->vcpus[i]);
+		if (ret) {
+			vmm_end_err(vmm, i, VMM_STOP_ERROR,
+				    "starting a vCPU thread", -ret);
+			break;
+		}
+		vmm->vcpus[i].started = true;
+	}
+	pthread_mutex_unlock(&ctx->lock);
 	if (!ret)
-		ret = vmm_loop(vmm, ctx, stop);
-	vmm_stop_timer();
+		vmm_input_loop(vmm);
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		if (vmm->vcpus[i].started)
+			pthread_join(vmm->vcpus[i].thread, NULL);
+	term_restore();
+	/* Exits recorded after a thread's last look (another vCPU ended). */
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		vmm->vcpus[i].action[0] = '\0';
+		trace_ring_drain(&vmm->vcpus[i].trace, vcpu_trace_sink,
+				 &vmm->vcpus[i]);
+	}
+	if (vmm->opts.trace)
+		fflush(vmm->opts.trace_out);
+	pthread_cond_destroy(&vmm->cond);
+	*stop = vmm->stop;
+	ret = 0;
+out_close:
+	ctx->hooks = NULL;
+	for (i = 0; i < 2; i++) {
+		if (vmm->wake[i] >= 0)
+			close(vmm->wake[i]);
+		vmm->wake[i] = -1;
+	}
 	return ret;
 }
 
 const char *vmm_stop_reason(const struct vmm *vmm, enum vmm_stop stop,
 			    char *buf, size_t len)
 {
-	const struct tvmm_run *run = vmm->run;
+	const struct vmm_vcpu *v = &vmm->vcpus[vmm->stop_cpu];
+	const struct tvmm_run *run = v->run;
+	char cpu[32] = "";
 
+	if (vmm->nr_vcpus > 1)
+		snprintf(cpu, sizeof(cpu), "vCPU %u: ", vmm->stop_cpu);
 	switch (stop) {
 	case VMM_STOP_SHUTDOWN:
-		snprintf(buf, len, "triple fault (shutdown)");
+		snprintf(buf, len, "%striple fault (shutdown)", cpu);
 		break;
 	case VMM_STOP_FAIL_ENTRY:
 		snprintf(buf, len,
-			 "VM entry failed: reason %llu, instruction error %u, guest-state check %u",
+			 "%sVM entry failed: reason %llu, instruction error %u, guest-state check %u",
+			 cpu,
 			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason,
 			 run->fail_entry.vm_instruction_error,
 			 run->fail_entry.guest_state_check);
 		break;
 	case VMM_STOP_INTERNAL:
 		snprintf(buf, len,
-			 "tvmm internal error: suberror %u, exit reason %u, qualification 0x%llx",
-			 run->internal.suberror, run->internal.exit_reason,
+			 "%stvmm internal error: suberror %u, exit reason %u, qualification 0x%llx",
+			 cpu, run->internal.suberror, run->internal.exit_reason,
 			 (unsigned long long)run->internal.qualification);
 		break;
 	case VMM_STOP_UNEXPECTED:
-		snprintf(buf, len, "unexpected exit reason %u",
+		snprintf(buf, len, "%sunexpected exit reason %u", cpu,
 			 run->exit_reason);
 		break;
 	case VMM_STOP_TIMEOUT:
 		snprintf(buf, len, "timeout");
+		break;
+	case VMM_STOP_ERROR:
+		snprintf(buf, len, "%s%s: %s", cpu, vmm->err_what,
+			 strerror(vmm->err));
 		break;
 	default:
 		snprintf(buf, len, "guest stopped");
@@ -291,11 +857,11 @@ static void dump_seg(FILE *f, const char *name, const struct tvmm_segment *s)
 
 void vmm_dump_regs(const struct vmm *vmm, FILE *f)
 {
+	int fd = vmm->vcpus[vmm->stop_cpu].fd;
 	struct tvmm_regs r;
 	struct tvmm_sregs s;
 
-	if (ioctl(vmm->vcpu_fd, TVMM_GET_REGS, &r) ||
-	    ioctl(vmm->vcpu_fd, TVMM_GET_SREGS, &s)) {
+	if (ioctl(fd, TVMM_GET_REGS, &r) || ioctl(fd, TVMM_GET_SREGS, &s)) {
 		fprintf(f, "  (registers unavailable: %s)\n", strerror(errno));
 		return;
 	}

@@ -1,47 +1,159 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The VM runner: one VM, one slot of guest RAM at GPA 0, one vCPU, and the
- * vCPU loop that hands every exit to the device models. Functions return
- * 0 or a negative errno and never print, except vmm_dump_regs().
+ * The VM runner: one VM, guest RAM from GPA 0 (around the local APIC's
+ * page), 1 to DEV_MAX_CPUS vCPUs each run by its own thread, and the loop
+ * that hands every exit to the device models. Functions return 0 or a
+ * negative errno and never print, except vmm_dump_regs() and the --trace
+ * lines vmm_run() writes where its options say.
+ *
+ * Threads: vmm_run() starts one thread per vCPU and itself becomes the
+ * input thread: it reads stdin into the UART, drives the PIT, and watches
+ * --timeout. Device state is shared under dev_ctx.lock; a vCPU waiting
+ * (HLT, or an AP waiting for STARTUP) sleeps on vmm.cond with that lock,
+ * and a vCPU in TVMM_RUN is kicked out with a signal (SIGUSR1) whose
+ * handler sets its run->immediate_exit, so a kick is never lost.
  */
 #ifndef TVMMCTL_VMM_H
 #define TVMMCTL_VMM_H
 
+#include <pthread.h>
 #include <stdio.h>
 
 #include "lib/tvmm_dev.h"
 #include "loader/loader.h"
 #include "devices/devices.h"
+#include "vmm/trace.h"
 
 /* How a run ended. */
 enum vmm_stop {
 	VMM_STOP_DEVICE,	/* a device model (debug-exit, reset) */
-	VMM_STOP_HALT,		/* HLT with RFLAGS.IF = 0 */
+	VMM_STOP_HALT,		/* HLT with RFLAGS.IF = 0 on vCPU 0 */
 	VMM_STOP_SHUTDOWN,	/* triple fault */
 	VMM_STOP_FAIL_ENTRY,	/* the CPU refused the guest state */
 	VMM_STOP_INTERNAL,	/* tvmm could not go on */
 	VMM_STOP_UNEXPECTED,	/* an exit tvmmctl did not ask for */
 	VMM_STOP_TIMEOUT,	/* --timeout expired */
+	VMM_STOP_ERROR,		/* a call failed: vmm.err_what, vmm.err */
+	VMM_STOP_HOOK,		/* the exit hook ended the run */
 };
 
+/* What an exit hook (struct vmm.exit_hook) did with an exit. */
+enum vmm_hook {
+	VMM_HOOK_PASS,		/* not its business: the loop handles it */
+	VMM_HOOK_HANDLED,	/* done: enter the guest again */
+	VMM_HOOK_STOP,		/* end the run with VMM_STOP_HOOK */
+};
+
+#define VMM_ACTION_MAX	128
+
+/**
+ * struct vmm_vcpu - one vCPU and its thread.
+ * @id:		the vCPU id, also its APIC ID.
+ * @fd:		the vCPU file descriptor, -1 if none.
+ * @run:	its mmap()ed struct tvmm_run.
+ * @trace:	its trace ring, when --trace.
+ * @action:	what the loop did with the last exit it handled, for --trace.
+ * @action_seq:	run->exit_count of that exit.
+ * @injected:	interrupts injected (TVMM_INTERRUPT), for --stats.
+ * @halted:	HLT with RFLAGS.IF = 1: waits for an interrupt.
+ * @parked:	an AP that halted with RFLAGS.IF = 0: waits for INIT.
+ * @in_run:	between deciding to enter the guest and TVMM_RUN returning:
+ *		a kick must be a signal.
+ * @started:	the thread exists.
+ */
+struct vmm_vcpu {
+	struct vmm *vmm;
+	unsigned int id;
+	int fd;
+	struct tvmm_run *run;
+	pthread_t thread;
+	struct trace_ring trace;
+	char action[VMM_ACTION_MAX];
+	__u64 action_seq;
+	unsigned long long injected;
+	bool halted, parked, in_run, started;
+};
+
+/**
+ * struct vmm_opts - how to run.
+ * @timeout:	seconds, 0 for none.
+ * @timeout_ms:	milliseconds, instead of @timeout when not 0.
+ * @trace:	record every exit and print it on @trace_out.
+ * @json:	print trace lines as JSON.
+ * @trace_out:	where trace lines go.
+ * @input_fd:	what the UART receives (stdin), -1 for nothing.
+ */
+struct vmm_opts {
+	unsigned int timeout;
+	unsigned int timeout_ms;
+	bool trace, json;
+	FILE *trace_out;
+	int input_fd;
+};
+
+/**
+ * struct vmm - the VM.
+ * @nr_vcpus:	vCPUs created.
+ * @has_intr:	tvmm.ko injects interrupts (TVMM_CAP_INTERRUPT).
+ * @ctx:	the devices, during vmm_run().
+ * @hooks:	how the devices reach the threads.
+ * @cond:	where waiting vCPUs sleep (with ctx->lock).
+ * @wake:	a pipe that wakes the input thread.
+ * @done:	the run is over (under ctx->lock); @stop says why, @stop_cpu
+ *		which vCPU ended it, @err_what and @err what failed and its
+ *		errno.
+ * @exit_hook:	optional: sees each exit before the loop does, in the vCPU's
+ *		thread with ctx->lock held, and returns an enum vmm_hook or
+ *		a negative errno (the demos use it: demo/); @hook_data is
+ *		its argument.
+ */
 struct vmm {
 	struct tvmm_dev dev;
 	int vm_fd;
-	int vcpu_fd;
-	struct tvmm_run *run;
 	size_t run_size;
 	struct guest_ram ram;
+	unsigned int nr_vcpus;
+	struct vmm_vcpu vcpus[DEV_MAX_CPUS];
+	bool has_intr;
+	struct dev_ctx *ctx;
+	struct dev_hooks hooks;
+	struct vmm_opts opts;
+	pthread_cond_t cond;
+	int wake[2];
+	bool done;
+	enum vmm_stop stop;
+	unsigned int stop_cpu;
+	const char *err_what;
+	int err;
+	int (*exit_hook)(struct vmm_vcpu *v, void *data);
+	void *hook_data;
 };
 
 int vmm_alloc_ram(struct vmm *vmm, __u64 size);
-int vmm_create(struct vmm *vmm, const char *path);
+/* The VM, its RAM and @nr_vcpus vCPUs (1 to DEV_MAX_CPUS). */
+int vmm_create(struct vmm *vmm, const char *path, unsigned int nr_vcpus);
 void vmm_destroy(struct vmm *vmm);
+/* vCPU 0's first state; the APs wait for INIT and STARTUP. */
 int vmm_set_state(struct vmm *vmm, const struct tvmm_regs *regs,
 		  const struct tvmm_sregs *sregs);
-int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, unsigned int timeout,
+/* vCPU 0's registers, read or written between runs or by the exit hook. */
+int vmm_get_regs(struct vmm *vmm, struct tvmm_regs *regs);
+int vmm_set_regs(struct vmm *vmm, const struct tvmm_regs *regs);
+int vmm_get_sregs(struct vmm *vmm, struct tvmm_sregs *sregs);
+/* One more slot of guest memory (RAM has 0, and 1 above the APIC), at @hva. */
+int vmm_add_memory(struct vmm *vmm, __u32 slot, __u64 gpa, void *hva,
+		   __u64 size, __u32 flags);
+/*
+ * Run until the guest stops (see enum vmm_stop): 0 with *@stop set, or
+ * -errno when the run could not start. --trace lines are printed as
+ * exits happen; the trace rings stay mapped for the caller until
+ * vmm_destroy().
+ */
+int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, const struct vmm_opts *o,
 	    enum vmm_stop *stop);
 const char *vmm_stop_reason(const struct vmm *vmm, enum vmm_stop stop,
 			    char *buf, size_t len);
+/* The registers of the vCPU that ended the run. */
 void vmm_dump_regs(const struct vmm *vmm, FILE *f);
 
 #endif /* TVMMCTL_VMM_H */

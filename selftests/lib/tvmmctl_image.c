@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tvmmctl_image.c - "tvmmctl run" on an image, its outputs collected
+ * (tvmmctl_image.h). stdout goes to a temporary file, stderr through a
+ * pipe read as it comes: a --trace of thousands of lines never fills a
+ * buffer, and the pipe never blocks tvmmctl.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tvmmctl_image.h"
+
+static int write_temp(char *path, const void *buf, size_t len)
+{
+	int fd;
+
+	strcpy(path, "/tmp/tvmmctl_image_XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, len) != (ssize_t)len) {
+		close(fd);
+		unlink(path);
+		return -EIO;
+	}
+	close(fd);
+	return 0;
+}
+
+static void read_file(const char *path, char *out, size_t outlen)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(out, 1, outlen - 1, f);
+		fclose(f);
+	}
+	out[n] = '\0';
+}
+
+int tvmmctl_run_image(const void *img, size_t len, const char *input,
+		      const char *opts, char *out, size_t outlen,
+		      tvmmctl_line_fn *on_line, void *data)
+{
+	char image[64], stdout_path[64], cmd[1024];
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int status = -1;
+	FILE *p;
+
+	out[0] = '\0';
+	if (write_temp(image, img, len))
+		return -1;
+	if (write_temp(stdout_path, "", 0))
+		goto out_image;
+	/* stderr to the pipe first, then stdout to the file. */
+	snprintf(cmd, sizeof(cmd), "%s tvmmctl run %s %s 2>&1 >%s%s",
+		 input ? input : "", opts, image, stdout_path,
+		 input ? "" : " </dev/null");
+	p = popen(cmd, "r");
+	if (!p)
+		goto out_stdout;
+	while ((n = getline(&line, &cap, p)) >= 0) {
+		if (n && line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		if (on_line)
+			on_line(line, data);
+	}
+	free(line);
+	status = pclose(p);
+	status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	read_file(stdout_path, out, outlen);
+out_stdout:
+	unlink(stdout_path);
+out_image:
+	unlink(image);
+	return status;
+}

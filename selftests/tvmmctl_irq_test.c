@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tvmmctl_irq_test - "tvmmctl run" delivers the PC's interrupts: a guest
+ * that programs the 8259A pair and the 16550A's receive interrupt, then
+ * sleeps in "sti; hlt", gets the bytes written to tvmmctl's stdin (a pipe,
+ * more than the UART's FIFO holds) one IRQ4 at a time, and echoes them;
+ * a guest that programs the 8254 sleeps until three IRQ0 ticks came. The
+ * guests never poll: without interrupts they would sleep until --timeout.
+ *
+ * Both guests run in 32-bit protected mode with an IDT of their own; the
+ * main loop tests its flag with interrupts off and sleeps with "sti; hlt"
+ * (STI's shadow: no interrupt between the two), so no wake-up is lost.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "tvmm_test.h"
+#include "tvmm_vm.h"
+#include "tvmmctl_image.h"
+
+#define OPTS		"--timeout 60 --mode protected --load-addr 0x8000"
+#define NR_GATES	0x30
+
+/* The PIC pair at vectors 0x20 and 0x28, as Linux sets it up. */
+#define ASM_PIC_INIT(master_mask)					\
+	"mov $0x11, %al\n"	/* ICW1: edge, cascade, ICW4 */		\
+	"out %al, $0x20\n"						\
+	"out %al, $0xa0\n"						\
+	"mov $0x20, %al\n"	/* ICW2 */				\
+	"out %al, $0x21\n"						\
+	"mov $0x28, %al\n"						\
+	"out %al, $0xa1\n"						\
+	"mov $0x04, %al\n"	/* ICW3: slave on IR2 */		\
+	"out %al, $0x21\n"						\
+	"mov $0x02, %al\n"						\
+	"out %al, $0xa1\n"						\
+	"mov $0x01, %al\n"	/* ICW4: 8086 mode */			\
+	"out %al, $0x21\n"						\
+	"out %al, $0xa1\n"						\
+	"mov $" #master_mask ", %al\n"	/* OCW1 */			\
+	"out %al, $0x21\n"						\
+	"mov $0xff, %al\n"						\
+	"out %al, $0xa1\n"
+
+/*
+ * A 32-bit interrupt gate to the address @isr at the address @gate (the
+ * IDT's, plus 8 times the vector), code selector 0x18 (tvmmctl's flat
+ * code segment). Clobbers EAX, EBX.
+ */
+#define ASM_SET_GATE(gate, isr)						\
+	"mov $" isr ", %eax\n"						\
+	"mov $" gate ", %ebx\n"						\
+	"mov %ax, (%ebx)\n"						\
+	"movw $0x18, 2(%ebx)\n"						\
+	"movw $0x8e00, 4(%ebx)\n"					\
+	"shr $16, %eax\n"						\
+	"mov %ax, 6(%ebx)\n"
+
+/*
+ * Echo what the UART receives until a newline, then exit with 0x10
+ * (status 0x21). The handler drains the FIFO (IRQ4 is edge-triggered:
+ * the line must drop for the next byte to raise it again).
+ */
+GUEST_ASM32(uart_guest,
+	    ASM_SET_GATE(GUEST_ASM_ADDR(uart_guest_start, uart_idt) "+0x24*8",
+			 GUEST_ASM_ADDR(uart_guest_start, uart_isr))
+	    "lidt " GUEST_ASM_ADDR(uart_guest_start, uart_idtr) "\n"
+	    ASM_PIC_INIT(0xef)
+	    "mov $0x3fa, %dx\n"		/* FCR: FIFOs, trigger at 1 */
+	    "mov $0x07, %al\n"
+	    "out %al, %dx\n"
+	    "mov $0x3fc, %dx\n"		/* MCR: DTR, RTS, OUT2 */
+	    "mov $0x0b, %al\n"
+	    "out %al, %dx\n"
+	    "mov $0x3f9, %dx\n"		/* IER: received data */
+	    "mov $0x01, %al\n"
+	    "out %al, %dx\n"
+	    "uart_wait:\n"
+	    "cli\n"
+	    "cmpb $1, " GUEST_ASM_ADDR(uart_guest_start, uart_done) "\n"
+	    "je uart_exit\n"
+	    "sti\n"
+	    "hlt\n"
+	    "jmp uart_wait\n"
+	    "uart_exit:\n"
+	    "mov $0x10, %al\n"
+	    "out %al, $0xf4\n"
+	    "hlt\n"
+
+	    "uart_isr:\n"
+	    "push %eax\n"
+	    "push %edx\n"
+	    "uart_isr_more:\n"
+	    "mov $0x3fd, %dx\n"		/* LSR: data ready? */
+	    "in %dx, %al\n"
+	    "test $1, %al\n"
+	    "jz uart_isr_eoi\n"
+	    "mov $0x3f8, %dx\n"
+	    "in %dx, %al\n"
+	    "out %al, %dx\n"
+	    "cmp $0x0a, %al\n"
+	    "jne uart_isr_more\n"
+	    "movb $1, " GUEST_ASM_ADDR(uart_guest_start, uart_done) "\n"
+	    "jmp uart_isr_more\n"
+	    "uart_isr_eoi:\n"
+	    "mov $0x20, %al\n"		/* non-specific EOI */
+	    "out %al, $0x20\n"
+	    "pop %edx\n"
+	    "pop %eax\n"
+	    "iret\n"
+
+	    "uart_done: .byte 0\n"
+	    ".balign 8\n"
+	    "uart_idtr: .word " TVMM_STR(NR_GATES) " * 8 - 1\n"
+	    ".long " GUEST_ASM_ADDR(uart_guest_start, uart_idt) "\n"
+	    ".balign 8\n"
+	    "uart_idt: .fill " TVMM_STR(NR_GATES) " * 8, 1, 0\n");
+
+/* Three PIT ticks at 100 Hz (IRQ0, vector 0x20), then exit with 0x11. */
+GUEST_ASM32(pit_guest,
+	    ASM_SET_GATE(GUEST_ASM_ADDR(pit_guest_start, pit_idt) "+0x20*8",
+			 GUEST_ASM_ADDR(pit_guest_start, pit_isr))
+	    "lidt " GUEST_ASM_ADDR(pit_guest_start, pit_idtr) "\n"
+	    ASM_PIC_INIT(0xfe)
+	    "mov $0x34, %al\n"		/* channel 0, lo/hi, mode 2 */
+	    "out %al, $0x43\n"
+	    "mov $0x9c, %al\n"		/* 11932: 100 Hz */
+	    "out %al, $0x40\n"
+	    "mov $0x2e, %al\n"
+	    "out %al, $0x40\n"
+	    "pit_wait:\n"
+	    "cli\n"
+	    "cmpl $3, " GUEST_ASM_ADDR(pit_guest_start, pit_count) "\n"
+	    "jae pit_exit\n"
+	    "sti\n"
+	    "hlt\n"
+	    "jmp pit_wait\n"
+	    "pit_exit:\n"
+	    "mov $0x11, %al\n"
+	    "out %al, $0xf4\n"
+	    "hlt\n"
+
+	    "pit_isr:\n"
+	    "push %eax\n"
+	    "incl " GUEST_ASM_ADDR(pit_guest_start, pit_count) "\n"
+	    "mov $0x20, %al\n"
+	    "out %al, $0x20\n"
+	    "pop %eax\n"
+	    "iret\n"
+
+	    ".balign 4\n"
+	    "pit_count: .long 0\n"
+	    "pit_idtr: .word " TVMM_STR(NR_GATES) " * 8 - 1\n"
+	    ".long " GUEST_ASM_ADDR(pit_guest_start, pit_idt) "\n"
+	    ".balign 8\n"
+	    "pit_idt: .fill " TVMM_STR(NR_GATES) " * 8, 1, 0\n");
+
+/* Longer than the UART's 16-byte FIFO: tvmmctl must wait for room. */
+#define INPUT	"The quick brown fox jumps over the lazy dog.\n"
+
+static char out[4096];
+
+struct irq_seen {
+	unsigned int injected, waits, other;
+	char first_other[256];
+};
+
+static void trace_line(const char *line, void *data)
+{
+	struct irq_seen *s = data;
+
+	if (strstr(line, "cpu0 inject vector 0x24 (IRQ4)") ||
+	    strstr(line, "cpu0 inject vector 0x20 (IRQ0)"))
+		s->injected++;
+	else if (strstr(line, " HLT rip=") &&
+		 strstr(line, "| tvmmctl: wait for an interrupt ("))
+		s->waits++;
+	else if (strncmp(line, "cpu0 #", 6) && !s->other++)
+		snprintf(s->first_other, sizeof(s->first_other), "%s", line);
+}
+
+TEST(uart_input_by_interrupt)
+{
+	TVMM_REQUIRE_MODULE();
+	EXPECT_EQ(0x21, tvmmctl_run_image(uart_guest_start,
+					  uart_guest_end - uart_guest_start,
+					  "printf '" INPUT "' |", OPTS, out,
+					  sizeof(out), NULL, NULL));
+	EXPECT_STREQ(INPUT, out);
+}
+
+TEST(uart_input_traced)
+{
+	struct irq_seen s = { 0 };
+
+	TVMM_REQUIRE_MODULE();
+	EXPECT_EQ(0x21, tvmmctl_run_image(uart_guest_start,
+					  uart_guest_end - uart_guest_start,
+					  "printf '" INPUT "' |",
+					  OPTS " --trace", out, sizeof(out),
+					  trace_line, &s));
+	EXPECT_STREQ(INPUT, out);
+	/* One interrupt per byte at most; at least one, while halted. */
+	EXPECT_LE(1, s.injected);
+	EXPECT_GE(strlen(INPUT), s.injected);
+	EXPECT_LE(1, s.waits);
+	EXPECT_EQ(0, s.other) {
+		TH_LOG("unexpected line: %s", s.first_other);
+	}
+}
+
+TEST(pit_timer_interrupts)
+{
+	struct irq_seen s = { 0 };
+
+	TVMM_REQUIRE_MODULE();
+	EXPECT_EQ(0x23, tvmmctl_run_image(pit_guest_start,
+					  pit_guest_end - pit_guest_start, NULL,
+					  OPTS " --trace", out, sizeof(out),
+					  trace_line, &s));
+	EXPECT_STREQ("", out);
+	EXPECT_LE(3, s.injected);
+	EXPECT_LE(1, s.waits);
+	EXPECT_EQ(0, s.other) {
+		TH_LOG("unexpected line: %s", s.first_other);
+	}
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * "tvmmctl demo [--json] NAME... | all | --list": run small guests that
+ * each show one thing a VMM does, and say what happened (demo/).
+ */
+#include <string.h>
+
+#include "tvmmctl.h"
+#include "lib/tvmm_dev.h"
+#include "demo/demo.h"
+
+static int demo_cmd_run(int argc, char **argv)
+{
+	const struct demo *chosen[64];
+	struct demo_ctx ctx = {
+		.out = stdout,
+		.dev = tvmm_dev_path(),
+	};
+	unsigned int n = 0, i, failed = 0;
+	bool list = false, all = false;
+	struct tvmm_dev dev;
+	char msg[512];
+	int ret, status = TVMMCTL_EXIT_OK;
+
+	for (i = 1; i < (unsigned int)argc; i++) {
+		const char *arg = argv[i];
+
+		if (!strcmp(arg, "--json")) {
+			ctx.json = true;
+		} else if (!strcmp(arg, "--list")) {
+			list = true;
+		} else if (!strcmp(arg, "all")) {
+			all = true;
+		} else if (arg[0] == '-') {
+			return tvmmctl_usage_error(argv[0],
+				"demo: unknown option '%s'", arg);
+		} else if (!demo_find(arg)) {
+			return tvmmctl_usage_error(argv[0],
+				"demo: no demo '%s' (tvmmctl demo --list)",
+				arg);
+		} else if (n < ARRAY_SIZE(chosen)) {
+			chosen[n++] = demo_find(arg);
+		}
+	}
+	if (list || (!all && !n)) {
+		if (all || n)
+			return tvmmctl_usage_error(argv[0],
+				"demo: --list takes no demo");
+		printf("Demos (tvmmctl demo NAME..., or all):\n");
+		demo_print_list(stdout);
+		return TVMMCTL_EXIT_OK;
+	}
+	if (all && n)
+		return tvmmctl_usage_error(argv[0],
+			"demo: 'all' or names, not both");
+	if (all)
+		for (n = 0; n < demo_count; n++)
+			chosen[n] = demo_list[n];
+
+	/* Say once, not per demo, that tvmm is missing. */
+	ret = tvmm_dev_open(&dev, ctx.dev);
+	if (ret) {
+		fprintf(stderr, "tvmmctl: %s\n",
+			tvmm_dev_strerror(&dev, ret, msg, sizeof(msg)));
+		return TVMMCTL_EXIT_FAILURE;
+	}
+	tvmm_dev_close(&dev);
+
+	for (i = 0; i < n; i++) {
+		ret = demo_run_one(&ctx, chosen[i]);
+		if (ret < 0)
+			return TVMMCTL_EXIT_FAILURE;
+		if (ret)
+			failed++;
+	}
+	if (n > 1 && !ctx.json)
+		printf("\n%u of %u demos passed their checks\n", n - failed, n);
+	if (failed)
+		status = TVMMCTL_EXIT_FAILURE;
+	return status;
+}
+
+const struct tvmmctl_cmd tvmmctl_cmd_demo = {
+	.name		= "demo",
+	.usage		= "[--json] NAME... | all | --list",
+	.summary	= "small guests that show what a VMM does, step by step",
+	.help		=
+"Each demo runs a small guest built into tvmmctl (its source is in\n"
+"demos/) and tells, step by step, what the guest did, what the CPU\n"
+"trapped and why, what the VMM did, what the guest saw and what it cost\n"
+"(the vCPU's exit statistics). Each also checks the facts it shows.\n"
+"\n"
+"  --list    the demos, with one line each (also with no argument)\n"
+"  all       every demo, in the order of --list\n"
+"  --json    no text: facts and checks as JSON lines, e.g.\n"
+"            {\"demo\": \"cpuid\", \"fact\": \"guest_vendor\", \"value\": \"tvmmtvmmtvmm\"}\n"
+"            {\"demo\": \"cpuid\", \"check\": \"...\", \"ok\": true}\n"
+"            and one {\"demo\": NAME, \"result\": \"pass\", ...} per demo\n"
+"\n"
+"Exit status: 0 when every check passed; 1 when one failed or tvmm is\n"
+"missing; 2 bad command line.\n",
+	.run		= demo_cmd_run,
+};

@@ -1,0 +1,904 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the demos share: the list, the guest VM and its reports, the cost
+ * of a step, the text and the facts. See demo.h.
+ *
+ * A guest's step is BEGIN ... END (demos/demo_abi.h). At each report
+ * tvmmctl reads TVMM_GET_VCPU_STATS: the difference is what the step cost,
+ * in exits of each basic reason and the cycles tvmm spent on them. The END
+ * report is an I/O exit itself: it is taken out of the count.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <cpuid.h>
+#include <x86intrin.h>
+
+#include "tvmmctl.h"
+#include "lib/jsonl.h"
+#include "demo/demo.h"
+
+/* The order of "tvmmctl demo all" and --list: from the CPU to the machine. */
+const struct demo *const demo_list[] = {
+	&demo_cpuid,
+	&demo_msr,
+	&demo_io,
+	&demo_hlt,
+	&demo_cr,
+	&demo_hypercall,
+	&demo_paravirt,
+	&demo_ept,
+	&demo_rdtsc,
+	&demo_exception,
+	&demo_modes,
+	&demo_equivalence,
+	&demo_resource_control,
+};
+
+const unsigned int demo_count = ARRAY_SIZE(demo_list);
+
+const struct demo *demo_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < demo_count; i++)
+		if (!strcmp(demo_list[i]->name, name))
+			return demo_list[i];
+	return NULL;
+}
+
+void demo_print_list(FILE *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < demo_count; i++)
+		fprintf(f, "  %-17s %s\n", demo_list[i]->name,
+			demo_list[i]->summary);
+}
+
+/* SDM Vol. 3D, Appendix C's name for basic exit reason @reason. */
+const char *demo_exit_name(unsigned int reason)
+{
+	const char *name = trace_exit_name(reason);
+
+	return name ? name : "UNKNOWN";
+}
+
+void demo_host_cpuid(__u32 leaf, __u32 subleaf, __u32 r[4])
+{
+	__cpuid_count(leaf, subleaf, r[0], r[1], r[2], r[3]);
+}
+
+__u64 demo_host_rdtsc(void)
+{
+	return __rdtsc();
+}
+
+/* ---- the text ---- */
+
+#define WRAP_WIDTH	78
+#define LABEL_WIDTH	13
+
+/*
+ * @text after @label (LABEL_WIDTH columns; none when @label is NULL),
+ * wrapped at WRAP_WIDTH columns under the text's first column; '\n' in
+ * @text breaks the line.
+ */
+void demo_wrap(FILE *f, const char *label, const char *text)
+{
+	int indent = label ? LABEL_WIDTH : 0, col = 0;
+	const char *p = text;
+
+	if (label) {
+		col = fprintf(f, "  %-*s", LABEL_WIDTH - 3, label);
+		col += fprintf(f, " ");
+	}
+	while (*p) {
+		size_t word = strcspn(p, "\n ");
+
+		if (col > indent && col + 1 + (int)word > WRAP_WIDTH) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(p, 1, word, f);
+		col += word;
+		p += word;
+		if (*p == '\n') {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+			p++;
+		}
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
+void demo_title(struct demo_ctx *ctx, const char *title)
+{
+	if (ctx->json)
+		return;
+	fprintf(ctx->out, "\n=== %s: %s ===\n\n", ctx->demo->name, title);
+}
+
+/* A paragraph, wrapped, then a blank line. */
+void demo_para(struct demo_ctx *ctx, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	if (ctx->json)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	demo_wrap(ctx->out, NULL, buf);
+	fputc('\n', ctx->out);
+}
+
+void demo_item(struct demo_ctx *ctx, const char *label, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	if (ctx->json)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	demo_wrap(ctx->out, label, buf);
+}
+
+/* A line as it is (exit by exit, tables). */
+void demo_line(struct demo_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->json)
+		return;
+	va_start(ap, fmt);
+	vfprintf(ctx->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->out);
+}
+
+/* ---- facts and checks ---- */
+
+#define FACT_LINE_MAX	1024
+
+/*
+ * One JSON line {"demo": D, "fact": KEY, "value": V}: begun by
+ * fact_begin(), V added by the caller, printed by fact_end() (nothing
+ * without --json, or when it does not fit).
+ */
+static bool fact_begin(struct demo_ctx *ctx, struct jsonl *j, char *buf,
+		       size_t len, const char *key)
+{
+	if (!ctx->json)
+		return false;
+	jsonl_begin(j, buf, len);
+	jsonl_str(j, "demo", ctx->demo->name);
+	jsonl_str(j, "fact", key);
+	return true;
+}
+
+static void fact_end(struct demo_ctx *ctx, struct jsonl *j)
+{
+	if (jsonl_end(j) > 0)
+		fprintf(ctx->out, "%s\n", j->buf);
+}
+
+void demo_fact_uint(struct demo_ctx *ctx, const char *key, __u64 value)
+{
+	char buf[FACT_LINE_MAX];
+	struct jsonl j;
+
+	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
+		return;
+	jsonl_uint(&j, "value", value);
+	fact_end(ctx, &j);
+}
+
+void demo_fact_int(struct demo_ctx *ctx, const char *key, __s64 value)
+{
+	char buf[FACT_LINE_MAX];
+	struct jsonl j;
+
+	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
+		return;
+	jsonl_int(&j, "value", value);
+	fact_end(ctx, &j);
+}
+
+/* As "0x...": JSON numbers above 2^53 lose bits in many parsers. */
+void demo_fact_hex(struct demo_ctx *ctx, const char *key, __u64 value)
+{
+	char buf[FACT_LINE_MAX];
+	struct jsonl j;
+
+	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
+		return;
+	jsonl_hex(&j, "value", value);
+	fact_end(ctx, &j);
+}
+
+void demo_fact_str(struct demo_ctx *ctx, const char *key, const char *value)
+{
+	char buf[FACT_LINE_MAX];
+	struct jsonl j;
+
+	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
+		return;
+	jsonl_str(&j, "value", value);
+	fact_end(ctx, &j);
+}
+
+void demo_fact_bool(struct demo_ctx *ctx, const char *key, bool value)
+{
+	char buf[FACT_LINE_MAX];
+	struct jsonl j;
+
+	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
+		return;
+	jsonl_bool(&j, "value", value);
+	fact_end(ctx, &j);
+}
+
+/*
+ * One of the demo's own checks: a fact the demo promises. Printed when it
+ * fails (text) or always (JSON); returns @ok.
+ */
+bool demo_check(struct demo_ctx *ctx, bool ok, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	ctx->checks++;
+	if (!ok)
+		ctx->failed++;
+	if (ctx->json) {
+		char line[FACT_LINE_MAX];
+		struct jsonl j;
+
+		jsonl_begin(&j, line, sizeof(line));
+		jsonl_str(&j, "demo", ctx->demo->name);
+		jsonl_str(&j, "check", buf);
+		jsonl_bool(&j, "ok", ok);
+		if (jsonl_end(&j) > 0)
+			fprintf(ctx->out, "%s\n", line);
+	} else if (!ok) {
+		fprintf(ctx->out, "  CHECK FAILED: %s\n", buf);
+	}
+	return ok;
+}
+
+/* ---- the guest VM ---- */
+
+static int demo_report(struct demo_vm *vm);
+static void demo_vm_print_exits(struct demo_vm *vm);
+static void demo_trace_check(struct demo_vm *vm);
+
+/* A report's exit: an OUT to DEMO_PORT. */
+static bool demo_is_report(const struct tvmm_trace_entry *e)
+{
+	return e->exit_reason == EXIT_IO &&
+	       ((e->qualification >> 16) & 0xffff) == DEMO_PORT;
+}
+
+/* Keep the step's exits, but the reports; the END report's cycles apart. */
+static void demo_trace_sink(const struct tvmm_trace_entry *e, void *data)
+{
+	struct demo_vm *vm = data;
+
+	if (demo_is_report(e)) {
+		vm->report_cycles = e->cycles;
+		return;
+	}
+	if (vm->nr_traced < DEMO_MAX_TRACED)
+		vm->traced[vm->nr_traced++] = *e;
+	else
+		vm->more_traced++;
+}
+
+static void demo_trace_drain(struct demo_vm *vm)
+{
+	if (vm->tracing)
+		trace_ring_drain(&vm->trace, demo_trace_sink, vm);
+}
+
+/* The exit hook of every demo VM: the reports, then the demo's own. */
+int demo_vm_exit_hook(struct vmm_vcpu *v, void *data)
+{
+	struct demo_vm *vm = data;
+	struct tvmm_run *run = v->run;
+
+	/* The ring is full: keep what it holds, tvmm then enters again. */
+	if (run->exit_reason == TVMM_EXIT_TRACE_FULL) {
+		demo_trace_drain(vm);
+		return VMM_HOOK_HANDLED;
+	}
+	if (run->exit_reason == TVMM_EXIT_IO && run->io.port == DEMO_PORT)
+		return demo_report(vm);
+	if (vm->on_exit)
+		return vm->on_exit(vm);
+	return VMM_HOOK_PASS;
+}
+
+/* Guest RAM at @gpa, if [@gpa, @gpa + @len) is all RAM; else NULL. */
+void *demo_vm_gpa(struct demo_vm *vm, __u64 gpa, __u64 len)
+{
+	const struct guest_ram *ram = &vm->vmm.ram;
+
+	if (gpa > ram->size || len > ram->size - gpa)
+		return NULL;
+	return ram->hva + gpa;
+}
+
+static int demo_get_stats(struct demo_vm *vm, struct tvmm_vcpu_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	if (ioctl(demo_vm_vcpu_fd(vm), TVMM_GET_VCPU_STATS, st))
+		return -errno;
+	return 0;
+}
+
+/* The mailbox the guest named, copied out and made safe to print. */
+static int demo_read_mailbox(struct demo_vm *vm)
+{
+	struct tvmm_run *run = demo_vm_run_area(vm);
+	struct demo_mailbox *m = &vm->mbox;
+	const void *src;
+	__u32 gpa, i;
+
+	if (run->io.direction != TVMM_IO_OUT || run->io.size != 4 ||
+	    run->io.count != 1 ||
+	    run->io.data_offset > vm->vmm.run_size - 4)
+		return -EPROTO;
+	memcpy(&gpa, (__u8 *)run + run->io.data_offset, 4);
+	src = demo_vm_gpa(vm, gpa, sizeof(*m));
+	if (!src)
+		return -EFAULT;
+	memcpy(m, src, sizeof(*m));
+	m->text[sizeof(m->text) - 1] = '\0';
+	if (m->nr_facts > DEMO_MAX_FACTS)
+		m->nr_facts = DEMO_MAX_FACTS;
+	for (i = 0; i < m->nr_facts; i++) {
+		m->facts[i].key[sizeof(m->facts[i].key) - 1] = '\0';
+		m->facts[i].str[sizeof(m->facts[i].str) - 1] = '\0';
+	}
+	return 0;
+}
+
+/* The step's cost: the statistics since BEGIN, less the END report. */
+static int demo_step_cost(struct demo_vm *vm)
+{
+	struct tvmm_vcpu_stats now;
+	unsigned int i;
+	int ret;
+
+	ret = demo_get_stats(vm, &now);
+	if (ret)
+		return ret;
+	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++) {
+		vm->exits[i] = now.exits[i] - vm->stats_begin.exits[i];
+		vm->cycles[i] = now.cycles[i] - vm->stats_begin.cycles[i];
+	}
+	if (vm->exits[EXIT_IO])
+		vm->exits[EXIT_IO]--;
+	/* With the trace, the report's own cycles are known: out with them. */
+	if (vm->tracing && vm->cycles[EXIT_IO] >= vm->report_cycles)
+		vm->cycles[EXIT_IO] -= vm->report_cycles;
+	return 0;
+}
+
+static int demo_report(struct demo_vm *vm)
+{
+	struct demo_ctx *ctx = vm->ctx;
+	int ret;
+
+	vm->reports++;
+	ret = demo_read_mailbox(vm);
+	if (ret) {
+		demo_check(ctx, false, "the guest's report is readable (%s)",
+			   strerror(-ret));
+		return VMM_HOOK_STOP;
+	}
+	switch (vm->mbox.op) {
+	case DEMO_OP_BEGIN:
+		vm->step++;
+		demo_line(ctx, "Step %u: %s", vm->step, vm->mbox.text);
+		vm->tsc_begin = demo_host_rdtsc();
+		vm->nr_actions = 0;
+		/* What came before the step is not the step's. */
+		demo_trace_drain(vm);
+		vm->nr_traced = 0;
+		vm->more_traced = 0;
+		ret = vm->on_begin ? vm->on_begin(vm) : 0;
+		if (ret < 0)
+			return ret;
+		/* Last, so that on_begin's own work is not in the step. */
+		ret = demo_get_stats(vm, &vm->stats_begin);
+		if (ret)
+			return ret;
+		return VMM_HOOK_HANDLED;
+	case DEMO_OP_END:
+		vm->tsc_end = demo_host_rdtsc();
+		vm->report_cycles = 0;
+		demo_trace_drain(vm);
+		ret = demo_step_cost(vm);
+		if (ret)
+			return ret;
+		demo_vm_facts(vm);
+		demo_trace_check(vm);
+		demo_vm_print_exits(vm);
+		ret = vm->on_end ? vm->on_end(vm) : 0;
+		if (ret < 0)
+			return ret;
+		demo_line(ctx, "%s", "");
+		return ret == VMM_HOOK_STOP ? VMM_HOOK_STOP : VMM_HOOK_HANDLED;
+	case DEMO_OP_FAIL:
+		vm->failed = true;
+		demo_check(ctx, false, "guest check at demos/%s.c:%u: %s",
+			   ctx->demo->name, vm->mbox.line, vm->mbox.text);
+		demo_vm_facts(vm);
+		return VMM_HOOK_STOP;
+	case DEMO_OP_DONE:
+		vm->done = true;
+		return VMM_HOOK_STOP;
+	default:
+		demo_check(ctx, false, "the guest's report has a known op (%u)",
+			   vm->mbox.op);
+		return VMM_HOOK_STOP;
+	}
+}
+
+int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
+		   const struct demo_vm_opts *opts)
+{
+	const struct demo_image *image = &ctx->demo->image;
+	const char *name = ctx->demo->name, *why = "";
+	size_t len = image->end - image->start;
+	struct tvmm_sregs sregs;
+	struct tvmm_regs regs;
+	struct boot_info boot;
+	char msg[512];
+	int ret;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->ctx = ctx;
+	ret = vmm_alloc_ram(&vm->vmm, opts->mem);
+	if (ret) {
+		fprintf(stderr, "tvmmctl: demo %s: guest RAM: %s\n", name,
+			strerror(-ret));
+		return ret;
+	}
+	ret = load_elf(&vm->vmm.ram, image->start, len, &boot, &why);
+	if (!ret) {
+		if (opts->real_mode)
+			boot.mode = BOOT_REAL;
+		ret = boot_setup(&vm->vmm.ram, &boot, &regs, &sregs, &why);
+	}
+	if (ret) {
+		fprintf(stderr, "tvmmctl: demo %s: the guest image: %s\n",
+			name, why);
+		goto err;
+	}
+	regs.rdi = opts->arg;
+	vm->uart = open_memstream(&vm->uart_buf, &vm->uart_len);
+	if (!vm->uart) {
+		ret = -errno;
+		goto err;
+	}
+	dev_ctx_init(&vm->dev, vm->uart, false);
+	ret = vmm_create(&vm->vmm, ctx->dev, 1);
+	if (ret) {
+		if (vm->vmm.vm_fd < 0)
+			fprintf(stderr, "tvmmctl: %s\n",
+				tvmm_dev_strerror(&vm->vmm.dev, ret, msg,
+						  sizeof(msg)));
+		else
+			fprintf(stderr, "tvmmctl: demo %s: cannot create the VM: %s\n",
+				name, strerror(-ret));
+		goto err;
+	}
+	ret = vmm_set_state(&vm->vmm, &regs, &sregs);
+	if (ret) {
+		fprintf(stderr, "tvmmctl: demo %s: cannot set the vCPU's state: %s\n",
+			name, strerror(-ret));
+		goto err;
+	}
+	vm->vmm.exit_hook = demo_vm_exit_hook;
+	vm->vmm.hook_data = vm;
+	vm->trace.vcpu_fd = -1;
+	if (tvmm_check_extension(&vm->vmm.dev, TVMM_CAP_TRACE) > 0) {
+		ret = trace_ring_enable(&vm->trace, demo_vm_vcpu_fd(vm));
+		if (ret) {
+			fprintf(stderr, "tvmmctl: demo %s: the trace ring: %s\n",
+				name, strerror(-ret));
+			goto err;
+		}
+		vm->tracing = true;
+	}
+	return 0;
+err:
+	demo_vm_destroy(vm);
+	return ret;
+}
+
+void demo_vm_destroy(struct demo_vm *vm)
+{
+	if (vm->tracing)
+		trace_ring_disable(&vm->trace);
+	vm->tracing = false;
+	vmm_destroy(&vm->vmm);
+	if (vm->uart)
+		fclose(vm->uart);
+	free(vm->uart_buf);
+	vm->uart = NULL;
+	vm->uart_buf = NULL;
+}
+
+/*
+ * Run until the guest is done, fails a check, or a demo's handler or
+ * @timeout_ms stops it. @total gets the exits of the whole run, the
+ * reports taken out. Returns 0 or a negative errno (printed).
+ */
+int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms)
+{
+	struct vmm_opts opts = { .timeout_ms = timeout_ms, .input_fd = -1 };
+	struct tvmm_vcpu_stats st;
+	unsigned int i;
+	int ret;
+
+	ret = vmm_run(&vm->vmm, &vm->dev, &opts, &vm->stop);
+	fflush(vm->uart);
+	if (ret) {
+		fprintf(stderr, "tvmmctl: demo %s: TVMM_RUN: %s\n",
+			vm->ctx->demo->name, strerror(-ret));
+		return ret;
+	}
+	ret = demo_get_stats(vm, &st);
+	if (ret)
+		return ret;
+	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++)
+		vm->total[i] = st.exits[i];
+	if (vm->total[EXIT_IO] >= vm->reports)
+		vm->total[EXIT_IO] -= vm->reports;
+	return 0;
+}
+
+const struct demo_fact *demo_vm_fact(struct demo_vm *vm, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->mbox.nr_facts; i++)
+		if (!strcmp(vm->mbox.facts[i].key, key))
+			return &vm->mbox.facts[i];
+	return NULL;
+}
+
+/* A fact of the current step; 0 when the guest did not report it. */
+__u64 demo_vm_value(struct demo_vm *vm, const char *key)
+{
+	const struct demo_fact *f = demo_vm_fact(vm, key);
+
+	return f ? f->value : 0;
+}
+
+const char *demo_vm_str(struct demo_vm *vm, const char *key)
+{
+	const struct demo_fact *f = demo_vm_fact(vm, key);
+
+	return f && f->kind == DEMO_FACT_STR ? f->str : "";
+}
+
+/*
+ * Say what tvmmctl did with the exit being handled: a line of the step's
+ * "exit by exit" list, printed at its END report.
+ */
+void demo_vm_action(struct demo_vm *vm, const char *fmt, ...)
+{
+	struct demo_action *a;
+	va_list ap;
+
+	if (vm->nr_actions >= DEMO_MAX_ACTIONS)
+		return;
+	a = &vm->actions[vm->nr_actions++];
+	a->seq = demo_vm_run_area(vm)->exit_count;
+	va_start(ap, fmt);
+	vsnprintf(a->text, sizeof(a->text), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * A long list shows its first DEMO_LIST_HEAD and last DEMO_LIST_TAIL lines:
+ * true for line @i of @n when it is left out (the first one left out says
+ * how many).
+ */
+#define DEMO_LIST_HEAD	8
+#define DEMO_LIST_TAIL	2
+
+static bool demo_skip_line(struct demo_vm *vm, unsigned int i, unsigned int n)
+{
+	if (n <= DEMO_LIST_HEAD + DEMO_LIST_TAIL + 1 || i < DEMO_LIST_HEAD ||
+	    i >= n - DEMO_LIST_TAIL)
+		return false;
+	if (i == DEMO_LIST_HEAD)
+		demo_line(vm->ctx, "    ... %u more like these ...",
+			  n - DEMO_LIST_HEAD - DEMO_LIST_TAIL);
+	return true;
+}
+
+/* What tvmmctl said it did with exit @seq, or NULL. */
+static const char *demo_vm_action_of(struct demo_vm *vm, __u64 seq)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_actions; i++)
+		if (vm->actions[i].seq == seq)
+			return vm->actions[i].text;
+	return NULL;
+}
+
+/*
+ * The step's exits, one line each: from the trace ring when tvmm.ko has
+ * one (every exit, the ones it handled itself too, decoded by vmm/trace.c,
+ * with what tvmmctl did), else those that reached tvmmctl.
+ */
+static void demo_vm_print_exits(struct demo_vm *vm)
+{
+	char line[TRACE_LINE_MAX];
+	unsigned int i;
+
+	if (vm->ctx->json)
+		return;
+	if (vm->tracing) {
+		if (!vm->nr_traced)
+			return;
+		demo_line(vm->ctx, "  exit by exit, from the vCPU's trace ring:");
+		for (i = 0; i < vm->nr_traced; i++) {
+			struct trace_record r = { .e = &vm->traced[i] };
+
+			if (demo_skip_line(vm, i, vm->nr_traced))
+				continue;
+			r.action = demo_vm_action_of(vm, r.e->seq);
+			if (trace_format_text(line, sizeof(line), &r) > 0)
+				demo_line(vm->ctx, "    %s", line);
+		}
+		if (vm->more_traced)
+			demo_line(vm->ctx, "    and %u more", vm->more_traced);
+		return;
+	}
+	if (!vm->nr_actions)
+		return;
+	demo_line(vm->ctx, "  exit by exit, as TVMM_RUN returned them to tvmmctl:");
+	for (i = 0; i < vm->nr_actions; i++)
+		if (!demo_skip_line(vm, i, vm->nr_actions))
+			demo_line(vm->ctx, "    exit %-4llu %s",
+				  (unsigned long long)vm->actions[i].seq,
+				  vm->actions[i].text);
+}
+
+/* Exits the step took for the host's sake: its interrupts, its timer. */
+__u64 demo_vm_host_events(const struct demo_vm *vm)
+{
+	return vm->exits[EXIT_EXTERNAL_INTR] + vm->exits[EXIT_PREEMPTION_TIMER];
+}
+
+/*
+ * The step's facts: what the guest reported, as "sN.KEY", and the exits
+ * by reason, as "sN.exits.REASON".
+ */
+void demo_vm_facts(struct demo_vm *vm)
+{
+	struct demo_ctx *ctx = vm->ctx;
+	char key[DEMO_KEY_LEN + 48];
+	unsigned int i, user = 0;
+
+	if (!ctx->json)
+		return;
+	for (i = 0; i < vm->mbox.nr_facts; i++) {
+		const struct demo_fact *f = &vm->mbox.facts[i];
+
+		snprintf(key, sizeof(key), "s%u.%s", vm->step, f->key);
+		switch (f->kind) {
+		case DEMO_FACT_HEX:
+			demo_fact_hex(ctx, key, f->value);
+			break;
+		case DEMO_FACT_INT:
+			demo_fact_int(ctx, key, (__s64)f->value);
+			break;
+		case DEMO_FACT_STR:
+			demo_fact_str(ctx, key, f->str);
+			break;
+		default:
+			demo_fact_uint(ctx, key, f->value);
+			break;
+		}
+	}
+	if (vm->mbox.op != DEMO_OP_END)
+		return;
+	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++) {
+		if (!vm->exits[i])
+			continue;
+		snprintf(key, sizeof(key), "s%u.exits.%s", vm->step,
+			 demo_exit_name(i));
+		demo_fact_uint(ctx, key, vm->exits[i]);
+	}
+	if (!vm->tracing)
+		return;
+	for (i = 0; i < vm->nr_traced; i++)
+		user += vm->traced[i].handled_by == TVMM_TRACE_BY_USER;
+	snprintf(key, sizeof(key), "s%u.traced.kernel", vm->step);
+	demo_fact_uint(ctx, key, vm->nr_traced + vm->more_traced - user);
+	snprintf(key, sizeof(key), "s%u.traced.tvmmctl", vm->step);
+	demo_fact_uint(ctx, key, user);
+}
+
+/*
+ * The trace ring and the statistics must agree on the step: the same
+ * exits, reason by reason (the reports left out of both).
+ */
+static void demo_trace_check(struct demo_vm *vm)
+{
+	__u64 traced[TVMM_NR_VMX_EXIT_REASONS] = { 0 };
+	const unsigned int nr = TVMM_NR_VMX_EXIT_REASONS;
+	unsigned int i, bad = nr;
+
+	if (!vm->tracing || vm->more_traced)
+		return;
+	for (i = 0; i < vm->nr_traced; i++)
+		if (vm->traced[i].exit_reason < nr)
+			traced[vm->traced[i].exit_reason]++;
+	for (i = 0; i < nr && bad == nr; i++)
+		if (traced[i] != vm->exits[i])
+			bad = i;
+	demo_check(vm->ctx, bad == nr,
+		   "step %u: the trace ring and the statistics agree%s%s",
+		   vm->step, bad < nr ? " but on " : "",
+		   bad < nr ? demo_exit_name(bad) : "");
+}
+
+/*
+ * The "cost" line of a step: its exits by reason with tvmm's cycles, the
+ * host's own exits apart, and what the guest measured with its TSC when
+ * it reported "cycles".
+ */
+void demo_vm_cost(struct demo_vm *vm, const char *guest_what)
+{
+	char buf[1024];
+	size_t n = 0;
+	unsigned int i;
+	bool any = false;
+	__u64 host = demo_vm_host_events(vm);
+
+	buf[0] = '\0';
+	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++) {
+		if (!vm->exits[i] || i == EXIT_EXTERNAL_INTR ||
+		    i == EXIT_PREEMPTION_TIMER)
+			continue;
+		n += snprintf(buf + n, sizeof(buf) - n,
+			      "%s%llu %s exit%s (%llu cycles in tvmm%s)",
+			      any ? ", " : "",
+			      (unsigned long long)vm->exits[i],
+			      demo_exit_name(i), vm->exits[i] > 1 ? "s" : "",
+			      (unsigned long long)vm->cycles[i],
+			      i == EXIT_IO && !vm->tracing ?
+			      ", with the report's own exit" : "");
+		any = true;
+		if (n >= sizeof(buf))
+			break;
+	}
+	if (!any && n < sizeof(buf))
+		n += snprintf(buf + n, sizeof(buf) - n, "no exit");
+	if (host && n < sizeof(buf))
+		n += snprintf(buf + n, sizeof(buf) - n,
+			      "; and %llu for the host's own interrupts and timer",
+			      (unsigned long long)host);
+	if (demo_vm_fact(vm, "cycles") && n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - n,
+			 ". The guest measured %llu TSC cycles for %s.",
+			 (unsigned long long)demo_vm_value(vm, "cycles"),
+			 guest_what ? guest_what : "it");
+	demo_item(vm->ctx, "cost", "%s", buf);
+}
+
+static const char *demo_stop_name(const struct demo_vm *vm)
+{
+	if (vm->done)
+		return "done";
+	if (vm->failed)
+		return "guest check failed";
+	switch (vm->stop) {
+	case VMM_STOP_DEVICE:
+		return "device";
+	case VMM_STOP_HALT:
+		return "halt";
+	case VMM_STOP_SHUTDOWN:
+		return "triple fault";
+	case VMM_STOP_FAIL_ENTRY:
+		return "failed entry";
+	case VMM_STOP_INTERNAL:
+		return "internal error";
+	case VMM_STOP_UNEXPECTED:
+		return "unexpected exit";
+	case VMM_STOP_TIMEOUT:
+		return "timeout";
+	default:
+		return "stopped by the VMM";
+	}
+}
+
+/*
+ * How the run ended, as facts: PREFIX "end" ("done", "timeout", ...) and
+ * PREFIX "exits.REASON" for the whole run; the reports not counted.
+ */
+void demo_vm_end_facts(struct demo_vm *vm, const char *prefix)
+{
+	struct demo_ctx *ctx = vm->ctx;
+	char key[64];
+	unsigned int i;
+
+	snprintf(key, sizeof(key), "%send", prefix);
+	demo_fact_str(ctx, key, demo_stop_name(vm));
+	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++) {
+		if (!vm->total[i])
+			continue;
+		snprintf(key, sizeof(key), "%sexits.%s", prefix,
+			 demo_exit_name(i));
+		demo_fact_uint(ctx, key, vm->total[i]);
+	}
+	if (!vm->done && !vm->failed && vm->stop != VMM_STOP_TIMEOUT) {
+		char why[256];
+
+		demo_line(ctx, "  the guest stopped: %s",
+			  vmm_stop_reason(&vm->vmm, vm->stop, why,
+					  sizeof(why)));
+	}
+}
+
+/*
+ * Run @demo: its title, its text or facts, its checks, and a last line
+ * (text) or {"demo":...,"result":...} (JSON). Returns 0 when every check
+ * passed, 1 when one failed, a negative errno when it could not run.
+ */
+int demo_run_one(struct demo_ctx *ctx, const struct demo *demo)
+{
+	int ret;
+
+	ctx->demo = demo;
+	ctx->checks = 0;
+	ctx->failed = 0;
+	ret = demo->run(ctx);
+	if (ret < 0)
+		ctx->failed++;
+	if (ctx->json) {
+		char line[FACT_LINE_MAX];
+		struct jsonl j;
+
+		jsonl_begin(&j, line, sizeof(line));
+		jsonl_str(&j, "demo", demo->name);
+		jsonl_str(&j, "result", ctx->failed ? "fail" : "pass");
+		jsonl_uint(&j, "checks", ctx->checks);
+		jsonl_uint(&j, "failed", ctx->failed);
+		if (jsonl_end(&j) > 0)
+			fprintf(ctx->out, "%s\n", line);
+	} else if (ret >= 0) {
+		fprintf(ctx->out, "%s: %u of %u checks passed%s\n",
+			demo->name, ctx->checks - ctx->failed, ctx->checks,
+			ctx->failed ? ": FAILED" : "");
+	}
+	fflush(ctx->out);
+	if (ret < 0)
+		return ret;
+	return ctx->failed ? 1 : 0;
+}

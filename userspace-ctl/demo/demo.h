@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The demos of "tvmmctl demo": each runs a small guest (its source in
+ * demos/, its image built into tvmmctl) and tells what the guest did, what
+ * the CPU trapped and why, what the VMM did, what the guest saw and what
+ * it cost; and it states facts (machine-readable, --json) and checks them.
+ *
+ * One file per demo, demo/NAME.c, defines a struct demo; demo.c lists them
+ * and holds what they share: the guest VM (vmm/, loader/, devices/), the
+ * guest's reports (demos/demo_abi.h), the cost of each step from the
+ * vCPU's exit statistics, the text and the facts.
+ */
+#ifndef TVMMCTL_DEMO_H
+#define TVMMCTL_DEMO_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "lib/util.h"
+#include "uapi/tvmm.h"
+#include "demos/demo_abi.h"
+#include "vmm/vmm.h"
+
+/* Basic exit reasons the demos name (SDM Vol. 3D, Appendix C). */
+#define EXIT_EXCEPTION_NMI	0
+#define EXIT_EXTERNAL_INTR	1
+#define EXIT_CPUID		10
+#define EXIT_HLT		12
+#define EXIT_RDTSC		16
+#define EXIT_VMCALL		18
+#define EXIT_CR_ACCESS		28
+#define EXIT_IO			30
+#define EXIT_MSR_READ		31
+#define EXIT_MSR_WRITE		32
+#define EXIT_EPT_VIOLATION	48
+#define EXIT_PREEMPTION_TIMER	52
+
+/**
+ * struct demo_ctx - one "tvmmctl demo" invocation, and the demo it is at.
+ * @out:	where the text or the JSON lines go.
+ * @json:	facts and checks as JSON lines instead of the text.
+ * @demo:	the demo running.
+ * @checks:	checks made by this demo so far.
+ * @failed:	how many of them failed.
+ * @dev:	the /dev/tvmm the demo's VMs come from.
+ */
+struct demo_ctx {
+	FILE *out;
+	bool json;
+	const struct demo *demo;
+	unsigned int checks;
+	unsigned int failed;
+	const char *dev;
+};
+
+/* An ELF image built from demos/NAME.c, embedded by demo/images.S. */
+struct demo_image {
+	const unsigned char *start;
+	const unsigned char *end;
+};
+
+#define DEMO_IMAGE(name)	{ demo_image_##name, demo_image_##name##_end }
+
+/**
+ * struct demo - one demo.
+ * @name:	what "tvmmctl demo NAME" takes.
+ * @summary:	one line for --list.
+ * @image:	its guest.
+ * @run:	runs it: text or facts into @ctx; returns 0, or a negative
+ *		errno when it could not run at all (it printed why). Failed
+ *		checks are counted in @ctx, not returned.
+ */
+struct demo {
+	const char *name;
+	const char *summary;
+	struct demo_image image;
+	int (*run)(struct demo_ctx *ctx);
+};
+
+extern const struct demo *const demo_list[];
+extern const unsigned int demo_count;
+
+const struct demo *demo_find(const char *name);
+void demo_print_list(FILE *f);
+
+#define DEMO_MAX_ACTIONS	128
+#define DEMO_MAX_TRACED		256
+#define DEMO_ACTION_LEN		160
+
+/* What tvmmctl did with one exit of the step (demo_vm_action()). */
+struct demo_action {
+	__u64 seq;			/* run->exit_count of the exit */
+	char text[DEMO_ACTION_LEN];
+};
+
+/**
+ * struct demo_vm - the VM of one demo run, and what its guest reported.
+ * @vmm:	the VM, its RAM and its vCPU.
+ * @dev:	the device models; the UART writes to @uart.
+ * @uart:	what the guest sent to the UART (open_memstream()).
+ * @ctx:	the demo.
+ * @mbox:	the guest's last report, copied out of guest RAM.
+ * @step:	the number of the step reported last (1, 2, ...).
+ * @reports:	how many reports (exits to DEMO_PORT) the guest made.
+ * @exits, @cycles: the current step's exits by basic exit reason, and the
+ *		TSC cycles tvmm spent on them; the report that ends the step
+ *		is taken out of @exits (its cycles cannot be: see @report_io).
+ * @report_io:	the step's I/O exits hold the END report's exit.
+ * @total:	all exits of the run but the reports.
+ * @tsc_begin, @tsc_end: the host's TSC at the step's BEGIN and END.
+ * @actions:	what tvmmctl did with the step's exits, printed exit by
+ *		exit at END; @nr_actions of them.
+ * @trace:	the vCPU's trace ring (vmm/trace.h), when tvmm.ko has one
+ *		(@tracing): every exit of the step, the kernel's too.
+ * @traced:	the step's entries drained from @trace, reports left out;
+ *		@nr_traced of them, @more_traced not kept.
+ * @report_cycles: the END report's own cycles, from its trace entry.
+ * @on_exit:	the demo's own exit handling, before the reports and the
+ *		device models: returns an enum vmm_hook.
+ * @on_begin, @on_end: called at each BEGIN and END report.
+ * @priv:	the demo's.
+ * @done:	the guest reported DONE.
+ * @failed:	the guest reported a failed check.
+ * @stop:	how vmm_run() ended.
+ */
+struct demo_vm {
+	struct vmm vmm;
+	struct dev_ctx dev;
+	FILE *uart;
+	char *uart_buf;
+	size_t uart_len;
+	struct demo_ctx *ctx;
+	struct demo_mailbox mbox;
+	unsigned int step;
+	unsigned int reports;
+	__u64 exits[TVMM_NR_VMX_EXIT_REASONS];
+	__u64 cycles[TVMM_NR_VMX_EXIT_REASONS];
+	__u64 total[TVMM_NR_VMX_EXIT_REASONS];
+	struct tvmm_vcpu_stats stats_begin;
+	__u64 tsc_begin, tsc_end;
+	struct demo_action actions[DEMO_MAX_ACTIONS];
+	unsigned int nr_actions;
+	struct trace_ring trace;
+	bool tracing;
+	struct tvmm_trace_entry traced[DEMO_MAX_TRACED];
+	unsigned int nr_traced, more_traced;
+	__u64 report_cycles;
+	int (*on_exit)(struct demo_vm *vm);
+	int (*on_begin)(struct demo_vm *vm);
+	int (*on_end)(struct demo_vm *vm);
+	void *priv;
+	bool done, failed;
+	enum vmm_stop stop;
+};
+
+/* No demo guest should need more, even in an emulator. */
+#define DEMO_TIMEOUT_MS		60000
+
+/* How a demo's VM is made: the demo's own image, @mem of RAM. */
+struct demo_vm_opts {
+	__u64 mem;			/* guest RAM at GPA 0 */
+	bool real_mode;			/* start at e_entry in real mode */
+	__u64 arg;			/* RDI at entry: demo_main()'s argument */
+};
+
+/* The vCPU's shared struct tvmm_run, and its file descriptor. */
+static inline struct tvmm_run *demo_vm_run_area(struct demo_vm *vm)
+{
+	return vm->vmm.vcpus[0].run;
+}
+
+static inline int demo_vm_vcpu_fd(const struct demo_vm *vm)
+{
+	return vm->vmm.vcpus[0].fd;
+}
+
+int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
+		   const struct demo_vm_opts *opts);
+int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms);
+void demo_vm_destroy(struct demo_vm *vm);
+int demo_vm_exit_hook(struct vmm_vcpu *v, void *data);
+void *demo_vm_gpa(struct demo_vm *vm, __u64 gpa, __u64 len);
+const struct demo_fact *demo_vm_fact(struct demo_vm *vm, const char *key);
+__u64 demo_vm_value(struct demo_vm *vm, const char *key);
+const char *demo_vm_str(struct demo_vm *vm, const char *key);
+__u64 demo_vm_host_events(const struct demo_vm *vm);
+void demo_vm_action(struct demo_vm *vm, const char *fmt, ...);
+void demo_vm_facts(struct demo_vm *vm);
+void demo_vm_cost(struct demo_vm *vm, const char *guest_what);
+void demo_vm_end_facts(struct demo_vm *vm, const char *prefix);
+
+/* The text (nothing with --json). */
+void demo_title(struct demo_ctx *ctx, const char *title);
+void demo_para(struct demo_ctx *ctx, const char *fmt, ...);
+void demo_item(struct demo_ctx *ctx, const char *label, const char *fmt, ...);
+void demo_line(struct demo_ctx *ctx, const char *fmt, ...);
+void demo_wrap(FILE *f, const char *label, const char *text);
+
+/* Facts (only with --json) and checks (both). */
+void demo_fact_uint(struct demo_ctx *ctx, const char *key, __u64 value);
+void demo_fact_int(struct demo_ctx *ctx, const char *key, __s64 value);
+void demo_fact_hex(struct demo_ctx *ctx, const char *key, __u64 value);
+void demo_fact_str(struct demo_ctx *ctx, const char *key, const char *value);
+void demo_fact_bool(struct demo_ctx *ctx, const char *key, bool value);
+bool demo_check(struct demo_ctx *ctx, bool ok, const char *fmt, ...);
+
+const char *demo_exit_name(unsigned int reason);
+int demo_run_one(struct demo_ctx *ctx, const struct demo *demo);
+
+/* The host CPU's own CPUID, for comparison. */
+void demo_host_cpuid(__u32 leaf, __u32 subleaf, __u32 r[4]);
+__u64 demo_host_rdtsc(void);
+
+/* Each demo, and its guest's image (demo/images.S). */
+#define DEMO_DECLARE(name)						\
+	extern const struct demo demo_##name;				\
+	extern const unsigned char demo_image_##name[],			\
+		demo_image_##name##_end[]
+DEMO_DECLARE(cpuid);
+DEMO_DECLARE(msr);
+DEMO_DECLARE(io);
+DEMO_DECLARE(hlt);
+DEMO_DECLARE(cr);
+DEMO_DECLARE(hypercall);
+DEMO_DECLARE(paravirt);
+DEMO_DECLARE(ept);
+DEMO_DECLARE(rdtsc);
+DEMO_DECLARE(exception);
+DEMO_DECLARE(modes);
+DEMO_DECLARE(equivalence);
+DEMO_DECLARE(resource_control);
+
+#endif /* TVMMCTL_DEMO_H */

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * demo rdtsc: the guest's time-stamp counter (demos/rdtsc.c) is the
+ * host's plus an offset the VMM sets (TVMM_SET_TSC_OFFSET), added by the
+ * CPU on each RDTSC without an exit (SDM Vol. 3C, 27.3 "Changes to
+ * Instruction Behavior in VMX Non-Root Operation", RDTSC); then, with
+ * RDTSC exiting (TVMM_SET_INTERCEPTS), each RDTSC exits and tvmm.ko
+ * answers the same value.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "demo/demo.h"
+#include "lib/tvmm_dev.h"
+
+#define TSC_JUMP	1000000000000LL		/* 10^12 cycles */
+
+struct tsc_priv {
+	__s64 offset;			/* the offset of the current step */
+	bool intercepts;		/* TVMM_CAP_INTERCEPTS */
+	bool exiting;			/* RDTSC exiting is on */
+};
+
+static int tsc_set_exiting(struct demo_vm *vm)
+{
+	struct tvmm_intercepts i = { .flags = TVMM_INTERCEPT_RDTSC };
+
+	if (ioctl(demo_vm_vcpu_fd(vm), TVMM_SET_INTERCEPTS, &i))
+		return -errno;
+	return 0;
+}
+
+static int tsc_set_offset(struct demo_vm *vm, __s64 offset)
+{
+	struct tvmm_tsc_offset o = { .offset = offset };
+
+	if (ioctl(vm->vmm.vm_fd, TVMM_SET_TSC_OFFSET, &o))
+		return -errno;
+	return 0;
+}
+
+/* The guest's reading, less the offset, falls within the step. */
+static bool tsc_in_window(struct demo_vm *vm, __u64 guest, __s64 offset)
+{
+	__u64 host = guest - offset;
+
+	return host >= vm->tsc_begin && host <= vm->tsc_end;
+}
+
+static int tsc_end(struct demo_vm *vm)
+{
+	struct demo_ctx *ctx = vm->ctx;
+	struct tsc_priv *p = vm->priv;
+	__u64 tsc = demo_vm_value(vm, "tsc");
+	__u64 again = demo_vm_value(vm, "tsc_again");
+	bool in = tsc_in_window(vm, tsc, p->offset);
+	char key[32];
+	int ret;
+
+	if (vm->step == 1) {
+		demo_item(ctx, "guest", "RDTSC, twice.");
+		demo_item(ctx, "trapped",
+			  "Nothing: tvmm turns on \"use TSC offsetting\" and leaves \"RDTSC exiting\" off (SDM Vol. 3C, 25.6.2). RDTSC is sensitive: it reads a host counter, which tells a guest how long the host kept it waiting and differs between hosts. The offset virtualizes it in hardware: the guest reads host TSC + offset, at native speed.");
+		demo_item(ctx, "VMM",
+			  "Before the first run tvmmctl set the offset to %lld, minus the host's TSC then: the guest's clock starts near 0, as on a machine just powered on.",
+			  (long long)p->offset);
+	} else if (vm->step == 2) {
+		demo_item(ctx, "guest", "RDTSC, twice, after the VMM moved its clock.");
+		demo_item(ctx, "trapped", "Nothing.");
+		demo_item(ctx, "VMM",
+			  "At the last report tvmmctl added 10^12 to the offset (%lld now), as a VMM does when it brings a guest in from a host whose TSC was ahead, so that the guest's time never goes back.",
+			  (long long)p->offset);
+	} else {
+		demo_item(ctx, "guest", "RDTSC, twice, the same instructions.");
+		demo_item(ctx, "trapped",
+			  "Both: at the last report tvmmctl asked for RDTSC exiting (TVMM_SET_INTERCEPTS). A VMM does so to control what the guest reads (to slow its time, to hide a pause) or, here, to watch.");
+		demo_item(ctx, "VMM",
+			  "tvmm.ko emulated each RDTSC in the kernel with what the CPU would have given: host TSC + offset. tvmmctl saw no exit.");
+	}
+	demo_item(ctx, "guest saw",
+		  "%llu, then %llu. Less the offset, %llu: between the host's TSC at the step's start (%llu) and end (%llu)%s.",
+		  (unsigned long long)tsc, (unsigned long long)again,
+		  (unsigned long long)(tsc - p->offset),
+		  (unsigned long long)vm->tsc_begin,
+		  (unsigned long long)vm->tsc_end, in ? "" : ": NOT");
+	demo_vm_cost(vm, NULL);
+	snprintf(key, sizeof(key), "guest_tsc%u", vm->step);
+	demo_fact_uint(ctx, key, tsc);
+	snprintf(key, sizeof(key), "tsc_offset%u", vm->step);
+	demo_fact_int(ctx, key, p->offset);
+	demo_check(ctx, in,
+		   "guest TSC = host TSC + offset, within the step");
+	demo_check(ctx, again > tsc, "the guest's TSC goes forward");
+	if (vm->step < 3) {
+		demo_check(ctx, !vm->exits[EXIT_RDTSC], "RDTSC took no exit");
+	} else {
+		demo_fact_uint(ctx, "rdtsc_exits", vm->exits[EXIT_RDTSC]);
+		demo_check(ctx, vm->exits[EXIT_RDTSC] == 2,
+			   "RDTSC exiting: one exit per RDTSC (%llu for 2)",
+			   (unsigned long long)vm->exits[EXIT_RDTSC]);
+	}
+	if (vm->step == 1) {
+		p->offset += TSC_JUMP;
+		ret = tsc_set_offset(vm, p->offset);
+		if (ret)
+			return ret;
+	} else if (vm->step == 2) {
+		if (!p->intercepts) {
+			demo_para(ctx,
+				  "This tvmm.ko cannot make RDTSC exit (no TVMM_CAP_INTERCEPTS): the demo ends here.");
+			return VMM_HOOK_STOP;
+		}
+		ret = tsc_set_exiting(vm);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int rdtsc_run(struct demo_ctx *ctx)
+{
+	struct demo_vm_opts opts = {
+		.mem = 1 << 20,
+	};
+	struct tvmm_vmx_caps caps;
+	struct tsc_priv priv = { 0 };
+	struct demo_vm vm;
+	int ret;
+
+	demo_title(ctx, "time: TSC offsetting");
+	demo_para(ctx,
+		  "The time-stamp counter counts the CPU's cycles since power-on. A guest must see its own: one that started when the guest did, and that never jumps back when the guest moves to another host.");
+	ret = demo_vm_create(ctx, &vm, &opts);
+	if (ret)
+		return ret;
+	if (tvmm_get_vmx_caps(&vm.vmm.dev, &caps) ||
+	    !(caps.features & (1ULL << TVMM_VMX_TSC_OFFSET))) {
+		demo_para(ctx, "This CPU cannot offset the TSC: nothing to show.");
+		goto out;
+	}
+	priv.offset = -(__s64)demo_host_rdtsc();
+	ret = tsc_set_offset(&vm, priv.offset);
+	if (ret) {
+		fprintf(stderr, "tvmmctl: demo rdtsc: TVMM_SET_TSC_OFFSET: %s\n",
+			strerror(-ret));
+		goto out;
+	}
+	priv.intercepts = tvmm_check_extension(&vm.vmm.dev,
+					       TVMM_CAP_INTERCEPTS) > 0;
+	vm.priv = &priv;
+	vm.on_end = tsc_end;
+	ret = demo_vm_run(&vm, DEMO_TIMEOUT_MS);
+	if (!ret) {
+		demo_vm_end_facts(&vm, "");
+		demo_check(ctx, vm.done || !priv.intercepts,
+			   "the guest ran to its end");
+	}
+out:
+	demo_vm_destroy(&vm);
+	return ret;
+}
+
+const struct demo demo_rdtsc = {
+	.name		= "rdtsc",
+	.summary	= "TSC offsetting, and RDTSC exiting on request",
+	.image		= DEMO_IMAGE(rdtsc),
+	.run		= rdtsc_run,
+};

@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of "tvmmctl run"'s vCPU threads (vmm/vmm.c) against a pretend
+ * VM: fake_tvmm.c hands the VM and vCPU ioctls and mmap()s to this file,
+ * whose TVMM_RUN plays a guest, one exit at a time, as a state machine:
+ *
+ *  - echo: programs the PIC and the UART's receive interrupt, then sleeps
+ *    in HLT with interrupts on (or spins in the guest, to be kicked out);
+ *    its "interrupt handler" reads LSR and RBR and echoes each byte until
+ *    a newline. Input comes through a pipe on stdin. The pretend CPU
+ *    delivers a TVMM_INTERRUPT vector only when it said it could take one
+ *    (run->ready_for_interrupt_injection) and answers an interrupt window
+ *    request when its "STI" opens one, as tvmm.ko does.
+ *  - smp: vCPU 0 sends INIT, STARTUP, STARTUP through the local APIC and
+ *    polls a flag; vCPU 1 must first run at 2000:0000, prints, sets the
+ *    flag and halts with interrupts off.
+ *  - pit: programs the PIT at 100 Hz and halts until three ticks came.
+ *  - a halted guest and --timeout.
+ *
+ * What the pretend VM saw is kept in shared memory: tvmmctl runs in a
+ * child process.
+ */
+#define _GNU_SOURCE	/* O_TMPFILE */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest.h"
+
+#include "tvmmctl.h"
+#include "lib/tvmm_dev.h"
+#include "fake_tvmm.h"
+#include "vmm_test.h"
+
+#define EXPECT(cond)	expect((cond), #cond, __LINE__)
+
+static bool expect(bool ok, const char *what, int line)
+{
+	if (!ok)
+		ksft_print_msg("vmm_test.c line %d: check failed: %s\n", line,
+			       what);
+	return ok;
+}
+
+#define FAKE_VCPUS	2
+#define RFLAGS_IF	0x200
+
+enum guest_kind {
+	GUEST_ECHO, GUEST_ECHO_SPIN, GUEST_SMP, GUEST_HALT, GUEST_PIT,
+};
+
+/* The echo guest's program counter. */
+enum echo_pc {
+	ECHO_INIT,		/* the OUTs of pic_uart_init[] */
+	ECHO_MAIN,		/* sti; hlt (or spin) */
+	ECHO_HALTED,		/* after HLT: only an interrupt wakes it */
+	ECHO_ISR,		/* handler: read LSR */
+	ECHO_LSR,		/* handler: IN LSR done, look at it */
+	ECHO_RBR,		/* handler: IN RBR done, echo it */
+	ECHO_DONE,		/* OUT to isa-debug-exit done */
+};
+
+struct fake_vcpu {
+	int fd;
+	struct tvmm_run *run;
+	struct tvmm_regs regs;
+	struct tvmm_sregs sregs;
+	bool state_set;
+	bool if_flag;
+	int queued;		/* TVMM_INTERRUPT's vector, or -1 */
+	enum echo_pc pc;
+	unsigned int step;
+};
+
+/* In shared memory: the child's pretend VM, read by the parent after. */
+struct fake_vm {
+	enum guest_kind kind;
+	int vm_fd;
+	unsigned int nr_vcpus;
+	struct fake_vcpu vcpu[FAKE_VCPUS];
+	atomic_int flag;
+	bool done;
+	unsigned int injected;		/* interrupts the guest took */
+	unsigned int busy;		/* TVMM_INTERRUPT -EBUSY */
+	unsigned int bad_wakeups;	/* HLT left without an interrupt */
+	unsigned int windows;		/* interrupt windows opened */
+	unsigned int kicks;		/* runs ended by a signal */
+	unsigned int ap_bad_start;	/* AP run before STARTUP, or elsewhere */
+	unsigned int ap_extra_runs;	/* AP run after its HLT */
+	unsigned int runs[FAKE_VCPUS];	/* TVMM_RUN calls */
+	unsigned int ticks;		/* IRQ0s the PIT guest took */
+};
+
+static struct fake_vm *vm;
+
+/* Linux's PIC initialization, IRQ4 unmasked, then the UART's. */
+static const struct {
+	__u16 port;
+	__u8 val;
+} pic_uart_init[] = {
+	{ 0x20, 0x11 }, { 0x21, 0x20 }, { 0x21, 0x04 }, { 0x21, 0x01 },
+	{ 0xa0, 0x11 }, { 0xa1, 0x28 }, { 0xa1, 0x02 }, { 0xa1, 0x01 },
+	{ 0x21, 0xef }, { 0xa1, 0xff },
+	{ 0x3fa, 0x07 }, { 0x3fc, 0x0b }, { 0x3f9, 0x01 },
+};
+
+static struct fake_vcpu *fake_vcpu(int fd)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpu[i].fd == fd)
+			return &vm->vcpu[i];
+	return NULL;
+}
+
+static void exit_io(struct tvmm_run *run, __u8 dir, __u16 port, __u32 val)
+{
+	run->exit_reason = TVMM_EXIT_IO;
+	run->io.direction = dir;
+	run->io.size = 1;
+	run->io.port = port;
+	run->io.count = 1;
+	run->io.data_offset = TVMM_RUN_IO_DATA_OFFSET;
+	*((__u8 *)run + TVMM_RUN_IO_DATA_OFFSET) = val;
+}
+
+static __u8 io_data(struct tvmm_run *run)
+{
+	return *((__u8 *)run + TVMM_RUN_IO_DATA_OFFSET);
+}
+
+static void exit_mmio_write(struct tvmm_run *run, __u64 gpa, __u32 val)
+{
+	run->exit_reason = TVMM_EXIT_MMIO;
+	run->mmio.phys_addr = gpa;
+	run->mmio.len = 4;
+	run->mmio.is_write = 1;
+	memcpy(run->mmio.data, &val, 4);
+}
+
+static void exit_hlt(struct fake_vcpu *v, bool if_flag)
+{
+	v->if_flag = if_flag;
+	v->run->exit_reason = TVMM_EXIT_HLT;
+}
+
+/* The guest running for a while: -EINTR if a signal comes meanwhile. */
+static int guest_spin(struct fake_vcpu *v, int ms)
+{
+	if (v->run->immediate_exit)
+		return -EINTR;
+	if (poll(NULL, 0, ms) < 0 && errno == EINTR)
+		return -EINTR;
+	return 0;
+}
+
+static int run_echo(struct fake_vcpu *v)
+{
+	struct tvmm_run *run = v->run;
+	__u8 c;
+	int ret;
+
+	/* The CPU takes a queued interrupt where IF = 1: main loop only. */
+	if (v->queued >= 0 && (v->pc == ECHO_MAIN || v->pc == ECHO_HALTED)) {
+		if (v->queued == 0x24)
+			vm->injected++;
+		v->queued = -1;
+		v->pc = ECHO_LSR;
+		run->ready_for_interrupt_injection = 0;
+		exit_io(run, TVMM_IO_IN, 0x3fd, 0);
+		return 0;
+	}
+	switch (v->pc) {
+	case ECHO_INIT:
+		exit_io(run, TVMM_IO_OUT, pic_uart_init[v->step].port,
+			pic_uart_init[v->step].val);
+		if (++v->step == ARRAY_SIZE(pic_uart_init))
+			v->pc = ECHO_MAIN;
+		return 0;
+	case ECHO_HALTED:
+		vm->bad_wakeups++;
+		v->pc = ECHO_MAIN;
+		return run_echo(v);
+	case ECHO_MAIN:
+		if (vm->done) {
+			exit_io(run, TVMM_IO_OUT, 0xf4, 0x10);
+			v->pc = ECHO_DONE;
+			return 0;
+		}
+		run->ready_for_interrupt_injection = 1;
+		if (run->request_interrupt_window) {
+			/* STI opened it. */
+			vm->windows++;
+			run->exit_reason = TVMM_EXIT_IRQ_WINDOW_OPEN;
+			return 0;
+		}
+		if (vm->kind == GUEST_ECHO_SPIN) {
+			ret = guest_spin(v, 5000);
+			if (ret) {
+				vm->kicks++;
+				run->exit_reason = TVMM_EXIT_INTR;
+				return ret;
+			}
+			exit_io(run, TVMM_IO_IN, 0x1234, 0);
+			return 0;
+		}
+		exit_hlt(v, true);
+		v->pc = ECHO_HALTED;
+		return 0;
+	case ECHO_LSR:
+		if (io_data(run) & 1) {
+			exit_io(run, TVMM_IO_IN, 0x3f8, 0);
+			v->pc = ECHO_RBR;
+		} else {
+			/* EOI, and IRET with it: IF = 1 again. */
+			exit_io(run, TVMM_IO_OUT, 0x20, 0x20);
+			run->ready_for_interrupt_injection = 1;
+			v->pc = ECHO_MAIN;
+		}
+		return 0;
+	case ECHO_ISR:
+		exit_io(run, TVMM_IO_IN, 0x3fd, 0);
+		v->pc = ECHO_LSR;
+		return 0;
+	case ECHO_RBR:
+		c = io_data(run);
+		if (c == '\n')
+			vm->done = true;
+		exit_io(run, TVMM_IO_OUT, 0x3f8, c);
+		v->pc = ECHO_ISR;
+		return 0;
+	default:
+		/* The run should be over: keep the guest quiet. */
+		exit_io(run, TVMM_IO_OUT, 0xf4, 0x10);
+		return 0;
+	}
+}
+
+/* PIC with IRQ0 only, PIT channel 0 mode 2 at 100 Hz. */
+static const struct {
+	__u16 port;
+	__u8 val;
+} pic_pit_init[] = {
+	{ 0x20, 0x11 }, { 0x21, 0x20 }, { 0x21, 0x04 }, { 0x21, 0x01 },
+	{ 0x21, 0xfe },
+	{ 0x43, 0x34 }, { 0x40, 0x9c }, { 0x40, 0x2e },
+};
+
+static int run_pit(struct fake_vcpu *v)
+{
+	struct tvmm_run *run = v->run;
+
+	if (v->step < ARRAY_SIZE(pic_pit_init)) {
+		exit_io(run, TVMM_IO_OUT, pic_pit_init[v->step].port,
+			pic_pit_init[v->step].val);
+		v->step++;
+		return 0;
+	}
+	if (v->queued >= 0) {
+		/* The handler: count, EOI; IRET makes IF = 1 again. */
+		vm->ticks += v->queued == 0x20;
+		v->queued = -1;
+		exit_io(run, TVMM_IO_OUT, 0x20, 0x20);
+		run->ready_for_interrupt_injection = 1;
+		return 0;
+	}
+	if (vm->ticks >= 3) {
+		exit_io(run, TVMM_IO_OUT, 0xf4, 0x11);
+		return 0;
+	}
+	run->ready_for_interrupt_injection = 1;
+	if (run->request_interrupt_window) {
+		run->exit_reason = TVMM_EXIT_IRQ_WINDOW_OPEN;
+		return 0;
+	}
+	exit_hlt(v, true);
+	return 0;
+}
+
+static int run_smp(struct fake_vcpu *v, unsigned int id)
+{
+	static const __u32 bsp_icr[][2] = {
+		{ 0xfee00310, 0x01000000 },
+		{ 0xfee00300, 0x00004500 },	/* INIT */
+		{ 0xfee00300, 0x00004620 },	/* STARTUP, 0x20000 */
+		{ 0xfee00300, 0x00004620 },
+	};
+	static const char msg[] = "AP\n";
+	struct tvmm_run *run = v->run;
+	int ret;
+
+	if (id == 0) {
+		if (v->step < ARRAY_SIZE(bsp_icr)) {
+			exit_mmio_write(run, bsp_icr[v->step][0],
+					bsp_icr[v->step][1]);
+			v->step++;
+			return 0;
+		}
+		if (atomic_load(&vm->flag)) {
+			exit_io(run, TVMM_IO_OUT, 0xf4, 0x11);
+			return 0;
+		}
+		ret = guest_spin(v, 2);
+		if (ret) {
+			run->exit_reason = TVMM_EXIT_INTR;
+			return ret;
+		}
+		exit_io(run, TVMM_IO_IN, 0x1234, 0);	/* polling */
+		return 0;
+	}
+	if (!v->step && (!v->state_set || v->sregs.cs.selector != 0x2000 ||
+			 v->sregs.cs.base != 0x20000 || v->regs.rip))
+		vm->ap_bad_start++;
+	if (v->step < sizeof(msg) - 1) {
+		exit_io(run, TVMM_IO_OUT, 0x3f8, msg[v->step++]);
+		return 0;
+	}
+	if (v->step++ == sizeof(msg) - 1)
+		atomic_store(&vm->flag, 1);
+	else
+		vm->ap_extra_runs++;	/* parked: it should not run */
+	exit_hlt(v, false);
+	return 0;
+}
+
+static int fake_run(struct fake_vcpu *v)
+{
+	struct tvmm_run *run = v->run;
+	int ret;
+
+	vm->runs[v - vm->vcpu]++;
+	if (run->immediate_exit) {
+		run->exit_reason = TVMM_EXIT_INTR;
+		return -EINTR;
+	}
+	switch (vm->kind) {
+	case GUEST_ECHO:
+	case GUEST_ECHO_SPIN:
+		ret = run_echo(v);
+		break;
+	case GUEST_SMP:
+		ret = run_smp(v, v - vm->vcpu);
+		break;
+	case GUEST_PIT:
+		ret = run_pit(v);
+		break;
+	default:
+		exit_hlt(v, true);
+		ret = 0;
+		break;
+	}
+	if (!ret)
+		run->exit_count++;
+	return ret;
+}
+
+static int fake_vm_ioctl(int fd, unsigned long request, unsigned long arg)
+{
+	struct fake_vcpu *v = fake_vcpu(fd);
+	struct tvmm_interrupt *irq;
+
+	switch (request) {
+	case TVMM_CHECK_EXTENSION:
+		if (arg == TVMM_CAP_MAX_VCPUS)
+			return FAKE_VCPUS;
+		return arg == TVMM_CAP_INTERRUPT || arg == TVMM_CAP_VCPU_STATS;
+	case TVMM_CREATE_VM:
+		vm->vm_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		return vm->vm_fd;
+	case TVMM_GET_VCPU_MMAP_SIZE:
+		return 4096;
+	case TVMM_SET_MEMORY_REGION:
+		return fd == vm->vm_fd ? 0 : -EBADF;
+	case TVMM_CREATE_VCPU:
+		if (fd != vm->vm_fd || arg >= FAKE_VCPUS ||
+		    arg != vm->nr_vcpus)
+			return -EINVAL;
+		v = &vm->vcpu[vm->nr_vcpus++];
+		v->fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		v->queued = -1;
+		return v->fd;
+	}
+	if (!v)
+		return -ENOTTY;
+	switch (request) {
+	case TVMM_SET_REGS:
+		v->regs = *(struct tvmm_regs *)arg;
+		v->state_set = true;
+		return 0;
+	case TVMM_SET_SREGS:
+		v->sregs = *(struct tvmm_sregs *)arg;
+		return 0;
+	case TVMM_GET_REGS:
+		v->regs.rflags = 0x2 | (v->if_flag ? RFLAGS_IF : 0);
+		*(struct tvmm_regs *)arg = v->regs;
+		return 0;
+	case TVMM_GET_SREGS:
+		*(struct tvmm_sregs *)arg = v->sregs;
+		return 0;
+	case TVMM_INTERRUPT:
+		irq = (struct tvmm_interrupt *)arg;
+		if (irq->vector > 255 || irq->flags || irq->reserved)
+			return -EINVAL;
+		if (v->queued >= 0) {
+			vm->busy++;
+			return -EBUSY;
+		}
+		v->queued = irq->vector;
+		return 0;
+	case TVMM_GET_VCPU_STATS:
+		memset((void *)arg, 0, sizeof(struct tvmm_vcpu_stats));
+		((struct tvmm_vcpu_stats *)arg)->size =
+			sizeof(struct tvmm_vcpu_stats);
+		return 0;
+	case TVMM_RUN:
+		return fake_run(v);
+	}
+	return -ENOTTY;
+}
+
+static void *fake_vm_mmap(size_t len, int fd, off_t off)
+{
+	struct fake_vcpu *v = fake_vcpu(fd);
+	void *p;
+
+	if (!v || off || len != 4096)
+		return NULL;
+	p = aligned_alloc(4096, 4096);
+	if (p)
+		memset(p, 0, 4096);
+	v->run = p;
+	return p;
+}
+
+static bool fake_vm_munmap(void *addr, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpu[i].run == addr) {
+			free(addr);
+			return true;
+		}
+	return false;
+}
+
+struct vmm_result {
+	int status;
+	char out[4096];
+	char err[8192];
+};
+
+static void slurp(int fd, char *buf, size_t len)
+{
+	ssize_t n = pread(fd, buf, len - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+}
+
+/*
+ * tvmmctl run @opts IMAGE against the pretend VM @kind, @input on a pipe
+ * into its stdin.
+ */
+static void run_fake(struct vmm_result *r, enum guest_kind kind,
+		     const char *input, const char *opts1, const char *opts2)
+{
+	char image[] = "/tmp/tvmmctl_vmm_test_XXXXXX";
+	char *argv[6] = { "tvmmctl", "run", (char *)opts1 };
+	int in[2], out, err, wstatus, argc = 3;
+	pid_t pid;
+
+	if (opts2[0])
+		argv[argc++] = (char *)opts2;
+	argv[argc++] = image;
+	memset(vm, 0, sizeof(*vm));
+	vm->kind = kind;
+	out = mkstemp(image);
+	if (out < 0 || write(out, "\xf4", 1) != 1 || close(out))
+		ksft_exit_fail_msg("cannot write %s\n", image);
+	out = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	err = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	if (out < 0 || err < 0 || pipe(in))
+		ksft_exit_fail_msg("temporary files: %s\n", strerror(errno));
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
+	if (!pid) {
+		dup2(in[0], STDIN_FILENO);
+		dup2(out, STDOUT_FILENO);
+		dup2(err, STDERR_FILENO);
+		close(in[1]);
+		setenv(TVMM_DEV_ENV, "/dev/null", 1);
+		memset(&fake_tvmm, 0, sizeof(fake_tvmm));
+		fake_tvmm.on = true;
+		fake_tvmm.api_version = TVMM_API_VERSION;
+		fake_tvmm.vm_ioctl = fake_vm_ioctl;
+		fake_tvmm.vm_mmap = fake_vm_mmap;
+		fake_tvmm.vm_munmap = fake_vm_munmap;
+		wstatus = tvmmctl_main(argc, argv);
+		fflush(stdout);
+		fflush(stderr);
+		_exit(wstatus);
+	}
+	close(in[0]);
+	if (input && write(in[1], input, strlen(input)) < 0)
+		ksft_print_msg("write to the pipe: %s\n", strerror(errno));
+	close(in[1]);
+	if (waitpid(pid, &wstatus, 0) != pid)
+		ksft_exit_fail_msg("waitpid: %s\n", strerror(errno));
+	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+	slurp(out, r->out, sizeof(r->out));
+	slurp(err, r->err, sizeof(r->err));
+	unlink(image);
+	if (getenv("TVMMCTL_TEST_VERBOSE"))
+		ksft_print_msg("exit %d, stdout \"%s\", stderr \"%s\"\n",
+			       r->status, r->out, r->err);
+}
+
+static bool vm_setup(void)
+{
+	if (vm)
+		return true;
+	vm = mmap(NULL, sizeof(*vm), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (vm == MAP_FAILED) {
+		vm = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* Longer than the UART's FIFO: tvmmctl must wait for the guest. */
+#define ECHO_INPUT	"hello from a pipe, more than sixteen bytes\n"
+
+bool test_vmm_echo_halted(void)
+{
+	struct vmm_result r;
+	bool ok = true;
+
+	if (!vm_setup())
+		return EXPECT(false);
+	run_fake(&r, GUEST_ECHO, ECHO_INPUT, "--timeout=20", "");
+	ok &= EXPECT(r.status == 0x21);
+	ok &= EXPECT(!strcmp(r.out, ECHO_INPUT));
+	ok &= EXPECT(!strcmp(r.err, ""));
+	ok &= EXPECT(vm->injected >= 1);
+	ok &= EXPECT(vm->injected <= strlen(ECHO_INPUT));
+	ok &= EXPECT(vm->bad_wakeups == 0);
+	ok &= EXPECT(vm->busy == 0);
+	return ok;
+}
+
+bool test_vmm_echo_kicked(void)
+{
+	struct vmm_result r;
+	bool ok = true;
+
+	if (!vm_setup())
+		return EXPECT(false);
+	run_fake(&r, GUEST_ECHO_SPIN, ECHO_INPUT, "--timeout=20", "--stats");
+	ok &= EXPECT(r.status == 0x21);
+	ok &= EXPECT(!strcmp(r.out, ECHO_INPUT));
+	/* Interrupts reached a vCPU that never halted: it was kicked. */
+	ok &= EXPECT(vm->injected >= 1);
+	ok &= EXPECT(vm->kicks >= 1);
+	ok &= EXPECT(strstr(r.err, "stats: cpu0 interrupts injected"));
+	ok &= EXPECT(strstr(r.err, "stats: uart-16550a"));
+	return ok;
+}
+
+bool test_vmm_smp_start(void)
+{
+	struct vmm_result r;
+	bool ok = true;
+
+	if (!vm_setup())
+		return EXPECT(false);
+	run_fake(&r, GUEST_SMP, NULL, "--cpus=2", "--timeout=20");
+	ok &= EXPECT(r.status == 0x23);
+	ok &= EXPECT(!strcmp(r.out, "AP\n"));
+	ok &= EXPECT(vm->nr_vcpus == 2);
+	ok &= EXPECT(vm->ap_bad_start == 0);
+	ok &= EXPECT(vm->ap_extra_runs == 0);
+	/* With one vCPU nobody answers: the BSP polls until --timeout. */
+	run_fake(&r, GUEST_SMP, NULL, "--timeout=1", "--json");
+	ok &= EXPECT(r.status == 8);
+	ok &= EXPECT(vm->nr_vcpus == 1);
+	ok &= EXPECT(strstr(r.err, "tvmmctl: run: timeout\n"));
+	ok &= EXPECT(strstr(r.err,
+		"{\"type\": \"end\", \"reason\": \"timeout\", \"vcpu\": 0, \"status\": 8}\n"));
+	return ok;
+}
+
+bool test_vmm_pit_ticks(void)
+{
+	struct vmm_result r;
+	bool ok = true;
+
+	if (!vm_setup())
+		return EXPECT(false);
+	run_fake(&r, GUEST_PIT, NULL, "--timeout=20", "");
+	ok &= EXPECT(r.status == 0x23);
+	ok &= EXPECT(vm->ticks == 3);
+	return ok;
+}
+
+bool test_vmm_halt_timeout(void)
+{
+	struct vmm_result r;
+	bool ok = true;
+
+	if (!vm_setup())
+		return EXPECT(false);
+	/* Halted with interrupts on and nothing to wake it. */
+	run_fake(&r, GUEST_HALT, NULL, "--timeout=1", "");
+	ok &= EXPECT(r.status == 8);
+	ok &= EXPECT(!strncmp(r.err, "tvmmctl: run: timeout\n", 22));
+	ok &= EXPECT(vm->runs[0] == 1);
+	/* --trace needs TVMM_CAP_TRACE, which the pretend VM lacks. */
+	run_fake(&r, GUEST_HALT, NULL, "--trace", "");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(!strcmp(r.err,
+		"tvmmctl: run: --trace needs TVMM_CAP_TRACE, which this tvmm.ko lacks\n"));
+	/* More vCPUs than tvmm.ko allows. */
+	run_fake(&r, GUEST_HALT, NULL, "--cpus=3", "");
+	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= EXPECT(strstr(r.err, "cannot create the VM") ||
+		     strstr(r.err, "allows 2 vCPUs"));
+	return ok;
+}
