@@ -208,11 +208,16 @@ static __u64 mb_high_end(const struct guest_ram *ram)
 	return top - MB_FW_TABLES;
 }
 
-/* Whether [start, end) is RAM a multiboot kernel and its data may use. */
+/*
+ * Whether [start, end) is RAM a multiboot kernel and its data may use:
+ * above the info block and below the firmware's tables. The BIOS area
+ * between 640 KiB and 1 MiB is RAM in tvmmctl's single slot, and QEMU
+ * loads there too: a kernel linked at 1 MiB by GCC's default script puts
+ * its ELF headers in a read-only segment at 0xff000.
+ */
 static bool mb_loadable(const struct guest_ram *ram, __u64 start, __u64 end)
 {
-	return (start >= MB_LOW_LOAD && end <= MB_EBDA) ||
-	       (start >= MB_HIGH && end <= mb_high_end(ram));
+	return start >= MB_LOW_LOAD && end <= mb_high_end(ram);
 }
 
 static void put32(struct guest_ram *ram, __u64 addr, __u32 val)
