@@ -20,21 +20,10 @@
 #include "lib/jsonl.h"
 #include "demo/demo.h"
 
-/* The order of "tvmmctl demo all" and --list: from the CPU to the machine. */
+/* The order of "tvmmctl demo all" and --list: demos.h's. */
 const struct demo *const demo_list[] = {
-	&demo_cpuid,
-	&demo_msr,
-	&demo_io,
-	&demo_hlt,
-	&demo_cr,
-	&demo_hypercall,
-	&demo_paravirt,
-	&demo_ept,
-	&demo_rdtsc,
-	&demo_exception,
-	&demo_modes,
-	&demo_equivalence,
-	&demo_resource_control,
+#define DEMO(name)	(&demo_##name),
+#include "demo/demos.h"
 };
 
 const unsigned int demo_count = ARRAY_SIZE(demo_list);

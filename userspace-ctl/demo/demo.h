@@ -211,23 +211,22 @@ int demo_run_one(struct demo_ctx *ctx, const struct demo *demo);
 void demo_host_cpuid(__u32 leaf, __u32 subleaf, __u32 r[4]);
 __u64 demo_host_rdtsc(void);
 
-/* Each demo, and its guest's image (demo/images.S). */
-#define DEMO_DECLARE(name)						\
-	extern const struct demo demo_##name;				\
-	extern const unsigned char demo_image_##name[],			\
-		demo_image_##name##_end[]
-DEMO_DECLARE(cpuid);
-DEMO_DECLARE(msr);
-DEMO_DECLARE(io);
-DEMO_DECLARE(hlt);
-DEMO_DECLARE(cr);
-DEMO_DECLARE(hypercall);
-DEMO_DECLARE(paravirt);
-DEMO_DECLARE(ept);
-DEMO_DECLARE(rdtsc);
-DEMO_DECLARE(exception);
-DEMO_DECLARE(modes);
-DEMO_DECLARE(equivalence);
-DEMO_DECLARE(resource_control);
+/*
+ * Each demo of demos.h, and its guest's image (demo/images.S), declared in
+ * one go as tvmmctl.h declares the commands: the *_list_end names only
+ * close the lists and are never defined.
+ */
+#define DEMO(name)	demo_##name,
+extern const struct demo
+#include "demo/demos.h"
+	demo_list_end;
+#define DEMO(name)	demo_image_##name[],
+extern const unsigned char
+#include "demo/demos.h"
+	demo_image_list_end[];
+#define DEMO(name)	demo_image_##name##_end[],
+extern const unsigned char
+#include "demo/demos.h"
+	demo_image_end_list_end[];
 
 #endif /* TVMMCTL_DEMO_H */

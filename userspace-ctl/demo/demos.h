@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The demos: one DEMO(NAME) line each, in the order of "tvmmctl demo all"
+ * and --list, from the CPU to the machine. NAME is the guest demos/NAME.c
+ * and the host side demo/NAME.c (struct demo demo_NAME).
+ *
+ * Like cmd/commands.h, this file has no include guard: it is read three
+ * times, with three meanings of DEMO(): by images.S to embed each guest,
+ * by demo.h to declare each demo and its image, by demo.c to build the
+ * table. The Makefile reads the names from it too.
+ */
+DEMO(cpuid)
+DEMO(msr)
+DEMO(io)
+DEMO(hlt)
+DEMO(cr)
+DEMO(hypercall)
+DEMO(paravirt)
+DEMO(ept)
+DEMO(rdtsc)
+DEMO(exception)
+DEMO(modes)
+DEMO(equivalence)
+DEMO(resource_control)
+
+#undef DEMO
