@@ -147,14 +147,11 @@ static int cpuid_run(struct demo_ctx *ctx)
 	if (ret)
 		return ret;
 	vm.on_end = cpuid_end;
-	ret = demo_vm_run(&vm, DEMO_TIMEOUT_MS);
-	if (!ret) {
-		demo_vm_end_facts(&vm, "");
-		demo_check(ctx, vm.done, "the guest ran to its end");
+	ret = demo_vm_run_to_end(&vm);
+	if (!ret)
 		demo_check(ctx, vm.total[EXIT_CPUID] == 3,
 			   "three CPUIDs in all, three CPUID exits (%llu)",
 			   (unsigned long long)vm.total[EXIT_CPUID]);
-	}
 	demo_vm_destroy(&vm);
 	return ret;
 }

@@ -891,3 +891,19 @@ int demo_run_one(struct demo_ctx *ctx, const struct demo *demo)
 		return ret;
 	return ctx->failed ? 1 : 0;
 }
+
+/*
+ * The usual end of a demo: run the guest with the usual time limit, then
+ * record how the run ended and check that the guest got to its end.
+ * Returns demo_vm_run()'s result; the VM is the caller's to destroy.
+ */
+int demo_vm_run_to_end(struct demo_vm *vm)
+{
+	int ret = demo_vm_run(vm, DEMO_TIMEOUT_MS);
+
+	if (!ret) {
+		demo_vm_end_facts(vm, "");
+		demo_check(vm->ctx, vm->done, "the guest ran to its end");
+	}
+	return ret;
+}

@@ -188,6 +188,7 @@ void demo_vm_action(struct demo_vm *vm, const char *fmt, ...);
 void demo_vm_facts(struct demo_vm *vm);
 void demo_vm_cost(struct demo_vm *vm, const char *guest_what);
 void demo_vm_end_facts(struct demo_vm *vm, const char *prefix);
+int demo_vm_run_to_end(struct demo_vm *vm);
 
 /* The text (nothing with --json). */
 void demo_title(struct demo_ctx *ctx, const char *title);

@@ -310,11 +310,7 @@ static int ept_run(struct demo_ctx *ctx)
 	vm.priv = &priv;
 	vm.on_exit = ept_exit;
 	vm.on_end = ept_end;
-	ret = demo_vm_run(&vm, DEMO_TIMEOUT_MS);
-	if (!ret) {
-		demo_vm_end_facts(&vm, "");
-		demo_check(ctx, vm.done, "the guest ran to its end");
-	}
+	ret = demo_vm_run_to_end(&vm);
 out_vm:
 	demo_vm_destroy(&vm);
 out:

@@ -82,11 +82,7 @@ static int equivalence_run(struct demo_ctx *ctx)
 	if (ret)
 		return ret;
 	vm.on_end = eq_end;
-	ret = demo_vm_run(&vm, DEMO_TIMEOUT_MS);
-	if (!ret) {
-		demo_vm_end_facts(&vm, "");
-		demo_check(ctx, vm.done, "the guest ran to its end");
-	}
+	ret = demo_vm_run_to_end(&vm);
 	demo_vm_destroy(&vm);
 	return ret;
 }

@@ -191,11 +191,7 @@ static int hypercall_run(struct demo_ctx *ctx)
 	vm.on_exit = hc_exit;
 	vm.on_begin = hc_begin;
 	vm.on_end = hc_end;
-	ret = demo_vm_run(&vm, DEMO_TIMEOUT_MS);
-	if (!ret) {
-		demo_vm_end_facts(&vm, "");
-		demo_check(ctx, vm.done, "the guest ran to its end");
-	}
+	ret = demo_vm_run_to_end(&vm);
 	demo_vm_destroy(&vm);
 	return ret;
 }

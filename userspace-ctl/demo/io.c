@@ -188,11 +188,7 @@ static int io_run(struct demo_ctx *ctx)
 	vm.on_exit = io_exit;
 	vm.on_begin = io_begin;
 	vm.on_end = io_end;
-	ret = demo_vm_run(&vm, DEMO_TIMEOUT_MS);
-	if (!ret) {
-		demo_vm_end_facts(&vm, "");
-		demo_check(ctx, vm.done, "the guest ran to its end");
-	}
+	ret = demo_vm_run_to_end(&vm);
 	demo_vm_destroy(&vm);
 	return ret;
 }

@@ -138,11 +138,7 @@ static int modes_run(struct demo_ctx *ctx)
 	if (ret)
 		return ret;
 	vm.on_end = modes_end;
-	ret = demo_vm_run(&vm, DEMO_TIMEOUT_MS);
-	if (!ret) {
-		demo_vm_end_facts(&vm, "");
-		demo_check(ctx, vm.done, "the guest ran to its end");
-	}
+	ret = demo_vm_run_to_end(&vm);
 	demo_vm_destroy(&vm);
 	return ret;
 }

@@ -142,11 +142,7 @@ static int paravirt_run(struct demo_ctx *ctx)
 	vm.priv = &priv;
 	vm.on_exit = pv_exit;
 	vm.on_end = pv_end;
-	ret = demo_vm_run(&vm, DEMO_TIMEOUT_MS);
-	if (!ret) {
-		demo_vm_end_facts(&vm, "");
-		demo_check(ctx, vm.done, "the guest ran to its end");
-	}
+	ret = demo_vm_run_to_end(&vm);
 	demo_vm_destroy(&vm);
 	return ret;
 }
