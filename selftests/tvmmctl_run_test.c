@@ -4,9 +4,10 @@
  * run time, and ends with the exit status each one asks for: UART output
  * and isa-debug-exit from a real-mode boot sector, a triple fault, a halt
  * with interrupts off, an ELF64 kernel printing in long mode, --cmdline
- * read through fw_cfg, a missing file.
+ * read through fw_cfg, README.md's ELF example, a missing file.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,6 +330,38 @@ TEST(raw_fw_cfg_cmdline)
 				  sizeof(fw_cfg_cmdline_real), "2>&1", out,
 				  sizeof(out)));
 	EXPECT_STREQ("", out);
+}
+
+/*
+ * README.md's ELF example (docs/examples/hello-elf.c), built with the
+ * command it shows (selftests/Makefile): its output, status 0 after
+ * "cli; hlt", and --stats' table on stderr with one OUT per byte.
+ */
+TEST(readme_hello_elf)
+{
+	const char *msg = "hello from an ELF\n";
+	char exe[PATH_MAX], cmd[PATH_MAX + 64], *slash, *stats;
+	ssize_t n;
+
+	TVMM_REQUIRE_MODULE();
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 32);
+	ASSERT_LT(0, n);
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	ASSERT_NE(NULL, slash);
+	strcpy(slash + 1, "refguests/ex_hello.elf");
+	snprintf(cmd, sizeof(cmd), "tvmmctl run --stats %s 2>&1", exe);
+	EXPECT_EQ(0, run_capture(cmd, out, sizeof(out)));
+	EXPECT_EQ(0, strncmp(out, msg, strlen(msg))) {
+		TH_LOG("tvmmctl said: %s", out);
+	}
+	stats = strstr(out, "IO_INSTRUCTION");
+	EXPECT_NE(NULL, stats) {
+		TH_LOG("no I/O exits in the statistics: %s", out);
+	}
+	if (stats)
+		EXPECT_EQ(strlen(msg), strtoul(stats + strlen("IO_INSTRUCTION"),
+					       NULL, 10));
 }
 
 TEST(missing_file)
