@@ -25,6 +25,7 @@
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
+#include <asm/trapnr.h>
 
 #include "../guest.h"
 #include "vmcs.h"
@@ -98,6 +99,41 @@ void vmx_inject_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 		info |= INTR_INFO_DELIVER_CODE;
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
 	}
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+/* The exceptions that push an error code in protected mode (27.2.1.3). */
+static bool vmx_exception_has_error_code(u8 vector)
+{
+	return vector == X86_TRAP_DF || vector == X86_TRAP_AC ||
+	       vector == X86_TRAP_CP ||
+	       (vector >= X86_TRAP_TS && vector <= X86_TRAP_PF);
+}
+
+/*
+ * A pending hardware exception (one being re-delivered, or one tvmm
+ * raised) carries an error code exactly when the guest is in protected
+ * mode, or VM entry fails on the control field (27.2.1.3). Userspace may
+ * have changed CR0.PE since it was prepared (TVMM_SET_SREGS): fit it to
+ * the mode now, as the CPU would deliver it (no code in real mode; a code
+ * of 0 where one is due and none was given).
+ */
+void vmx_fit_pending_event(void)
+{
+	u32 info = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
+	bool code;
+
+	if (!(info & INTR_INFO_VALID) ||
+	    (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT !=
+	    INTR_TYPE_HW_EXCEPTION)
+		return;
+	code = vmx_guest_protected() &&
+	       vmx_exception_has_error_code(info & INTR_INFO_VECTOR_MASK);
+	if (code == !!(info & INTR_INFO_DELIVER_CODE))
+		return;
+	if (code)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, 0);
+	info ^= INTR_INFO_DELIVER_CODE;
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
 }
 

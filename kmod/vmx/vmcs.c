@@ -520,5 +520,6 @@ int vmx_set_sregs(struct tvmm_vcpu *vcpu, const struct tvmm_sregs *s)
 	vmcs_write64(GUEST_IA32_EFER, s->efer);
 	vmx_write_cr0(vcpu, s->cr0);
 	vmx_write_cr4(vcpu, s->cr4);
+	vmx_fit_pending_event();
 	return 0;
 }
