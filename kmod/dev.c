@@ -32,6 +32,7 @@ static long tvmm_check_extension(unsigned long ext)
 		return TVMM_MAX_VCPUS;
 	case TVMM_CAP_VCPU_STATS:
 	case TVMM_CAP_INTERCEPTS:
+	case TVMM_CAP_VCPU_EVENTS:
 	case TVMM_CAP_INTERRUPT:
 	case TVMM_CAP_TRACE:
 	case TVMM_CAP_KERNEL_HYPERCALLS:

@@ -238,6 +238,33 @@ static long vcpu_interrupt(struct tvmm_vcpu *vcpu, void __user *argp)
 	return 0;
 }
 
+static long vcpu_get_events(struct tvmm_vcpu *vcpu, void __user *argp)
+{
+	struct tvmm_vcpu_events ev;
+	int err = vcpu_load(vcpu);
+
+	if (err)
+		return err;
+	vmx_get_events(vcpu, &ev);
+	vmx_vcpu_put(vcpu);
+	return copy_to_user(argp, &ev, sizeof(ev)) ? -EFAULT : 0;
+}
+
+static long vcpu_set_events(struct tvmm_vcpu *vcpu, void __user *argp)
+{
+	struct tvmm_vcpu_events ev;
+	int err;
+
+	if (copy_from_user(&ev, argp, sizeof(ev)))
+		return -EFAULT;
+	err = vcpu_load(vcpu);
+	if (err)
+		return err;
+	err = vmx_set_events(vcpu, &ev);
+	vmx_vcpu_put(vcpu);
+	return err;
+}
+
 static long vcpu_set_trace(struct tvmm_vcpu *vcpu, void __user *argp)
 {
 	struct tvmm_trace_config cfg;
@@ -297,6 +324,12 @@ static long tvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case TVMM_SET_MSRS:
 		ret = vcpu_msrs(vcpu, argp, true);
+		break;
+	case TVMM_GET_VCPU_EVENTS:
+		ret = vcpu_get_events(vcpu, argp);
+		break;
+	case TVMM_SET_VCPU_EVENTS:
+		ret = vcpu_set_events(vcpu, argp);
 		break;
 	case TVMM_SET_EXCEPTION_EXITS:
 		ret = vcpu_set_exception_exits(vcpu, argp);

@@ -6,8 +6,11 @@
  * Each round starts from a valid real-, protected- or long-mode state,
  * flips one to four random bits or fields (segment access rights, bases
  * and limits, CR0/CR3/CR4/CR8, EFER, the descriptor tables, RIP, RSP,
- * RFLAGS) and runs the guest. uapi/tvmm.h allows only these outcomes:
- *  - TVMM_SET_SREGS refuses with -EINVAL, and changes nothing;
+ * RFLAGS), one round in three sets random event state too (a pending
+ * event, a queued interrupt, a shadow), and runs the guest. uapi/tvmm.h
+ * allows only these outcomes:
+ *  - TVMM_SET_SREGS or TVMM_SET_VCPU_EVENTS refuses with -EINVAL, and
+ *    changes nothing;
  *  - TVMM_RUN returns 0 with a defined exit reason (a VM entry the CPU
  *    refused is TVMM_EXIT_FAIL_ENTRY with a reason of 33, 34 or 41),
  *    or -EINTR when the round's timer signal cut a running guest short.
@@ -25,6 +28,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/time.h>
 
 #include "tvmm_test.h"
@@ -183,8 +187,52 @@ static bool valid_exit(const struct tvmm_run *run)
 }
 
 struct tally {
-	unsigned int refused, intr, by_reason[TVMM_EXIT_TRACE_FULL + 1];
+	unsigned int refused, events_refused, intr;
+	unsigned int by_reason[TVMM_EXIT_TRACE_FULL + 1];
 };
+
+/*
+ * Random event state, often invalid: TVMM_SET_VCPU_EVENTS refuses it with
+ * -EINVAL and changes nothing, or takes it, and then VM entry delivers
+ * the event or refuses the guest state, never the control field.
+ */
+static bool fuzz_events(struct tvmm_vcpu *vcpu, unsigned int round,
+			struct tally *t)
+{
+	static const __u8 types[] = {
+		TVMM_EVENT_EXTERNAL, TVMM_EVENT_HW_EXCEPTION,
+		TVMM_EVENT_SW_INTERRUPT, TVMM_EVENT_PRIV_SW_EXCEPTION,
+		TVMM_EVENT_SW_EXCEPTION, 2 /* NMI */,
+	};
+	struct tvmm_vcpu_events ev = { 0 }, before, after;
+	int ret;
+
+	ev.shadow = rnd_below(4);
+	ev.event.pending = rnd_below(2);
+	ev.event.type = types[rnd_below(ARRAY_SIZE(types))];
+	ev.event.vector = rnd_below(2) ? rnd_below(32) : rnd_below(256);
+	ev.event.has_error_code = rnd_below(2);
+	ev.event.error_code = rnd_below(2) ? rnd_below(0x20000) : 0;
+	ev.event.insn_len = rnd_below(17);
+	ev.interrupt.queued = rnd_below(2);
+	ev.interrupt.vector = ev.interrupt.queued ? rnd_below(256) : 0;
+	TEST_ASSERT(!ioctl(vcpu->fd, TVMM_GET_VCPU_EVENTS, &before),
+		    "TVMM_GET_VCPU_EVENTS: %s", strerror(errno));
+	ret = ioctl(vcpu->fd, TVMM_SET_VCPU_EVENTS, &ev) ? -errno : 0;
+	if (!ret)
+		return true;
+	TEST_ASSERT(!ioctl(vcpu->fd, TVMM_GET_VCPU_EVENTS, &after),
+		    "TVMM_GET_VCPU_EVENTS: %s", strerror(errno));
+	if (ret != -EINVAL || memcmp(&before, &after, sizeof(after))) {
+		ksft_print_msg("round %u: TVMM_SET_VCPU_EVENTS %d, state %s\n",
+			       round, ret,
+			       memcmp(&before, &after, sizeof(after)) ?
+			       "changed" : "kept");
+		return false;
+	}
+	t->events_refused++;
+	return true;
+}
 
 /* One round; false (with a message) when tvmm answered outside the ABI. */
 static bool fuzz_round(struct tvmm_vcpu *vcpu, unsigned int round,
@@ -216,6 +264,8 @@ static bool fuzz_round(struct tvmm_vcpu *vcpu, unsigned int round,
 		return true;
 	}
 	vcpu_set_regs(vcpu, &r);
+	if (!rnd_below(3) && !fuzz_events(vcpu, round, t))
+		return false;
 	setitimer(ITIMER_REAL, &kick, NULL);
 	ret = __vcpu_run(vcpu);
 	setitimer(ITIMER_REAL, &off, NULL);
@@ -259,6 +309,7 @@ TEST(random_states_get_documented_answers)
 	struct sigaction sa = { .sa_handler = on_alarm };
 	unsigned long seed = env_or("TVMM_FUZZ_SEED", DEFAULT_SEED);
 	unsigned long rounds = env_or("TVMM_FUZZ_ROUNDS", DEFAULT_ROUNDS);
+	struct tvmm_vcpu_events no_events = { 0 };
 	struct tally t = { 0 };
 	struct tvmm_vcpu *vcpu;
 	struct tvmm_vm *vm;
@@ -282,7 +333,8 @@ TEST(random_states_get_documented_answers)
 	for (i = 0; i < rounds; i++)
 		if (!fuzz_round(vcpu, i, &t) && ++bad >= 10)
 			break;
-	ksft_print_msg("SET_SREGS refused %u, signal %u\n", t.refused, t.intr);
+	ksft_print_msg("SET_SREGS refused %u, SET_VCPU_EVENTS refused %u, signal %u\n",
+		       t.refused, t.events_refused, t.intr);
 	for (i = 0; i < ARRAY_SIZE(t.by_reason); i++)
 		if (t.by_reason[i])
 			ksft_print_msg("exit %s: %u\n", exit_reason_str(i),
@@ -290,13 +342,18 @@ TEST(random_states_get_documented_answers)
 	EXPECT_EQ(0, bad);
 	/* Each kind of answer came up: the rounds reached tvmm's checks. */
 	EXPECT_LT(0, t.refused);
+	EXPECT_LT(0, t.events_refused);
 	EXPECT_LT(0, t.by_reason[TVMM_EXIT_HLT]);
 	EXPECT_LT(0, t.by_reason[TVMM_EXIT_FAIL_ENTRY]);
 
-	/* The same vCPU, given a valid state again, runs and halts. */
+	/*
+	 * The same vCPU, given a valid state and no pending event again (as
+	 * for INIT), runs and halts.
+	 */
 	memcpy(lowmem, saved, TVMM_LOWMEM_SIZE);
 	free(saved);
 	vcpu_setup_long_mode(vcpu, HLT_GPA);
+	ASSERT_EQ(0, ioctl(vcpu->fd, TVMM_SET_VCPU_EVENTS, &no_events));
 	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HLT);
 	vm_free(vm);
 }

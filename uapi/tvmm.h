@@ -120,6 +120,24 @@
  *	-EOPNOTSUPP: the CPU cannot exit on it.
  */
 #define TVMM_SET_INTERCEPTS	_IOW(TVMMIO, 0x2c, struct tvmm_intercepts)
+/*
+ * TVMM_GET_VCPU_EVENTS, TVMM_SET_VCPU_EVENTS: the vCPU's event state,
+ *	which neither regs nor sregs hold: the event the next VM entry will
+ *	deliver (one a VM exit interrupted while the CPU was delivering it,
+ *	which tvmm re-delivers, or an exception tvmm raised), the interrupt
+ *	queued by TVMM_INTERRUPT, and the STI / MOV SS interrupt shadow. A
+ *	VMM saves and restores it with the registers, so that moving or
+ *	restoring a vCPU loses no event, and clears it (all zero) for INIT.
+ *	SET refuses with -EINVAL, changing nothing: flags, padding or
+ *	reserved not zero, a flag field other than 0 or 1, an event type
+ *	tvmm does not inject (NMI, other), a hardware exception above 31 or
+ *	with an error code it never has or above 0xffff (SDM Vol. 3C,
+ *	27.2.1.3), an instruction length outside 1-15 for a software event
+ *	or given for another, both shadows, a queue vector without a queued
+ *	interrupt. An error code is delivered only in protected mode.
+ */
+#define TVMM_GET_VCPU_EVENTS	_IOR(TVMMIO, 0x2d, struct tvmm_vcpu_events)
+#define TVMM_SET_VCPU_EVENTS	_IOW(TVMMIO, 0x2e, struct tvmm_vcpu_events)
 
 /* Extensions, for TVMM_CHECK_EXTENSION. Append only. */
 #define TVMM_CAP_VMX_CAPS	1	/* TVMM_GET_VMX_CAPS exists */
@@ -130,6 +148,7 @@
 #define TVMM_CAP_TRACE		6	/* TVMM_SET_TRACE and the trace ring */
 #define TVMM_CAP_KERNEL_HYPERCALLS 7	/* TVMM_HC_* handled in the kernel */
 #define TVMM_CAP_INTERCEPTS	8	/* TVMM_SET_INTERCEPTS */
+#define TVMM_CAP_VCPU_EVENTS	9	/* TVMM_GET/SET_VCPU_EVENTS */
 
 #define TVMM_MAX_MEMSLOTS	32
 #define TVMM_MAX_VCPUS		64
@@ -373,6 +392,40 @@ struct tvmm_intercepts {
 #define TVMM_INTERCEPT_RDTSC	0x1u
 
 /*
+ * struct tvmm_vcpu_events - TVMM_GET_VCPU_EVENTS, TVMM_SET_VCPU_EVENTS.
+ * event.type is the SDM's interruption type (Vol. 3C, 25.8.3).
+ */
+struct tvmm_vcpu_events {
+	__u32 flags;			/* 0 */
+	__u32 shadow;			/* TVMM_SHADOW_* */
+	struct {
+		__u8  pending;		/* 1: VM entry delivers it */
+		__u8  type;		/* TVMM_EVENT_* */
+		__u8  vector;
+		__u8  has_error_code;
+		__u32 error_code;
+		__u32 insn_len;		/* software events: 1 to 15 */
+		__u32 padding;
+	} event;
+	struct {
+		__u8  queued;		/* 1: TVMM_INTERRUPT's, not delivered */
+		__u8  vector;
+		__u8  padding[6];
+	} interrupt;
+	__u64 reserved[4];
+};
+
+#define TVMM_EVENT_EXTERNAL		0	/* an external interrupt */
+#define TVMM_EVENT_HW_EXCEPTION		3
+#define TVMM_EVENT_SW_INTERRUPT		4	/* INT n */
+#define TVMM_EVENT_PRIV_SW_EXCEPTION	5	/* INT1 */
+#define TVMM_EVENT_SW_EXCEPTION		6	/* INT3, INTO */
+
+/* Interrupts blocked for one instruction (Vol. 3C, 25.4.2). */
+#define TVMM_SHADOW_STI		0x1u
+#define TVMM_SHADOW_MOV_SS	0x2u
+
+/*
  * struct tvmm_trace_entry - one VM exit in the trace ring.
  *
  * info[] by basic exit reason (SDM Vol. 3D, Appendix C):
@@ -595,6 +648,10 @@ TVMM_ABI_OFFSET(struct tvmm_vmx_caps, reserved, 400);
 static_assert(sizeof(struct tvmm_memory_region) == 48, "memory_region size");
 static_assert(sizeof(struct tvmm_tsc_offset) == 16, "tsc_offset size");
 static_assert(sizeof(struct tvmm_regs) == 144, "regs size");
+static_assert(sizeof(struct tvmm_vcpu_events) == 64, "vcpu_events size");
+TVMM_ABI_OFFSET(struct tvmm_vcpu_events, event, 8);
+TVMM_ABI_OFFSET(struct tvmm_vcpu_events, interrupt, 24);
+TVMM_ABI_OFFSET(struct tvmm_vcpu_events, reserved, 32);
 static_assert(sizeof(struct tvmm_segment) == 24, "segment size");
 static_assert(sizeof(struct tvmm_dtable) == 16, "dtable size");
 static_assert(sizeof(struct tvmm_sregs) == 8 * 24 + 2 * 16 + 10 * 8,

@@ -137,6 +137,111 @@ void vmx_fit_pending_event(void)
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
 }
 
+/* ---- the vCPU's event state (TVMM_GET/SET_VCPU_EVENTS) ---- */
+
+void vmx_get_events(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_events *ev)
+{
+	u32 info = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
+	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+	u8 type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
+
+	memset(ev, 0, sizeof(*ev));
+	if (intr & GUEST_INTR_STATE_STI)
+		ev->shadow |= TVMM_SHADOW_STI;
+	if (intr & GUEST_INTR_STATE_MOV_SS)
+		ev->shadow |= TVMM_SHADOW_MOV_SS;
+	if (info & INTR_INFO_VALID) {
+		ev->event.pending = 1;
+		ev->event.type = type;
+		ev->event.vector = info & INTR_INFO_VECTOR_MASK;
+		if (info & INTR_INFO_DELIVER_CODE) {
+			ev->event.has_error_code = 1;
+			ev->event.error_code =
+				vmcs_read32(VM_ENTRY_EXCEPTION_ERROR_CODE);
+		}
+		if (type >= INTR_TYPE_SW_INTERRUPT)
+			ev->event.insn_len =
+				vmcs_read32(VM_ENTRY_INSTRUCTION_LEN);
+	}
+	ev->interrupt.queued = vcpu->irq_queued;
+	ev->interrupt.vector = vcpu->irq_queued ? vcpu->irq_vector : 0;
+}
+
+/* What VM entry would refuse as a control field (27.2.1.3), and more. */
+static bool vmx_events_valid(const struct tvmm_vcpu_events *ev)
+{
+	bool soft = ev->event.type >= TVMM_EVENT_SW_INTERRUPT;
+
+	if (ev->flags || ev->event.padding ||
+	    memchr_inv(ev->interrupt.padding, 0,
+		       sizeof(ev->interrupt.padding)) ||
+	    memchr_inv(ev->reserved, 0, sizeof(ev->reserved)))
+		return false;
+	if ((ev->shadow & ~(TVMM_SHADOW_STI | TVMM_SHADOW_MOV_SS)) ||
+	    ev->shadow == (TVMM_SHADOW_STI | TVMM_SHADOW_MOV_SS))
+		return false;
+	if (ev->interrupt.queued > 1 ||
+	    (!ev->interrupt.queued && ev->interrupt.vector))
+		return false;
+	if (!ev->event.pending)
+		return !ev->event.type && !ev->event.vector &&
+		       !ev->event.has_error_code && !ev->event.error_code &&
+		       !ev->event.insn_len;
+	switch (ev->event.type) {
+	case TVMM_EVENT_EXTERNAL:
+	case TVMM_EVENT_SW_INTERRUPT:
+		break;
+	case TVMM_EVENT_HW_EXCEPTION:
+	case TVMM_EVENT_PRIV_SW_EXCEPTION:
+	case TVMM_EVENT_SW_EXCEPTION:
+		if (ev->event.vector > 31)
+			return false;
+		break;
+	default:			/* NMI, other event: never injected */
+		return false;
+	}
+	if (ev->event.pending > 1 || ev->event.has_error_code > 1 ||
+	    (soft ? ev->event.insn_len < 1 || ev->event.insn_len > 15 :
+		    ev->event.insn_len))
+		return false;
+	if (!ev->event.has_error_code)
+		return !ev->event.error_code;
+	return ev->event.type == TVMM_EVENT_HW_EXCEPTION &&
+	       vmx_exception_has_error_code(ev->event.vector) &&
+	       ev->event.error_code <= 0xffff;
+}
+
+int vmx_set_events(struct tvmm_vcpu *vcpu, const struct tvmm_vcpu_events *ev)
+{
+	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+	u32 info = 0;
+
+	if (!vmx_events_valid(ev))
+		return -EINVAL;
+	intr &= ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+	if (ev->shadow & TVMM_SHADOW_STI)
+		intr |= GUEST_INTR_STATE_STI;
+	if (ev->shadow & TVMM_SHADOW_MOV_SS)
+		intr |= GUEST_INTR_STATE_MOV_SS;
+	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, intr);
+	if (ev->event.pending) {
+		info = ev->event.vector |
+		       (u32)ev->event.type << INTR_INFO_TYPE_SHIFT |
+		       INTR_INFO_VALID;
+		if (ev->event.has_error_code) {
+			info |= INTR_INFO_DELIVER_CODE;
+			vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
+				     ev->event.error_code);
+		}
+		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, ev->event.insn_len);
+	}
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
+	vmx_fit_pending_event();
+	vcpu->irq_queued = ev->interrupt.queued;
+	vcpu->irq_vector = ev->interrupt.vector;
+	return 0;
+}
+
 /* ---- external interrupts (27.6 "Event Injection", 25.4.2) ---- */
 
 /*

@@ -63,6 +63,8 @@ void vmx_inject_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error_code);
 int vmx_complete_userspace_exit(struct tvmm_vcpu *vcpu);
 void vmx_fit_pending_event(void);
+void vmx_get_events(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_events *ev);
+int vmx_set_events(struct tvmm_vcpu *vcpu, const struct tvmm_vcpu_events *ev);
 bool vmx_inject_interrupt(struct tvmm_vcpu *vcpu);
 void vmx_cancel_interrupt(struct tvmm_vcpu *vcpu);
 void vmx_report_interrupt_state(struct tvmm_vcpu *vcpu);

@@ -128,6 +128,8 @@ int vmm_create(struct vmm *vmm, const char *path, unsigned int nr_vcpus)
 		return ret < 0 ? -errno : -EPROTO;
 	vmm->run_size = ret;
 	vmm->has_intr = tvmm_check_extension(&vmm->dev, TVMM_CAP_INTERRUPT) > 0;
+	vmm->has_events =
+		tvmm_check_extension(&vmm->dev, TVMM_CAP_VCPU_EVENTS) > 0;
 	ret = vmm_add_ram(vmm);
 	if (ret)
 		return ret;
@@ -502,12 +504,17 @@ static int vcpu_startup(struct vmm_vcpu *v, __u8 vector)
 		.mode = BOOT_REAL,
 		.entry = (__u64)vector << 12,
 	};
+	struct tvmm_vcpu_events events = { 0 };
 	struct tvmm_sregs sregs;
 	struct tvmm_regs regs;
 	const char *why;
 
 	if (boot_setup(&v->vmm->ram, &boot, &regs, &sregs, &why))
 		return -EINVAL;
+	/* INIT drops what was pending: no event, no interrupt, no shadow. */
+	if (v->vmm->has_events &&
+	    ioctl(v->fd, TVMM_SET_VCPU_EVENTS, &events))
+		return -errno;
 	/* CS = VV00:0000 whatever boot_setup() prefers for a boot sector. */
 	sregs.cs.selector = (__u16)vector << 8;
 	sregs.cs.base = (__u64)vector << 12;

@@ -95,6 +95,7 @@ struct vmm_opts {
  * struct vmm - the VM.
  * @nr_vcpus:	vCPUs created.
  * @has_intr:	tvmm.ko injects interrupts (TVMM_CAP_INTERRUPT).
+ * @has_events:	tvmm.ko has TVMM_SET_VCPU_EVENTS (TVMM_CAP_VCPU_EVENTS).
  * @ctx:	the devices, during vmm_run().
  * @hooks:	how the devices reach the threads.
  * @cond:	where waiting vCPUs sleep (with ctx->lock).
@@ -115,6 +116,7 @@ struct vmm {
 	unsigned int nr_vcpus;
 	struct vmm_vcpu vcpus[DEV_MAX_CPUS];
 	bool has_intr;
+	bool has_events;
 	struct dev_ctx *ctx;
 	struct dev_hooks hooks;
 	struct vmm_opts opts;
