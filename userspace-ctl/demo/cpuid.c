@@ -48,8 +48,8 @@ static void cpuid_vendor(struct demo_vm *vm)
 		  guest, (unsigned long long)demo_vm_value(vm, "max_leaf"),
 		  host, r[0]);
 	demo_vm_cost(vm, "the one CPUID, exit included");
-	demo_fact_str(ctx, "guest_cpu_vendor", guest);
-	demo_fact_str(ctx, "host_cpu_vendor", host);
+	demo_fact_str(ctx, guest, "guest_cpu_vendor");
+	demo_fact_str(ctx, host, "host_cpu_vendor");
 	demo_check(ctx, !strcmp(guest, host),
 		   "the guest sees the host's CPU vendor");
 	demo_check(ctx, vm->exits[EXIT_CPUID] == 1,
@@ -78,9 +78,10 @@ static void cpuid_features(struct demo_vm *vm)
 		  r[2] & CPUID_1_ECX_VMX ? "on" : "off",
 		  r[2] & CPUID_1_ECX_HYPERVISOR ? "on" : "off");
 	demo_vm_cost(vm, "the CPUID");
-	demo_fact_uint(ctx, "guest_vmx_bit", vmx);
-	demo_fact_uint(ctx, "guest_hypervisor_bit", hv);
-	demo_fact_uint(ctx, "host_vmx_bit", !!(r[2] & CPUID_1_ECX_VMX));
+	demo_fact(ctx, DEMO_FACT_UINT, vmx, "guest_vmx_bit");
+	demo_fact(ctx, DEMO_FACT_UINT, hv, "guest_hypervisor_bit");
+	demo_fact(ctx, DEMO_FACT_UINT, !!(r[2] & CPUID_1_ECX_VMX),
+		  "host_vmx_bit");
 	demo_check(ctx, hv == 1, "the guest sees the hypervisor bit");
 	demo_check(ctx, vmx == 0, "the guest does not see VMX");
 	demo_check(ctx, vm->exits[EXIT_CPUID] == 1, "one CPUID exit (%llu)",
@@ -108,7 +109,7 @@ static void cpuid_hypervisor(struct demo_vm *vm)
 		  "no signature (no hypervisor under tvmmctl announces itself)",
 		  printable(host) ? "\"" : "");
 	demo_vm_cost(vm, "the CPUID");
-	demo_fact_str(ctx, "guest_vendor", sig);
+	demo_fact_str(ctx, sig, "guest_vendor");
 	demo_check(ctx, !strcmp(sig, "tvmmtvmmtvmm"),
 		   "the guest sees tvmm's signature \"tvmmtvmmtvmm\" (\"%s\")",
 		   sig);

@@ -60,8 +60,8 @@ static void cr_cr0(struct demo_vm *vm, struct cr_priv *p)
 		  "0x%llx, its own value. TVMM_GET_SREGS, the guest's view, says 0x%llx.",
 		  (unsigned long long)read, (unsigned long long)s.cr0);
 	demo_vm_cost(vm, NULL);
-	demo_fact_hex(ctx, "guest_cr0", read);
-	demo_fact_hex(ctx, "real_cr0", real);
+	demo_fact(ctx, DEMO_FACT_HEX, read, "guest_cr0");
+	demo_fact(ctx, DEMO_FACT_HEX, real, "real_cr0");
 	demo_check(ctx, read == wrote, "the guest reads back the CR0 it wrote");
 	demo_check(ctx, !(read & X86_CR0_NE) && (real & X86_CR0_NE),
 		   "CR0.NE: clear for the guest, set in the real register");
@@ -90,8 +90,8 @@ static void cr_cr4(struct demo_vm *vm, struct cr_priv *p)
 	demo_item(ctx, "guest saw", "0x%llx: VMXE clear.",
 		  (unsigned long long)read);
 	demo_vm_cost(vm, NULL);
-	demo_fact_hex(ctx, "guest_cr4", read);
-	demo_fact_hex(ctx, "real_cr4", real);
+	demo_fact(ctx, DEMO_FACT_HEX, read, "guest_cr4");
+	demo_fact(ctx, DEMO_FACT_HEX, real, "real_cr4");
 	demo_check(ctx, read == wrote, "the guest reads back the CR4 it wrote");
 	demo_check(ctx, !(read & X86_CR4_VMXE) && (real & X86_CR4_VMXE),
 		   "CR4.VMXE: clear for the guest, set in the real register");

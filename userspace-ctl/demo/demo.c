@@ -159,83 +159,65 @@ void demo_line(struct demo_ctx *ctx, const char *fmt, ...)
 /* ---- facts and checks ---- */
 
 #define FACT_LINE_MAX	1024
+#define FACT_KEY_MAX	128
 
 /*
- * One JSON line {"demo": D, "fact": KEY, "value": V}: begun by
- * fact_begin(), V added by the caller, printed by fact_end() (nothing
- * without --json, or when it does not fit).
+ * One JSON line {"demo": D, "fact": KEY, "value": V}, KEY from @key_fmt,
+ * V @value or @str as @kind says. Nothing without --json, or when it does
+ * not fit.
  */
-static bool fact_begin(struct demo_ctx *ctx, struct jsonl *j, char *buf,
-		       size_t len, const char *key)
+static void fact_line(struct demo_ctx *ctx, unsigned int kind, __u64 value,
+		      const char *str, const char *key_fmt, va_list ap)
 {
+	char buf[FACT_LINE_MAX], key[FACT_KEY_MAX];
+	struct jsonl j;
+
 	if (!ctx->json)
-		return false;
-	jsonl_begin(j, buf, len);
-	jsonl_str(j, "demo", ctx->demo->name);
-	jsonl_str(j, "fact", key);
-	return true;
-}
-
-static void fact_end(struct demo_ctx *ctx, struct jsonl *j)
-{
-	if (jsonl_end(j) > 0)
-		fprintf(ctx->out, "%s\n", j->buf);
-}
-
-void demo_fact_uint(struct demo_ctx *ctx, const char *key, __u64 value)
-{
-	char buf[FACT_LINE_MAX];
-	struct jsonl j;
-
-	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
 		return;
-	jsonl_uint(&j, "value", value);
-	fact_end(ctx, &j);
+	vsnprintf(key, sizeof(key), key_fmt, ap);
+	jsonl_begin(&j, buf, sizeof(buf));
+	jsonl_str(&j, "demo", ctx->demo->name);
+	jsonl_str(&j, "fact", key);
+	switch (kind) {
+	case DEMO_FACT_STR:
+		jsonl_str(&j, "value", str ? str : "");
+		break;
+	case DEMO_FACT_HEX:
+		/* "0x...": JSON numbers above 2^53 lose bits in parsers. */
+		jsonl_hex(&j, "value", value);
+		break;
+	case DEMO_FACT_INT:
+		jsonl_int(&j, "value", (__s64)value);
+		break;
+	case DEMO_FACT_BOOL:
+		jsonl_bool(&j, "value", value);
+		break;
+	default:
+		jsonl_uint(&j, "value", value);
+		break;
+	}
+	if (jsonl_end(&j) > 0)
+		fprintf(ctx->out, "%s\n", buf);
 }
 
-void demo_fact_int(struct demo_ctx *ctx, const char *key, __s64 value)
+void demo_fact(struct demo_ctx *ctx, unsigned int kind, __u64 value,
+	       const char *key_fmt, ...)
 {
-	char buf[FACT_LINE_MAX];
-	struct jsonl j;
+	va_list ap;
 
-	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
-		return;
-	jsonl_int(&j, "value", value);
-	fact_end(ctx, &j);
+	va_start(ap, key_fmt);
+	fact_line(ctx, kind, value, NULL, key_fmt, ap);
+	va_end(ap);
 }
 
-/* As "0x...": JSON numbers above 2^53 lose bits in many parsers. */
-void demo_fact_hex(struct demo_ctx *ctx, const char *key, __u64 value)
+void demo_fact_str(struct demo_ctx *ctx, const char *value,
+		   const char *key_fmt, ...)
 {
-	char buf[FACT_LINE_MAX];
-	struct jsonl j;
+	va_list ap;
 
-	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
-		return;
-	jsonl_hex(&j, "value", value);
-	fact_end(ctx, &j);
-}
-
-void demo_fact_str(struct demo_ctx *ctx, const char *key, const char *value)
-{
-	char buf[FACT_LINE_MAX];
-	struct jsonl j;
-
-	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
-		return;
-	jsonl_str(&j, "value", value);
-	fact_end(ctx, &j);
-}
-
-void demo_fact_bool(struct demo_ctx *ctx, const char *key, bool value)
-{
-	char buf[FACT_LINE_MAX];
-	struct jsonl j;
-
-	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
-		return;
-	jsonl_bool(&j, "value", value);
-	fact_end(ctx, &j);
+	va_start(ap, key_fmt);
+	fact_line(ctx, DEMO_FACT_STR, 0, value, key_fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -690,7 +672,6 @@ __u64 demo_vm_host_events(const struct demo_vm *vm)
 void demo_vm_facts(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
-	char key[DEMO_KEY_LEN + 48];
 	unsigned int i, user = 0;
 
 	if (!ctx->json)
@@ -698,39 +679,25 @@ void demo_vm_facts(struct demo_vm *vm)
 	for (i = 0; i < vm->mbox.nr_facts; i++) {
 		const struct demo_fact *f = &vm->mbox.facts[i];
 
-		snprintf(key, sizeof(key), "s%u.%s", vm->step, f->key);
-		switch (f->kind) {
-		case DEMO_FACT_HEX:
-			demo_fact_hex(ctx, key, f->value);
-			break;
-		case DEMO_FACT_INT:
-			demo_fact_int(ctx, key, (__s64)f->value);
-			break;
-		case DEMO_FACT_STR:
-			demo_fact_str(ctx, key, f->str);
-			break;
-		default:
-			demo_fact_uint(ctx, key, f->value);
-			break;
-		}
+		if (f->kind == DEMO_FACT_STR)
+			demo_fact_str(ctx, f->str, "s%u.%s", vm->step, f->key);
+		else
+			demo_fact(ctx, f->kind, f->value, "s%u.%s", vm->step,
+				  f->key);
 	}
 	if (vm->mbox.op != DEMO_OP_END)
 		return;
-	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++) {
-		if (!vm->exits[i])
-			continue;
-		snprintf(key, sizeof(key), "s%u.exits.%s", vm->step,
-			 demo_exit_name(i));
-		demo_fact_uint(ctx, key, vm->exits[i]);
-	}
+	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++)
+		if (vm->exits[i])
+			demo_fact(ctx, DEMO_FACT_UINT, vm->exits[i],
+				  "s%u.exits.%s", vm->step, demo_exit_name(i));
 	if (!vm->tracing)
 		return;
 	for (i = 0; i < vm->nr_traced; i++)
 		user += vm->traced[i].handled_by == TVMM_TRACE_BY_USER;
-	snprintf(key, sizeof(key), "s%u.traced.kernel", vm->step);
-	demo_fact_uint(ctx, key, vm->nr_traced + vm->more_traced - user);
-	snprintf(key, sizeof(key), "s%u.traced.tvmmctl", vm->step);
-	demo_fact_uint(ctx, key, user);
+	demo_fact(ctx, DEMO_FACT_UINT, vm->nr_traced + vm->more_traced - user,
+		  "s%u.traced.kernel", vm->step);
+	demo_fact(ctx, DEMO_FACT_UINT, user, "s%u.traced.tvmmctl", vm->step);
 }
 
 /*
@@ -834,18 +801,13 @@ static const char *demo_stop_name(const struct demo_vm *vm)
 void demo_vm_end_facts(struct demo_vm *vm, const char *prefix)
 {
 	struct demo_ctx *ctx = vm->ctx;
-	char key[64];
 	unsigned int i;
 
-	snprintf(key, sizeof(key), "%send", prefix);
-	demo_fact_str(ctx, key, demo_stop_name(vm));
-	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++) {
-		if (!vm->total[i])
-			continue;
-		snprintf(key, sizeof(key), "%sexits.%s", prefix,
-			 demo_exit_name(i));
-		demo_fact_uint(ctx, key, vm->total[i]);
-	}
+	demo_fact_str(ctx, demo_stop_name(vm), "%send", prefix);
+	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++)
+		if (vm->total[i])
+			demo_fact(ctx, DEMO_FACT_UINT, vm->total[i],
+				  "%sexits.%s", prefix, demo_exit_name(i));
 	if (!vm->done && !vm->failed && vm->stop != VMM_STOP_TIMEOUT) {
 		char why[256];
 

@@ -197,12 +197,17 @@ void demo_item(struct demo_ctx *ctx, const char *label, const char *fmt, ...);
 void demo_line(struct demo_ctx *ctx, const char *fmt, ...);
 void demo_wrap(FILE *f, const char *label, const char *text);
 
-/* Facts (only with --json) and checks (both). */
-void demo_fact_uint(struct demo_ctx *ctx, const char *key, __u64 value);
-void demo_fact_int(struct demo_ctx *ctx, const char *key, __s64 value);
-void demo_fact_hex(struct demo_ctx *ctx, const char *key, __u64 value);
-void demo_fact_str(struct demo_ctx *ctx, const char *key, const char *value);
-void demo_fact_bool(struct demo_ctx *ctx, const char *key, bool value);
+/*
+ * Facts, only with --json: {"demo": D, "fact": KEY, "value": V}, KEY
+ * written from @key_fmt. demo_fact() writes @value as @kind says, the
+ * kinds of the guest's facts: DEMO_FACT_UINT, _HEX, _INT or _BOOL
+ * (demos/demo_abi.h); demo_fact_str() writes a string.
+ */
+void demo_fact(struct demo_ctx *ctx, unsigned int kind, __u64 value,
+	       const char *key_fmt, ...);
+void demo_fact_str(struct demo_ctx *ctx, const char *value,
+		   const char *key_fmt, ...);
+/* Checks, text and JSON alike. */
 bool demo_check(struct demo_ctx *ctx, bool ok, const char *fmt, ...);
 
 const char *demo_exit_name(unsigned int reason);

@@ -157,10 +157,10 @@ static void ept_ram(struct demo_vm *vm)
 		  hva ? (unsigned long long)*hva : 0ULL,
 		  (unsigned long long)(unsigned long)hva);
 	demo_vm_cost(vm, NULL);
-	demo_fact_hex(ctx, "guest_wrote", want);
-	demo_fact_hex(ctx, "host_saw", hva ? *hva : 0);
-	demo_fact_hex(ctx, "guest_walk_gpa", walked);
-	demo_fact_hex(ctx, "hpa", hpa);
+	demo_fact(ctx, DEMO_FACT_HEX, want, "guest_wrote");
+	demo_fact(ctx, DEMO_FACT_HEX, hva ? *hva : 0, "host_saw");
+	demo_fact(ctx, DEMO_FACT_HEX, walked, "guest_walk_gpa");
+	demo_fact(ctx, DEMO_FACT_HEX, hpa, "hpa");
 	demo_check(ctx, hva && *hva == want,
 		   "the host's buffer holds the guest's value");
 	demo_check(ctx, walked == gpa, "the guest's page tables map it 1:1");
@@ -187,8 +187,8 @@ static void ept_rom(struct demo_vm *vm, struct ept_priv *p)
 		  text, (unsigned long long)demo_vm_value(vm, "rom_before"),
 		  (unsigned long long)demo_vm_value(vm, "rom_after"));
 	demo_vm_cost(vm, NULL);
-	demo_fact_hex(ctx, "ro_write_gpa", p->rom_write_gpa);
-	demo_fact_str(ctx, "ro_text", text);
+	demo_fact(ctx, DEMO_FACT_HEX, p->rom_write_gpa, "ro_write_gpa");
+	demo_fact_str(ctx, text, "ro_text");
 	demo_check(ctx, !strcmp(text, DEMO_ROM_TEXT),
 		   "the guest reads what the host put in the read-only slot");
 	demo_check(ctx, p->rom_writes == 1 && p->rom_write_gpa == gpa,
@@ -218,8 +218,8 @@ static void ept_mmio(struct demo_vm *vm, struct ept_priv *p)
 		  (unsigned long long)id, (const char *)&id,
 		  (unsigned long long)scratch);
 	demo_vm_cost(vm, NULL);
-	demo_fact_hex(ctx, "mmio_id", id);
-	demo_fact_hex(ctx, "mmio_scratch", scratch);
+	demo_fact(ctx, DEMO_FACT_HEX, id, "mmio_id");
+	demo_fact(ctx, DEMO_FACT_HEX, scratch, "mmio_scratch");
 	demo_check(ctx, id == DEMO_MMIO_MAGIC, "the device's ID came back");
 	demo_check(ctx, scratch == 0x1122334455667788ULL,
 		   "the scratch register kept the guest's value");
@@ -244,8 +244,8 @@ static void ept_beyond(struct demo_vm *vm, struct ept_priv *p)
 	demo_item(ctx, "guest saw", "0x%llx.",
 		  (unsigned long long)demo_vm_value(vm, "read_back"));
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "beyond_ram_exits", p->beyond);
-	demo_fact_bool(ctx, "host_memory_intact", intact);
+	demo_fact(ctx, DEMO_FACT_UINT, p->beyond, "beyond_ram_exits");
+	demo_fact(ctx, DEMO_FACT_BOOL, intact, "host_memory_intact");
 	demo_check(ctx, p->beyond == 2 * n,
 		   "every access outside the slots exited (%u for %llu addresses)",
 		   p->beyond, (unsigned long long)n);

@@ -49,13 +49,13 @@ static int eq_end(struct demo_vm *vm)
 		  (unsigned long long)(native_cycles ?
 				       cycles * 100 / native_cycles % 100 : 0));
 	demo_vm_cost(vm, "the whole computation");
-	demo_fact_hex(ctx, "guest_hash", hash);
-	demo_fact_hex(ctx, "native_hash", native_hash);
-	demo_fact_uint(ctx, "guest_primes", primes);
-	demo_fact_uint(ctx, "native_primes", native_primes);
-	demo_fact_uint(ctx, "guest_cycles", cycles);
-	demo_fact_uint(ctx, "native_cycles", native_cycles);
-	demo_fact_uint(ctx, "guest_exits", others);
+	demo_fact(ctx, DEMO_FACT_HEX, hash, "guest_hash");
+	demo_fact(ctx, DEMO_FACT_HEX, native_hash, "native_hash");
+	demo_fact(ctx, DEMO_FACT_UINT, primes, "guest_primes");
+	demo_fact(ctx, DEMO_FACT_UINT, native_primes, "native_primes");
+	demo_fact(ctx, DEMO_FACT_UINT, cycles, "guest_cycles");
+	demo_fact(ctx, DEMO_FACT_UINT, native_cycles, "native_cycles");
+	demo_fact(ctx, DEMO_FACT_UINT, others, "guest_exits");
 	demo_check(ctx, hash == native_hash && primes == native_primes,
 		   "equivalence: the guest's result is the native one");
 	demo_check(ctx, primes == 17984,

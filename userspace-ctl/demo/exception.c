@@ -103,9 +103,9 @@ static void exc_vmmcall(struct demo_vm *vm, struct exc_priv *p)
 		  "RAX = %llu, and went on with the next instruction: to the guest, VMMCALL worked.",
 		  (unsigned long long)result);
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "ud_exits", p->ud);
-	demo_fact_hex(ctx, "ud_rip", p->ud_rip);
-	demo_fact_uint(ctx, "emulated_result", result);
+	demo_fact(ctx, DEMO_FACT_UINT, p->ud, "ud_exits");
+	demo_fact(ctx, DEMO_FACT_HEX, p->ud_rip, "ud_rip");
+	demo_fact(ctx, DEMO_FACT_UINT, result, "emulated_result");
 	demo_check(ctx, p->ud == 1 && p->emulated == 1,
 		   "one #UD exit, emulated");
 	demo_check(ctx, p->ud_rip == insn, "the #UD is at the VMMCALL (0x%llx)",
@@ -131,9 +131,9 @@ static int exc_int3_vmm(struct demo_vm *vm, struct exc_priv *p)
 		  "nothing: its handler ran %llu times.",
 		  (unsigned long long)demo_vm_value(vm, "guest_handler_calls"));
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "bp_exits", p->bp);
-	demo_fact_hex(ctx, "bp_rip", p->bp_rip);
-	demo_fact_hex(ctx, "bp_rax", p->bp_rax);
+	demo_fact(ctx, DEMO_FACT_UINT, p->bp, "bp_exits");
+	demo_fact(ctx, DEMO_FACT_HEX, p->bp_rip, "bp_rip");
+	demo_fact(ctx, DEMO_FACT_HEX, p->bp_rax, "bp_rax");
 	demo_check(ctx, p->bp == 1 && p->bp_rip == insn,
 		   "one #BP exit, at the INT3 (0x%llx)",
 		   (unsigned long long)insn);
@@ -159,7 +159,7 @@ static void exc_int3_guest(struct demo_vm *vm, struct exc_priv *p)
 		  (unsigned long long)demo_vm_value(vm, "handler_rip"),
 		  (unsigned long long)insn);
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "guest_bp_calls", calls);
+	demo_fact(ctx, DEMO_FACT_UINT, calls, "guest_bp_calls");
 	demo_check(ctx, calls == 1 &&
 		   demo_vm_value(vm, "handler_rip") == insn + 1,
 		   "the guest's handler took the #BP");

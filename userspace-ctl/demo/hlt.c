@@ -50,7 +50,7 @@ static int hlt_end(struct demo_vm *vm)
 		  "each HLT return, the next instruction running; its longest HLT lasted %llu TSC cycles.",
 		  (unsigned long long)demo_vm_value(vm, "longest_halt_cycles"));
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "hlt_userspace_exits", p->halts);
+	demo_fact(ctx, DEMO_FACT_UINT, p->halts, "hlt_userspace_exits");
 	demo_check(ctx, p->halts == halts && vm->exits[EXIT_HLT] == halts,
 		   "one HLT exit per HLT, each to tvmmctl (%u, %llu for %llu)",
 		   p->halts, (unsigned long long)vm->exits[EXIT_HLT],

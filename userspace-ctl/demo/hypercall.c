@@ -74,7 +74,7 @@ static void hc_ping(struct demo_vm *vm, struct hc_priv *p)
 		  "tvmm.ko does not know the number: it returns from TVMM_RUN with exit reason HYPERCALL, the number and RBX, RCX, RDX, RSI, RDI. tvmmctl wrote its answer in run->hypercall.ret; tvmm.ko put it in RAX and moved RIP past the VMCALL.");
 	demo_item(ctx, "guest saw", "RAX = %llu.", (unsigned long long)ping);
 	demo_vm_cost(vm, "the call, round trip to tvmmctl included");
-	demo_fact_uint(ctx, "ping", ping);
+	demo_fact(ctx, DEMO_FACT_UINT, ping, "ping");
 	p->ping_cycles = demo_vm_value(vm, "cycles");
 	demo_check(ctx, ping == 42, "ping 41 answers 42 (%llu)",
 		   (unsigned long long)ping);
@@ -96,7 +96,7 @@ static void hc_host(struct demo_vm *vm, struct hc_priv *p)
 	demo_item(ctx, "guest saw", "%llu CPU(s); UNIX time %llu.",
 		  (unsigned long long)cpus, (unsigned long long)t);
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "guest_host_cpus", cpus);
+	demo_fact(ctx, DEMO_FACT_UINT, cpus, "guest_host_cpus");
 	demo_check(ctx, cpus == (__u64)host, "the guest got the host's %ld CPUs",
 		   host);
 	demo_check(ctx, p->calls == 2 && vm->exits[EXIT_VMCALL] == 2,
@@ -114,7 +114,7 @@ static void hc_unknown(struct demo_vm *vm, struct hc_priv *p)
 		  "tvmmctl answered -ENOSYS, as a kernel answers an unknown system call: the guest must be able to ask what its VMM offers.");
 	demo_item(ctx, "guest saw", "RAX = %lld.", (long long)ret);
 	demo_vm_cost(vm, NULL);
-	demo_fact_int(ctx, "unknown_ret", ret);
+	demo_fact(ctx, DEMO_FACT_INT, ret, "unknown_ret");
 	demo_check(ctx, ret == -DEMO_HC_ENOSYS, "an unknown number gets -%d",
 		   DEMO_HC_ENOSYS);
 }
@@ -140,8 +140,8 @@ static void hc_nop(struct demo_vm *vm, struct hc_priv *p)
 		  "%llu TSC cycles for this call, %llu for the ping that went to tvmmctl and back.",
 		  (unsigned long long)cycles,
 		  (unsigned long long)p->ping_cycles);
-	demo_fact_uint(ctx, "nop_userspace_exits", p->calls);
-	demo_fact_bool(ctx, "kernel_hypercalls", p->kernel_hc);
+	demo_fact(ctx, DEMO_FACT_UINT, p->calls, "nop_userspace_exits");
+	demo_fact(ctx, DEMO_FACT_BOOL, p->kernel_hc, "kernel_hypercalls");
 	demo_check(ctx, ret == 0, "TVMM_HC_NOP returns 0");
 	demo_check(ctx, vm->exits[EXIT_VMCALL] == 1, "one VMCALL exit");
 	demo_check(ctx, p->calls == (p->kernel_hc ? 0 : 1),

@@ -95,7 +95,7 @@ static void io_program(struct demo_vm *vm, struct io_priv *p)
 	demo_item(ctx, "guest saw",
 		  "nothing unusual: each OUT completed, as on a real UART.");
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "program_outs", p->outs);
+	demo_fact(ctx, DEMO_FACT_UINT, p->outs, "program_outs");
 	demo_check(ctx, p->outs == 5 && p->ins == 0,
 		   "five OUTs, five exits to the UART model (%u OUT, %u IN)",
 		   p->outs, p->ins);
@@ -125,10 +125,10 @@ static void io_send(struct demo_vm *vm, struct io_priv *p)
 	demo_item(ctx, "output", "the UART model received \"%.*s\\n\"",
 		  (int)(n && text[n - 1] == '\n' ? n - 1 : n), text);
 	demo_vm_cost(vm, "the line");
-	demo_fact_uint(ctx, "text_bytes", bytes);
-	demo_fact_uint(ctx, "text_out_exits", p->outs);
-	demo_fact_uint(ctx, "text_in_exits", p->ins);
-	demo_fact_str(ctx, "uart_output", text);
+	demo_fact(ctx, DEMO_FACT_UINT, bytes, "text_bytes");
+	demo_fact(ctx, DEMO_FACT_UINT, p->outs, "text_out_exits");
+	demo_fact(ctx, DEMO_FACT_UINT, p->ins, "text_in_exits");
+	demo_fact_str(ctx, text, "uart_output");
 	demo_check(ctx, p->outs == bytes,
 		   "exactly one OUT exit per byte (%u for %llu)", p->outs,
 		   (unsigned long long)bytes);
@@ -151,7 +151,7 @@ static void io_scratch(struct demo_vm *vm, struct io_priv *p)
 		  "The model keeps the scratch register's byte in tvmmctl's memory: device state is the VMM's data.");
 	demo_item(ctx, "guest saw", "0x%02llx", (unsigned long long)got);
 	demo_vm_cost(vm, NULL);
-	demo_fact_hex(ctx, "scratch_read", got);
+	demo_fact(ctx, DEMO_FACT_HEX, got, "scratch_read");
 	demo_check(ctx, got == 0x5a, "the scratch register keeps 0x5a");
 	demo_check(ctx, p->outs == 1 && p->ins == 1, "one OUT and one IN exit");
 }

@@ -45,18 +45,13 @@ static int modes_end(struct demo_vm *vm)
 	struct demo_ctx *ctx = vm->ctx;
 	struct tvmm_sregs s = { 0 };
 	int ret = vmm_get_sregs(&vm->vmm, &s);
-	char key[32];
 
 	if (ret)
 		return ret;
-	snprintf(key, sizeof(key), "s%u.cr0", vm->step);
-	demo_fact_hex(ctx, key, s.cr0);
-	snprintf(key, sizeof(key), "s%u.efer", vm->step);
-	demo_fact_hex(ctx, key, s.efer);
-	snprintf(key, sizeof(key), "s%u.cs_l", vm->step);
-	demo_fact_uint(ctx, key, s.cs.l);
-	snprintf(key, sizeof(key), "s%u.cs_db", vm->step);
-	demo_fact_uint(ctx, key, s.cs.db);
+	demo_fact(ctx, DEMO_FACT_HEX, s.cr0, "s%u.cr0", vm->step);
+	demo_fact(ctx, DEMO_FACT_HEX, s.efer, "s%u.efer", vm->step);
+	demo_fact(ctx, DEMO_FACT_UINT, s.cs.l, "s%u.cs_l", vm->step);
+	demo_fact(ctx, DEMO_FACT_UINT, s.cs.db, "s%u.cs_db", vm->step);
 
 	switch (vm->step) {
 	case 1:

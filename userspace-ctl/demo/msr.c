@@ -46,8 +46,8 @@ static void msr_lstar(struct demo_vm *vm)
 		  (unsigned long long)read, (unsigned long long)vcpu,
 		  ret ? " (TVMM_GET_MSRS failed)" : "");
 	demo_vm_cost(vm, NULL);
-	demo_fact_hex(ctx, "guest_lstar_read", read);
-	demo_fact_hex(ctx, "vcpu_lstar", vcpu);
+	demo_fact(ctx, DEMO_FACT_HEX, read, "guest_lstar_read");
+	demo_fact(ctx, DEMO_FACT_HEX, vcpu, "vcpu_lstar");
 	demo_check(ctx, read == wrote, "the guest reads back its LSTAR");
 	demo_check(ctx, !ret && vcpu == wrote,
 		   "the vCPU state holds the guest's LSTAR");
@@ -76,9 +76,9 @@ static void msr_unknown(struct demo_vm *vm)
 		  (unsigned long long)demo_vm_value(vm, "gp_error_code"),
 		  (unsigned long long)rip, (unsigned long long)insn);
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "gp_vector", vector);
-	demo_fact_hex(ctx, "gp_rip", rip);
-	demo_fact_hex(ctx, "rdmsr_rip", insn);
+	demo_fact(ctx, DEMO_FACT_UINT, vector, "gp_vector");
+	demo_fact(ctx, DEMO_FACT_HEX, rip, "gp_rip");
+	demo_fact(ctx, DEMO_FACT_HEX, insn, "rdmsr_rip");
 	demo_check(ctx, demo_vm_value(vm, "gp_count") == 1 &&
 		   vector == GP_VECTOR,
 		   "the guest's handler caught one #GP (vector %llu)",

@@ -68,9 +68,9 @@ static void pv_full(struct demo_vm *vm, struct pv_priv *p)
 	demo_vm_cost(vm, "the line");
 	p->full_cycles = demo_vm_value(vm, "cycles");
 	p->full_exits = vm->exits[EXIT_IO];
-	demo_fact_uint(ctx, "full_bytes", bytes);
-	demo_fact_uint(ctx, "full_io_exits", vm->exits[EXIT_IO]);
-	demo_fact_uint(ctx, "full_cycles", p->full_cycles);
+	demo_fact(ctx, DEMO_FACT_UINT, bytes, "full_bytes");
+	demo_fact(ctx, DEMO_FACT_UINT, vm->exits[EXIT_IO], "full_io_exits");
+	demo_fact(ctx, DEMO_FACT_UINT, p->full_cycles, "full_cycles");
 	demo_check(ctx, p->uart_outs == bytes && vm->exits[EXIT_IO] == bytes,
 		   "one I/O exit per byte (%u to the UART, %llu I/O exits, %llu bytes)",
 		   p->uart_outs, (unsigned long long)vm->exits[EXIT_IO],
@@ -99,10 +99,11 @@ static void pv_para(struct demo_vm *vm, struct pv_priv *p)
 		  (unsigned long long)p->full_cycles,
 		  (unsigned long long)cycles,
 		  (unsigned long long)(cycles ? p->full_cycles / cycles : 0));
-	demo_fact_uint(ctx, "pv_bytes", bytes);
-	demo_fact_uint(ctx, "pv_hypercall_exits", vm->exits[EXIT_VMCALL]);
-	demo_fact_uint(ctx, "pv_io_exits", vm->exits[EXIT_IO]);
-	demo_fact_uint(ctx, "pv_cycles", cycles);
+	demo_fact(ctx, DEMO_FACT_UINT, bytes, "pv_bytes");
+	demo_fact(ctx, DEMO_FACT_UINT, vm->exits[EXIT_VMCALL],
+		  "pv_hypercall_exits");
+	demo_fact(ctx, DEMO_FACT_UINT, vm->exits[EXIT_IO], "pv_io_exits");
+	demo_fact(ctx, DEMO_FACT_UINT, cycles, "pv_cycles");
 	demo_check(ctx, p->hypercalls == 1 && vm->exits[EXIT_VMCALL] == 1 &&
 		   !vm->exits[EXIT_IO],
 		   "one hypercall exit for the whole line, no I/O exit");

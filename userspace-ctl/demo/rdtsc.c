@@ -55,7 +55,6 @@ static int tsc_end(struct demo_vm *vm)
 	__u64 tsc = demo_vm_value(vm, "tsc");
 	__u64 again = demo_vm_value(vm, "tsc_again");
 	bool in = tsc_in_window(vm, tsc, p->offset);
-	char key[32];
 	int ret;
 
 	if (vm->step == 1) {
@@ -85,17 +84,16 @@ static int tsc_end(struct demo_vm *vm)
 		  (unsigned long long)vm->tsc_begin,
 		  (unsigned long long)vm->tsc_end, in ? "" : ": NOT");
 	demo_vm_cost(vm, NULL);
-	snprintf(key, sizeof(key), "guest_tsc%u", vm->step);
-	demo_fact_uint(ctx, key, tsc);
-	snprintf(key, sizeof(key), "tsc_offset%u", vm->step);
-	demo_fact_int(ctx, key, p->offset);
+	demo_fact(ctx, DEMO_FACT_UINT, tsc, "guest_tsc%u", vm->step);
+	demo_fact(ctx, DEMO_FACT_INT, p->offset, "tsc_offset%u", vm->step);
 	demo_check(ctx, in,
 		   "guest TSC = host TSC + offset, within the step");
 	demo_check(ctx, again > tsc, "the guest's TSC goes forward");
 	if (vm->step < 3) {
 		demo_check(ctx, !vm->exits[EXIT_RDTSC], "RDTSC took no exit");
 	} else {
-		demo_fact_uint(ctx, "rdtsc_exits", vm->exits[EXIT_RDTSC]);
+		demo_fact(ctx, DEMO_FACT_UINT, vm->exits[EXIT_RDTSC],
+			  "rdtsc_exits");
 		demo_check(ctx, vm->exits[EXIT_RDTSC] == 2,
 			   "RDTSC exiting: one exit per RDTSC (%llu for 2)",
 			   (unsigned long long)vm->exits[EXIT_RDTSC]);

@@ -61,10 +61,10 @@ static int rc_runaway(struct demo_ctx *ctx)
 		  vm.stop == VMM_STOP_TIMEOUT ? "timeout" : "NOT a timeout");
 	demo_line(ctx, "%s", "");
 	demo_vm_end_facts(&vm, "runaway.");
-	demo_fact_uint(ctx, "runaway.timeout_ms", RUNAWAY_MS);
-	demo_fact_uint(ctx, "runaway.host_exits",
-		       vm.total[EXIT_EXTERNAL_INTR] +
-		       vm.total[EXIT_PREEMPTION_TIMER]);
+	demo_fact(ctx, DEMO_FACT_UINT, RUNAWAY_MS, "runaway.timeout_ms");
+	demo_fact(ctx, DEMO_FACT_UINT,
+		  vm.total[EXIT_EXTERNAL_INTR] +
+		  vm.total[EXIT_PREEMPTION_TIMER], "runaway.host_exits");
 	demo_check(ctx, vm.stop == VMM_STOP_TIMEOUT && !vm.done,
 		   "the runaway guest was stopped by the timeout");
 	demo_check(ctx, vm.step == 1, "the guest reached its loop");
@@ -108,9 +108,9 @@ static int rc_beyond_end(struct demo_vm *vm)
 		  (unsigned long long)demo_vm_value(vm, "past_read"),
 		  (unsigned long long)demo_vm_value(vm, "far_read"));
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "beyond.mmio_exits", p->mmio);
-	demo_fact_bool(ctx, "beyond.host_memory_intact",
-		       !strcmp((const char *)canary, CANARY));
+	demo_fact(ctx, DEMO_FACT_UINT, p->mmio, "beyond.mmio_exits");
+	demo_fact(ctx, DEMO_FACT_BOOL, !strcmp((const char *)canary, CANARY),
+		  "beyond.host_memory_intact");
 	demo_check(ctx, demo_vm_value(vm, "last_read") == 0x1a57,
 		   "the guest's own RAM works");
 	demo_check(ctx, demo_vm_value(vm, "past_read") == ~0ULL &&

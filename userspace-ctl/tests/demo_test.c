@@ -134,11 +134,11 @@ static void json_facts(FILE *f, void *arg)
 {
 	struct demo_ctx ctx = { .out = f, .json = true, .demo = &demo_cpuid };
 
-	demo_fact_uint(&ctx, "exits.CPUID", 3);
-	demo_fact_hex(&ctx, "rip", 0xffffffff81000000ULL);
-	demo_fact_int(&ctx, "ret", -38);
-	demo_fact_str(&ctx, "guest_vendor", "tvmm\"tvmm\\\n");
-	demo_fact_bool(&ctx, "intact", true);
+	demo_fact(&ctx, DEMO_FACT_UINT, 3, "exits.CPUID");
+	demo_fact(&ctx, DEMO_FACT_HEX, 0xffffffff81000000ULL, "rip");
+	demo_fact(&ctx, DEMO_FACT_INT, -38, "ret");
+	demo_fact_str(&ctx, "tvmm\"tvmm\\\n", "guest_vendor");
+	demo_fact(&ctx, DEMO_FACT_BOOL, true, "intact");
 	demo_check(&ctx, false, "the guest saw \"%s\"", "x");
 	demo_para(&ctx, "no text in JSON mode");
 	demo_item(&ctx, "guest", "nor this");
