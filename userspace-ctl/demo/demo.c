@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <cpuid.h>
 #include <x86intrin.h>
 
@@ -516,6 +517,12 @@ void demo_vm_destroy(struct demo_vm *vm)
 	free(vm->uart_buf);
 	vm->uart = NULL;
 	vm->uart_buf = NULL;
+	if (vm->guest) {
+		if (vm->guest->teardown)
+			vm->guest->teardown(vm);
+		free(vm->priv);
+		vm->priv = NULL;
+	}
 }
 
 /*
@@ -527,10 +534,15 @@ int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms)
 {
 	struct vmm_opts opts = { .timeout_ms = timeout_ms, .input_fd = -1 };
 	struct tvmm_vcpu_stats st;
+	struct timespec start, end;
 	unsigned int i;
 	int ret;
 
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	ret = vmm_run(&vm->vmm, &vm->dev, &opts, &vm->stop);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	vm->run_ms = (end.tv_sec - start.tv_sec) * 1000 +
+		     (end.tv_nsec - start.tv_nsec) / 1000000;
 	fflush(vm->uart);
 	if (ret) {
 		fprintf(stderr, "tvmmctl: demo %s: TVMM_RUN: %s\n",
@@ -817,6 +829,98 @@ void demo_vm_end_facts(struct demo_vm *vm, const char *prefix)
 	}
 }
 
+/* Step N of the guest ended: its function, @steps[N - 1], shows it. */
+static int demo_vm_step(struct demo_vm *vm)
+{
+	const struct demo_guest *g = vm->guest;
+	int ret;
+
+	/* A check only when it fails: the JSON of a good run has none. */
+	if (vm->step < 1 || vm->step > g->nr_steps) {
+		demo_check(vm->ctx, false, "the demo knows the guest's step %u",
+			   vm->step);
+		return VMM_HOOK_STOP;
+	}
+	ret = g->on_end ? g->on_end(vm) : 0;
+	if (!ret)
+		ret = g->steps[vm->step - 1](vm);
+	if (ret == VMM_HOOK_STOP)
+		vm->stopped = true;
+	return ret;
+}
+
+/* The VM of guest @g: its RAM, its state, and the demo's own state. */
+static int demo_vm_make(struct demo_ctx *ctx, struct demo_vm *vm,
+			const struct demo_guest *g)
+{
+	struct demo_vm_opts opts = {
+		.mem = g->mem,
+		.real_mode = g->real_mode,
+		.arg = g->arg,
+	};
+	int ret = demo_vm_create(ctx, vm, &opts);
+
+	if (ret)
+		return ret;
+	vm->guest = g;
+	vm->on_exit = g->on_exit;
+	vm->on_begin = g->on_begin;
+	vm->on_end = demo_vm_step;
+	if (g->priv_size) {
+		vm->priv = calloc(1, g->priv_size);
+		if (!vm->priv) {
+			demo_vm_destroy(vm);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Run guest @g of the demo: its VM, the demo's setup, the run, how it
+ * ended, and the run's own facts and checks. Returns 0, or a negative
+ * errno when it could not run (printed).
+ */
+static int demo_run_guest(struct demo_ctx *ctx, const struct demo_guest *g)
+{
+	struct demo_vm vm;
+	int ret;
+
+	if (g->heading)
+		demo_line(ctx, "%s", g->heading);
+	ret = demo_vm_make(ctx, &vm, g);
+	if (ret)
+		return ret;
+	ret = g->setup ? g->setup(&vm) : 0;
+	if (!ret)
+		ret = demo_vm_run(&vm, g->timeout_ms ? g->timeout_ms :
+					DEMO_TIMEOUT_MS);
+	if (!ret) {
+		demo_vm_end_facts(&vm, g->end_prefix ? g->end_prefix : "");
+		/* A guest with its own time limit is one that never ends. */
+		if (!g->timeout_ms)
+			demo_check(ctx, vm.done || vm.stopped,
+				   "the guest ran to its end");
+		if (g->after)
+			g->after(&vm);
+	}
+	demo_vm_destroy(&vm);
+	return ret < 0 ? ret : 0;
+}
+
+/* A declared demo: its title and intro, then each of its guests. */
+static int demo_run_guests(struct demo_ctx *ctx, const struct demo *demo)
+{
+	unsigned int i;
+	int ret = 0;
+
+	demo_title(ctx, demo->title);
+	demo_para(ctx, "%s", demo->intro);
+	for (i = 0; i < DEMO_MAX_GUESTS && demo->guests[i].mem && !ret; i++)
+		ret = demo_run_guest(ctx, &demo->guests[i]);
+	return ret;
+}
+
 /*
  * Run @demo: its title, its text or facts, its checks, and a last line
  * (text) or {"demo":...,"result":...} (JSON). Returns 0 when every check
@@ -829,7 +933,7 @@ int demo_run_one(struct demo_ctx *ctx, const struct demo *demo)
 	ctx->demo = demo;
 	ctx->checks = 0;
 	ctx->failed = 0;
-	ret = demo->run(ctx);
+	ret = demo->run ? demo->run(ctx) : demo_run_guests(ctx, demo);
 	if (ret < 0)
 		ctx->failed++;
 	if (ctx->json) {

@@ -61,19 +61,89 @@ struct demo_image {
 
 #define DEMO_IMAGE(name)	{ demo_image_##name, demo_image_##name##_end }
 
+struct demo_vm;
+
+/*
+ * What a demo shows of one step of its guest: called at the step's END
+ * report, once the step's exits are listed and the guest's facts are
+ * recorded. It tells the step (demo_item(), demo_vm_cost()) and states
+ * the step's own facts and checks. Returns 0; VMM_HOOK_STOP to end the
+ * run there, on purpose (the guest then counts as having run to its
+ * end); or a negative errno, which stops the demo.
+ */
+typedef int (*demo_step_fn)(struct demo_vm *vm);
+
 /**
- * struct demo - one demo.
+ * struct demo_guest - one run of a demo's guest, and what tvmmctl does
+ * with it. Every member but @mem may be left out.
+ * @heading:	a line before the run, for a demo that runs its guest twice.
+ * @mem:	guest RAM at GPA 0. A guest with none ends struct demo's list.
+ * @real_mode:	start at the image's entry in real mode, not long mode.
+ * @arg:	RDI at entry: the argument of the guest's demo_main().
+ * @timeout_ms:	0: DEMO_TIMEOUT_MS, and the guest must run to its end (a
+ *		check). Else a guest that never ends, stopped after so long.
+ * @end_prefix:	put before the keys of the facts of how the run ended.
+ * @priv_size:	the size of the demo's own state, vm->priv, zeroed for
+ *		each run.
+ * @setup:	once the VM is made, before it runs: the demo's ioctls,
+ *		memory slots, capabilities. Returns 0 to run the guest; > 0
+ *		when this host has nothing to show (it said why); a negative
+ *		errno when the demo cannot run (it printed why).
+ * @teardown:	once the VM is gone, whether @setup ran or not: undoes what
+ *		vm->priv says @setup did.
+ * @on_exit:	the demo's own handling of an exit, before the device
+ *		models: returns an enum vmm_hook.
+ * @on_begin:	at each BEGIN report, before the step's cost starts.
+ * @on_end:	at each END report, before the step's function: what every
+ *		step shares. Returns 0 or a negative errno.
+ * @steps:	step N of the guest (its Nth BEGIN ... END) shows itself
+ *		with @steps[N - 1]; @nr_steps of them, one per step.
+ * @after:	once the guest has run and how it ended is recorded: the
+ *		run's own facts and checks.
+ */
+struct demo_guest {
+	const char *heading;
+	__u64 mem;
+	bool real_mode;
+	__u64 arg;
+	unsigned int timeout_ms;
+	const char *end_prefix;
+	size_t priv_size;
+	int (*setup)(struct demo_vm *vm);
+	void (*teardown)(struct demo_vm *vm);
+	int (*on_exit)(struct demo_vm *vm);
+	int (*on_begin)(struct demo_vm *vm);
+	int (*on_end)(struct demo_vm *vm);
+	const demo_step_fn *steps;
+	unsigned int nr_steps;
+	void (*after)(struct demo_vm *vm);
+};
+
+#define DEMO_MAX_GUESTS		2
+
+/**
+ * struct demo - one demo: what it is about, and the guests it runs.
+ * demo.c does the rest: it prints @title and @intro, then for each guest
+ * makes the VM, runs it, lists each step's exits, records the guest's
+ * facts and the step's cost, calls the step's function, and checks that
+ * the guest ran to its end.
  * @name:	what "tvmmctl demo NAME" takes.
  * @summary:	one line for --list.
- * @image:	its guest.
- * @run:	runs it: text or facts into @ctx; returns 0, or a negative
- *		errno when it could not run at all (it printed why). Failed
- *		checks are counted in @ctx, not returned.
+ * @title:	the heading of its text.
+ * @intro:	the paragraph under it: what the demo is about.
+ * @image:	its guest (demos/NAME.c).
+ * @guests:	the runs of @image, in order; most demos have one.
+ * @run:	for a demo not yet declared: runs it, text or facts into
+ *		@ctx; returns 0, or a negative errno when it could not run
+ *		at all (it printed why). Failed checks are counted in @ctx.
  */
 struct demo {
 	const char *name;
 	const char *summary;
+	const char *title;
+	const char *intro;
 	struct demo_image image;
+	struct demo_guest guests[DEMO_MAX_GUESTS];
 	int (*run)(struct demo_ctx *ctx);
 };
 
@@ -99,6 +169,7 @@ struct demo_action {
  * @dev:	the device models; the UART writes to @uart.
  * @uart:	what the guest sent to the UART (open_memstream()).
  * @ctx:	the demo.
+ * @guest:	what the demo declared of this run.
  * @mbox:	the guest's last report, copied out of guest RAM.
  * @step:	the number of the step reported last (1, 2, ...).
  * @reports:	how many reports (exits to DEMO_PORT) the guest made.
@@ -118,10 +189,12 @@ struct demo_action {
  * @on_exit:	the demo's own exit handling, before the reports and the
  *		device models: returns an enum vmm_hook.
  * @on_begin, @on_end: called at each BEGIN and END report.
- * @priv:	the demo's.
+ * @priv:	the demo's own state (@guest's priv_size).
  * @done:	the guest reported DONE.
  * @failed:	the guest reported a failed check.
+ * @stopped:	a step's function ended the run (VMM_HOOK_STOP).
  * @stop:	how vmm_run() ended.
+ * @run_ms:	how long the run took, in milliseconds.
  */
 struct demo_vm {
 	struct vmm vmm;
@@ -130,6 +203,7 @@ struct demo_vm {
 	char *uart_buf;
 	size_t uart_len;
 	struct demo_ctx *ctx;
+	const struct demo_guest *guest;
 	struct demo_mailbox mbox;
 	unsigned int step;
 	unsigned int reports;
@@ -149,8 +223,9 @@ struct demo_vm {
 	int (*on_begin)(struct demo_vm *vm);
 	int (*on_end)(struct demo_vm *vm);
 	void *priv;
-	bool done, failed;
+	bool done, failed, stopped;
 	enum vmm_stop stop;
+	__u64 run_ms;
 };
 
 /* No demo guest should need more, even in an emulator. */
