@@ -86,9 +86,9 @@ typedef int (*demo_step_fn)(struct demo_vm *vm);
  * @priv_size:	the size of the demo's own state, vm->priv, zeroed for
  *		each run.
  * @setup:	once the VM is made, before it runs: the demo's ioctls,
- *		memory slots, capabilities. Returns 0 to run the guest; > 0
- *		when this host has nothing to show (it said why); a negative
- *		errno when the demo cannot run (it printed why).
+ *		memory slots, capabilities. Returns 0 to run the guest;
+ *		DEMO_SKIP when this host has nothing to show (it said why);
+ *		a negative errno when the demo cannot run (it printed why).
  * @teardown:	once the VM is gone, whether @setup ran or not: undoes what
  *		vm->priv says @setup did.
  * @on_exit:	the demo's own handling of an exit, before the device
@@ -120,6 +120,9 @@ struct demo_guest {
 };
 
 #define DEMO_MAX_GUESTS		2
+
+/* What a guest's setup returns when this host has nothing to show. */
+#define DEMO_SKIP		1
 
 /**
  * struct demo - one demo: what it is about, and the guests it runs.

@@ -61,8 +61,19 @@ static int hc_begin(struct demo_vm *vm)
 	return 0;
 }
 
-static void hc_ping(struct demo_vm *vm, struct hc_priv *p)
+/* Whether tvmm.ko answers some hypercalls itself (the nop step). */
+static int hc_setup(struct demo_vm *vm)
 {
+	struct hc_priv *p = vm->priv;
+
+	p->kernel_hc = tvmm_check_extension(&vm->vmm.dev,
+					    TVMM_CAP_KERNEL_HYPERCALLS) > 0;
+	return 0;
+}
+
+static int hc_ping(struct demo_vm *vm)
+{
+	struct hc_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 ping = demo_vm_value(vm, "ping");
 
@@ -80,10 +91,12 @@ static void hc_ping(struct demo_vm *vm, struct hc_priv *p)
 		   (unsigned long long)ping);
 	demo_check(ctx, p->calls == 1 && vm->exits[EXIT_VMCALL] == 1,
 		   "one VMCALL, one exit, to tvmmctl");
+	return 0;
 }
 
-static void hc_host(struct demo_vm *vm, struct hc_priv *p)
+static int hc_host(struct demo_vm *vm)
 {
+	struct hc_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 cpus = demo_vm_value(vm, "host_cpus");
 	long host = sysconf(_SC_NPROCESSORS_ONLN);
@@ -101,10 +114,12 @@ static void hc_host(struct demo_vm *vm, struct hc_priv *p)
 		   host);
 	demo_check(ctx, p->calls == 2 && vm->exits[EXIT_VMCALL] == 2,
 		   "two VMCALL exits");
+	return 0;
 }
 
-static void hc_unknown(struct demo_vm *vm, struct hc_priv *p)
+static int hc_unknown(struct demo_vm *vm)
 {
+	struct hc_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__s64 ret = demo_vm_value(vm, "unknown_ret");
 
@@ -117,13 +132,14 @@ static void hc_unknown(struct demo_vm *vm, struct hc_priv *p)
 	demo_fact(ctx, DEMO_FACT_INT, ret, "unknown_ret");
 	demo_check(ctx, ret == -DEMO_HC_ENOSYS, "an unknown number gets -%d",
 		   DEMO_HC_ENOSYS);
+	return 0;
 }
 
-static void hc_nop(struct demo_vm *vm, struct hc_priv *p)
+static int hc_nop(struct demo_vm *vm)
 {
-	__u64 cycles = demo_vm_value(vm, "cycles");
-
+	struct hc_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
+	__u64 cycles = demo_vm_value(vm, "cycles");
 	__s64 ret = demo_vm_value(vm, "nop_ret");
 
 	demo_item(ctx, "guest", "VMCALL with RAX = %d (TVMM_HC_NOP).",
@@ -147,58 +163,31 @@ static void hc_nop(struct demo_vm *vm, struct hc_priv *p)
 	demo_check(ctx, p->calls == (p->kernel_hc ? 0 : 1),
 		   "%s", p->kernel_hc ? "tvmm.ko kept it in the kernel" :
 		   "it came to tvmmctl");
-}
-
-static int hc_end(struct demo_vm *vm)
-{
-	struct hc_priv *p = vm->priv;
-
-	switch (vm->step) {
-	case 1:
-		hc_ping(vm, p);
-		break;
-	case 2:
-		hc_host(vm, p);
-		break;
-	case 3:
-		hc_unknown(vm, p);
-		break;
-	case 4:
-		hc_nop(vm, p);
-		break;
-	}
 	return 0;
 }
 
-static int hypercall_run(struct demo_ctx *ctx)
-{
-	struct demo_vm_opts opts = {
-		.mem = 1 << 20,
-	};
-	struct hc_priv priv = { 0 };
-	struct demo_vm vm;
-	int ret;
-
-	demo_title(ctx, "VMCALL, a para-virtual interface");
-	demo_para(ctx,
-		  "A guest that knows it runs under a VMM can simply ask it for things: a hypercall is to the VMM what a system call is to a kernel. Intel's instruction for it is VMCALL.");
-	ret = demo_vm_create(ctx, &vm, &opts);
-	if (ret)
-		return ret;
-	priv.kernel_hc = tvmm_check_extension(&vm.vmm.dev,
-					      TVMM_CAP_KERNEL_HYPERCALLS) > 0;
-	vm.priv = &priv;
-	vm.on_exit = hc_exit;
-	vm.on_begin = hc_begin;
-	vm.on_end = hc_end;
-	ret = demo_vm_run_to_end(&vm);
-	demo_vm_destroy(&vm);
-	return ret;
-}
+/* The steps of demos/hypercall.c, in its order. */
+static const demo_step_fn hc_steps[] = {
+	hc_ping,
+	hc_host,
+	hc_unknown,
+	hc_nop,
+};
 
 const struct demo demo_hypercall = {
 	.name		= "hypercall",
 	.summary	= "VMCALL as a para-virtual interface",
+	.title		= "VMCALL, a para-virtual interface",
+	.intro		=
+		"A guest that knows it runs under a VMM can simply ask it for things: a hypercall is to the VMM what a system call is to a kernel. Intel's instruction for it is VMCALL.",
 	.image		= DEMO_IMAGE(hypercall),
-	.run		= hypercall_run,
+	.guests		= { {
+		.mem		= 1 << 20,
+		.priv_size	= sizeof(struct hc_priv),
+		.setup		= hc_setup,
+		.on_exit	= hc_exit,
+		.on_begin	= hc_begin,
+		.steps		= hc_steps,
+		.nr_steps	= ARRAY_SIZE(hc_steps),
+	} },
 };

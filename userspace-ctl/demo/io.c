@@ -82,8 +82,9 @@ static int io_begin(struct demo_vm *vm)
 	return 0;
 }
 
-static void io_program(struct demo_vm *vm, struct io_priv *p)
+static int io_program(struct demo_vm *vm)
 {
+	struct io_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 
 	demo_item(ctx, "guest",
@@ -99,10 +100,12 @@ static void io_program(struct demo_vm *vm, struct io_priv *p)
 	demo_check(ctx, p->outs == 5 && p->ins == 0,
 		   "five OUTs, five exits to the UART model (%u OUT, %u IN)",
 		   p->outs, p->ins);
+	return 0;
 }
 
-static void io_send(struct demo_vm *vm, struct io_priv *p)
+static int io_send(struct demo_vm *vm)
 {
+	struct io_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 bytes = demo_vm_value(vm, "bytes");
 	char text[64] = "";
@@ -139,10 +142,12 @@ static void io_send(struct demo_vm *vm, struct io_priv *p)
 		   (unsigned long long)vm->exits[EXIT_IO]);
 	demo_check(ctx, !strcmp(text, "Hi!\n"),
 		   "the UART model got \"Hi!\\n\"");
+	return 0;
 }
 
-static void io_scratch(struct demo_vm *vm, struct io_priv *p)
+static int io_scratch(struct demo_vm *vm)
 {
+	struct io_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 got = demo_vm_value(vm, "scratch_read");
 
@@ -154,48 +159,29 @@ static void io_scratch(struct demo_vm *vm, struct io_priv *p)
 	demo_fact(ctx, DEMO_FACT_HEX, got, "scratch_read");
 	demo_check(ctx, got == 0x5a, "the scratch register keeps 0x5a");
 	demo_check(ctx, p->outs == 1 && p->ins == 1, "one OUT and one IN exit");
-}
-
-static int io_end(struct demo_vm *vm)
-{
-	struct io_priv *p = vm->priv;
-
-	if (vm->step == 1)
-		io_program(vm, p);
-	else if (vm->step == 2)
-		io_send(vm, p);
-	else if (vm->step == 3)
-		io_scratch(vm, p);
 	return 0;
 }
 
-static int io_run(struct demo_ctx *ctx)
-{
-	struct demo_vm_opts opts = {
-		.mem = 1 << 20,
-	};
-	struct io_priv priv = { 0 };
-	struct demo_vm vm;
-	int ret;
-
-	demo_title(ctx, "port I/O, trapped and emulated");
-	demo_para(ctx,
-		  "A PC's older devices sit on I/O ports, reached with IN and OUT. A guest's devices are models in the VMM: the CPU stops the guest at each port access and the VMM plays the device. Here the guest drives a serial port (COM1, a 16550A UART) as a kernel would.");
-	ret = demo_vm_create(ctx, &vm, &opts);
-	if (ret)
-		return ret;
-	vm.priv = &priv;
-	vm.on_exit = io_exit;
-	vm.on_begin = io_begin;
-	vm.on_end = io_end;
-	ret = demo_vm_run_to_end(&vm);
-	demo_vm_destroy(&vm);
-	return ret;
-}
+/* The steps of demos/io.c, in its order. */
+static const demo_step_fn io_steps[] = {
+	io_program,
+	io_send,
+	io_scratch,
+};
 
 const struct demo demo_io = {
 	.name		= "io",
 	.summary	= "port I/O trapped and emulated by the UART model",
+	.title		= "port I/O, trapped and emulated",
+	.intro		=
+		"A PC's older devices sit on I/O ports, reached with IN and OUT. A guest's devices are models in the VMM: the CPU stops the guest at each port access and the VMM plays the device. Here the guest drives a serial port (COM1, a 16550A UART) as a kernel would.",
 	.image		= DEMO_IMAGE(io),
-	.run		= io_run,
+	.guests		= { {
+		.mem		= 1 << 20,
+		.priv_size	= sizeof(struct io_priv),
+		.on_exit	= io_exit,
+		.on_begin	= io_begin,
+		.steps		= io_steps,
+		.nr_steps	= ARRAY_SIZE(io_steps),
+	} },
 };

@@ -48,8 +48,9 @@ static int pv_exit(struct demo_vm *vm)
 	return VMM_HOOK_HANDLED;
 }
 
-static void pv_full(struct demo_vm *vm, struct pv_priv *p)
+static int pv_full(struct demo_vm *vm)
 {
+	struct pv_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 bytes = demo_vm_value(vm, "bytes");
 
@@ -75,10 +76,12 @@ static void pv_full(struct demo_vm *vm, struct pv_priv *p)
 		   "one I/O exit per byte (%u to the UART, %llu I/O exits, %llu bytes)",
 		   p->uart_outs, (unsigned long long)vm->exits[EXIT_IO],
 		   (unsigned long long)bytes);
+	return 0;
 }
 
-static void pv_para(struct demo_vm *vm, struct pv_priv *p)
+static int pv_para(struct demo_vm *vm)
 {
+	struct pv_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 bytes = demo_vm_value(vm, "bytes");
 	__u64 cycles = demo_vm_value(vm, "cycles");
@@ -112,45 +115,28 @@ static void pv_para(struct demo_vm *vm, struct pv_priv *p)
 	demo_check(ctx, vm->uart_len == len &&
 		   !memcmp(vm->uart_buf, p->pv, len),
 		   "both ways printed the same text");
-}
-
-static int pv_end(struct demo_vm *vm)
-{
-	struct pv_priv *p = vm->priv;
-
-	if (vm->step == 1)
-		pv_full(vm, p);
-	else if (vm->step == 2)
-		pv_para(vm, p);
 	return 0;
 }
 
-static int paravirt_run(struct demo_ctx *ctx)
-{
-	struct demo_vm_opts opts = {
-		.mem = 1 << 20,
-	};
-	struct pv_priv priv = { 0 };
-	struct demo_vm vm;
-	int ret;
-
-	demo_title(ctx, "full virtualization and para-virtualization, side by side");
-	demo_para(ctx,
-		  "Full virtualization runs a guest written for real hardware: every device access it makes is trapped and emulated. Para-virtualization changes the guest's drivers to talk to the VMM directly, in few, large requests. Same text, both ways:");
-	ret = demo_vm_create(ctx, &vm, &opts);
-	if (ret)
-		return ret;
-	vm.priv = &priv;
-	vm.on_exit = pv_exit;
-	vm.on_end = pv_end;
-	ret = demo_vm_run_to_end(&vm);
-	demo_vm_destroy(&vm);
-	return ret;
-}
+/* The steps of demos/paravirt.c, in its order. */
+static const demo_step_fn pv_steps[] = {
+	pv_full,
+	pv_para,
+};
 
 const struct demo demo_paravirt = {
 	.name		= "paravirt",
 	.summary	= "port I/O (an exit per byte) against one hypercall",
+	.title		=
+		"full virtualization and para-virtualization, side by side",
+	.intro		=
+		"Full virtualization runs a guest written for real hardware: every device access it makes is trapped and emulated. Para-virtualization changes the guest's drivers to talk to the VMM directly, in few, large requests. Same text, both ways:",
 	.image		= DEMO_IMAGE(paravirt),
-	.run		= paravirt_run,
+	.guests		= { {
+		.mem		= 1 << 20,
+		.priv_size	= sizeof(struct pv_priv),
+		.on_exit	= pv_exit,
+		.steps		= pv_steps,
+		.nr_steps	= ARRAY_SIZE(pv_steps),
+	} },
 };
