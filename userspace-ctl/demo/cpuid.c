@@ -28,6 +28,7 @@ static bool printable(const char *s)
 	return true;
 }
 
+/* Step 1, CPUID leaf 0: the guest is told the host's vendor. */
 static int cpuid_vendor(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
@@ -58,6 +59,7 @@ static int cpuid_vendor(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 2, leaf 1: VMX hidden, the hypervisor bit set. */
 static int cpuid_features(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
@@ -90,6 +92,7 @@ static int cpuid_features(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 3, leaf 0x40000000: tvmm's own signature. */
 static int cpuid_hypervisor(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;

@@ -47,6 +47,7 @@ static int cr_setup(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 1: CR0 as the guest wrote it, and as the CPU runs it. */
 static int cr_cr0(struct demo_vm *vm)
 {
 	struct cr_priv *p = vm->priv;
@@ -83,6 +84,7 @@ static int cr_cr0(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 2: the same for CR4, whose VMXE VMX needs set. */
 static int cr_cr4(struct demo_vm *vm)
 {
 	struct cr_priv *p = vm->priv;
@@ -114,6 +116,7 @@ static int cr_cr4(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 3: the guest may not set CR4.VMXE: #GP. */
 static int cr_vmxe(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the demos share: the list, the guest VM and its reports, the cost
- * of a step, the text and the facts. See demo.h.
+ * What the demos share: the list, the text, the facts and checks, the
+ * guest VM and its reports, the cost of a step, and the one way every
+ * demo runs (demo_run_one()). See demo.h.
  *
  * A guest's step is BEGIN ... END (demos/demo_abi.h). At each report
  * tvmmctl reads TVMM_GET_VCPU_STATS: the difference is what the step cost,
@@ -255,6 +256,8 @@ bool demo_check(struct demo_ctx *ctx, bool ok, const char *fmt, ...)
 /* ---- the guest VM ---- */
 
 static int demo_report(struct demo_vm *vm);
+static void demo_vm_destroy(struct demo_vm *vm);
+static void demo_vm_facts(struct demo_vm *vm);
 static void demo_vm_print_exits(struct demo_vm *vm);
 static void demo_trace_check(struct demo_vm *vm);
 
@@ -299,8 +302,8 @@ int demo_vm_exit_hook(struct vmm_vcpu *v, void *data)
 	}
 	if (run->exit_reason == TVMM_EXIT_IO && run->io.port == DEMO_PORT)
 		return demo_report(vm);
-	if (vm->on_exit)
-		return vm->on_exit(vm);
+	if (vm->guest->on_exit)
+		return vm->guest->on_exit(vm);
 	return VMM_HOOK_PASS;
 }
 
@@ -372,6 +375,26 @@ static int demo_step_cost(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step N of the guest ended: its function, @steps[N - 1], shows it. */
+static int demo_vm_step(struct demo_vm *vm)
+{
+	const struct demo_guest *g = vm->guest;
+	int ret;
+
+	/* A check only when it fails: the JSON of a good run has none. */
+	if (vm->step < 1 || vm->step > g->nr_steps) {
+		demo_check(vm->ctx, false, "the demo knows the guest's step %u",
+			   vm->step);
+		return VMM_HOOK_STOP;
+	}
+	ret = g->on_end ? g->on_end(vm) : 0;
+	if (!ret)
+		ret = g->steps[vm->step - 1](vm);
+	if (ret == VMM_HOOK_STOP)
+		vm->stopped = true;
+	return ret;
+}
+
 static int demo_report(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
@@ -394,7 +417,7 @@ static int demo_report(struct demo_vm *vm)
 		demo_trace_drain(vm);
 		vm->nr_traced = 0;
 		vm->more_traced = 0;
-		ret = vm->on_begin ? vm->on_begin(vm) : 0;
+		ret = vm->guest->on_begin ? vm->guest->on_begin(vm) : 0;
 		if (ret < 0)
 			return ret;
 		/* Last, so that on_begin's own work is not in the step. */
@@ -412,7 +435,7 @@ static int demo_report(struct demo_vm *vm)
 		demo_vm_facts(vm);
 		demo_trace_check(vm);
 		demo_vm_print_exits(vm);
-		ret = vm->on_end ? vm->on_end(vm) : 0;
+		ret = demo_vm_step(vm);
 		if (ret < 0)
 			return ret;
 		demo_line(ctx, "%s", "");
@@ -433,8 +456,13 @@ static int demo_report(struct demo_vm *vm)
 	}
 }
 
-int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
-		   const struct demo_vm_opts *opts)
+/*
+ * The VM of guest @g: RAM, the image loaded, the vCPU's first state, the
+ * device models, the trace ring, and the demo's own state. Returns 0, or
+ * a negative errno (printed).
+ */
+static int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
+			  const struct demo_guest *g)
 {
 	const struct demo_image *image = &ctx->demo->image;
 	const char *name = ctx->demo->name, *why = "";
@@ -447,15 +475,23 @@ int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 
 	memset(vm, 0, sizeof(*vm));
 	vm->ctx = ctx;
-	ret = vmm_alloc_ram(&vm->vmm, opts->mem);
+	vm->guest = g;
+	ret = vmm_alloc_ram(&vm->vmm, g->mem);
 	if (ret) {
 		fprintf(stderr, "tvmmctl: demo %s: guest RAM: %s\n", name,
 			strerror(-ret));
 		return ret;
 	}
+	if (g->priv_size) {
+		vm->priv = calloc(1, g->priv_size);
+		if (!vm->priv) {
+			ret = -ENOMEM;
+			goto err;
+		}
+	}
 	ret = load_elf(&vm->vmm.ram, image->start, len, &boot, &why);
 	if (!ret) {
-		if (opts->real_mode)
+		if (g->real_mode)
 			boot.mode = BOOT_REAL;
 		ret = boot_setup(&vm->vmm.ram, &boot, &regs, &sregs, &why);
 	}
@@ -464,7 +500,7 @@ int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 			name, why);
 		goto err;
 	}
-	regs.rdi = opts->arg;
+	regs.rdi = g->arg;
 	vm->uart = open_memstream(&vm->uart_buf, &vm->uart_len);
 	if (!vm->uart) {
 		ret = -errno;
@@ -506,7 +542,8 @@ err:
 	return ret;
 }
 
-void demo_vm_destroy(struct demo_vm *vm)
+/* Undoes demo_vm_create(), then what the demo's setup did. */
+static void demo_vm_destroy(struct demo_vm *vm)
 {
 	if (vm->tracing)
 		trace_ring_disable(&vm->trace);
@@ -517,12 +554,10 @@ void demo_vm_destroy(struct demo_vm *vm)
 	free(vm->uart_buf);
 	vm->uart = NULL;
 	vm->uart_buf = NULL;
-	if (vm->guest) {
-		if (vm->guest->teardown)
-			vm->guest->teardown(vm);
-		free(vm->priv);
-		vm->priv = NULL;
-	}
+	if (vm->priv && vm->guest->teardown)
+		vm->guest->teardown(vm);
+	free(vm->priv);
+	vm->priv = NULL;
 }
 
 /*
@@ -530,7 +565,7 @@ void demo_vm_destroy(struct demo_vm *vm)
  * @timeout_ms stops it. @total gets the exits of the whole run, the
  * reports taken out. Returns 0 or a negative errno (printed).
  */
-int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms)
+static int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms)
 {
 	struct vmm_opts opts = { .timeout_ms = timeout_ms, .input_fd = -1 };
 	struct tvmm_vcpu_stats st;
@@ -559,7 +594,8 @@ int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms)
 	return 0;
 }
 
-const struct demo_fact *demo_vm_fact(struct demo_vm *vm, const char *key)
+static const struct demo_fact *demo_vm_fact(struct demo_vm *vm,
+					    const char *key)
 {
 	unsigned int i;
 
@@ -672,7 +708,7 @@ static void demo_vm_print_exits(struct demo_vm *vm)
 }
 
 /* Exits the step took for the host's sake: its interrupts, its timer. */
-__u64 demo_vm_host_events(const struct demo_vm *vm)
+static __u64 demo_vm_host_events(const struct demo_vm *vm)
 {
 	return vm->exits[EXIT_EXTERNAL_INTR] + vm->exits[EXIT_PREEMPTION_TIMER];
 }
@@ -681,7 +717,7 @@ __u64 demo_vm_host_events(const struct demo_vm *vm)
  * The step's facts: what the guest reported, as "sN.KEY", and the exits
  * by reason, as "sN.exits.REASON".
  */
-void demo_vm_facts(struct demo_vm *vm)
+static void demo_vm_facts(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
 	unsigned int i, user = 0;
@@ -810,7 +846,7 @@ static const char *demo_stop_name(const struct demo_vm *vm)
  * How the run ended, as facts: PREFIX "end" ("done", "timeout", ...) and
  * PREFIX "exits.REASON" for the whole run; the reports not counted.
  */
-void demo_vm_end_facts(struct demo_vm *vm, const char *prefix)
+static void demo_vm_end_facts(struct demo_vm *vm, const char *prefix)
 {
 	struct demo_ctx *ctx = vm->ctx;
 	unsigned int i;
@@ -829,52 +865,7 @@ void demo_vm_end_facts(struct demo_vm *vm, const char *prefix)
 	}
 }
 
-/* Step N of the guest ended: its function, @steps[N - 1], shows it. */
-static int demo_vm_step(struct demo_vm *vm)
-{
-	const struct demo_guest *g = vm->guest;
-	int ret;
-
-	/* A check only when it fails: the JSON of a good run has none. */
-	if (vm->step < 1 || vm->step > g->nr_steps) {
-		demo_check(vm->ctx, false, "the demo knows the guest's step %u",
-			   vm->step);
-		return VMM_HOOK_STOP;
-	}
-	ret = g->on_end ? g->on_end(vm) : 0;
-	if (!ret)
-		ret = g->steps[vm->step - 1](vm);
-	if (ret == VMM_HOOK_STOP)
-		vm->stopped = true;
-	return ret;
-}
-
-/* The VM of guest @g: its RAM, its state, and the demo's own state. */
-static int demo_vm_make(struct demo_ctx *ctx, struct demo_vm *vm,
-			const struct demo_guest *g)
-{
-	struct demo_vm_opts opts = {
-		.mem = g->mem,
-		.real_mode = g->real_mode,
-		.arg = g->arg,
-	};
-	int ret = demo_vm_create(ctx, vm, &opts);
-
-	if (ret)
-		return ret;
-	vm->guest = g;
-	vm->on_exit = g->on_exit;
-	vm->on_begin = g->on_begin;
-	vm->on_end = demo_vm_step;
-	if (g->priv_size) {
-		vm->priv = calloc(1, g->priv_size);
-		if (!vm->priv) {
-			demo_vm_destroy(vm);
-			return -ENOMEM;
-		}
-	}
-	return 0;
-}
+/* ---- running a demo ---- */
 
 /*
  * Run guest @g of the demo: its VM, the demo's setup, the run, how it
@@ -888,7 +879,7 @@ static int demo_run_guest(struct demo_ctx *ctx, const struct demo_guest *g)
 
 	if (g->heading)
 		demo_line(ctx, "%s", g->heading);
-	ret = demo_vm_make(ctx, &vm, g);
+	ret = demo_vm_create(ctx, &vm, g);
 	if (ret)
 		return ret;
 	ret = g->setup ? g->setup(&vm) : 0;
@@ -908,19 +899,6 @@ static int demo_run_guest(struct demo_ctx *ctx, const struct demo_guest *g)
 	return ret < 0 ? ret : 0;
 }
 
-/* A declared demo: its title and intro, then each of its guests. */
-static int demo_run_guests(struct demo_ctx *ctx, const struct demo *demo)
-{
-	unsigned int i;
-	int ret = 0;
-
-	demo_title(ctx, demo->title);
-	demo_para(ctx, "%s", demo->intro);
-	for (i = 0; i < DEMO_MAX_GUESTS && demo->guests[i].mem && !ret; i++)
-		ret = demo_run_guest(ctx, &demo->guests[i]);
-	return ret;
-}
-
 /*
  * Run @demo: its title, its text or facts, its checks, and a last line
  * (text) or {"demo":...,"result":...} (JSON). Returns 0 when every check
@@ -928,12 +906,16 @@ static int demo_run_guests(struct demo_ctx *ctx, const struct demo *demo)
  */
 int demo_run_one(struct demo_ctx *ctx, const struct demo *demo)
 {
-	int ret;
+	unsigned int i;
+	int ret = 0;
 
 	ctx->demo = demo;
 	ctx->checks = 0;
 	ctx->failed = 0;
-	ret = demo->run ? demo->run(ctx) : demo_run_guests(ctx, demo);
+	demo_title(ctx, demo->title);
+	demo_para(ctx, "%s", demo->intro);
+	for (i = 0; i < DEMO_MAX_GUESTS && demo->guests[i].mem && !ret; i++)
+		ret = demo_run_guest(ctx, &demo->guests[i]);
 	if (ret < 0)
 		ctx->failed++;
 	if (ctx->json) {
@@ -956,20 +938,4 @@ int demo_run_one(struct demo_ctx *ctx, const struct demo *demo)
 	if (ret < 0)
 		return ret;
 	return ctx->failed ? 1 : 0;
-}
-
-/*
- * The usual end of a demo: run the guest with the usual time limit, then
- * record how the run ended and check that the guest got to its end.
- * Returns demo_vm_run()'s result; the VM is the caller's to destroy.
- */
-int demo_vm_run_to_end(struct demo_vm *vm)
-{
-	int ret = demo_vm_run(vm, DEMO_TIMEOUT_MS);
-
-	if (!ret) {
-		demo_vm_end_facts(vm, "");
-		demo_check(vm->ctx, vm->done, "the guest ran to its end");
-	}
-	return ret;
 }

@@ -5,10 +5,19 @@
  * the CPU trapped and why, what the VMM did, what the guest saw and what
  * it cost; and it states facts (machine-readable, --json) and checks them.
  *
- * One file per demo, demo/NAME.c, defines a struct demo; demo.c lists them
- * and holds what they share: the guest VM (vmm/, loader/, devices/), the
- * guest's reports (demos/demo_abi.h), the cost of each step from the
- * vCPU's exit statistics, the text and the facts.
+ * A demo is a declaration: demo/NAME.c defines struct demo demo_NAME, its
+ * title and intro, and the guest it runs (struct demo_guest: RAM, options,
+ * hooks), with a table of step functions, one per step of the guest, each
+ * named after what its step shows. demo.c does the rest, the same for
+ * every demo: it makes the VM (vmm/, loader/, devices/), runs it, reads
+ * the guest's reports (demos/demo_abi.h), lists each step's exits with
+ * their cost from the vCPU's exit statistics, records the guest's facts,
+ * calls the step's function, and checks how the run ended.
+ *
+ * To add a demo: demos/NAME.c, the guest (a demo_main() that brackets
+ * each step with demo_begin() and demo_end()); demo/NAME.c, its struct
+ * demo; and a DEMO(NAME) line in demo/demos.h, which embeds the guest,
+ * declares the demo and lists it.
  */
 #ifndef TVMMCTL_DEMO_H
 #define TVMMCTL_DEMO_H
@@ -136,9 +145,6 @@ struct demo_guest {
  * @intro:	the paragraph under it: what the demo is about.
  * @image:	its guest (demos/NAME.c).
  * @guests:	the runs of @image, in order; most demos have one.
- * @run:	for a demo not yet declared: runs it, text or facts into
- *		@ctx; returns 0, or a negative errno when it could not run
- *		at all (it printed why). Failed checks are counted in @ctx.
  */
 struct demo {
 	const char *name;
@@ -147,7 +153,6 @@ struct demo {
 	const char *intro;
 	struct demo_image image;
 	struct demo_guest guests[DEMO_MAX_GUESTS];
-	int (*run)(struct demo_ctx *ctx);
 };
 
 extern const struct demo *const demo_list[];
@@ -178,9 +183,10 @@ struct demo_action {
  * @reports:	how many reports (exits to DEMO_PORT) the guest made.
  * @exits, @cycles: the current step's exits by basic exit reason, and the
  *		TSC cycles tvmm spent on them; the report that ends the step
- *		is taken out of @exits (its cycles cannot be: see @report_io).
- * @report_io:	the step's I/O exits hold the END report's exit.
+ *		is taken out of @exits, and out of @cycles when the trace
+ *		ring says what it cost (@report_cycles).
  * @total:	all exits of the run but the reports.
+ * @stats_begin: the vCPU's exit statistics at the step's BEGIN.
  * @tsc_begin, @tsc_end: the host's TSC at the step's BEGIN and END.
  * @actions:	what tvmmctl did with the step's exits, printed exit by
  *		exit at END; @nr_actions of them.
@@ -189,9 +195,6 @@ struct demo_action {
  * @traced:	the step's entries drained from @trace, reports left out;
  *		@nr_traced of them, @more_traced not kept.
  * @report_cycles: the END report's own cycles, from its trace entry.
- * @on_exit:	the demo's own exit handling, before the reports and the
- *		device models: returns an enum vmm_hook.
- * @on_begin, @on_end: called at each BEGIN and END report.
  * @priv:	the demo's own state (@guest's priv_size).
  * @done:	the guest reported DONE.
  * @failed:	the guest reported a failed check.
@@ -222,9 +225,6 @@ struct demo_vm {
 	struct tvmm_trace_entry traced[DEMO_MAX_TRACED];
 	unsigned int nr_traced, more_traced;
 	__u64 report_cycles;
-	int (*on_exit)(struct demo_vm *vm);
-	int (*on_begin)(struct demo_vm *vm);
-	int (*on_end)(struct demo_vm *vm);
 	void *priv;
 	bool done, failed, stopped;
 	enum vmm_stop stop;
@@ -233,13 +233,6 @@ struct demo_vm {
 
 /* No demo guest should need more, even in an emulator. */
 #define DEMO_TIMEOUT_MS		60000
-
-/* How a demo's VM is made: the demo's own image, @mem of RAM. */
-struct demo_vm_opts {
-	__u64 mem;			/* guest RAM at GPA 0 */
-	bool real_mode;			/* start at e_entry in real mode */
-	__u64 arg;			/* RDI at entry: demo_main()'s argument */
-};
 
 /* The vCPU's shared struct tvmm_run, and its file descriptor. */
 static inline struct tvmm_run *demo_vm_run_area(struct demo_vm *vm)
@@ -252,21 +245,12 @@ static inline int demo_vm_vcpu_fd(const struct demo_vm *vm)
 	return vm->vmm.vcpus[0].fd;
 }
 
-int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
-		   const struct demo_vm_opts *opts);
-int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms);
-void demo_vm_destroy(struct demo_vm *vm);
 int demo_vm_exit_hook(struct vmm_vcpu *v, void *data);
 void *demo_vm_gpa(struct demo_vm *vm, __u64 gpa, __u64 len);
-const struct demo_fact *demo_vm_fact(struct demo_vm *vm, const char *key);
 __u64 demo_vm_value(struct demo_vm *vm, const char *key);
 const char *demo_vm_str(struct demo_vm *vm, const char *key);
-__u64 demo_vm_host_events(const struct demo_vm *vm);
 void demo_vm_action(struct demo_vm *vm, const char *fmt, ...);
-void demo_vm_facts(struct demo_vm *vm);
 void demo_vm_cost(struct demo_vm *vm, const char *guest_what);
-void demo_vm_end_facts(struct demo_vm *vm, const char *prefix);
-int demo_vm_run_to_end(struct demo_vm *vm);
 
 /* The text (nothing with --json). */
 void demo_title(struct demo_ctx *ctx, const char *title);

@@ -165,6 +165,7 @@ static void ept_teardown(struct demo_vm *vm)
 	free(p->secret);
 }
 
+/* Step 1: guest RAM is tvmmctl's memory, written without an exit. */
 static int ept_ram(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
@@ -208,6 +209,7 @@ static int ept_ram(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 2: a read-only slot traps the guest's writes. */
 static int ept_rom(struct demo_vm *vm)
 {
 	struct ept_priv *p = vm->priv;
@@ -243,6 +245,7 @@ static int ept_rom(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 3: where no slot is, MMIO to a device model. */
 static int ept_mmio(struct demo_vm *vm)
 {
 	struct ept_priv *p = vm->priv;
@@ -271,6 +274,7 @@ static int ept_mmio(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 4: neither memory nor device: nothing of the host's. */
 static int ept_beyond(struct demo_vm *vm)
 {
 	struct ept_priv *p = vm->priv;

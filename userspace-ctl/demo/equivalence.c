@@ -11,6 +11,7 @@
 #include "demo/demo.h"
 #include "demos/compute.h"
 
+/* Step 1: the same computation in the guest and natively. */
 static int eq_compute(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;

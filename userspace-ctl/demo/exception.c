@@ -98,6 +98,7 @@ static int exc_setup(struct demo_vm *vm)
 	return ret;
 }
 
+/* Step 1: #UD exits, and tvmmctl emulates the instruction. */
 static int exc_vmmcall(struct demo_vm *vm)
 {
 	struct exc_priv *p = vm->priv;
@@ -129,6 +130,7 @@ static int exc_vmmcall(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 2: #BP exits: the VMM as the guest's debugger. */
 static int exc_int3_vmm(struct demo_vm *vm)
 {
 	struct exc_priv *p = vm->priv;
@@ -158,6 +160,7 @@ static int exc_int3_vmm(struct demo_vm *vm)
 	return exc_set_exits(vm, 1U << UD_VECTOR);
 }
 
+/* Step 3: #BP left to the guest's own handler. */
 static int exc_int3_guest(struct demo_vm *vm)
 {
 	struct exc_priv *p = vm->priv;

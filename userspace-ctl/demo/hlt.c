@@ -32,6 +32,7 @@ static int hlt_exit(struct demo_vm *vm)
 	return VMM_HOOK_HANDLED;
 }
 
+/* Step 1: each HLT gives the CPU back to tvmmctl. */
 static int hlt_halts(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;

@@ -71,6 +71,7 @@ static int hc_setup(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 1: a hypercall tvmmctl answers. */
 static int hc_ping(struct demo_vm *vm)
 {
 	struct hc_priv *p = vm->priv;
@@ -94,6 +95,7 @@ static int hc_ping(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 2: hypercalls for what only the host knows. */
 static int hc_host(struct demo_vm *vm)
 {
 	struct hc_priv *p = vm->priv;
@@ -117,6 +119,7 @@ static int hc_host(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 3: a number no one defined: -ENOSYS. */
 static int hc_unknown(struct demo_vm *vm)
 {
 	struct hc_priv *p = vm->priv;
@@ -135,6 +138,7 @@ static int hc_unknown(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 4: a hypercall tvmm.ko may answer itself. */
 static int hc_nop(struct demo_vm *vm)
 {
 	struct hc_priv *p = vm->priv;

@@ -82,6 +82,7 @@ static int io_begin(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 1: programming the UART, each OUT an exit to the model. */
 static int io_program(struct demo_vm *vm)
 {
 	struct io_priv *p = vm->priv;
@@ -103,6 +104,7 @@ static int io_program(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 2: sending a line, an IN and an OUT per byte. */
 static int io_send(struct demo_vm *vm)
 {
 	struct io_priv *p = vm->priv;
@@ -145,6 +147,7 @@ static int io_send(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 3: a device's state is the VMM's data. */
 static int io_scratch(struct demo_vm *vm)
 {
 	struct io_priv *p = vm->priv;

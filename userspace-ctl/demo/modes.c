@@ -62,6 +62,7 @@ static void modes_saw(struct demo_vm *vm)
 		  "16-bit code");
 }
 
+/* Step 1: real mode, as after reset. */
 static int modes_real(struct demo_vm *vm)
 {
 	const struct tvmm_sregs *s = vm->priv;
@@ -78,6 +79,7 @@ static int modes_real(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 2: into 32-bit protected mode. */
 static int modes_protected(struct demo_vm *vm)
 {
 	const struct tvmm_sregs *s = vm->priv;
@@ -100,6 +102,7 @@ static int modes_protected(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 3: into 64-bit long mode. */
 static int modes_long(struct demo_vm *vm)
 {
 	const struct tvmm_sregs *s = vm->priv;
@@ -127,6 +130,7 @@ static int modes_long(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 4: the guest's C code and the VMM agree. */
 static int modes_c_code(struct demo_vm *vm)
 {
 	const struct tvmm_sregs *s = vm->priv;

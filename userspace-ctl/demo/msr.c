@@ -26,6 +26,7 @@ static int msr_get(struct demo_vm *vm, __u32 index, __u64 *val)
 	return 0;
 }
 
+/* Step 1: the guest's IA32_LSTAR lives in the vCPU, not in the CPU. */
 static int msr_lstar(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
@@ -59,6 +60,7 @@ static int msr_lstar(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step 2: an MSR tvmm does not give guests is a #GP. */
 static int msr_unknown(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;

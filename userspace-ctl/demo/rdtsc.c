@@ -101,6 +101,7 @@ static void tsc_saw(struct demo_vm *vm)
 	demo_check(ctx, again > tsc, "the guest's TSC goes forward");
 }
 
+/* Step 1: the offset starts the guest's clock at 0. */
 static int tsc_from_zero(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
@@ -119,6 +120,7 @@ static int tsc_from_zero(struct demo_vm *vm)
 	return tsc_set_offset(vm, p->offset);
 }
 
+/* Step 2: the VMM moves the guest's clock ahead. */
 static int tsc_moved(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
@@ -140,6 +142,7 @@ static int tsc_moved(struct demo_vm *vm)
 	return tsc_set_exiting(vm);
 }
 
+/* Step 3: RDTSC exits, and tvmm.ko answers the same. */
 static int tsc_exiting(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
