@@ -117,32 +117,36 @@ void demo_title(struct demo_ctx *ctx, const char *title)
 	fprintf(ctx->out, "\n=== %s: %s ===\n\n", ctx->demo->name, title);
 }
 
-/* A paragraph, wrapped, then a blank line. */
-void demo_para(struct demo_ctx *ctx, const char *fmt, ...)
+/* @fmt's text after @label, wrapped by demo_wrap(); nothing with --json. */
+static void demo_vwrap(struct demo_ctx *ctx, const char *label,
+		       const char *fmt, va_list ap)
 {
 	char buf[2048];
-	va_list ap;
 
 	if (ctx->json)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	demo_wrap(ctx->out, label, buf);
+}
+
+/* A paragraph, wrapped, then a blank line. */
+void demo_para(struct demo_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	demo_vwrap(ctx, NULL, fmt, ap);
 	va_end(ap);
-	demo_wrap(ctx->out, NULL, buf);
-	fputc('\n', ctx->out);
+	demo_line(ctx, "%s", "");
 }
 
 void demo_item(struct demo_ctx *ctx, const char *label, const char *fmt, ...)
 {
-	char buf[2048];
 	va_list ap;
 
-	if (ctx->json)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	demo_vwrap(ctx, label, fmt, ap);
 	va_end(ap);
-	demo_wrap(ctx->out, label, buf);
 }
 
 /* A line as it is (exit by exit, tables). */
