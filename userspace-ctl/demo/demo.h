@@ -99,7 +99,7 @@ typedef int (*demo_step_fn)(struct demo_vm *vm);
  *		DEMO_SKIP when this host has nothing to show (it said why);
  *		a negative errno when the demo cannot run (it printed why).
  * @teardown:	once the VM is gone, whether @setup ran or not: undoes what
- *		vm->priv says @setup did.
+ *		vm->priv says @setup did (only with a @priv_size).
  * @on_exit:	the demo's own handling of an exit, before the device
  *		models: returns an enum vmm_hook.
  * @on_begin:	at each BEGIN report, before the step's cost starts.
