@@ -37,6 +37,7 @@
 #define DEMO_FACT_HEX		1	/* an address or a register */
 #define DEMO_FACT_INT		2	/* signed */
 #define DEMO_FACT_STR		3	/* str[] */
+#define DEMO_FACT_BOOL		4	/* false (0) or true */
 
 struct demo_fact {
 	char key[DEMO_KEY_LEN];

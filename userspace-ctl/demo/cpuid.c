@@ -28,7 +28,8 @@ static bool printable(const char *s)
 	return true;
 }
 
-static void cpuid_vendor(struct demo_vm *vm)
+/* Step 1, CPUID leaf 0: the guest is told the host's vendor. */
+static int cpuid_vendor(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
 	const char *guest = demo_vm_str(vm, "cpu_vendor");
@@ -48,16 +49,18 @@ static void cpuid_vendor(struct demo_vm *vm)
 		  guest, (unsigned long long)demo_vm_value(vm, "max_leaf"),
 		  host, r[0]);
 	demo_vm_cost(vm, "the one CPUID, exit included");
-	demo_fact_str(ctx, "guest_cpu_vendor", guest);
-	demo_fact_str(ctx, "host_cpu_vendor", host);
+	demo_fact_str(ctx, guest, "guest_cpu_vendor");
+	demo_fact_str(ctx, host, "host_cpu_vendor");
 	demo_check(ctx, !strcmp(guest, host),
 		   "the guest sees the host's CPU vendor");
 	demo_check(ctx, vm->exits[EXIT_CPUID] == 1,
 		   "one CPUID, one CPUID exit (%llu)",
 		   (unsigned long long)vm->exits[EXIT_CPUID]);
+	return 0;
 }
 
-static void cpuid_features(struct demo_vm *vm)
+/* Step 2, leaf 1: VMX hidden, the hypervisor bit set. */
+static int cpuid_features(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 vmx = demo_vm_value(vm, "vmx_bit");
@@ -78,16 +81,19 @@ static void cpuid_features(struct demo_vm *vm)
 		  r[2] & CPUID_1_ECX_VMX ? "on" : "off",
 		  r[2] & CPUID_1_ECX_HYPERVISOR ? "on" : "off");
 	demo_vm_cost(vm, "the CPUID");
-	demo_fact_uint(ctx, "guest_vmx_bit", vmx);
-	demo_fact_uint(ctx, "guest_hypervisor_bit", hv);
-	demo_fact_uint(ctx, "host_vmx_bit", !!(r[2] & CPUID_1_ECX_VMX));
+	demo_fact(ctx, DEMO_FACT_UINT, vmx, "guest_vmx_bit");
+	demo_fact(ctx, DEMO_FACT_UINT, hv, "guest_hypervisor_bit");
+	demo_fact(ctx, DEMO_FACT_UINT, !!(r[2] & CPUID_1_ECX_VMX),
+		  "host_vmx_bit");
 	demo_check(ctx, hv == 1, "the guest sees the hypervisor bit");
 	demo_check(ctx, vmx == 0, "the guest does not see VMX");
 	demo_check(ctx, vm->exits[EXIT_CPUID] == 1, "one CPUID exit (%llu)",
 		   (unsigned long long)vm->exits[EXIT_CPUID]);
+	return 0;
 }
 
-static void cpuid_hypervisor(struct demo_vm *vm)
+/* Step 3, leaf 0x40000000: tvmm's own signature. */
+static int cpuid_hypervisor(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
 	const char *sig = demo_vm_str(vm, "hv_signature");
@@ -108,57 +114,41 @@ static void cpuid_hypervisor(struct demo_vm *vm)
 		  "no signature (no hypervisor under tvmmctl announces itself)",
 		  printable(host) ? "\"" : "");
 	demo_vm_cost(vm, "the CPUID");
-	demo_fact_str(ctx, "guest_vendor", sig);
+	demo_fact_str(ctx, sig, "guest_vendor");
 	demo_check(ctx, !strcmp(sig, "tvmmtvmmtvmm"),
 		   "the guest sees tvmm's signature \"tvmmtvmmtvmm\" (\"%s\")",
 		   sig);
 	demo_check(ctx, vm->exits[EXIT_CPUID] == 1, "one CPUID exit (%llu)",
 		   (unsigned long long)vm->exits[EXIT_CPUID]);
-}
-
-static int cpuid_end(struct demo_vm *vm)
-{
-	switch (vm->step) {
-	case 1:
-		cpuid_vendor(vm);
-		break;
-	case 2:
-		cpuid_features(vm);
-		break;
-	case 3:
-		cpuid_hypervisor(vm);
-		break;
-	}
 	return 0;
 }
 
-static int cpuid_run(struct demo_ctx *ctx)
+/* After the run: every CPUID exited, not only those of the steps. */
+static void cpuid_after(struct demo_vm *vm)
 {
-	struct demo_vm_opts opts = {
-		.mem = 1 << 20,
-	};
-	struct demo_vm vm;
-	int ret;
-
-	demo_title(ctx, "the guest asks who it is");
-	demo_para(ctx,
-		  "A program learns which processor it runs on, and what that processor can do, from the CPUID instruction. Under a VMM the answer must come from the VMM: the guest is given a virtual CPU, which may differ from the host's, and must stay the same when the guest moves to another host.");
-	ret = demo_vm_create(ctx, &vm, &opts);
-	if (ret)
-		return ret;
-	vm.on_end = cpuid_end;
-	ret = demo_vm_run_to_end(&vm);
-	if (!ret)
-		demo_check(ctx, vm.total[EXIT_CPUID] == 3,
-			   "three CPUIDs in all, three CPUID exits (%llu)",
-			   (unsigned long long)vm.total[EXIT_CPUID]);
-	demo_vm_destroy(&vm);
-	return ret;
+	demo_check(vm->ctx, vm->total[EXIT_CPUID] == 3,
+		   "three CPUIDs in all, three CPUID exits (%llu)",
+		   (unsigned long long)vm->total[EXIT_CPUID]);
 }
+
+/* The steps of demos/cpuid.c, in its order. */
+static const demo_step_fn cpuid_steps[] = {
+	cpuid_vendor,
+	cpuid_features,
+	cpuid_hypervisor,
+};
 
 const struct demo demo_cpuid = {
 	.name		= "cpuid",
 	.summary	= "the guest asks who it is; tvmm answers, beside the host",
+	.title		= "the guest asks who it is",
+	.intro		=
+		"A program learns which processor it runs on, and what that processor can do, from the CPUID instruction. Under a VMM the answer must come from the VMM: the guest is given a virtual CPU, which may differ from the host's, and must stay the same when the guest moves to another host.",
 	.image		= DEMO_IMAGE(cpuid),
-	.run		= cpuid_run,
+	.guests		= { {
+		.mem		= 1 << 20,
+		.steps		= cpuid_steps,
+		.nr_steps	= ARRAY_SIZE(cpuid_steps),
+		.after		= cpuid_after,
+	} },
 };

@@ -17,7 +17,6 @@
 
 struct cr_priv {
 	struct tvmm_vmx_caps caps;
-	bool have_caps;
 };
 
 /*
@@ -37,8 +36,21 @@ static __u64 real_cr4(const struct tvmm_vmx_caps *c, __u64 cr4)
 	return (cr4 | c->cr4_fixed0) & c->cr4_fixed1;
 }
 
-static void cr_cr0(struct demo_vm *vm, struct cr_priv *p)
+/* Before the guest runs: the CPU's fixed CR0 and CR4 bits, from tvmm.ko. */
+static int cr_setup(struct demo_vm *vm)
 {
+	struct cr_priv *p = vm->priv;
+	bool have_caps = !tvmm_get_vmx_caps(&vm->vmm.dev, &p->caps);
+
+	if (!demo_check(vm->ctx, have_caps, "TVMM_GET_VMX_CAPS answers"))
+		return DEMO_SKIP;
+	return 0;
+}
+
+/* Step 1: CR0 as the guest wrote it, and as the CPU runs it. */
+static int cr_cr0(struct demo_vm *vm)
+{
+	struct cr_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 wrote = demo_vm_value(vm, "cr0_written");
 	__u64 read = demo_vm_value(vm, "cr0_read");
@@ -60,8 +72,8 @@ static void cr_cr0(struct demo_vm *vm, struct cr_priv *p)
 		  "0x%llx, its own value. TVMM_GET_SREGS, the guest's view, says 0x%llx.",
 		  (unsigned long long)read, (unsigned long long)s.cr0);
 	demo_vm_cost(vm, NULL);
-	demo_fact_hex(ctx, "guest_cr0", read);
-	demo_fact_hex(ctx, "real_cr0", real);
+	demo_fact(ctx, DEMO_FACT_HEX, read, "guest_cr0");
+	demo_fact(ctx, DEMO_FACT_HEX, real, "real_cr0");
 	demo_check(ctx, read == wrote, "the guest reads back the CR0 it wrote");
 	demo_check(ctx, !(read & X86_CR0_NE) && (real & X86_CR0_NE),
 		   "CR0.NE: clear for the guest, set in the real register");
@@ -69,10 +81,13 @@ static void cr_cr0(struct demo_vm *vm, struct cr_priv *p)
 	demo_check(ctx, vm->exits[EXIT_CR_ACCESS] == 1,
 		   "one CR-access exit, for the write only (%llu)",
 		   (unsigned long long)vm->exits[EXIT_CR_ACCESS]);
+	return 0;
 }
 
-static void cr_cr4(struct demo_vm *vm, struct cr_priv *p)
+/* Step 2: the same for CR4, whose VMXE VMX needs set. */
+static int cr_cr4(struct demo_vm *vm)
 {
+	struct cr_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 wrote = demo_vm_value(vm, "cr4_written");
 	__u64 read = demo_vm_value(vm, "cr4_read");
@@ -90,17 +105,19 @@ static void cr_cr4(struct demo_vm *vm, struct cr_priv *p)
 	demo_item(ctx, "guest saw", "0x%llx: VMXE clear.",
 		  (unsigned long long)read);
 	demo_vm_cost(vm, NULL);
-	demo_fact_hex(ctx, "guest_cr4", read);
-	demo_fact_hex(ctx, "real_cr4", real);
+	demo_fact(ctx, DEMO_FACT_HEX, read, "guest_cr4");
+	demo_fact(ctx, DEMO_FACT_HEX, real, "real_cr4");
 	demo_check(ctx, read == wrote, "the guest reads back the CR4 it wrote");
 	demo_check(ctx, !(read & X86_CR4_VMXE) && (real & X86_CR4_VMXE),
 		   "CR4.VMXE: clear for the guest, set in the real register");
 	demo_check(ctx, vm->exits[EXIT_CR_ACCESS] == 1,
 		   "one CR-access exit (%llu)",
 		   (unsigned long long)vm->exits[EXIT_CR_ACCESS]);
+	return 0;
 }
 
-static void cr_vmxe(struct demo_vm *vm)
+/* Step 3: the guest may not set CR4.VMXE: #GP. */
+static int cr_vmxe(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 rip = demo_vm_value(vm, "gp_rip");
@@ -120,51 +137,29 @@ static void cr_vmxe(struct demo_vm *vm)
 		   "setting CR4.VMXE is a #GP at the MOV");
 	demo_check(ctx, !(demo_vm_value(vm, "cr4_read") & X86_CR4_VMXE),
 		   "CR4.VMXE stays clear for the guest");
-}
-
-static int cr_end(struct demo_vm *vm)
-{
-	struct cr_priv *p = vm->priv;
-
-	if (vm->step == 1)
-		cr_cr0(vm, p);
-	else if (vm->step == 2)
-		cr_cr4(vm, p);
-	else if (vm->step == 3)
-		cr_vmxe(vm);
 	return 0;
 }
 
-static int cr_run(struct demo_ctx *ctx)
-{
-	struct demo_vm_opts opts = {
-		.mem = 1 << 20,
-	};
-	struct cr_priv priv = { 0 };
-	struct demo_vm vm;
-	int ret;
-
-	demo_title(ctx, "control registers: what the guest sees, what the CPU uses");
-	demo_para(ctx,
-		  "CR0 and CR4 turn on protection, paging and CPU features. VMX needs some of their bits set while a guest runs, whatever the guest wants. VMX's answer: per bit, a guest/host mask says who owns it; for the VMM's bits the guest reads a shadow value, and writing them exits.");
-	ret = demo_vm_create(ctx, &vm, &opts);
-	if (ret)
-		return ret;
-	priv.have_caps = !tvmm_get_vmx_caps(&vm.vmm.dev, &priv.caps);
-	if (!demo_check(ctx, priv.have_caps, "TVMM_GET_VMX_CAPS answers")) {
-		demo_vm_destroy(&vm);
-		return 0;
-	}
-	vm.priv = &priv;
-	vm.on_end = cr_end;
-	ret = demo_vm_run_to_end(&vm);
-	demo_vm_destroy(&vm);
-	return ret;
-}
+/* The steps of demos/cr.c, in its order. */
+static const demo_step_fn cr_steps[] = {
+	cr_cr0,
+	cr_cr4,
+	cr_vmxe,
+};
 
 const struct demo demo_cr = {
 	.name		= "cr",
 	.summary	= "CR0/CR4: the guest's view and the CPU's real registers",
+	.title		=
+		"control registers: what the guest sees, what the CPU uses",
+	.intro		=
+		"CR0 and CR4 turn on protection, paging and CPU features. VMX needs some of their bits set while a guest runs, whatever the guest wants. VMX's answer: per bit, a guest/host mask says who owns it; for the VMM's bits the guest reads a shadow value, and writing them exits.",
 	.image		= DEMO_IMAGE(cr),
-	.run		= cr_run,
+	.guests		= { {
+		.mem		= 1 << 20,
+		.priv_size	= sizeof(struct cr_priv),
+		.setup		= cr_setup,
+		.steps		= cr_steps,
+		.nr_steps	= ARRAY_SIZE(cr_steps),
+	} },
 };

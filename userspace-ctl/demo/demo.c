@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the demos share: the list, the guest VM and its reports, the cost
- * of a step, the text and the facts. See demo.h.
+ * What the demos share: the list, the text, the facts and checks, the
+ * guest VM and its reports, the cost of a step, and the one way every
+ * demo runs (demo_run_one()). See demo.h.
  *
  * A guest's step is BEGIN ... END (demos/demo_abi.h). At each report
  * tvmmctl reads TVMM_GET_VCPU_STATS: the difference is what the step cost,
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <cpuid.h>
 #include <x86intrin.h>
 
@@ -115,32 +117,36 @@ void demo_title(struct demo_ctx *ctx, const char *title)
 	fprintf(ctx->out, "\n=== %s: %s ===\n\n", ctx->demo->name, title);
 }
 
-/* A paragraph, wrapped, then a blank line. */
-void demo_para(struct demo_ctx *ctx, const char *fmt, ...)
+/* @fmt's text after @label, wrapped by demo_wrap(); nothing with --json. */
+static void demo_vwrap(struct demo_ctx *ctx, const char *label,
+		       const char *fmt, va_list ap)
 {
 	char buf[2048];
-	va_list ap;
 
 	if (ctx->json)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	demo_wrap(ctx->out, label, buf);
+}
+
+/* A paragraph, wrapped, then a blank line. */
+void demo_para(struct demo_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	demo_vwrap(ctx, NULL, fmt, ap);
 	va_end(ap);
-	demo_wrap(ctx->out, NULL, buf);
-	fputc('\n', ctx->out);
+	demo_line(ctx, "%s", "");
 }
 
 void demo_item(struct demo_ctx *ctx, const char *label, const char *fmt, ...)
 {
-	char buf[2048];
 	va_list ap;
 
-	if (ctx->json)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	demo_vwrap(ctx, label, fmt, ap);
 	va_end(ap);
-	demo_wrap(ctx->out, label, buf);
 }
 
 /* A line as it is (exit by exit, tables). */
@@ -159,83 +165,65 @@ void demo_line(struct demo_ctx *ctx, const char *fmt, ...)
 /* ---- facts and checks ---- */
 
 #define FACT_LINE_MAX	1024
+#define FACT_KEY_MAX	128
 
 /*
- * One JSON line {"demo": D, "fact": KEY, "value": V}: begun by
- * fact_begin(), V added by the caller, printed by fact_end() (nothing
- * without --json, or when it does not fit).
+ * One JSON line {"demo": D, "fact": KEY, "value": V}, KEY from @key_fmt,
+ * V @value or @str as @kind says. Nothing without --json, or when it does
+ * not fit.
  */
-static bool fact_begin(struct demo_ctx *ctx, struct jsonl *j, char *buf,
-		       size_t len, const char *key)
+static void fact_line(struct demo_ctx *ctx, unsigned int kind, __u64 value,
+		      const char *str, const char *key_fmt, va_list ap)
 {
+	char buf[FACT_LINE_MAX], key[FACT_KEY_MAX];
+	struct jsonl j;
+
 	if (!ctx->json)
-		return false;
-	jsonl_begin(j, buf, len);
-	jsonl_str(j, "demo", ctx->demo->name);
-	jsonl_str(j, "fact", key);
-	return true;
-}
-
-static void fact_end(struct demo_ctx *ctx, struct jsonl *j)
-{
-	if (jsonl_end(j) > 0)
-		fprintf(ctx->out, "%s\n", j->buf);
-}
-
-void demo_fact_uint(struct demo_ctx *ctx, const char *key, __u64 value)
-{
-	char buf[FACT_LINE_MAX];
-	struct jsonl j;
-
-	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
 		return;
-	jsonl_uint(&j, "value", value);
-	fact_end(ctx, &j);
+	vsnprintf(key, sizeof(key), key_fmt, ap);
+	jsonl_begin(&j, buf, sizeof(buf));
+	jsonl_str(&j, "demo", ctx->demo->name);
+	jsonl_str(&j, "fact", key);
+	switch (kind) {
+	case DEMO_FACT_STR:
+		jsonl_str(&j, "value", str ? str : "");
+		break;
+	case DEMO_FACT_HEX:
+		/* "0x...": JSON numbers above 2^53 lose bits in parsers. */
+		jsonl_hex(&j, "value", value);
+		break;
+	case DEMO_FACT_INT:
+		jsonl_int(&j, "value", (__s64)value);
+		break;
+	case DEMO_FACT_BOOL:
+		jsonl_bool(&j, "value", value);
+		break;
+	default:
+		jsonl_uint(&j, "value", value);
+		break;
+	}
+	if (jsonl_end(&j) > 0)
+		fprintf(ctx->out, "%s\n", buf);
 }
 
-void demo_fact_int(struct demo_ctx *ctx, const char *key, __s64 value)
+void demo_fact(struct demo_ctx *ctx, unsigned int kind, __u64 value,
+	       const char *key_fmt, ...)
 {
-	char buf[FACT_LINE_MAX];
-	struct jsonl j;
+	va_list ap;
 
-	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
-		return;
-	jsonl_int(&j, "value", value);
-	fact_end(ctx, &j);
+	va_start(ap, key_fmt);
+	fact_line(ctx, kind, value, NULL, key_fmt, ap);
+	va_end(ap);
 }
 
-/* As "0x...": JSON numbers above 2^53 lose bits in many parsers. */
-void demo_fact_hex(struct demo_ctx *ctx, const char *key, __u64 value)
+void demo_fact_str(struct demo_ctx *ctx, const char *value,
+		   const char *key_fmt, ...)
 {
-	char buf[FACT_LINE_MAX];
-	struct jsonl j;
+	va_list ap;
 
-	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
-		return;
-	jsonl_hex(&j, "value", value);
-	fact_end(ctx, &j);
-}
-
-void demo_fact_str(struct demo_ctx *ctx, const char *key, const char *value)
-{
-	char buf[FACT_LINE_MAX];
-	struct jsonl j;
-
-	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
-		return;
-	jsonl_str(&j, "value", value);
-	fact_end(ctx, &j);
-}
-
-void demo_fact_bool(struct demo_ctx *ctx, const char *key, bool value)
-{
-	char buf[FACT_LINE_MAX];
-	struct jsonl j;
-
-	if (!fact_begin(ctx, &j, buf, sizeof(buf), key))
-		return;
-	jsonl_bool(&j, "value", value);
-	fact_end(ctx, &j);
+	va_start(ap, key_fmt);
+	fact_line(ctx, DEMO_FACT_STR, 0, value, key_fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -272,6 +260,8 @@ bool demo_check(struct demo_ctx *ctx, bool ok, const char *fmt, ...)
 /* ---- the guest VM ---- */
 
 static int demo_report(struct demo_vm *vm);
+static void demo_vm_destroy(struct demo_vm *vm);
+static void demo_vm_facts(struct demo_vm *vm);
 static void demo_vm_print_exits(struct demo_vm *vm);
 static void demo_trace_check(struct demo_vm *vm);
 
@@ -316,8 +306,8 @@ int demo_vm_exit_hook(struct vmm_vcpu *v, void *data)
 	}
 	if (run->exit_reason == TVMM_EXIT_IO && run->io.port == DEMO_PORT)
 		return demo_report(vm);
-	if (vm->on_exit)
-		return vm->on_exit(vm);
+	if (vm->guest->on_exit)
+		return vm->guest->on_exit(vm);
 	return VMM_HOOK_PASS;
 }
 
@@ -389,6 +379,26 @@ static int demo_step_cost(struct demo_vm *vm)
 	return 0;
 }
 
+/* Step N of the guest ended: its function, @steps[N - 1], shows it. */
+static int demo_vm_step(struct demo_vm *vm)
+{
+	const struct demo_guest *g = vm->guest;
+	int ret;
+
+	/* A check only when it fails: the JSON of a good run has none. */
+	if (vm->step < 1 || vm->step > g->nr_steps) {
+		demo_check(vm->ctx, false, "the demo knows the guest's step %u",
+			   vm->step);
+		return VMM_HOOK_STOP;
+	}
+	ret = g->on_end ? g->on_end(vm) : 0;
+	if (!ret)
+		ret = g->steps[vm->step - 1](vm);
+	if (ret == VMM_HOOK_STOP)
+		vm->stopped = true;
+	return ret;
+}
+
 static int demo_report(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
@@ -411,7 +421,7 @@ static int demo_report(struct demo_vm *vm)
 		demo_trace_drain(vm);
 		vm->nr_traced = 0;
 		vm->more_traced = 0;
-		ret = vm->on_begin ? vm->on_begin(vm) : 0;
+		ret = vm->guest->on_begin ? vm->guest->on_begin(vm) : 0;
 		if (ret < 0)
 			return ret;
 		/* Last, so that on_begin's own work is not in the step. */
@@ -429,7 +439,7 @@ static int demo_report(struct demo_vm *vm)
 		demo_vm_facts(vm);
 		demo_trace_check(vm);
 		demo_vm_print_exits(vm);
-		ret = vm->on_end ? vm->on_end(vm) : 0;
+		ret = demo_vm_step(vm);
 		if (ret < 0)
 			return ret;
 		demo_line(ctx, "%s", "");
@@ -450,8 +460,13 @@ static int demo_report(struct demo_vm *vm)
 	}
 }
 
-int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
-		   const struct demo_vm_opts *opts)
+/*
+ * The VM of guest @g: RAM, the image loaded, the vCPU's first state, the
+ * device models, the trace ring, and the demo's own state. Returns 0, or
+ * a negative errno (printed).
+ */
+static int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
+			  const struct demo_guest *g)
 {
 	const struct demo_image *image = &ctx->demo->image;
 	const char *name = ctx->demo->name, *why = "";
@@ -464,15 +479,23 @@ int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 
 	memset(vm, 0, sizeof(*vm));
 	vm->ctx = ctx;
-	ret = vmm_alloc_ram(&vm->vmm, opts->mem);
+	vm->guest = g;
+	ret = vmm_alloc_ram(&vm->vmm, g->mem);
 	if (ret) {
 		fprintf(stderr, "tvmmctl: demo %s: guest RAM: %s\n", name,
 			strerror(-ret));
 		return ret;
 	}
+	if (g->priv_size) {
+		vm->priv = calloc(1, g->priv_size);
+		if (!vm->priv) {
+			ret = -ENOMEM;
+			goto err;
+		}
+	}
 	ret = load_elf(&vm->vmm.ram, image->start, len, &boot, &why);
 	if (!ret) {
-		if (opts->real_mode)
+		if (g->real_mode)
 			boot.mode = BOOT_REAL;
 		ret = boot_setup(&vm->vmm.ram, &boot, &regs, &sregs, &why);
 	}
@@ -481,7 +504,7 @@ int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 			name, why);
 		goto err;
 	}
-	regs.rdi = opts->arg;
+	regs.rdi = g->arg;
 	vm->uart = open_memstream(&vm->uart_buf, &vm->uart_len);
 	if (!vm->uart) {
 		ret = -errno;
@@ -523,7 +546,8 @@ err:
 	return ret;
 }
 
-void demo_vm_destroy(struct demo_vm *vm)
+/* Undoes demo_vm_create(), then what the demo's setup did. */
+static void demo_vm_destroy(struct demo_vm *vm)
 {
 	if (vm->tracing)
 		trace_ring_disable(&vm->trace);
@@ -534,6 +558,10 @@ void demo_vm_destroy(struct demo_vm *vm)
 	free(vm->uart_buf);
 	vm->uart = NULL;
 	vm->uart_buf = NULL;
+	if (vm->priv && vm->guest->teardown)
+		vm->guest->teardown(vm);
+	free(vm->priv);
+	vm->priv = NULL;
 }
 
 /*
@@ -541,14 +569,19 @@ void demo_vm_destroy(struct demo_vm *vm)
  * @timeout_ms stops it. @total gets the exits of the whole run, the
  * reports taken out. Returns 0 or a negative errno (printed).
  */
-int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms)
+static int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms)
 {
 	struct vmm_opts opts = { .timeout_ms = timeout_ms, .input_fd = -1 };
 	struct tvmm_vcpu_stats st;
+	struct timespec start, end;
 	unsigned int i;
 	int ret;
 
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	ret = vmm_run(&vm->vmm, &vm->dev, &opts, &vm->stop);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	vm->run_ms = (end.tv_sec - start.tv_sec) * 1000 +
+		     (end.tv_nsec - start.tv_nsec) / 1000000;
 	fflush(vm->uart);
 	if (ret) {
 		fprintf(stderr, "tvmmctl: demo %s: TVMM_RUN: %s\n",
@@ -565,7 +598,8 @@ int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms)
 	return 0;
 }
 
-const struct demo_fact *demo_vm_fact(struct demo_vm *vm, const char *key)
+static const struct demo_fact *demo_vm_fact(struct demo_vm *vm,
+					    const char *key)
 {
 	unsigned int i;
 
@@ -678,7 +712,7 @@ static void demo_vm_print_exits(struct demo_vm *vm)
 }
 
 /* Exits the step took for the host's sake: its interrupts, its timer. */
-__u64 demo_vm_host_events(const struct demo_vm *vm)
+static __u64 demo_vm_host_events(const struct demo_vm *vm)
 {
 	return vm->exits[EXIT_EXTERNAL_INTR] + vm->exits[EXIT_PREEMPTION_TIMER];
 }
@@ -687,10 +721,9 @@ __u64 demo_vm_host_events(const struct demo_vm *vm)
  * The step's facts: what the guest reported, as "sN.KEY", and the exits
  * by reason, as "sN.exits.REASON".
  */
-void demo_vm_facts(struct demo_vm *vm)
+static void demo_vm_facts(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
-	char key[DEMO_KEY_LEN + 48];
 	unsigned int i, user = 0;
 
 	if (!ctx->json)
@@ -698,39 +731,25 @@ void demo_vm_facts(struct demo_vm *vm)
 	for (i = 0; i < vm->mbox.nr_facts; i++) {
 		const struct demo_fact *f = &vm->mbox.facts[i];
 
-		snprintf(key, sizeof(key), "s%u.%s", vm->step, f->key);
-		switch (f->kind) {
-		case DEMO_FACT_HEX:
-			demo_fact_hex(ctx, key, f->value);
-			break;
-		case DEMO_FACT_INT:
-			demo_fact_int(ctx, key, (__s64)f->value);
-			break;
-		case DEMO_FACT_STR:
-			demo_fact_str(ctx, key, f->str);
-			break;
-		default:
-			demo_fact_uint(ctx, key, f->value);
-			break;
-		}
+		if (f->kind == DEMO_FACT_STR)
+			demo_fact_str(ctx, f->str, "s%u.%s", vm->step, f->key);
+		else
+			demo_fact(ctx, f->kind, f->value, "s%u.%s", vm->step,
+				  f->key);
 	}
 	if (vm->mbox.op != DEMO_OP_END)
 		return;
-	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++) {
-		if (!vm->exits[i])
-			continue;
-		snprintf(key, sizeof(key), "s%u.exits.%s", vm->step,
-			 demo_exit_name(i));
-		demo_fact_uint(ctx, key, vm->exits[i]);
-	}
+	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++)
+		if (vm->exits[i])
+			demo_fact(ctx, DEMO_FACT_UINT, vm->exits[i],
+				  "s%u.exits.%s", vm->step, demo_exit_name(i));
 	if (!vm->tracing)
 		return;
 	for (i = 0; i < vm->nr_traced; i++)
 		user += vm->traced[i].handled_by == TVMM_TRACE_BY_USER;
-	snprintf(key, sizeof(key), "s%u.traced.kernel", vm->step);
-	demo_fact_uint(ctx, key, vm->nr_traced + vm->more_traced - user);
-	snprintf(key, sizeof(key), "s%u.traced.tvmmctl", vm->step);
-	demo_fact_uint(ctx, key, user);
+	demo_fact(ctx, DEMO_FACT_UINT, vm->nr_traced + vm->more_traced - user,
+		  "s%u.traced.kernel", vm->step);
+	demo_fact(ctx, DEMO_FACT_UINT, user, "s%u.traced.tvmmctl", vm->step);
 }
 
 /*
@@ -831,21 +850,16 @@ static const char *demo_stop_name(const struct demo_vm *vm)
  * How the run ended, as facts: PREFIX "end" ("done", "timeout", ...) and
  * PREFIX "exits.REASON" for the whole run; the reports not counted.
  */
-void demo_vm_end_facts(struct demo_vm *vm, const char *prefix)
+static void demo_vm_end_facts(struct demo_vm *vm, const char *prefix)
 {
 	struct demo_ctx *ctx = vm->ctx;
-	char key[64];
 	unsigned int i;
 
-	snprintf(key, sizeof(key), "%send", prefix);
-	demo_fact_str(ctx, key, demo_stop_name(vm));
-	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++) {
-		if (!vm->total[i])
-			continue;
-		snprintf(key, sizeof(key), "%sexits.%s", prefix,
-			 demo_exit_name(i));
-		demo_fact_uint(ctx, key, vm->total[i]);
-	}
+	demo_fact_str(ctx, demo_stop_name(vm), "%send", prefix);
+	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++)
+		if (vm->total[i])
+			demo_fact(ctx, DEMO_FACT_UINT, vm->total[i],
+				  "%sexits.%s", prefix, demo_exit_name(i));
 	if (!vm->done && !vm->failed && vm->stop != VMM_STOP_TIMEOUT) {
 		char why[256];
 
@@ -855,6 +869,40 @@ void demo_vm_end_facts(struct demo_vm *vm, const char *prefix)
 	}
 }
 
+/* ---- running a demo ---- */
+
+/*
+ * Run guest @g of the demo: its VM, the demo's setup, the run, how it
+ * ended, and the run's own facts and checks. Returns 0, or a negative
+ * errno when it could not run (printed).
+ */
+static int demo_run_guest(struct demo_ctx *ctx, const struct demo_guest *g)
+{
+	struct demo_vm vm;
+	int ret;
+
+	if (g->heading)
+		demo_line(ctx, "%s", g->heading);
+	ret = demo_vm_create(ctx, &vm, g);
+	if (ret)
+		return ret;
+	ret = g->setup ? g->setup(&vm) : 0;
+	if (!ret)
+		ret = demo_vm_run(&vm, g->timeout_ms ? g->timeout_ms :
+					DEMO_TIMEOUT_MS);
+	if (!ret) {
+		demo_vm_end_facts(&vm, g->end_prefix ? g->end_prefix : "");
+		/* A guest with its own time limit is one that never ends. */
+		if (!g->timeout_ms)
+			demo_check(ctx, vm.done || vm.stopped,
+				   "the guest ran to its end");
+		if (g->after)
+			g->after(&vm);
+	}
+	demo_vm_destroy(&vm);
+	return ret < 0 ? ret : 0;
+}
+
 /*
  * Run @demo: its title, its text or facts, its checks, and a last line
  * (text) or {"demo":...,"result":...} (JSON). Returns 0 when every check
@@ -862,12 +910,16 @@ void demo_vm_end_facts(struct demo_vm *vm, const char *prefix)
  */
 int demo_run_one(struct demo_ctx *ctx, const struct demo *demo)
 {
-	int ret;
+	unsigned int i;
+	int ret = 0;
 
 	ctx->demo = demo;
 	ctx->checks = 0;
 	ctx->failed = 0;
-	ret = demo->run(ctx);
+	demo_title(ctx, demo->title);
+	demo_para(ctx, "%s", demo->intro);
+	for (i = 0; i < DEMO_MAX_GUESTS && demo->guests[i].mem && !ret; i++)
+		ret = demo_run_guest(ctx, &demo->guests[i]);
 	if (ret < 0)
 		ctx->failed++;
 	if (ctx->json) {
@@ -890,20 +942,4 @@ int demo_run_one(struct demo_ctx *ctx, const struct demo *demo)
 	if (ret < 0)
 		return ret;
 	return ctx->failed ? 1 : 0;
-}
-
-/*
- * The usual end of a demo: run the guest with the usual time limit, then
- * record how the run ended and check that the guest got to its end.
- * Returns demo_vm_run()'s result; the VM is the caller's to destroy.
- */
-int demo_vm_run_to_end(struct demo_vm *vm)
-{
-	int ret = demo_vm_run(vm, DEMO_TIMEOUT_MS);
-
-	if (!ret) {
-		demo_vm_end_facts(vm, "");
-		demo_check(vm->ctx, vm->done, "the guest ran to its end");
-	}
-	return ret;
 }

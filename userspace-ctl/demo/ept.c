@@ -126,7 +126,47 @@ static int ept_exit(struct demo_vm *vm)
 	return VMM_HOOK_HANDLED;
 }
 
-static void ept_ram(struct demo_vm *vm)
+/*
+ * Before the guest runs: slot 1, a read-only page tvmmctl fills, and a
+ * string of tvmmctl's own the guest must not reach.
+ */
+static int ept_setup(struct demo_vm *vm)
+{
+	const __u64 rom_word = 0x0123456789abcdefULL;
+	struct ept_priv *p = vm->priv;
+	void *rom;
+	int ret;
+
+	rom = mmap(NULL, ROM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p->rom = rom == MAP_FAILED ? NULL : rom;
+	p->secret = strdup(SECRET);
+	if (!p->rom || !p->secret) {
+		fprintf(stderr, "tvmmctl: demo ept: %s\n", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	memcpy(p->rom, DEMO_ROM_TEXT, sizeof(DEMO_ROM_TEXT));
+	memcpy(p->rom + ROM_WORD, &rom_word, sizeof(rom_word));
+	ret = vmm_add_memory(&vm->vmm, ROM_SLOT, DEMO_ROM_BASE, p->rom,
+			     ROM_SIZE, TVMM_MEM_READONLY);
+	if (ret)
+		fprintf(stderr, "tvmmctl: demo ept: read-only slot: %s\n",
+			strerror(-ret));
+	return ret;
+}
+
+/* Once the VM is gone. */
+static void ept_teardown(struct demo_vm *vm)
+{
+	struct ept_priv *p = vm->priv;
+
+	if (p->rom)
+		munmap(p->rom, ROM_SIZE);
+	free(p->secret);
+}
+
+/* Step 1: guest RAM is tvmmctl's memory, written without an exit. */
+static int ept_ram(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 gpa = demo_vm_value(vm, "ram_gpa");
@@ -157,19 +197,22 @@ static void ept_ram(struct demo_vm *vm)
 		  hva ? (unsigned long long)*hva : 0ULL,
 		  (unsigned long long)(unsigned long)hva);
 	demo_vm_cost(vm, NULL);
-	demo_fact_hex(ctx, "guest_wrote", want);
-	demo_fact_hex(ctx, "host_saw", hva ? *hva : 0);
-	demo_fact_hex(ctx, "guest_walk_gpa", walked);
-	demo_fact_hex(ctx, "hpa", hpa);
+	demo_fact(ctx, DEMO_FACT_HEX, want, "guest_wrote");
+	demo_fact(ctx, DEMO_FACT_HEX, hva ? *hva : 0, "host_saw");
+	demo_fact(ctx, DEMO_FACT_HEX, walked, "guest_walk_gpa");
+	demo_fact(ctx, DEMO_FACT_HEX, hpa, "hpa");
 	demo_check(ctx, hva && *hva == want,
 		   "the host's buffer holds the guest's value");
 	demo_check(ctx, walked == gpa, "the guest's page tables map it 1:1");
 	demo_check(ctx, !vm->exits[EXIT_EPT_VIOLATION],
 		   "writing RAM took no EPT exit");
+	return 0;
 }
 
-static void ept_rom(struct demo_vm *vm, struct ept_priv *p)
+/* Step 2: a read-only slot traps the guest's writes. */
+static int ept_rom(struct demo_vm *vm)
 {
+	struct ept_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	const char *text = demo_vm_str(vm, "rom_text");
 	__u64 gpa = demo_vm_value(vm, "rom_write_gpa");
@@ -187,8 +230,8 @@ static void ept_rom(struct demo_vm *vm, struct ept_priv *p)
 		  text, (unsigned long long)demo_vm_value(vm, "rom_before"),
 		  (unsigned long long)demo_vm_value(vm, "rom_after"));
 	demo_vm_cost(vm, NULL);
-	demo_fact_hex(ctx, "ro_write_gpa", p->rom_write_gpa);
-	demo_fact_str(ctx, "ro_text", text);
+	demo_fact(ctx, DEMO_FACT_HEX, p->rom_write_gpa, "ro_write_gpa");
+	demo_fact_str(ctx, text, "ro_text");
 	demo_check(ctx, !strcmp(text, DEMO_ROM_TEXT),
 		   "the guest reads what the host put in the read-only slot");
 	demo_check(ctx, p->rom_writes == 1 && p->rom_write_gpa == gpa,
@@ -199,10 +242,13 @@ static void ept_rom(struct demo_vm *vm, struct ept_priv *p)
 	demo_check(ctx, vm->exits[EXIT_EPT_VIOLATION] == 1,
 		   "one EPT violation, for the write (%llu)",
 		   (unsigned long long)vm->exits[EXIT_EPT_VIOLATION]);
+	return 0;
 }
 
-static void ept_mmio(struct demo_vm *vm, struct ept_priv *p)
+/* Step 3: where no slot is, MMIO to a device model. */
+static int ept_mmio(struct demo_vm *vm)
 {
+	struct ept_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 id = demo_vm_value(vm, "mmio_id");
 	__u64 scratch = demo_vm_value(vm, "mmio_scratch");
@@ -218,17 +264,20 @@ static void ept_mmio(struct demo_vm *vm, struct ept_priv *p)
 		  (unsigned long long)id, (const char *)&id,
 		  (unsigned long long)scratch);
 	demo_vm_cost(vm, NULL);
-	demo_fact_hex(ctx, "mmio_id", id);
-	demo_fact_hex(ctx, "mmio_scratch", scratch);
+	demo_fact(ctx, DEMO_FACT_HEX, id, "mmio_id");
+	demo_fact(ctx, DEMO_FACT_HEX, scratch, "mmio_scratch");
 	demo_check(ctx, id == DEMO_MMIO_MAGIC, "the device's ID came back");
 	demo_check(ctx, scratch == 0x1122334455667788ULL,
 		   "the scratch register kept the guest's value");
 	demo_check(ctx, p->mmio == 3 && vm->exits[EXIT_EPT_VIOLATION] == 3,
 		   "three accesses, three MMIO exits (%u)", p->mmio);
+	return 0;
 }
 
-static void ept_beyond(struct demo_vm *vm, struct ept_priv *p)
+/* Step 4: neither memory nor device: nothing of the host's. */
+static int ept_beyond(struct demo_vm *vm)
 {
+	struct ept_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 n = demo_vm_value(vm, "addresses");
 	bool intact = !strcmp(p->secret, SECRET);
@@ -244,85 +293,39 @@ static void ept_beyond(struct demo_vm *vm, struct ept_priv *p)
 	demo_item(ctx, "guest saw", "0x%llx.",
 		  (unsigned long long)demo_vm_value(vm, "read_back"));
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "beyond_ram_exits", p->beyond);
-	demo_fact_bool(ctx, "host_memory_intact", intact);
+	demo_fact(ctx, DEMO_FACT_UINT, p->beyond, "beyond_ram_exits");
+	demo_fact(ctx, DEMO_FACT_BOOL, intact, "host_memory_intact");
 	demo_check(ctx, p->beyond == 2 * n,
 		   "every access outside the slots exited (%u for %llu addresses)",
 		   p->beyond, (unsigned long long)n);
 	demo_check(ctx, demo_vm_value(vm, "read_back") == ~0ULL,
 		   "reads outside the slots are all ones");
 	demo_check(ctx, intact, "tvmmctl's own memory is untouched");
-}
-
-static int ept_end(struct demo_vm *vm)
-{
-	struct ept_priv *p = vm->priv;
-
-	switch (vm->step) {
-	case 1:
-		ept_ram(vm);
-		break;
-	case 2:
-		ept_rom(vm, p);
-		break;
-	case 3:
-		ept_mmio(vm, p);
-		break;
-	case 4:
-		ept_beyond(vm, p);
-		break;
-	}
 	return 0;
 }
 
-static int ept_run(struct demo_ctx *ctx)
-{
-	struct demo_vm_opts opts = {
-		.mem = RAM_SIZE,
-	};
-	const __u64 rom_word = 0x0123456789abcdefULL;
-	struct ept_priv priv = { 0 };
-	struct demo_vm vm;
-	int ret;
-
-	demo_title(ctx, "memory: guest-physical is not host-physical");
-	demo_para(ctx,
-		  "A guest's physical memory is ordinary memory of the VMM process. The CPU translates twice: the guest's page tables turn its virtual addresses into guest-physical ones, and EPT, owned by the VMM, turns those into host-physical ones. What EPT does not map, the guest cannot touch: each access becomes an exit.");
-	priv.rom = mmap(NULL, ROM_SIZE, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	priv.secret = strdup(SECRET);
-	if (priv.rom == MAP_FAILED || !priv.secret) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	memcpy(priv.rom, DEMO_ROM_TEXT, sizeof(DEMO_ROM_TEXT));
-	memcpy(priv.rom + ROM_WORD, &rom_word, sizeof(rom_word));
-	ret = demo_vm_create(ctx, &vm, &opts);
-	if (ret)
-		goto out;
-	ret = vmm_add_memory(&vm.vmm, ROM_SLOT, DEMO_ROM_BASE, priv.rom,
-			     ROM_SIZE, TVMM_MEM_READONLY);
-	if (ret) {
-		fprintf(stderr, "tvmmctl: demo ept: read-only slot: %s\n",
-			strerror(-ret));
-		goto out_vm;
-	}
-	vm.priv = &priv;
-	vm.on_exit = ept_exit;
-	vm.on_end = ept_end;
-	ret = demo_vm_run_to_end(&vm);
-out_vm:
-	demo_vm_destroy(&vm);
-out:
-	if (priv.rom != MAP_FAILED && priv.rom)
-		munmap(priv.rom, ROM_SIZE);
-	free(priv.secret);
-	return ret;
-}
+/* The steps of demos/ept.c, in its order. */
+static const demo_step_fn ept_steps[] = {
+	ept_ram,
+	ept_rom,
+	ept_mmio,
+	ept_beyond,
+};
 
 const struct demo demo_ept = {
 	.name		= "ept",
 	.summary	= "memory: EPT, a read-only page, MMIO, no way out",
+	.title		= "memory: guest-physical is not host-physical",
+	.intro		=
+		"A guest's physical memory is ordinary memory of the VMM process. The CPU translates twice: the guest's page tables turn its virtual addresses into guest-physical ones, and EPT, owned by the VMM, turns those into host-physical ones. What EPT does not map, the guest cannot touch: each access becomes an exit.",
 	.image		= DEMO_IMAGE(ept),
-	.run		= ept_run,
+	.guests		= { {
+		.mem		= RAM_SIZE,
+		.priv_size	= sizeof(struct ept_priv),
+		.setup		= ept_setup,
+		.teardown	= ept_teardown,
+		.on_exit	= ept_exit,
+		.steps		= ept_steps,
+		.nr_steps	= ARRAY_SIZE(ept_steps),
+	} },
 };

@@ -11,7 +11,8 @@
 #include "demo/demo.h"
 #include "demos/compute.h"
 
-static int eq_end(struct demo_vm *vm)
+/* Step 1: the same computation in the guest and natively. */
+static int eq_compute(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 hash = demo_vm_value(vm, "hash");
@@ -49,13 +50,13 @@ static int eq_end(struct demo_vm *vm)
 		  (unsigned long long)(native_cycles ?
 				       cycles * 100 / native_cycles % 100 : 0));
 	demo_vm_cost(vm, "the whole computation");
-	demo_fact_hex(ctx, "guest_hash", hash);
-	demo_fact_hex(ctx, "native_hash", native_hash);
-	demo_fact_uint(ctx, "guest_primes", primes);
-	demo_fact_uint(ctx, "native_primes", native_primes);
-	demo_fact_uint(ctx, "guest_cycles", cycles);
-	demo_fact_uint(ctx, "native_cycles", native_cycles);
-	demo_fact_uint(ctx, "guest_exits", others);
+	demo_fact(ctx, DEMO_FACT_HEX, hash, "guest_hash");
+	demo_fact(ctx, DEMO_FACT_HEX, native_hash, "native_hash");
+	demo_fact(ctx, DEMO_FACT_UINT, primes, "guest_primes");
+	demo_fact(ctx, DEMO_FACT_UINT, native_primes, "native_primes");
+	demo_fact(ctx, DEMO_FACT_UINT, cycles, "guest_cycles");
+	demo_fact(ctx, DEMO_FACT_UINT, native_cycles, "native_cycles");
+	demo_fact(ctx, DEMO_FACT_UINT, others, "guest_exits");
 	demo_check(ctx, hash == native_hash && primes == native_primes,
 		   "equivalence: the guest's result is the native one");
 	demo_check(ctx, primes == 17984,
@@ -67,29 +68,21 @@ static int eq_end(struct demo_vm *vm)
 	return 0;
 }
 
-static int equivalence_run(struct demo_ctx *ctx)
-{
-	struct demo_vm_opts opts = {
-		.mem = 1 << 20,
-	};
-	struct demo_vm vm;
-	int ret;
-
-	demo_title(ctx, "the same program, in the guest and on the host");
-	demo_para(ctx,
-		  "Popek and Goldberg (1974) asked three things of a virtual machine monitor: a program must behave under it as on the real machine (equivalence); most of its instructions must run directly on the processor (efficiency); and the VMM keeps control of the resources (see resource-control). VT-x was built so that x86 could meet them.");
-	ret = demo_vm_create(ctx, &vm, &opts);
-	if (ret)
-		return ret;
-	vm.on_end = eq_end;
-	ret = demo_vm_run_to_end(&vm);
-	demo_vm_destroy(&vm);
-	return ret;
-}
+/* The steps of demos/equivalence.c: one. */
+static const demo_step_fn eq_steps[] = {
+	eq_compute,
+};
 
 const struct demo demo_equivalence = {
 	.name		= "equivalence",
 	.summary	= "the same C code in the guest and natively",
+	.title		= "the same program, in the guest and on the host",
+	.intro		=
+		"Popek and Goldberg (1974) asked three things of a virtual machine monitor: a program must behave under it as on the real machine (equivalence); most of its instructions must run directly on the processor (efficiency); and the VMM keeps control of the resources (see resource-control). VT-x was built so that x86 could meet them.",
 	.image		= DEMO_IMAGE(equivalence),
-	.run		= equivalence_run,
+	.guests		= { {
+		.mem		= 1 << 20,
+		.steps		= eq_steps,
+		.nr_steps	= ARRAY_SIZE(eq_steps),
+	} },
 };

@@ -87,8 +87,21 @@ static int exc_exit(struct demo_vm *vm)
 	return ret;
 }
 
-static void exc_vmmcall(struct demo_vm *vm, struct exc_priv *p)
+/* Before the guest runs: #UD and #BP exit, the guest's handlers aside. */
+static int exc_setup(struct demo_vm *vm)
 {
+	int ret = exc_set_exits(vm, 1U << UD_VECTOR | 1U << BP_VECTOR);
+
+	if (ret)
+		fprintf(stderr, "tvmmctl: demo exception: TVMM_SET_EXCEPTION_EXITS: %s\n",
+			strerror(-ret));
+	return ret;
+}
+
+/* Step 1: #UD exits, and tvmmctl emulates the instruction. */
+static int exc_vmmcall(struct demo_vm *vm)
+{
+	struct exc_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 result = demo_vm_value(vm, "result");
 	__u64 insn = demo_vm_value(vm, "insn_rip");
@@ -103,9 +116,9 @@ static void exc_vmmcall(struct demo_vm *vm, struct exc_priv *p)
 		  "RAX = %llu, and went on with the next instruction: to the guest, VMMCALL worked.",
 		  (unsigned long long)result);
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "ud_exits", p->ud);
-	demo_fact_hex(ctx, "ud_rip", p->ud_rip);
-	demo_fact_uint(ctx, "emulated_result", result);
+	demo_fact(ctx, DEMO_FACT_UINT, p->ud, "ud_exits");
+	demo_fact(ctx, DEMO_FACT_HEX, p->ud_rip, "ud_rip");
+	demo_fact(ctx, DEMO_FACT_UINT, result, "emulated_result");
 	demo_check(ctx, p->ud == 1 && p->emulated == 1,
 		   "one #UD exit, emulated");
 	demo_check(ctx, p->ud_rip == insn, "the #UD is at the VMMCALL (0x%llx)",
@@ -114,10 +127,13 @@ static void exc_vmmcall(struct demo_vm *vm, struct exc_priv *p)
 	demo_check(ctx, vm->exits[EXIT_EXCEPTION_NMI] == 1,
 		   "one exception exit (%llu)",
 		   (unsigned long long)vm->exits[EXIT_EXCEPTION_NMI]);
+	return 0;
 }
 
-static int exc_int3_vmm(struct demo_vm *vm, struct exc_priv *p)
+/* Step 2: #BP exits: the VMM as the guest's debugger. */
+static int exc_int3_vmm(struct demo_vm *vm)
 {
+	struct exc_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 insn = demo_vm_value(vm, "insn_rip");
 
@@ -131,9 +147,9 @@ static int exc_int3_vmm(struct demo_vm *vm, struct exc_priv *p)
 		  "nothing: its handler ran %llu times.",
 		  (unsigned long long)demo_vm_value(vm, "guest_handler_calls"));
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "bp_exits", p->bp);
-	demo_fact_hex(ctx, "bp_rip", p->bp_rip);
-	demo_fact_hex(ctx, "bp_rax", p->bp_rax);
+	demo_fact(ctx, DEMO_FACT_UINT, p->bp, "bp_exits");
+	demo_fact(ctx, DEMO_FACT_HEX, p->bp_rip, "bp_rip");
+	demo_fact(ctx, DEMO_FACT_HEX, p->bp_rax, "bp_rax");
 	demo_check(ctx, p->bp == 1 && p->bp_rip == insn,
 		   "one #BP exit, at the INT3 (0x%llx)",
 		   (unsigned long long)insn);
@@ -144,8 +160,10 @@ static int exc_int3_vmm(struct demo_vm *vm, struct exc_priv *p)
 	return exc_set_exits(vm, 1U << UD_VECTOR);
 }
 
-static void exc_int3_guest(struct demo_vm *vm, struct exc_priv *p)
+/* Step 3: #BP left to the guest's own handler. */
+static int exc_int3_guest(struct demo_vm *vm)
 {
+	struct exc_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 insn = demo_vm_value(vm, "insn_rip");
 	__u64 calls = demo_vm_value(vm, "guest_handler_calls");
@@ -159,60 +177,35 @@ static void exc_int3_guest(struct demo_vm *vm, struct exc_priv *p)
 		  (unsigned long long)demo_vm_value(vm, "handler_rip"),
 		  (unsigned long long)insn);
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "guest_bp_calls", calls);
+	demo_fact(ctx, DEMO_FACT_UINT, calls, "guest_bp_calls");
 	demo_check(ctx, calls == 1 &&
 		   demo_vm_value(vm, "handler_rip") == insn + 1,
 		   "the guest's handler took the #BP");
 	demo_check(ctx, !vm->exits[EXIT_EXCEPTION_NMI] && p->bp == 1,
 		   "no exception exit this time");
-}
-
-static int exc_end(struct demo_vm *vm)
-{
-	struct exc_priv *p = vm->priv;
-
-	if (vm->step == 1)
-		exc_vmmcall(vm, p);
-	else if (vm->step == 2)
-		return exc_int3_vmm(vm, p);
-	else if (vm->step == 3)
-		exc_int3_guest(vm, p);
 	return 0;
 }
 
-static int exception_run(struct demo_ctx *ctx)
-{
-	struct demo_vm_opts opts = {
-		.mem = 1 << 20,
-	};
-	struct exc_priv priv = { 0 };
-	struct demo_vm vm;
-	int ret;
-
-	demo_title(ctx, "exceptions the VMM intercepts");
-	demo_para(ctx,
-		  "Exceptions normally go from the CPU straight to the guest's own handlers. A VMM can ask, vector by vector, to see them first: to emulate what the CPU cannot do, or to debug the guest from outside.");
-	ret = demo_vm_create(ctx, &vm, &opts);
-	if (ret)
-		return ret;
-	ret = exc_set_exits(&vm, 1U << UD_VECTOR | 1U << BP_VECTOR);
-	if (ret) {
-		fprintf(stderr, "tvmmctl: demo exception: TVMM_SET_EXCEPTION_EXITS: %s\n",
-			strerror(-ret));
-		goto out;
-	}
-	vm.priv = &priv;
-	vm.on_exit = exc_exit;
-	vm.on_end = exc_end;
-	ret = demo_vm_run_to_end(&vm);
-out:
-	demo_vm_destroy(&vm);
-	return ret;
-}
+/* The steps of demos/exception.c, in its order. */
+static const demo_step_fn exc_steps[] = {
+	exc_vmmcall,
+	exc_int3_vmm,
+	exc_int3_guest,
+};
 
 const struct demo demo_exception = {
 	.name		= "exception",
 	.summary	= "#UD trapped and emulated (VMMCALL), and #BP",
+	.title		= "exceptions the VMM intercepts",
+	.intro		=
+		"Exceptions normally go from the CPU straight to the guest's own handlers. A VMM can ask, vector by vector, to see them first: to emulate what the CPU cannot do, or to debug the guest from outside.",
 	.image		= DEMO_IMAGE(exception),
-	.run		= exception_run,
+	.guests		= { {
+		.mem		= 1 << 20,
+		.priv_size	= sizeof(struct exc_priv),
+		.setup		= exc_setup,
+		.on_exit	= exc_exit,
+		.steps		= exc_steps,
+		.nr_steps	= ARRAY_SIZE(exc_steps),
+	} },
 };

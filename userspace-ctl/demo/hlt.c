@@ -32,7 +32,8 @@ static int hlt_exit(struct demo_vm *vm)
 	return VMM_HOOK_HANDLED;
 }
 
-static int hlt_end(struct demo_vm *vm)
+/* Step 1: each HLT gives the CPU back to tvmmctl. */
+static int hlt_halts(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
 	struct hlt_priv *p = vm->priv;
@@ -50,7 +51,7 @@ static int hlt_end(struct demo_vm *vm)
 		  "each HLT return, the next instruction running; its longest HLT lasted %llu TSC cycles.",
 		  (unsigned long long)demo_vm_value(vm, "longest_halt_cycles"));
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "hlt_userspace_exits", p->halts);
+	demo_fact(ctx, DEMO_FACT_UINT, p->halts, "hlt_userspace_exits");
 	demo_check(ctx, p->halts == halts && vm->exits[EXIT_HLT] == halts,
 		   "one HLT exit per HLT, each to tvmmctl (%u, %llu for %llu)",
 		   p->halts, (unsigned long long)vm->exits[EXIT_HLT],
@@ -60,32 +61,23 @@ static int hlt_end(struct demo_vm *vm)
 	return 0;
 }
 
-static int hlt_run(struct demo_ctx *ctx)
-{
-	struct demo_vm_opts opts = {
-		.mem = 1 << 20,
-	};
-	struct hlt_priv priv = { 0 };
-	struct demo_vm vm;
-	int ret;
-
-	demo_title(ctx, "the guest halts, the VMM takes the CPU back");
-	demo_para(ctx,
-		  "An idle kernel executes HLT: the processor sleeps until the next interrupt. A guest's HLT must not put the host's processor to sleep; it tells the VMM that this virtual CPU has nothing to do.");
-	ret = demo_vm_create(ctx, &vm, &opts);
-	if (ret)
-		return ret;
-	vm.priv = &priv;
-	vm.on_exit = hlt_exit;
-	vm.on_end = hlt_end;
-	ret = demo_vm_run_to_end(&vm);
-	demo_vm_destroy(&vm);
-	return ret;
-}
+/* The steps of demos/hlt.c: one. */
+static const demo_step_fn hlt_steps[] = {
+	hlt_halts,
+};
 
 const struct demo demo_hlt = {
 	.name		= "hlt",
 	.summary	= "the guest halts and the VMM takes the CPU back",
+	.title		= "the guest halts, the VMM takes the CPU back",
+	.intro		=
+		"An idle kernel executes HLT: the processor sleeps until the next interrupt. A guest's HLT must not put the host's processor to sleep; it tells the VMM that this virtual CPU has nothing to do.",
 	.image		= DEMO_IMAGE(hlt),
-	.run		= hlt_run,
+	.guests		= { {
+		.mem		= 1 << 20,
+		.priv_size	= sizeof(struct hlt_priv),
+		.on_exit	= hlt_exit,
+		.steps		= hlt_steps,
+		.nr_steps	= ARRAY_SIZE(hlt_steps),
+	} },
 };

@@ -61,8 +61,20 @@ static int hc_begin(struct demo_vm *vm)
 	return 0;
 }
 
-static void hc_ping(struct demo_vm *vm, struct hc_priv *p)
+/* Whether tvmm.ko answers some hypercalls itself (the nop step). */
+static int hc_setup(struct demo_vm *vm)
 {
+	struct hc_priv *p = vm->priv;
+
+	p->kernel_hc = tvmm_check_extension(&vm->vmm.dev,
+					    TVMM_CAP_KERNEL_HYPERCALLS) > 0;
+	return 0;
+}
+
+/* Step 1: a hypercall tvmmctl answers. */
+static int hc_ping(struct demo_vm *vm)
+{
+	struct hc_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 ping = demo_vm_value(vm, "ping");
 
@@ -74,16 +86,19 @@ static void hc_ping(struct demo_vm *vm, struct hc_priv *p)
 		  "tvmm.ko does not know the number: it returns from TVMM_RUN with exit reason HYPERCALL, the number and RBX, RCX, RDX, RSI, RDI. tvmmctl wrote its answer in run->hypercall.ret; tvmm.ko put it in RAX and moved RIP past the VMCALL.");
 	demo_item(ctx, "guest saw", "RAX = %llu.", (unsigned long long)ping);
 	demo_vm_cost(vm, "the call, round trip to tvmmctl included");
-	demo_fact_uint(ctx, "ping", ping);
+	demo_fact(ctx, DEMO_FACT_UINT, ping, "ping");
 	p->ping_cycles = demo_vm_value(vm, "cycles");
 	demo_check(ctx, ping == 42, "ping 41 answers 42 (%llu)",
 		   (unsigned long long)ping);
 	demo_check(ctx, p->calls == 1 && vm->exits[EXIT_VMCALL] == 1,
 		   "one VMCALL, one exit, to tvmmctl");
+	return 0;
 }
 
-static void hc_host(struct demo_vm *vm, struct hc_priv *p)
+/* Step 2: hypercalls for what only the host knows. */
+static int hc_host(struct demo_vm *vm)
 {
+	struct hc_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 cpus = demo_vm_value(vm, "host_cpus");
 	long host = sysconf(_SC_NPROCESSORS_ONLN);
@@ -96,15 +111,18 @@ static void hc_host(struct demo_vm *vm, struct hc_priv *p)
 	demo_item(ctx, "guest saw", "%llu CPU(s); UNIX time %llu.",
 		  (unsigned long long)cpus, (unsigned long long)t);
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "guest_host_cpus", cpus);
+	demo_fact(ctx, DEMO_FACT_UINT, cpus, "guest_host_cpus");
 	demo_check(ctx, cpus == (__u64)host, "the guest got the host's %ld CPUs",
 		   host);
 	demo_check(ctx, p->calls == 2 && vm->exits[EXIT_VMCALL] == 2,
 		   "two VMCALL exits");
+	return 0;
 }
 
-static void hc_unknown(struct demo_vm *vm, struct hc_priv *p)
+/* Step 3: a number no one defined: -ENOSYS. */
+static int hc_unknown(struct demo_vm *vm)
 {
+	struct hc_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__s64 ret = demo_vm_value(vm, "unknown_ret");
 
@@ -114,16 +132,18 @@ static void hc_unknown(struct demo_vm *vm, struct hc_priv *p)
 		  "tvmmctl answered -ENOSYS, as a kernel answers an unknown system call: the guest must be able to ask what its VMM offers.");
 	demo_item(ctx, "guest saw", "RAX = %lld.", (long long)ret);
 	demo_vm_cost(vm, NULL);
-	demo_fact_int(ctx, "unknown_ret", ret);
+	demo_fact(ctx, DEMO_FACT_INT, ret, "unknown_ret");
 	demo_check(ctx, ret == -DEMO_HC_ENOSYS, "an unknown number gets -%d",
 		   DEMO_HC_ENOSYS);
+	return 0;
 }
 
-static void hc_nop(struct demo_vm *vm, struct hc_priv *p)
+/* Step 4: a hypercall tvmm.ko may answer itself. */
+static int hc_nop(struct demo_vm *vm)
 {
-	__u64 cycles = demo_vm_value(vm, "cycles");
-
+	struct hc_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
+	__u64 cycles = demo_vm_value(vm, "cycles");
 	__s64 ret = demo_vm_value(vm, "nop_ret");
 
 	demo_item(ctx, "guest", "VMCALL with RAX = %d (TVMM_HC_NOP).",
@@ -140,65 +160,38 @@ static void hc_nop(struct demo_vm *vm, struct hc_priv *p)
 		  "%llu TSC cycles for this call, %llu for the ping that went to tvmmctl and back.",
 		  (unsigned long long)cycles,
 		  (unsigned long long)p->ping_cycles);
-	demo_fact_uint(ctx, "nop_userspace_exits", p->calls);
-	demo_fact_bool(ctx, "kernel_hypercalls", p->kernel_hc);
+	demo_fact(ctx, DEMO_FACT_UINT, p->calls, "nop_userspace_exits");
+	demo_fact(ctx, DEMO_FACT_BOOL, p->kernel_hc, "kernel_hypercalls");
 	demo_check(ctx, ret == 0, "TVMM_HC_NOP returns 0");
 	demo_check(ctx, vm->exits[EXIT_VMCALL] == 1, "one VMCALL exit");
 	demo_check(ctx, p->calls == (p->kernel_hc ? 0 : 1),
 		   "%s", p->kernel_hc ? "tvmm.ko kept it in the kernel" :
 		   "it came to tvmmctl");
-}
-
-static int hc_end(struct demo_vm *vm)
-{
-	struct hc_priv *p = vm->priv;
-
-	switch (vm->step) {
-	case 1:
-		hc_ping(vm, p);
-		break;
-	case 2:
-		hc_host(vm, p);
-		break;
-	case 3:
-		hc_unknown(vm, p);
-		break;
-	case 4:
-		hc_nop(vm, p);
-		break;
-	}
 	return 0;
 }
 
-static int hypercall_run(struct demo_ctx *ctx)
-{
-	struct demo_vm_opts opts = {
-		.mem = 1 << 20,
-	};
-	struct hc_priv priv = { 0 };
-	struct demo_vm vm;
-	int ret;
-
-	demo_title(ctx, "VMCALL, a para-virtual interface");
-	demo_para(ctx,
-		  "A guest that knows it runs under a VMM can simply ask it for things: a hypercall is to the VMM what a system call is to a kernel. Intel's instruction for it is VMCALL.");
-	ret = demo_vm_create(ctx, &vm, &opts);
-	if (ret)
-		return ret;
-	priv.kernel_hc = tvmm_check_extension(&vm.vmm.dev,
-					      TVMM_CAP_KERNEL_HYPERCALLS) > 0;
-	vm.priv = &priv;
-	vm.on_exit = hc_exit;
-	vm.on_begin = hc_begin;
-	vm.on_end = hc_end;
-	ret = demo_vm_run_to_end(&vm);
-	demo_vm_destroy(&vm);
-	return ret;
-}
+/* The steps of demos/hypercall.c, in its order. */
+static const demo_step_fn hc_steps[] = {
+	hc_ping,
+	hc_host,
+	hc_unknown,
+	hc_nop,
+};
 
 const struct demo demo_hypercall = {
 	.name		= "hypercall",
 	.summary	= "VMCALL as a para-virtual interface",
+	.title		= "VMCALL, a para-virtual interface",
+	.intro		=
+		"A guest that knows it runs under a VMM can simply ask it for things: a hypercall is to the VMM what a system call is to a kernel. Intel's instruction for it is VMCALL.",
 	.image		= DEMO_IMAGE(hypercall),
-	.run		= hypercall_run,
+	.guests		= { {
+		.mem		= 1 << 20,
+		.priv_size	= sizeof(struct hc_priv),
+		.setup		= hc_setup,
+		.on_exit	= hc_exit,
+		.on_begin	= hc_begin,
+		.steps		= hc_steps,
+		.nr_steps	= ARRAY_SIZE(hc_steps),
+	} },
 };

@@ -82,8 +82,10 @@ static int io_begin(struct demo_vm *vm)
 	return 0;
 }
 
-static void io_program(struct demo_vm *vm, struct io_priv *p)
+/* Step 1: programming the UART, each OUT an exit to the model. */
+static int io_program(struct demo_vm *vm)
 {
+	struct io_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 
 	demo_item(ctx, "guest",
@@ -95,14 +97,17 @@ static void io_program(struct demo_vm *vm, struct io_priv *p)
 	demo_item(ctx, "guest saw",
 		  "nothing unusual: each OUT completed, as on a real UART.");
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "program_outs", p->outs);
+	demo_fact(ctx, DEMO_FACT_UINT, p->outs, "program_outs");
 	demo_check(ctx, p->outs == 5 && p->ins == 0,
 		   "five OUTs, five exits to the UART model (%u OUT, %u IN)",
 		   p->outs, p->ins);
+	return 0;
 }
 
-static void io_send(struct demo_vm *vm, struct io_priv *p)
+/* Step 2: sending a line, an IN and an OUT per byte. */
+static int io_send(struct demo_vm *vm)
 {
+	struct io_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 bytes = demo_vm_value(vm, "bytes");
 	char text[64] = "";
@@ -125,10 +130,10 @@ static void io_send(struct demo_vm *vm, struct io_priv *p)
 	demo_item(ctx, "output", "the UART model received \"%.*s\\n\"",
 		  (int)(n && text[n - 1] == '\n' ? n - 1 : n), text);
 	demo_vm_cost(vm, "the line");
-	demo_fact_uint(ctx, "text_bytes", bytes);
-	demo_fact_uint(ctx, "text_out_exits", p->outs);
-	demo_fact_uint(ctx, "text_in_exits", p->ins);
-	demo_fact_str(ctx, "uart_output", text);
+	demo_fact(ctx, DEMO_FACT_UINT, bytes, "text_bytes");
+	demo_fact(ctx, DEMO_FACT_UINT, p->outs, "text_out_exits");
+	demo_fact(ctx, DEMO_FACT_UINT, p->ins, "text_in_exits");
+	demo_fact_str(ctx, text, "uart_output");
 	demo_check(ctx, p->outs == bytes,
 		   "exactly one OUT exit per byte (%u for %llu)", p->outs,
 		   (unsigned long long)bytes);
@@ -139,10 +144,13 @@ static void io_send(struct demo_vm *vm, struct io_priv *p)
 		   (unsigned long long)vm->exits[EXIT_IO]);
 	demo_check(ctx, !strcmp(text, "Hi!\n"),
 		   "the UART model got \"Hi!\\n\"");
+	return 0;
 }
 
-static void io_scratch(struct demo_vm *vm, struct io_priv *p)
+/* Step 3: a device's state is the VMM's data. */
+static int io_scratch(struct demo_vm *vm)
 {
+	struct io_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 got = demo_vm_value(vm, "scratch_read");
 
@@ -151,51 +159,32 @@ static void io_scratch(struct demo_vm *vm, struct io_priv *p)
 		  "The model keeps the scratch register's byte in tvmmctl's memory: device state is the VMM's data.");
 	demo_item(ctx, "guest saw", "0x%02llx", (unsigned long long)got);
 	demo_vm_cost(vm, NULL);
-	demo_fact_hex(ctx, "scratch_read", got);
+	demo_fact(ctx, DEMO_FACT_HEX, got, "scratch_read");
 	demo_check(ctx, got == 0x5a, "the scratch register keeps 0x5a");
 	demo_check(ctx, p->outs == 1 && p->ins == 1, "one OUT and one IN exit");
-}
-
-static int io_end(struct demo_vm *vm)
-{
-	struct io_priv *p = vm->priv;
-
-	if (vm->step == 1)
-		io_program(vm, p);
-	else if (vm->step == 2)
-		io_send(vm, p);
-	else if (vm->step == 3)
-		io_scratch(vm, p);
 	return 0;
 }
 
-static int io_run(struct demo_ctx *ctx)
-{
-	struct demo_vm_opts opts = {
-		.mem = 1 << 20,
-	};
-	struct io_priv priv = { 0 };
-	struct demo_vm vm;
-	int ret;
-
-	demo_title(ctx, "port I/O, trapped and emulated");
-	demo_para(ctx,
-		  "A PC's older devices sit on I/O ports, reached with IN and OUT. A guest's devices are models in the VMM: the CPU stops the guest at each port access and the VMM plays the device. Here the guest drives a serial port (COM1, a 16550A UART) as a kernel would.");
-	ret = demo_vm_create(ctx, &vm, &opts);
-	if (ret)
-		return ret;
-	vm.priv = &priv;
-	vm.on_exit = io_exit;
-	vm.on_begin = io_begin;
-	vm.on_end = io_end;
-	ret = demo_vm_run_to_end(&vm);
-	demo_vm_destroy(&vm);
-	return ret;
-}
+/* The steps of demos/io.c, in its order. */
+static const demo_step_fn io_steps[] = {
+	io_program,
+	io_send,
+	io_scratch,
+};
 
 const struct demo demo_io = {
 	.name		= "io",
 	.summary	= "port I/O trapped and emulated by the UART model",
+	.title		= "port I/O, trapped and emulated",
+	.intro		=
+		"A PC's older devices sit on I/O ports, reached with IN and OUT. A guest's devices are models in the VMM: the CPU stops the guest at each port access and the VMM plays the device. Here the guest drives a serial port (COM1, a 16550A UART) as a kernel would.",
 	.image		= DEMO_IMAGE(io),
-	.run		= io_run,
+	.guests		= { {
+		.mem		= 1 << 20,
+		.priv_size	= sizeof(struct io_priv),
+		.on_exit	= io_exit,
+		.on_begin	= io_begin,
+		.steps		= io_steps,
+		.nr_steps	= ARRAY_SIZE(io_steps),
+	} },
 };

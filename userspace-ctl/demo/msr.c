@@ -26,7 +26,8 @@ static int msr_get(struct demo_vm *vm, __u32 index, __u64 *val)
 	return 0;
 }
 
-static void msr_lstar(struct demo_vm *vm)
+/* Step 1: the guest's IA32_LSTAR lives in the vCPU, not in the CPU. */
+static int msr_lstar(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 wrote = demo_vm_value(vm, "lstar_written");
@@ -46,8 +47,8 @@ static void msr_lstar(struct demo_vm *vm)
 		  (unsigned long long)read, (unsigned long long)vcpu,
 		  ret ? " (TVMM_GET_MSRS failed)" : "");
 	demo_vm_cost(vm, NULL);
-	demo_fact_hex(ctx, "guest_lstar_read", read);
-	demo_fact_hex(ctx, "vcpu_lstar", vcpu);
+	demo_fact(ctx, DEMO_FACT_HEX, read, "guest_lstar_read");
+	demo_fact(ctx, DEMO_FACT_HEX, vcpu, "vcpu_lstar");
 	demo_check(ctx, read == wrote, "the guest reads back its LSTAR");
 	demo_check(ctx, !ret && vcpu == wrote,
 		   "the vCPU state holds the guest's LSTAR");
@@ -56,9 +57,11 @@ static void msr_lstar(struct demo_vm *vm)
 		   "one WRMSR exit and one RDMSR exit (%llu, %llu)",
 		   (unsigned long long)vm->exits[EXIT_MSR_WRITE],
 		   (unsigned long long)vm->exits[EXIT_MSR_READ]);
+	return 0;
 }
 
-static void msr_unknown(struct demo_vm *vm)
+/* Step 2: an MSR tvmm does not give guests is a #GP. */
+static int msr_unknown(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 vector = demo_vm_value(vm, "gp_vector");
@@ -76,9 +79,9 @@ static void msr_unknown(struct demo_vm *vm)
 		  (unsigned long long)demo_vm_value(vm, "gp_error_code"),
 		  (unsigned long long)rip, (unsigned long long)insn);
 	demo_vm_cost(vm, NULL);
-	demo_fact_uint(ctx, "gp_vector", vector);
-	demo_fact_hex(ctx, "gp_rip", rip);
-	demo_fact_hex(ctx, "rdmsr_rip", insn);
+	demo_fact(ctx, DEMO_FACT_UINT, vector, "gp_vector");
+	demo_fact(ctx, DEMO_FACT_HEX, rip, "gp_rip");
+	demo_fact(ctx, DEMO_FACT_HEX, insn, "rdmsr_rip");
 	demo_check(ctx, demo_vm_value(vm, "gp_count") == 1 &&
 		   vector == GP_VECTOR,
 		   "the guest's handler caught one #GP (vector %llu)",
@@ -88,40 +91,25 @@ static void msr_unknown(struct demo_vm *vm)
 	demo_check(ctx, vm->exits[EXIT_MSR_READ] == 1 &&
 		   !vm->exits[EXIT_EXCEPTION_NMI],
 		   "one RDMSR exit, and the #GP went to the guest without one");
-}
-
-static int msr_end(struct demo_vm *vm)
-{
-	if (vm->step == 1)
-		msr_lstar(vm);
-	else if (vm->step == 2)
-		msr_unknown(vm);
 	return 0;
 }
 
-static int msr_run(struct demo_ctx *ctx)
-{
-	struct demo_vm_opts opts = {
-		.mem = 1 << 20,
-	};
-	struct demo_vm vm;
-	int ret;
-
-	demo_title(ctx, "model-specific registers, virtualized");
-	demo_para(ctx,
-		  "MSRs hold the settings a kernel gives its CPU: where system calls enter, the time-stamp counter, power management. A guest kernel writes them like any kernel; the VMM keeps the guest's values apart from the host's and decides which MSRs a guest may have at all.");
-	ret = demo_vm_create(ctx, &vm, &opts);
-	if (ret)
-		return ret;
-	vm.on_end = msr_end;
-	ret = demo_vm_run_to_end(&vm);
-	demo_vm_destroy(&vm);
-	return ret;
-}
+/* The steps of demos/msr.c, in its order. */
+static const demo_step_fn msr_steps[] = {
+	msr_lstar,
+	msr_unknown,
+};
 
 const struct demo demo_msr = {
 	.name		= "msr",
 	.summary	= "RDMSR/WRMSR virtualized; an unknown MSR is a #GP",
+	.title		= "model-specific registers, virtualized",
+	.intro		=
+		"MSRs hold the settings a kernel gives its CPU: where system calls enter, the time-stamp counter, power management. A guest kernel writes them like any kernel; the VMM keeps the guest's values apart from the host's and decides which MSRs a guest may have at all.",
 	.image		= DEMO_IMAGE(msr),
-	.run		= msr_run,
+	.guests		= { {
+		.mem		= 1 << 20,
+		.steps		= msr_steps,
+		.nr_steps	= ARRAY_SIZE(msr_steps),
+	} },
 };

@@ -48,8 +48,10 @@ static int pv_exit(struct demo_vm *vm)
 	return VMM_HOOK_HANDLED;
 }
 
-static void pv_full(struct demo_vm *vm, struct pv_priv *p)
+/* Step 1: a line through the emulated UART, an exit per byte. */
+static int pv_full(struct demo_vm *vm)
 {
+	struct pv_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 bytes = demo_vm_value(vm, "bytes");
 
@@ -68,17 +70,20 @@ static void pv_full(struct demo_vm *vm, struct pv_priv *p)
 	demo_vm_cost(vm, "the line");
 	p->full_cycles = demo_vm_value(vm, "cycles");
 	p->full_exits = vm->exits[EXIT_IO];
-	demo_fact_uint(ctx, "full_bytes", bytes);
-	demo_fact_uint(ctx, "full_io_exits", vm->exits[EXIT_IO]);
-	demo_fact_uint(ctx, "full_cycles", p->full_cycles);
+	demo_fact(ctx, DEMO_FACT_UINT, bytes, "full_bytes");
+	demo_fact(ctx, DEMO_FACT_UINT, vm->exits[EXIT_IO], "full_io_exits");
+	demo_fact(ctx, DEMO_FACT_UINT, p->full_cycles, "full_cycles");
 	demo_check(ctx, p->uart_outs == bytes && vm->exits[EXIT_IO] == bytes,
 		   "one I/O exit per byte (%u to the UART, %llu I/O exits, %llu bytes)",
 		   p->uart_outs, (unsigned long long)vm->exits[EXIT_IO],
 		   (unsigned long long)bytes);
+	return 0;
 }
 
-static void pv_para(struct demo_vm *vm, struct pv_priv *p)
+/* Step 2: the same line in one hypercall. */
+static int pv_para(struct demo_vm *vm)
 {
+	struct pv_priv *p = vm->priv;
 	struct demo_ctx *ctx = vm->ctx;
 	__u64 bytes = demo_vm_value(vm, "bytes");
 	__u64 cycles = demo_vm_value(vm, "cycles");
@@ -99,10 +104,11 @@ static void pv_para(struct demo_vm *vm, struct pv_priv *p)
 		  (unsigned long long)p->full_cycles,
 		  (unsigned long long)cycles,
 		  (unsigned long long)(cycles ? p->full_cycles / cycles : 0));
-	demo_fact_uint(ctx, "pv_bytes", bytes);
-	demo_fact_uint(ctx, "pv_hypercall_exits", vm->exits[EXIT_VMCALL]);
-	demo_fact_uint(ctx, "pv_io_exits", vm->exits[EXIT_IO]);
-	demo_fact_uint(ctx, "pv_cycles", cycles);
+	demo_fact(ctx, DEMO_FACT_UINT, bytes, "pv_bytes");
+	demo_fact(ctx, DEMO_FACT_UINT, vm->exits[EXIT_VMCALL],
+		  "pv_hypercall_exits");
+	demo_fact(ctx, DEMO_FACT_UINT, vm->exits[EXIT_IO], "pv_io_exits");
+	demo_fact(ctx, DEMO_FACT_UINT, cycles, "pv_cycles");
 	demo_check(ctx, p->hypercalls == 1 && vm->exits[EXIT_VMCALL] == 1 &&
 		   !vm->exits[EXIT_IO],
 		   "one hypercall exit for the whole line, no I/O exit");
@@ -111,45 +117,28 @@ static void pv_para(struct demo_vm *vm, struct pv_priv *p)
 	demo_check(ctx, vm->uart_len == len &&
 		   !memcmp(vm->uart_buf, p->pv, len),
 		   "both ways printed the same text");
-}
-
-static int pv_end(struct demo_vm *vm)
-{
-	struct pv_priv *p = vm->priv;
-
-	if (vm->step == 1)
-		pv_full(vm, p);
-	else if (vm->step == 2)
-		pv_para(vm, p);
 	return 0;
 }
 
-static int paravirt_run(struct demo_ctx *ctx)
-{
-	struct demo_vm_opts opts = {
-		.mem = 1 << 20,
-	};
-	struct pv_priv priv = { 0 };
-	struct demo_vm vm;
-	int ret;
-
-	demo_title(ctx, "full virtualization and para-virtualization, side by side");
-	demo_para(ctx,
-		  "Full virtualization runs a guest written for real hardware: every device access it makes is trapped and emulated. Para-virtualization changes the guest's drivers to talk to the VMM directly, in few, large requests. Same text, both ways:");
-	ret = demo_vm_create(ctx, &vm, &opts);
-	if (ret)
-		return ret;
-	vm.priv = &priv;
-	vm.on_exit = pv_exit;
-	vm.on_end = pv_end;
-	ret = demo_vm_run_to_end(&vm);
-	demo_vm_destroy(&vm);
-	return ret;
-}
+/* The steps of demos/paravirt.c, in its order. */
+static const demo_step_fn pv_steps[] = {
+	pv_full,
+	pv_para,
+};
 
 const struct demo demo_paravirt = {
 	.name		= "paravirt",
 	.summary	= "port I/O (an exit per byte) against one hypercall",
+	.title		=
+		"full virtualization and para-virtualization, side by side",
+	.intro		=
+		"Full virtualization runs a guest written for real hardware: every device access it makes is trapped and emulated. Para-virtualization changes the guest's drivers to talk to the VMM directly, in few, large requests. Same text, both ways:",
 	.image		= DEMO_IMAGE(paravirt),
-	.run		= paravirt_run,
+	.guests		= { {
+		.mem		= 1 << 20,
+		.priv_size	= sizeof(struct pv_priv),
+		.on_exit	= pv_exit,
+		.steps		= pv_steps,
+		.nr_steps	= ARRAY_SIZE(pv_steps),
+	} },
 };

@@ -36,14 +36,19 @@ static __u8 ram_buf[RAM_SIZE];
 
 bool test_demo_table(void)
 {
-	unsigned int i, j;
+	unsigned int i, j, k;
 	bool ok = true;
 
 	ok &= EXPECT(demo_count == 13);
 	for (i = 0; i < demo_count; i++) {
 		const struct demo *d = demo_list[i];
 
-		ok &= EXPECT(d->name && d->summary && d->run);
+		ok &= EXPECT(d->name && d->summary && d->title && d->intro);
+		/* At least one guest, and a function for each of its steps. */
+		ok &= EXPECT(d->guests[0].mem);
+		for (j = 0; j < DEMO_MAX_GUESTS; j++)
+			for (k = 0; k < d->guests[j].nr_steps; k++)
+				ok &= EXPECT(d->guests[j].steps[k]);
 		ok &= EXPECT(demo_find(d->name) == d);
 		/* --list: "  NAME(17) SUMMARY" within 78 columns. */
 		ok &= EXPECT(strlen(d->name) <= 17);
@@ -134,11 +139,11 @@ static void json_facts(FILE *f, void *arg)
 {
 	struct demo_ctx ctx = { .out = f, .json = true, .demo = &demo_cpuid };
 
-	demo_fact_uint(&ctx, "exits.CPUID", 3);
-	demo_fact_hex(&ctx, "rip", 0xffffffff81000000ULL);
-	demo_fact_int(&ctx, "ret", -38);
-	demo_fact_str(&ctx, "guest_vendor", "tvmm\"tvmm\\\n");
-	demo_fact_bool(&ctx, "intact", true);
+	demo_fact(&ctx, DEMO_FACT_UINT, 3, "exits.CPUID");
+	demo_fact(&ctx, DEMO_FACT_HEX, 0xffffffff81000000ULL, "rip");
+	demo_fact(&ctx, DEMO_FACT_INT, -38, "ret");
+	demo_fact_str(&ctx, "tvmm\"tvmm\\\n", "guest_vendor");
+	demo_fact(&ctx, DEMO_FACT_BOOL, true, "intact");
 	demo_check(&ctx, false, "the guest saw \"%s\"", "x");
 	demo_para(&ctx, "no text in JSON mode");
 	demo_item(&ctx, "guest", "nor this");
@@ -211,6 +216,7 @@ bool test_demo_wrap(void)
 /* ---- the guest's reports, through the exit hook ---- */
 
 struct report_fixture {
+	struct demo_guest guest;
 	struct demo_vm vm;
 	struct demo_ctx ctx;
 	__u8 run[4096];
@@ -229,6 +235,12 @@ static int count_end(struct demo_vm *vm)
 	fx->end_io = vm->exits[EXIT_IO];
 	return 0;
 }
+
+/* The fixture's guest: two steps, each counted. */
+static const demo_step_fn fixture_steps[] = {
+	count_end,
+	count_end,
+};
 
 static struct tvmm_vcpu_stats fake_stats;
 
@@ -258,7 +270,10 @@ static void fixture_init(struct report_fixture *fx)
 	fx->vm.vmm.vcpus[0].run = (struct tvmm_run *)fx->run;
 	fx->vm.vmm.vcpus[0].fd = -1;
 	fx->vm.vmm.run_size = sizeof(fx->run);
-	fx->vm.on_end = count_end;
+	fx->guest.mem = RAM_SIZE;
+	fx->guest.steps = fixture_steps;
+	fx->guest.nr_steps = ARRAY_SIZE(fixture_steps);
+	fx->vm.guest = &fx->guest;
 	fx->vm.priv = fx;
 	memset(&fake_tvmm, 0, sizeof(fake_tvmm));
 	memset(&fake_stats, 0, sizeof(fake_stats));
@@ -300,6 +315,7 @@ bool test_demo_reports(void)
 		"{\"demo\": \"cpuid\", \"fact\": \"s1.vendor\", \"value\": \"tvmmtvmmtvmm\"}\n",
 		"{\"demo\": \"cpuid\", \"fact\": \"s1.exits.CPUID\", \"value\": 1}\n",
 		"demos/cpuid.c:42: x == 1",
+		"\"the demo knows the guest's step 3\", \"ok\": false",
 	};
 	struct report_fixture fx;
 	unsigned int i;
@@ -348,6 +364,14 @@ bool test_demo_reports(void)
 	mbox(DEMO_OP_DONE, "");
 	ok &= EXPECT(report(&fx, MBOX_GPA) == VMM_HOOK_STOP);
 	ok &= EXPECT(fx.vm.done && fx.vm.reports == 8);
+
+	/* A step the demo has no function for stops the run, failed. */
+	mbox(DEMO_OP_BEGIN, "step three");
+	ok &= EXPECT(report(&fx, MBOX_GPA) == VMM_HOOK_HANDLED);
+	m = mbox(DEMO_OP_END, "");
+	m->nr_facts = 0;
+	ok &= EXPECT(report(&fx, MBOX_GPA) == VMM_HOOK_STOP);
+	ok &= EXPECT(fx.ends == 2 && fx.ctx.failed == 4 && !fx.vm.stopped);
 
 	/* Other exits are not reports: the demo's or the loop's. */
 	fx.vm.vmm.vcpus[0].run->io.port = 0x3f8;
