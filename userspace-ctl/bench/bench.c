@@ -39,6 +39,11 @@ const char *const bench_backend_names[BENCH_NR_BACKENDS] = {
 	[BENCH_NATIVE]	= "native",
 };
 
+const char *const bench_size_names[BENCH_NR_SIZES] = {
+	[BENCH_SIZE_SMALL]	= "small",
+	[BENCH_SIZE_FULL]	= "full",
+};
+
 const struct bench_metric_info bench_metrics[BENCH_NR_METRICS] = {
 	[BENCH_M_CPUID] = {
 		.name = "cpuid", .guest_case = BENCH_GUEST_CPUID,

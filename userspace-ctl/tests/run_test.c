@@ -71,6 +71,40 @@ bool test_run_parse_size(void)
 	ok &= EXPECT(tvmm_parse_size("17179869184G", &v) == -ERANGE);
 	ok &= EXPECT(!tvmm_parse_u64("0x7c00", &v) && v == 0x7c00);
 	ok &= EXPECT(tvmm_parse_u64("0x7c00k", &v) == -EINVAL);
+	ok &= EXPECT(!tvmm_parse_range("16", 1, 16, &v) && v == 16);
+	ok &= EXPECT(tvmm_parse_range("17", 1, 16, &v) == -ERANGE);
+	ok &= EXPECT(tvmm_parse_range("0", 1, 16, &v) == -ERANGE);
+	ok &= EXPECT(tvmm_parse_range("1x", 1, 16, &v) == -EINVAL);
+	ok &= EXPECT(tvmm_parse_range(NULL, 1, 16, &v) == -EINVAL);
+	ok &= EXPECT(tvmm_parse_word("long", boot_mode_names,
+				     BOOT_NR_MODES) == BOOT_LONG);
+	ok &= EXPECT(tvmm_parse_word("Long", boot_mode_names,
+				     BOOT_NR_MODES) == -EINVAL);
+	ok &= EXPECT(tvmm_parse_word(NULL, boot_mode_names,
+				     BOOT_NR_MODES) == -EINVAL);
+	return ok;
+}
+
+/* "--mem VALUE", "--mem=VALUE", a missing VALUE, another option. */
+bool test_run_parse_opt(void)
+{
+	char **argv = (char *[]){ "run", "--mem=1M", "--mem", "2M", "--memx",
+				  "--mem" };
+	const char *v = "unset";
+	bool ok = true;
+	int i = 1;
+
+	ok &= EXPECT(tvmm_opt(6, argv, &i, "--mem", &v) && i == 1 &&
+		     !strcmp(v, "1M"));
+	i = 2;
+	ok &= EXPECT(tvmm_opt(6, argv, &i, "--mem", &v) && i == 3 &&
+		     !strcmp(v, "2M"));
+	i = 4;
+	ok &= EXPECT(!tvmm_opt(6, argv, &i, "--mem", &v) && i == 4);
+	i = 5;
+	ok &= EXPECT(tvmm_opt(6, argv, &i, "--mem", &v) && i == 5 && !v);
+	i = 1;
+	ok &= EXPECT(!tvmm_opt(6, argv, &i, "--me", &v) && i == 1);
 	return ok;
 }
 
