@@ -28,60 +28,87 @@ static int vcpu_load(struct tvmm_vcpu *vcpu)
 	return vmx_vcpu_load_wait(vcpu);
 }
 
-static long vcpu_get_regs(struct tvmm_vcpu *vcpu, void __user *argp)
-{
+/* The argument of a state ioctl, which vcpu_state_ioctl() copies. */
+union vcpu_state {
 	struct tvmm_regs regs;
-	int err = vcpu_load(vcpu);
-
-	if (err)
-		return err;
-	vmx_get_regs(vcpu, &regs);
-	vmx_vcpu_put(vcpu);
-	return copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
-}
-
-static long vcpu_set_regs(struct tvmm_vcpu *vcpu, void __user *argp)
-{
-	struct tvmm_regs regs;
-	int err;
-
-	if (copy_from_user(&regs, argp, sizeof(regs)))
-		return -EFAULT;
-	err = vcpu_load(vcpu);
-	if (err)
-		return err;
-	vmx_set_regs(vcpu, &regs);
-	vmx_vcpu_put(vcpu);
-	return 0;
-}
-
-static long vcpu_get_sregs(struct tvmm_vcpu *vcpu, void __user *argp)
-{
 	struct tvmm_sregs sregs;
-	int err = vcpu_load(vcpu);
+	struct tvmm_exception_exits ex;
+	struct tvmm_intercepts ic;
+	struct tvmm_vcpu_events events;
+};
 
-	if (err)
-		return err;
-	vmx_get_sregs(vcpu, &sregs);
-	vmx_vcpu_put(vcpu);
-	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
+/* An argument a state ioctl refuses, before anything is touched. */
+static bool vcpu_state_bad(unsigned int cmd, const union vcpu_state *s)
+{
+	switch (cmd) {
+	case TVMM_SET_EXCEPTION_EXITS:
+		return s->ex.flags;
+	case TVMM_SET_INTERCEPTS:
+		return s->ic.flags & ~TVMM_INTERCEPT_RDTSC || s->ic.reserved;
+	}
+	return false;
 }
 
-static long vcpu_set_sregs(struct tvmm_vcpu *vcpu, void __user *argp)
+/* What a state ioctl does, with the vCPU's VMCS current on this CPU. */
+static int vcpu_state_op(struct tvmm_vcpu *vcpu, unsigned int cmd,
+			 union vcpu_state *s)
 {
-	struct tvmm_sregs sregs;
-	int err;
+	switch (cmd) {
+	case TVMM_GET_REGS:
+		vmx_get_regs(vcpu, &s->regs);
+		return 0;
+	case TVMM_SET_REGS:
+		vmx_set_regs(vcpu, &s->regs);
+		return 0;
+	case TVMM_GET_SREGS:
+		vmx_get_sregs(vcpu, &s->sregs);
+		return 0;
+	case TVMM_SET_SREGS:
+		return vmx_set_sregs(vcpu, &s->sregs);
+	case TVMM_SET_EXCEPTION_EXITS:
+		vmx_set_exception_exits(vcpu, s->ex.vectors);
+		return 0;
+	case TVMM_SET_INTERCEPTS:
+		return vmx_set_intercepts(vcpu, s->ic.flags);
+	case TVMM_GET_VCPU_EVENTS:
+		vmx_get_events(vcpu, &s->events);
+		return 0;
+	case TVMM_SET_VCPU_EVENTS:
+		return vmx_set_events(vcpu, &s->events);
+	}
+	return -ENOTTY;
+}
 
-	if (copy_from_user(&sregs, argp, sizeof(sregs)))
-		return -EFAULT;
+/*
+ * The state ioctls, one way: the argument copied in (_IOW) and checked,
+ * the operation done between vcpu_load() and vmx_vcpu_put(), the
+ * argument copied out (_IOR) if it succeeded.
+ */
+static long vcpu_state_ioctl(struct tvmm_vcpu *vcpu, unsigned int cmd,
+			     void __user *argp)
+{
 	/* Loading PAE PDPTEs reads guest memory: the slots must stay put. */
-	down_read(&vcpu->vm->mem_rwsem);
+	bool hold_mem = cmd == TVMM_SET_SREGS;
+	union vcpu_state s;
+	int err;
+
+	if ((_IOC_DIR(cmd) & _IOC_WRITE) &&
+	    copy_from_user(&s, argp, _IOC_SIZE(cmd)))
+		return -EFAULT;
+	if (vcpu_state_bad(cmd, &s))
+		return -EINVAL;
+	if (hold_mem)
+		down_read(&vcpu->vm->mem_rwsem);
 	err = vcpu_load(vcpu);
 	if (!err) {
-		err = vmx_set_sregs(vcpu, &sregs);
+		err = vcpu_state_op(vcpu, cmd, &s);
 		vmx_vcpu_put(vcpu);
 	}
-	up_read(&vcpu->vm->mem_rwsem);
+	if (hold_mem)
+		up_read(&vcpu->vm->mem_rwsem);
+	if (!err && (_IOC_DIR(cmd) & _IOC_READ) &&
+	    copy_to_user(argp, &s, _IOC_SIZE(cmd)))
+		return -EFAULT;
 	return err;
 }
 
@@ -154,41 +181,6 @@ free:
 	return err;
 }
 
-static long vcpu_set_exception_exits(struct tvmm_vcpu *vcpu,
-				     void __user *argp)
-{
-	struct tvmm_exception_exits ex;
-	int err;
-
-	if (copy_from_user(&ex, argp, sizeof(ex)))
-		return -EFAULT;
-	if (ex.flags)
-		return -EINVAL;
-	err = vcpu_load(vcpu);
-	if (err)
-		return err;
-	vmx_set_exception_exits(vcpu, ex.vectors);
-	vmx_vcpu_put(vcpu);
-	return 0;
-}
-
-static long vcpu_set_intercepts(struct tvmm_vcpu *vcpu, void __user *argp)
-{
-	struct tvmm_intercepts ic;
-	int err;
-
-	if (copy_from_user(&ic, argp, sizeof(ic)))
-		return -EFAULT;
-	if (ic.flags & ~TVMM_INTERCEPT_RDTSC || ic.reserved)
-		return -EINVAL;
-	err = vcpu_load(vcpu);
-	if (err)
-		return err;
-	err = vmx_set_intercepts(vcpu, ic.flags);
-	vmx_vcpu_put(vcpu);
-	return err;
-}
-
 static long vcpu_get_stats(struct tvmm_vcpu *vcpu,
 			   struct tvmm_vcpu_stats __user *argp)
 {
@@ -238,33 +230,6 @@ static long vcpu_interrupt(struct tvmm_vcpu *vcpu, void __user *argp)
 	return 0;
 }
 
-static long vcpu_get_events(struct tvmm_vcpu *vcpu, void __user *argp)
-{
-	struct tvmm_vcpu_events ev;
-	int err = vcpu_load(vcpu);
-
-	if (err)
-		return err;
-	vmx_get_events(vcpu, &ev);
-	vmx_vcpu_put(vcpu);
-	return copy_to_user(argp, &ev, sizeof(ev)) ? -EFAULT : 0;
-}
-
-static long vcpu_set_events(struct tvmm_vcpu *vcpu, void __user *argp)
-{
-	struct tvmm_vcpu_events ev;
-	int err;
-
-	if (copy_from_user(&ev, argp, sizeof(ev)))
-		return -EFAULT;
-	err = vcpu_load(vcpu);
-	if (err)
-		return err;
-	err = vmx_set_events(vcpu, &ev);
-	vmx_vcpu_put(vcpu);
-	return err;
-}
-
 static long vcpu_set_trace(struct tvmm_vcpu *vcpu, void __user *argp)
 {
 	struct tvmm_trace_config cfg;
@@ -305,16 +270,14 @@ static long tvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 		ret = arg ? -EINVAL : vmx_vcpu_run(vcpu);
 		break;
 	case TVMM_GET_REGS:
-		ret = vcpu_get_regs(vcpu, argp);
-		break;
 	case TVMM_SET_REGS:
-		ret = vcpu_set_regs(vcpu, argp);
-		break;
 	case TVMM_GET_SREGS:
-		ret = vcpu_get_sregs(vcpu, argp);
-		break;
 	case TVMM_SET_SREGS:
-		ret = vcpu_set_sregs(vcpu, argp);
+	case TVMM_SET_EXCEPTION_EXITS:
+	case TVMM_SET_INTERCEPTS:
+	case TVMM_GET_VCPU_EVENTS:
+	case TVMM_SET_VCPU_EVENTS:
+		ret = vcpu_state_ioctl(vcpu, cmd, argp);
 		break;
 	case TVMM_SET_CPUID:
 		ret = vcpu_set_cpuid(vcpu, argp);
@@ -325,20 +288,8 @@ static long tvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 	case TVMM_SET_MSRS:
 		ret = vcpu_msrs(vcpu, argp, true);
 		break;
-	case TVMM_GET_VCPU_EVENTS:
-		ret = vcpu_get_events(vcpu, argp);
-		break;
-	case TVMM_SET_VCPU_EVENTS:
-		ret = vcpu_set_events(vcpu, argp);
-		break;
-	case TVMM_SET_EXCEPTION_EXITS:
-		ret = vcpu_set_exception_exits(vcpu, argp);
-		break;
 	case TVMM_GET_VCPU_STATS:
 		ret = vcpu_get_stats(vcpu, argp);
-		break;
-	case TVMM_SET_INTERCEPTS:
-		ret = vcpu_set_intercepts(vcpu, argp);
 		break;
 	case TVMM_INTERRUPT:
 		ret = vcpu_interrupt(vcpu, argp);

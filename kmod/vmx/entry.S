@@ -12,7 +12,13 @@
  * guest's value: those are saved to @regs and the host's callee-saved
  * registers popped back. Returns 0 after a VM exit, 1 if the entry
  * instruction itself failed (VMfail: the VM-instruction error field says
- * why).
+ * why). Both ways out share one epilogue, .Lreturn.
+ *
+ * __vmx_vmexit is a label inside __vmx_vcpu_run, not a function of its
+ * own: the CPU jumps there with the stack exactly as it was at VMLAUNCH
+ * (RSP = HOST_RSP), so the frame pushed here is still in place. No branch
+ * leads to it, so objtool is told its stack state: UNWIND_HINT_SAVE before
+ * the entry instructions, UNWIND_HINT_RESTORE at the label.
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
@@ -70,26 +76,19 @@ SYM_FUNC_START(__vmx_vcpu_run)
 	mov	R_15(%rdi), %r15
 	mov	R_DI(%rdi), %rdi
 	jnz	.Lresume
+	UNWIND_HINT_SAVE
 	vmlaunch
 	jmp	.Lfail
 .Lresume:
 	vmresume
 .Lfail:
 	/* VMfail: we are still here, with guest values in the registers. */
-	pop	%rdi
-	pop	%rbx
-	pop	%r12
-	pop	%r13
-	pop	%r14
-	pop	%r15
-	pop	%rbp
 	mov	$1, %eax
-	RET
-SYM_FUNC_END(__vmx_vcpu_run)
+	jmp	.Lreturn
 
 /* HOST_RIP: a VM exit lands here, RSP = HOST_RSP, guest values in GPRs. */
-SYM_CODE_START(__vmx_vmexit)
-	UNWIND_HINT_EMPTY
+SYM_INNER_LABEL(__vmx_vmexit, SYM_L_GLOBAL)
+	UNWIND_HINT_RESTORE
 	push	%rdi			/* the guest's RDI */
 	mov	8(%rsp), %rdi		/* @regs */
 	mov	%rax, R_AX(%rdi)
@@ -121,7 +120,10 @@ SYM_CODE_START(__vmx_vmexit)
 	/* The guest may have filled the return stack buffer: refill it. */
 	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
 			   X86_FEATURE_RSB_VMEXIT_LITE
+	xor	%eax, %eax		/* 0: a VM exit */
 
+.Lreturn:
+	/* The host's callee-saved registers back; EAX is the return value. */
 	pop	%rdi
 	pop	%rbx
 	pop	%r12
@@ -129,6 +131,5 @@ SYM_CODE_START(__vmx_vmexit)
 	pop	%r14
 	pop	%r15
 	pop	%rbp
-	xor	%eax, %eax
 	RET
-SYM_CODE_END(__vmx_vmexit)
+SYM_FUNC_END(__vmx_vcpu_run)

@@ -61,11 +61,34 @@ struct bench_kvm {
 	size_t run_size;
 };
 
+/* What a guest backend makes of the exit that ended one run of its vCPU. */
+enum bench_exit {
+	BENCH_EXIT_RESUME,	/* an exit the cases cause: run again */
+	BENCH_EXIT_DONE,	/* the guest wrote BENCH_PORT_DONE */
+	BENCH_EXIT_STOP,	/* anything else; ctx->why says what */
+};
+
+/**
+ * struct bench_vcpu - a guest backend's vCPU, for bench_vcpu_run().
+ * @fd:			the vCPU's file.
+ * @run_ioctl:		TVMM_RUN or KVM_RUN, named @run_name in errors.
+ * @immediate_exit:	its run structure's flag, which the guard sets.
+ * @exit:		reads the run structure after a run.
+ */
+struct bench_vcpu {
+	int fd;
+	unsigned long run_ioctl;
+	const char *run_name;
+	__u8 *immediate_exit;
+	enum bench_exit (*exit)(struct bench_ctx *ctx);
+};
+
 /**
  * struct bench_ctx - one backend's VM while it runs.
  * @ram:	guest RAM, slot 0 at GPA 0 (owned by bench.c).
  * @why:	what went wrong, for the report.
  * @kernel_hypercalls: tvmm handles TVMM_HC_NOP without userspace.
+ * @vcpu:	a guest backend's vCPU, set by create() for bench_vcpu_run().
  */
 struct bench_ctx {
 	enum bench_backend_id id;
@@ -73,6 +96,7 @@ struct bench_ctx {
 	struct guest_ram ram;
 	char why[256];
 	bool kernel_hypercalls;
+	struct bench_vcpu vcpu;
 	union {
 		struct bench_tvmm tvmm;
 		struct bench_kvm kvm;
@@ -88,15 +112,18 @@ extern const struct bench_backend bench_backend_native;
 struct tvmm_cpuid_entry;
 unsigned int bench_cpuid_table(struct tvmm_cpuid_entry *e, unsigned int max);
 
+/* bench.c: "@what: strerror(errno)" in ctx->why; returns -errno (or -EIO). */
+int bench_errno(struct bench_ctx *ctx, const char *what);
+
 /*
- * bench.c: the guard against a guest that never comes back. A backend
- * arms it with its run structure's immediate_exit before its vCPU loop and
- * disarms it after; when a repetition takes too long, SIGALRM sets that
- * flag and interrupts the run, and bench_timed_out() says so.
+ * bench.c: the run() of both guest backends, so that they do the same
+ * work: the command block written, ctx->vcpu run and resumed until its
+ * exit() says done or stop, the block read back. A guard stops a guest
+ * that never comes back: when a repetition takes too long, SIGALRM sets
+ * immediate_exit and interrupts the run ("timed out" in ctx->why).
+ * 0, or -errno.
  */
-void bench_guard_arm(__u8 *immediate_exit);
-void bench_guard_disarm(void);
-bool bench_timed_out(void);
+int bench_vcpu_run(struct bench_ctx *ctx, struct bench_cmd *cmd);
 
 /* The guest image, bench/guest/ flattened (bench/image.S). */
 extern const __u8 bench_guest_image[], bench_guest_image_end[];

@@ -25,14 +25,6 @@
 /* Where QEMU puts the TSS KVM needs for real mode without unrestricted guest. */
 #define KVM_TSS_ADDR		0xfffbd000UL
 
-static int kvm_fail(struct bench_ctx *ctx, const char *what)
-{
-	int err = errno ? -errno : -EIO;
-
-	snprintf(ctx->why, sizeof(ctx->why), "%s: %s", what, strerror(-err));
-	return err;
-}
-
 static void kvm_seg(struct kvm_segment *k, const struct tvmm_segment *t)
 {
 	memset(k, 0, sizeof(*k));
@@ -78,7 +70,7 @@ static int kvm_set_cpuid(struct bench_ctx *ctx)
 		cpuid->entries[i].edx = e[i].edx;
 	}
 	if (ioctl(ctx->kvm.vcpu_fd, KVM_SET_CPUID2, cpuid))
-		ret = kvm_fail(ctx, "KVM_SET_CPUID2");
+		ret = bench_errno(ctx, "KVM_SET_CPUID2");
 	free(cpuid);
 	return ret;
 }
@@ -90,7 +82,7 @@ static int kvm_set_state(struct bench_ctx *ctx, const struct tvmm_regs *r,
 	struct kvm_regs kr;
 
 	if (ioctl(ctx->kvm.vcpu_fd, KVM_GET_SREGS, &ks))
-		return kvm_fail(ctx, "KVM_GET_SREGS");
+		return bench_errno(ctx, "KVM_GET_SREGS");
 	kvm_seg(&ks.cs, &s->cs);
 	kvm_seg(&ks.ds, &s->ds);
 	kvm_seg(&ks.es, &s->es);
@@ -108,7 +100,7 @@ static int kvm_set_state(struct bench_ctx *ctx, const struct tvmm_regs *r,
 	ks.cr8 = s->cr8;
 	ks.efer = s->efer;
 	if (ioctl(ctx->kvm.vcpu_fd, KVM_SET_SREGS, &ks))
-		return kvm_fail(ctx, "KVM_SET_SREGS");
+		return bench_errno(ctx, "KVM_SET_SREGS");
 
 	memset(&kr, 0, sizeof(kr));
 	kr.rax = r->rax;
@@ -122,8 +114,32 @@ static int kvm_set_state(struct bench_ctx *ctx, const struct tvmm_regs *r,
 	kr.rip = r->rip;
 	kr.rflags = r->rflags;
 	if (ioctl(ctx->kvm.vcpu_fd, KVM_SET_REGS, &kr))
-		return kvm_fail(ctx, "KVM_SET_REGS");
+		return bench_errno(ctx, "KVM_SET_REGS");
 	return 0;
+}
+
+static enum bench_exit kvm_exit(struct bench_ctx *ctx)
+{
+	struct kvm_run *run = ctx->kvm.run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		if (run->io.port == BENCH_PORT_NOP)
+			return BENCH_EXIT_RESUME;
+		if (run->io.port == BENCH_PORT_DONE)
+			return BENCH_EXIT_DONE;
+		break;
+	case KVM_EXIT_MMIO:
+		if (run->mmio.phys_addr == BENCH_MMIO_GPA)
+			return BENCH_EXIT_RESUME;
+		break;
+	case KVM_EXIT_HLT:
+	case KVM_EXIT_INTR:
+		return BENCH_EXIT_RESUME;
+	}
+	snprintf(ctx->why, sizeof(ctx->why),
+		 "guest stopped: KVM exit reason %u", run->exit_reason);
+	return BENCH_EXIT_STOP;
 }
 
 static int kvm_create(struct bench_ctx *ctx, const struct tvmm_regs *regs,
@@ -146,7 +162,7 @@ static int kvm_create(struct bench_ctx *ctx, const struct tvmm_regs *regs,
 	errno = 0;
 	k->kvm_fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
 	if (k->kvm_fd < 0)
-		return kvm_fail(ctx, KVM_DEV);
+		return bench_errno(ctx, KVM_DEV);
 	ret = ioctl(k->kvm_fd, KVM_GET_API_VERSION, 0);
 	if (ret != KVM_API_VERSION) {
 		snprintf(ctx->why, sizeof(ctx->why),
@@ -156,71 +172,34 @@ static int kvm_create(struct bench_ctx *ctx, const struct tvmm_regs *regs,
 	}
 	k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
 	if (k->vm_fd < 0)
-		return kvm_fail(ctx, "KVM_CREATE_VM");
+		return bench_errno(ctx, "KVM_CREATE_VM");
 	if (ioctl(k->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR))
-		return kvm_fail(ctx, "KVM_SET_TSS_ADDR");
+		return bench_errno(ctx, "KVM_SET_TSS_ADDR");
 	if (ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
-		return kvm_fail(ctx, "KVM_SET_USER_MEMORY_REGION");
+		return bench_errno(ctx, "KVM_SET_USER_MEMORY_REGION");
 	ret = ioctl(k->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (ret < (int)sizeof(struct kvm_run))
-		return kvm_fail(ctx, "KVM_GET_VCPU_MMAP_SIZE");
+		return bench_errno(ctx, "KVM_GET_VCPU_MMAP_SIZE");
 	k->run_size = ret;
 	k->vcpu_fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, 0);
 	if (k->vcpu_fd < 0)
-		return kvm_fail(ctx, "KVM_CREATE_VCPU");
+		return bench_errno(ctx, "KVM_CREATE_VCPU");
 	run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		   k->vcpu_fd, 0);
 	if (run == MAP_FAILED)
-		return kvm_fail(ctx, "mmap of the vCPU");
+		return bench_errno(ctx, "mmap of the vCPU");
 	k->run = run;
+	ctx->vcpu = (struct bench_vcpu){
+		.fd = k->vcpu_fd,
+		.run_ioctl = KVM_RUN,
+		.run_name = "KVM_RUN",
+		.immediate_exit = &k->run->immediate_exit,
+		.exit = kvm_exit,
+	};
 	ret = kvm_set_cpuid(ctx);
 	if (ret)
 		return ret;
 	return kvm_set_state(ctx, regs, sregs);
-}
-
-static int kvm_run(struct bench_ctx *ctx, struct bench_cmd *cmd)
-{
-	struct bench_kvm *k = &ctx->kvm;
-	struct kvm_run *run = k->run;
-	int ret = 0;
-
-	memcpy(ctx->ram.hva + BENCH_CMD_GPA, cmd, sizeof(*cmd));
-	bench_guard_arm(&run->immediate_exit);
-	for (;;) {
-		if (ioctl(k->vcpu_fd, KVM_RUN, 0)) {
-			if (errno == EINTR && !bench_timed_out())
-				continue;
-			ret = -errno;
-			snprintf(ctx->why, sizeof(ctx->why), "KVM_RUN: %s",
-				 bench_timed_out() ? "timed out" :
-				 strerror(-ret));
-			break;
-		}
-		switch (run->exit_reason) {
-		case KVM_EXIT_IO:
-			if (run->io.port == BENCH_PORT_NOP)
-				continue;
-			if (run->io.port != BENCH_PORT_DONE)
-				break;
-			goto done;
-		case KVM_EXIT_MMIO:
-			if (run->mmio.phys_addr != BENCH_MMIO_GPA)
-				break;
-			continue;
-		case KVM_EXIT_HLT:
-		case KVM_EXIT_INTR:
-			continue;
-		}
-		snprintf(ctx->why, sizeof(ctx->why),
-			 "guest stopped: KVM exit reason %u", run->exit_reason);
-		ret = -EIO;
-		break;
-	}
-done:
-	bench_guard_disarm();
-	memcpy(cmd, ctx->ram.hva + BENCH_CMD_GPA, sizeof(*cmd));
-	return ret;
 }
 
 static int kvm_set_slot(struct bench_ctx *ctx, __u64 gpa, void *hva,
@@ -234,7 +213,7 @@ static int kvm_set_slot(struct bench_ctx *ctx, __u64 gpa, void *hva,
 	};
 
 	if (ioctl(ctx->kvm.vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
-		return kvm_fail(ctx, "KVM_SET_USER_MEMORY_REGION");
+		return bench_errno(ctx, "KVM_SET_USER_MEMORY_REGION");
 	return 0;
 }
 
@@ -255,7 +234,7 @@ static void kvm_destroy(struct bench_ctx *ctx)
 
 const struct bench_backend bench_backend_kvm = {
 	.create		= kvm_create,
-	.run		= kvm_run,
+	.run		= bench_vcpu_run,
 	.set_slot	= kvm_set_slot,
 	.destroy	= kvm_destroy,
 };

@@ -19,14 +19,6 @@
 #define BENCH_SLOT_RAM		0
 #define BENCH_SLOT_TOUCH	1
 
-static int tvmm_fail(struct bench_ctx *ctx, const char *what)
-{
-	int err = errno ? -errno : -EIO;
-
-	snprintf(ctx->why, sizeof(ctx->why), "%s: %s", what, strerror(-err));
-	return err;
-}
-
 static int tvmm_set_cpuid(struct bench_ctx *ctx)
 {
 	struct tvmm_cpuid *cpuid;
@@ -39,9 +31,53 @@ static int tvmm_set_cpuid(struct bench_ctx *ctx)
 	cpuid->nent = bench_cpuid_table(cpuid->entries,
 					TVMM_MAX_CPUID_ENTRIES);
 	if (ioctl(ctx->tvmm.vcpu_fd, TVMM_SET_CPUID, cpuid))
-		ret = tvmm_fail(ctx, "TVMM_SET_CPUID");
+		ret = bench_errno(ctx, "TVMM_SET_CPUID");
 	free(cpuid);
 	return ret;
+}
+
+static enum bench_exit tvmm_exit(struct bench_ctx *ctx)
+{
+	struct tvmm_run *run = ctx->tvmm.run;
+
+	switch (run->exit_reason) {
+	case TVMM_EXIT_IO:
+		if (run->io.port == BENCH_PORT_NOP)
+			return BENCH_EXIT_RESUME;
+		if (run->io.port == BENCH_PORT_DONE)
+			return BENCH_EXIT_DONE;
+		break;
+	case TVMM_EXIT_MMIO:
+		if (run->mmio.phys_addr == BENCH_MMIO_GPA)
+			return BENCH_EXIT_RESUME;
+		break;
+	case TVMM_EXIT_HLT:
+		return BENCH_EXIT_RESUME;
+	case TVMM_EXIT_HYPERCALL:
+		/* No TVMM_CAP_KERNEL_HYPERCALLS: TVMM_HC_NOP is ours. */
+		if (run->hypercall.nr != TVMM_HC_NOP)
+			break;
+		run->hypercall.ret = 0;
+		return BENCH_EXIT_RESUME;
+	case TVMM_EXIT_SHUTDOWN:
+		snprintf(ctx->why, sizeof(ctx->why),
+			 "guest stopped: triple fault");
+		return BENCH_EXIT_STOP;
+	case TVMM_EXIT_FAIL_ENTRY:
+		snprintf(ctx->why, sizeof(ctx->why),
+			 "guest stopped: VM entry failed (reason %llu, instruction error %u)",
+			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason,
+			 run->fail_entry.vm_instruction_error);
+		return BENCH_EXIT_STOP;
+	case TVMM_EXIT_INTERNAL_ERROR:
+		snprintf(ctx->why, sizeof(ctx->why),
+			 "guest stopped: tvmm internal error %u, exit reason %u",
+			 run->internal.suberror, run->internal.exit_reason);
+		return BENCH_EXIT_STOP;
+	}
+	snprintf(ctx->why, sizeof(ctx->why),
+		 "guest stopped: tvmm exit reason %u", run->exit_reason);
+	return BENCH_EXIT_STOP;
 }
 
 static int tvmm_create(struct bench_ctx *ctx, const struct tvmm_regs *regs,
@@ -71,104 +107,36 @@ static int tvmm_create(struct bench_ctx *ctx, const struct tvmm_regs *regs,
 	errno = 0;
 	t->vm_fd = ioctl(t->dev.fd, TVMM_CREATE_VM, 0);
 	if (t->vm_fd < 0)
-		return tvmm_fail(ctx, "TVMM_CREATE_VM");
+		return bench_errno(ctx, "TVMM_CREATE_VM");
 	if (ioctl(t->vm_fd, TVMM_SET_MEMORY_REGION, &region))
-		return tvmm_fail(ctx, "TVMM_SET_MEMORY_REGION");
+		return bench_errno(ctx, "TVMM_SET_MEMORY_REGION");
 	ret = ioctl(t->dev.fd, TVMM_GET_VCPU_MMAP_SIZE, 0);
 	if (ret < (int)sizeof(struct tvmm_run))
-		return tvmm_fail(ctx, "TVMM_GET_VCPU_MMAP_SIZE");
+		return bench_errno(ctx, "TVMM_GET_VCPU_MMAP_SIZE");
 	t->run_size = ret;
 	t->vcpu_fd = ioctl(t->vm_fd, TVMM_CREATE_VCPU, 0);
 	if (t->vcpu_fd < 0)
-		return tvmm_fail(ctx, "TVMM_CREATE_VCPU");
+		return bench_errno(ctx, "TVMM_CREATE_VCPU");
 	run = mmap(NULL, t->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		   t->vcpu_fd, 0);
 	if (run == MAP_FAILED)
-		return tvmm_fail(ctx, "mmap of the vCPU");
+		return bench_errno(ctx, "mmap of the vCPU");
 	t->run = run;
+	ctx->vcpu = (struct bench_vcpu){
+		.fd = t->vcpu_fd,
+		.run_ioctl = TVMM_RUN,
+		.run_name = "TVMM_RUN",
+		.immediate_exit = &t->run->immediate_exit,
+		.exit = tvmm_exit,
+	};
 	ret = tvmm_set_cpuid(ctx);
 	if (ret)
 		return ret;
 	if (ioctl(t->vcpu_fd, TVMM_SET_SREGS, sregs))
-		return tvmm_fail(ctx, "TVMM_SET_SREGS");
+		return bench_errno(ctx, "TVMM_SET_SREGS");
 	if (ioctl(t->vcpu_fd, TVMM_SET_REGS, regs))
-		return tvmm_fail(ctx, "TVMM_SET_REGS");
+		return bench_errno(ctx, "TVMM_SET_REGS");
 	return 0;
-}
-
-static int tvmm_unexpected(struct bench_ctx *ctx)
-{
-	struct tvmm_run *run = ctx->tvmm.run;
-
-	switch (run->exit_reason) {
-	case TVMM_EXIT_SHUTDOWN:
-		snprintf(ctx->why, sizeof(ctx->why),
-			 "guest stopped: triple fault");
-		break;
-	case TVMM_EXIT_FAIL_ENTRY:
-		snprintf(ctx->why, sizeof(ctx->why),
-			 "guest stopped: VM entry failed (reason %llu, instruction error %u)",
-			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason,
-			 run->fail_entry.vm_instruction_error);
-		break;
-	case TVMM_EXIT_INTERNAL_ERROR:
-		snprintf(ctx->why, sizeof(ctx->why),
-			 "guest stopped: tvmm internal error %u, exit reason %u",
-			 run->internal.suberror, run->internal.exit_reason);
-		break;
-	default:
-		snprintf(ctx->why, sizeof(ctx->why),
-			 "guest stopped: tvmm exit reason %u", run->exit_reason);
-		break;
-	}
-	return -EIO;
-}
-
-static int tvmm_run(struct bench_ctx *ctx, struct bench_cmd *cmd)
-{
-	struct bench_tvmm *t = &ctx->tvmm;
-	struct tvmm_run *run = t->run;
-	int ret = 0;
-
-	memcpy(ctx->ram.hva + BENCH_CMD_GPA, cmd, sizeof(*cmd));
-	bench_guard_arm(&run->immediate_exit);
-	for (;;) {
-		if (ioctl(t->vcpu_fd, TVMM_RUN, 0)) {
-			if (errno == EINTR && !bench_timed_out())
-				continue;
-			ret = -errno;
-			snprintf(ctx->why, sizeof(ctx->why), "TVMM_RUN: %s",
-				 bench_timed_out() ? "timed out" :
-				 strerror(-ret));
-			break;
-		}
-		switch (run->exit_reason) {
-		case TVMM_EXIT_IO:
-			if (run->io.port == BENCH_PORT_NOP)
-				continue;
-			if (run->io.port != BENCH_PORT_DONE)
-				break;
-			goto done;
-		case TVMM_EXIT_MMIO:
-			if (run->mmio.phys_addr != BENCH_MMIO_GPA)
-				break;
-			continue;
-		case TVMM_EXIT_HLT:
-			continue;
-		case TVMM_EXIT_HYPERCALL:
-			/* No TVMM_CAP_KERNEL_HYPERCALLS: TVMM_HC_NOP is ours. */
-			if (run->hypercall.nr != TVMM_HC_NOP)
-				break;
-			run->hypercall.ret = 0;
-			continue;
-		}
-		ret = tvmm_unexpected(ctx);
-		break;
-	}
-done:
-	bench_guard_disarm();
-	memcpy(cmd, ctx->ram.hva + BENCH_CMD_GPA, sizeof(*cmd));
-	return ret;
 }
 
 static int tvmm_set_slot(struct bench_ctx *ctx, __u64 gpa, void *hva,
@@ -182,7 +150,7 @@ static int tvmm_set_slot(struct bench_ctx *ctx, __u64 gpa, void *hva,
 	};
 
 	if (ioctl(ctx->tvmm.vm_fd, TVMM_SET_MEMORY_REGION, &region))
-		return tvmm_fail(ctx, "TVMM_SET_MEMORY_REGION");
+		return bench_errno(ctx, "TVMM_SET_MEMORY_REGION");
 	return 0;
 }
 
@@ -203,7 +171,7 @@ static void tvmm_destroy(struct bench_ctx *ctx)
 
 const struct bench_backend bench_backend_tvmm = {
 	.create		= tvmm_create,
-	.run		= tvmm_run,
+	.run		= bench_vcpu_run,
 	.set_slot	= tvmm_set_slot,
 	.destroy	= tvmm_destroy,
 };

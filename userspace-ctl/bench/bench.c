@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -36,6 +37,11 @@ const char *const bench_backend_names[BENCH_NR_BACKENDS] = {
 	[BENCH_TVMM]	= "tvmm",
 	[BENCH_KVM]	= "kvm",
 	[BENCH_NATIVE]	= "native",
+};
+
+const char *const bench_size_names[BENCH_NR_SIZES] = {
+	[BENCH_SIZE_SMALL]	= "small",
+	[BENCH_SIZE_FULL]	= "full",
 };
 
 const struct bench_metric_info bench_metrics[BENCH_NR_METRICS] = {
@@ -167,17 +173,17 @@ static void bench_alarm(int sig)
 		*kick = 1;
 }
 
-void bench_guard_arm(__u8 *immediate_exit)
+static void bench_guard_arm(__u8 *immediate_exit)
 {
 	atomic_store(&guard_kick, (uintptr_t)immediate_exit);
 }
 
-void bench_guard_disarm(void)
+static void bench_guard_disarm(void)
 {
 	atomic_store(&guard_kick, 0);
 }
 
-bool bench_timed_out(void)
+static bool bench_timed_out(void)
 {
 	return atomic_load(&timed_out);
 }
@@ -190,6 +196,46 @@ static int bench_guard_install(void)
 	sa.sa_handler = bench_alarm;	/* no SA_RESTART: the run gets EINTR */
 	sigemptyset(&sa.sa_mask);
 	return sigaction(SIGALRM, &sa, NULL) ? -errno : 0;
+}
+
+/* ---- the vCPU loop of both guest backends ------------------------------- */
+
+int bench_errno(struct bench_ctx *ctx, const char *what)
+{
+	int err = errno ? -errno : -EIO;
+
+	snprintf(ctx->why, sizeof(ctx->why), "%s: %s", what, strerror(-err));
+	return err;
+}
+
+int bench_vcpu_run(struct bench_ctx *ctx, struct bench_cmd *cmd)
+{
+	const struct bench_vcpu *v = &ctx->vcpu;
+	enum bench_exit e;
+	int ret = 0;
+
+	memcpy(ctx->ram.hva + BENCH_CMD_GPA, cmd, sizeof(*cmd));
+	bench_guard_arm(v->immediate_exit);
+	for (;;) {
+		if (ioctl(v->fd, v->run_ioctl, 0)) {
+			if (errno == EINTR && !bench_timed_out())
+				continue;
+			ret = -errno;
+			snprintf(ctx->why, sizeof(ctx->why), "%s: %s",
+				 v->run_name, bench_timed_out() ? "timed out" :
+				 strerror(-ret));
+			break;
+		}
+		e = v->exit(ctx);
+		if (e == BENCH_EXIT_RESUME)
+			continue;
+		if (e == BENCH_EXIT_STOP)
+			ret = -EIO;
+		break;
+	}
+	bench_guard_disarm();
+	memcpy(cmd, ctx->ram.hva + BENCH_CMD_GPA, sizeof(*cmd));
+	return ret;
 }
 
 /* ---- memory ---------------------------------------------------------------- */

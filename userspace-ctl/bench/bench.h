@@ -35,6 +35,7 @@ enum bench_backend_id {
 enum bench_size {
 	BENCH_SIZE_SMALL,	/* seconds in Bochs: proves it works */
 	BENCH_SIZE_FULL,	/* the published figures */
+	BENCH_NR_SIZES
 };
 
 enum bench_metric {
@@ -82,6 +83,7 @@ struct bench_metric_info {
 
 extern const struct bench_metric_info bench_metrics[BENCH_NR_METRICS];
 extern const char *const bench_backend_names[BENCH_NR_BACKENDS];
+extern const char *const bench_size_names[BENCH_NR_SIZES];
 
 enum bench_verdict {
 	BENCH_NO_TARGET,	/* the metric has none */

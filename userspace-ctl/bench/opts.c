@@ -10,25 +10,6 @@
 #include "lib/parse.h"
 #include "tvmmctl.h"
 
-/* "--name VALUE" or "--name=VALUE": the value, or NULL if missing. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
-}
-
-static bool opt_is(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-
-	return !strncmp(arg, name, n) && (!arg[n] || arg[n] == '=');
-}
-
 /* "tvmm,kvm": a bitmap of backends, or 0 for a bad list. */
 static unsigned int parse_backends(const char *list)
 {
@@ -87,31 +68,26 @@ int bench_parse(int argc, char **argv, struct bench_opts *o)
 			o->json = true;
 		} else if (!strcmp(arg, "--verbose") || !strcmp(arg, "-v")) {
 			o->verbose = true;
-		} else if (opt_is(arg, "--json-file")) {
-			v = opt_value(argc, argv, &i, "--json-file");
+		} else if (tvmm_opt(argc, argv, &i, "--json-file", &v)) {
 			if (!v || !*v)
 				return tvmmctl_usage_error(argv[0],
 					"bench: --json-file: no file given");
 			o->json_file = v;
-		} else if (opt_is(arg, "--reps")) {
-			v = opt_value(argc, argv, &i, "--reps");
-			if (tvmm_parse_u64(v, &n) || !n || n > BENCH_MAX_REPS)
+		} else if (tvmm_opt(argc, argv, &i, "--reps", &v)) {
+			if (tvmm_parse_range(v, 1, BENCH_MAX_REPS, &n))
 				return tvmmctl_usage_error(argv[0],
 					"bench: --reps: want 1 to %u, not '%s'",
 					BENCH_MAX_REPS, v ? v : "");
 			o->reps = n;
-		} else if (opt_is(arg, "--size")) {
-			v = opt_value(argc, argv, &i, "--size");
-			if (v && !strcmp(v, "small"))
-				o->size = BENCH_SIZE_SMALL;
-			else if (v && !strcmp(v, "full"))
-				o->size = BENCH_SIZE_FULL;
-			else
+		} else if (tvmm_opt(argc, argv, &i, "--size", &v)) {
+			c = tvmm_parse_word(v, bench_size_names,
+					    BENCH_NR_SIZES);
+			if (c < 0)
 				return tvmmctl_usage_error(argv[0],
 					"bench: --size: want small or full, not '%s'",
 					v ? v : "");
-		} else if (opt_is(arg, "--backend")) {
-			v = opt_value(argc, argv, &i, "--backend");
+			o->size = c;
+		} else if (tvmm_opt(argc, argv, &i, "--backend", &v)) {
 			o->backends = parse_backends(v);
 			if (!o->backends)
 				return tvmmctl_usage_error(argv[0],

@@ -18,11 +18,6 @@
 #define VALUE_LEN	320
 #define CELL_LEN	(VALUE_LEN + 32)
 
-static const char *const size_names[] = {
-	[BENCH_SIZE_SMALL]	= "small",
-	[BENCH_SIZE_FULL]	= "full",
-};
-
 static bool metric_asked(const struct bench_results *r, enum bench_metric m)
 {
 	return r->opts.cases & BIT(bench_metrics[m].guest_case);
@@ -123,7 +118,7 @@ void bench_print_table(FILE *f, const struct bench_results *r)
 	int m, b;
 
 	fprintf(f, "tvmmctl bench, size %s: TSC cycles per operation, ",
-		size_names[r->opts.size]);
+		bench_size_names[r->opts.size]);
 	fprintf(f, "median ±spread of %u repetitions\n\n", r->opts.reps);
 	fprintf(f, "%-7s %14s %14s %14s %8s %8s %8s  %s\n", "case", "tvmm",
 		"kvm", "native", "tvmm/kvm", "tvmm/nat", "kvm/nat", "target");
@@ -258,7 +253,7 @@ void bench_print_json(FILE *f, const struct bench_results *r)
 	json_out_init(&j, f);
 	json_object_begin(&j, NULL);
 	json_string(&j, "tvmmctl_version", TVMMCTL_VERSION);
-	json_string(&j, "size", size_names[r->opts.size]);
+	json_string(&j, "size", bench_size_names[r->opts.size]);
 	json_uint(&j, "reps", r->opts.reps);
 	json_string(&j, "unit", "TSC cycles per operation");
 	json_object_begin(&j, "params");

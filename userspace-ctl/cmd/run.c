@@ -53,32 +53,11 @@ struct run_opts {
 	const char *initrd;	/* NULL: not given */
 };
 
-/* "--name VALUE" or "--name=VALUE": the value, or NULL if @arg is not it. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n))
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] || *i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
-}
-
-static bool opt_is(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-
-	return !strncmp(arg, name, n) && (!arg[n] || arg[n] == '=');
-}
-
 static int run_parse(int argc, char **argv, struct run_opts *o)
 {
 	const char *v;
+	int i, mode;
 	__u64 n;
-	int i;
 
 	memset(o, 0, sizeof(*o));
 	o->mem = RUN_DEFAULT_MEM;
@@ -93,23 +72,20 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 			o->image = arg;
 			continue;
 		}
-		if (opt_is(arg, "--mem")) {
-			v = opt_value(argc, argv, &i, "--mem");
+		if (tvmm_opt(argc, argv, &i, "--mem", &v)) {
 			if (tvmm_parse_size(v, &o->mem) || o->mem & 4095 ||
 			    o->mem < RUN_MIN_MEM || o->mem > RUN_MAX_MEM)
 				return tvmmctl_usage_error(argv[0],
 					"run: --mem: want a multiple of 4K from 64K to 4G, not '%s'",
 					v ? v : "");
-		} else if (opt_is(arg, "--timeout")) {
-			v = opt_value(argc, argv, &i, "--timeout");
-			if (tvmm_parse_u64(v, &n) || !n || n > RUN_MAX_TIMEOUT)
+		} else if (tvmm_opt(argc, argv, &i, "--timeout", &v)) {
+			if (tvmm_parse_range(v, 1, RUN_MAX_TIMEOUT, &n))
 				return tvmmctl_usage_error(argv[0],
 					"run: --timeout: want 1 to %u seconds, not '%s'",
 					RUN_MAX_TIMEOUT, v ? v : "");
 			o->timeout = n;
-		} else if (opt_is(arg, "--cpus")) {
-			v = opt_value(argc, argv, &i, "--cpus");
-			if (tvmm_parse_u64(v, &n) || !n || n > DEV_MAX_CPUS)
+		} else if (tvmm_opt(argc, argv, &i, "--cpus", &v)) {
+			if (tvmm_parse_range(v, 1, DEV_MAX_CPUS, &n))
 				return tvmmctl_usage_error(argv[0],
 					"run: --cpus: want 1 to %u, not '%s'",
 					DEV_MAX_CPUS, v ? v : "");
@@ -120,40 +96,32 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 			o->stats = true;
 		} else if (!strcmp(arg, "--json")) {
 			o->json = true;
-		} else if (opt_is(arg, "--load-addr")) {
-			v = opt_value(argc, argv, &i, "--load-addr");
+		} else if (tvmm_opt(argc, argv, &i, "--load-addr", &v)) {
 			if (tvmm_parse_u64(v, &o->load_addr))
 				return tvmmctl_usage_error(argv[0],
 					"run: --load-addr: bad address '%s'",
 					v ? v : "");
 			o->has_load_addr = true;
-		} else if (opt_is(arg, "--entry")) {
-			v = opt_value(argc, argv, &i, "--entry");
+		} else if (tvmm_opt(argc, argv, &i, "--entry", &v)) {
 			if (tvmm_parse_u64(v, &o->entry))
 				return tvmmctl_usage_error(argv[0],
 					"run: --entry: bad address '%s'",
 					v ? v : "");
 			o->has_entry = true;
-		} else if (opt_is(arg, "--mode")) {
-			v = opt_value(argc, argv, &i, "--mode");
-			if (v && !strcmp(v, "real"))
-				o->mode = BOOT_REAL;
-			else if (v && !strcmp(v, "protected"))
-				o->mode = BOOT_PROTECTED;
-			else if (v && !strcmp(v, "long"))
-				o->mode = BOOT_LONG;
-			else
+		} else if (tvmm_opt(argc, argv, &i, "--mode", &v)) {
+			mode = tvmm_parse_word(v, boot_mode_names,
+					       BOOT_NR_MODES);
+			if (mode < 0)
 				return tvmmctl_usage_error(argv[0],
 					"run: --mode: want real, protected or long, not '%s'",
 					v ? v : "");
+			o->mode = mode;
 			o->has_mode = true;
-		} else if (opt_is(arg, "--cmdline")) {
-			o->cmdline = opt_value(argc, argv, &i, "--cmdline");
+		} else if (tvmm_opt(argc, argv, &i, "--cmdline", &o->cmdline)) {
 			if (!o->cmdline)
 				return tvmmctl_usage_error(argv[0],
 					"run: --cmdline: a command line is missing");
-		} else if (opt_is(arg, "--initrd")) {
-			o->initrd = opt_value(argc, argv, &i, "--initrd");
+		} else if (tvmm_opt(argc, argv, &i, "--initrd", &o->initrd)) {
 			if (!o->initrd)
 				return tvmmctl_usage_error(argv[0],
 					"run: --initrd: the module files are missing");
@@ -467,7 +435,7 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 	ret = vmm_set_state(vmm, regs, sregs);
 	if (ret) {
 		fprintf(stderr, "tvmmctl: run: cannot set the vCPU's %s-mode state: %s\n",
-			boot_mode_name(boot->mode), strerror(-ret));
+			boot_mode_names[boot->mode], strerror(-ret));
 		return TVMMCTL_EXIT_FAILURE;
 	}
 	dev_ctx_init(&ctx, stdout, o->trace);

@@ -1,12 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Numbers from the command line: "64M", "0x100000", "1G".
+ * The command line: "--name VALUE" or "--name=VALUE", numbers ("64M",
+ * "0x100000", "1G", "1 to 16") and words ("real", "small").
  */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/parse.h"
+
+bool tvmm_opt(int argc, char **argv, int *i, const char *name,
+	      const char **value)
+{
+	const char *arg = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(arg, name, n) || (arg[n] && arg[n] != '='))
+		return false;
+	if (arg[n] == '=')
+		*value = arg + n + 1;
+	else if (*i + 1 < argc)
+		*value = argv[++*i];
+	else
+		*value = NULL;
+	return true;
+}
 
 /* Decimal, 0x hex or 0 octal, no sign, no spaces; the rest in @end. */
 static int parse_prefix(const char *s, __u64 *out, char **end)
@@ -65,4 +84,27 @@ int tvmm_parse_size(const char *s, __u64 *out)
 		return -ERANGE;
 	*out = v << shift;
 	return 0;
+}
+
+int tvmm_parse_range(const char *s, __u64 min, __u64 max, __u64 *out)
+{
+	__u64 v;
+	int ret = tvmm_parse_u64(s, &v);
+
+	if (ret)
+		return ret;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int tvmm_parse_word(const char *s, const char *const *words, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; s && i < n; i++)
+		if (!strcmp(s, words[i]))
+			return i;
+	return -EINVAL;
 }

@@ -89,17 +89,11 @@ static void write_page_tables(struct guest_ram *ram)
 		pd[i] = ((__u64)i << 21) | PTE_P | PTE_RW | PTE_PS;
 }
 
-const char *boot_mode_name(enum boot_mode mode)
-{
-	switch (mode) {
-	case BOOT_REAL:
-		return "real";
-	case BOOT_PROTECTED:
-		return "protected";
-	default:
-		return "long";
-	}
-}
+const char *const boot_mode_names[BOOT_NR_MODES] = {
+	[BOOT_REAL]		= "real",
+	[BOOT_PROTECTED]	= "protected",
+	[BOOT_LONG]		= "long",
+};
 
 int boot_setup(struct guest_ram *ram, const struct boot_info *boot,
 	       struct tvmm_regs *regs, struct tvmm_sregs *sregs,

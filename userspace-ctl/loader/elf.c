@@ -18,28 +18,52 @@ bool image_is_elf(const void *img, size_t len)
 	return len >= SELFMAG && !memcmp(img, ELFMAG, SELFMAG);
 }
 
-static void read_phdr(const __u8 *img, bool is64, __u64 off,
-		      struct elf_seg *seg, __u32 *type)
+/*
+ * The headers in one form, ELF64's, whatever the class: an ELF32 header
+ * is widened field by field, so the checks below are written once.
+ */
+static void read_ehdr(const __u8 *img, bool is64, struct elf64_hdr *e)
 {
+	struct elf32_hdr e32;
+
 	if (is64) {
-		struct elf64_phdr p;
-
-		memcpy(&p, img + off, sizeof(p));
-		*type = p.p_type;
-		seg->offset = p.p_offset;
-		seg->paddr = p.p_paddr;
-		seg->filesz = p.p_filesz;
-		seg->memsz = p.p_memsz;
-	} else {
-		struct elf32_phdr p;
-
-		memcpy(&p, img + off, sizeof(p));
-		*type = p.p_type;
-		seg->offset = p.p_offset;
-		seg->paddr = p.p_paddr;
-		seg->filesz = p.p_filesz;
-		seg->memsz = p.p_memsz;
+		memcpy(e, img, sizeof(*e));
+		return;
 	}
+	memcpy(&e32, img, sizeof(e32));
+	memcpy(e->e_ident, e32.e_ident, EI_NIDENT);
+	e->e_type = e32.e_type;
+	e->e_machine = e32.e_machine;
+	e->e_version = e32.e_version;
+	e->e_entry = e32.e_entry;
+	e->e_phoff = e32.e_phoff;
+	e->e_shoff = e32.e_shoff;
+	e->e_flags = e32.e_flags;
+	e->e_ehsize = e32.e_ehsize;
+	e->e_phentsize = e32.e_phentsize;
+	e->e_phnum = e32.e_phnum;
+	e->e_shentsize = e32.e_shentsize;
+	e->e_shnum = e32.e_shnum;
+	e->e_shstrndx = e32.e_shstrndx;
+}
+
+static void read_phdr(const __u8 *img, bool is64, struct elf64_phdr *p)
+{
+	struct elf32_phdr p32;
+
+	if (is64) {
+		memcpy(p, img, sizeof(*p));
+		return;
+	}
+	memcpy(&p32, img, sizeof(p32));
+	p->p_type = p32.p_type;
+	p->p_flags = p32.p_flags;
+	p->p_offset = p32.p_offset;
+	p->p_vaddr = p32.p_vaddr;
+	p->p_paddr = p32.p_paddr;
+	p->p_filesz = p32.p_filesz;
+	p->p_memsz = p32.p_memsz;
+	p->p_align = p32.p_align;
 }
 
 static int elf_fail(const char **why, const char *msg)
@@ -53,11 +77,10 @@ int elf_check(const struct guest_ram *ram, const void *img, size_t len,
 {
 	struct elf_seg *segs = elf->segs;
 	const __u8 *b = img;
-	__u64 phoff, entry;
-	unsigned int phnum, phentsize, nseg = 0, i, j;
+	unsigned int nseg = 0, i, j;
 	bool is64, entry_ok = false;
-	__u16 type, machine;
-	__u32 version;
+	struct elf64_phdr p;
+	struct elf64_hdr e;
 
 	if (!image_is_elf(img, len))
 		return elf_fail(why, "not an ELF file");
@@ -73,49 +96,31 @@ int elf_check(const struct guest_ram *ram, const void *img, size_t len,
 	if (len < (is64 ? sizeof(struct elf64_hdr) : sizeof(struct elf32_hdr)))
 		return elf_fail(why, "truncated ELF header");
 
-	if (is64) {
-		struct elf64_hdr e;
-
-		memcpy(&e, img, sizeof(e));
-		type = e.e_type;
-		machine = e.e_machine;
-		version = e.e_version;
-		entry = e.e_entry;
-		phoff = e.e_phoff;
-		phnum = e.e_phnum;
-		phentsize = e.e_phentsize;
-	} else {
-		struct elf32_hdr e;
-
-		memcpy(&e, img, sizeof(e));
-		type = e.e_type;
-		machine = e.e_machine;
-		version = e.e_version;
-		entry = e.e_entry;
-		phoff = e.e_phoff;
-		phnum = e.e_phnum;
-		phentsize = e.e_phentsize;
-	}
-	if (type != ET_EXEC)
+	read_ehdr(b, is64, &e);
+	if (e.e_type != ET_EXEC)
 		return elf_fail(why, "ELF file is not an executable (ET_EXEC)");
-	if (machine != (is64 ? EM_X86_64 : EM_386))
+	if (e.e_machine != (is64 ? EM_X86_64 : EM_386))
 		return elf_fail(why, "ELF file is not for x86 (e_machine)");
-	if (version != EV_CURRENT)
+	if (e.e_version != EV_CURRENT)
 		return elf_fail(why, "corrupt ELF header: bad e_version");
-	if (phentsize != (is64 ? sizeof(struct elf64_phdr) : sizeof(struct elf32_phdr)))
+	if (e.e_phentsize != (is64 ? sizeof(struct elf64_phdr) : sizeof(struct elf32_phdr)))
 		return elf_fail(why, "corrupt ELF header: bad e_phentsize");
-	if (!phnum || phnum > ELF_MAX_PHNUM)
+	if (!e.e_phnum || e.e_phnum > ELF_MAX_PHNUM)
 		return elf_fail(why, "corrupt ELF header: bad e_phnum");
-	if (phoff > len || (__u64)phnum * phentsize > len - phoff)
+	if (e.e_phoff > len ||
+	    (__u64)e.e_phnum * e.e_phentsize > len - e.e_phoff)
 		return elf_fail(why, "truncated ELF file: program headers past the end");
 
-	for (i = 0; i < phnum; i++) {
+	for (i = 0; i < e.e_phnum; i++) {
 		struct elf_seg *s = &segs[nseg];
-		__u32 ptype;
 
-		read_phdr(b, is64, phoff + (__u64)i * phentsize, s, &ptype);
-		if (ptype != PT_LOAD || !s->memsz)
+		read_phdr(b + e.e_phoff + (__u64)i * e.e_phentsize, is64, &p);
+		if (p.p_type != PT_LOAD || !p.p_memsz)
 			continue;
+		s->offset = p.p_offset;
+		s->paddr = p.p_paddr;
+		s->filesz = p.p_filesz;
+		s->memsz = p.p_memsz;
 		if (s->filesz > s->memsz)
 			return elf_fail(why, "corrupt program header: p_filesz > p_memsz");
 		if (s->offset > len || s->filesz > len - s->offset)
@@ -134,7 +139,7 @@ int elf_check(const struct guest_ram *ram, const void *img, size_t len,
 				*why = "overlapping segments";
 				return -EINVAL;
 			}
-		if (entry >= s->paddr && entry - s->paddr < s->memsz)
+		if (e.e_entry >= s->paddr && e.e_entry - s->paddr < s->memsz)
 			entry_ok = true;
 		nseg++;
 	}
@@ -144,7 +149,7 @@ int elf_check(const struct guest_ram *ram, const void *img, size_t len,
 		return elf_fail(why, "entry point outside the loaded segments");
 
 	elf->is64 = is64;
-	elf->entry = entry;
+	elf->entry = e.e_entry;
 	elf->nseg = nseg;
 	elf->low = segs[0].paddr;
 	elf->high = segs[0].paddr + segs[0].memsz;

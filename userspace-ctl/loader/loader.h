@@ -23,6 +23,7 @@ enum boot_mode {
 	BOOT_REAL,		/* 16-bit */
 	BOOT_PROTECTED,		/* 32-bit flat, paging off */
 	BOOT_LONG,		/* 64-bit, the first 4 GiB identity-mapped */
+	BOOT_NR_MODES
 };
 
 /*
@@ -133,6 +134,7 @@ int load_multiboot(struct guest_ram *ram, const void *img, size_t len,
 int boot_setup(struct guest_ram *ram, const struct boot_info *boot,
 	       struct tvmm_regs *regs, struct tvmm_sregs *sregs,
 	       const char **why);
-const char *boot_mode_name(enum boot_mode mode);
+/* "real", "protected", "long": --mode's words. */
+extern const char *const boot_mode_names[BOOT_NR_MODES];
 
 #endif /* TVMMCTL_LOADER_H */

@@ -17,16 +17,7 @@
 #include "lib/util.h"
 #include "devices/devices.h"
 #include "devices_test.h"
-
-#define EXPECT(cond)	expect((cond), #cond, __LINE__)
-
-static bool expect(bool ok, const char *what, int line)
-{
-	if (!ok)
-		ksft_print_msg("devices_test.c line %d: check failed: %s\n",
-			       line, what);
-	return ok;
-}
+#include "check.h"
 
 /* What the devices asked of the vCPU loop, and the pretend clock. */
 static struct {

@@ -19,16 +19,7 @@
 #include "devices/devices.h"
 #include "multiboot_test.h"
 #include "run_test.h"
-
-#define EXPECT(cond)	expect((cond), #cond, __LINE__)
-
-static bool expect(bool ok, const char *what, int line)
-{
-	if (!ok)
-		ksft_print_msg("multiboot_test.c line %d: check failed: %s\n",
-			       line, what);
-	return ok;
-}
+#include "check.h"
 
 #define RAM_SIZE	(4ULL << 20)
 #define FILL		0xcc
@@ -457,6 +448,30 @@ bool test_mb_bad(void)
 		{ { 0x8000, 0x8000, 0, 0, 0x8000 }, 0x300, -EFBIG,
 		  "outside the usable guest RAM" },
 	};
+	static const struct {
+		bool is64;
+		__u64 entry;
+		const struct seg_spec *segs;
+		unsigned int nseg;
+		__u32 flags;		/* of the multiboot header at 0x200 */
+		struct poke poke;
+		int err;
+		const char *why;
+	} bad_elf[] = {
+		/* The flags changed after the checksum was made. */
+		{ false, 0x100000, one_seg, 1, 3, { 0x204, 1, 0x83 },
+		  -ENOEXEC, "bad checksum" },
+		/* A required flag tvmmctl does not know (bit 3). */
+		{ false, 0x100000, one_seg, 1, 0xb, { 0 },
+		  -EOPNOTSUPP, "flags bits 3-15" },
+		/* Not ELF and no a.out kludge. */
+		{ false, 0x100000, one_seg, 1, 3, { 1, 1, 'X' },
+		  -ENOEXEC, "neither ELF nor" },
+		{ true, 0x100000, one_seg, 1, 3, { 0 }, -ENOEXEC, "ELF64" },
+		{ false, 0x100000, overlap, 2, 3, { 0 }, -EINVAL, "overlapping" },
+		{ false, 0x3ff000, past_ram, 1, 3, { 0 },
+		  -EFBIG, "outside guest RAM" },
+	};
 	static char big_mod[0x2e0000];
 	struct mb_module mods[] = { { "big", big_mod, sizeof(big_mod) } };
 	struct mb_args args = { .image = "k" };
@@ -464,32 +479,24 @@ bool test_mb_bad(void)
 	size_t len, i;
 	bool ok = true;
 
-	/* Bad checksum. */
+	for (i = 0; i < ARRAY_SIZE(bad_elf); i++) {
+		len = make_elf(img, sizeof(img), bad_elf[i].is64,
+			       bad_elf[i].entry, bad_elf[i].segs,
+			       bad_elf[i].nseg);
+		put_header(img + 0x200, bad_elf[i].flags, NULL);
+		poke(img, &bad_elf[i].poke);
+		if (!refused(img, len, &args, bad_elf[i].err,
+			     bad_elf[i].why)) {
+			ksft_print_msg("bad ELF kernel %zu\n", i);
+			ok = false;
+		}
+	}
+	/* Flags bits 0-2 and 16-31 are fine. */
 	len = make_elf(img, sizeof(img), false, 0x100000, one_seg, 1);
-	put_header(img + 0x200, 3, NULL);
-	img[0x204] ^= 0x80;
-	ok &= refused(img, len, &args, -ENOEXEC, "bad checksum");
-	/* A required flag tvmmctl does not know (bit 3); bit 2 is fine. */
-	put_header(img + 0x200, 0xb, NULL);
-	ok &= refused(img, len, &args, -EOPNOTSUPP, "flags bits 3-15");
 	put_header(img + 0x200, 0x80000007, NULL);
 	fresh_ram();
 	ok &= EXPECT(load(img, len, &args, &(struct boot_info){ 0 }, 0, NULL));
-	/* Not ELF and no a.out kludge. */
-	put_header(img + 0x200, 3, NULL);
-	img[1] = 'X';
-	ok &= refused(img, len, &args, -ENOEXEC, "neither ELF nor");
-	/* ELF64, overlapping segments, a segment outside RAM. */
-	len = make_elf(img, sizeof(img), true, 0x100000, one_seg, 1);
-	put_header(img + 0x200, 3, NULL);
-	ok &= refused(img, len, &args, -ENOEXEC, "ELF64");
-	len = make_elf(img, sizeof(img), false, 0x100000, overlap, 2);
-	put_header(img + 0x200, 3, NULL);
-	ok &= refused(img, len, &args, -EINVAL, "overlapping");
-	len = make_elf(img, sizeof(img), false, 0x3ff000, past_ram, 1);
-	put_header(img + 0x200, 3, NULL);
-	ok &= refused(img, len, &args, -EFBIG, "outside guest RAM");
-	len = make_elf(img, sizeof(img), false, 0x100000, one_seg, 1);
+	/* Guest RAM below the kernel's end. */
 	put_header(img + 0x200, 3, NULL);
 	ram.size = 1ULL << 20;
 	ok &= EXPECT(load_multiboot(&ram, img, len, &args, &(struct boot_info){ 0 },

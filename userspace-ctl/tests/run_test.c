@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <linux/elf.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,16 +19,7 @@
 #include "loader/loader.h"
 #include "devices/devices.h"
 #include "run_test.h"
-
-#define EXPECT(cond)	expect((cond), #cond, __LINE__)
-
-static bool expect(bool ok, const char *what, int line)
-{
-	if (!ok)
-		ksft_print_msg("run_test.c line %d: check failed: %s\n", line,
-			       what);
-	return ok;
-}
+#include "check.h"
 
 #define RAM_SIZE	(4ULL << 20)
 
@@ -43,34 +35,79 @@ static struct guest_ram *fresh_ram(void)
 	return &ram;
 }
 
-static bool size_is(const char *s, __u64 want)
-{
-	__u64 v = 0;
-
-	return !tvmm_parse_size(s, &v) && v == want;
-}
-
 bool test_run_parse_size(void)
 {
-	__u64 v;
+	static const struct {
+		const char *text;
+		int ret;
+		__u64 value;
+	} sizes[] = {
+		{ "64M", 0, 64ULL << 20 },
+		{ "64m", 0, 64ULL << 20 },
+		{ "4096", 0, 4096 },
+		{ "512K", 0, 512ULL << 10 },
+		{ "2G", 0, 2ULL << 30 },
+		{ "0x1000", 0, 0x1000 },
+		{ "", -EINVAL },
+		{ NULL, -EINVAL },
+		{ "M", -EINVAL },
+		{ "-1M", -EINVAL },
+		{ "64MB", -EINVAL },
+		{ "64T", -EINVAL },
+		{ "99999999999999999999", -ERANGE },
+		{ "17179869184G", -ERANGE },
+	};
 	bool ok = true;
+	size_t i;
+	__u64 v;
+	int ret;
 
-	ok &= EXPECT(size_is("64M", 64ULL << 20));
-	ok &= EXPECT(size_is("64m", 64ULL << 20));
-	ok &= EXPECT(size_is("4096", 4096));
-	ok &= EXPECT(size_is("512K", 512ULL << 10));
-	ok &= EXPECT(size_is("2G", 2ULL << 30));
-	ok &= EXPECT(size_is("0x1000", 0x1000));
-	ok &= EXPECT(tvmm_parse_size("", &v) == -EINVAL);
-	ok &= EXPECT(tvmm_parse_size(NULL, &v) == -EINVAL);
-	ok &= EXPECT(tvmm_parse_size("M", &v) == -EINVAL);
-	ok &= EXPECT(tvmm_parse_size("-1M", &v) == -EINVAL);
-	ok &= EXPECT(tvmm_parse_size("64MB", &v) == -EINVAL);
-	ok &= EXPECT(tvmm_parse_size("64T", &v) == -EINVAL);
-	ok &= EXPECT(tvmm_parse_size("99999999999999999999", &v) == -ERANGE);
-	ok &= EXPECT(tvmm_parse_size("17179869184G", &v) == -ERANGE);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		v = 0;
+		ret = tvmm_parse_size(sizes[i].text, &v);
+		if (ret != sizes[i].ret || (!ret && v != sizes[i].value)) {
+			ksft_print_msg("size \"%s\": %d, 0x%llx\n",
+				       sizes[i].text ? sizes[i].text : "(null)",
+				       ret, (unsigned long long)v);
+			ok = false;
+		}
+	}
 	ok &= EXPECT(!tvmm_parse_u64("0x7c00", &v) && v == 0x7c00);
 	ok &= EXPECT(tvmm_parse_u64("0x7c00k", &v) == -EINVAL);
+	ok &= EXPECT(!tvmm_parse_range("16", 1, 16, &v) && v == 16);
+	ok &= EXPECT(tvmm_parse_range("17", 1, 16, &v) == -ERANGE);
+	ok &= EXPECT(tvmm_parse_range("0", 1, 16, &v) == -ERANGE);
+	ok &= EXPECT(tvmm_parse_range("1x", 1, 16, &v) == -EINVAL);
+	ok &= EXPECT(tvmm_parse_range(NULL, 1, 16, &v) == -EINVAL);
+	ok &= EXPECT(tvmm_parse_word("long", boot_mode_names,
+				     BOOT_NR_MODES) == BOOT_LONG);
+	ok &= EXPECT(tvmm_parse_word("Long", boot_mode_names,
+				     BOOT_NR_MODES) == -EINVAL);
+	ok &= EXPECT(tvmm_parse_word(NULL, boot_mode_names,
+				     BOOT_NR_MODES) == -EINVAL);
+	return ok;
+}
+
+/* "--mem VALUE", "--mem=VALUE", a missing VALUE, another option. */
+bool test_run_parse_opt(void)
+{
+	char **argv = (char *[]){ "run", "--mem=1M", "--mem", "2M", "--memx",
+				  "--mem" };
+	const char *v = "unset";
+	bool ok = true;
+	int i = 1;
+
+	ok &= EXPECT(tvmm_opt(6, argv, &i, "--mem", &v) && i == 1 &&
+		     !strcmp(v, "1M"));
+	i = 2;
+	ok &= EXPECT(tvmm_opt(6, argv, &i, "--mem", &v) && i == 3 &&
+		     !strcmp(v, "2M"));
+	i = 4;
+	ok &= EXPECT(!tvmm_opt(6, argv, &i, "--mem", &v) && i == 4);
+	i = 5;
+	ok &= EXPECT(tvmm_opt(6, argv, &i, "--mem", &v) && i == 5 && !v);
+	i = 1;
+	ok &= EXPECT(!tvmm_opt(6, argv, &i, "--me", &v) && i == 1);
 	return ok;
 }
 
@@ -92,55 +129,62 @@ bool test_run_raw(void)
 	return ok;
 }
 
-/* A small ELF file: header, @n program headers, code at 0x200. */
+/*
+ * A small ELF file: header, @n program headers, code at 0x200. The headers
+ * are made in ELF64's form and, for ELF32, narrowed field by field: not
+ * the loader's code, which widens them.
+ */
 size_t make_elf(__u8 *buf, size_t size, bool is64, __u64 entry,
 		const struct seg_spec *segs, unsigned int n)
 {
+	struct elf64_hdr e = {
+		.e_type = ET_EXEC,
+		.e_machine = is64 ? EM_X86_64 : EM_386,
+		.e_version = EV_CURRENT,
+		.e_entry = entry,
+		.e_phoff = is64 ? sizeof(struct elf64_hdr) :
+				  sizeof(struct elf32_hdr),
+		.e_phentsize = is64 ? sizeof(struct elf64_phdr) :
+				      sizeof(struct elf32_phdr),
+		.e_phnum = n,
+	};
+	struct elf32_hdr e32 = {
+		.e_type = e.e_type, .e_machine = e.e_machine,
+		.e_version = e.e_version, .e_entry = e.e_entry,
+		.e_phoff = e.e_phoff, .e_phentsize = e.e_phentsize,
+		.e_phnum = e.e_phnum,
+	};
 	unsigned int i;
 
 	memset(buf, 0, size);
 	for (i = 0x200; i < size; i++)
 		buf[i] = i & 0xff;
-	memcpy(buf, ELFMAG, SELFMAG);
-	buf[EI_CLASS] = is64 ? ELFCLASS64 : ELFCLASS32;
-	buf[EI_DATA] = ELFDATA2LSB;
-	buf[EI_VERSION] = EV_CURRENT;
-	if (is64) {
-		struct elf64_hdr *e = (struct elf64_hdr *)buf;
-		struct elf64_phdr *p = (struct elf64_phdr *)(buf + sizeof(*e));
+	memcpy(e.e_ident, ELFMAG, SELFMAG);
+	e.e_ident[EI_CLASS] = is64 ? ELFCLASS64 : ELFCLASS32;
+	e.e_ident[EI_DATA] = ELFDATA2LSB;
+	e.e_ident[EI_VERSION] = EV_CURRENT;
+	memcpy(e32.e_ident, e.e_ident, EI_NIDENT);
+	if (is64)
+		memcpy(buf, &e, sizeof(e));
+	else
+		memcpy(buf, &e32, sizeof(e32));
+	for (i = 0; i < n; i++) {
+		struct elf64_phdr p = {
+			.p_type = PT_LOAD, .p_offset = segs[i].offset,
+			.p_paddr = segs[i].paddr, .p_filesz = segs[i].filesz,
+			.p_memsz = segs[i].memsz,
+		};
+		struct elf32_phdr p32 = {
+			.p_type = p.p_type, .p_offset = p.p_offset,
+			.p_paddr = p.p_paddr, .p_filesz = p.p_filesz,
+			.p_memsz = p.p_memsz,
+		};
+		__u8 *at = buf + e.e_phoff + i * e.e_phentsize;
 
-		e->e_type = ET_EXEC;
-		e->e_machine = EM_X86_64;
-		e->e_version = EV_CURRENT;
-		e->e_entry = entry;
-		e->e_phoff = sizeof(*e);
-		e->e_phentsize = sizeof(*p);
-		e->e_phnum = n;
-		for (i = 0; i < n; i++) {
-			p[i].p_type = PT_LOAD;
-			p[i].p_offset = segs[i].offset;
-			p[i].p_paddr = segs[i].paddr;
-			p[i].p_filesz = segs[i].filesz;
-			p[i].p_memsz = segs[i].memsz;
-		}
-	} else {
-		struct elf32_hdr *e = (struct elf32_hdr *)buf;
-		struct elf32_phdr *p = (struct elf32_phdr *)(buf + sizeof(*e));
-
-		e->e_type = ET_EXEC;
-		e->e_machine = EM_386;
-		e->e_version = EV_CURRENT;
-		e->e_entry = entry;
-		e->e_phoff = sizeof(*e);
-		e->e_phentsize = sizeof(*p);
-		e->e_phnum = n;
-		for (i = 0; i < n; i++) {
-			p[i].p_type = PT_LOAD;
-			p[i].p_offset = segs[i].offset;
-			p[i].p_paddr = segs[i].paddr;
-			p[i].p_filesz = segs[i].filesz;
-			p[i].p_memsz = segs[i].memsz;
-		}
+		if (is64)
+			memcpy(at, &p, sizeof(p));
+		else
+			memcpy(at, &p32, sizeof(p32));
 	}
 	return size;
 }
@@ -201,6 +245,29 @@ static bool elf_fails(__u8 *img, size_t len, int err, const char *why_has)
 	return ok;
 }
 
+void poke(__u8 *img, const struct poke *p)
+{
+	/* Little-endian, as the file and this host are. */
+	memcpy(img + p->off, &p->value, p->size);
+}
+
+/*
+ * A bad ELF image: make_elf() of @segs, then @poke, loaded from its first
+ * @len bytes (all if 0).
+ */
+struct elf_bad {
+	bool is64;
+	__u64 entry;
+	const struct seg_spec *segs;
+	unsigned int nseg;
+	struct poke poke;
+	size_t len;
+	int err;
+	const char *why;
+};
+
+#define EHDR64(field)	offsetof(struct elf64_hdr, field)
+
 bool test_run_elf_bad(void)
 {
 	static const struct seg_spec overlap[] = {
@@ -222,57 +289,60 @@ bool test_run_elf_bad(void)
 	static const struct seg_spec low[] = {
 		{ 0x200, 0x1000, 0x100, 0x100 },
 	};
+	static const struct elf_bad cases[] = {
+		/* Truncated: header only, no program headers; cut shorter. */
+		{ true, 0x100000, two_segs, 2, .len = sizeof(struct elf64_hdr),
+		  .err = -ENOEXEC, .why = "truncated" },
+		{ true, 0x100000, two_segs, 2, .len = 20,
+		  .err = -ENOEXEC, .why = "truncated ELF header" },
+		{ true, 0x100000, two_segs, 2, .len = 0x250,
+		  .err = -ENOEXEC, .why = "segment past the end" },
+		{ true, 0x100000, two_segs, 2, .len = 4,
+		  .err = -ENOEXEC, .why = "truncated ELF header" },
+		{ true, 0x100000, two_segs, 2, { 1, 1, 'X' },
+		  .err = -ENOEXEC, .why = "not an ELF file" },
+		{ true, 0x100000, overlap, 2, .err = -EINVAL, .why = "overlapping" },
+		{ false, 0x100000, overlap, 2, .err = -EINVAL, .why = "overlapping" },
+		{ true, RAM_SIZE - 0x80, outside, 1,
+		  .err = -EFBIG, .why = "outside guest RAM" },
+		{ true, 0x100000, wrap, 1, .err = -EFBIG, .why = "outside guest RAM" },
+		{ true, 0x100000, past_end, 1,
+		  .err = -ENOEXEC, .why = "segment past the end" },
+		{ true, 0x100000, file_gt_mem, 1,
+		  .err = -ENOEXEC, .why = "p_filesz > p_memsz" },
+		{ true, 0x1000, low, 1, .err = -EINVAL, .why = "boot area" },
+		/* Entry outside every segment. */
+		{ true, 0x500000, two_segs, 2, .err = -ENOEXEC, .why = "entry point" },
+		/* Corrupt header fields, one at a time. */
+		{ true, 0x100000, two_segs, 2, { EI_CLASS, 1, 7 },
+		  .err = -ENOEXEC, .why = "bad class" },
+		{ true, 0x100000, two_segs, 2, { EI_DATA, 1, ELFDATA2MSB },
+		  .err = -ENOEXEC, .why = "little-endian" },
+		{ true, 0x100000, two_segs, 2, { EHDR64(e_phentsize), 2, 40 },
+		  .err = -ENOEXEC, .why = "e_phentsize" },
+		{ true, 0x100000, two_segs, 2, { EHDR64(e_phnum), 2, 0 },
+		  .err = -ENOEXEC, .why = "e_phnum" },
+		{ true, 0x100000, two_segs, 2, { EHDR64(e_phoff), 8, ~0ULL - 8 },
+		  .err = -ENOEXEC, .why = "program headers past the end" },
+		{ true, 0x100000, two_segs, 2, { EHDR64(e_machine), 2, EM_386 },
+		  .err = -ENOEXEC, .why = "e_machine" },
+		{ true, 0x100000, two_segs, 2, { EHDR64(e_type), 2, ET_DYN },
+		  .err = -ENOEXEC, .why = "ET_EXEC" },
+	};
+	const struct elf_bad *c;
 	__u8 img[0x400];
-	size_t len;
 	bool ok = true;
+	size_t len;
 
-	/* Truncated: header only, no program headers. */
-	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
-	ok &= elf_fails(img, sizeof(struct elf64_hdr), -ENOEXEC, "truncated");
-	ok &= elf_fails(img, 20, -ENOEXEC, "truncated ELF header");
-	ok &= elf_fails(img, 0x250, -ENOEXEC, "segment past the end");
-	ok &= elf_fails(img, 4, -ENOEXEC, "truncated ELF header");
-	img[1] = 'X';
-	ok &= elf_fails(img, len, -ENOEXEC, "not an ELF file");
-	len = make_elf(img, sizeof(img), true, 0x100000, overlap, 2);
-	ok &= elf_fails(img, len, -EINVAL, "overlapping");
-	len = make_elf(img, sizeof(img), false, 0x100000, overlap, 2);
-	ok &= elf_fails(img, len, -EINVAL, "overlapping");
-	len = make_elf(img, sizeof(img), true, RAM_SIZE - 0x80, outside, 1);
-	ok &= elf_fails(img, len, -EFBIG, "outside guest RAM");
-	len = make_elf(img, sizeof(img), true, 0x100000, wrap, 1);
-	ok &= elf_fails(img, len, -EFBIG, "outside guest RAM");
-	len = make_elf(img, sizeof(img), true, 0x100000, past_end, 1);
-	ok &= elf_fails(img, len, -ENOEXEC, "segment past the end");
-	len = make_elf(img, sizeof(img), true, 0x100000, file_gt_mem, 1);
-	ok &= elf_fails(img, len, -ENOEXEC, "p_filesz > p_memsz");
-	len = make_elf(img, sizeof(img), true, 0x1000, low, 1);
-	ok &= elf_fails(img, len, -EINVAL, "boot area");
-	/* Entry outside every segment. */
-	len = make_elf(img, sizeof(img), true, 0x500000, two_segs, 2);
-	ok &= elf_fails(img, len, -ENOEXEC, "entry point");
-	/* Corrupt header fields, one at a time. */
-	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
-	img[EI_CLASS] = 7;
-	ok &= elf_fails(img, len, -ENOEXEC, "bad class");
-	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
-	img[EI_DATA] = ELFDATA2MSB;
-	ok &= elf_fails(img, len, -ENOEXEC, "little-endian");
-	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
-	((struct elf64_hdr *)img)->e_phentsize = 40;
-	ok &= elf_fails(img, len, -ENOEXEC, "e_phentsize");
-	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
-	((struct elf64_hdr *)img)->e_phnum = 0;
-	ok &= elf_fails(img, len, -ENOEXEC, "e_phnum");
-	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
-	((struct elf64_hdr *)img)->e_phoff = ~0ULL - 8;
-	ok &= elf_fails(img, len, -ENOEXEC, "program headers past the end");
-	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
-	((struct elf64_hdr *)img)->e_machine = EM_386;
-	ok &= elf_fails(img, len, -ENOEXEC, "e_machine");
-	len = make_elf(img, sizeof(img), true, 0x100000, two_segs, 2);
-	((struct elf64_hdr *)img)->e_type = ET_DYN;
-	ok &= elf_fails(img, len, -ENOEXEC, "ET_EXEC");
+	for (c = cases; c < cases + ARRAY_SIZE(cases); c++) {
+		len = make_elf(img, sizeof(img), c->is64, c->entry, c->segs,
+			       c->nseg);
+		poke(img, &c->poke);
+		if (!elf_fails(img, c->len ? c->len : len, c->err, c->why)) {
+			ksft_print_msg("bad ELF case %zu\n", c - cases);
+			ok = false;
+		}
+	}
 	return ok;
 }
 

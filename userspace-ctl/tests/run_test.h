@@ -12,11 +12,20 @@ struct seg_spec {
 	__u64 offset, paddr, filesz, memsz;
 };
 
+/* @size bytes of @value, little-endian, at @off of an image; none if 0. */
+struct poke {
+	size_t off, size;
+	__u64 value;
+};
+
+void poke(__u8 *img, const struct poke *p);
+
 /* A small ELF file: header, @n program headers, bytes i & 0xff from 0x200. */
 size_t make_elf(__u8 *buf, size_t size, bool is64, __u64 entry,
 		const struct seg_spec *segs, unsigned int n);
 
 bool test_run_parse_size(void);
+bool test_run_parse_opt(void);
 bool test_run_raw(void);
 bool test_run_elf64_good(void);
 bool test_run_elf32_good(void);

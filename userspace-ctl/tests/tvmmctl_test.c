@@ -8,7 +8,10 @@
  *    host with more CPUs than the ABI carries, bits from a newer module),
  *    as text and as JSON, the JSON parsed by json_check.c;
  *  - CPU list formatting ("0-1,3");
- *  - the command dispatch (exit statuses 0, 1, 2 and the messages);
+ *  - the command dispatch (exit statuses 0, 1, 2 and the messages), and
+ *    the command lines of run, demo and bench, as tables of cases
+ *    (struct cli_case): arguments, exit status, what stdout and stderr
+ *    hold;
  *  - what the user reads when /dev/tvmm is missing, is not tvmm, or
  *    speaks another API version (the device path comes from TVMM_DEV).
  *
@@ -22,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest.h"
@@ -33,6 +35,7 @@
 #include "lib/json_out.h"
 #include "lib/tvmm_dev.h"
 #include "lib/vmx_caps.h"
+#include "check.h"
 #include "fake_tvmm.h"
 #include "json_check.h"
 #include "run_test.h"
@@ -46,16 +49,6 @@
 #define F(name)		(1ULL << TVMM_VMX_##name)
 
 static bool verbose;
-
-/* Check @cond; when it is false, say which check failed, and where. */
-#define EXPECT(cond)	expect((cond), #cond, __LINE__)
-
-static bool expect(bool ok, const char *what, int line)
-{
-	if (!ok)
-		ksft_print_msg("line %d: check failed: %s\n", line, what);
-	return ok;
-}
 
 /* ---- fixtures ---------------------------------------------------------- */
 
@@ -137,16 +130,15 @@ static void no_ept_caps(struct tvmm_vmx_caps *c)
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static char *print_to_string(void (*print)(FILE *f,
-					   const struct tvmm_vmx_caps *caps),
-			     const struct tvmm_vmx_caps *caps)
+/* What @print wrote about @caps, a malloc()ed string. */
+static char *print_caps(void (*print)(FILE *f,
+				      const struct tvmm_vmx_caps *caps),
+			const struct tvmm_vmx_caps *caps)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf;
+	size_t len;
+	FILE *f = mem_stream(&buf, &len);
 
-	if (!f)
-		ksft_exit_fail_msg("open_memstream: %s\n", strerror(errno));
 	print(f, caps);
 	fclose(f);
 	if (verbose) {
@@ -160,170 +152,112 @@ static char *print_to_string(void (*print)(FILE *f,
 	return buf;
 }
 
-/* Does @text hold a line that is exactly @line? */
-static bool has_line(const char *text, const char *line)
-{
-	size_t n = strlen(line);
-	const char *p = text;
-
-	while ((p = strstr(p, line))) {
-		if ((p == text || p[-1] == '\n') &&
-		    (p[n] == '\n' || p[n] == '\0'))
-			return true;
-		p++;
-	}
-	ksft_print_msg("missing line: \"%s\"\n", line);
-	return false;
-}
-
-/* Does @text hold every line of @lines (NULL-terminated)? */
-static bool has_lines(const char *text, const char *const *lines)
+/* Does @text hold each of @subs (NULL-terminated), or none when !@want? */
+static bool has_each(const char *text, const char *const *subs, bool want)
 {
 	bool ok = true;
 
-	for (; *lines; lines++)
-		ok &= has_line(text, *lines);
-	return ok;
-}
-
-static bool starts_with(const char *s, const char *prefix)
-{
-	if (!strncmp(s, prefix, strlen(prefix)))
-		return true;
-	ksft_print_msg("\"%.60s\" does not start with \"%s\"\n", s, prefix);
-	return false;
-}
-
-static bool lines_fit(const char *text, size_t cols)
-{
-	const char *p = text, *nl;
-
-	for (; *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (!nl)
-			nl = p + strlen(p);
-		if ((size_t)(nl - p) > cols) {
-			ksft_print_msg("line longer than %zu: \"%.*s\"\n",
-				       cols, (int)(nl - p), p);
-			return false;
+	for (; subs && *subs; subs++) {
+		if (!strstr(text, *subs) == want) {
+			ksft_print_msg("%s: \"%s\"\n",
+				       want ? "missing" : "unexpected", *subs);
+			ok = false;
 		}
-		if (!*nl)
-			break;
 	}
-	return true;
-}
-
-/* The JSON value at @path in @doc must read exactly @want. */
-static bool json_is(const char *doc, const char *path, const char *want)
-{
-	char got[8192], err[128] = "";
-	int ret = json_check(doc, path, got, sizeof(got), err, sizeof(err));
-
-	if (ret) {
-		ksft_print_msg("json '%s': %s\n", path, err);
-		return false;
-	}
-	if (strcmp(got, want)) {
-		ksft_print_msg("json '%s': got %s, want %s\n", path, got, want);
-		return false;
-	}
-	return true;
-}
-
-struct json_want {
-	const char *path;
-	const char *value;
-};
-
-/* Is every value of @want (ended by a NULL path) where it says in @doc? */
-static bool json_has(const char *doc, const struct json_want *want)
-{
-	bool ok = true;
-
-	for (; want->path; want++)
-		ok &= json_is(doc, want->path, want->value);
 	return ok;
 }
 
-static bool json_valid(const char *doc)
-{
-	char err[128] = "";
+/* ---- tvmmctl on the command line ---------------------------------------- */
 
-	if (json_check(doc, NULL, NULL, 0, err, sizeof(err))) {
-		ksft_print_msg("invalid JSON: %s\n", err);
-		return false;
-	}
-	return true;
-}
-
-struct run_result {
-	int status;		/* exit status, or -1 if it did not exit */
-	char out[16384];
-	char err[16384];
+struct tvmmctl_argv {
+	const char *bin;
+	const char *dev;
+	char **argv;
 };
 
-static void read_all(FILE *f, char *buf, size_t len)
+/*
+ * In the child: TVMM_DEV set to @dev (unset when NULL), then
+ * tvmmctl_main() when @bin is NULL, else the program @bin, with @argv
+ * (NULL-terminated, argv[0] included).
+ */
+static int tvmmctl_child(void *arg)
 {
-	size_t n;
+	const struct tvmmctl_argv *a = arg;
+	int argc = 0;
 
-	rewind(f);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	while (a->argv[argc])
+		argc++;
+	if (a->dev)
+		setenv(TVMM_DEV_ENV, a->dev, 1);
+	else
+		unsetenv(TVMM_DEV_ENV);
+	if (a->bin) {
+		execv(a->bin, a->argv);
+		fprintf(stderr, "exec %s: %s\n", a->bin, strerror(errno));
+		return 127;
+	}
+	return tvmmctl_main(argc, a->argv);
 }
 
 /*
- * Run tvmmctl with @argv (NULL-terminated, argv[0] included) in a child
- * process, TVMM_DEV set to @dev (unset when NULL): tvmmctl_main() when
- * @bin is NULL, else the program @bin. Collects the exit status and what
- * it wrote.
+ * One command line: tvmmctl @argv (argv[0] added) with TVMM_DEV=@dev,
+ * unset when NULL, exits with @status; stdout matches each of @out and
+ * has no line longer than @out_cols (when not 0), stderr each of @err.
  */
-static void run_tvmmctl(struct run_result *r, const char *bin,
-			const char *dev, char **argv)
+struct cli_case {
+	const char *dev;
+	char *argv[10];
+	int status;
+	struct match out[MAX_MATCHES];
+	struct match err[MAX_MATCHES];
+	size_t out_cols;
+};
+
+#define NOENT		"/nonexistent/tvmm"
+#define OK		TVMMCTL_EXIT_OK
+#define FAILURE		TVMMCTL_EXIT_FAILURE
+#define USAGE		TVMMCTL_EXIT_USAGE
+
+/* Run @c (the program @bin, or tvmmctl_main()); @r: what it did. */
+static bool cli_check(const char *bin, const struct cli_case *c,
+		      struct child_result *r)
 {
-	FILE *out = tmpfile(), *err = tmpfile();
-	int argc = 0, wstatus;
-	pid_t pid;
+	char *argv[ARRAY_SIZE(c->argv) + 2] = { "tvmmctl" };
+	struct tvmmctl_argv a = { bin, c->dev, argv };
+	bool ok;
+	size_t i;
 
-	if (!out || !err)
-		ksft_exit_fail_msg("tmpfile: %s\n", strerror(errno));
-	while (argv[argc])
-		argc++;
+	for (i = 0; i < ARRAY_SIZE(c->argv) && c->argv[i]; i++)
+		argv[i + 1] = c->argv[i];
+	run_child(r, tvmmctl_child, &a, NULL);
+	ok = child_is(r, c->status, c->out, c->err);
+	if (c->out_cols)
+		ok &= lines_fit(r->out, c->out_cols);
+	if (!ok) {
+		char line[512];
+		size_t len = 0;
 
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
-	if (!pid) {
-		dup2(fileno(out), STDOUT_FILENO);
-		dup2(fileno(err), STDERR_FILENO);
-		if (dev)
-			setenv(TVMM_DEV_ENV, dev, 1);
-		else
-			unsetenv(TVMM_DEV_ENV);
-		if (bin) {
-			execv(bin, argv);
-			fprintf(stderr, "exec %s: %s\n", bin, strerror(errno));
-			_exit(127);
-		}
-		wstatus = tvmmctl_main(argc, argv);
-		fflush(stdout);
-		fflush(stderr);
-		_exit(wstatus);
+		line[0] = '\0';
+		for (i = 1; argv[i] && len < sizeof(line); i++)
+			len += snprintf(line + len, sizeof(line) - len, " %s",
+					argv[i]);
+		ksft_print_msg("in: TVMM_DEV=%s tvmmctl%s\n",
+			       c->dev ? c->dev : "", line);
 	}
-	if (waitpid(pid, &wstatus, 0) != pid)
-		ksft_exit_fail_msg("waitpid: %s\n", strerror(errno));
-	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-	read_all(out, r->out, sizeof(r->out));
-	read_all(err, r->err, sizeof(r->err));
-	if (verbose)
-		ksft_print_msg("exit %d, stdout \"%s\", stderr \"%s\"\n",
-			       r->status, r->out, r->err);
+	return ok;
 }
 
-#define RUN(r, dev, ...)						\
-	run_tvmmctl(r, NULL, dev, (char *[]){ "tvmmctl", __VA_ARGS__, NULL })
+/* Every case of @c, run as cli_check() runs one. */
+static bool cli_table(const char *bin, const struct cli_case *c, size_t n)
+{
+	struct child_result r;
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ok &= cli_check(bin, &c[i], &r);
+	return ok;
+}
 
 /* ---- feature table ----------------------------------------------------- */
 
@@ -387,9 +321,9 @@ static bool test_feature_table(void)
 
 static bool cpulist_is(const __u64 *map, const char *want)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf;
+	size_t len;
+	FILE *f = mem_stream(&buf, &len);
 	bool ok;
 
 	tvmm_cpulist_print(f, map, TVMM_MAX_CPUS);
@@ -436,10 +370,10 @@ static bool test_cpulist(void)
 static bool test_cpulist_many(void)
 {
 	__u64 map[TVMM_CPU_WORDS];
-	char want[4096], *p = want, *buf = NULL;
+	char want[4096], *p = want, *buf;
 	unsigned int cpu;
 	bool ok = true;
-	size_t len = 0;
+	size_t len;
 	FILE *f;
 
 	memset(map, 0xff, sizeof(map));
@@ -457,7 +391,7 @@ static bool test_cpulist_many(void)
 
 	/* nbits cuts the list short, in the middle of a run too. */
 	memset(map, 0xff, sizeof(map));
-	f = open_memstream(&buf, &len);
+	f = mem_stream(&buf, &len);
 	tvmm_cpulist_print(f, map, 70);
 	fclose(f);
 	ok &= EXPECT(!strcmp(buf, "0-69"));
@@ -467,39 +401,29 @@ static bool test_cpulist_many(void)
 
 /* ---- text and JSON decoding --------------------------------------------- */
 
-static bool check_all_feature_lines(const char *text,
-				    const struct tvmm_vmx_caps *caps)
+/* A line in @text, and a key in @json, for every feature (either NULL). */
+static bool check_all_features(const char *text, const char *json,
+			       const struct tvmm_vmx_caps *caps)
 {
 	const struct tvmm_vmx_feature_info *info;
-	char key[TVMM_VMX_KEY_LEN], line[128];
-	bool ok = true;
+	char key[TVMM_VMX_KEY_LEN], want[128];
+	bool ok = true, has;
 	size_t i;
 
 	for (i = 0; i < TVMM_VMX_NR_FEATURES; i++) {
 		info = &tvmm_vmx_features[i];
-		snprintf(line, sizeof(line), "  %-18s %-3s  %s",
-			 tvmm_vmx_feature_key(info, key, sizeof(key)),
-			 tvmm_caps_has(caps, info->feature) ? "yes" : "no",
-			 tvmm_vmx_feature_why(info->feature));
-		ok &= has_line(text, line);
-	}
-	return ok;
-}
-
-static bool check_all_feature_keys(const char *json,
-				   const struct tvmm_vmx_caps *caps)
-{
-	const struct tvmm_vmx_feature_info *info;
-	char key[TVMM_VMX_KEY_LEN], path[64];
-	bool ok = true;
-	size_t i;
-
-	for (i = 0; i < TVMM_VMX_NR_FEATURES; i++) {
-		info = &tvmm_vmx_features[i];
-		snprintf(path, sizeof(path), "features.%s",
-			 tvmm_vmx_feature_key(info, key, sizeof(key)));
-		ok &= json_is(json, path, tvmm_caps_has(caps, info->feature) ?
-			      "true" : "false");
+		has = tvmm_caps_has(caps, info->feature);
+		tvmm_vmx_feature_key(info, key, sizeof(key));
+		if (text) {
+			snprintf(want, sizeof(want), "  %-18s %-3s  %s", key,
+				 has ? "yes" : "no",
+				 tvmm_vmx_feature_why(info->feature));
+			ok &= has_line(text, want);
+		}
+		if (json) {
+			snprintf(want, sizeof(want), "features.%s", key);
+			ok &= json_is(json, want, has ? "true" : "false");
+		}
 	}
 	return ok;
 }
@@ -543,22 +467,6 @@ static const char *const skylake_text[] = {
 	NULL,
 };
 
-static bool test_skylake_text(void)
-{
-	struct tvmm_vmx_caps caps;
-	bool ok;
-	char *t;
-
-	skylake_caps(&caps);
-	t = print_to_string(tvmm_caps_print, &caps);
-	ok = has_lines(t, skylake_text);
-	ok &= check_all_feature_lines(t, &caps);
-	ok &= EXPECT(!strstr(t, "deferred") && !strstr(t, "unknown"));
-	ok &= lines_fit(t, 80);
-	free(t);
-	return ok;
-}
-
 static const struct json_want skylake_json[] = {
 	{ "vmcs_revision", "4" },
 	{ "vmcs_size", "1024" },
@@ -592,24 +500,6 @@ static const struct json_want skylake_json[] = {
 	{ NULL },
 };
 
-static bool test_skylake_json(void)
-{
-	struct tvmm_vmx_caps caps;
-	bool ok;
-	char *j;
-
-	skylake_caps(&caps);
-	j = print_to_string(tvmm_caps_print_json, &caps);
-	ok = json_valid(j) && json_has(j, skylake_json);
-	ok &= check_all_feature_keys(j, &caps);
-	/* The layout: two-space indent, one member a line, a final newline. */
-	ok &= starts_with(j, "{\n  \"vmcs_revision\": 4,\n  \"vmcs_size\"");
-	ok &= EXPECT(strstr(j, "\n  \"state\": {\n    \"raw\": 0,\n"));
-	ok &= EXPECT(!strcmp(j + strlen(j) - 4, "}\n}\n"));
-	free(j);
-	return ok;
-}
-
 static const char *const no_ept_text[] = {
 	"  EPT                  no (guest memory needs shadow page tables)",
 	"  VPID                 no",
@@ -636,25 +526,6 @@ static const struct json_want no_ept_json[] = {
 	{ NULL },
 };
 
-static bool test_no_ept(void)
-{
-	struct tvmm_vmx_caps caps;
-	char *t, *j;
-	bool ok;
-
-	no_ept_caps(&caps);
-	t = print_to_string(tvmm_caps_print, &caps);
-	j = print_to_string(tvmm_caps_print_json, &caps);
-	ok = has_lines(t, no_ept_text);
-	ok &= check_all_feature_lines(t, &caps);
-	ok &= lines_fit(t, 80);
-	ok &= json_valid(j) && json_has(j, no_ept_json);
-	ok &= check_all_feature_keys(j, &caps);
-	free(t);
-	free(j);
-	return ok;
-}
-
 /* The no-EPT fixture lacks TRUE_* MSRs: the plain names and numbers show. */
 static const char *const no_true_text[] = {
 	"  control MSRs         no TRUE_* MSRs: every default-1 control stays 1",
@@ -672,23 +543,6 @@ static const struct json_want no_true_json[] = {
 	{ NULL },
 };
 
-static bool test_no_true_ctls(void)
-{
-	struct tvmm_vmx_caps caps;
-	char *t, *j;
-	bool ok;
-
-	no_ept_caps(&caps);
-	t = print_to_string(tvmm_caps_print, &caps);
-	j = print_to_string(tvmm_caps_print_json, &caps);
-	ok = has_lines(t, no_true_text);
-	ok &= EXPECT(!strstr(t, "IA32_VMX_TRUE_"));
-	ok &= json_valid(j) && json_has(j, no_true_json);
-	free(t);
-	free(j);
-	return ok;
-}
-
 static const char *const deferred_text[] = {
 	"  online               0-3 (4 CPUs)",
 	"  in VMX root mode     none",
@@ -705,25 +559,6 @@ static const struct json_want deferred_json[] = {
 	{ NULL },
 };
 
-static bool test_vmxon_deferred(void)
-{
-	struct tvmm_vmx_caps caps;
-	char *t, *j;
-	bool ok;
-
-	skylake_caps(&caps);
-	memset(caps.vmxon_cpus, 0, sizeof(caps.vmxon_cpus));
-	caps.state = TVMM_CAPS_VMXON_DEFERRED;
-	t = print_to_string(tvmm_caps_print, &caps);
-	j = print_to_string(tvmm_caps_print_json, &caps);
-	ok = has_lines(t, deferred_text);
-	ok &= lines_fit(t, 80);
-	ok &= json_valid(j) && json_has(j, deferred_json);
-	free(t);
-	free(j);
-	return ok;
-}
-
 static const char *const partial_text[] = {
 	"  online               0-1,3 (3 CPUs)",
 	"  in VMX root mode     3 (1 CPU)",
@@ -736,29 +571,6 @@ static const struct json_want partial_json[] = {
 	{ "vmxon_cpus", "[3]" },
 	{ NULL },
 };
-
-static bool test_partial_cpus(void)
-{
-	struct tvmm_vmx_caps caps;
-	char *t, *j;
-	bool ok;
-
-	/* CPU 2 offline, and VMXON on CPU 3 only (the others just came up). */
-	skylake_caps(&caps);
-	memset(caps.online_cpus, 0, sizeof(caps.online_cpus));
-	memset(caps.vmxon_cpus, 0, sizeof(caps.vmxon_cpus));
-	tvmm_cpu_set(caps.online_cpus, 0);
-	tvmm_cpu_set(caps.online_cpus, 1);
-	tvmm_cpu_set(caps.online_cpus, 3);
-	tvmm_cpu_set(caps.vmxon_cpus, 3);
-	t = print_to_string(tvmm_caps_print, &caps);
-	j = print_to_string(tvmm_caps_print_json, &caps);
-	ok = has_lines(t, partial_text);
-	ok &= json_valid(j) && json_has(j, partial_json);
-	free(t);
-	free(j);
-	return ok;
-}
 
 static const char *const many_text[] = {
 	"  nr_cpu_ids           4096",
@@ -774,35 +586,9 @@ static const struct json_want many_json[] = {
 	{ "vmxon_cpus[511]", "1022" },
 	{ "state.cpus_truncated", "true" },
 	{ "state.vmxon_deferred", "false" },
+	{ "online_cpus[1024]", NULL },
 	{ NULL },
 };
-
-static bool test_many_cpus(void)
-{
-	struct tvmm_vmx_caps caps;
-	char *t, *j, err[64];
-	unsigned int cpu;
-	bool ok;
-
-	skylake_caps(&caps);
-	caps.nr_cpu_ids = 4096;
-	caps.state = TVMM_CAPS_CPUS_TRUNCATED;
-	memset(caps.online_cpus, 0xff, sizeof(caps.online_cpus));
-	memset(caps.vmxon_cpus, 0, sizeof(caps.vmxon_cpus));
-	for (cpu = 0; cpu < TVMM_MAX_CPUS; cpu += 2)
-		tvmm_cpu_set(caps.vmxon_cpus, cpu);
-	t = print_to_string(tvmm_caps_print, &caps);
-	j = print_to_string(tvmm_caps_print_json, &caps);
-	ok = has_lines(t, many_text);
-	ok &= EXPECT(strstr(t, "\n  in VMX root mode     0,2,4,6,"));
-	ok &= EXPECT(strstr(t, ",1020,1022 (512 CPUs)\n"));
-	ok &= json_valid(j) && json_has(j, many_json);
-	ok &= EXPECT(json_check(j, "online_cpus[1024]", err, sizeof(err),
-				err, sizeof(err)) == -ENOENT);
-	free(t);
-	free(j);
-	return ok;
-}
 
 static const char *const unknown_text[] = {
 	"  also bits 0x10000000000, unknown to this tvmmctl",
@@ -818,34 +604,156 @@ static const struct json_want unknown_json[] = {
 	{ NULL },
 };
 
-static bool test_unknown_bits(void)
+/*
+ * One host's "tvmmctl info", as text and as JSON: @caps makes the host;
+ * the text holds the lines @text, the strings @text_has and none of
+ * @text_lacks, and fits in 80 columns if @fits; the JSON is valid and
+ * holds @json and passes @json_more; with @all_features, each output has
+ * a line or a key for every feature.
+ */
+struct info_case {
+	void (*caps)(struct tvmm_vmx_caps *c);
+	const char *const *text;
+	const char *const *text_has;
+	const char *const *text_lacks;
+	const struct json_want *json;
+	bool all_features;
+	bool fits;
+	bool (*json_more)(const char *json);
+};
+
+static bool check_info(const struct info_case *c)
 {
 	struct tvmm_vmx_caps caps;
+	bool ok = true;
 	char *t, *j;
-	bool ok;
 
-	/* A newer tvmm.ko may set bits this tvmmctl has no name for. */
-	skylake_caps(&caps);
-	caps.features |= 1ULL << 40;
-	caps.state |= 1u << 5;
-	caps.vmcs_memtype = 3;
-	t = print_to_string(tvmm_caps_print, &caps);
-	j = print_to_string(tvmm_caps_print_json, &caps);
-	ok = has_lines(t, unknown_text);
-	ok &= json_valid(j) && json_has(j, unknown_json);
+	c->caps(&caps);
+	t = print_caps(tvmm_caps_print, &caps);
+	j = print_caps(tvmm_caps_print_json, &caps);
+	if (c->text)
+		ok &= has_lines(t, c->text);
+	ok &= has_each(t, c->text_has, true);
+	ok &= has_each(t, c->text_lacks, false);
+	if (c->fits)
+		ok &= lines_fit(t, 80);
+	if (c->json)
+		ok &= json_valid(j) && json_has(j, c->json);
+	if (c->all_features)
+		ok &= check_all_features(c->text ? t : NULL,
+					 c->json ? j : NULL, &caps);
+	if (c->json_more)
+		ok &= c->json_more(j);
 	free(t);
 	free(j);
 	return ok;
 }
+
+static const struct info_case skylake_text_case = {
+	.caps = skylake_caps, .text = skylake_text,
+	.text_lacks = (const char *const []){ "deferred", "unknown", NULL },
+	.all_features = true, .fits = true,
+};
+
+/* The layout: two-space indent, one member a line, a final newline. */
+static bool skylake_json_layout(const char *j)
+{
+	bool ok = true;
+
+	ok &= starts_with(j, "{\n  \"vmcs_revision\": 4,\n  \"vmcs_size\"");
+	ok &= EXPECT(strstr(j, "\n  \"state\": {\n    \"raw\": 0,\n"));
+	ok &= EXPECT(!strcmp(j + strlen(j) - 4, "}\n}\n"));
+	return ok;
+}
+
+static const struct info_case skylake_json_case = {
+	.caps = skylake_caps, .json = skylake_json, .all_features = true,
+	.json_more = skylake_json_layout,
+};
+
+static const struct info_case no_ept_case = {
+	.caps = no_ept_caps, .text = no_ept_text, .json = no_ept_json,
+	.all_features = true, .fits = true,
+};
+
+static const struct info_case no_true_case = {
+	.caps = no_ept_caps, .text = no_true_text,
+	.text_lacks = (const char *const []){ "IA32_VMX_TRUE_", NULL },
+	.json = no_true_json,
+};
+
+static void deferred_caps(struct tvmm_vmx_caps *c)
+{
+	skylake_caps(c);
+	memset(c->vmxon_cpus, 0, sizeof(c->vmxon_cpus));
+	c->state = TVMM_CAPS_VMXON_DEFERRED;
+}
+
+static const struct info_case deferred_case = {
+	.caps = deferred_caps, .text = deferred_text, .json = deferred_json,
+	.fits = true,
+};
+
+/* CPU 2 offline, and VMXON on CPU 3 only (the others just came up). */
+static void partial_caps(struct tvmm_vmx_caps *c)
+{
+	skylake_caps(c);
+	memset(c->online_cpus, 0, sizeof(c->online_cpus));
+	memset(c->vmxon_cpus, 0, sizeof(c->vmxon_cpus));
+	tvmm_cpu_set(c->online_cpus, 0);
+	tvmm_cpu_set(c->online_cpus, 1);
+	tvmm_cpu_set(c->online_cpus, 3);
+	tvmm_cpu_set(c->vmxon_cpus, 3);
+}
+
+static const struct info_case partial_case = {
+	.caps = partial_caps, .text = partial_text, .json = partial_json,
+};
+
+static void many_caps(struct tvmm_vmx_caps *c)
+{
+	unsigned int cpu;
+
+	skylake_caps(c);
+	c->nr_cpu_ids = 4096;
+	c->state = TVMM_CAPS_CPUS_TRUNCATED;
+	memset(c->online_cpus, 0xff, sizeof(c->online_cpus));
+	memset(c->vmxon_cpus, 0, sizeof(c->vmxon_cpus));
+	for (cpu = 0; cpu < TVMM_MAX_CPUS; cpu += 2)
+		tvmm_cpu_set(c->vmxon_cpus, cpu);
+}
+
+static const struct info_case many_case = {
+	.caps = many_caps, .text = many_text,
+	.text_has = (const char *const []){
+		"\n  in VMX root mode     0,2,4,6,",
+		",1020,1022 (512 CPUs)\n",
+		NULL,
+	},
+	.json = many_json,
+};
+
+/* A newer tvmm.ko may set bits this tvmmctl has no name for. */
+static void unknown_caps(struct tvmm_vmx_caps *c)
+{
+	skylake_caps(c);
+	c->features |= 1ULL << 40;
+	c->state |= 1u << 5;
+	c->vmcs_memtype = 3;
+}
+
+static const struct info_case unknown_case = {
+	.caps = unknown_caps, .text = unknown_text, .json = unknown_json,
+};
 
 /* ---- the JSON writer and checker themselves ----------------------------- */
 
 static bool test_json_writer(void)
 {
 	struct json_out jo;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf;
+	size_t len;
+	FILE *f = mem_stream(&buf, &len);
 	bool ok;
 
 	json_out_init(&jo, f);
@@ -910,85 +818,69 @@ static bool test_json_checker(void)
 /* What tvmmctl prints when TVMM_DEV=/nonexistent/tvmm. */
 #define MISSING_WHY \
 	"/nonexistent/tvmm does not exist: is the module loaded? try: modprobe tvmm (or insmod kmod/tvmm.ko)"
-static const char missing_msg[] = "tvmmctl: " MISSING_WHY "\n";
+#define MISSING_MSG	"tvmmctl: " MISSING_WHY "\n"
 
 static bool test_unknown_command(void)
 {
-	struct run_result r;
-	bool ok = true;
+	static const struct cli_case cases[] = {
+		{ NULL, { "bogus" }, USAGE,
+		  .out = { EMPTY },
+		  .err = { STARTS("tvmmctl: unknown command 'bogus'\n"
+				  "usage: tvmmctl [--help] [--version] COMMAND"),
+			   HAS("\n  info       ") } },
+		{ NULL, { NULL }, USAGE,
+		  .err = { STARTS("tvmmctl: no command given\nusage: ") } },
+	};
 
-	RUN(&r, NULL, "bogus");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	ok &= starts_with(r.err, "tvmmctl: unknown command 'bogus'\n"
-				 "usage: tvmmctl [--help] [--version] COMMAND");
-	ok &= EXPECT(strstr(r.err, "\n  info       "));
-	ok &= EXPECT(r.out[0] == '\0');
-
-	run_tvmmctl(&r, NULL, NULL, (char *[]){ "tvmmctl", NULL });
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	ok &= starts_with(r.err, "tvmmctl: no command given\nusage: ");
-	return ok;
+	return cli_table(NULL, cases, ARRAY_SIZE(cases));
 }
+
+#define HELP_LINE	"  help       list the commands, or show how to use one"
+#define INFO_LINE	"  info       show the host's VMX capabilities, as tvmm sees them"
+#define INFO_USAGE	"usage: tvmmctl info [--json]\n\nShows "
 
 static bool test_help_and_version(void)
 {
-	static const char *const help_lines[] = {
-		"  help       list the commands, or show how to use one",
-		"  info       show the host's VMX capabilities, as tvmm sees them",
-		NULL,
+	static const struct cli_case cases[] = {
+		{ NULL, { "--version" }, OK,
+		  .out = { IS("tvmmctl 0.1.0 (built for tvmm API 1)\n") } },
+		{ NULL, { "--help" }, OK,
+		  .out = { STARTS("usage: tvmmctl [--help] [--version] COMMAND"),
+			   LINE(HELP_LINE), LINE(INFO_LINE) } },
+		{ NULL, { "help" }, OK,
+		  .out = { LINE(HELP_LINE), LINE(INFO_LINE) } },
+		{ NULL, { "help", "info" }, OK,
+		  .out = { STARTS(INFO_USAGE),
+			   LINE("  TVMM_DEV   the device node to open, not /dev/tvmm") } },
+		{ NULL, { "info", "--help" }, OK,
+		  .out = { STARTS(INFO_USAGE) } },
+		{ NULL, { "help", "bogus" }, USAGE,
+		  .err = { STARTS("tvmmctl: unknown command 'bogus'\nusage: ") } },
+		{ NULL, { "help", "info", "extra" }, USAGE,
+		  .err = { IS("tvmmctl: help takes one command name\n"
+			      "usage: tvmmctl help [COMMAND]\n") } },
 	};
-	struct run_result r;
 	char version[128];
-	bool ok = true;
+	bool ok;
 
+	/* The version the table expects is the one tvmmctl is built as. */
 	snprintf(version, sizeof(version),
 		 "tvmmctl %s (built for tvmm API %d)\n", TVMMCTL_VERSION,
 		 TVMM_API_VERSION);
-	RUN(&r, NULL, "--version");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK && !strcmp(r.out, version));
-	ok &= EXPECT(!strcmp(r.out, "tvmmctl 0.1.0 (built for tvmm API 1)\n"));
-
-	RUN(&r, NULL, "--help");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
-	ok &= starts_with(r.out, "usage: tvmmctl [--help] [--version] COMMAND");
-	ok &= has_lines(r.out, help_lines);
-
-	RUN(&r, NULL, "help");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
-	ok &= has_lines(r.out, help_lines);
-
-	RUN(&r, NULL, "help", "info");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
-	ok &= starts_with(r.out, "usage: tvmmctl info [--json]\n\nShows ");
-	ok &= has_line(r.out,
-		       "  TVMM_DEV   the device node to open, not /dev/tvmm");
-
-	RUN(&r, NULL, "info", "--help");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
-	ok &= starts_with(r.out, "usage: tvmmctl info [--json]\n\nShows ");
-
-	RUN(&r, NULL, "help", "bogus");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	ok &= starts_with(r.err, "tvmmctl: unknown command 'bogus'\nusage: ");
-
-	RUN(&r, NULL, "help", "info", "extra");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	ok &= EXPECT(!strcmp(r.err, "tvmmctl: help takes one command name\n"
-				    "usage: tvmmctl help [COMMAND]\n"));
-	return ok;
+	ok = EXPECT(!strcmp(version, cases[0].out[0].text));
+	return ok & cli_table(NULL, cases, ARRAY_SIZE(cases));
 }
 
 static bool test_info_bad_option(void)
 {
-	struct run_result r;
-	bool ok = true;
+	static const struct cli_case cases[] = {
+		{ NOENT, { "info", "--jsn" }, USAGE,
+		  .out = { EMPTY },
+		  .err = { IS("tvmmctl: info: unknown option '--jsn'\n"
+			      "usage: tvmmctl info [--json]\n") } },
+	};
 
-	RUN(&r, "/nonexistent/tvmm", "info", "--jsn");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	ok &= EXPECT(!strcmp(r.err, "tvmmctl: info: unknown option '--jsn'\n"
-				    "usage: tvmmctl info [--json]\n"));
-	ok &= EXPECT(r.out[0] == '\0');
-	return ok;
+	return cli_table(NULL, cases, ARRAY_SIZE(cases));
 }
 
 /* ---- the device --------------------------------------------------------- */
@@ -1009,44 +901,38 @@ static bool test_dev_path(void)
 
 static bool test_dev_missing(void)
 {
+	static const struct cli_case cases[] = {
+		{ NOENT, { "info" }, FAILURE,
+		  .out = { EMPTY }, .err = { IS(MISSING_MSG) } },
+		{ NOENT, { "info", "--json" }, FAILURE,
+		  .out = { EMPTY }, .err = { IS(MISSING_MSG) } },
+	};
 	struct tvmm_dev dev;
-	struct run_result r;
 	bool ok = true;
 	char msg[256];
 
-	ok &= EXPECT(tvmm_dev_open(&dev, "/nonexistent/tvmm") == -ENOENT);
+	ok &= EXPECT(tvmm_dev_open(&dev, NOENT) == -ENOENT);
 	ok &= EXPECT(dev.fd == -1 && dev.api_version == -1);
 	tvmm_dev_strerror(&dev, -ENOENT, msg, sizeof(msg));
 	ok &= EXPECT(!strcmp(msg, MISSING_WHY));
-
-	RUN(&r, "/nonexistent/tvmm", "info");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(!strcmp(r.err, missing_msg));
-	ok &= EXPECT(r.out[0] == '\0');
-
-	RUN(&r, "/nonexistent/tvmm", "info", "--json");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(!strcmp(r.err, missing_msg));
-	ok &= EXPECT(r.out[0] == '\0');
-	return ok;
+	return ok & cli_table(NULL, cases, ARRAY_SIZE(cases));
 }
 
-static const char not_tvmm_msg[] =
-	"tvmmctl: /dev/null is not a tvmm device: it does not answer TVMM_GET_API_VERSION\n";
+#define NOT_TVMM_MSG \
+	"tvmmctl: /dev/null is not a tvmm device: it does not answer TVMM_GET_API_VERSION\n"
 
 static bool test_dev_not_tvmm(void)
 {
+	static const struct cli_case cases[] = {
+		{ "/dev/null", { "info" }, FAILURE, .err = { IS(NOT_TVMM_MSG) } },
+	};
 	struct tvmm_dev dev;
-	struct run_result r;
 	bool ok = true;
 
 	/* /dev/null opens, but knows no tvmm ioctl. */
 	ok &= EXPECT(tvmm_dev_open(&dev, "/dev/null") == -ENOTTY);
 	ok &= EXPECT(dev.fd == -1);
-	RUN(&r, "/dev/null", "info");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(!strcmp(r.err, not_tvmm_msg));
-	return ok;
+	return ok & cli_table(NULL, cases, ARRAY_SIZE(cases));
 }
 
 static bool strerror_is(const struct tvmm_dev *dev, int err, const char *want)
@@ -1060,25 +946,33 @@ static bool strerror_is(const struct tvmm_dev *dev, int err, const char *want)
 	return false;
 }
 
+#define NO_ACCESS \
+	"permission denied opening /dev/tvmm: run tvmmctl as root, or give your user read and write access to it"
+#define NO_DRIVER \
+	"/dev/tvmm has no driver behind it: is the module loaded? try: modprobe tvmm (or insmod kmod/tvmm.ko)"
+
 static bool test_dev_messages(void)
 {
+	static const struct {
+		int err;
+		const char *want;
+	} cases[] = {
+		{ -EACCES, NO_ACCESS },
+		{ -EPERM, NO_ACCESS },
+		{ -ENODEV, NO_DRIVER },
+		{ -EBUSY, "cannot open /dev/tvmm: Device or resource busy" },
+		/* -EPROTO before the version is known is a plain errno. */
+		{ -EPROTO, "cannot open /dev/tvmm: Protocol error" },
+	};
 	struct tvmm_dev dev = {
 		.fd = -1, .path = "/dev/tvmm", .api_version = -1,
 	};
 	char want[256], msg[10];
 	bool ok = true;
+	size_t i;
 
-	ok &= strerror_is(&dev, -EACCES,
-			  "permission denied opening /dev/tvmm: run tvmmctl as root, or give your user read and write access to it");
-	ok &= strerror_is(&dev, -EPERM,
-			  "permission denied opening /dev/tvmm: run tvmmctl as root, or give your user read and write access to it");
-	ok &= strerror_is(&dev, -ENODEV,
-			  "/dev/tvmm has no driver behind it: is the module loaded? try: modprobe tvmm (or insmod kmod/tvmm.ko)");
-	ok &= strerror_is(&dev, -EBUSY,
-			  "cannot open /dev/tvmm: Device or resource busy");
-	/* -EPROTO before the version is known is a plain errno. */
-	ok &= strerror_is(&dev, -EPROTO,
-			  "cannot open /dev/tvmm: Protocol error");
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		ok &= strerror_is(&dev, cases[i].err, cases[i].want);
 
 	dev.api_version = TVMM_API_VERSION + 1;
 	snprintf(want, sizeof(want),
@@ -1107,20 +1001,19 @@ static void fake_tvmm_skylake(void)
 static bool test_fake_info(void)
 {
 	struct tvmm_vmx_caps caps;
-	struct run_result r;
+	struct child_result r;
 	char *want, *want_json;
 	bool ok = true;
 	size_t i;
 
 	skylake_caps(&caps);
-	want = print_to_string(tvmm_caps_print, &caps);
-	want_json = print_to_string(tvmm_caps_print_json, &caps);
+	want = print_caps(tvmm_caps_print, &caps);
+	want_json = print_caps(tvmm_caps_print_json, &caps);
 
 	fake_tvmm_skylake();
-	RUN(&r, "/dev/null", "info");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
-	ok &= EXPECT(!strcmp(r.out, want));
-	ok &= EXPECT(r.err[0] == '\0');
+	ok &= cli_check(NULL, &(struct cli_case){
+		"/dev/null", { "info" }, OK,
+		.out = { IS(want) }, .err = { EMPTY } }, &r);
 
 	/* The child had its own fake_tvmm: ask here to see the input. */
 	ok &= EXPECT(tvmm_get_vmx_caps(&(struct tvmm_dev){ .fd = -1 },
@@ -1132,9 +1025,9 @@ static bool test_fake_info(void)
 	ok &= EXPECT(!memcmp(caps.online_cpus, fake_tvmm.caps.online_cpus,
 			     sizeof(caps.online_cpus)));
 
-	RUN(&r, "/dev/null", "info", "--json");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
-	ok &= EXPECT(!strcmp(r.out, want_json));
+	ok &= cli_check(NULL, &(struct cli_case){
+		"/dev/null", { "info", "--json" }, OK,
+		.out = { IS(want_json) } }, &r);
 	ok &= json_valid(r.out);
 
 	fake_tvmm.on = false;
@@ -1168,36 +1061,37 @@ static bool test_fake_open(void)
 	return ok;
 }
 
+#define NO_CAPS_MSG \
+	"tvmmctl: /dev/null lacks TVMM_CAP_VMX_CAPS: load a newer tvmm.ko\n"
+
 static bool test_fake_errors(void)
 {
-	struct run_result r;
+	struct child_result r;
 	char want[256];
 	bool ok = true;
 
 	fake_tvmm_skylake();
 	fake_tvmm.api_version = TVMM_API_VERSION + 1;
-	RUN(&r, "/dev/null", "info");
 	snprintf(want, sizeof(want),
 		 "tvmmctl: tvmmctl was built for tvmm API %d but /dev/null speaks %d: rebuild tvmmctl or load the matching tvmm.ko\n",
 		 TVMM_API_VERSION, TVMM_API_VERSION + 1);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(!strcmp(r.err, want));
-	ok &= EXPECT(r.out[0] == '\0');
+	ok &= cli_check(NULL, &(struct cli_case){
+		"/dev/null", { "info" }, FAILURE,
+		.out = { EMPTY }, .err = { IS(want) } }, &r);
 
 	fake_tvmm_skylake();
 	fake_tvmm.has_vmx_caps = 0;
-	RUN(&r, "/dev/null", "info");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(!strcmp(r.err,
-			     "tvmmctl: /dev/null lacks TVMM_CAP_VMX_CAPS: load a newer tvmm.ko\n"));
+	ok &= cli_check(NULL, &(struct cli_case){
+		"/dev/null", { "info" }, FAILURE,
+		.err = { IS(NO_CAPS_MSG) } }, &r);
 
 	fake_tvmm_skylake();
 	fake_tvmm.caps_errno = EFAULT;
-	RUN(&r, "/dev/null", "info", "--json");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(!strcmp(r.err,
-			     "tvmmctl: TVMM_GET_VMX_CAPS on /dev/null: Bad address\n"));
-	ok &= EXPECT(r.out[0] == '\0');
+	ok &= cli_check(NULL, &(struct cli_case){
+		"/dev/null", { "info", "--json" }, FAILURE,
+		.out = { EMPTY },
+		.err = { IS("tvmmctl: TVMM_GET_VMX_CAPS on /dev/null: Bad address\n") } },
+		&r);
 	fake_tvmm.on = false;
 	return ok;
 }
@@ -1206,19 +1100,14 @@ static bool test_fake_errors(void)
 
 static bool test_static_binary(const char *bin)
 {
-	struct run_result r;
-	bool ok = true;
+	static const struct cli_case cases[] = {
+		{ NOENT, { "info" }, FAILURE, .err = { IS(MISSING_MSG) } },
+		{ NULL, { "--version" }, OK,
+		  .out = { IS("tvmmctl 0.1.0 (built for tvmm API 1)\n") } },
+		{ NULL, { "bogus" }, USAGE },
+	};
 
-	run_tvmmctl(&r, bin, "/nonexistent/tvmm",
-		    (char *[]){ "tvmmctl", "info", NULL });
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(!strcmp(r.err, missing_msg));
-	run_tvmmctl(&r, bin, NULL, (char *[]){ "tvmmctl", "--version", NULL });
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
-	ok &= EXPECT(!strcmp(r.out, "tvmmctl 0.1.0 (built for tvmm API 1)\n"));
-	run_tvmmctl(&r, bin, NULL, (char *[]){ "tvmmctl", "bogus", NULL });
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	return ok;
+	return cli_table(bin, cases, ARRAY_SIZE(cases));
 }
 
 /* ---- run: bad input, no device needed ----------------------------------- */
@@ -1234,144 +1123,122 @@ static bool write_file(const char *path, const void *buf, size_t len)
 	return !fclose(f) && ok;
 }
 
+#define RUN_IMG		"/tmp/tvmmctl_test_run.img"
+
 static bool test_run_bad_input(void)
 {
 	static const char elf_start[] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
 	static char big[128 << 10];
-	char path[] = "/tmp/tvmmctl_test_run.img";
-	struct run_result r;
+	static const struct cli_case no_image[] = {
+		{ NOENT, { "run", "/nonexistent/image" }, FAILURE,
+		  .err = { IS("tvmmctl: run: /nonexistent/image: No such file or directory\n") } },
+	};
+	static const struct cli_case big_image[] = {
+		{ NOENT, { "run", "--mem", "64K", RUN_IMG }, FAILURE,
+		  .err = { HAS("image larger than guest RAM") } },
+		/* Fits in 1M: loaded, then the device is missing. */
+		{ NOENT, { "run", "--mem=1M", RUN_IMG }, FAILURE,
+		  .err = { IS(MISSING_MSG) } },
+		/* ...but not at 0xf0000. */
+		{ NOENT, { "run", "--mem=1M", "--load-addr", "0xf0000", RUN_IMG },
+		  FAILURE, .err = { HAS("does not fit in guest RAM") } },
+	};
+	static const struct cli_case cut_elf[] = {
+		{ NOENT, { "run", RUN_IMG }, FAILURE,
+		  .err = { HAS(": truncated ELF header\n") } },
+	};
+	static const struct cli_case bad_options[] = {
+		{ NULL, { "run", "--mem", "1X", RUN_IMG }, USAGE },
+		{ NULL, { "run", "--mode", "weird", RUN_IMG }, USAGE },
+		{ NULL, { "run", "--timeout", "0", RUN_IMG }, USAGE },
+		{ NULL, { "run", RUN_IMG, "--initrd" }, USAGE },
+		{ NULL, { "run", RUN_IMG, "--cmdline" }, USAGE },
+		{ NULL, { "run" }, USAGE },
+	};
 	bool ok = true;
 
-	RUN(&r, "/nonexistent/tvmm", "run", "/nonexistent/image");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(!strcmp(r.err,
-		"tvmmctl: run: /nonexistent/image: No such file or directory\n"));
-	ok &= EXPECT(write_file(path, big, sizeof(big)));
-	RUN(&r, "/nonexistent/tvmm", "run", "--mem", "64K", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(strstr(r.err, "image larger than guest RAM"));
-	/* Fits in 1M: loaded, then the device is missing. */
-	RUN(&r, "/nonexistent/tvmm", "run", "--mem=1M", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(!strcmp(r.err, missing_msg));
-	/* ...but not at 0xf0000. */
-	RUN(&r, "/nonexistent/tvmm", "run", "--mem=1M", "--load-addr",
-	    "0xf0000", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(strstr(r.err, "does not fit in guest RAM"));
-	ok &= EXPECT(write_file(path, elf_start, sizeof(elf_start)));
-	RUN(&r, "/nonexistent/tvmm", "run", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(strstr(r.err, ": truncated ELF header\n"));
-	unlink(path);
-	RUN(&r, NULL, "run", "--mem", "1X", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	RUN(&r, NULL, "run", "--mode", "weird", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	RUN(&r, NULL, "run", "--timeout", "0", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	RUN(&r, NULL, "run", path, "--initrd");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	RUN(&r, NULL, "run", path, "--cmdline");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	RUN(&r, NULL, "run");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
+	ok &= cli_table(NULL, no_image, ARRAY_SIZE(no_image));
+	ok &= EXPECT(write_file(RUN_IMG, big, sizeof(big)));
+	ok &= cli_table(NULL, big_image, ARRAY_SIZE(big_image));
+	ok &= EXPECT(write_file(RUN_IMG, elf_start, sizeof(elf_start)));
+	ok &= cli_table(NULL, cut_elf, ARRAY_SIZE(cut_elf));
+	unlink(RUN_IMG);
+	ok &= cli_table(NULL, bad_options, ARRAY_SIZE(bad_options));
 	return ok;
 }
+
+#define DEMO_CPUID \
+	"  cpuid             the guest asks who it is; tvmm answers, beside the host"
+#define DEMO_RESOURCE \
+	"  resource-control  a runaway guest stopped; no memory but its own"
+#define DEMO_EPT \
+	"  ept               memory: EPT, a read-only page, MMIO, no way out"
 
 /* "tvmmctl demo": the list, and its command-line errors, with no device. */
 static bool test_demo_list(void)
 {
-	struct run_result r;
-	bool ok = true;
+	static const struct cli_case cases[] = {
+		{ NOENT, { "demo", "--list" }, OK,
+		  .out = { STARTS("Demos (tvmmctl demo NAME..., or all):\n"),
+			   LINE(DEMO_CPUID), LINE(DEMO_RESOURCE) },
+		  .err = { EMPTY }, .out_cols = 78 },
+		/* No argument: the list too. */
+		{ NOENT, { "demo" }, OK,
+		  .out = { LINE(DEMO_EPT) } },
+		{ NULL, { "demo", "nope" }, USAGE,
+		  .err = { STARTS("tvmmctl: demo: no demo 'nope' (tvmmctl demo --list)\n") } },
+		{ NULL, { "demo", "--bogus" }, USAGE },
+		{ NULL, { "demo", "all", "cpuid" }, USAGE },
+		{ NULL, { "demo", "--list", "cpuid" }, USAGE },
+		/* A demo needs tvmm: said once, before any demo runs. */
+		{ NOENT, { "demo", "--json", "all" }, FAILURE,
+		  .out = { EMPTY }, .err = { IS(MISSING_MSG) } },
+		{ NULL, { "help", "demo" }, OK,
+		  .out = { STARTS("usage: tvmmctl demo [--json] NAME... | all | --list\n") } },
+	};
 
-	RUN(&r, "/nonexistent/tvmm", "demo", "--list");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
-	ok &= EXPECT(starts_with(r.out, "Demos (tvmmctl demo NAME..., or all):\n"));
-	ok &= EXPECT(has_line(r.out,
-		"  cpuid             the guest asks who it is; tvmm answers, beside the host"));
-	ok &= EXPECT(has_line(r.out,
-		"  resource-control  a runaway guest stopped; no memory but its own"));
-	ok &= EXPECT(lines_fit(r.out, 78));
-	ok &= EXPECT(!r.err[0]);
-	/* No argument: the list too. */
-	RUN(&r, "/nonexistent/tvmm", "demo");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
-	ok &= EXPECT(has_line(r.out,
-		"  ept               memory: EPT, a read-only page, MMIO, no way out"));
-	RUN(&r, NULL, "demo", "nope");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	ok &= EXPECT(starts_with(r.err,
-		"tvmmctl: demo: no demo 'nope' (tvmmctl demo --list)\n"));
-	RUN(&r, NULL, "demo", "--bogus");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	RUN(&r, NULL, "demo", "all", "cpuid");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	RUN(&r, NULL, "demo", "--list", "cpuid");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	/* A demo needs tvmm: said once, before any demo runs. */
-	RUN(&r, "/nonexistent/tvmm", "demo", "--json", "all");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(!strcmp(r.err, missing_msg));
-	ok &= EXPECT(!r.out[0]);
-	RUN(&r, NULL, "help", "demo");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
-	ok &= EXPECT(starts_with(r.out,
-		"usage: tvmmctl demo [--json] NAME... | all | --list\n"));
-	return ok;
+	return cli_table(NULL, cases, ARRAY_SIZE(cases));
 }
+
+#define OPTS_IMG	"/tmp/tvmmctl_test_opts.img"
 
 /* The options of run: accepted ones reach the device, bad ones exit 2. */
 static bool test_run_options(void)
 {
 	static const char img[] = { 0xfa, 0xf4 };
-	char path[] = "/tmp/tvmmctl_test_opts.img";
-	struct run_result r;
+	static const struct cli_case with_image[] = {
+		{ NOENT, { "run", "--cpus", "2", "--trace", "--stats", "--json",
+			   OPTS_IMG }, FAILURE,
+		  .err = { IS(MISSING_MSG) } },
+		{ NOENT, { "run", "--cpus=16", OPTS_IMG }, FAILURE },
+		{ NULL, { "run", "--cpus", "0", OPTS_IMG }, USAGE,
+		  .err = { STARTS("tvmmctl: run: --cpus: want 1 to 16, not '0'\n") } },
+		{ NULL, { "run", "--cpus=17", OPTS_IMG }, USAGE,
+		  .err = { HAS("not '17'") } },
+		{ NULL, { "run", "--cpus", "two", OPTS_IMG }, USAGE },
+		{ NULL, { "run", OPTS_IMG, "--cpus" }, USAGE,
+		  .err = { HAS("not ''") } },
+		{ NULL, { "run", "--trace=yes", OPTS_IMG }, USAGE,
+		  .err = { HAS("unknown option '--trace=yes'") } },
+	};
+	static const struct cli_case help[] = {
+		{ NULL, { "help", "run" }, OK,
+		  .out = { HAS("--trace"), HAS("--stats"), HAS("--json"),
+			   HAS("--cpus N") },
+		  .out_cols = 80 },
+	};
 	bool ok = true;
 
-	ok &= EXPECT(write_file(path, img, sizeof(img)));
-	RUN(&r, "/nonexistent/tvmm", "run", "--cpus", "2", "--trace",
-	    "--stats", "--json", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(!strcmp(r.err, missing_msg));
-	RUN(&r, "/nonexistent/tvmm", "run", "--cpus=16", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	RUN(&r, NULL, "run", "--cpus", "0", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	ok &= EXPECT(starts_with(r.err,
-		"tvmmctl: run: --cpus: want 1 to 16, not '0'\n"));
-	RUN(&r, NULL, "run", "--cpus=17", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	ok &= EXPECT(strstr(r.err, "not '17'"));
-	RUN(&r, NULL, "run", "--cpus", "two", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	RUN(&r, NULL, "run", path, "--cpus");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	ok &= EXPECT(strstr(r.err, "not ''"));
-	RUN(&r, NULL, "run", "--trace=yes", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	ok &= EXPECT(strstr(r.err, "unknown option '--trace=yes'"));
-	unlink(path);
-	RUN(&r, NULL, "help", "run");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
-	ok &= EXPECT(strstr(r.out, "--trace") && strstr(r.out, "--stats") &&
-		     strstr(r.out, "--json") && strstr(r.out, "--cpus N"));
-	ok &= EXPECT(lines_fit(r.out, 80));
+	ok &= EXPECT(write_file(OPTS_IMG, img, sizeof(img)));
+	ok &= cli_table(NULL, with_image, ARRAY_SIZE(with_image));
+	unlink(OPTS_IMG);
+	ok &= cli_table(NULL, help, ARRAY_SIZE(help));
 	return ok;
 }
 
-/* One line on stderr, starting "tvmmctl: run: ", containing @has. */
-static bool one_line_error(const struct run_result *r, const char *has)
-{
-	const char *nl = strchr(r->err, '\n');
-
-	if (r->status == TVMMCTL_EXIT_FAILURE && nl && !nl[1] &&
-	    !strncmp(r->err, "tvmmctl: run: ", 14) && strstr(r->err, has))
-		return true;
-	ksft_print_msg("exit %d, stderr \"%s\", wanted \"%s\"\n",
-		       r->status, r->err, has);
-	return false;
-}
+#define MB_IMG		"/tmp/tvmmctl_test_mb.img"
+#define MB_MOD		"/tmp/tvmmctl_test_mb.mod"
+#define MB_RAW		"/tmp/tvmmctl_test_mb.raw"
 
 static bool test_run_mb_bad_input(void)
 {
@@ -1381,40 +1248,41 @@ static bool test_run_mb_bad_input(void)
 		0x100000, 0x100000, 0, 0, 0x100020,
 		0xfeebfeeb,
 	};
-	char path[] = "/tmp/tvmmctl_test_mb.img";
-	char mod[] = "/tmp/tvmmctl_test_mb.mod";
-	char raw[] = "/tmp/tvmmctl_test_mb.raw";
+	static const struct cli_case good_kernel[] = {
+		/* Loaded: then the device is missing. */
+		{ NOENT, { "run", "--cmdline", "a b", "--initrd",
+			   MB_MOD " x," MB_MOD, MB_IMG }, FAILURE,
+		  .err = { IS(MISSING_MSG) } },
+		{ NOENT, { "run", "--initrd", MB_MOD ",/nonexistent/mod arg",
+			   MB_IMG }, FAILURE,
+		  .err = { RUN_ERROR("module '/nonexistent/mod': No such file") } },
+		{ NOENT, { "run", "--initrd", "/tmp", MB_IMG }, FAILURE,
+		  .err = { RUN_ERROR("module '/tmp': not a regular file") } },
+		{ NOENT, { "run", "--mem", "1M", MB_IMG }, FAILURE,
+		  .err = { RUN_ERROR("need --mem 2M") } },
+		{ NOENT, { "run", "--mode", "real", MB_IMG }, FAILURE,
+		  .err = { RUN_ERROR("are for raw images") } },
+		{ NOENT, { "run", "--initrd", MB_MOD, MB_RAW }, FAILURE,
+		  .err = { RUN_ERROR("--initrd is for multiboot kernels") } },
+	};
+	static const struct cli_case bad_checksum[] = {
+		{ NOENT, { "run", MB_IMG }, FAILURE,
+		  .err = { RUN_ERROR("bad checksum") } },
+	};
 	char bad[sizeof(mb)];
-	struct run_result r;
 	bool ok = true;
 
-	ok &= EXPECT(write_file(path, mb, sizeof(mb)));
-	ok &= EXPECT(write_file(mod, "m", 1));
-	ok &= EXPECT(write_file(raw, "\xf4", 1));
-	/* Loaded: then the device is missing. */
-	RUN(&r, "/nonexistent/tvmm", "run", "--cmdline", "a b", "--initrd",
-	    "/tmp/tvmmctl_test_mb.mod x,/tmp/tvmmctl_test_mb.mod", path);
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(!strcmp(r.err, missing_msg));
-	RUN(&r, "/nonexistent/tvmm", "run", "--initrd",
-	    "/tmp/tvmmctl_test_mb.mod,/nonexistent/mod arg", path);
-	ok &= one_line_error(&r, "module '/nonexistent/mod': No such file");
-	RUN(&r, "/nonexistent/tvmm", "run", "--initrd", "/tmp", path);
-	ok &= one_line_error(&r, "module '/tmp': not a regular file");
-	RUN(&r, "/nonexistent/tvmm", "run", "--mem", "1M", path);
-	ok &= one_line_error(&r, "need --mem 2M");
-	RUN(&r, "/nonexistent/tvmm", "run", "--mode", "real", path);
-	ok &= one_line_error(&r, "are for raw images");
-	RUN(&r, "/nonexistent/tvmm", "run", "--initrd", mod, raw);
-	ok &= one_line_error(&r, "--initrd is for multiboot kernels");
+	ok &= EXPECT(write_file(MB_IMG, mb, sizeof(mb)));
+	ok &= EXPECT(write_file(MB_MOD, "m", 1));
+	ok &= EXPECT(write_file(MB_RAW, "\xf4", 1));
+	ok &= cli_table(NULL, good_kernel, ARRAY_SIZE(good_kernel));
 	memcpy(bad, mb, sizeof(bad));
 	bad[8] ^= 1;
-	ok &= EXPECT(write_file(path, bad, sizeof(bad)));
-	RUN(&r, "/nonexistent/tvmm", "run", path);
-	ok &= one_line_error(&r, "bad checksum");
-	unlink(path);
-	unlink(mod);
-	unlink(raw);
+	ok &= EXPECT(write_file(MB_IMG, bad, sizeof(bad)));
+	ok &= cli_table(NULL, bad_checksum, ARRAY_SIZE(bad_checksum));
+	unlink(MB_IMG);
+	unlink(MB_MOD);
+	unlink(MB_RAW);
 	return ok;
 }
 
@@ -1427,6 +1295,17 @@ static bool test_run_mb_bad_input(void)
  */
 static bool test_bench_cmd(void)
 {
+	static const struct cli_case cases[] = {
+		{ NULL, { "bench", "--reps", "0" }, USAGE,
+		  .err = { STARTS("tvmmctl: bench: --reps: want 1 to 100, not '0'\n") } },
+		{ NULL, { "bench", "nosuchcase" }, USAGE,
+		  .err = { STARTS("tvmmctl: bench: unknown case 'nosuchcase'\n") } },
+		{ NOENT, { "bench", "--backend", "tvmm", "--size", "small",
+			   "cpuid" }, FAILURE,
+		  .out = { HAS("\ncpuid              n/a              -     "),
+			   HAS("  <=0.50 n/a\n"),
+			   HAS("\ntvmm: not run: /nonexistent/tvmm") } },
+	};
 	static const struct json_want native[] = {
 		{ "size", "\"small\"" },
 		{ "reps", "2" },
@@ -1439,27 +1318,14 @@ static bool test_bench_cmd(void)
 		{ "metrics.touch.native.handled", "\"page fault\"" },
 		{ NULL, NULL },
 	};
-	struct run_result r;
+	struct child_result r;
+	bool ok = cli_table(NULL, cases, ARRAY_SIZE(cases));
 	char got[64];
-	bool ok = true;
 
-	RUN(&r, NULL, "bench", "--reps", "0");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	ok &= EXPECT(starts_with(r.err, "tvmmctl: bench: --reps: want 1 to 100, not '0'\n"));
-	RUN(&r, NULL, "bench", "nosuchcase");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_USAGE);
-	ok &= EXPECT(starts_with(r.err, "tvmmctl: bench: unknown case 'nosuchcase'\n"));
-
-	RUN(&r, "/nonexistent/tvmm", "bench", "--backend", "tvmm", "--size",
-	    "small", "cpuid");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(strstr(r.out, "\ncpuid              n/a              -     "));
-	ok &= EXPECT(strstr(r.out, "  <=0.50 n/a\n"));
-	ok &= EXPECT(strstr(r.out, "\ntvmm: not run: /nonexistent/tvmm"));
-
-	RUN(&r, NULL, "bench", "--backend=native", "--size=small", "--reps=2",
-	    "--json", "sieve", "memloop", "touch");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_OK);
+	ok &= cli_check(NULL, &(struct cli_case){
+		NULL, { "bench", "--backend=native", "--size=small",
+			"--reps=2", "--json", "sieve", "memloop", "touch" },
+		OK }, &r);
 	ok &= EXPECT(json_valid(r.out));
 	ok &= EXPECT(json_has(r.out, native));
 	ok &= EXPECT(!json_check(r.out, "metrics.sieve.native.median", got,
@@ -1471,21 +1337,23 @@ static bool test_bench_cmd(void)
 
 /* ---- main --------------------------------------------------------------- */
 
+/* Each test: @fn, or else the "info" case @info. */
 static const struct {
 	const char *name;
 	bool (*fn)(void);
+	const struct info_case *info;
 } tests[] = {
 	{ "feature table matches uapi/tvmm_features.h", test_feature_table },
 	{ "cpulist: runs and singles", test_cpulist },
 	{ "cpulist: 1024 CPUs", test_cpulist_many },
-	{ "info text: Skylake-like host", test_skylake_text },
-	{ "info json: Skylake-like host", test_skylake_json },
-	{ "info: CPU without EPT", test_no_ept },
-	{ "info: no TRUE_* control MSRs", test_no_true_ctls },
-	{ "info: VMXON deferred", test_vmxon_deferred },
-	{ "info: CPU lists 0-1,3", test_partial_cpus },
-	{ "info: more CPUs than the ABI carries", test_many_cpus },
-	{ "info: bits from a newer tvmm.ko", test_unknown_bits },
+	{ "info text: Skylake-like host", .info = &skylake_text_case },
+	{ "info json: Skylake-like host", .info = &skylake_json_case },
+	{ "info: CPU without EPT", .info = &no_ept_case },
+	{ "info: no TRUE_* control MSRs", .info = &no_true_case },
+	{ "info: VMXON deferred", .info = &deferred_case },
+	{ "info: CPU lists 0-1,3", .info = &partial_case },
+	{ "info: more CPUs than the ABI carries", .info = &many_case },
+	{ "info: bits from a newer tvmm.ko", .info = &unknown_case },
 	{ "json writer", test_json_writer },
 	{ "json checker rejects bad JSON", test_json_checker },
 	{ "dispatch: unknown command exits 2", test_unknown_command },
@@ -1499,7 +1367,8 @@ static const struct {
 	{ "pretend tvmm.ko: info and info --json", test_fake_info },
 	{ "pretend tvmm.ko: API mismatch, missing extension, ioctl error",
 	  test_fake_errors },
-	{ "run: --mem sizes", test_run_parse_size },
+	{ "run: --mem sizes, ranges, words", test_run_parse_size },
+	{ "run: --name VALUE and --name=VALUE", test_run_parse_opt },
 	{ "run: raw image placement", test_run_raw },
 	{ "run: ELF64 with two segments and BSS", test_run_elf64_good },
 	{ "run: ELF32 with two segments and BSS", test_run_elf32_good },
@@ -1571,7 +1440,9 @@ int main(void)
 	ksft_print_header();
 	ksft_set_plan(ARRAY_SIZE(tests) + 1);
 	for (i = 0; i < ARRAY_SIZE(tests); i++)
-		ksft_test_result(tests[i].fn(), "%s\n", tests[i].name);
+		ksft_test_result(tests[i].fn ? tests[i].fn() :
+				 check_info(tests[i].info),
+				 "%s\n", tests[i].name);
 
 	if (!bin || !bin[0])
 		ksft_test_result_skip("static tvmmctl (set TVMMCTL_BIN)\n");

@@ -20,7 +20,6 @@
  * What the pretend VM saw is kept in shared memory: tvmmctl runs in a
  * child process.
  */
-#define _GNU_SOURCE	/* O_TMPFILE */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -31,7 +30,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest.h"
@@ -40,16 +38,7 @@
 #include "lib/tvmm_dev.h"
 #include "fake_tvmm.h"
 #include "vmm_test.h"
-
-#define EXPECT(cond)	expect((cond), #cond, __LINE__)
-
-static bool expect(bool ok, const char *what, int line)
-{
-	if (!ok)
-		ksft_print_msg("vmm_test.c line %d: check failed: %s\n", line,
-			       what);
-	return ok;
-}
+#include "check.h"
 
 #define FAKE_VCPUS	2
 #define RFLAGS_IF	0x200
@@ -454,81 +443,6 @@ static bool fake_vm_munmap(void *addr, size_t len)
 	return false;
 }
 
-struct vmm_result {
-	int status;
-	char out[4096];
-	char err[8192];
-};
-
-static void slurp(int fd, char *buf, size_t len)
-{
-	ssize_t n = pread(fd, buf, len - 1, 0);
-
-	buf[n > 0 ? n : 0] = '\0';
-	close(fd);
-}
-
-/*
- * tvmmctl run @opts IMAGE against the pretend VM @kind, @input on a pipe
- * into its stdin.
- */
-static void run_fake(struct vmm_result *r, enum guest_kind kind,
-		     const char *input, const char *opts1, const char *opts2)
-{
-	char image[] = "/tmp/tvmmctl_vmm_test_XXXXXX";
-	char *argv[6] = { "tvmmctl", "run", (char *)opts1 };
-	int in[2], out, err, wstatus, argc = 3;
-	pid_t pid;
-
-	if (opts2[0])
-		argv[argc++] = (char *)opts2;
-	argv[argc++] = image;
-	memset(vm, 0, sizeof(*vm));
-	vm->kind = kind;
-	out = mkstemp(image);
-	if (out < 0 || write(out, "\xf4", 1) != 1 || close(out))
-		ksft_exit_fail_msg("cannot write %s\n", image);
-	out = open("/tmp", O_TMPFILE | O_RDWR, 0600);
-	err = open("/tmp", O_TMPFILE | O_RDWR, 0600);
-	if (out < 0 || err < 0 || pipe(in))
-		ksft_exit_fail_msg("temporary files: %s\n", strerror(errno));
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
-	if (!pid) {
-		dup2(in[0], STDIN_FILENO);
-		dup2(out, STDOUT_FILENO);
-		dup2(err, STDERR_FILENO);
-		close(in[1]);
-		setenv(TVMM_DEV_ENV, "/dev/null", 1);
-		memset(&fake_tvmm, 0, sizeof(fake_tvmm));
-		fake_tvmm.on = true;
-		fake_tvmm.api_version = TVMM_API_VERSION;
-		fake_tvmm.vm_ioctl = fake_vm_ioctl;
-		fake_tvmm.vm_mmap = fake_vm_mmap;
-		fake_tvmm.vm_munmap = fake_vm_munmap;
-		wstatus = tvmmctl_main(argc, argv);
-		fflush(stdout);
-		fflush(stderr);
-		_exit(wstatus);
-	}
-	close(in[0]);
-	if (input && write(in[1], input, strlen(input)) < 0)
-		ksft_print_msg("write to the pipe: %s\n", strerror(errno));
-	close(in[1]);
-	if (waitpid(pid, &wstatus, 0) != pid)
-		ksft_exit_fail_msg("waitpid: %s\n", strerror(errno));
-	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-	slurp(out, r->out, sizeof(r->out));
-	slurp(err, r->err, sizeof(r->err));
-	unlink(image);
-	if (getenv("TVMMCTL_TEST_VERBOSE"))
-		ksft_print_msg("exit %d, stdout \"%s\", stderr \"%s\"\n",
-			       r->status, r->out, r->err);
-}
-
 static bool vm_setup(void)
 {
 	if (vm)
@@ -542,20 +456,82 @@ static bool vm_setup(void)
 	return true;
 }
 
+/* In the child: tvmmctl @argv against the pretend VM. */
+static int fake_child(void *arg)
+{
+	char **argv = arg;
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	setenv(TVMM_DEV_ENV, "/dev/null", 1);
+	memset(&fake_tvmm, 0, sizeof(fake_tvmm));
+	fake_tvmm.on = true;
+	fake_tvmm.api_version = TVMM_API_VERSION;
+	fake_tvmm.vm_ioctl = fake_vm_ioctl;
+	fake_tvmm.vm_mmap = fake_vm_mmap;
+	fake_tvmm.vm_munmap = fake_vm_munmap;
+	return tvmmctl_main(argc, argv);
+}
+
+/*
+ * tvmmctl run @opts IMAGE against the pretend VM @kind, @input on a pipe
+ * into its stdin.
+ */
+static void run_fake(struct child_result *r, enum guest_kind kind,
+		     const char *input, const char *opts1, const char *opts2)
+{
+	char image[] = "/tmp/tvmmctl_vmm_test_XXXXXX";
+	char *argv[6] = { "tvmmctl", "run", (char *)opts1 };
+	int fd, argc = 3;
+
+	if (!vm_setup())
+		ksft_exit_fail_msg("shared memory: %s\n", strerror(errno));
+	if (opts2[0])
+		argv[argc++] = (char *)opts2;
+	argv[argc++] = image;
+	memset(vm, 0, sizeof(*vm));
+	vm->kind = kind;
+	fd = mkstemp(image);
+	if (fd < 0 || write(fd, "\xf4", 1) != 1 || close(fd))
+		ksft_exit_fail_msg("cannot write %s\n", image);
+	run_child(r, fake_child, argv, input ? input : "");
+	unlink(image);
+}
+
 /* Longer than the UART's FIFO: tvmmctl must wait for the guest. */
 #define ECHO_INPUT	"hello from a pipe, more than sixteen bytes\n"
 
+/*
+ * tvmmctl run @opts IMAGE against the pretend VM @kind, @input on its
+ * stdin, exits with @status; its stdout and stderr match @out and @err.
+ */
+struct vmm_case {
+	enum guest_kind kind;
+	const char *input;
+	const char *opts[2];
+	int status;
+	struct match out[MAX_MATCHES];
+	struct match err[MAX_MATCHES];
+};
+
+/* Run @c; then *vm is what the pretend VM saw, and @r what tvmmctl did. */
+static bool vmm_check(const struct vmm_case *c, struct child_result *r)
+{
+	run_fake(r, c->kind, c->input, c->opts[0],
+		 c->opts[1] ? c->opts[1] : "");
+	return child_is(r, c->status, c->out, c->err);
+}
+
 bool test_vmm_echo_halted(void)
 {
-	struct vmm_result r;
-	bool ok = true;
+	static const struct vmm_case run = {
+		GUEST_ECHO, ECHO_INPUT, { "--timeout=20" }, 0x21,
+		.out = { IS(ECHO_INPUT) }, .err = { EMPTY },
+	};
+	struct child_result r;
+	bool ok = vmm_check(&run, &r);
 
-	if (!vm_setup())
-		return EXPECT(false);
-	run_fake(&r, GUEST_ECHO, ECHO_INPUT, "--timeout=20", "");
-	ok &= EXPECT(r.status == 0x21);
-	ok &= EXPECT(!strcmp(r.out, ECHO_INPUT));
-	ok &= EXPECT(!strcmp(r.err, ""));
 	ok &= EXPECT(vm->injected >= 1);
 	ok &= EXPECT(vm->injected <= strlen(ECHO_INPUT));
 	ok &= EXPECT(vm->bad_wakeups == 0);
@@ -565,78 +541,80 @@ bool test_vmm_echo_halted(void)
 
 bool test_vmm_echo_kicked(void)
 {
-	struct vmm_result r;
-	bool ok = true;
+	static const struct vmm_case run = {
+		GUEST_ECHO_SPIN, ECHO_INPUT, { "--timeout=20", "--stats" }, 0x21,
+		.out = { IS(ECHO_INPUT) },
+		.err = { HAS("stats: cpu0 interrupts injected"),
+			 HAS("stats: uart-16550a") },
+	};
+	struct child_result r;
+	bool ok = vmm_check(&run, &r);
 
-	if (!vm_setup())
-		return EXPECT(false);
-	run_fake(&r, GUEST_ECHO_SPIN, ECHO_INPUT, "--timeout=20", "--stats");
-	ok &= EXPECT(r.status == 0x21);
-	ok &= EXPECT(!strcmp(r.out, ECHO_INPUT));
 	/* Interrupts reached a vCPU that never halted: it was kicked. */
 	ok &= EXPECT(vm->injected >= 1);
 	ok &= EXPECT(vm->kicks >= 1);
-	ok &= EXPECT(strstr(r.err, "stats: cpu0 interrupts injected"));
-	ok &= EXPECT(strstr(r.err, "stats: uart-16550a"));
 	return ok;
 }
 
+#define END_TIMEOUT \
+	"{\"type\": \"end\", \"reason\": \"timeout\", \"vcpu\": 0, \"status\": 8}\n"
+
 bool test_vmm_smp_start(void)
 {
-	struct vmm_result r;
-	bool ok = true;
+	static const struct vmm_case two = {
+		GUEST_SMP, NULL, { "--cpus=2", "--timeout=20" }, 0x23,
+		.out = { IS("AP\n") },
+	};
+	/* With one vCPU nobody answers: the BSP polls until --timeout. */
+	static const struct vmm_case one = {
+		GUEST_SMP, NULL, { "--timeout=1", "--json" }, 8,
+		.err = { HAS("tvmmctl: run: timeout\n"),
+			 HAS(END_TIMEOUT) },
+	};
+	struct child_result r;
+	bool ok = vmm_check(&two, &r);
 
-	if (!vm_setup())
-		return EXPECT(false);
-	run_fake(&r, GUEST_SMP, NULL, "--cpus=2", "--timeout=20");
-	ok &= EXPECT(r.status == 0x23);
-	ok &= EXPECT(!strcmp(r.out, "AP\n"));
 	ok &= EXPECT(vm->nr_vcpus == 2);
 	ok &= EXPECT(vm->ap_bad_start == 0);
 	ok &= EXPECT(vm->ap_extra_runs == 0);
-	/* With one vCPU nobody answers: the BSP polls until --timeout. */
-	run_fake(&r, GUEST_SMP, NULL, "--timeout=1", "--json");
-	ok &= EXPECT(r.status == 8);
+	ok &= vmm_check(&one, &r);
 	ok &= EXPECT(vm->nr_vcpus == 1);
-	ok &= EXPECT(strstr(r.err, "tvmmctl: run: timeout\n"));
-	ok &= EXPECT(strstr(r.err,
-		"{\"type\": \"end\", \"reason\": \"timeout\", \"vcpu\": 0, \"status\": 8}\n"));
 	return ok;
 }
 
 bool test_vmm_pit_ticks(void)
 {
-	struct vmm_result r;
-	bool ok = true;
+	static const struct vmm_case run = {
+		GUEST_PIT, NULL, { "--timeout=20" }, 0x23,
+	};
+	struct child_result r;
+	bool ok = vmm_check(&run, &r);
 
-	if (!vm_setup())
-		return EXPECT(false);
-	run_fake(&r, GUEST_PIT, NULL, "--timeout=20", "");
-	ok &= EXPECT(r.status == 0x23);
 	ok &= EXPECT(vm->ticks == 3);
 	return ok;
 }
 
+#define NO_TRACE \
+	"tvmmctl: run: --trace needs TVMM_CAP_TRACE, which this tvmm.ko lacks\n"
+
 bool test_vmm_halt_timeout(void)
 {
-	struct vmm_result r;
-	bool ok = true;
+	static const struct vmm_case cases[] = {
+		/* Halted with interrupts on and nothing to wake it. */
+		{ GUEST_HALT, NULL, { "--timeout=1" }, 8,
+		  .err = { STARTS("tvmmctl: run: timeout\n") } },
+		/* --trace needs TVMM_CAP_TRACE, which the pretend VM lacks. */
+		{ GUEST_HALT, NULL, { "--trace" }, TVMMCTL_EXIT_FAILURE,
+		  .err = { IS(NO_TRACE) } },
+		/* More vCPUs than tvmm.ko allows: said below. */
+		{ GUEST_HALT, NULL, { "--cpus=3" }, TVMMCTL_EXIT_FAILURE },
+	};
+	struct child_result r;
+	bool ok = vmm_check(&cases[0], &r);
 
-	if (!vm_setup())
-		return EXPECT(false);
-	/* Halted with interrupts on and nothing to wake it. */
-	run_fake(&r, GUEST_HALT, NULL, "--timeout=1", "");
-	ok &= EXPECT(r.status == 8);
-	ok &= EXPECT(!strncmp(r.err, "tvmmctl: run: timeout\n", 22));
 	ok &= EXPECT(vm->runs[0] == 1);
-	/* --trace needs TVMM_CAP_TRACE, which the pretend VM lacks. */
-	run_fake(&r, GUEST_HALT, NULL, "--trace", "");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
-	ok &= EXPECT(!strcmp(r.err,
-		"tvmmctl: run: --trace needs TVMM_CAP_TRACE, which this tvmm.ko lacks\n"));
-	/* More vCPUs than tvmm.ko allows. */
-	run_fake(&r, GUEST_HALT, NULL, "--cpus=3", "");
-	ok &= EXPECT(r.status == TVMMCTL_EXIT_FAILURE);
+	ok &= vmm_check(&cases[1], &r);
+	ok &= vmm_check(&cases[2], &r);
 	ok &= EXPECT(strstr(r.err, "cannot create the VM") ||
 		     strstr(r.err, "allows 2 vCPUs"));
 	return ok;

@@ -625,64 +625,76 @@ static bool check_decoded(const struct decode_case *c,
 	return ok;
 }
 
+/* How the decoder took one case's bytes, given three ways. */
+struct decoded {
+	unsigned int len;	/* the case's bytes */
+	int ret;		/* alone, the last at a page end */
+	struct tvmm_insn insn;
+	int padded_ret;		/* followed by 0xcc bytes */
+	struct tvmm_insn padded;
+	bool shorter_ok;	/* every shorter prefix at the page end */
+};
+
 /*
- * One decode case: the bytes alone (at a page end), with trailing bytes,
- * and every shorter prefix of them at the page end (-ENOSPC: the
- * instruction is valid, so it needs all its bytes).
+ * Decode @hex alone at a page end, with trailing bytes, and every shorter
+ * prefix of it at the page end: those must give -ENOSPC (a valid
+ * instruction needs all its bytes), or -EINVAL where @einval_ok (an
+ * invalid one may be found out before its end). Nothing may be read past
+ * the page end: the page after it faults.
  */
-static void test_decode_case(const struct decode_case *c)
+static void decode_three_ways(const char *hex, enum tvmm_insn_mode mode,
+			      bool einval_ok, struct decoded *d)
 {
 	u8 bytes[TVMM_INSN_MAX_LEN + 1], padded[32];
-	struct tvmm_insn a, b;
-	unsigned int n, k;
-	bool ok = true;
+	struct tvmm_insn out;
+	unsigned int k;
 	int ret;
 
-	n = parse_hex(c->hex, bytes, sizeof(bytes));
-	ret = tvmm_insn_decode(at_page_end(bytes, n), n, c->mode, &a);
-	ok &= EXPECT(ret == 0);
-	if (!ret)
-		ok &= check_decoded(c, &a, n);
-
+	d->len = parse_hex(hex, bytes, sizeof(bytes));
+	d->ret = tvmm_insn_decode(at_page_end(bytes, d->len), d->len, mode,
+				  &d->insn);
 	memset(padded, 0xcc, sizeof(padded));
-	memcpy(padded, bytes, n);
-	ret = tvmm_insn_decode(padded, sizeof(padded), c->mode, &b);
-	ok &= EXPECT(ret == 0 && !memcmp(&a, &b, sizeof(a)));
-
-	for (k = 0; k < n; k++) {
-		ret = tvmm_insn_decode(at_page_end(bytes, k), k, c->mode, &b);
-		if (!EXPECT(ret == -ENOSPC)) {
-			ksft_print_msg("%u of %u bytes: %d\n", k, n, ret);
-			ok = false;
+	memcpy(padded, bytes, d->len);
+	d->padded_ret = tvmm_insn_decode(padded, sizeof(padded), mode,
+					 &d->padded);
+	d->shorter_ok = true;
+	for (k = 0; k < d->len; k++) {
+		ret = tvmm_insn_decode(at_page_end(bytes, k), k, mode, &out);
+		if (ret != -ENOSPC && !(einval_ok && ret == -EINVAL)) {
+			ksft_print_msg("%u of %u bytes: %d\n", k, d->len, ret);
+			d->shorter_ok = false;
 		}
 	}
+}
+
+/* One decode case: what the SDM says it is, however it is given. */
+static void test_decode_case(const struct decode_case *c)
+{
+	struct decoded d;
+	bool ok = true;
+
+	decode_three_ways(c->hex, c->mode, false, &d);
+	ok &= EXPECT(d.ret == 0);
+	if (!d.ret)
+		ok &= check_decoded(c, &d.insn, d.len);
+	ok &= EXPECT(d.padded_ret == 0 &&
+		     !memcmp(&d.insn, &d.padded, sizeof(d.insn)));
+	ok &= EXPECT(d.shorter_ok);
 	ksft_test_result(ok, "decode%s: %s\n", mode_name(c->mode), c->text);
 }
 
+/* One reject case: -EINVAL and nothing filled in, however it is given. */
 static void test_reject_case(const struct reject_case *c)
 {
 	static const struct tvmm_insn zero;
-	u8 bytes[TVMM_INSN_MAX_LEN + 1], padded[32];
-	struct tvmm_insn out;
-	unsigned int n, k;
+	struct decoded d;
 	bool ok = true;
-	int ret;
 
-	n = parse_hex(c->hex, bytes, sizeof(bytes));
-	ret = tvmm_insn_decode(at_page_end(bytes, n), n, c->mode, &out);
-	ok &= EXPECT(ret == -EINVAL);
-	ok &= EXPECT(!memcmp(&out, &zero, sizeof(out)));
-
-	memset(padded, 0xcc, sizeof(padded));
-	memcpy(padded, bytes, n);
-	ret = tvmm_insn_decode(padded, sizeof(padded), c->mode, &out);
-	ok &= EXPECT(ret == -EINVAL);
-
-	/* shorter: -ENOSPC or already -EINVAL, nothing read past the end */
-	for (k = 0; k < n; k++) {
-		ret = tvmm_insn_decode(at_page_end(bytes, k), k, c->mode, &out);
-		ok &= EXPECT(ret == -ENOSPC || ret == -EINVAL);
-	}
+	decode_three_ways(c->hex, c->mode, true, &d);
+	ok &= EXPECT(d.ret == -EINVAL);
+	ok &= EXPECT(!memcmp(&d.insn, &zero, sizeof(zero)));
+	ok &= EXPECT(d.padded_ret == -EINVAL);
+	ok &= EXPECT(d.shorter_ok);
 	ksft_test_result(ok, "reject%s: %s\n", mode_name(c->mode), c->text);
 }
 
@@ -1499,15 +1511,21 @@ static bool native_form_test(const struct native_form *f)
 
 static bool native_ok;
 
+/* The native tests need native_setup() to have worked. */
+static bool native_unavailable(void)
+{
+	if (!native_ok)
+		ksft_test_result_skip("native: valgrind, or no low executable memory\n");
+	return !native_ok;
+}
+
 static void test_native_forms(void)
 {
 	unsigned int i;
 	bool ok = true;
 
-	if (!native_ok) {
-		ksft_test_result_skip("native: valgrind, or no low executable memory\n");
+	if (native_unavailable())
 		return;
-	}
 	native_total = 0;
 	native_skipped = 0;
 	native_lock_ud = 0;
@@ -1535,10 +1553,8 @@ static void test_native_alu8(void)
 	struct tvmm_insn in;
 	bool ok = true;
 
-	if (!native_ok) {
-		ksft_test_result_skip("native: valgrind, or no low executable memory\n");
+	if (native_unavailable())
 		return;
-	}
 	for (o = 0; o < sizeof(opcodes) && ok; o++) {
 		f.opcode[0] = opcodes[o];
 		n = build(b, &f, b, 0, RCX, 0);
