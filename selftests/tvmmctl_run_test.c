@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/elf.h>
 
@@ -20,23 +19,6 @@
 /* tvmmctl run: 4 triple fault, 6 VM error, 8 timeout (cmd/run.c). */
 #define RUN_EXIT_TRIPLE_FAULT	4
 #define RUN_EXIT_TIMEOUT	8
-
-/* Run @cmd; its exit status, its output in @out. */
-static int run_capture(const char *cmd, char *out, size_t len)
-{
-	size_t n = 0;
-	FILE *p;
-	int status;
-
-	p = popen(cmd, "r");
-	if (!p)
-		return -errno;
-	while (n < len - 1 && fgets(out + n, len - n, p))
-		n += strlen(out + n);
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /* Write @len bytes to a new file; its name in @path. */
 static int write_image(char *path, const void *buf, size_t len)

@@ -68,4 +68,12 @@ bool cpu_in_map(const __u64 *map, int cpu);
 /* Run a shell command quietly; its exit status, or -1. */
 int run_quiet(const char *cmd);
 
+/*
+ * Run the shell command @cmd (add "2>&1" to it for stderr too): its stdout
+ * in @out, NUL-terminated, cut at @len - 1 bytes (the rest is read and
+ * dropped, so the command never blocks on a full pipe). Its exit status,
+ * or -1 if it could not run or died.
+ */
+int run_capture(const char *cmd, char *out, size_t len);
+
 #endif /* TVMM_SELFTEST_UTIL_H */

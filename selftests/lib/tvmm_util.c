@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tvmm_util.c - helpers shared by the tvmm selftests: loading and unloading
- * the module, /proc and /sys readers, and watching the kernel log.
+ * the module, /proc and /sys readers, watching the kernel log, and running
+ * shell commands.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -267,6 +268,30 @@ int run_quiet(const char *cmd)
 
 	snprintf(buf, sizeof(buf), "%s >/dev/null 2>&1", cmd);
 	status = system(buf);
+	if (status < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+int run_capture(const char *cmd, char *out, size_t len)
+{
+	char buf[4096];
+	size_t n = 0, got;
+	int status;
+	FILE *p;
+
+	out[0] = '\0';
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while ((got = fread(buf, 1, sizeof(buf), p)) > 0) {
+		if (got > len - 1 - n)
+			got = len - 1 - n;
+		memcpy(out + n, buf, got);
+		n += got;
+	}
+	out[n] = '\0';
+	status = pclose(p);
 	if (status < 0 || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
