@@ -5,7 +5,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tvmm_test.h"
 
@@ -24,13 +23,9 @@ TEST(info_json_matches_the_ioctl)
 {
 	struct tvmm_vmx_caps caps;
 	char want[128];
-	int fd;
 
 	TVMM_REQUIRE_MODULE();
-	fd = __tvmm_open();
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, __tvmm_get_caps(fd, &caps));
-	close(fd);
+	ASSERT_EQ(0, tvmm_read_caps(&caps));
 
 	ASSERT_EQ(0, run_capture("tvmmctl info --json 2>&1", out, sizeof(out)));
 	snprintf(want, sizeof(want), "\"vmcs_revision\": %u",

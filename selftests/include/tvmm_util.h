@@ -34,6 +34,9 @@ int __tvmm_open(void);
 /* TVMM_GET_VMX_CAPS with a correct header: 0 or -errno. */
 int __tvmm_get_caps(int fd, struct tvmm_vmx_caps *caps);
 
+/* The same through a /dev/tvmm opened and closed for it: 0 or -errno. */
+int tvmm_read_caps(struct tvmm_vmx_caps *caps);
+
 /* Whether /proc/cpuinfo lists "vmx" in the flags of the first CPU. */
 bool host_has_vmx(void);
 

@@ -83,6 +83,18 @@ int __tvmm_get_caps(int fd, struct tvmm_vmx_caps *caps)
 	return ioctl(fd, TVMM_GET_VMX_CAPS, caps) ? -errno : 0;
 }
 
+int tvmm_read_caps(struct tvmm_vmx_caps *caps)
+{
+	int fd = __tvmm_open();
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = __tvmm_get_caps(fd, caps);
+	close(fd);
+	return ret;
+}
+
 /* The value of the first "KEY\t: value" line of /proc/cpuinfo. */
 static const char *cpuinfo_value(const char *key, char *buf, size_t len)
 {
