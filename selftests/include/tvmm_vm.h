@@ -390,6 +390,22 @@ void vcpu_run_expect_exit_at(struct tvmm_vcpu *vcpu, __u32 reason,
 #define vcpu_run_expect_exit(vcpu, reason)				\
 	vcpu_run_expect_exit_at(vcpu, reason, __FILE__, __LINE__)
 
+/*
+ * Run once and expect TVMM_EXIT_EXCEPTION of @vector at @rip, with error
+ * code @error_code (-1: none), and the guest's RIP still at @rip (the
+ * instruction did not complete); then move RIP to @resume for the next
+ * run. Anything else fails the test at the caller's line. @rip and
+ * @resume may be labels of guest code (GUEST_ASM_LABEL()) or numbers.
+ */
+void vcpu_run_expect_exception_at(struct tvmm_vcpu *vcpu, __u32 vector,
+				  __s64 error_code, __u64 rip, __u64 resume,
+				  const char *file, int line);
+#define vcpu_run_expect_exception(vcpu, vector, error_code, rip, resume) \
+	vcpu_run_expect_exception_at(vcpu, vector, error_code,		\
+				     (__u64)(unsigned long)(rip),	\
+				     (__u64)(unsigned long)(resume),	\
+				     __FILE__, __LINE__)
+
 /* Fail the test unless the last exit is @reason. */
 void vcpu_assert_exit_at(struct tvmm_vcpu *vcpu, __u32 reason,
 			 const char *file, int line);

@@ -1085,3 +1085,35 @@ void vcpu_run_expect_exit_at(struct tvmm_vcpu *vcpu, __u32 reason,
 		 exit_reason_str(reason));
 	vcpu_fail_exit_at(vcpu, expected, file, line);
 }
+
+void vcpu_run_expect_exception_at(struct tvmm_vcpu *vcpu, __u32 vector,
+				  __s64 error_code, __u64 rip, __u64 resume,
+				  const char *file, int line)
+{
+	struct tvmm_run *run = vcpu->run;
+	bool has_error = error_code >= 0;
+	char expected[128];
+	struct tvmm_regs regs;
+
+	vcpu_run(vcpu);
+	vcpu_get_regs(vcpu, &regs);
+	if (run->exit_reason == TVMM_EXIT_EXCEPTION &&
+	    run->exception.vector == vector &&
+	    run->exception.error_code_valid == has_error &&
+	    (!has_error || run->exception.error_code == error_code) &&
+	    run->exception.rip == rip && regs.rip == rip) {
+		regs.rip = resume;
+		vcpu_set_regs(vcpu, &regs);
+		return;
+	}
+	if (!has_error)
+		snprintf(expected, sizeof(expected),
+			 "exception %u at rip %#llx", vector,
+			 (unsigned long long)rip);
+	else
+		snprintf(expected, sizeof(expected),
+			 "exception %u error code %#llx at rip %#llx", vector,
+			 (unsigned long long)error_code,
+			 (unsigned long long)rip);
+	vcpu_fail_exit_at(vcpu, expected, file, line);
+}
