@@ -171,10 +171,8 @@ FIXTURE_SETUP(fail_entry)
 {
 	TVMM_REQUIRE_MODULE();
 	if (variant->protected_mode) {
-		self->vm = vm_create();
-		self->vcpu = vm_vcpu_add(self->vm, 0);
-		vm_load_asm_guest(self->vm, done32_start, done32_end);
-		vcpu_setup_protected_mode(self->vcpu, TVMM_GPA_ASM_CODE);
+		self->vm = vm_create_with_asm_vcpu(&self->vcpu, done32_start,
+						   done32_end, 32);
 	} else {
 		self->vm = vm_create_with_one_vcpu(&self->vcpu, guest_done);
 	}

@@ -105,10 +105,8 @@ TEST(vmcall_in_protected_mode)
 	struct tvmm_run *run;
 
 	TVMM_REQUIRE_MODULE();
-	vm = vm_create();
-	vcpu = vm_vcpu_add(vm, 0);
-	vm_load_asm_guest(vm, hc_guest32_start, hc_guest32_end);
-	vcpu_setup_protected_mode(vcpu, TVMM_GPA_ASM_CODE);
+	vm = vm_create_with_asm_vcpu(&vcpu, hc_guest32_start,
+				     hc_guest32_end, 32);
 	run = vcpu->run;
 
 	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HYPERCALL);
@@ -199,10 +197,7 @@ TEST(hc_nop_in_protected_mode_is_eax)
 	struct tvmm_run *run;
 
 	TVMM_REQUIRE_MODULE();
-	vm = vm_create();
-	vcpu = vm_vcpu_add(vm, 0);
-	vm_load_asm_guest(vm, hc_nop32_start, hc_nop32_end);
-	vcpu_setup_protected_mode(vcpu, TVMM_GPA_ASM_CODE);
+	vm = vm_create_with_asm_vcpu(&vcpu, hc_nop32_start, hc_nop32_end, 32);
 	vcpu_get_regs(vcpu, &regs);
 	regs.rax = 0xdeadbeef00000000ULL;
 	regs.rbx = 0x12345678;

@@ -257,10 +257,7 @@ TEST(protected_mode_forms)
 	size_t i;
 
 	TVMM_REQUIRE_MODULE();
-	vm = vm_create();
-	vcpu = vm_vcpu_add(vm, 0);
-	vm_load_asm_guest(vm, mmio32_start, mmio32_end);
-	vcpu_setup_protected_mode(vcpu, TVMM_GPA_ASM_CODE);
+	vm = vm_create_with_asm_vcpu(&vcpu, mmio32_start, mmio32_end, 32);
 	run = vcpu->run;
 
 	for (i = 0; i < 3; i++) {

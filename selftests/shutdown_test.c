@@ -68,10 +68,8 @@ TEST(real_mode_int3_with_empty_ivt)
 	struct tvmm_vm *vm;
 
 	TVMM_REQUIRE_MODULE();
-	vm = vm_create();
-	vcpu = vm_vcpu_add(vm, 0);
-	vm_load_asm_guest(vm, shutdown16_start, shutdown16_end);
-	vcpu_setup_real_mode(vcpu, 0, TVMM_GPA_ASM_CODE);
+	vm = vm_create_with_asm_vcpu(&vcpu, shutdown16_start,
+				     shutdown16_end, 16);
 	vcpu_run_expect_sync(vcpu, STAGE_RUNNING);
 	vcpu_run_expect_exit(vcpu, TVMM_EXIT_SHUTDOWN);
 	vm_free(vm);
@@ -83,10 +81,8 @@ TEST(protected_mode_int3_with_empty_idt)
 	struct tvmm_vm *vm;
 
 	TVMM_REQUIRE_MODULE();
-	vm = vm_create();
-	vcpu = vm_vcpu_add(vm, 0);
-	vm_load_asm_guest(vm, shutdown32_start, shutdown32_end);
-	vcpu_setup_protected_mode(vcpu, TVMM_GPA_ASM_CODE);
+	vm = vm_create_with_asm_vcpu(&vcpu, shutdown32_start,
+				     shutdown32_end, 32);
 	vcpu_run_expect_sync(vcpu, STAGE_RUNNING);
 	vcpu_run_expect_exit(vcpu, TVMM_EXIT_SHUTDOWN);
 	vm_free(vm);

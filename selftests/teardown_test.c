@@ -286,7 +286,6 @@ TEST_F_TIMEOUT(teardown, child_killed_in_run_c_loop, 60)
 TEST_F_TIMEOUT(teardown, child_killed_in_run_real_mode_jmp_self, 60)
 {
 	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
 	int status, pipefd[2];
 	pid_t pid;
 	char c;
@@ -295,10 +294,9 @@ TEST_F_TIMEOUT(teardown, child_killed_in_run_real_mode_jmp_self, 60)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		vm = vm_create();
-		vcpu = vm_vcpu_add(vm, 0);
-		vm_load_asm_guest(vm, jmp_self16_start, jmp_self16_end);
-		vcpu_setup_real_mode(vcpu, 0, TVMM_GPA_ASM_CODE);
+		/* Killed in the run: its VM is freed by the kernel. */
+		vm_create_with_asm_vcpu(&vcpu, jmp_self16_start,
+					jmp_self16_end, 16);
 		if (write(pipefd[1], "r", 1) != 1)
 			_exit(2);
 		__vcpu_run(vcpu);

@@ -231,6 +231,15 @@ void vm_free(struct tvmm_vm *vm);
 struct tvmm_vm *vm_create_with_one_vcpu(struct tvmm_vcpu **vcpu,
 					void (*guest_code)(void));
 
+/*
+ * vm_create() and vCPU 0 at the asm guest [@start, @end), copied to
+ * TVMM_GPA_ASM_CODE: @bits 16 (GUEST_ASM16) in real mode at
+ * 0000:TVMM_GPA_ASM_CODE, @bits 32 (GUEST_ASM32) in protected mode.
+ */
+struct tvmm_vm *vm_create_with_asm_vcpu(struct tvmm_vcpu **vcpu,
+					const void *start, const void *end,
+					unsigned int bits);
+
 /* TVMM_SET_MEMORY_REGION as given (size 0 deletes the slot). */
 int __vm_set_memory_region(struct tvmm_vm *vm, __u32 slot, __u32 flags,
 			   __u64 gpa, __u64 size, void *hva);

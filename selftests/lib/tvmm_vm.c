@@ -474,6 +474,22 @@ struct tvmm_vm *vm_create_with_one_vcpu(struct tvmm_vcpu **vcpu,
 	return vm;
 }
 
+struct tvmm_vm *vm_create_with_asm_vcpu(struct tvmm_vcpu **vcpu,
+					const void *start, const void *end,
+					unsigned int bits)
+{
+	struct tvmm_vm *vm = vm_create();
+
+	TEST_ASSERT(bits == 16 || bits == 32, "asm guests are 16 or 32-bit");
+	*vcpu = vm_vcpu_add(vm, 0);
+	vm_load_asm_guest(vm, start, end);
+	if (bits == 16)
+		vcpu_setup_real_mode(*vcpu, 0, TVMM_GPA_ASM_CODE);
+	else
+		vcpu_setup_protected_mode(*vcpu, TVMM_GPA_ASM_CODE);
+	return vm;
+}
+
 void vm_free(struct tvmm_vm *vm)
 {
 	unsigned int i;
