@@ -83,30 +83,15 @@ GUEST_ASM_LABEL(irq_stub_65);
 GUEST_ASM_LABEL(irq_stub_128);
 GUEST_ASM_LABEL(irq_stub_255);
 
-/* A present DPL-0 64-bit interrupt gate (Vol. 3A, 7.14.1): IF = 0 inside. */
-#define IDT_GATE_INTR64		0x8eULL
-
-static void set_idt_gate(struct tvmm_vm *vm, int vector, const void *handler)
-{
-	__u64 h = (unsigned long)handler;
-	__u64 gate[2];
-
-	gate[0] = (h & 0xffff) | ((__u64)TVMM_SEL_CODE64 << 16) |
-		  (IDT_GATE_INTR64 << 40) | (((h >> 16) & 0xffff) << 48);
-	gate[1] = h >> 32;
-	vm_write_guest(vm, TVMM_GPA_IDT + vector * sizeof(gate), gate,
-		       sizeof(gate));
-}
-
 static struct tvmm_vm *create_vm(struct tvmm_vcpu **vcpu,
 				 void (*guest_code)(void))
 {
 	struct tvmm_vm *vm = vm_create_with_one_vcpu(vcpu, guest_code);
 
-	set_idt_gate(vm, VEC_LOW, irq_stub_8);
-	set_idt_gate(vm, VEC_MID, irq_stub_65);
-	set_idt_gate(vm, VEC_OTHER, irq_stub_128);
-	set_idt_gate(vm, VEC_HIGH, irq_stub_255);
+	vm_set_idt_gate(vm, VEC_LOW, irq_stub_8);
+	vm_set_idt_gate(vm, VEC_MID, irq_stub_65);
+	vm_set_idt_gate(vm, VEC_OTHER, irq_stub_128);
+	vm_set_idt_gate(vm, VEC_HIGH, irq_stub_255);
 	install_gp_gate(vm);
 	return vm;
 }

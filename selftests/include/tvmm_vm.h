@@ -283,6 +283,14 @@ void virt_map(struct tvmm_vm *vm, __u64 gva, __u64 gpa, __u64 size);
 bool __addr_gva2gpa(struct tvmm_vm *vm, __u64 gva, __u64 *gpa);
 __u64 addr_gva2gpa(struct tvmm_vm *vm, __u64 gva);
 
+/*
+ * Make @handler, 64-bit guest code, the handler of @vector in the library's
+ * IDT: a present DPL-0 64-bit interrupt gate (SDM Vol. 3A, 7.14.1 "64-Bit
+ * Mode IDT"), so IF is 0 inside it.
+ */
+void vm_set_idt_gate(struct tvmm_vm *vm, unsigned int vector,
+		     const void *handler);
+
 /* Copy asm guest code [@start, @end) to TVMM_GPA_ASM_CODE; returns that. */
 __u64 vm_load_asm_guest(struct tvmm_vm *vm, const void *start,
 			const void *end);

@@ -518,6 +518,23 @@ void vm_free(struct tvmm_vm *vm)
 	free(vm);
 }
 
+/* Type 14 (64-bit interrupt gate), S = 0, DPL 0, P = 1. */
+#define IDT_GATE_INTR64		0x8eULL
+
+void vm_set_idt_gate(struct tvmm_vm *vm, unsigned int vector,
+		     const void *handler)
+{
+	__u64 h = (unsigned long)handler;
+	__u64 gate[2];
+
+	TEST_ASSERT(vector < 256, "vector %u", vector);
+	gate[0] = (h & 0xffff) | ((__u64)TVMM_SEL_CODE64 << 16) |
+		  (IDT_GATE_INTR64 << 40) | (((h >> 16) & 0xffff) << 48);
+	gate[1] = h >> 32;
+	vm_write_guest(vm, TVMM_GPA_IDT + vector * sizeof(gate), gate,
+		       sizeof(gate));
+}
+
 __u64 vm_load_asm_guest(struct tvmm_vm *vm, const void *start,
 			const void *end)
 {
