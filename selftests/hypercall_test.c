@@ -16,10 +16,6 @@
  * no exit to userspace, RAX = 0, RIP past the VMCALL; it still counts as a
  * VMCALL exit (basic exit reason 18) in TVMM_GET_VCPU_STATS.
  */
-#include <errno.h>
-#include <string.h>
-#include <sys/ioctl.h>
-
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
 
@@ -122,17 +118,6 @@ TEST(vmcall_in_protected_mode)
 	vm_free(vm);
 }
 
-static __u64 vmcall_exits(struct tvmm_vcpu *vcpu)
-{
-	struct tvmm_vcpu_stats st;
-
-	memset(&st, 0, sizeof(st));
-	st.size = sizeof(st);
-	TEST_ASSERT(!ioctl(vcpu->fd, TVMM_GET_VCPU_STATS, &st),
-		    "TVMM_GET_VCPU_STATS: %s", strerror(errno));
-	return st.exits[EXIT_REASON_VMCALL];
-}
-
 static void guest_nop(void)
 {
 	__u64 rax, rbx = HC_ARG0, rcx = HC_ARG1, rdx = HC_ARG2;
@@ -164,13 +149,13 @@ TEST(hc_nop_stays_in_the_kernel)
 	TVMM_REQUIRE_MODULE();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_nop);
 	run = vcpu->run;
-	EXPECT_EQ(0, vmcall_exits(vcpu));
+	EXPECT_EQ(0, vcpu_exit_count(vcpu, EXIT_REASON_VMCALL));
 
 	/* The first exit userspace sees is the last VMCALL. */
 	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HYPERCALL);
 	EXPECT_EQ(HC_NR, run->hypercall.nr);
 	EXPECT_EQ(HC_ARG0, run->hypercall.args[0]);
-	EXPECT_EQ(NR_NOPS + 1, vmcall_exits(vcpu));
+	EXPECT_EQ(NR_NOPS + 1, vcpu_exit_count(vcpu, EXIT_REASON_VMCALL));
 	run->hypercall.ret = HC_RET;
 	vcpu_run_expect_done(vcpu);
 	vm_free(vm);
@@ -208,7 +193,7 @@ TEST(hc_nop_in_protected_mode_is_eax)
 	EXPECT_EQ(0x77, run->hypercall.nr);
 	/* EBX = EAX after the NOP. */
 	EXPECT_EQ(0, run->hypercall.args[0]);
-	EXPECT_EQ(2, vmcall_exits(vcpu));
+	EXPECT_EQ(2, vcpu_exit_count(vcpu, EXIT_REASON_VMCALL));
 	vcpu_run_expect_done(vcpu);
 	vm_free(vm);
 }

@@ -189,15 +189,6 @@ static int __vcpu_set_intercepts(struct tvmm_vcpu *vcpu, __u32 flags,
 	return ioctl(vcpu->fd, TVMM_SET_INTERCEPTS, &ic) ? -errno : 0;
 }
 
-static __u64 vcpu_exits(struct __test_metadata *_metadata,
-			struct tvmm_vcpu *vcpu, unsigned int reason)
-{
-	struct tvmm_vcpu_stats st = { .size = sizeof(st) };
-
-	EXPECT_EQ(0, ioctl(vcpu->fd, TVMM_GET_VCPU_STATS, &st));
-	return st.exits[reason];
-}
-
 TEST(intercepted_rdtsc_exits_and_reads_the_same_clock)
 {
 	const __s64 offset = 1LL << 50;
@@ -215,12 +206,12 @@ TEST(intercepted_rdtsc_exits_and_reads_the_same_clock)
 	}
 	ASSERT_EQ(0, ret);
 	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSC, offset);
-	EXPECT_EQ(1, vcpu_exits(_metadata, vcpu, EXIT_REASON_RDTSC));
+	EXPECT_EQ(1, vcpu_exit_count(vcpu, EXIT_REASON_RDTSC));
 	/* Off again: the next RDTSC runs without an exit. */
 	ASSERT_EQ(0, __vcpu_set_intercepts(vcpu, 0, 0));
 	expect_tsc_in_window(_metadata, vcpu, STAGE_RDMSR, offset);
 	vcpu_run_expect_done(vcpu);
-	EXPECT_EQ(1, vcpu_exits(_metadata, vcpu, EXIT_REASON_RDTSC));
+	EXPECT_EQ(1, vcpu_exit_count(vcpu, EXIT_REASON_RDTSC));
 	vm_free(vm);
 }
 
@@ -248,7 +239,7 @@ TEST(intercepted_rdtscp_exits_with_tsc_aux)
 	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSCP_TSC, offset);
 	EXPECT_EQ(TSC_AUX_VALUE, vcpu_run_expect_sync(vcpu, STAGE_RDTSCP_AUX));
 	vcpu_run_expect_done(vcpu);
-	EXPECT_EQ(1, vcpu_exits(_metadata, vcpu, EXIT_REASON_RDTSCP));
+	EXPECT_EQ(1, vcpu_exit_count(vcpu, EXIT_REASON_RDTSCP));
 	vm_free(vm);
 }
 
@@ -266,7 +257,7 @@ TEST(set_intercepts_refuses_bad_input)
 	EXPECT_EQ(EFAULT, errno);
 	/* Nothing changed: RDTSC still runs without an exit. */
 	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSC, 0);
-	EXPECT_EQ(0, vcpu_exits(_metadata, vcpu, EXIT_REASON_RDTSC));
+	EXPECT_EQ(0, vcpu_exit_count(vcpu, EXIT_REASON_RDTSC));
 	vm_free(vm);
 }
 

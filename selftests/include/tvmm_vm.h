@@ -380,6 +380,15 @@ void vcpu_set_msr(struct tvmm_vcpu *vcpu, __u32 index, __u64 value);
 int __vcpu_set_exception_exits(struct tvmm_vcpu *vcpu, __u32 vectors);
 void vcpu_set_exception_exits(struct tvmm_vcpu *vcpu, __u32 vectors);
 
+/*
+ * TVMM_GET_VCPU_STATS with a correct header: 0 or -errno; vcpu_get_stats()
+ * asserts 0. vcpu_exit_count(): the exits of basic exit reason @reason so
+ * far (SDM Vol. 3D, Appendix C).
+ */
+int __vcpu_get_stats(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_stats *stats);
+void vcpu_get_stats(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_stats *stats);
+__u64 vcpu_exit_count(struct tvmm_vcpu *vcpu, __u32 reason);
+
 /* "IO", "HLT", ...; "exit N" for a number tvmm does not define. */
 const char *exit_reason_str(__u32 reason);
 

@@ -895,6 +895,30 @@ static const char * const exit_reason_names[] = {
 
 #undef TVMM_EXIT_NAME
 
+int __vcpu_get_stats(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	stats->size = sizeof(*stats);
+	return ioctl(vcpu->fd, TVMM_GET_VCPU_STATS, stats) ? -errno : 0;
+}
+
+void vcpu_get_stats(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_stats *stats)
+{
+	int ret = __vcpu_get_stats(vcpu, stats);
+
+	TEST_ASSERT(!ret, "TVMM_GET_VCPU_STATS: %s", strerror(-ret));
+}
+
+__u64 vcpu_exit_count(struct tvmm_vcpu *vcpu, __u32 reason)
+{
+	struct tvmm_vcpu_stats stats;
+
+	TEST_ASSERT(reason < TVMM_NR_VMX_EXIT_REASONS, "exit reason %u",
+		    reason);
+	vcpu_get_stats(vcpu, &stats);
+	return stats.exits[reason];
+}
+
 const char *exit_reason_str(__u32 reason)
 {
 	static char buf[32];
