@@ -19,7 +19,6 @@
  */
 #include <pthread.h>
 #include <sched.h>
-#include <time.h>
 
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
@@ -58,14 +57,6 @@ static int pin_self(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	return sched_setaffinity(0, sizeof(set), &set);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Two online CPUs to move between, or skip. */
@@ -152,7 +143,7 @@ TEST_F_TIMEOUT(mig, moved_during_runs, 300)
 	int i;
 
 	vm = vm_create_with_one_vcpu(&r.vcpu, guest_compute);
-	start = now();
+	start = now_seconds();
 	ASSERT_EQ(0, pthread_create(&thread, NULL, run_vcpu, &r));
 	/* Flip, spin a little, flip: both CPUs stay busy. */
 	while (!__atomic_load_n(&r.done, __ATOMIC_ACQUIRE)) {
@@ -172,7 +163,7 @@ TEST_F_TIMEOUT(mig, moved_during_runs, 300)
 		}
 	}
 	ksft_print_msg("%lu affinity flips in %.3f s, CPUs seen after exits %#lx\n",
-		       flips, now() - start, r.cpus_seen);
+		       flips, now_seconds() - start, r.cpus_seen);
 	EXPECT_LE(MIN_FLIPS, flips);
 	EXPECT_EQ((1UL << self->cpus[0]) | (1UL << self->cpus[1]),
 		  r.cpus_seen);

@@ -19,7 +19,6 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "tvmm_test.h"
@@ -111,23 +110,6 @@ static void close_dev_fd(struct tvmm_vm *vm)
 	vm->dev_fd = -1;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Busy (the emulator stalls on idle waits) for @seconds. */
-static void spin_for(double seconds)
-{
-	double end = now() + seconds;
-
-	while (now() < end)
-		;
-}
-
 enum order {
 	VCPUS_FIRST,
 	VM_FIRST,
@@ -215,10 +197,10 @@ static void vm_cycle(struct __test_metadata *_metadata, enum order order)
 		}
 		/* Kill it once the guest is seen counting: in TVMM_RUN. */
 		{
-			double end = now() + WAIT_SECONDS;
+			double end = now_seconds() + WAIT_SECONDS;
 
 			while (__atomic_load_n(counter, __ATOMIC_RELAXED) < 1000 &&
-			       now() < end)
+			       now_seconds() < end)
 				;
 		}
 		EXPECT_LE(1000, __atomic_load_n(counter, __ATOMIC_RELAXED));

@@ -68,6 +68,13 @@ int __cpu_set_online(int cpu, bool online);
 bool cpu_is_online(int cpu);
 bool cpu_in_map(const __u64 *map, int cpu);
 
+/*
+ * CLOCK_MONOTONIC in seconds; spin_for() busy-waits @seconds (the emulator
+ * stalls on idle waits). For deadlines and progress, not for assertions.
+ */
+double now_seconds(void);
+void spin_for(double seconds);
+
 /* Run a shell command quietly; its exit status, or -1. */
 int run_quiet(const char *cmd);
 

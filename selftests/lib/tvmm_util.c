@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tvmm_util.c - helpers shared by the tvmm selftests: loading and unloading
- * the module, /proc and /sys readers, watching the kernel log, and running
- * shell commands.
+ * the module, /proc and /sys readers, watching the kernel log, time, and
+ * running shell commands.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tvmm_util.h"
@@ -271,6 +272,22 @@ bool cpu_is_online(int cpu)
 bool cpu_in_map(const __u64 *map, int cpu)
 {
 	return map[cpu / 64] & (1ULL << (cpu % 64));
+}
+
+double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void spin_for(double seconds)
+{
+	double end = now_seconds() + seconds;
+
+	while (now_seconds() < end)
+		;
 }
 
 int run_quiet(const char *cmd)
