@@ -8,6 +8,7 @@
 #ifndef TVMM_SELFTEST_UTIL_H
 #define TVMM_SELFTEST_UTIL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
@@ -67,6 +68,9 @@ int online_cpu_count(void);
 int __cpu_set_online(int cpu, bool online);
 bool cpu_is_online(int cpu);
 bool cpu_in_map(const __u64 *map, int cpu);
+
+/* Let @thread run on @cpu only: 0 or an error number. */
+int pin_thread(pthread_t thread, int cpu);
 
 /*
  * CLOCK_MONOTONIC in seconds; spin_for() busy-waits @seconds (the emulator

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tvmm_util.c - helpers shared by the tvmm selftests: loading and unloading
- * the module, /proc and /sys readers, watching the kernel log, time, and
- * running shell commands.
+ * the module, /proc and /sys readers, watching the kernel log, CPUs and
+ * time, and running shell commands.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +273,15 @@ bool cpu_is_online(int cpu)
 bool cpu_in_map(const __u64 *map, int cpu)
 {
 	return map[cpu / 64] & (1ULL << (cpu % 64));
+}
+
+int pin_thread(pthread_t thread, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return pthread_setaffinity_np(thread, sizeof(set), &set);
 }
 
 double now_seconds(void)
