@@ -106,14 +106,6 @@ static __u64 host_phys(const void *va)
 	return (entry & (BIT_ULL(55) - 1)) << PAGE_SHIFT;
 }
 
-static unsigned int phys_bits(void)
-{
-	__u32 eax, ebx, ecx, edx;
-
-	cpuid(0x80000008, 0, &eax, &ebx, &ecx, &edx);
-	return eax & 0xff;
-}
-
 /* The host address of @gpa if a slot holds it, else NULL. */
 static __u64 *slot_hva(struct tvmm_vm *vm, __u64 *a, __u64 *b, __u64 gpa)
 {
@@ -146,7 +138,7 @@ TEST(guest_reaches_its_slots_and_nothing_else)
 	struct ucall uc;
 
 	TVMM_REQUIRE_MODULE();
-	bits = phys_bits();
+	bits = phys_addr_bits();
 	/* Probes are identity-mapped: keep them canonical. */
 	top = 1ULL << (bits < 47 ? bits : 47);
 	for (off = 0; off < SLOT_SIZE; off += 8) {

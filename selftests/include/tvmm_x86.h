@@ -192,6 +192,15 @@ static inline void cpuid(__u32 leaf, __u32 subleaf, __u32 *eax, __u32 *ebx,
 		     : "a"(leaf), "c"(subleaf));
 }
 
+/* CPUID.80000008H:EAX[7:0], the physical-address width in bits. */
+static inline unsigned int phys_addr_bits(void)
+{
+	__u32 eax, ebx, ecx, edx;
+
+	cpuid(0x80000008, 0, &eax, &ebx, &ecx, &edx);
+	return eax & 0xff;
+}
+
 static inline void cli(void)
 {
 	asm volatile("cli" : : : "memory");
