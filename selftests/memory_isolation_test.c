@@ -37,19 +37,6 @@
 static __u64 probes[MAX_PROBES];
 static __u64 nr_probes;
 
-static __u64 guest_read64(__u64 gpa)
-{
-	__u64 v;
-
-	asm volatile("movq (%1), %0" : "=r"(v) : "r"(gpa) : "memory");
-	return v;
-}
-
-static void guest_write64(__u64 gpa, __u64 v)
-{
-	asm volatile("movq %0, (%1)" : : "r"(v), "r"(gpa) : "memory");
-}
-
 static void guest_code(void)
 {
 	__u64 i;

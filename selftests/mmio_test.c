@@ -286,20 +286,10 @@ TEST(protected_mode_forms)
 #define RO_PATTERN	0x0f1e2d3c4b5a6978ULL
 #define RO_WRITE	0xfeedfacecafebeefULL
 
-/* One access each, that the compiler can neither merge nor drop. */
-static __u64 guest_read64(__u64 gpa)
-{
-	__u64 v;
-
-	asm volatile("movq (%1), %0" : "=r"(v) : "r"(gpa) : "memory");
-	return v;
-}
-
 static void guest_readonly(void)
 {
 	GUEST_ASSERT_EQ(guest_read64(RO_GPA + 8), RO_PATTERN);
-	asm volatile("movq %1, (%0)"
-		     : : "r"(RO_GPA + 8), "r"(RO_WRITE) : "memory");
+	guest_write64(RO_GPA + 8, RO_WRITE);
 	GUEST_ASSERT_EQ(guest_read64(RO_GPA + 8), RO_PATTERN);
 	asm volatile("movb $0xab, (%0)" : : "r"(RO_GPA + 16) : "memory");
 	GUEST_ASSERT_EQ(guest_read64(RO_GPA + 16), 0);

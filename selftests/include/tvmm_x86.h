@@ -212,6 +212,24 @@ static inline void hlt(void)
 }
 
 /*
+ * One 64-bit load or store at @addr that the compiler can neither merge,
+ * move nor drop (a MOV, whatever the address holds): for guest code that
+ * probes memory, or touches MMIO, and counts its accesses.
+ */
+static inline __u64 guest_read64(__u64 addr)
+{
+	__u64 v;
+
+	asm volatile("movq (%1), %0" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static inline void guest_write64(__u64 addr, __u64 v)
+{
+	asm volatile("movq %0, (%1)" : : "r"(v), "r"(addr) : "memory");
+}
+
+/*
  * Guest code must not call libc's memset/memcpy (static glibc resolves them
  * through IFUNC relocations the guest's copy of the binary never had
  * applied): use these. String instructions also keep the compiler from
