@@ -90,14 +90,6 @@ static void *alloc_extra(bool shared)
 	return mem;
 }
 
-static void close_vcpu(struct tvmm_vcpu *vcpu)
-{
-	munmap(vcpu->run, vcpu->run_size);
-	vcpu->run = NULL;
-	close(vcpu->fd);
-	vcpu->fd = -1;
-}
-
 static void close_vm_fd(struct tvmm_vm *vm)
 {
 	close(vm->fd);
@@ -144,8 +136,8 @@ static void vm_cycle(struct __test_metadata *_metadata, enum order order)
 	case VCPUS_FIRST:
 		vm = vm_with_guest(&vcpu, guest_sync_forever, mem);
 		vcpu1 = vm_vcpu_add(vm, 1);
-		close_vcpu(vcpu);
-		close_vcpu(vcpu1);
+		vcpu_close(vcpu);
+		vcpu_close(vcpu1);
 		close_vm_fd(vm);
 		close_dev_fd(vm);
 		vm_free(vm);
@@ -157,7 +149,7 @@ static void vm_cycle(struct __test_metadata *_metadata, enum order order)
 		/* The vCPU, and so the VM's memory, still work. */
 		EXPECT_EQ(1, vcpu_run_expect_sync(vcpu, 1));
 		EXPECT_EQ(2, vcpu_run_expect_sync(vcpu, 1));
-		close_vcpu(vcpu);
+		vcpu_close(vcpu);
 		vm_free(vm);
 		break;
 	case DEV_FIRST:
@@ -170,8 +162,8 @@ static void vm_cycle(struct __test_metadata *_metadata, enum order order)
 		EXPECT_EQ(0, vcpu_run_expect_sync(vcpu1, 1));
 		EXPECT_EQ(1, vcpu_run_expect_sync(vcpu, 1));
 		close_vm_fd(vm);
-		close_vcpu(vcpu1);
-		close_vcpu(vcpu);
+		vcpu_close(vcpu1);
+		vcpu_close(vcpu);
 		vm_free(vm);
 		break;
 	case CHILD_EXITS:

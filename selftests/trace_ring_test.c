@@ -580,10 +580,7 @@ TEST(ring_mapped_after_close)
 	vcpu_run_expect_done(vcpu);
 	seq = vcpu->run->exit_count;
 
-	munmap(vcpu->run, vcpu->run_size);
-	vcpu->run = NULL;
-	close(vcpu->fd);
-	vcpu->fd = -1;
+	vcpu_close(vcpu);
 
 	/* The mapping holds the vCPU: its id is still taken... */
 	EXPECT_EQ(-EEXIST, __vm_create_vcpu(vm, 0));

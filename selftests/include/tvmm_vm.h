@@ -306,6 +306,12 @@ int __vm_create_vcpu(struct tvmm_vm *vm, __u32 id);
 /* A vCPU with its struct tvmm_run mapped, in the state tvmm gives it. */
 struct tvmm_vcpu *vm_vcpu_add(struct tvmm_vm *vm, __u32 id);
 
+/*
+ * Unmap the vCPU's struct tvmm_run and close its fd ahead of vm_free(),
+ * which then skips them: for tests of what outlives what.
+ */
+void vcpu_close(struct tvmm_vcpu *vcpu);
+
 /* TVMM_RUN: 0 or -errno (-EINTR for a signal); vcpu_run() asserts 0. */
 int __vcpu_run(struct tvmm_vcpu *vcpu);
 void vcpu_run(struct tvmm_vcpu *vcpu);

@@ -490,6 +490,16 @@ struct tvmm_vm *vm_create_with_asm_vcpu(struct tvmm_vcpu **vcpu,
 	return vm;
 }
 
+void vcpu_close(struct tvmm_vcpu *vcpu)
+{
+	if (vcpu->run)
+		munmap(vcpu->run, vcpu->run_size);
+	vcpu->run = NULL;
+	if (vcpu->fd >= 0)
+		close(vcpu->fd);
+	vcpu->fd = -1;
+}
+
 void vm_free(struct tvmm_vm *vm)
 {
 	unsigned int i;
@@ -501,10 +511,7 @@ void vm_free(struct tvmm_vm *vm)
 
 		if (!vcpu)
 			continue;
-		if (vcpu->run)
-			munmap(vcpu->run, vcpu->run_size);
-		if (vcpu->fd >= 0)
-			close(vcpu->fd);
+		vcpu_close(vcpu);
 		free(vcpu);
 	}
 	if (vm->fd >= 0)
