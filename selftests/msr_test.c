@@ -92,16 +92,6 @@ static void guest_round_trip(void)
 	GUEST_DONE();
 }
 
-static struct tvmm_msrs *msrs_alloc(__u32 n)
-{
-	struct tvmm_msrs *m;
-
-	m = calloc(1, sizeof(*m) + n * sizeof(m->entries[0]));
-	TEST_ASSERT(m, "calloc");
-	m->nmsrs = n;
-	return m;
-}
-
 TEST(guest_and_host_see_one_value)
 {
 	struct tvmm_vcpu *vcpu;
@@ -113,7 +103,7 @@ TEST(guest_and_host_see_one_value)
 	vm = vm_create_with_one_vcpu(&vcpu, guest_round_trip);
 	vcpu_run_expect_sync(vcpu, STAGE_GUEST_WROTE);
 
-	m = msrs_alloc(NR_MSRS);
+	m = tvmm_msrs_alloc(NR_MSRS);
 	for (i = 0; i < NR_MSRS; i++)
 		m->entries[i].index = msrs[i].index;
 	EXPECT_EQ(NR_MSRS, __vcpu_get_msrs(vcpu, m));
@@ -295,7 +285,7 @@ TEST(get_msrs_stops_at_the_first_unsupported)
 	vcpu_set_msr(vcpu, MSR_STAR, msrs[0].host);
 	vcpu_set_msr(vcpu, MSR_LSTAR, msrs[1].host);
 
-	m = msrs_alloc(3);
+	m = tvmm_msrs_alloc(3);
 	m->entries[0].index = MSR_STAR;
 	m->entries[1].index = MSR_IA32_FEATURE_CONTROL;
 	m->entries[1].data = 0x5a5a;
@@ -329,7 +319,7 @@ TEST(set_msrs_stops_at_the_first_unsupported)
 	vcpu_set_msr(vcpu, MSR_STAR, 0);
 	vcpu_set_msr(vcpu, MSR_LSTAR, 0);
 
-	m = msrs_alloc(3);
+	m = tvmm_msrs_alloc(3);
 	m->entries[0].index = MSR_STAR;
 	m->entries[0].data = msrs[0].host;
 	m->entries[1].index = MSR_IA32_FEATURE_CONTROL;

@@ -370,11 +370,13 @@ int __vcpu_set_cpuid(struct tvmm_vcpu *vcpu, const struct tvmm_cpuid *cpuid);
 void vcpu_set_cpuid(struct tvmm_vcpu *vcpu, const struct tvmm_cpuid *cpuid);
 
 /*
- * MSRs. __vcpu_get_msrs()/__vcpu_set_msrs(): the ioctl's result, the number
+ * MSRs. tvmm_msrs_alloc(): a zeroed list of @nmsrs entries (free() it).
+ * __vcpu_get_msrs()/__vcpu_set_msrs(): the ioctl's result, the number
  * of entries processed, or -errno. One MSR: __vcpu_get_msr()/__vcpu_set_msr()
  * return 1 when done, 0 when tvmm does not virtualize it, or -errno;
  * vcpu_get_msr()/vcpu_set_msr() assert 1.
  */
+struct tvmm_msrs *tvmm_msrs_alloc(__u32 nmsrs);
 int __vcpu_get_msrs(struct tvmm_vcpu *vcpu, struct tvmm_msrs *msrs);
 int __vcpu_set_msrs(struct tvmm_vcpu *vcpu, const struct tvmm_msrs *msrs);
 int __vcpu_get_msr(struct tvmm_vcpu *vcpu, __u32 index, __u64 *value);

@@ -815,6 +815,16 @@ void vcpu_set_cpuid(struct tvmm_vcpu *vcpu, const struct tvmm_cpuid *cpuid)
 		    strerror(-ret));
 }
 
+struct tvmm_msrs *tvmm_msrs_alloc(__u32 nmsrs)
+{
+	struct tvmm_msrs *msrs;
+
+	msrs = calloc(1, sizeof(*msrs) + nmsrs * sizeof(msrs->entries[0]));
+	TEST_ASSERT(msrs, "calloc");
+	msrs->nmsrs = nmsrs;
+	return msrs;
+}
+
 int __vcpu_get_msrs(struct tvmm_vcpu *vcpu, struct tvmm_msrs *msrs)
 {
 	int ret = ioctl(vcpu->fd, TVMM_GET_MSRS, msrs);
