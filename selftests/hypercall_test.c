@@ -198,9 +198,10 @@ TEST_F(hypercall, first_exit_to_userspace)
 	EXPECT_EQ(0, vcpu_exit_count(vcpu, EXIT_REASON_VMCALL));
 	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HYPERCALL);
 	EXPECT_EQ(variant->nr, run->hypercall.nr);
-	for (i = 0; i < variant->nargs; i++)
+	for (i = 0; i < variant->nargs; i++) {
 		EXPECT_EQ(variant->args[i], run->hypercall.args[i])
 			TH_LOG("args[%u]", i);
+	}
 	if (variant->rip) {
 		vcpu_get_regs(vcpu, &regs);
 		EXPECT_EQ((__u64)(unsigned long)variant->rip, regs.rip);
