@@ -792,12 +792,20 @@ void vcpu_args_set(struct tvmm_vcpu *vcpu, unsigned int n, ...)
 	vcpu_set_regs(vcpu, &regs);
 }
 
+/* A zeroed header of @hdr bytes followed by @n entries of @entry bytes. */
+static void *alloc_list(size_t hdr, __u32 n, size_t entry)
+{
+	void *list = calloc(1, hdr + n * entry);
+
+	TEST_ASSERT(list, "calloc");
+	return list;
+}
+
 struct tvmm_cpuid *tvmm_cpuid_alloc(__u32 nent)
 {
 	struct tvmm_cpuid *cpuid;
 
-	cpuid = calloc(1, sizeof(*cpuid) + nent * sizeof(cpuid->entries[0]));
-	TEST_ASSERT(cpuid, "calloc");
+	cpuid = alloc_list(sizeof(*cpuid), nent, sizeof(cpuid->entries[0]));
 	cpuid->nent = nent;
 	return cpuid;
 }
@@ -819,8 +827,7 @@ struct tvmm_msrs *tvmm_msrs_alloc(__u32 nmsrs)
 {
 	struct tvmm_msrs *msrs;
 
-	msrs = calloc(1, sizeof(*msrs) + nmsrs * sizeof(msrs->entries[0]));
-	TEST_ASSERT(msrs, "calloc");
+	msrs = alloc_list(sizeof(*msrs), nmsrs, sizeof(msrs->entries[0]));
 	msrs->nmsrs = nmsrs;
 	return msrs;
 }
