@@ -7,27 +7,9 @@
  */
 #include <errno.h>
 #include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "tvmm_test.h"
-
-FIXTURE(dev) {
-	int fd;
-};
-
-FIXTURE_SETUP(dev)
-{
-	self->fd = -1;
-	TVMM_REQUIRE_MODULE();
-	self->fd = __tvmm_open();
-	ASSERT_LE(0, self->fd);
-}
-
-FIXTURE_TEARDOWN(dev)
-{
-	if (self->fd >= 0)
-		close(self->fd);
-}
+#include "tvmm_dev_fixture.h"
 
 TEST_F(dev, api_version)
 {

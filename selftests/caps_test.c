@@ -42,13 +42,8 @@ FIXTURE(caps) {
 
 FIXTURE_SETUP(caps)
 {
-	int fd;
-
 	TVMM_REQUIRE_MODULE();
-	fd = __tvmm_open();
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, __tvmm_get_caps(fd, &self->caps));
-	close(fd);
+	ASSERT_EQ(0, tvmm_read_caps(&self->caps));
 }
 
 FIXTURE_TEARDOWN(caps)

@@ -74,13 +74,14 @@ static void run_queries(struct tvmm_vcpu *vcpu,
 	sync_global_from_guest(vcpu->vm, results);
 }
 
-static void expect_result(struct __test_metadata *_metadata, __u32 i,
-			  __u32 eax, __u32 ebx, __u32 ecx, __u32 edx)
+/* CPUID writes 32-bit registers: bits 63:32 of each read as zero. */
+static void expect_upper_halves_zero(struct __test_metadata *_metadata,
+				     __u32 i)
 {
-	EXPECT_EQ(eax, results[i].rax) TH_LOG("query %u: RAX", i);
-	EXPECT_EQ(ebx, results[i].rbx) TH_LOG("query %u: RBX", i);
-	EXPECT_EQ(ecx, results[i].rcx) TH_LOG("query %u: RCX", i);
-	EXPECT_EQ(edx, results[i].rdx) TH_LOG("query %u: RDX", i);
+	EXPECT_EQ(0, results[i].rax >> 32) TH_LOG("query %u: RAX", i);
+	EXPECT_EQ(0, results[i].rbx >> 32) TH_LOG("query %u: RBX", i);
+	EXPECT_EQ(0, results[i].rcx >> 32) TH_LOG("query %u: RCX", i);
+	EXPECT_EQ(0, results[i].rdx >> 32) TH_LOG("query %u: RDX", i);
 }
 
 TEST(default_hypervisor_bit_and_no_vmx)
@@ -94,11 +95,8 @@ TEST(default_hypervisor_bit_and_no_vmx)
 	run_queries(vcpu, q, 1);
 	EXPECT_TRUE(results[0].rcx & CPUID_1_ECX_HYPERVISOR);
 	EXPECT_FALSE(results[0].rcx & CPUID_1_ECX_VMX);
-	/* Upper halves cleared, whatever the leaf's values are. */
-	EXPECT_EQ(0, results[0].rax >> 32);
-	EXPECT_EQ(0, results[0].rbx >> 32);
-	EXPECT_EQ(0, results[0].rcx >> 32);
-	EXPECT_EQ(0, results[0].rdx >> 32);
+	/* Whatever the leaf's values are. */
+	expect_upper_halves_zero(_metadata, 0);
 	vm_free(vm);
 }
 
@@ -119,9 +117,7 @@ TEST(default_signature_leaf)
 	regs[2] = results[0].rdx;
 	memcpy(sig, regs, 12);
 	EXPECT_STREQ("tvmmtvmmtvmm", sig);
-	EXPECT_EQ(0, results[0].rbx >> 32);
-	EXPECT_EQ(0, results[0].rcx >> 32);
-	EXPECT_EQ(0, results[0].rdx >> 32);
+	expect_upper_halves_zero(_metadata, 0);
 	vm_free(vm);
 }
 
@@ -138,76 +134,85 @@ static const struct tvmm_cpuid_entry table[] = {
 	  .eax = 0x3030, .ebx = 0, .ecx = 0xffffffff, .edx = 0x5a5a5a5a },
 };
 
-static void set_table(struct tvmm_vcpu *vcpu)
+FIXTURE(table) {
+	struct tvmm_vm *vm;
+	struct tvmm_vcpu *vcpu;
+};
+
+/* What the guest asks with table[] set, and exactly what it must get. */
+FIXTURE_VARIANT(table) {
+	__u32 n;
+	struct cpuid_expect {
+		struct cpuid_query q;
+		__u32 eax, ebx, ecx, edx;
+	} expect[MAX_QUERIES];
+};
+
+/* No hypervisor bit added, no VMX bit removed: the table as is. */
+FIXTURE_VARIANT_ADD(table, values_exactly) {
+	.n = 3,
+	.expect = {
+		{ { 1, 0 }, 0x000306a9, 0x01020304, 0x80000001, 0xfffffffe },
+		/* Not indexed: ECX does not matter. */
+		{ { 1, 5 }, 0x000306a9, 0x01020304, 0x80000001, 0xfffffffe },
+		{ { 0x80000008, 0 }, 0x3030, 0, 0xffffffff, 0x5a5a5a5a },
+	},
+};
+
+FIXTURE_VARIANT_ADD(table, indexed_entries_chosen_by_ecx) {
+	.n = 3,
+	.expect = {
+		{ { 7, 1 }, 0x11, 0x22, 0x33, 0x44 },
+		{ { 7, 0 }, 1, 0xa0a0a0a0, 0xb0b0b0b0, 0xc0c0c0c0 },
+		/* No entry for subleaf 2: zeros. */
+		{ { 7, 2 }, 0, 0, 0, 0 },
+	},
+};
+
+/* The table replaces the defaults, the signature leaf included. */
+FIXTURE_VARIANT_ADD(table, missing_leaves_read_as_zeros) {
+	.n = 4,
+	.expect = {
+		{ { 0, 0 }, 0, 0, 0, 0 },
+		{ { CPUID_SIGNATURE, 0 }, 0, 0, 0, 0 },
+		{ { 0x12345678, 0 }, 0, 0, 0, 0 },
+		{ { 0x80000000, 0 }, 0, 0, 0, 0 },
+	},
+};
+
+FIXTURE_SETUP(table)
 {
 	struct tvmm_cpuid *cpuid;
-	__u32 n = ARRAY_SIZE(table);
 
-	cpuid = tvmm_cpuid_alloc(n);
+	TVMM_REQUIRE_MODULE();
+	self->vm = vm_create_with_one_vcpu(&self->vcpu, guest_code);
+	cpuid = tvmm_cpuid_alloc(ARRAY_SIZE(table));
 	memcpy(cpuid->entries, table, sizeof(table));
-	vcpu_set_cpuid(vcpu, cpuid);
+	vcpu_set_cpuid(self->vcpu, cpuid);
 	free(cpuid);
 }
 
-TEST(table_values_exactly)
+FIXTURE_TEARDOWN(table)
 {
-	static const struct cpuid_query q[] = {
-		{ 1, 0 }, { 1, 5 }, { 0x80000008, 0 },
-	};
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-
-	TVMM_REQUIRE_MODULE();
-	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
-	set_table(vcpu);
-	run_queries(vcpu, q, 3);
-	/* No hypervisor bit added, no VMX bit removed: the table as is. */
-	expect_result(_metadata, 0, 0x000306a9, 0x01020304, 0x80000001,
-		      0xfffffffe);
-	/* Not indexed: ECX does not matter. */
-	expect_result(_metadata, 1, 0x000306a9, 0x01020304, 0x80000001,
-		      0xfffffffe);
-	expect_result(_metadata, 2, 0x3030, 0, 0xffffffff, 0x5a5a5a5a);
-	vm_free(vm);
+	vm_free(self->vm);
 }
 
-TEST(indexed_entries_chosen_by_ecx)
+TEST_F(table, guest_gets_the_table)
 {
-	static const struct cpuid_query q[] = {
-		{ 7, 1 }, { 7, 0 }, { 7, 2 },
-	};
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-
-	TVMM_REQUIRE_MODULE();
-	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
-	set_table(vcpu);
-	run_queries(vcpu, q, 3);
-	expect_result(_metadata, 0, 0x11, 0x22, 0x33, 0x44);
-	expect_result(_metadata, 1, 1, 0xa0a0a0a0, 0xb0b0b0b0, 0xc0c0c0c0);
-	/* No entry for subleaf 2: zeros. */
-	expect_result(_metadata, 2, 0, 0, 0, 0);
-	vm_free(vm);
-}
-
-TEST(missing_leaves_read_as_zeros)
-{
-	static const struct cpuid_query q[] = {
-		{ 0, 0 }, { CPUID_SIGNATURE, 0 }, { 0x12345678, 0 },
-		{ 0x80000000, 0 },
-	};
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
+	struct cpuid_query q[MAX_QUERIES];
 	__u32 i;
 
-	TVMM_REQUIRE_MODULE();
-	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
-	set_table(vcpu);
-	run_queries(vcpu, q, 4);
-	/* The table replaces the defaults, the signature leaf included. */
-	for (i = 0; i < 4; i++)
-		expect_result(_metadata, i, 0, 0, 0, 0);
-	vm_free(vm);
+	for (i = 0; i < variant->n; i++)
+		q[i] = variant->expect[i].q;
+	run_queries(self->vcpu, q, variant->n);
+	for (i = 0; i < variant->n; i++) {
+		const struct cpuid_expect *e = &variant->expect[i];
+
+		EXPECT_EQ(e->eax, results[i].rax) TH_LOG("query %u: RAX", i);
+		EXPECT_EQ(e->ebx, results[i].rbx) TH_LOG("query %u: RBX", i);
+		EXPECT_EQ(e->ecx, results[i].rcx) TH_LOG("query %u: RCX", i);
+		EXPECT_EQ(e->edx, results[i].rdx) TH_LOG("query %u: RDX", i);
+	}
 }
 
 TEST_HARNESS_MAIN

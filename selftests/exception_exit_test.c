@@ -60,107 +60,115 @@ static void guest_gp(void)
 GUEST_ASM_LABEL(guest_gp_insn);
 GUEST_ASM_LABEL(guest_gp_next);
 
-/*
- * Run @guest with exits on @vectors, expect an exception exit of @vector
- * at @insn, then resume at @next: the guest must finish.
- */
-static void expect_exception_exit(struct __test_metadata *_metadata,
-				  void (*guest)(void), __u32 vectors,
-				  __u32 vector, bool has_error, __u32 error,
-				  const void *insn, const void *next)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_regs regs;
+#define NO_ERROR_CODE	-1
+
+FIXTURE(exits) {
 	struct tvmm_vm *vm;
-	struct tvmm_run *run;
+	struct tvmm_vcpu *vcpu;
+};
 
-	vm = vm_create_with_one_vcpu(&vcpu, guest);
-	vcpu_set_exception_exits(vcpu, vectors);
-	run = vcpu->run;
+/* @guest faults at @insn; the host resumes it at @next. */
+FIXTURE_VARIANT(exits) {
+	void (*guest)(void);
+	__u32 vectors;		/* TVMM_SET_EXCEPTION_EXITS */
+	__u32 vector;		/* the exception that exits */
+	__s64 error_code;	/* NO_ERROR_CODE: none */
+	const char *insn, *next;
+};
 
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_EXCEPTION);
-	EXPECT_EQ(vector, run->exception.vector);
-	EXPECT_EQ(has_error, run->exception.error_code_valid);
-	if (has_error)
-		EXPECT_EQ(error, run->exception.error_code);
-	EXPECT_EQ((__u64)(unsigned long)insn, run->exception.rip);
-	vcpu_get_regs(vcpu, &regs);
-	EXPECT_EQ((__u64)(unsigned long)insn, regs.rip);
+FIXTURE_VARIANT_ADD(exits, ud2_as_ud) {
+	.guest = guest_ud2, .insn = guest_ud2_insn, .next = guest_ud2_next,
+	.vectors = BIT_ULL(UD_VECTOR),
+	.vector = UD_VECTOR, .error_code = NO_ERROR_CODE,
+};
 
-	regs.rip = (__u64)(unsigned long)next;
-	vcpu_set_regs(vcpu, &regs);
-	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
-}
+FIXTURE_VARIANT_ADD(exits, int3_as_bp) {
+	.guest = guest_int3, .insn = guest_int3_insn, .next = guest_int3_next,
+	.vectors = BIT_ULL(BP_VECTOR),
+	.vector = BP_VECTOR, .error_code = NO_ERROR_CODE,
+};
 
-TEST(ud2_exits_as_ud)
-{
-	TVMM_REQUIRE_MODULE();
-	expect_exception_exit(_metadata, guest_ud2, BIT_ULL(UD_VECTOR),
-			      UD_VECTOR, false, 0, guest_ud2_insn,
-			      guest_ud2_next);
-}
-
-TEST(int3_exits_as_bp)
-{
-	TVMM_REQUIRE_MODULE();
-	expect_exception_exit(_metadata, guest_int3, BIT_ULL(BP_VECTOR),
-			      BP_VECTOR, false, 0, guest_int3_insn,
-			      guest_int3_next);
-}
-
-TEST(gp_exits_with_its_error_code)
-{
-	TVMM_REQUIRE_MODULE();
-	expect_exception_exit(_metadata, guest_gp, BIT_ULL(GP_VECTOR),
-			      GP_VECTOR, true, BAD_SELECTOR, guest_gp_insn,
-			      guest_gp_next);
-}
+FIXTURE_VARIANT_ADD(exits, gp_with_its_error_code) {
+	.guest = guest_gp, .insn = guest_gp_insn, .next = guest_gp_next,
+	.vectors = BIT_ULL(GP_VECTOR),
+	.vector = GP_VECTOR, .error_code = BAD_SELECTOR,
+};
 
 /* Every other vector asked for: #UD still exits, the bits are per vector. */
-TEST(ud2_exits_among_other_vectors)
+FIXTURE_VARIANT_ADD(exits, ud2_among_other_vectors) {
+	.guest = guest_ud2, .insn = guest_ud2_insn, .next = guest_ud2_next,
+	.vectors = 0xffffffffU,
+	.vector = UD_VECTOR, .error_code = NO_ERROR_CODE,
+};
+
+FIXTURE_SETUP(exits)
 {
 	TVMM_REQUIRE_MODULE();
-	expect_exception_exit(_metadata, guest_ud2, 0xffffffffU,
-			      UD_VECTOR, false, 0, guest_ud2_insn,
-			      guest_ud2_next);
+	self->vm = vm_create_with_one_vcpu(&self->vcpu, variant->guest);
+}
+
+FIXTURE_TEARDOWN(exits)
+{
+	vm_free(self->vm);
+}
+
+/*
+ * The exit is at the instruction, which did not complete; resumed past it,
+ * the guest finishes.
+ */
+TEST_F(exits, at_the_instruction)
+{
+	vcpu_set_exception_exits(self->vcpu, variant->vectors);
+	vcpu_run_expect_exception(self->vcpu, variant->vector,
+				  variant->error_code, variant->insn,
+				  variant->next);
+	vcpu_run_expect_done(self->vcpu);
 }
 
 /*
  * Without its bit, the exception is delivered: no gate, triple fault. The
  * bitmap is first set in full, so the later write must replace it.
  */
-static void expect_shutdown(struct __test_metadata *_metadata,
-			    void (*guest)(void), __u32 vectors)
-{
-	struct tvmm_vcpu *vcpu;
+FIXTURE(delivered) {
 	struct tvmm_vm *vm;
+	struct tvmm_vcpu *vcpu;
+};
 
-	vm = vm_create_with_one_vcpu(&vcpu, guest);
-	vcpu_set_exception_exits(vcpu, 0xffffffffU);
-	vcpu_set_exception_exits(vcpu, vectors);
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_SHUTDOWN);
-	vm_free(vm);
-}
+FIXTURE_VARIANT(delivered) {
+	void (*guest)(void);
+	__u32 vectors;
+};
 
-TEST(ud2_without_exits_shuts_down)
-{
-	TVMM_REQUIRE_MODULE();
-	expect_shutdown(_metadata, guest_ud2, 0);
-}
+FIXTURE_VARIANT_ADD(delivered, ud2_without_exits) {
+	.guest = guest_ud2, .vectors = 0,
+};
 
-TEST(ud2_with_other_vectors_shuts_down)
-{
-	TVMM_REQUIRE_MODULE();
-	/* #BP only: #UD, then #GP and #DF, are delivered. */
-	expect_shutdown(_metadata, guest_ud2, BIT_ULL(BP_VECTOR));
-}
+/* #BP only: #UD, then #GP and #DF, are delivered. */
+FIXTURE_VARIANT_ADD(delivered, ud2_with_other_vectors) {
+	.guest = guest_ud2, .vectors = BIT_ULL(BP_VECTOR),
+};
 
 /* #BP, a trap from INT3, is delivered too once its bit is cleared. */
-TEST(int3_without_exits_shuts_down)
+FIXTURE_VARIANT_ADD(delivered, int3_without_exits) {
+	.guest = guest_int3, .vectors = 0,
+};
+
+FIXTURE_SETUP(delivered)
 {
 	TVMM_REQUIRE_MODULE();
-	expect_shutdown(_metadata, guest_int3, 0);
+	self->vm = vm_create_with_one_vcpu(&self->vcpu, variant->guest);
+}
+
+FIXTURE_TEARDOWN(delivered)
+{
+	vm_free(self->vm);
+}
+
+TEST_F(delivered, shuts_down)
+{
+	vcpu_set_exception_exits(self->vcpu, 0xffffffffU);
+	vcpu_set_exception_exits(self->vcpu, variant->vectors);
+	vcpu_run_expect_exit(self->vcpu, TVMM_EXIT_SHUTDOWN);
 }
 
 TEST_HARNESS_MAIN

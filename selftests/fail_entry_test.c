@@ -27,6 +27,7 @@
  * first guest-state rule [...] tvmm found broken".
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "tvmm_test.h"
@@ -43,6 +44,8 @@ GUEST_ASM32(done32,
 	    GUEST_ASM_DONE
 	    "1: hlt\n"
 	    "jmp 1b\n");
+
+/* ---- guest state VM entry refuses: TVMM_EXIT_FAIL_ENTRY ---- */
 
 static void break_cs_type(struct tvmm_sregs *s)
 {
@@ -98,30 +101,27 @@ FIXTURE(fail_entry) {
 	struct tvmm_vcpu *vcpu;
 };
 
+/* The guest in long mode, or in protected mode with @mode32. */
 FIXTURE_VARIANT(fail_entry) {
-	bool protected_mode;	/* else long mode */
+	bool mode32;
 	void (*breaks)(struct tvmm_sregs *s);
 	__u32 check;		/* TVMM_GUEST_CHECK_* */
 };
 
 FIXTURE_VARIANT_ADD(fail_entry, cs_type_0) {
-	.breaks = break_cs_type,
-	.check = TVMM_GUEST_CHECK_CS,
+	.breaks = break_cs_type, .check = TVMM_GUEST_CHECK_CS,
 };
 
 FIXTURE_VARIANT_ADD(fail_entry, cs_not_present) {
-	.breaks = break_cs_present,
-	.check = TVMM_GUEST_CHECK_CS,
+	.breaks = break_cs_present, .check = TVMM_GUEST_CHECK_CS,
 };
 
 FIXTURE_VARIANT_ADD(fail_entry, cs_l_and_db) {
-	.breaks = break_cs_l_and_db,
-	.check = TVMM_GUEST_CHECK_CS,
+	.breaks = break_cs_l_and_db, .check = TVMM_GUEST_CHECK_CS,
 };
 
 FIXTURE_VARIANT_ADD(fail_entry, ss_not_writable) {
-	.breaks = break_ss_read_only,
-	.check = TVMM_GUEST_CHECK_SS,
+	.breaks = break_ss_read_only, .check = TVMM_GUEST_CHECK_SS,
 };
 
 FIXTURE_VARIANT_ADD(fail_entry, ds_execute_only) {
@@ -130,54 +130,44 @@ FIXTURE_VARIANT_ADD(fail_entry, ds_execute_only) {
 };
 
 FIXTURE_VARIANT_ADD(fail_entry, tr_unusable) {
-	.breaks = break_tr_unusable,
-	.check = TVMM_GUEST_CHECK_TR,
+	.breaks = break_tr_unusable, .check = TVMM_GUEST_CHECK_TR,
 };
 
 FIXTURE_VARIANT_ADD(fail_entry, tr_in_ldt) {
-	.breaks = break_tr_in_ldt,
-	.check = TVMM_GUEST_CHECK_TR,
+	.breaks = break_tr_in_ldt, .check = TVMM_GUEST_CHECK_TR,
 };
 
 FIXTURE_VARIANT_ADD(fail_entry, tr_not_busy) {
-	.breaks = break_tr_available,
-	.check = TVMM_GUEST_CHECK_TR,
+	.breaks = break_tr_available, .check = TVMM_GUEST_CHECK_TR,
 };
 
 FIXTURE_VARIANT_ADD(fail_entry, ldtr_not_ldt) {
-	.breaks = break_ldtr_type,
-	.check = TVMM_GUEST_CHECK_LDTR,
+	.breaks = break_ldtr_type, .check = TVMM_GUEST_CHECK_LDTR,
 };
 
 FIXTURE_VARIANT_ADD(fail_entry, protected_mode_cs_type_0) {
-	.protected_mode = true,
-	.breaks = break_cs_type,
-	.check = TVMM_GUEST_CHECK_CS,
+	.mode32 = true,
+	.breaks = break_cs_type, .check = TVMM_GUEST_CHECK_CS,
 };
 
 FIXTURE_VARIANT_ADD(fail_entry, protected_mode_ss_not_writable) {
-	.protected_mode = true,
-	.breaks = break_ss_read_only,
-	.check = TVMM_GUEST_CHECK_SS,
+	.mode32 = true,
+	.breaks = break_ss_read_only, .check = TVMM_GUEST_CHECK_SS,
 };
 
 FIXTURE_VARIANT_ADD(fail_entry, protected_mode_tr_unusable) {
-	.protected_mode = true,
-	.breaks = break_tr_unusable,
-	.check = TVMM_GUEST_CHECK_TR,
+	.mode32 = true,
+	.breaks = break_tr_unusable, .check = TVMM_GUEST_CHECK_TR,
 };
 
 FIXTURE_SETUP(fail_entry)
 {
 	TVMM_REQUIRE_MODULE();
-	if (variant->protected_mode) {
-		self->vm = vm_create();
-		self->vcpu = vm_vcpu_add(self->vm, 0);
-		vm_load_asm_guest(self->vm, done32_start, done32_end);
-		vcpu_setup_protected_mode(self->vcpu, TVMM_GPA_ASM_CODE);
-	} else {
+	if (variant->mode32)
+		self->vm = vm_create_with_asm_vcpu(&self->vcpu, done32_start,
+						   done32_end, 32);
+	else
 		self->vm = vm_create_with_one_vcpu(&self->vcpu, guest_done);
-	}
 }
 
 FIXTURE_TEARDOWN(fail_entry)
@@ -209,104 +199,63 @@ TEST_F(fail_entry, entry_fails_with_the_check)
 	vcpu_run_expect_done(vcpu);
 }
 
-/* SET_SREGS refusals: -EINVAL, and GET_SREGS reads what it did before. */
-static void refuse_pg_without_pe(struct tvmm_sregs *s)
-{
-	s->cr0 &= ~X86_CR0_PE;
-}
-
-static void refuse_cr0_reserved(struct tvmm_sregs *s)
-{
-	s->cr0 |= BIT_ULL(63);
-}
-
-static void refuse_nw_without_cd(struct tvmm_sregs *s)
-{
-	s->cr0 = (s->cr0 & ~X86_CR0_CD) | X86_CR0_NW;
-}
-
-static void refuse_cr4_reserved(struct tvmm_sregs *s)
-{
-	s->cr4 |= BIT_ULL(63);
-}
-
-static void refuse_efer_reserved(struct tvmm_sregs *s)
-{
-	s->efer |= BIT_ULL(1);
-}
-
-static void refuse_lma_without_pg(struct tvmm_sregs *s)
-{
-	s->cr0 &= ~X86_CR0_PG;		/* LME and LMA stay */
-}
-
-static void refuse_lme_pg_without_lma(struct tvmm_sregs *s)
-{
-	s->efer &= ~EFER_LMA;
-}
-
-static void refuse_lma_without_lme(struct tvmm_sregs *s)
-{
-	s->efer &= ~EFER_LME;
-}
-
-static void refuse_cr8_16(struct tvmm_sregs *s)
-{
-	s->cr8 = 16;
-}
-
-static void refuse_reserved(struct tvmm_sregs *s)
-{
-	s->reserved[3] = 1;
-}
-
+/*
+ * ---- state TVMM_SET_SREGS refuses: -EINVAL, and nothing changed ----
+ *
+ * Each case changes one 64-bit field of the long-mode state: clears the
+ * bits @clear, then sets @set.
+ */
 FIXTURE(refused) {
 	struct tvmm_vm *vm;
 	struct tvmm_vcpu *vcpu;
 };
 
 FIXTURE_VARIANT(refused) {
-	void (*breaks)(struct tvmm_sregs *s);
+	size_t field;		/* SREGS(): a __u64 of struct tvmm_sregs */
+	__u64 clear, set;
 };
 
+#define SREGS(field)	offsetof(struct tvmm_sregs, field)
+
 FIXTURE_VARIANT_ADD(refused, pg_without_pe) {
-	.breaks = refuse_pg_without_pe,
+	.field = SREGS(cr0), .clear = X86_CR0_PE,
 };
 
 FIXTURE_VARIANT_ADD(refused, cr0_reserved_bit) {
-	.breaks = refuse_cr0_reserved,
+	.field = SREGS(cr0), .set = BIT_ULL(63),
 };
 
 FIXTURE_VARIANT_ADD(refused, nw_without_cd) {
-	.breaks = refuse_nw_without_cd,
+	.field = SREGS(cr0), .clear = X86_CR0_CD, .set = X86_CR0_NW,
 };
 
 FIXTURE_VARIANT_ADD(refused, cr4_reserved_bit) {
-	.breaks = refuse_cr4_reserved,
+	.field = SREGS(cr4), .set = BIT_ULL(63),
 };
 
 FIXTURE_VARIANT_ADD(refused, efer_reserved_bit) {
-	.breaks = refuse_efer_reserved,
+	.field = SREGS(efer), .set = BIT_ULL(1),
 };
 
+/* LME and LMA stay. */
 FIXTURE_VARIANT_ADD(refused, lma_without_pg) {
-	.breaks = refuse_lma_without_pg,
+	.field = SREGS(cr0), .clear = X86_CR0_PG,
 };
 
 FIXTURE_VARIANT_ADD(refused, lme_and_pg_without_lma) {
-	.breaks = refuse_lme_pg_without_lma,
+	.field = SREGS(efer), .clear = EFER_LMA,
 };
 
 FIXTURE_VARIANT_ADD(refused, lma_without_lme) {
-	.breaks = refuse_lma_without_lme,
+	.field = SREGS(efer), .clear = EFER_LME,
 };
 
 FIXTURE_VARIANT_ADD(refused, cr8_above_15) {
-	.breaks = refuse_cr8_16,
+	.field = SREGS(cr8), .clear = ~0ULL, .set = 16,
 };
 
 FIXTURE_VARIANT_ADD(refused, reserved_not_zero) {
-	.breaks = refuse_reserved,
+	.field = SREGS(reserved[3]), .clear = ~0ULL, .set = 1,
 };
 
 FIXTURE_SETUP(refused)
@@ -324,10 +273,12 @@ TEST_F(refused, set_sregs_refuses_and_changes_nothing)
 {
 	struct tvmm_vcpu *vcpu = self->vcpu;
 	struct tvmm_sregs before, bad, after;
+	__u64 *field = (__u64 *)((char *)&bad + variant->field);
 
 	vcpu_get_sregs(vcpu, &before);
 	bad = before;
-	variant->breaks(&bad);
+	*field = (*field & ~variant->clear) | variant->set;
+	ASSERT_NE(*(__u64 *)((char *)&before + variant->field), *field);
 	/* Also move things SET_SREGS would otherwise take. */
 	bad.cr2 = 0x1234000;
 	bad.gdt.limit = 0x17;

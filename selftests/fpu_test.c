@@ -216,15 +216,6 @@ static void *noise_thread(void *arg)
 	return NULL;
 }
 
-static int pin_to(pthread_t thread, int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return pthread_setaffinity_np(thread, sizeof(set), &set);
-}
-
 TEST(host_and_guest_fpu_state_stay_apart)
 {
 	int cpu = sched_getcpu();
@@ -239,9 +230,9 @@ TEST(host_and_guest_fpu_state_stay_apart)
 	TVMM_REQUIRE_MODULE();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_fpu);
 	ASSERT_LE(0, cpu);
-	ASSERT_EQ(0, pin_to(pthread_self(), cpu));
+	ASSERT_EQ(0, pin_thread(pthread_self(), cpu));
 	ASSERT_EQ(0, pthread_create(&noise, NULL, noise_thread, NULL));
-	ASSERT_EQ(0, pin_to(noise, cpu));
+	ASSERT_EQ(0, pin_thread(noise, cpu));
 
 	for (round = 0; round <= ROUNDS; round++) {
 		memset(&in, 0, sizeof(in));

@@ -7,21 +7,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "tvmm_test.h"
 
 #define HOTCPU	1
-
-static void get_caps(struct __test_metadata *_metadata,
-		     struct tvmm_vmx_caps *caps)
-{
-	int fd = __tvmm_open();
-
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, __tvmm_get_caps(fd, caps));
-	close(fd);
-}
 
 FIXTURE(hotplug) {
 	int unused;
@@ -49,18 +38,18 @@ TEST_F(hotplug, offline_leaves_and_online_enters_vmx)
 	struct tvmm_vmx_caps caps;
 
 	ASSERT_EQ(0, __tvmm_load(NULL));
-	get_caps(_metadata, &caps);
+	ASSERT_EQ(0, tvmm_read_caps(&caps));
 	ASSERT_TRUE(cpu_in_map(caps.vmxon_cpus, 0));
 	ASSERT_TRUE(cpu_in_map(caps.vmxon_cpus, HOTCPU));
 
 	ASSERT_EQ(0, __cpu_set_online(HOTCPU, false));
-	get_caps(_metadata, &caps);
+	ASSERT_EQ(0, tvmm_read_caps(&caps));
 	EXPECT_FALSE(cpu_in_map(caps.online_cpus, HOTCPU));
 	EXPECT_FALSE(cpu_in_map(caps.vmxon_cpus, HOTCPU));
 	EXPECT_TRUE(cpu_in_map(caps.vmxon_cpus, 0));
 
 	ASSERT_EQ(0, __cpu_set_online(HOTCPU, true));
-	get_caps(_metadata, &caps);
+	ASSERT_EQ(0, tvmm_read_caps(&caps));
 	EXPECT_TRUE(cpu_in_map(caps.online_cpus, HOTCPU));
 	EXPECT_TRUE(cpu_in_map(caps.vmxon_cpus, HOTCPU));
 	EXPECT_EQ(0, __tvmm_unload());
@@ -72,12 +61,12 @@ TEST_F(hotplug, cpu_offline_at_load_enters_vmx_when_it_comes_up)
 
 	ASSERT_EQ(0, __cpu_set_online(HOTCPU, false));
 	ASSERT_EQ(0, __tvmm_load(NULL));
-	get_caps(_metadata, &caps);
+	ASSERT_EQ(0, tvmm_read_caps(&caps));
 	EXPECT_FALSE(cpu_in_map(caps.vmxon_cpus, HOTCPU));
 	EXPECT_TRUE(cpu_in_map(caps.vmxon_cpus, 0));
 
 	ASSERT_EQ(0, __cpu_set_online(HOTCPU, true));
-	get_caps(_metadata, &caps);
+	ASSERT_EQ(0, tvmm_read_caps(&caps));
 	EXPECT_TRUE(cpu_in_map(caps.vmxon_cpus, HOTCPU));
 
 	/* And unload still leaves VMX on every CPU: a reload works. */
@@ -93,7 +82,7 @@ TEST_F(hotplug, deferred_vmxon_stays_off_across_hotplug)
 	ASSERT_EQ(0, __tvmm_load("defer_vmxon=1"));
 	ASSERT_EQ(0, __cpu_set_online(HOTCPU, false));
 	ASSERT_EQ(0, __cpu_set_online(HOTCPU, true));
-	get_caps(_metadata, &caps);
+	ASSERT_EQ(0, tvmm_read_caps(&caps));
 	EXPECT_FALSE(cpu_in_map(caps.vmxon_cpus, 0));
 	EXPECT_FALSE(cpu_in_map(caps.vmxon_cpus, HOTCPU));
 	EXPECT_EQ(0, __tvmm_unload());

@@ -16,10 +16,6 @@
  * no exit to userspace, RAX = 0, RIP past the VMCALL; it still counts as a
  * VMCALL exit (basic exit reason 18) in TVMM_GET_VCPU_STATS.
  */
-#include <errno.h>
-#include <string.h>
-#include <sys/ioctl.h>
-
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
 
@@ -56,34 +52,6 @@ static void guest_code(void)
 
 GUEST_ASM_LABEL(guest_after_vmcall);
 
-TEST(vmcall_exits_with_its_registers_and_returns_ret_in_rax)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_regs regs;
-	struct tvmm_vm *vm;
-	struct tvmm_run *run;
-
-	TVMM_REQUIRE_MODULE();
-	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
-	run = vcpu->run;
-
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HYPERCALL);
-	EXPECT_EQ(HC_NR, run->hypercall.nr);
-	EXPECT_EQ(HC_ARG0, run->hypercall.args[0]);
-	EXPECT_EQ(HC_ARG1, run->hypercall.args[1]);
-	EXPECT_EQ(HC_ARG2, run->hypercall.args[2]);
-	EXPECT_EQ(HC_ARG3, run->hypercall.args[3]);
-	EXPECT_EQ(HC_ARG4, run->hypercall.args[4]);
-
-	/* VMCALL is 3 bytes: RIP is past it at the exit already. */
-	vcpu_get_regs(vcpu, &regs);
-	EXPECT_EQ((__u64)(unsigned long)guest_after_vmcall, regs.rip);
-
-	run->hypercall.ret = HC_RET;
-	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
-}
-
 /* 32-bit protected mode: VMCALL exits there too, with the 32-bit values. */
 GUEST_ASM32(hc_guest32,
 	    "mov $0x11223344, %eax\n"
@@ -97,43 +65,6 @@ GUEST_ASM32(hc_guest32,
 	    GUEST_ASM_DONE
 	    "1: hlt\n"
 	    "jmp 1b\n");
-
-TEST(vmcall_in_protected_mode)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-	struct tvmm_run *run;
-
-	TVMM_REQUIRE_MODULE();
-	vm = vm_create();
-	vcpu = vm_vcpu_add(vm, 0);
-	vm_load_asm_guest(vm, hc_guest32_start, hc_guest32_end);
-	vcpu_setup_protected_mode(vcpu, TVMM_GPA_ASM_CODE);
-	run = vcpu->run;
-
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HYPERCALL);
-	EXPECT_EQ(0x11223344, run->hypercall.nr);
-	EXPECT_EQ(0x55667788, run->hypercall.args[0]);
-	EXPECT_EQ(0x99aabbcc, run->hypercall.args[1]);
-	EXPECT_EQ(0xddeeff00, run->hypercall.args[2]);
-	EXPECT_EQ(0x01020304, run->hypercall.args[3]);
-	EXPECT_EQ(0x05060708, run->hypercall.args[4]);
-	run->hypercall.ret = 0x600dcafe;
-	EXPECT_EQ(0x600dcafe, vcpu_run_expect_sync(vcpu, 1));
-	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
-}
-
-static __u64 vmcall_exits(struct tvmm_vcpu *vcpu)
-{
-	struct tvmm_vcpu_stats st;
-
-	memset(&st, 0, sizeof(st));
-	st.size = sizeof(st);
-	TEST_ASSERT(!ioctl(vcpu->fd, TVMM_GET_VCPU_STATS, &st),
-		    "TVMM_GET_VCPU_STATS: %s", strerror(errno));
-	return st.exits[EXIT_REASON_VMCALL];
-}
 
 static void guest_nop(void)
 {
@@ -157,27 +88,6 @@ static void guest_nop(void)
 	GUEST_DONE();
 }
 
-TEST(hc_nop_stays_in_the_kernel)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-	struct tvmm_run *run;
-
-	TVMM_REQUIRE_MODULE();
-	vm = vm_create_with_one_vcpu(&vcpu, guest_nop);
-	run = vcpu->run;
-	EXPECT_EQ(0, vmcall_exits(vcpu));
-
-	/* The first exit userspace sees is the last VMCALL. */
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HYPERCALL);
-	EXPECT_EQ(HC_NR, run->hypercall.nr);
-	EXPECT_EQ(HC_ARG0, run->hypercall.args[0]);
-	EXPECT_EQ(NR_NOPS + 1, vmcall_exits(vcpu));
-	run->hypercall.ret = HC_RET;
-	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
-}
-
 /*
  * 32-bit protected mode: the number is EAX, whatever the upper half of
  * RAX holds (the host sets it; the guest cannot see it).
@@ -191,31 +101,118 @@ GUEST_ASM32(hc_nop32,
 	    "1: hlt\n"
 	    "jmp 1b\n");
 
-TEST(hc_nop_in_protected_mode_is_eax)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_regs regs;
+FIXTURE(hypercall) {
 	struct tvmm_vm *vm;
-	struct tvmm_run *run;
+	struct tvmm_vcpu *vcpu;
+};
+
+/*
+ * The guest: 64-bit C @guest, or the 32-bit asm guest @asm32 to
+ * @asm32_end, with RAX's upper half and RBX set to junk first if
+ * @junk_regs. The first VMCALL userspace sees: its @nr and first @nargs
+ * @args, the RIP at the exit if @rip, and @vmcalls VMCALL exits counted
+ * so far; userspace returns @ret, which the guest checks, or sends back
+ * in GUEST_SYNC(1) if @ret_synced.
+ */
+FIXTURE_VARIANT(hypercall) {
+	void (*guest)(void);
+	const char *asm32, *asm32_end;
+	bool junk_regs;
+	__u64 nr;
+	unsigned int nargs;
+	__u64 args[5];
+	const char *rip;
+	__u64 vmcalls;
+	__u64 ret;
+	bool ret_synced;
+};
+
+FIXTURE_VARIANT_ADD(hypercall, registers_in_and_ret_in_rax) {
+	.guest = guest_code,
+	.nr = HC_NR,
+	.nargs = 5, .args = { HC_ARG0, HC_ARG1, HC_ARG2, HC_ARG3, HC_ARG4 },
+	/* VMCALL is 3 bytes: RIP is past it at the exit already. */
+	.rip = guest_after_vmcall,
+	.vmcalls = 1,
+	.ret = HC_RET,
+};
+
+FIXTURE_VARIANT_ADD(hypercall, vmcall_in_protected_mode) {
+	.asm32 = hc_guest32_start, .asm32_end = hc_guest32_end,
+	.nr = 0x11223344,
+	.nargs = 5,
+	.args = { 0x55667788, 0x99aabbcc, 0xddeeff00, 0x01020304, 0x05060708 },
+	.vmcalls = 1,
+	.ret = 0x600dcafe, .ret_synced = true,
+};
+
+/* The NOPs before it exit too, and are counted, but not to userspace. */
+FIXTURE_VARIANT_ADD(hypercall, hc_nop_stays_in_the_kernel) {
+	.guest = guest_nop,
+	.nr = HC_NR,
+	.nargs = 1, .args = { HC_ARG0 },
+	.vmcalls = NR_NOPS + 1,
+	.ret = HC_RET,
+};
+
+/* EBX = EAX after the NOP. */
+FIXTURE_VARIANT_ADD(hypercall, hc_nop_in_protected_mode_is_eax) {
+	.asm32 = hc_nop32_start, .asm32_end = hc_nop32_end,
+	.junk_regs = true,
+	.nr = 0x77,
+	.nargs = 1, .args = { 0 },
+	.vmcalls = 2,
+};
+
+FIXTURE_SETUP(hypercall)
+{
+	struct tvmm_regs regs;
 
 	TVMM_REQUIRE_MODULE();
-	vm = vm_create();
-	vcpu = vm_vcpu_add(vm, 0);
-	vm_load_asm_guest(vm, hc_nop32_start, hc_nop32_end);
-	vcpu_setup_protected_mode(vcpu, TVMM_GPA_ASM_CODE);
-	vcpu_get_regs(vcpu, &regs);
-	regs.rax = 0xdeadbeef00000000ULL;
-	regs.rbx = 0x12345678;
-	vcpu_set_regs(vcpu, &regs);
-	run = vcpu->run;
+	if (variant->guest) {
+		self->vm = vm_create_with_one_vcpu(&self->vcpu, variant->guest);
+	} else {
+		self->vm = vm_create_with_asm_vcpu(&self->vcpu, variant->asm32,
+						   variant->asm32_end, 32);
+	}
+	if (variant->junk_regs) {
+		vcpu_get_regs(self->vcpu, &regs);
+		regs.rax = 0xdeadbeef00000000ULL;
+		regs.rbx = 0x12345678;
+		vcpu_set_regs(self->vcpu, &regs);
+	}
+}
 
+FIXTURE_TEARDOWN(hypercall)
+{
+	vm_free(self->vm);
+}
+
+TEST_F(hypercall, first_exit_to_userspace)
+{
+	struct tvmm_vcpu *vcpu = self->vcpu;
+	struct tvmm_run *run = vcpu->run;
+	struct tvmm_regs regs;
+	unsigned int i;
+
+	EXPECT_EQ(0, vcpu_exit_count(vcpu, EXIT_REASON_VMCALL));
 	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HYPERCALL);
-	EXPECT_EQ(0x77, run->hypercall.nr);
-	/* EBX = EAX after the NOP. */
-	EXPECT_EQ(0, run->hypercall.args[0]);
-	EXPECT_EQ(2, vmcall_exits(vcpu));
+	EXPECT_EQ(variant->nr, run->hypercall.nr);
+	for (i = 0; i < variant->nargs; i++) {
+		EXPECT_EQ(variant->args[i], run->hypercall.args[i])
+			TH_LOG("args[%u]", i);
+	}
+	if (variant->rip) {
+		vcpu_get_regs(vcpu, &regs);
+		EXPECT_EQ((__u64)(unsigned long)variant->rip, regs.rip);
+	}
+	EXPECT_EQ(variant->vmcalls,
+		  vcpu_exit_count(vcpu, EXIT_REASON_VMCALL));
+
+	run->hypercall.ret = variant->ret;
+	if (variant->ret_synced)
+		EXPECT_EQ(variant->ret, vcpu_run_expect_sync(vcpu, 1));
 	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
 }
 
 TEST_HARNESS_MAIN

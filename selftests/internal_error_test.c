@@ -20,80 +20,85 @@
 
 static void guest_inc(void)
 {
-	/* incb (%rax): FE /0 */
 	asm volatile("incb (%0)\n" : : "a" (MMIO_GPA) : "memory");
 	GUEST_DONE();
 }
 
 static void guest_sse(void)
 {
-	/* movdqu (%rax), %xmm0: F3 0F 6F /r */
 	asm volatile("movdqu (%0), %%xmm0\n" : : "a" (MMIO_GPA)
 		     : "xmm0", "memory");
 	GUEST_DONE();
 }
 
-static void expect_emulation_error(struct __test_metadata *_metadata,
-				   void (*guest)(void), const __u8 *first,
-				   size_t nfirst)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_regs regs;
+FIXTURE(emulation) {
 	struct tvmm_vm *vm;
-	struct tvmm_run *run;
+	struct tvmm_vcpu *vcpu;
+};
 
-	vm = vm_create_with_one_vcpu(&vcpu, guest);
-	virt_map(vm, MMIO_GPA, MMIO_GPA, 4096);
-	run = vcpu->run;
+/* @guest's MMIO access, an instruction that begins with @first. */
+FIXTURE_VARIANT(emulation) {
+	void (*guest)(void);
+	__u8 first[4];
+	size_t nfirst;
+};
 
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_INTERNAL_ERROR);
+/* incb (%rax): FE /0 */
+FIXTURE_VARIANT_ADD(emulation, undecodable_mmio_instruction) {
+	.guest = guest_inc, .first = { 0xfe, 0x00 }, .nfirst = 2,
+};
+
+/* movdqu (%rax), %xmm0: F3 0F 6F /r */
+FIXTURE_VARIANT_ADD(emulation, sse_load_from_mmio) {
+	.guest = guest_sse, .first = { 0xf3, 0x0f, 0x6f, 0x00 }, .nfirst = 4,
+};
+
+FIXTURE_SETUP(emulation)
+{
+	TVMM_REQUIRE_MODULE();
+	self->vm = vm_create_with_one_vcpu(&self->vcpu, variant->guest);
+	virt_map(self->vm, MMIO_GPA, MMIO_GPA, 4096);
+}
+
+FIXTURE_TEARDOWN(emulation)
+{
+	vm_free(self->vm);
+}
+
+TEST_F(emulation, is_an_internal_error)
+{
+	__u64 guest = (unsigned long)variant->guest;
+	struct tvmm_run *run = self->vcpu->run;
+	struct tvmm_regs regs;
+
+	vcpu_run_expect_exit(self->vcpu, TVMM_EXIT_INTERNAL_ERROR);
 	EXPECT_EQ(TVMM_INTERNAL_EMULATION, run->internal.suberror);
 	EXPECT_EQ(EXIT_REASON_EPT_VIOLATION, run->internal.exit_reason);
 	EXPECT_EQ(MMIO_GPA, run->internal.qualification);
 	/* The guest stopped on the instruction, whose bytes are reported. */
-	vcpu_get_regs(vcpu, &regs);
+	vcpu_get_regs(self->vcpu, &regs);
 	EXPECT_EQ(regs.rip, run->internal.guest_rip);
-	EXPECT_LE((__u64)(unsigned long)guest, regs.rip);
-	EXPECT_GT((__u64)(unsigned long)guest + 64, regs.rip);
-	ASSERT_LE(nfirst, run->internal.insn_len);
-	EXPECT_EQ(0, memcmp(run->internal.insn_bytes, first, nfirst));
-	vm_free(vm);
+	EXPECT_LE(guest, regs.rip);
+	EXPECT_GT(guest + 64, regs.rip);
+	ASSERT_LE(variant->nfirst, run->internal.insn_len);
+	EXPECT_EQ(0, memcmp(run->internal.insn_bytes, variant->first,
+			    variant->nfirst));
 }
 
-TEST(undecodable_mmio_instruction_is_an_internal_error)
-{
-	static const __u8 inc_bytes[] = { 0xfe, 0x00 };
-
-	TVMM_REQUIRE_MODULE();
-	expect_emulation_error(_metadata, guest_inc, inc_bytes,
-			       sizeof(inc_bytes));
-}
-
-TEST(sse_load_from_mmio_is_an_internal_error)
-{
-	static const __u8 movdqu_bytes[] = { 0xf3, 0x0f, 0x6f, 0x00 };
-
-	TVMM_REQUIRE_MODULE();
-	expect_emulation_error(_metadata, guest_sse, movdqu_bytes,
-			       sizeof(movdqu_bytes));
-}
-
-/* The host is fine: a new VM runs right after. */
+/* The host is fine: a new VM runs (into the same error) right after. */
 TEST(a_new_vm_runs_after_an_internal_error)
 {
 	struct tvmm_vcpu *vcpu;
 	struct tvmm_vm *vm;
+	int i;
 
 	TVMM_REQUIRE_MODULE();
-	vm = vm_create_with_one_vcpu(&vcpu, guest_inc);
-	virt_map(vm, MMIO_GPA, MMIO_GPA, 4096);
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_INTERNAL_ERROR);
-	vm_free(vm);
-
-	vm = vm_create_with_one_vcpu(&vcpu, guest_inc);
-	virt_map(vm, MMIO_GPA, MMIO_GPA, 4096);
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_INTERNAL_ERROR);
-	vm_free(vm);
+	for (i = 0; i < 2; i++) {
+		vm = vm_create_with_one_vcpu(&vcpu, guest_inc);
+		virt_map(vm, MMIO_GPA, MMIO_GPA, 4096);
+		vcpu_run_expect_exit(vcpu, TVMM_EXIT_INTERNAL_ERROR);
+		vm_free(vm);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -27,6 +27,11 @@
  * The guest's interrupt handlers report their vector by ucall
  * (GUEST_SYNC(STAGE_IRQ, vector)), so the host sees exactly when, and how
  * often, each interrupt arrives; they also keep the interrupted RIP.
+ *
+ * Each case is a guest and the host's script for it, a list of steps: run
+ * to the guest's next report or exit, queue an interrupt, look at
+ * run->if_flag and the rest. run_steps() plays a script; a failed step
+ * names its line in the script.
  */
 #include <errno.h>
 #include <string.h>
@@ -83,30 +88,15 @@ GUEST_ASM_LABEL(irq_stub_65);
 GUEST_ASM_LABEL(irq_stub_128);
 GUEST_ASM_LABEL(irq_stub_255);
 
-/* A present DPL-0 64-bit interrupt gate (Vol. 3A, 7.14.1): IF = 0 inside. */
-#define IDT_GATE_INTR64		0x8eULL
-
-static void set_idt_gate(struct tvmm_vm *vm, int vector, const void *handler)
-{
-	__u64 h = (unsigned long)handler;
-	__u64 gate[2];
-
-	gate[0] = (h & 0xffff) | ((__u64)TVMM_SEL_CODE64 << 16) |
-		  (IDT_GATE_INTR64 << 40) | (((h >> 16) & 0xffff) << 48);
-	gate[1] = h >> 32;
-	vm_write_guest(vm, TVMM_GPA_IDT + vector * sizeof(gate), gate,
-		       sizeof(gate));
-}
-
 static struct tvmm_vm *create_vm(struct tvmm_vcpu **vcpu,
 				 void (*guest_code)(void))
 {
 	struct tvmm_vm *vm = vm_create_with_one_vcpu(vcpu, guest_code);
 
-	set_idt_gate(vm, VEC_LOW, irq_stub_8);
-	set_idt_gate(vm, VEC_MID, irq_stub_65);
-	set_idt_gate(vm, VEC_OTHER, irq_stub_128);
-	set_idt_gate(vm, VEC_HIGH, irq_stub_255);
+	vm_set_idt_gate(vm, VEC_LOW, irq_stub_8);
+	vm_set_idt_gate(vm, VEC_MID, irq_stub_65);
+	vm_set_idt_gate(vm, VEC_OTHER, irq_stub_128);
+	vm_set_idt_gate(vm, VEC_HIGH, irq_stub_255);
 	install_gp_gate(vm);
 	return vm;
 }
@@ -143,6 +133,174 @@ static __u64 read_irq_rip(void)
 	return __atomic_load_n(&irq_rip, __ATOMIC_RELAXED);
 }
 
+/*
+ * The steps of a script, played in order by run_steps():
+ *   RUN_SYNC(stage, value)	run to GUEST_SYNC(@stage, @value)
+ *   RUN_IRQ(vector)		run into the handler of @vector (its report)
+ *   RUN_EXIT(reason)		run to the exit @reason, not a ucall
+ *   RUN_INTERNAL_ERROR(sub)	run to TVMM_EXIT_INTERNAL_ERROR of @sub
+ *   RUN_DONE()			run to GUEST_DONE(): the last step
+ *   QUEUE(vector)		TVMM_INTERRUPT of @vector
+ *   QUEUE_BUSY(vector)		TVMM_INTERRUPT refused: one is queued
+ *   CHECK_IF(v)		run->if_flag is @v
+ *   CHECK_READY(v)		run->ready_for_interrupt_injection is @v
+ *   CHECK_RIP(label)		the guest's RIP is at @label
+ *   SET_WINDOW(v)		run->request_interrupt_window = @v
+ *   SET_IF(v)			RFLAGS.IF, not @v, set to @v (TVMM_SET_REGS)
+ *   MMIO_READ(value, len)	the exit is an MMIO read: it gets @value
+ *   MAP_PAGE(gpa)		@gpa, outside every slot, in the page tables
+ *   MOVE_IDT(gpa)		the IDT moved to @gpa...
+ *   RESTORE_IDT()		...and back
+ */
+enum step_op {
+	OP_SYNC, OP_IRQ, OP_EXIT, OP_INTERNAL_ERROR, OP_DONE,
+	OP_QUEUE, OP_QUEUE_BUSY, OP_CHECK_IF, OP_CHECK_READY, OP_CHECK_RIP,
+	OP_SET_WINDOW, OP_SET_IF, OP_MMIO_READ, OP_MAP_PAGE, OP_MOVE_IDT,
+	OP_RESTORE_IDT,
+};
+
+struct step {
+	enum step_op op;
+	__u64 a, b;
+	const void *label;
+	int line;
+};
+
+#define STEP(op, a, b)		{ op, a, b, NULL, __LINE__ }
+#define RUN_SYNC(stage, value)	STEP(OP_SYNC, stage, value)
+#define RUN_IRQ(vector)		STEP(OP_IRQ, vector, 0)
+#define RUN_EXIT(reason)	STEP(OP_EXIT, reason, 0)
+#define RUN_INTERNAL_ERROR(suberror) STEP(OP_INTERNAL_ERROR, suberror, 0)
+#define RUN_DONE()		STEP(OP_DONE, 0, 0)
+#define QUEUE(vector)		STEP(OP_QUEUE, vector, 0)
+#define QUEUE_BUSY(vector)	STEP(OP_QUEUE_BUSY, vector, 0)
+#define CHECK_IF(v)		STEP(OP_CHECK_IF, v, 0)
+#define CHECK_READY(v)		STEP(OP_CHECK_READY, v, 0)
+#define CHECK_RIP(label)	{ OP_CHECK_RIP, 0, 0, label, __LINE__ }
+#define SET_WINDOW(v)		STEP(OP_SET_WINDOW, v, 0)
+#define SET_IF(v)		STEP(OP_SET_IF, v, 0)
+#define MMIO_READ(value, len)	STEP(OP_MMIO_READ, value, len)
+#define MAP_PAGE(gpa)		STEP(OP_MAP_PAGE, gpa, 0)
+#define MOVE_IDT(gpa)		STEP(OP_MOVE_IDT, gpa, 0)
+#define RESTORE_IDT()		STEP(OP_RESTORE_IDT, 0, 0)
+
+/* Play @steps, up to and including RUN_DONE(). */
+static void run_steps(struct __test_metadata *_metadata,
+		      struct tvmm_vcpu *vcpu, const struct step *steps)
+{
+	struct tvmm_run *run = vcpu->run;
+	const struct step *st;
+	struct tvmm_sregs sregs;
+	struct tvmm_regs regs;
+	__u64 idt = 0, got;
+
+	for (st = steps; st->op != OP_DONE; st++) {
+		switch (st->op) {
+		case OP_SYNC:
+			got = vcpu_run_expect_sync_at(vcpu, st->a, __FILE__,
+						      st->line);
+			EXPECT_EQ(st->b, got) TH_LOG("line %d", st->line);
+			break;
+		case OP_IRQ:
+			got = vcpu_run_expect_sync_at(vcpu, STAGE_IRQ, __FILE__,
+						      st->line);
+			EXPECT_EQ(st->a, got) TH_LOG("line %d", st->line);
+			break;
+		case OP_EXIT:
+			vcpu_run_expect_exit_at(vcpu, st->a, __FILE__,
+						st->line);
+			break;
+		case OP_INTERNAL_ERROR:
+			vcpu_run_expect_exit_at(vcpu, TVMM_EXIT_INTERNAL_ERROR,
+						__FILE__, st->line);
+			EXPECT_EQ(st->a, run->internal.suberror)
+				TH_LOG("line %d", st->line);
+			break;
+		case OP_QUEUE:
+			vcpu_interrupt(vcpu, st->a);
+			break;
+		case OP_QUEUE_BUSY:
+			EXPECT_EQ(-EBUSY, __vcpu_interrupt(vcpu, st->a, 0, 0))
+				TH_LOG("line %d", st->line);
+			break;
+		case OP_CHECK_IF:
+			EXPECT_EQ(st->a, run->if_flag)
+				TH_LOG("line %d", st->line);
+			break;
+		case OP_CHECK_READY:
+			EXPECT_EQ(st->a, run->ready_for_interrupt_injection)
+				TH_LOG("line %d", st->line);
+			break;
+		case OP_CHECK_RIP:
+			vcpu_get_regs(vcpu, &regs);
+			EXPECT_EQ((__u64)(unsigned long)st->label, regs.rip)
+				TH_LOG("line %d", st->line);
+			break;
+		case OP_SET_WINDOW:
+			run->request_interrupt_window = st->a;
+			break;
+		case OP_SET_IF:
+			vcpu_get_regs(vcpu, &regs);
+			EXPECT_EQ(!st->a, !!(regs.rflags & X86_RFLAGS_IF))
+				TH_LOG("line %d", st->line);
+			regs.rflags &= ~X86_RFLAGS_IF;
+			regs.rflags |= st->a ? X86_RFLAGS_IF : 0;
+			vcpu_set_regs(vcpu, &regs);
+			break;
+		case OP_MMIO_READ:
+			ASSERT_EQ(TVMM_EXIT_MMIO, run->exit_reason)
+				TH_LOG("line %d", st->line);
+			ASSERT_FALSE(run->mmio.is_write)
+				TH_LOG("line %d", st->line);
+			memcpy(run->mmio.data, &st->a, st->b);
+			break;
+		case OP_MAP_PAGE:
+			virt_map(vcpu->vm, st->a, st->a, PAGE_SIZE);
+			break;
+		case OP_MOVE_IDT:
+			vcpu_get_sregs(vcpu, &sregs);
+			idt = sregs.idt.base;
+			sregs.idt.base = st->a;
+			vcpu_set_sregs(vcpu, &sregs);
+			break;
+		case OP_RESTORE_IDT:
+			vcpu_get_sregs(vcpu, &sregs);
+			sregs.idt.base = idt;
+			vcpu_set_sregs(vcpu, &sregs);
+			break;
+		case OP_DONE:		/* the loop ends there */
+			break;
+		}
+	}
+	vcpu_run_expect_done_at(vcpu, __FILE__, st->line);
+}
+
+FIXTURE(irq) {
+	struct tvmm_vm *vm;
+	struct tvmm_vcpu *vcpu;
+};
+
+FIXTURE_VARIANT(irq) {
+	void (*guest)(void);
+	const struct step *steps;
+};
+
+FIXTURE_SETUP(irq)
+{
+	TVMM_REQUIRE_MODULE();
+	self->vm = create_vm(&self->vcpu, variant->guest);
+}
+
+FIXTURE_TEARDOWN(irq)
+{
+	vm_free(self->vm);
+}
+
+TEST_F(irq, script)
+{
+	run_steps(_metadata, self->vcpu, variant->steps);
+}
+
 /* ---- IF = 1: delivered at the next entry ---- */
 
 static void guest_if_set(void)
@@ -154,28 +312,18 @@ static void guest_if_set(void)
 	GUEST_DONE();
 }
 
-TEST(delivered_at_once_when_if_is_set)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-
-	TVMM_REQUIRE_MODULE();
-	vm = create_vm(&vcpu, guest_if_set);
-	EXPECT_EQ(0, vcpu_run_expect_sync(vcpu, 1));
-	EXPECT_EQ(1, vcpu->run->if_flag);
-	EXPECT_EQ(1, vcpu->run->ready_for_interrupt_injection);
-
-	vcpu_interrupt(vcpu, VEC_LOW);
-	EXPECT_EQ(VEC_LOW, vcpu_run_expect_sync(vcpu, STAGE_IRQ));
-	/* Inside the handler: an interrupt gate cleared IF. */
-	EXPECT_EQ(0, vcpu->run->if_flag);
-	EXPECT_EQ(0, vcpu->run->ready_for_interrupt_injection);
-	EXPECT_EQ(1, vcpu_run_expect_sync(vcpu, 2));
-	EXPECT_EQ(1, vcpu->run->if_flag);
-	EXPECT_EQ(1, vcpu->run->ready_for_interrupt_injection);
-	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
-}
+FIXTURE_VARIANT_ADD(irq, delivered_at_once_when_if_is_set) {
+	.guest = guest_if_set,
+	.steps = (const struct step[]) {
+		RUN_SYNC(1, 0), CHECK_IF(1), CHECK_READY(1),
+		QUEUE(VEC_LOW),
+		RUN_IRQ(VEC_LOW),
+		/* Inside the handler: an interrupt gate cleared IF. */
+		CHECK_IF(0), CHECK_READY(0),
+		RUN_SYNC(2, 1), CHECK_IF(1), CHECK_READY(1),
+		RUN_DONE(),
+	},
+};
 
 /* ---- IF = 0: waits, through exits and a HLT, for STI and its shadow ---- */
 
@@ -201,36 +349,23 @@ static void guest_if_clear(void)
 	GUEST_DONE();
 }
 
-TEST(waits_for_if_and_the_sti_shadow_and_comes_once)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-
-	TVMM_REQUIRE_MODULE();
-	vm = create_vm(&vcpu, guest_if_clear);
-	vcpu_run_expect_sync(vcpu, 1);
-	EXPECT_EQ(0, vcpu->run->if_flag);
-	EXPECT_EQ(0, vcpu->run->ready_for_interrupt_injection);
-
-	vcpu_interrupt(vcpu, VEC_MID);
-	EXPECT_EQ(0, vcpu_run_expect_sync(vcpu, 2));
-	EXPECT_EQ(0, vcpu->run->if_flag);
-	EXPECT_EQ(0, vcpu->run->ready_for_interrupt_injection);
-	/* Still queued: a second one is refused. */
-	EXPECT_EQ(-EBUSY, __vcpu_interrupt(vcpu, VEC_HIGH, 0, 0));
-
-	/* HLT with IF = 0 exits and does not take it either. */
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HLT);
-	EXPECT_EQ(0, vcpu->run->if_flag);
-	EXPECT_EQ(0, vcpu_run_expect_sync(vcpu, 3));
-
-	EXPECT_EQ(VEC_MID, vcpu_run_expect_sync(vcpu, STAGE_IRQ));
-	EXPECT_EQ(1, vcpu_run_expect_sync(vcpu, 4));
-	EXPECT_EQ(1, vcpu_run_expect_sync(vcpu, 5));
-	EXPECT_EQ(1, vcpu->run->ready_for_interrupt_injection);
-	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
-}
+FIXTURE_VARIANT_ADD(irq, waits_for_if_and_the_sti_shadow_and_comes_once) {
+	.guest = guest_if_clear,
+	.steps = (const struct step[]) {
+		RUN_SYNC(1, 0), CHECK_IF(0), CHECK_READY(0),
+		QUEUE(VEC_MID),
+		RUN_SYNC(2, 0), CHECK_IF(0), CHECK_READY(0),
+		/* Still queued: a second one is refused. */
+		QUEUE_BUSY(VEC_HIGH),
+		/* HLT with IF = 0 exits and does not take it either. */
+		RUN_EXIT(TVMM_EXIT_HLT), CHECK_IF(0),
+		RUN_SYNC(3, 0),
+		RUN_IRQ(VEC_MID),
+		RUN_SYNC(4, 1),
+		RUN_SYNC(5, 1), CHECK_READY(1),
+		RUN_DONE(),
+	},
+};
 
 /*
  * ---- an exit inside the STI shadow: the instruction completes first ----
@@ -261,25 +396,18 @@ static void guest_exit_in_shadow(void)
 	GUEST_DONE();
 }
 
-TEST(an_exit_in_the_sti_shadow_completes_first)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-	__u32 data = MMIO_DATA;
-
-	TVMM_REQUIRE_MODULE();
-	vm = create_vm(&vcpu, guest_exit_in_shadow);
-	virt_map(vm, MMIO_GPA, MMIO_GPA, PAGE_SIZE);
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_MMIO);
-	ASSERT_FALSE(vcpu->run->mmio.is_write);
-	EXPECT_EQ(1, vcpu->run->if_flag);
-	memcpy(vcpu->run->mmio.data, &data, sizeof(data));
-	vcpu_interrupt(vcpu, VEC_OTHER);
-	EXPECT_EQ(VEC_OTHER, vcpu_run_expect_sync(vcpu, STAGE_IRQ));
-	EXPECT_EQ(1, vcpu_run_expect_sync(vcpu, 1));
-	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
-}
+FIXTURE_VARIANT_ADD(irq, an_exit_in_the_sti_shadow_completes_first) {
+	.guest = guest_exit_in_shadow,
+	.steps = (const struct step[]) {
+		MAP_PAGE(MMIO_GPA),
+		RUN_EXIT(TVMM_EXIT_MMIO), CHECK_IF(1),
+		MMIO_READ(MMIO_DATA, sizeof(__u32)),
+		QUEUE(VEC_OTHER),
+		RUN_IRQ(VEC_OTHER),
+		RUN_SYNC(1, 1),
+		RUN_DONE(),
+	},
+};
 
 /* ---- STI; HLT: the HLT exits, the interrupt wakes the guest past it ---- */
 
@@ -295,26 +423,17 @@ static void guest_sti_hlt(void)
 	GUEST_DONE();
 }
 
-TEST(sti_hlt_is_woken_past_the_hlt)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_regs regs;
-	struct tvmm_vm *vm;
-
-	TVMM_REQUIRE_MODULE();
-	vm = create_vm(&vcpu, guest_sti_hlt);
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HLT);
-	vcpu_get_regs(vcpu, &regs);
-	EXPECT_EQ((__u64)(unsigned long)after_hlt, regs.rip);
-	EXPECT_EQ(1, vcpu->run->if_flag);
-	EXPECT_EQ(1, vcpu->run->ready_for_interrupt_injection);
-
-	vcpu_interrupt(vcpu, VEC_HIGH);
-	EXPECT_EQ(VEC_HIGH, vcpu_run_expect_sync(vcpu, STAGE_IRQ));
-	EXPECT_EQ(1, vcpu_run_expect_sync(vcpu, 1));
-	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
-}
+FIXTURE_VARIANT_ADD(irq, sti_hlt_is_woken_past_the_hlt) {
+	.guest = guest_sti_hlt,
+	.steps = (const struct step[]) {
+		RUN_EXIT(TVMM_EXIT_HLT), CHECK_RIP(after_hlt),
+		CHECK_IF(1), CHECK_READY(1),
+		QUEUE(VEC_HIGH),
+		RUN_IRQ(VEC_HIGH),
+		RUN_SYNC(1, 1),
+		RUN_DONE(),
+	},
+};
 
 /*
  * ---- an exception tvmm raises goes first; the interrupt stays queued ----
@@ -342,20 +461,16 @@ static void guest_exception_first(void)
 	GUEST_DONE();
 }
 
-TEST(a_raised_exception_goes_first)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-
-	TVMM_REQUIRE_MODULE();
-	vm = create_vm(&vcpu, guest_exception_first);
-	vcpu_run_expect_sync(vcpu, 1);
-	vcpu_interrupt(vcpu, VEC_OTHER);
-	EXPECT_EQ(VEC_OTHER, vcpu_run_expect_sync(vcpu, STAGE_IRQ));
-	EXPECT_EQ(1, vcpu_run_expect_sync(vcpu, 2));
-	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
-}
+FIXTURE_VARIANT_ADD(irq, a_raised_exception_goes_first) {
+	.guest = guest_exception_first,
+	.steps = (const struct step[]) {
+		RUN_SYNC(1, 0),
+		QUEUE(VEC_OTHER),
+		RUN_IRQ(VEC_OTHER),
+		RUN_SYNC(2, 1),
+		RUN_DONE(),
+	},
+};
 
 /*
  * ---- an event being re-delivered goes first ----
@@ -382,35 +497,20 @@ static void guest_redelivery(void)
 	GUEST_DONE();
 }
 
-TEST(a_redelivered_event_goes_first)
-{
-	struct tvmm_sregs sregs;
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-	__u64 idt;
-
-	TVMM_REQUIRE_MODULE();
-	vm = create_vm(&vcpu, guest_redelivery);
-	virt_map(vm, IDT_NOWHERE, IDT_NOWHERE, PAGE_SIZE);
-	vcpu_get_sregs(vcpu, &sregs);
-	idt = sregs.idt.base;
-	sregs.idt.base = IDT_NOWHERE;
-	vcpu_set_sregs(vcpu, &sregs);
-
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_INTERNAL_ERROR);
-	EXPECT_EQ(TVMM_INTERNAL_EMULATION, vcpu->run->internal.suberror);
-	/* Something is on its way into the guest: not ready. */
-	EXPECT_EQ(1, vcpu->run->if_flag);
-	EXPECT_EQ(0, vcpu->run->ready_for_interrupt_injection);
-
-	sregs.idt.base = idt;
-	vcpu_set_sregs(vcpu, &sregs);
-	vcpu_interrupt(vcpu, VEC_LOW);
-	EXPECT_EQ(VEC_LOW, vcpu_run_expect_sync(vcpu, STAGE_IRQ));
-	EXPECT_EQ(1, vcpu_run_expect_sync(vcpu, 1));
-	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
-}
+FIXTURE_VARIANT_ADD(irq, a_redelivered_event_goes_first) {
+	.guest = guest_redelivery,
+	.steps = (const struct step[]) {
+		MAP_PAGE(IDT_NOWHERE), MOVE_IDT(IDT_NOWHERE),
+		RUN_INTERNAL_ERROR(TVMM_INTERNAL_EMULATION),
+		/* Something is on its way into the guest: not ready. */
+		CHECK_IF(1), CHECK_READY(0),
+		RESTORE_IDT(),
+		QUEUE(VEC_LOW),
+		RUN_IRQ(VEC_LOW),
+		RUN_SYNC(1, 1),
+		RUN_DONE(),
+	},
+};
 
 /* ---- TVMM_SET_REGS changes IF: the decision follows it ---- */
 
@@ -433,34 +533,20 @@ static void guest_set_regs(void)
 	GUEST_DONE();
 }
 
-TEST(set_regs_rflags_if_is_followed)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_regs regs;
-	struct tvmm_vm *vm;
-
-	TVMM_REQUIRE_MODULE();
-	vm = create_vm(&vcpu, guest_set_regs);
-	vcpu_run_expect_sync(vcpu, 1);
-	vcpu_get_regs(vcpu, &regs);
-	EXPECT_TRUE(regs.rflags & X86_RFLAGS_IF);
-	regs.rflags &= ~X86_RFLAGS_IF;
-	vcpu_set_regs(vcpu, &regs);
-	vcpu_interrupt(vcpu, VEC_LOW);
-	EXPECT_EQ(0, vcpu_run_expect_sync(vcpu, 2));
-	EXPECT_EQ(VEC_LOW, vcpu_run_expect_sync(vcpu, STAGE_IRQ));
-	EXPECT_EQ(1, vcpu_run_expect_sync(vcpu, 3));
-	EXPECT_EQ(0, vcpu->run->if_flag);
-
-	vcpu_get_regs(vcpu, &regs);
-	regs.rflags |= X86_RFLAGS_IF;
-	vcpu_set_regs(vcpu, &regs);
-	vcpu_interrupt(vcpu, VEC_HIGH);
-	EXPECT_EQ(VEC_HIGH, vcpu_run_expect_sync(vcpu, STAGE_IRQ));
-	EXPECT_EQ(2, vcpu_run_expect_sync(vcpu, 4));
-	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
-}
+FIXTURE_VARIANT_ADD(irq, set_regs_rflags_if_is_followed) {
+	.guest = guest_set_regs,
+	.steps = (const struct step[]) {
+		RUN_SYNC(1, 0),
+		SET_IF(0), QUEUE(VEC_LOW),
+		RUN_SYNC(2, 0),
+		RUN_IRQ(VEC_LOW),
+		RUN_SYNC(3, 1), CHECK_IF(0),
+		SET_IF(1), QUEUE(VEC_HIGH),
+		RUN_IRQ(VEC_HIGH),
+		RUN_SYNC(4, 2),
+		RUN_DONE(),
+	},
+};
 
 /* ---- request_interrupt_window ---- */
 
@@ -480,53 +566,34 @@ static void guest_window(void)
 	GUEST_DONE();
 }
 
-TEST(request_interrupt_window_exits_when_if_opens)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_regs regs;
-	struct tvmm_vm *vm;
-	struct tvmm_run *run;
-
-	TVMM_REQUIRE_MODULE();
-	vm = create_vm(&vcpu, guest_window);
-	run = vcpu->run;
-	vcpu_run_expect_sync(vcpu, 1);
-
-	/* IF = 0: the guest runs on, through other exits. */
-	run->request_interrupt_window = 1;
-	vcpu_run_expect_sync(vcpu, 2);
-	EXPECT_EQ(0, run->ready_for_interrupt_injection);
-
-	/* Open once STI and its shadow are past. */
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_IRQ_WINDOW_OPEN);
-	vcpu_get_regs(vcpu, &regs);
-	EXPECT_EQ((__u64)(unsigned long)window_opens_here, regs.rip);
-	EXPECT_EQ(1, run->if_flag);
-	EXPECT_EQ(1, run->ready_for_interrupt_injection);
-
-	/* Still asked, still open: at once again, the guest where it was. */
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_IRQ_WINDOW_OPEN);
-	vcpu_get_regs(vcpu, &regs);
-	EXPECT_EQ((__u64)(unsigned long)window_opens_here, regs.rip);
-
-	/* No longer asked: no window exit. */
-	run->request_interrupt_window = 0;
-	EXPECT_EQ(0, vcpu_run_expect_sync(vcpu, 3));
-
-	/*
-	 * Asked with an interrupt queued: the interrupt goes in, and the
-	 * window exit waits for its handler to return.
-	 */
-	run->request_interrupt_window = 1;
-	vcpu_interrupt(vcpu, VEC_MID);
-	EXPECT_EQ(VEC_MID, vcpu_run_expect_sync(vcpu, STAGE_IRQ));
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_IRQ_WINDOW_OPEN);
-	EXPECT_EQ(1, run->ready_for_interrupt_injection);
-	run->request_interrupt_window = 0;
-	EXPECT_EQ(1, vcpu_run_expect_sync(vcpu, 4));
-	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
-}
+FIXTURE_VARIANT_ADD(irq, request_interrupt_window_exits_when_if_opens) {
+	.guest = guest_window,
+	.steps = (const struct step[]) {
+		RUN_SYNC(1, 0),
+		/* IF = 0: the guest runs on, through other exits. */
+		SET_WINDOW(1),
+		RUN_SYNC(2, 0), CHECK_READY(0),
+		/* Open once STI and its shadow are past. */
+		RUN_EXIT(TVMM_EXIT_IRQ_WINDOW_OPEN),
+		CHECK_RIP(window_opens_here), CHECK_IF(1), CHECK_READY(1),
+		/* Still asked, still open: at once, the guest where it was. */
+		RUN_EXIT(TVMM_EXIT_IRQ_WINDOW_OPEN),
+		CHECK_RIP(window_opens_here),
+		/* No longer asked: no window exit. */
+		SET_WINDOW(0),
+		RUN_SYNC(3, 0),
+		/*
+		 * Asked with an interrupt queued: the interrupt goes in, and
+		 * the window exit waits for its handler to return.
+		 */
+		SET_WINDOW(1), QUEUE(VEC_MID),
+		RUN_IRQ(VEC_MID),
+		RUN_EXIT(TVMM_EXIT_IRQ_WINDOW_OPEN), CHECK_READY(1),
+		SET_WINDOW(0),
+		RUN_SYNC(4, 1),
+		RUN_DONE(),
+	},
+};
 
 /* ---- bad input ---- */
 
@@ -540,13 +607,21 @@ TEST(bad_input_is_refused_and_queues_nothing)
 		{ VEC_LOW, 1, 0 }, { VEC_LOW, 0x80000000, 0 },
 		{ VEC_LOW, 0, 1 }, { VEC_LOW, 0, 1ULL << 63 },
 	};
+	/* Nothing was queued: the guest runs to its ucall untouched. */
+	static const struct step after[] = {
+		RUN_SYNC(1, 0), CHECK_READY(1),
+		QUEUE(VEC_HIGH), QUEUE_BUSY(VEC_LOW),
+		RUN_IRQ(VEC_HIGH),
+		RUN_SYNC(2, 1),
+		RUN_DONE(),
+	};
 	struct tvmm_vcpu *vcpu;
 	struct tvmm_vm *vm;
 	size_t i;
 
 	TVMM_REQUIRE_MODULE();
 	vm = create_vm(&vcpu, guest_if_set);
-	for (i = 0; i < ARRAY_SIZE(bad); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(-EINVAL, __vcpu_interrupt(vcpu, bad[i].vector,
 						    bad[i].flags,
 						    bad[i].reserved)) {
@@ -554,18 +629,11 @@ TEST(bad_input_is_refused_and_queues_nothing)
 			       bad[i].vector, bad[i].flags,
 			       (unsigned long long)bad[i].reserved);
 		}
+	}
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(vcpu->fd, TVMM_INTERRUPT, NULL));
 	EXPECT_EQ(EFAULT, errno);
-
-	/* Nothing was queued: the guest runs to its ucall untouched. */
-	EXPECT_EQ(0, vcpu_run_expect_sync(vcpu, 1));
-	EXPECT_EQ(1, vcpu->run->ready_for_interrupt_injection);
-	EXPECT_EQ(0, __vcpu_interrupt(vcpu, VEC_HIGH, 0, 0));
-	EXPECT_EQ(-EBUSY, __vcpu_interrupt(vcpu, VEC_LOW, 0, 0));
-	EXPECT_EQ(VEC_HIGH, vcpu_run_expect_sync(vcpu, STAGE_IRQ));
-	EXPECT_EQ(1, vcpu_run_expect_sync(vcpu, 2));
-	vcpu_run_expect_done(vcpu);
+	run_steps(_metadata, vcpu, after);
 	vm_free(vm);
 }
 

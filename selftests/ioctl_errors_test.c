@@ -8,27 +8,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "tvmm_test.h"
-
-FIXTURE(dev) {
-	int fd;
-};
-
-FIXTURE_SETUP(dev)
-{
-	self->fd = -1;
-	TVMM_REQUIRE_MODULE();
-	self->fd = __tvmm_open();
-	ASSERT_LE(0, self->fd);
-}
-
-FIXTURE_TEARDOWN(dev)
-{
-	if (self->fd >= 0)
-		close(self->fd);
-}
+#include "tvmm_dev_fixture.h"
 
 TEST_F(dev, unknown_ioctls_are_enotty)
 {

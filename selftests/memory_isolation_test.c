@@ -37,19 +37,6 @@
 static __u64 probes[MAX_PROBES];
 static __u64 nr_probes;
 
-static __u64 guest_read64(__u64 gpa)
-{
-	__u64 v;
-
-	asm volatile("movq (%1), %0" : "=r"(v) : "r"(gpa) : "memory");
-	return v;
-}
-
-static void guest_write64(__u64 gpa, __u64 v)
-{
-	asm volatile("movq %0, (%1)" : : "r"(v), "r"(gpa) : "memory");
-}
-
 static void guest_code(void)
 {
 	__u64 i;
@@ -106,14 +93,6 @@ static __u64 host_phys(const void *va)
 	return (entry & (BIT_ULL(55) - 1)) << PAGE_SHIFT;
 }
 
-static unsigned int phys_bits(void)
-{
-	__u32 eax, ebx, ecx, edx;
-
-	cpuid(0x80000008, 0, &eax, &ebx, &ecx, &edx);
-	return eax & 0xff;
-}
-
 /* The host address of @gpa if a slot holds it, else NULL. */
 static __u64 *slot_hva(struct tvmm_vm *vm, __u64 *a, __u64 *b, __u64 gpa)
 {
@@ -146,7 +125,7 @@ TEST(guest_reaches_its_slots_and_nothing_else)
 	struct ucall uc;
 
 	TVMM_REQUIRE_MODULE();
-	bits = phys_bits();
+	bits = phys_addr_bits();
 	/* Probes are identity-mapped: keep them canonical. */
 	top = 1ULL << (bits < 47 ? bits : 47);
 	for (off = 0; off < SLOT_SIZE; off += 8) {

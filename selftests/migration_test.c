@@ -19,7 +19,6 @@
  */
 #include <pthread.h>
 #include <sched.h>
-#include <time.h>
 
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
@@ -49,23 +48,6 @@ static void guest_compute(void)
 		GUEST_SYNC(step, x);
 	}
 	GUEST_DONE();
-}
-
-static int pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Two online CPUs to move between, or skip. */
@@ -104,11 +86,11 @@ TEST_F_TIMEOUT(mig, moved_between_runs, 300)
 	__u64 x = 1, step;
 	int cpu;
 
-	ASSERT_EQ(0, pin_self(self->cpus[0]));
+	ASSERT_EQ(0, pin_thread(pthread_self(), self->cpus[0]));
 	vm = vm_create_with_one_vcpu(&vcpu, guest_compute);
 	for (step = 1; step <= STEPS; step++) {
 		cpu = self->cpus[step % 2];
-		ASSERT_EQ(0, pin_self(cpu));
+		ASSERT_EQ(0, pin_thread(pthread_self(), cpu));
 		x = step_value(x, step);
 		EXPECT_EQ(x, vcpu_run_expect_sync(vcpu, step)) {
 			TH_LOG("step %llu", (unsigned long long)step);
@@ -147,18 +129,15 @@ TEST_F_TIMEOUT(mig, moved_during_runs, 300)
 	struct tvmm_vm *vm;
 	pthread_t thread;
 	__u64 x = 1, step;
-	cpu_set_t set;
 	double start;
 	int i;
 
 	vm = vm_create_with_one_vcpu(&r.vcpu, guest_compute);
-	start = now();
+	start = now_seconds();
 	ASSERT_EQ(0, pthread_create(&thread, NULL, run_vcpu, &r));
 	/* Flip, spin a little, flip: both CPUs stay busy. */
 	while (!__atomic_load_n(&r.done, __ATOMIC_ACQUIRE)) {
-		CPU_ZERO(&set);
-		CPU_SET(self->cpus[flips % 2], &set);
-		ASSERT_EQ(0, pthread_setaffinity_np(thread, sizeof(set), &set));
+		ASSERT_EQ(0, pin_thread(thread, self->cpus[flips % 2]));
 		flips++;
 		for (i = 0; i < FLIP_SPINS; i++)
 			if (__atomic_load_n(&r.done, __ATOMIC_ACQUIRE))
@@ -172,7 +151,7 @@ TEST_F_TIMEOUT(mig, moved_during_runs, 300)
 		}
 	}
 	ksft_print_msg("%lu affinity flips in %.3f s, CPUs seen after exits %#lx\n",
-		       flips, now() - start, r.cpus_seen);
+		       flips, now_seconds() - start, r.cpus_seen);
 	EXPECT_LE(MIN_FLIPS, flips);
 	EXPECT_EQ((1UL << self->cpus[0]) | (1UL << self->cpus[1]),
 		  r.cpus_seen);

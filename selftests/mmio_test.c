@@ -178,41 +178,44 @@ static void guest_code(void)
 }
 
 /*
- * Run through @exits, in order, starting at MMIO_GPA + 0; then the guest
- * must be done (a failed guest assertion shows as the unexpected exit).
+ * Run to the next exit, which must be @e, the @i-th: MMIO at @base +
+ * @e->off, @e->len bytes, in @e's direction; a write carries @e->data, a
+ * read gets it.
  */
-static void run_exits(struct __test_metadata *_metadata,
-		      struct tvmm_vcpu *vcpu, __u64 base,
-		      const struct mmio_exit *exits, size_t n)
+static void expect_mmio_exit(struct __test_metadata *_metadata,
+			     struct tvmm_vcpu *vcpu, __u64 base,
+			     const struct mmio_exit *e, size_t i)
 {
 	struct tvmm_run *run = vcpu->run;
+	__u64 data = 0;
 	char buf[256];
-	__u64 data;
+
+	vcpu_run(vcpu);
+	if (run->exit_reason != TVMM_EXIT_MMIO) {
+		TH_LOG("exit %zu (offset %#llx): %s", i, e->off,
+		       vcpu_describe_exit(vcpu, buf, sizeof(buf)));
+		vcpu_fail_exit_at(vcpu, "an MMIO exit", __FILE__, __LINE__);
+	}
+	EXPECT_EQ(base + e->off, run->mmio.phys_addr) TH_LOG("exit %zu", i);
+	EXPECT_EQ(e->len, run->mmio.len) TH_LOG("exit %zu", i);
+	EXPECT_EQ(e->write, run->mmio.is_write) TH_LOG("exit %zu", i);
+	if (e->write) {
+		memcpy(&data, run->mmio.data, e->len);
+		EXPECT_EQ(e->data, data) TH_LOG("exit %zu", i);
+	} else {
+		memcpy(run->mmio.data, &e->data, e->len);
+	}
+}
+
+/* The @n exits of @exits at MMIO_GPA, in order. */
+static void run_exits(struct __test_metadata *_metadata,
+		      struct tvmm_vcpu *vcpu, const struct mmio_exit *exits,
+		      size_t n)
+{
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		const struct mmio_exit *e = &exits[i];
-
-		vcpu_run(vcpu);
-		if (run->exit_reason != TVMM_EXIT_MMIO) {
-			TH_LOG("exit %zu (offset %#llx): %s", i, e->off,
-			       vcpu_describe_exit(vcpu, buf, sizeof(buf)));
-			vcpu_fail_exit_at(vcpu, "an MMIO exit", __FILE__,
-					  __LINE__);
-		}
-		EXPECT_EQ(base + e->off, run->mmio.phys_addr)
-			TH_LOG("exit %zu", i);
-		EXPECT_EQ(e->len, run->mmio.len) TH_LOG("exit %zu", i);
-		EXPECT_EQ(e->write, run->mmio.is_write) TH_LOG("exit %zu", i);
-		if (e->write) {
-			data = 0;
-			memcpy(&data, run->mmio.data, e->len);
-			EXPECT_EQ(e->data, data) TH_LOG("exit %zu", i);
-		} else {
-			memcpy(run->mmio.data, &e->data, e->len);
-		}
-	}
-	vcpu_run_expect_done(vcpu);
+	for (i = 0; i < n; i++)
+		expect_mmio_exit(_metadata, vcpu, MMIO_GPA, &exits[i], i);
 }
 
 TEST(long_mode_forms_and_widths)
@@ -223,8 +226,9 @@ TEST(long_mode_forms_and_widths)
 	TVMM_REQUIRE_MODULE();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
 	virt_map(vm, MMIO_GPA, MMIO_GPA, PAGE_SIZE);
-	run_exits(_metadata, vcpu, MMIO_GPA, exits64,
-		  ARRAY_SIZE(exits64));
+	run_exits(_metadata, vcpu, exits64, ARRAY_SIZE(exits64));
+	/* A failed guest assertion shows as an exit other than DONE. */
+	vcpu_run_expect_done(vcpu);
 	vm_free(vm);
 }
 
@@ -253,31 +257,10 @@ TEST(protected_mode_forms)
 {
 	struct tvmm_vcpu *vcpu;
 	struct tvmm_vm *vm;
-	struct tvmm_run *run;
-	size_t i;
 
 	TVMM_REQUIRE_MODULE();
-	vm = vm_create();
-	vcpu = vm_vcpu_add(vm, 0);
-	vm_load_asm_guest(vm, mmio32_start, mmio32_end);
-	vcpu_setup_protected_mode(vcpu, TVMM_GPA_ASM_CODE);
-	run = vcpu->run;
-
-	for (i = 0; i < 3; i++) {
-		const struct mmio_exit *e = &exits32[i];
-		__u64 data = 0;
-
-		vcpu_run_expect_exit(vcpu, TVMM_EXIT_MMIO);
-		EXPECT_EQ(MMIO_GPA + e->off, run->mmio.phys_addr);
-		EXPECT_EQ(e->len, run->mmio.len);
-		EXPECT_EQ(e->write, run->mmio.is_write);
-		if (e->write) {
-			memcpy(&data, run->mmio.data, e->len);
-			EXPECT_EQ(e->data, data);
-		} else {
-			memcpy(run->mmio.data, &e->data, e->len);
-		}
-	}
+	vm = vm_create_with_asm_vcpu(&vcpu, mmio32_start, mmio32_end, 32);
+	run_exits(_metadata, vcpu, exits32, ARRAY_SIZE(exits32));
 	EXPECT_EQ(0x89abcdef, vcpu_run_expect_sync(vcpu, 1));
 	EXPECT_EQ(0xfffffffe, vcpu_run_expect_sync(vcpu, 2));
 	vcpu_run_expect_done(vcpu);
@@ -289,89 +272,80 @@ TEST(protected_mode_forms)
 #define RO_PATTERN	0x0f1e2d3c4b5a6978ULL
 #define RO_WRITE	0xfeedfacecafebeefULL
 
-/* One access each, that the compiler can neither merge nor drop. */
-static __u64 guest_read64(__u64 gpa)
-{
-	__u64 v;
-
-	asm volatile("movq (%1), %0" : "=r"(v) : "r"(gpa) : "memory");
-	return v;
-}
-
 static void guest_readonly(void)
 {
 	GUEST_ASSERT_EQ(guest_read64(RO_GPA + 8), RO_PATTERN);
-	asm volatile("movq %1, (%0)"
-		     : : "r"(RO_GPA + 8), "r"(RO_WRITE) : "memory");
+	guest_write64(RO_GPA + 8, RO_WRITE);
 	GUEST_ASSERT_EQ(guest_read64(RO_GPA + 8), RO_PATTERN);
 	asm volatile("movb $0xab, (%0)" : : "r"(RO_GPA + 16) : "memory");
 	GUEST_ASSERT_EQ(guest_read64(RO_GPA + 16), 0);
 	GUEST_DONE();
 }
 
-/* The exits of guest_readonly(), and the memory unchanged after each. */
-static void expect_readonly_exits(struct __test_metadata *_metadata,
-				  struct tvmm_vcpu *vcpu, const __u64 *mem)
+/* The exits of guest_readonly(): its writes, in order. */
+static const struct mmio_exit readonly_exits[] = {
+	{ 8, 8, W, RO_WRITE },
+	{ 16, 1, W, 0xab },
+};
+
+FIXTURE(readonly) {
+	struct tvmm_vm *vm;
+	struct tvmm_vcpu *vcpu;
+	__u64 *mem;
+};
+
+/* The memory written by the host after the slot was made, or before. */
+FIXTURE_VARIANT(readonly) {
+	bool prefilled;
+};
+
+FIXTURE_VARIANT_ADD(readonly, written_after) {
+	.prefilled = false,
+};
+
+FIXTURE_VARIANT_ADD(readonly, prefilled) {
+	.prefilled = true,
+};
+
+FIXTURE_SETUP(readonly)
 {
-	struct tvmm_run *run = vcpu->run;
-	__u64 data;
+	TVMM_REQUIRE_MODULE();
+	self->vm = vm_create_with_one_vcpu(&self->vcpu, guest_readonly);
+	if (variant->prefilled) {
+		self->mem = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, self->mem);
+		self->mem[1] = RO_PATTERN;
+		ASSERT_EQ(0, __vm_set_memory_region(self->vm,
+						    TVMM_SLOT_FIRST_FREE,
+						    TVMM_MEM_READONLY, RO_GPA,
+						    PAGE_SIZE, self->mem));
+	} else {
+		self->mem = vm_add_memory(self->vm, TVMM_SLOT_FIRST_FREE,
+					  RO_GPA, PAGE_SIZE, TVMM_MEM_READONLY);
+		self->mem[1] = RO_PATTERN;
+	}
+	virt_map(self->vm, RO_GPA, RO_GPA, PAGE_SIZE);
+}
 
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_MMIO);
-	EXPECT_EQ(RO_GPA + 8, run->mmio.phys_addr);
-	EXPECT_EQ(8, run->mmio.len);
-	EXPECT_EQ(1, run->mmio.is_write);
-	memcpy(&data, run->mmio.data, 8);
-	EXPECT_EQ(RO_WRITE, data);
+FIXTURE_TEARDOWN(readonly)
+{
+	vm_free(self->vm);
+	if (variant->prefilled)
+		munmap(self->mem, PAGE_SIZE);
+}
+
+/* Reads see the memory; each write exits and leaves the memory as it was. */
+TEST_F(readonly, writes_exit_and_change_nothing)
+{
+	__u64 *mem = self->mem;
+
+	expect_mmio_exit(_metadata, self->vcpu, RO_GPA, &readonly_exits[0], 0);
 	EXPECT_EQ(RO_PATTERN, mem[1]);
-
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_MMIO);
-	EXPECT_EQ(RO_GPA + 16, run->mmio.phys_addr);
-	EXPECT_EQ(1, run->mmio.len);
-	EXPECT_EQ(1, run->mmio.is_write);
-	EXPECT_EQ(0xab, run->mmio.data[0]);
+	expect_mmio_exit(_metadata, self->vcpu, RO_GPA, &readonly_exits[1], 1);
 	EXPECT_EQ(0, mem[2]);
-
-	vcpu_run_expect_done(vcpu);
+	vcpu_run_expect_done(self->vcpu);
 	EXPECT_EQ(RO_PATTERN, mem[1]);
-}
-
-/* The memory written by the host after the slot was made, as with RAM. */
-TEST(readonly_slot)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-	__u64 *mem;
-
-	TVMM_REQUIRE_MODULE();
-	vm = vm_create_with_one_vcpu(&vcpu, guest_readonly);
-	mem = vm_add_memory(vm, TVMM_SLOT_FIRST_FREE, RO_GPA, PAGE_SIZE,
-			    TVMM_MEM_READONLY);
-	mem[1] = RO_PATTERN;
-	virt_map(vm, RO_GPA, RO_GPA, PAGE_SIZE);
-	expect_readonly_exits(_metadata, vcpu, mem);
-	vm_free(vm);
-}
-
-/* The memory filled before the slot was made. */
-TEST(readonly_slot_prefilled)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-	__u64 *mem;
-
-	TVMM_REQUIRE_MODULE();
-	vm = vm_create_with_one_vcpu(&vcpu, guest_readonly);
-	mem = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, mem);
-	mem[1] = RO_PATTERN;
-	ASSERT_EQ(0, __vm_set_memory_region(vm, TVMM_SLOT_FIRST_FREE,
-					    TVMM_MEM_READONLY, RO_GPA,
-					    PAGE_SIZE, mem));
-	virt_map(vm, RO_GPA, RO_GPA, PAGE_SIZE);
-	expect_readonly_exits(_metadata, vcpu, mem);
-	vm_free(vm);
-	munmap(mem, PAGE_SIZE);
 }
 
 TEST_HARNESS_MAIN

@@ -116,10 +116,7 @@ TEST(real_to_protected_to_long)
 	struct tvmm_vm *vm;
 
 	TVMM_REQUIRE_MODULE();
-	vm = vm_create();
-	vcpu = vm_vcpu_add(vm, 0);
-	vm_load_asm_guest(vm, switcher_start, switcher_end);
-	vcpu_setup_real_mode(vcpu, 0, TVMM_GPA_ASM_CODE);
+	vm = vm_create_with_asm_vcpu(&vcpu, switcher_start, switcher_end, 16);
 
 	vcpu_run_expect_sync(vcpu, STAGE_REAL);
 	vcpu_get_sregs(vcpu, &s);

@@ -92,16 +92,6 @@ static void guest_round_trip(void)
 	GUEST_DONE();
 }
 
-static struct tvmm_msrs *msrs_alloc(__u32 n)
-{
-	struct tvmm_msrs *m;
-
-	m = calloc(1, sizeof(*m) + n * sizeof(m->entries[0]));
-	TEST_ASSERT(m, "calloc");
-	m->nmsrs = n;
-	return m;
-}
-
 TEST(guest_and_host_see_one_value)
 {
 	struct tvmm_vcpu *vcpu;
@@ -113,7 +103,7 @@ TEST(guest_and_host_see_one_value)
 	vm = vm_create_with_one_vcpu(&vcpu, guest_round_trip);
 	vcpu_run_expect_sync(vcpu, STAGE_GUEST_WROTE);
 
-	m = msrs_alloc(NR_MSRS);
+	m = tvmm_msrs_alloc(NR_MSRS);
 	for (i = 0; i < NR_MSRS; i++)
 		m->entries[i].index = msrs[i].index;
 	EXPECT_EQ(NR_MSRS, __vcpu_get_msrs(vcpu, m));
@@ -196,25 +186,16 @@ GUEST_ASM_LABEL(guest_gp_tsc_aux);
 
 #define RDMSR_WRMSR_LEN	2
 
-/* Expect #GP(0) at @insn, and go on after it. */
-static void expect_gp_and_skip(struct __test_metadata *_metadata,
-			       struct tvmm_vcpu *vcpu, const char *insn,
-			       const char *what)
+/* #GP(0) at the RDMSR or WRMSR @insn; the host resumes after it. */
+static void run_expect_gp_at(struct tvmm_vcpu *vcpu, const char *insn,
+			     int line)
 {
-	struct tvmm_run *run = vcpu->run;
-	struct tvmm_regs regs;
-
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_EXCEPTION);
-	EXPECT_EQ(GP_VECTOR, run->exception.vector) TH_LOG("%s", what);
-	EXPECT_EQ(1, run->exception.error_code_valid) TH_LOG("%s", what);
-	EXPECT_EQ(0, run->exception.error_code) TH_LOG("%s", what);
-	EXPECT_EQ((__u64)(unsigned long)insn, run->exception.rip)
-		TH_LOG("%s", what);
-	vcpu_get_regs(vcpu, &regs);
-	ASSERT_EQ((__u64)(unsigned long)insn, regs.rip) TH_LOG("%s", what);
-	regs.rip += RDMSR_WRMSR_LEN;
-	vcpu_set_regs(vcpu, &regs);
+	vcpu_run_expect_exception_at(vcpu, GP_VECTOR, 0, (unsigned long)insn,
+				     (unsigned long)insn + RDMSR_WRMSR_LEN,
+				     __FILE__, line);
 }
+
+#define RUN_EXPECT_GP(vcpu, insn)	run_expect_gp_at(vcpu, insn, __LINE__)
 
 TEST(unknown_msr_and_invalid_values_gp)
 {
@@ -224,16 +205,11 @@ TEST(unknown_msr_and_invalid_values_gp)
 	TVMM_REQUIRE_MODULE();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_gp);
 	vcpu_set_exception_exits(vcpu, BIT_ULL(GP_VECTOR));
-	expect_gp_and_skip(_metadata, vcpu, guest_gp_rdmsr,
-			   "RDMSR of an unknown MSR");
-	expect_gp_and_skip(_metadata, vcpu, guest_gp_wrmsr,
-			   "WRMSR of an unknown MSR");
-	expect_gp_and_skip(_metadata, vcpu, guest_gp_lstar,
-			   "WRMSR of a non-canonical LSTAR");
-	expect_gp_and_skip(_metadata, vcpu, guest_gp_pat,
-			   "WRMSR of a reserved PAT type");
-	expect_gp_and_skip(_metadata, vcpu, guest_gp_tsc_aux,
-			   "WRMSR of TSC_AUX bits 63:32");
+	RUN_EXPECT_GP(vcpu, guest_gp_rdmsr);	/* RDMSR of an unknown MSR */
+	RUN_EXPECT_GP(vcpu, guest_gp_wrmsr);	/* WRMSR of an unknown MSR */
+	RUN_EXPECT_GP(vcpu, guest_gp_lstar);	/* non-canonical LSTAR */
+	RUN_EXPECT_GP(vcpu, guest_gp_pat);	/* a reserved PAT type */
+	RUN_EXPECT_GP(vcpu, guest_gp_tsc_aux);	/* TSC_AUX bits 63:32 */
 	vcpu_run_expect_done(vcpu);
 	vm_free(vm);
 }
@@ -309,7 +285,7 @@ TEST(get_msrs_stops_at_the_first_unsupported)
 	vcpu_set_msr(vcpu, MSR_STAR, msrs[0].host);
 	vcpu_set_msr(vcpu, MSR_LSTAR, msrs[1].host);
 
-	m = msrs_alloc(3);
+	m = tvmm_msrs_alloc(3);
 	m->entries[0].index = MSR_STAR;
 	m->entries[1].index = MSR_IA32_FEATURE_CONTROL;
 	m->entries[1].data = 0x5a5a;
@@ -343,7 +319,7 @@ TEST(set_msrs_stops_at_the_first_unsupported)
 	vcpu_set_msr(vcpu, MSR_STAR, 0);
 	vcpu_set_msr(vcpu, MSR_LSTAR, 0);
 
-	m = msrs_alloc(3);
+	m = tvmm_msrs_alloc(3);
 	m->entries[0].index = MSR_STAR;
 	m->entries[0].data = msrs[0].host;
 	m->entries[1].index = MSR_IA32_FEATURE_CONTROL;

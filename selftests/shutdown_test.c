@@ -35,18 +35,6 @@ static void guest_code64(void)
 	GUEST_ASSERT(0);
 }
 
-TEST(long_mode_ud2_with_empty_idt)
-{
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-
-	TVMM_REQUIRE_MODULE();
-	vm = vm_create_with_one_vcpu(&vcpu, guest_code64);
-	vcpu_run_expect_sync(vcpu, STAGE_RUNNING);
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_SHUTDOWN);
-	vm_free(vm);
-}
-
 /* The IDTR image (limit 0, base 0) is the 6 bytes at the end. */
 #define SHUTDOWN_ASM(name)						\
 	GUEST_ASM_SYNC(STAGE_RUNNING, "$0")				\
@@ -62,34 +50,51 @@ TEST(long_mode_ud2_with_empty_idt)
 GUEST_ASM16(shutdown16, SHUTDOWN_ASM(shutdown16));
 GUEST_ASM32(shutdown32, SHUTDOWN_ASM(shutdown32));
 
-TEST(real_mode_int3_with_empty_ivt)
-{
-	struct tvmm_vcpu *vcpu;
+FIXTURE(shutdown) {
 	struct tvmm_vm *vm;
+	struct tvmm_vcpu *vcpu;
+};
 
+/* The 64-bit C @guest64, or the asm guest @code to @code_end of @bits. */
+FIXTURE_VARIANT(shutdown) {
+	void (*guest64)(void);
+	const char *code, *code_end;
+	unsigned int bits;
+};
+
+FIXTURE_VARIANT_ADD(shutdown, long_mode_ud2_with_empty_idt) {
+	.guest64 = guest_code64,
+};
+
+FIXTURE_VARIANT_ADD(shutdown, real_mode_int3_with_empty_ivt) {
+	.code = shutdown16_start, .code_end = shutdown16_end, .bits = 16,
+};
+
+FIXTURE_VARIANT_ADD(shutdown, protected_mode_int3_with_empty_idt) {
+	.code = shutdown32_start, .code_end = shutdown32_end, .bits = 32,
+};
+
+FIXTURE_SETUP(shutdown)
+{
 	TVMM_REQUIRE_MODULE();
-	vm = vm_create();
-	vcpu = vm_vcpu_add(vm, 0);
-	vm_load_asm_guest(vm, shutdown16_start, shutdown16_end);
-	vcpu_setup_real_mode(vcpu, 0, TVMM_GPA_ASM_CODE);
-	vcpu_run_expect_sync(vcpu, STAGE_RUNNING);
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_SHUTDOWN);
-	vm_free(vm);
+	if (variant->guest64)
+		self->vm = vm_create_with_one_vcpu(&self->vcpu,
+						   variant->guest64);
+	else
+		self->vm = vm_create_with_asm_vcpu(&self->vcpu, variant->code,
+						   variant->code_end,
+						   variant->bits);
 }
 
-TEST(protected_mode_int3_with_empty_idt)
+FIXTURE_TEARDOWN(shutdown)
 {
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
+	vm_free(self->vm);
+}
 
-	TVMM_REQUIRE_MODULE();
-	vm = vm_create();
-	vcpu = vm_vcpu_add(vm, 0);
-	vm_load_asm_guest(vm, shutdown32_start, shutdown32_end);
-	vcpu_setup_protected_mode(vcpu, TVMM_GPA_ASM_CODE);
-	vcpu_run_expect_sync(vcpu, STAGE_RUNNING);
-	vcpu_run_expect_exit(vcpu, TVMM_EXIT_SHUTDOWN);
-	vm_free(vm);
+TEST_F(shutdown, triple_fault)
+{
+	vcpu_run_expect_sync(self->vcpu, STAGE_RUNNING);
+	vcpu_run_expect_exit(self->vcpu, TVMM_EXIT_SHUTDOWN);
 }
 
 TEST_HARNESS_MAIN

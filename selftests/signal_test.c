@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <time.h>
 
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
@@ -57,24 +56,16 @@ static void *run_vcpu(void *arg)
 	return NULL;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * Busy-wait (the emulator stalls on idle waits) until *@p > @than, for at
  * most @seconds: whether it got there.
  */
 static bool wait_above_for(const __u64 *p, __u64 than, double seconds)
 {
-	double end = now() + seconds;
+	double end = now_seconds() + seconds;
 
 	while (__atomic_load_n(p, __ATOMIC_RELAXED) <= than)
-		if (now() > end)
+		if (now_seconds() > end)
 			return false;
 	return true;
 }
@@ -110,11 +101,11 @@ TEST(signal_interrupts_run_and_guest_resumes)
 		}
 		/* Until the thread is back, a signal each 100 ms. */
 		while (!__atomic_load_n(&r.done, __ATOMIC_ACQUIRE)) {
-			double t = now();
+			double t = now_seconds();
 
 			ASSERT_EQ(0, pthread_kill(thread, SIGUSR1));
 			while (!__atomic_load_n(&r.done, __ATOMIC_ACQUIRE) &&
-			       now() < t + 0.1)
+			       now_seconds() < t + 0.1)
 				;
 		}
 		ASSERT_EQ(0, pthread_join(thread, NULL));

@@ -19,7 +19,6 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "tvmm_test.h"
@@ -91,14 +90,6 @@ static void *alloc_extra(bool shared)
 	return mem;
 }
 
-static void close_vcpu(struct tvmm_vcpu *vcpu)
-{
-	munmap(vcpu->run, vcpu->run_size);
-	vcpu->run = NULL;
-	close(vcpu->fd);
-	vcpu->fd = -1;
-}
-
 static void close_vm_fd(struct tvmm_vm *vm)
 {
 	close(vm->fd);
@@ -109,23 +100,6 @@ static void close_dev_fd(struct tvmm_vm *vm)
 {
 	close(vm->dev_fd);
 	vm->dev_fd = -1;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Busy (the emulator stalls on idle waits) for @seconds. */
-static void spin_for(double seconds)
-{
-	double end = now() + seconds;
-
-	while (now() < end)
-		;
 }
 
 enum order {
@@ -162,8 +136,8 @@ static void vm_cycle(struct __test_metadata *_metadata, enum order order)
 	case VCPUS_FIRST:
 		vm = vm_with_guest(&vcpu, guest_sync_forever, mem);
 		vcpu1 = vm_vcpu_add(vm, 1);
-		close_vcpu(vcpu);
-		close_vcpu(vcpu1);
+		vcpu_close(vcpu);
+		vcpu_close(vcpu1);
 		close_vm_fd(vm);
 		close_dev_fd(vm);
 		vm_free(vm);
@@ -175,7 +149,7 @@ static void vm_cycle(struct __test_metadata *_metadata, enum order order)
 		/* The vCPU, and so the VM's memory, still work. */
 		EXPECT_EQ(1, vcpu_run_expect_sync(vcpu, 1));
 		EXPECT_EQ(2, vcpu_run_expect_sync(vcpu, 1));
-		close_vcpu(vcpu);
+		vcpu_close(vcpu);
 		vm_free(vm);
 		break;
 	case DEV_FIRST:
@@ -188,8 +162,8 @@ static void vm_cycle(struct __test_metadata *_metadata, enum order order)
 		EXPECT_EQ(0, vcpu_run_expect_sync(vcpu1, 1));
 		EXPECT_EQ(1, vcpu_run_expect_sync(vcpu, 1));
 		close_vm_fd(vm);
-		close_vcpu(vcpu1);
-		close_vcpu(vcpu);
+		vcpu_close(vcpu1);
+		vcpu_close(vcpu);
 		vm_free(vm);
 		break;
 	case CHILD_EXITS:
@@ -215,10 +189,10 @@ static void vm_cycle(struct __test_metadata *_metadata, enum order order)
 		}
 		/* Kill it once the guest is seen counting: in TVMM_RUN. */
 		{
-			double end = now() + WAIT_SECONDS;
+			double end = now_seconds() + WAIT_SECONDS;
 
 			while (__atomic_load_n(counter, __ATOMIC_RELAXED) < 1000 &&
-			       now() < end)
+			       now_seconds() < end)
 				;
 		}
 		EXPECT_LE(1000, __atomic_load_n(counter, __ATOMIC_RELAXED));
@@ -286,7 +260,6 @@ TEST_F_TIMEOUT(teardown, child_killed_in_run_c_loop, 60)
 TEST_F_TIMEOUT(teardown, child_killed_in_run_real_mode_jmp_self, 60)
 {
 	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
 	int status, pipefd[2];
 	pid_t pid;
 	char c;
@@ -295,10 +268,9 @@ TEST_F_TIMEOUT(teardown, child_killed_in_run_real_mode_jmp_self, 60)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		vm = vm_create();
-		vcpu = vm_vcpu_add(vm, 0);
-		vm_load_asm_guest(vm, jmp_self16_start, jmp_self16_end);
-		vcpu_setup_real_mode(vcpu, 0, TVMM_GPA_ASM_CODE);
+		/* Killed in the run: its VM is freed by the kernel. */
+		vm_create_with_asm_vcpu(&vcpu, jmp_self16_start,
+					jmp_self16_end, 16);
 		if (write(pipefd[1], "r", 1) != 1)
 			_exit(2);
 		__vcpu_run(vcpu);

@@ -187,7 +187,6 @@ static void guest_cpuids(void)
 TEST(every_exit_once_in_order_across_full_rings)
 {
 	struct tvmm_trace_ring *ring;
-	struct tvmm_vcpu_stats st;
 	const struct tvmm_trace_entry *e, *last;
 	struct tvmm_vcpu *vcpu;
 	struct trace_log log;
@@ -271,10 +270,7 @@ TEST(every_exit_once_in_order_across_full_rings)
 	/* Port in bits 31:16, OUT (bit 3 clear), 4 bytes (size - 1 = 3). */
 	EXPECT_EQ((__u64)TEST_PORT << 16 | 3, last->qualification);
 
-	memset(&st, 0, sizeof(st));
-	st.size = sizeof(st);
-	ASSERT_EQ(0, ioctl(vcpu->fd, TVMM_GET_VCPU_STATS, &st));
-	EXPECT_EQ(NR_CPUIDS, st.exits[EXIT_REASON_CPUID]);
+	EXPECT_EQ(NR_CPUIDS, vcpu_exit_count(vcpu, EXIT_REASON_CPUID));
 
 	vcpu_run_expect_done(vcpu);
 	munmap(ring, TVMM_TRACE_MMAP_SIZE);
@@ -584,10 +580,7 @@ TEST(ring_mapped_after_close)
 	vcpu_run_expect_done(vcpu);
 	seq = vcpu->run->exit_count;
 
-	munmap(vcpu->run, vcpu->run_size);
-	vcpu->run = NULL;
-	close(vcpu->fd);
-	vcpu->fd = -1;
+	vcpu_close(vcpu);
 
 	/* The mapping holds the vCPU: its id is still taken... */
 	EXPECT_EQ(-EEXIST, __vm_create_vcpu(vm, 0));

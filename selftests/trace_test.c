@@ -25,8 +25,7 @@ static void guest_code(void)
 	int i;
 
 	for (i = 0; i < NR_CPUIDS; i++)
-		asm volatile("cpuid" : "=a" (a), "=b" (b), "=c" (c), "=d" (d)
-			     : "a" (0), "c" (0));
+		cpuid(0, 0, &a, &b, &c, &d);
 	GUEST_DONE();
 }
 

@@ -15,7 +15,11 @@
  * uapi/tvmm.h: TVMM_SET_TSC_OFFSET is "the value added to the host TSC
  * when the guest reads its TSC (RDTSC, RDTSCP, IA32_TIME_STAMP_COUNTER)".
  *
- * TVMM_SET_INTERCEPTS (RDTSC exiting) is tested at the bottom.
+ * TVMM_SET_INTERCEPTS (RDTSC exiting): SDM Vol. 3C, Table 25-6, "RDTSC
+ * exiting: This control determines whether executions of RDTSC cause VM
+ * exits", and 26.1.3: RDTSCP exits "if the 'RDTSC exiting' and 'enable
+ * RDTSCP' VM-execution controls are both 1". The guest's value is the one
+ * TSC offsetting gives; the exits show in TVMM_GET_VCPU_STATS.
  *
  * The TSC only goes forward, so the guest's reading lies between the host
  * TSC read before TVMM_RUN and the one after, plus the offset. No more
@@ -38,6 +42,9 @@
 #define STAGE_RDTSCP_AUX	5
 
 #define TSC_AUX_VALUE	0x8badf00dU
+
+#define EXIT_REASON_RDTSC	16
+#define EXIT_REASON_RDTSCP	51
 
 /* Library candidate: TVMM_SET_TSC_OFFSET on the VM fd. */
 static int __vm_set_tsc_offset(struct tvmm_vm *vm, __s64 offset)
@@ -86,32 +93,122 @@ static void expect_tsc_in_window(struct __test_metadata *_metadata,
 		       stage, tsc, after, offset);
 }
 
-static void rdtsc_with_offset(struct __test_metadata *_metadata,
-			      __s64 offset)
+static void guest_rdtscp(void)
 {
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
+	__u32 a, b, c, d;
 
-	vm = vm_create_with_one_vcpu(&vcpu, guest_rdtsc);
-	ASSERT_EQ(0, __vm_set_tsc_offset(vm, offset));
-	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSC, offset);
-	expect_tsc_in_window(_metadata, vcpu, STAGE_RDMSR, offset);
-	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	GUEST_SYNC(STAGE_RDTSCP_CPUID, d);
+	if (!(d & CPUID_80000001_EDX_RDTSCP))
+		GUEST_DONE();
+	asm volatile("rdtscp" : "=a"(a), "=d"(d), "=c"(c));
+	GUEST_SYNC(STAGE_RDTSCP_TSC, a | ((__u64)d << 32));
+	GUEST_SYNC(STAGE_RDTSCP_AUX, c);
+	GUEST_DONE();
 }
+
+static int __vcpu_set_intercepts(struct tvmm_vcpu *vcpu, __u32 flags,
+				 __u32 reserved)
+{
+	struct tvmm_intercepts ic = { .flags = flags, .reserved = reserved };
+
+	return ioctl(vcpu->fd, TVMM_SET_INTERCEPTS, &ic) ? -errno : 0;
+}
+
+FIXTURE(tsc) {
+	struct tvmm_vm *vm;
+	struct tvmm_vcpu *vcpu;
+};
+
+/*
+ * The guest reads its TSC with RDTSC, then RDMSR (guest_rdtsc()), or with
+ * RDTSCP (guest_rdtscp()), with TSC offset @offset, or half the host's
+ * TSC behind it; RDTSC exiting on with @intercept.
+ */
+FIXTURE_VARIANT(tsc) {
+	bool rdtscp;
+	bool intercept;
+	__s64 offset;
+	bool behind_by_half;
+};
 
 /* Far ahead: a guest that sees the host's TSC fails. */
-TEST(rdtsc_adds_a_positive_offset)
-{
-	TVMM_REQUIRE_MODULE();
-	rdtsc_with_offset(_metadata, 1LL << 50);
-}
+FIXTURE_VARIANT_ADD(tsc, rdtsc_adds_a_positive_offset) {
+	.offset = 1LL << 50,
+};
 
 /* Behind, by half the host's current value: still positive. */
-TEST(rdtsc_adds_a_negative_offset)
+FIXTURE_VARIANT_ADD(tsc, rdtsc_adds_a_negative_offset) {
+	.behind_by_half = true,
+};
+
+/* TSC_AUX set between runs: the guest must see the new value. */
+FIXTURE_VARIANT_ADD(tsc, rdtscp_returns_tsc_aux_and_the_offset_tsc) {
+	.rdtscp = true, .offset = 1LL << 52,
+};
+
+FIXTURE_VARIANT_ADD(tsc, intercepted_rdtsc_exits_and_reads_the_same_clock) {
+	.intercept = true, .offset = 1LL << 50,
+};
+
+FIXTURE_VARIANT_ADD(tsc, intercepted_rdtscp_exits_with_tsc_aux) {
+	.rdtscp = true, .intercept = true, .offset = -(1LL << 20),
+};
+
+FIXTURE_SETUP(tsc)
 {
 	TVMM_REQUIRE_MODULE();
-	rdtsc_with_offset(_metadata, -(__s64)(host_rdtsc() / 2));
+	self->vm = vm_create_with_one_vcpu(&self->vcpu, variant->rdtscp ?
+					   guest_rdtscp : guest_rdtsc);
+}
+
+FIXTURE_TEARDOWN(tsc)
+{
+	vm_free(self->vm);
+}
+
+TEST_F(tsc, guest_reads_host_tsc_plus_offset)
+{
+	struct tvmm_vcpu *vcpu = self->vcpu;
+	__s64 offset = variant->offset;
+	int ret;
+
+	if (variant->behind_by_half)
+		offset = -(__s64)(host_rdtsc() / 2);
+	ASSERT_EQ(0, __vm_set_tsc_offset(self->vm, offset));
+	if (variant->rdtscp &&
+	    !(vcpu_run_expect_sync(vcpu, STAGE_RDTSCP_CPUID) &
+	      CPUID_80000001_EDX_RDTSCP))
+		SKIP(return, "the default CPUID does not advertise RDTSCP");
+	if (variant->intercept) {
+		ret = __vcpu_set_intercepts(vcpu, TVMM_INTERCEPT_RDTSC, 0);
+		if (ret == -EOPNOTSUPP)
+			SKIP(return, "this CPU cannot exit on RDTSC");
+		ASSERT_EQ(0, ret);
+	}
+
+	if (variant->rdtscp) {
+		vcpu_set_msr(vcpu, MSR_TSC_AUX, TSC_AUX_VALUE);
+		EXPECT_EQ(TSC_AUX_VALUE, vcpu_get_msr(vcpu, MSR_TSC_AUX));
+		expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSCP_TSC, offset);
+		EXPECT_EQ(TSC_AUX_VALUE,
+			  vcpu_run_expect_sync(vcpu, STAGE_RDTSCP_AUX));
+		vcpu_run_expect_done(vcpu);
+		if (variant->intercept)
+			EXPECT_EQ(1, vcpu_exit_count(vcpu, EXIT_REASON_RDTSCP));
+		return;
+	}
+
+	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSC, offset);
+	if (variant->intercept) {
+		EXPECT_EQ(1, vcpu_exit_count(vcpu, EXIT_REASON_RDTSC));
+		/* Off again: the next RDTSC would run without an exit. */
+		ASSERT_EQ(0, __vcpu_set_intercepts(vcpu, 0, 0));
+	}
+	expect_tsc_in_window(_metadata, vcpu, STAGE_RDMSR, offset);
+	vcpu_run_expect_done(vcpu);
+	if (variant->intercept)
+		EXPECT_EQ(1, vcpu_exit_count(vcpu, EXIT_REASON_RDTSC));
 }
 
 /* The host's view of the guest's TSC, through TVMM_GET_MSRS, is the same. */
@@ -133,125 +230,6 @@ TEST(get_msrs_reads_the_offset_tsc)
 	vm_free(vm);
 }
 
-static void guest_rdtscp(void)
-{
-	__u32 a, b, c, d;
-
-	cpuid(0x80000001, 0, &a, &b, &c, &d);
-	GUEST_SYNC(STAGE_RDTSCP_CPUID, d);
-	if (!(d & CPUID_80000001_EDX_RDTSCP))
-		GUEST_DONE();
-	asm volatile("rdtscp" : "=a"(a), "=d"(d), "=c"(c));
-	GUEST_SYNC(STAGE_RDTSCP_TSC, a | ((__u64)d << 32));
-	GUEST_SYNC(STAGE_RDTSCP_AUX, c);
-	GUEST_DONE();
-}
-
-TEST(rdtscp_returns_tsc_aux_and_the_offset_tsc)
-{
-	const __s64 offset = 1LL << 52;
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-	__u64 edx;
-
-	TVMM_REQUIRE_MODULE();
-	vm = vm_create_with_one_vcpu(&vcpu, guest_rdtscp);
-	ASSERT_EQ(0, __vm_set_tsc_offset(vm, offset));
-	edx = vcpu_run_expect_sync(vcpu, STAGE_RDTSCP_CPUID);
-	if (!(edx & CPUID_80000001_EDX_RDTSCP)) {
-		vm_free(vm);
-		SKIP(return, "the default CPUID does not advertise RDTSCP");
-	}
-	/* Set between runs: the guest must see the new value. */
-	vcpu_set_msr(vcpu, MSR_TSC_AUX, TSC_AUX_VALUE);
-	EXPECT_EQ(TSC_AUX_VALUE, vcpu_get_msr(vcpu, MSR_TSC_AUX));
-	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSCP_TSC, offset);
-	EXPECT_EQ(TSC_AUX_VALUE, vcpu_run_expect_sync(vcpu, STAGE_RDTSCP_AUX));
-	vcpu_run_expect_done(vcpu);
-	vm_free(vm);
-}
-
-/*
- * TVMM_SET_INTERCEPTS with TVMM_INTERCEPT_RDTSC: SDM Vol. 3C, Table 25-6,
- * "RDTSC exiting: This control determines whether executions of RDTSC
- * cause VM exits", and 26.1.3: RDTSCP exits "if the 'RDTSC exiting' and
- * 'enable RDTSCP' VM-execution controls are both 1". The guest's value is
- * the one TSC offsetting gives; the exits show in TVMM_GET_VCPU_STATS.
- */
-#define EXIT_REASON_RDTSC	16
-#define EXIT_REASON_RDTSCP	51
-
-static int __vcpu_set_intercepts(struct tvmm_vcpu *vcpu, __u32 flags,
-				 __u32 reserved)
-{
-	struct tvmm_intercepts ic = { .flags = flags, .reserved = reserved };
-
-	return ioctl(vcpu->fd, TVMM_SET_INTERCEPTS, &ic) ? -errno : 0;
-}
-
-static __u64 vcpu_exits(struct __test_metadata *_metadata,
-			struct tvmm_vcpu *vcpu, unsigned int reason)
-{
-	struct tvmm_vcpu_stats st = { .size = sizeof(st) };
-
-	EXPECT_EQ(0, ioctl(vcpu->fd, TVMM_GET_VCPU_STATS, &st));
-	return st.exits[reason];
-}
-
-TEST(intercepted_rdtsc_exits_and_reads_the_same_clock)
-{
-	const __s64 offset = 1LL << 50;
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-	int ret;
-
-	TVMM_REQUIRE_MODULE();
-	vm = vm_create_with_one_vcpu(&vcpu, guest_rdtsc);
-	ASSERT_EQ(0, __vm_set_tsc_offset(vm, offset));
-	ret = __vcpu_set_intercepts(vcpu, TVMM_INTERCEPT_RDTSC, 0);
-	if (ret == -EOPNOTSUPP) {
-		vm_free(vm);
-		SKIP(return, "this CPU cannot exit on RDTSC");
-	}
-	ASSERT_EQ(0, ret);
-	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSC, offset);
-	EXPECT_EQ(1, vcpu_exits(_metadata, vcpu, EXIT_REASON_RDTSC));
-	/* Off again: the next RDTSC runs without an exit. */
-	ASSERT_EQ(0, __vcpu_set_intercepts(vcpu, 0, 0));
-	expect_tsc_in_window(_metadata, vcpu, STAGE_RDMSR, offset);
-	vcpu_run_expect_done(vcpu);
-	EXPECT_EQ(1, vcpu_exits(_metadata, vcpu, EXIT_REASON_RDTSC));
-	vm_free(vm);
-}
-
-TEST(intercepted_rdtscp_exits_with_tsc_aux)
-{
-	const __s64 offset = -(1LL << 20);
-	struct tvmm_vcpu *vcpu;
-	struct tvmm_vm *vm;
-	__u64 edx;
-
-	TVMM_REQUIRE_MODULE();
-	vm = vm_create_with_one_vcpu(&vcpu, guest_rdtscp);
-	ASSERT_EQ(0, __vm_set_tsc_offset(vm, offset));
-	edx = vcpu_run_expect_sync(vcpu, STAGE_RDTSCP_CPUID);
-	if (!(edx & CPUID_80000001_EDX_RDTSCP)) {
-		vm_free(vm);
-		SKIP(return, "the default CPUID does not advertise RDTSCP");
-	}
-	if (__vcpu_set_intercepts(vcpu, TVMM_INTERCEPT_RDTSC, 0) ==
-	    -EOPNOTSUPP) {
-		vm_free(vm);
-		SKIP(return, "this CPU cannot exit on RDTSC");
-	}
-	vcpu_set_msr(vcpu, MSR_TSC_AUX, TSC_AUX_VALUE);
-	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSCP_TSC, offset);
-	EXPECT_EQ(TSC_AUX_VALUE, vcpu_run_expect_sync(vcpu, STAGE_RDTSCP_AUX));
-	vcpu_run_expect_done(vcpu);
-	EXPECT_EQ(1, vcpu_exits(_metadata, vcpu, EXIT_REASON_RDTSCP));
-	vm_free(vm);
-}
-
 TEST(set_intercepts_refuses_bad_input)
 {
 	struct tvmm_vcpu *vcpu;
@@ -266,7 +244,7 @@ TEST(set_intercepts_refuses_bad_input)
 	EXPECT_EQ(EFAULT, errno);
 	/* Nothing changed: RDTSC still runs without an exit. */
 	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSC, 0);
-	EXPECT_EQ(0, vcpu_exits(_metadata, vcpu, EXIT_REASON_RDTSC));
+	EXPECT_EQ(0, vcpu_exit_count(vcpu, EXIT_REASON_RDTSC));
 	vm_free(vm);
 }
 

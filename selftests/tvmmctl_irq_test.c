@@ -11,6 +11,7 @@
  * main loop tests its flag with interrupts off and sleeps with "sti; hlt"
  * (STI's shadow: no interrupt between the two), so no wake-up is lost.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -179,50 +180,74 @@ static void trace_line(const char *line, void *data)
 		snprintf(s->first_other, sizeof(s->first_other), "%s", line);
 }
 
-TEST(uart_input_by_interrupt)
+FIXTURE(irq) {
+	struct irq_seen s;
+};
+
+/*
+ * "@input tvmmctl run" of the asm guest @guest to @guest_end, with --trace
+ * if @trace: it exits with @status, the guest prints @out and, traced,
+ * gets @min_injected to @max_injected interrupts, at least one while
+ * halted, and tvmmctl traces nothing else.
+ */
+FIXTURE_VARIANT(irq) {
+	const char *guest, *guest_end;
+	const char *input;
+	bool trace;
+	int status;
+	const char *out;
+	unsigned int min_injected, max_injected;
+};
+
+FIXTURE_VARIANT_ADD(irq, uart_input_by_interrupt) {
+	.guest = uart_guest_start, .guest_end = uart_guest_end,
+	.input = "printf '" INPUT "' |",
+	.status = 0x21, .out = INPUT,
+};
+
+/* One interrupt per byte at most; at least one. */
+FIXTURE_VARIANT_ADD(irq, uart_input_traced) {
+	.guest = uart_guest_start, .guest_end = uart_guest_end,
+	.input = "printf '" INPUT "' |", .trace = true,
+	.status = 0x21, .out = INPUT,
+	.min_injected = 1, .max_injected = sizeof(INPUT) - 1,
+};
+
+FIXTURE_VARIANT_ADD(irq, pit_timer_interrupts) {
+	.guest = pit_guest_start, .guest_end = pit_guest_end,
+	.trace = true,
+	.status = 0x23, .out = "",
+	.min_injected = 3, .max_injected = UINT_MAX,
+};
+
+FIXTURE_SETUP(irq)
 {
 	TVMM_REQUIRE_MODULE();
-	EXPECT_EQ(0x21, tvmmctl_run_image(uart_guest_start,
-					  uart_guest_end - uart_guest_start,
-					  "printf '" INPUT "' |", OPTS, out,
-					  sizeof(out), NULL, NULL));
-	EXPECT_STREQ(INPUT, out);
 }
 
-TEST(uart_input_traced)
+FIXTURE_TEARDOWN(irq)
 {
-	struct irq_seen s = { 0 };
-
-	TVMM_REQUIRE_MODULE();
-	EXPECT_EQ(0x21, tvmmctl_run_image(uart_guest_start,
-					  uart_guest_end - uart_guest_start,
-					  "printf '" INPUT "' |",
-					  OPTS " --trace", out, sizeof(out),
-					  trace_line, &s));
-	EXPECT_STREQ(INPUT, out);
-	/* One interrupt per byte at most; at least one, while halted. */
-	EXPECT_LE(1, s.injected);
-	EXPECT_GE(strlen(INPUT), s.injected);
-	EXPECT_LE(1, s.waits);
-	EXPECT_EQ(0, s.other) {
-		TH_LOG("unexpected line: %s", s.first_other);
-	}
 }
 
-TEST(pit_timer_interrupts)
+TEST_F(irq, guest_woken_by_interrupts)
 {
-	struct irq_seen s = { 0 };
+	struct irq_seen *s = &self->s;
 
-	TVMM_REQUIRE_MODULE();
-	EXPECT_EQ(0x23, tvmmctl_run_image(pit_guest_start,
-					  pit_guest_end - pit_guest_start, NULL,
-					  OPTS " --trace", out, sizeof(out),
-					  trace_line, &s));
-	EXPECT_STREQ("", out);
-	EXPECT_LE(3, s.injected);
-	EXPECT_LE(1, s.waits);
-	EXPECT_EQ(0, s.other) {
-		TH_LOG("unexpected line: %s", s.first_other);
+	EXPECT_EQ(variant->status,
+		  tvmmctl_run_image(variant->guest,
+				    variant->guest_end - variant->guest,
+				    variant->input,
+				    variant->trace ? OPTS " --trace" : OPTS,
+				    out, sizeof(out),
+				    variant->trace ? trace_line : NULL, s));
+	EXPECT_STREQ(variant->out, out);
+	if (!variant->trace)
+		return;
+	EXPECT_LE(variant->min_injected, s->injected);
+	EXPECT_GE(variant->max_injected, s->injected);
+	EXPECT_LE(1, s->waits);
+	EXPECT_EQ(0, s->other) {
+		TH_LOG("unexpected line: %s", s->first_other);
 	}
 }
 

@@ -132,25 +132,48 @@ GUEST_ASM32(smp_guest,
 
 static char out[4096];
 
-TEST(ap_started_by_init_sipi_sipi)
-{
-	TVMM_REQUIRE_MODULE();
-	EXPECT_EQ(0x23, tvmmctl_run_image(smp_guest_start,
-					  smp_guest_end - smp_guest_start, NULL,
-					  "--cpus 2 --timeout 60 --mode protected --load-addr 0x8000",
-					  out, sizeof(out), NULL, NULL));
-	EXPECT_STREQ("AP up\nAP got IPI\nBSP done\n", out);
-}
+FIXTURE(smp) {
+	int unused;
+};
+
+/* "tvmmctl run @opts": it exits with @status, the guests print @out. */
+FIXTURE_VARIANT(smp) {
+	const char *opts;
+	int status;
+	const char *out;
+};
+
+FIXTURE_VARIANT_ADD(smp, ap_started_by_init_sipi_sipi) {
+	.opts = "--cpus 2 --timeout 60",
+	.status = 0x23, .out = "AP up\nAP got IPI\nBSP done\n",
+};
 
 /* With one vCPU nobody answers: the BSP spins until --timeout (8). */
-TEST(no_ap_with_one_cpu)
+FIXTURE_VARIANT_ADD(smp, no_ap_with_one_cpu) {
+	.opts = "--cpus 1 --timeout 2",
+	.status = 8, .out = "",
+};
+
+FIXTURE_SETUP(smp)
 {
 	TVMM_REQUIRE_MODULE();
-	EXPECT_EQ(8, tvmmctl_run_image(smp_guest_start,
-				       smp_guest_end - smp_guest_start, NULL,
-				       "--cpus 1 --timeout 2 --mode protected --load-addr 0x8000",
-				       out, sizeof(out), NULL, NULL));
-	EXPECT_STREQ("", out);
+}
+
+FIXTURE_TEARDOWN(smp)
+{
+}
+
+TEST_F(smp, exit_status_and_output)
+{
+	char opts[128];
+
+	snprintf(opts, sizeof(opts),
+		 "%s --mode protected --load-addr 0x8000", variant->opts);
+	EXPECT_EQ(variant->status,
+		  tvmmctl_run_image(smp_guest_start,
+				    smp_guest_end - smp_guest_start, NULL,
+				    opts, out, sizeof(out), NULL, NULL));
+	EXPECT_STREQ(variant->out, out);
 }
 
 TEST_HARNESS_MAIN

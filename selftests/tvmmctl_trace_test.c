@@ -231,89 +231,100 @@ static void json_line(const char *line, void *data)
 	}
 }
 
-static int run_guest(const char *opts, tvmmctl_line_fn *fn, struct seen *s)
-{
-	char buf[256];
+/* A counter of struct seen, and what it must end as: @n, or at least. */
+struct count {
+	size_t field;
+	const char *name;
+	unsigned long long n;
+	bool at_least;
+};
 
-	memset(s, 0, sizeof(*s));
-	snprintf(buf, sizeof(buf), "%s %s", OPTS, opts);
-	return tvmmctl_run_image(trace_guest_start,
-				 trace_guest_end - trace_guest_start, NULL,
-				 buf, out, sizeof(out), fn, s);
+#define COUNT(f, n)	{ offsetof(struct seen, f), #f, (n), false }
+#define AT_LEAST(f, n)	{ offsetof(struct seen, f), #f, (n), true }
+
+FIXTURE(run) {
+	struct seen s;
+};
+
+/* "tvmmctl run @opts", each stderr line to @parse: @want counted. */
+FIXTURE_VARIANT(run) {
+	const char *opts;
+	tvmmctl_line_fn *parse;
+	struct count want[10];		/* up to the first without name */
+};
+
+/* At least the guest's exits, each once, numbered without a gap. */
+FIXTURE_VARIANT_ADD(run, trace_every_exit) {
+	.opts = "--trace", .parse = text_line,
+	.want = {
+		AT_LEAST(exits, NR_LOOP + 6), COUNT(gaps, 0),
+		COUNT(cpuid0, 1), COUNT(cpuid_hv, NR_LOOP),
+		COUNT(uart_out, 1), COUNT(unknown_in, 1),
+		COUNT(apic_read, 1), COUNT(mmio_write, 1),
+		COUNT(debug_exit, 1),
+	},
+};
+
+FIXTURE_VARIANT_ADD(run, trace_json) {
+	.opts = "--trace --json", .parse = json_line,
+	.want = {
+		AT_LEAST(exits, NR_LOOP + 6), COUNT(gaps, 0),
+		COUNT(cpuid_hv, NR_LOOP), COUNT(uart_out, 1),
+		COUNT(apic_read, 1), COUNT(end, 1),
+	},
+};
+
+FIXTURE_VARIANT_ADD(run, stats) {
+	.opts = "--stats", .parse = text_line,
+	.want = {
+		COUNT(exits, 0), COUNT(stats_cpuid, NR_LOOP + 1),
+		COUNT(stats_io, 3), COUNT(stats_ept, 2),
+		COUNT(uart_writes, 1), COUNT(unknown_reads, 1),
+		COUNT(apic_reads, 1), COUNT(unknown_mmio_writes, 1),
+	},
+};
+
+FIXTURE_VARIANT_ADD(run, stats_json) {
+	.opts = "--stats --json", .parse = json_line,
+	.want = {
+		COUNT(stats_cpuid, NR_LOOP + 1), COUNT(uart_writes, 1),
+		COUNT(end, 1),
+	},
+};
+
+FIXTURE_SETUP(run)
+{
+	TVMM_REQUIRE_MODULE();
 }
 
-TEST(trace_every_exit)
+FIXTURE_TEARDOWN(run)
 {
-	struct seen s;
+}
 
-	TVMM_REQUIRE_MODULE();
-	EXPECT_EQ(0x43, run_guest("--trace", text_line, &s));
+/* Every line understood, and every count what the guest did. */
+TEST_F(run, counts)
+{
+	const struct count *c;
+	char opts[256];
+
+	snprintf(opts, sizeof(opts), "%s %s", OPTS, variant->opts);
+	EXPECT_EQ(0x43, tvmmctl_run_image(trace_guest_start,
+					  trace_guest_end - trace_guest_start,
+					  NULL, opts, out, sizeof(out),
+					  variant->parse, &self->s));
 	EXPECT_STREQ("A", out);
-	EXPECT_EQ(0, s.bad) {
-		TH_LOG("%llu lines not from --trace, first: %s", s.bad,
-		       s.first_bad);
+	EXPECT_EQ(0, self->s.bad) {
+		TH_LOG("%llu lines not understood, first: %s", self->s.bad,
+		       self->s.first_bad);
 	}
-	/* At least the guest's exits, each once, numbered without a gap. */
-	EXPECT_LE(NR_LOOP + 6, s.exits);
-	EXPECT_EQ(0, s.gaps);
-	EXPECT_EQ(1, s.cpuid0);
-	EXPECT_EQ(NR_LOOP, s.cpuid_hv);
-	EXPECT_EQ(1, s.uart_out);
-	EXPECT_EQ(1, s.unknown_in);
-	EXPECT_EQ(1, s.apic_read);
-	EXPECT_EQ(1, s.mmio_write);
-	EXPECT_EQ(1, s.debug_exit);
-}
+	for (c = variant->want; c->name; c++) {
+		unsigned long long n =
+			*(unsigned long long *)((char *)&self->s + c->field);
 
-TEST(trace_json)
-{
-	struct seen s;
-
-	TVMM_REQUIRE_MODULE();
-	EXPECT_EQ(0x43, run_guest("--trace --json", json_line, &s));
-	EXPECT_EQ(0, s.bad) {
-		TH_LOG("%llu lines not JSON, first: %s", s.bad, s.first_bad);
+		EXPECT_TRUE(c->at_least ? n >= c->n : n == c->n)
+			TH_LOG("%s: %llu, not %s%llu", c->name, n,
+			       c->at_least ? "at least " : "", c->n);
 	}
-	EXPECT_LE(NR_LOOP + 6, s.exits);
-	EXPECT_EQ(0, s.gaps);
-	EXPECT_EQ(NR_LOOP, s.cpuid_hv);
-	EXPECT_EQ(1, s.uart_out);
-	EXPECT_EQ(1, s.apic_read);
-	EXPECT_EQ(1, s.end);
-}
-
-TEST(stats)
-{
-	struct seen s;
-
-	TVMM_REQUIRE_MODULE();
-	EXPECT_EQ(0x43, run_guest("--stats", text_line, &s));
-	EXPECT_EQ(0, s.bad) {
-		TH_LOG("%llu lines not from --stats, first: %s", s.bad,
-		       s.first_bad);
-	}
-	EXPECT_EQ(0, s.exits);
-	EXPECT_EQ(NR_LOOP + 1, s.stats_cpuid);
-	EXPECT_EQ(3, s.stats_io);
-	EXPECT_EQ(2, s.stats_ept);
-	EXPECT_EQ(1, s.uart_writes);
-	EXPECT_EQ(1, s.unknown_reads);
-	EXPECT_EQ(1, s.apic_reads);
-	EXPECT_EQ(1, s.unknown_mmio_writes);
-}
-
-TEST(stats_json)
-{
-	struct seen s;
-
-	TVMM_REQUIRE_MODULE();
-	EXPECT_EQ(0x43, run_guest("--stats --json", json_line, &s));
-	EXPECT_EQ(0, s.bad) {
-		TH_LOG("%llu lines not JSON, first: %s", s.bad, s.first_bad);
-	}
-	EXPECT_EQ(NR_LOOP + 1, s.stats_cpuid);
-	EXPECT_EQ(1, s.uart_writes);
-	EXPECT_EQ(1, s.end);
 }
 
 TEST_HARNESS_MAIN

@@ -22,17 +22,10 @@ static void guest_code(void)
 	int i;
 
 	for (i = 0; i < NR_CPUIDS; i++)
-		asm volatile("cpuid" : "=a" (a), "=b" (b), "=c" (c), "=d" (d)
-			     : "a" (0), "c" (0));
-	asm volatile("cli; hlt");
+		cpuid(0, 0, &a, &b, &c, &d);
+	cli();
+	hlt();
 	GUEST_DONE();
-}
-
-static int get_stats(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_stats *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->size = sizeof(*st);
-	return ioctl(vcpu->fd, TVMM_GET_VCPU_STATS, st) ? -errno : 0;
 }
 
 TEST(counts_in_kernel_and_userspace_exits)
@@ -43,18 +36,18 @@ TEST(counts_in_kernel_and_userspace_exits)
 
 	TVMM_REQUIRE_MODULE();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
-	ASSERT_EQ(0, get_stats(vcpu, &st));
+	ASSERT_EQ(0, __vcpu_get_stats(vcpu, &st));
 	EXPECT_EQ(0, st.exits[EXIT_REASON_CPUID]);
 
 	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HLT);
-	ASSERT_EQ(0, get_stats(vcpu, &st));
+	ASSERT_EQ(0, __vcpu_get_stats(vcpu, &st));
 	EXPECT_EQ(NR_CPUIDS, st.exits[EXIT_REASON_CPUID]);
 	EXPECT_EQ(1, st.exits[EXIT_REASON_HLT]);
 	EXPECT_LT(0, st.cycles[EXIT_REASON_CPUID]);
 	EXPECT_EQ(sizeof(st), st.size);
 
 	vcpu_run_expect_done(vcpu);
-	ASSERT_EQ(0, get_stats(vcpu, &st));
+	ASSERT_EQ(0, __vcpu_get_stats(vcpu, &st));
 	EXPECT_EQ(NR_CPUIDS, st.exits[EXIT_REASON_CPUID]);
 	EXPECT_LE(1, st.exits[30]);	/* the ucall's OUT */
 	vm_free(vm);

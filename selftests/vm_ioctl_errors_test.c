@@ -160,18 +160,9 @@ TEST_F(vm, memory_region_bad_pointer_is_efault)
 	EXPECT_VM_INTACT();
 }
 
-/* Guest-physical address width: CPUID 0x80000008 EAX[7:0]. */
-static unsigned int phys_bits(void)
-{
-	__u32 eax, ebx, ecx, edx;
-
-	cpuid(0x80000008, 0, &eax, &ebx, &ecx, &edx);
-	return eax & 0xff;
-}
-
 TEST_F(vm, memory_region_bad_fields_are_einval)
 {
-	__u64 top = 1ULL << phys_bits();
+	__u64 top = 1ULL << phys_addr_bits();
 	__u64 uaddr = (unsigned long)mmap(NULL, 4 * PAGE_SIZE,
 					  PROT_READ | PROT_WRITE,
 					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -8,6 +8,7 @@
 #ifndef TVMM_SELFTEST_UTIL_H
 #define TVMM_SELFTEST_UTIL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
@@ -33,6 +34,9 @@ int __tvmm_open(void);
 
 /* TVMM_GET_VMX_CAPS with a correct header: 0 or -errno. */
 int __tvmm_get_caps(int fd, struct tvmm_vmx_caps *caps);
+
+/* The same through a /dev/tvmm opened and closed for it: 0 or -errno. */
+int tvmm_read_caps(struct tvmm_vmx_caps *caps);
 
 /* Whether /proc/cpuinfo lists "vmx" in the flags of the first CPU. */
 bool host_has_vmx(void);
@@ -65,7 +69,25 @@ int __cpu_set_online(int cpu, bool online);
 bool cpu_is_online(int cpu);
 bool cpu_in_map(const __u64 *map, int cpu);
 
+/* Let @thread run on @cpu only: 0 or an error number. */
+int pin_thread(pthread_t thread, int cpu);
+
+/*
+ * CLOCK_MONOTONIC in seconds; spin_for() busy-waits @seconds (the emulator
+ * stalls on idle waits). For deadlines and progress, not for assertions.
+ */
+double now_seconds(void);
+void spin_for(double seconds);
+
 /* Run a shell command quietly; its exit status, or -1. */
 int run_quiet(const char *cmd);
+
+/*
+ * Run the shell command @cmd (add "2>&1" to it for stderr too): its stdout
+ * in @out, NUL-terminated, cut at @len - 1 bytes (the rest is read and
+ * dropped, so the command never blocks on a full pipe). Its exit status,
+ * or -1 if it could not run or died.
+ */
+int run_capture(const char *cmd, char *out, size_t len);
 
 #endif /* TVMM_SELFTEST_UTIL_H */

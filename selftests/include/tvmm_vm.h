@@ -231,6 +231,15 @@ void vm_free(struct tvmm_vm *vm);
 struct tvmm_vm *vm_create_with_one_vcpu(struct tvmm_vcpu **vcpu,
 					void (*guest_code)(void));
 
+/*
+ * vm_create() and vCPU 0 at the asm guest [@start, @end), copied to
+ * TVMM_GPA_ASM_CODE: @bits 16 (GUEST_ASM16) in real mode at
+ * 0000:TVMM_GPA_ASM_CODE, @bits 32 (GUEST_ASM32) in protected mode.
+ */
+struct tvmm_vm *vm_create_with_asm_vcpu(struct tvmm_vcpu **vcpu,
+					const void *start, const void *end,
+					unsigned int bits);
+
 /* TVMM_SET_MEMORY_REGION as given (size 0 deletes the slot). */
 int __vm_set_memory_region(struct tvmm_vm *vm, __u32 slot, __u32 flags,
 			   __u64 gpa, __u64 size, void *hva);
@@ -274,6 +283,14 @@ void virt_map(struct tvmm_vm *vm, __u64 gva, __u64 gpa, __u64 size);
 bool __addr_gva2gpa(struct tvmm_vm *vm, __u64 gva, __u64 *gpa);
 __u64 addr_gva2gpa(struct tvmm_vm *vm, __u64 gva);
 
+/*
+ * Make @handler, 64-bit guest code, the handler of @vector in the library's
+ * IDT: a present DPL-0 64-bit interrupt gate (SDM Vol. 3A, 7.14.1 "64-Bit
+ * Mode IDT"), so IF is 0 inside it.
+ */
+void vm_set_idt_gate(struct tvmm_vm *vm, unsigned int vector,
+		     const void *handler);
+
 /* Copy asm guest code [@start, @end) to TVMM_GPA_ASM_CODE; returns that. */
 __u64 vm_load_asm_guest(struct tvmm_vm *vm, const void *start,
 			const void *end);
@@ -288,6 +305,12 @@ int __vm_create_vcpu(struct tvmm_vm *vm, __u32 id);
 
 /* A vCPU with its struct tvmm_run mapped, in the state tvmm gives it. */
 struct tvmm_vcpu *vm_vcpu_add(struct tvmm_vm *vm, __u32 id);
+
+/*
+ * Unmap the vCPU's struct tvmm_run and close its fd ahead of vm_free(),
+ * which then skips them: for tests of what outlives what.
+ */
+void vcpu_close(struct tvmm_vcpu *vcpu);
 
 /* TVMM_RUN: 0 or -errno (-EINTR for a signal); vcpu_run() asserts 0. */
 int __vcpu_run(struct tvmm_vcpu *vcpu);
@@ -347,11 +370,13 @@ int __vcpu_set_cpuid(struct tvmm_vcpu *vcpu, const struct tvmm_cpuid *cpuid);
 void vcpu_set_cpuid(struct tvmm_vcpu *vcpu, const struct tvmm_cpuid *cpuid);
 
 /*
- * MSRs. __vcpu_get_msrs()/__vcpu_set_msrs(): the ioctl's result, the number
+ * MSRs. tvmm_msrs_alloc(): a zeroed list of @nmsrs entries (free() it).
+ * __vcpu_get_msrs()/__vcpu_set_msrs(): the ioctl's result, the number
  * of entries processed, or -errno. One MSR: __vcpu_get_msr()/__vcpu_set_msr()
  * return 1 when done, 0 when tvmm does not virtualize it, or -errno;
  * vcpu_get_msr()/vcpu_set_msr() assert 1.
  */
+struct tvmm_msrs *tvmm_msrs_alloc(__u32 nmsrs);
 int __vcpu_get_msrs(struct tvmm_vcpu *vcpu, struct tvmm_msrs *msrs);
 int __vcpu_set_msrs(struct tvmm_vcpu *vcpu, const struct tvmm_msrs *msrs);
 int __vcpu_get_msr(struct tvmm_vcpu *vcpu, __u32 index, __u64 *value);
@@ -362,6 +387,15 @@ void vcpu_set_msr(struct tvmm_vcpu *vcpu, __u32 index, __u64 value);
 /* TVMM_SET_EXCEPTION_EXITS: bit n exits on exception vector n. */
 int __vcpu_set_exception_exits(struct tvmm_vcpu *vcpu, __u32 vectors);
 void vcpu_set_exception_exits(struct tvmm_vcpu *vcpu, __u32 vectors);
+
+/*
+ * TVMM_GET_VCPU_STATS with a correct header: 0 or -errno; vcpu_get_stats()
+ * asserts 0. vcpu_exit_count(): the exits of basic exit reason @reason so
+ * far (SDM Vol. 3D, Appendix C).
+ */
+int __vcpu_get_stats(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_stats *stats);
+void vcpu_get_stats(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_stats *stats);
+__u64 vcpu_exit_count(struct tvmm_vcpu *vcpu, __u32 reason);
 
 /* "IO", "HLT", ...; "exit N" for a number tvmm does not define. */
 const char *exit_reason_str(__u32 reason);
@@ -389,6 +423,22 @@ void vcpu_run_expect_exit_at(struct tvmm_vcpu *vcpu, __u32 reason,
 			     const char *file, int line);
 #define vcpu_run_expect_exit(vcpu, reason)				\
 	vcpu_run_expect_exit_at(vcpu, reason, __FILE__, __LINE__)
+
+/*
+ * Run once and expect TVMM_EXIT_EXCEPTION of @vector at @rip, with error
+ * code @error_code (-1: none), and the guest's RIP still at @rip (the
+ * instruction did not complete); then move RIP to @resume for the next
+ * run. Anything else fails the test at the caller's line. @rip and
+ * @resume may be labels of guest code (GUEST_ASM_LABEL()) or numbers.
+ */
+void vcpu_run_expect_exception_at(struct tvmm_vcpu *vcpu, __u32 vector,
+				  __s64 error_code, __u64 rip, __u64 resume,
+				  const char *file, int line);
+#define vcpu_run_expect_exception(vcpu, vector, error_code, rip, resume) \
+	vcpu_run_expect_exception_at(vcpu, vector, error_code,		\
+				     (__u64)(unsigned long)(rip),	\
+				     (__u64)(unsigned long)(resume),	\
+				     __FILE__, __LINE__)
 
 /* Fail the test unless the last exit is @reason. */
 void vcpu_assert_exit_at(struct tvmm_vcpu *vcpu, __u32 reason,

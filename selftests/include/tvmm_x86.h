@@ -192,6 +192,15 @@ static inline void cpuid(__u32 leaf, __u32 subleaf, __u32 *eax, __u32 *ebx,
 		     : "a"(leaf), "c"(subleaf));
 }
 
+/* CPUID.80000008H:EAX[7:0], the physical-address width in bits. */
+static inline unsigned int phys_addr_bits(void)
+{
+	__u32 eax, ebx, ecx, edx;
+
+	cpuid(0x80000008, 0, &eax, &ebx, &ecx, &edx);
+	return eax & 0xff;
+}
+
 static inline void cli(void)
 {
 	asm volatile("cli" : : : "memory");
@@ -200,6 +209,24 @@ static inline void cli(void)
 static inline void hlt(void)
 {
 	asm volatile("hlt" : : : "memory");
+}
+
+/*
+ * One 64-bit load or store at @addr that the compiler can neither merge,
+ * move nor drop (a MOV, whatever the address holds): for guest code that
+ * probes memory, or touches MMIO, and counts its accesses.
+ */
+static inline __u64 guest_read64(__u64 addr)
+{
+	__u64 v;
+
+	asm volatile("movq (%1), %0" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static inline void guest_write64(__u64 addr, __u64 v)
+{
+	asm volatile("movq %0, (%1)" : : "r"(v), "r"(addr) : "memory");
 }
 
 /*

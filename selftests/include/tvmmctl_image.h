@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tvmmctl_image.h - running guest images with "tvmmctl run", for the
- * tests of tvmmctl itself: the image goes to a file, tvmmctl runs it in a
- * shell command, its stdout (the guest's UART) is collected and its stderr
- * (errors, --trace, --stats) is handed over line by line, however long.
+ * tests of tvmmctl itself: the image goes to a file (or is one already),
+ * tvmmctl runs it in a shell command, its stdout (the guest's UART) is
+ * collected and its stderr (errors, --trace, --stats) is handed over line
+ * by line, however long.
  *
  * Images are usually asm guests (GUEST_ASM16/GUEST_ASM32 of tvmm_vm.h):
  * run as raw images at TVMM_GPA_ASM_CODE, with "--load-addr 0x8000"
@@ -31,5 +32,10 @@ typedef void tvmmctl_line_fn(const char *line, void *data);
 int tvmmctl_run_image(const void *img, size_t len, const char *input,
 		      const char *opts, char *out, size_t outlen,
 		      tvmmctl_line_fn *on_line, void *data);
+
+/* The same with the image in the file @path. */
+int tvmmctl_run_file(const char *path, const char *input, const char *opts,
+		     char *out, size_t outlen, tvmmctl_line_fn *on_line,
+		     void *data);
 
 #endif /* TVMM_SELFTEST_TVMMCTL_IMAGE_H */

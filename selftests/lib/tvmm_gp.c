@@ -23,17 +23,7 @@ asm(".pushsection .text\n"
 	".popsection\n");
 GUEST_ASM_LABEL(gp_handler);
 
-/* A present DPL-0 64-bit interrupt gate (Vol. 3A, 7.14.1). */
-#define IDT_GATE_INTR64		0x8eULL
-
 void install_gp_gate(struct tvmm_vm *vm)
 {
-	__u64 h = (unsigned long)gp_handler;
-	__u64 gate[2];
-
-	gate[0] = (h & 0xffff) | ((__u64)TVMM_SEL_CODE64 << 16) |
-		  (IDT_GATE_INTR64 << 40) | (((h >> 16) & 0xffff) << 48);
-	gate[1] = h >> 32;
-	vm_write_guest(vm, TVMM_GPA_IDT + GP_VECTOR * sizeof(gate), gate,
-		       sizeof(gate));
+	vm_set_idt_gate(vm, GP_VECTOR, gp_handler);
 }

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tvmm_util.c - helpers shared by the tvmm selftests: loading and unloading
- * the module, /proc and /sys readers, and watching the kernel log.
+ * the module, /proc and /sys readers, watching the kernel log, CPUs and
+ * time, and running shell commands.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tvmm_util.h"
@@ -80,6 +83,18 @@ int __tvmm_get_caps(int fd, struct tvmm_vmx_caps *caps)
 	memset(caps, 0, sizeof(*caps));
 	caps->size = sizeof(*caps);
 	return ioctl(fd, TVMM_GET_VMX_CAPS, caps) ? -errno : 0;
+}
+
+int tvmm_read_caps(struct tvmm_vmx_caps *caps)
+{
+	int fd = __tvmm_open();
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = __tvmm_get_caps(fd, caps);
+	close(fd);
+	return ret;
 }
 
 /* The value of the first "KEY\t: value" line of /proc/cpuinfo. */
@@ -260,6 +275,31 @@ bool cpu_in_map(const __u64 *map, int cpu)
 	return map[cpu / 64] & (1ULL << (cpu % 64));
 }
 
+int pin_thread(pthread_t thread, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return pthread_setaffinity_np(thread, sizeof(set), &set);
+}
+
+double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void spin_for(double seconds)
+{
+	double end = now_seconds() + seconds;
+
+	while (now_seconds() < end)
+		;
+}
+
 int run_quiet(const char *cmd)
 {
 	char buf[512];
@@ -267,6 +307,30 @@ int run_quiet(const char *cmd)
 
 	snprintf(buf, sizeof(buf), "%s >/dev/null 2>&1", cmd);
 	status = system(buf);
+	if (status < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+int run_capture(const char *cmd, char *out, size_t len)
+{
+	char buf[4096];
+	size_t n = 0, got;
+	int status;
+	FILE *p;
+
+	out[0] = '\0';
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while ((got = fread(buf, 1, sizeof(buf), p)) > 0) {
+		if (got > len - 1 - n)
+			got = len - 1 - n;
+		memcpy(out + n, buf, got);
+		n += got;
+	}
+	out[n] = '\0';
+	status = pclose(p);
 	if (status < 0 || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);

@@ -474,6 +474,32 @@ struct tvmm_vm *vm_create_with_one_vcpu(struct tvmm_vcpu **vcpu,
 	return vm;
 }
 
+struct tvmm_vm *vm_create_with_asm_vcpu(struct tvmm_vcpu **vcpu,
+					const void *start, const void *end,
+					unsigned int bits)
+{
+	struct tvmm_vm *vm = vm_create();
+
+	TEST_ASSERT(bits == 16 || bits == 32, "asm guests are 16 or 32-bit");
+	*vcpu = vm_vcpu_add(vm, 0);
+	vm_load_asm_guest(vm, start, end);
+	if (bits == 16)
+		vcpu_setup_real_mode(*vcpu, 0, TVMM_GPA_ASM_CODE);
+	else
+		vcpu_setup_protected_mode(*vcpu, TVMM_GPA_ASM_CODE);
+	return vm;
+}
+
+void vcpu_close(struct tvmm_vcpu *vcpu)
+{
+	if (vcpu->run)
+		munmap(vcpu->run, vcpu->run_size);
+	vcpu->run = NULL;
+	if (vcpu->fd >= 0)
+		close(vcpu->fd);
+	vcpu->fd = -1;
+}
+
 void vm_free(struct tvmm_vm *vm)
 {
 	unsigned int i;
@@ -485,10 +511,7 @@ void vm_free(struct tvmm_vm *vm)
 
 		if (!vcpu)
 			continue;
-		if (vcpu->run)
-			munmap(vcpu->run, vcpu->run_size);
-		if (vcpu->fd >= 0)
-			close(vcpu->fd);
+		vcpu_close(vcpu);
 		free(vcpu);
 	}
 	if (vm->fd >= 0)
@@ -500,6 +523,23 @@ void vm_free(struct tvmm_vm *vm)
 		if (vm->regions[i].hva)
 			munmap(vm->regions[i].hva, vm->regions[i].size);
 	free(vm);
+}
+
+/* Type 14 (64-bit interrupt gate), S = 0, DPL 0, P = 1. */
+#define IDT_GATE_INTR64		0x8eULL
+
+void vm_set_idt_gate(struct tvmm_vm *vm, unsigned int vector,
+		     const void *handler)
+{
+	__u64 h = (unsigned long)handler;
+	__u64 gate[2];
+
+	TEST_ASSERT(vector < 256, "vector %u", vector);
+	gate[0] = (h & 0xffff) | ((__u64)TVMM_SEL_CODE64 << 16) |
+		  (IDT_GATE_INTR64 << 40) | (((h >> 16) & 0xffff) << 48);
+	gate[1] = h >> 32;
+	vm_write_guest(vm, TVMM_GPA_IDT + vector * sizeof(gate), gate,
+		       sizeof(gate));
 }
 
 __u64 vm_load_asm_guest(struct tvmm_vm *vm, const void *start,
@@ -752,12 +792,20 @@ void vcpu_args_set(struct tvmm_vcpu *vcpu, unsigned int n, ...)
 	vcpu_set_regs(vcpu, &regs);
 }
 
+/* A zeroed header of @hdr bytes followed by @n entries of @entry bytes. */
+static void *alloc_list(size_t hdr, __u32 n, size_t entry)
+{
+	void *list = calloc(1, hdr + n * entry);
+
+	TEST_ASSERT(list, "calloc");
+	return list;
+}
+
 struct tvmm_cpuid *tvmm_cpuid_alloc(__u32 nent)
 {
 	struct tvmm_cpuid *cpuid;
 
-	cpuid = calloc(1, sizeof(*cpuid) + nent * sizeof(cpuid->entries[0]));
-	TEST_ASSERT(cpuid, "calloc");
+	cpuid = alloc_list(sizeof(*cpuid), nent, sizeof(cpuid->entries[0]));
 	cpuid->nent = nent;
 	return cpuid;
 }
@@ -773,6 +821,15 @@ void vcpu_set_cpuid(struct tvmm_vcpu *vcpu, const struct tvmm_cpuid *cpuid)
 
 	TEST_ASSERT(!ret, "TVMM_SET_CPUID(%u entries): %s", cpuid->nent,
 		    strerror(-ret));
+}
+
+struct tvmm_msrs *tvmm_msrs_alloc(__u32 nmsrs)
+{
+	struct tvmm_msrs *msrs;
+
+	msrs = alloc_list(sizeof(*msrs), nmsrs, sizeof(msrs->entries[0]));
+	msrs->nmsrs = nmsrs;
+	return msrs;
 }
 
 int __vcpu_get_msrs(struct tvmm_vcpu *vcpu, struct tvmm_msrs *msrs)
@@ -861,6 +918,30 @@ static const char * const exit_reason_names[] = {
 };
 
 #undef TVMM_EXIT_NAME
+
+int __vcpu_get_stats(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	stats->size = sizeof(*stats);
+	return ioctl(vcpu->fd, TVMM_GET_VCPU_STATS, stats) ? -errno : 0;
+}
+
+void vcpu_get_stats(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_stats *stats)
+{
+	int ret = __vcpu_get_stats(vcpu, stats);
+
+	TEST_ASSERT(!ret, "TVMM_GET_VCPU_STATS: %s", strerror(-ret));
+}
+
+__u64 vcpu_exit_count(struct tvmm_vcpu *vcpu, __u32 reason)
+{
+	struct tvmm_vcpu_stats stats;
+
+	TEST_ASSERT(reason < TVMM_NR_VMX_EXIT_REASONS, "exit reason %u",
+		    reason);
+	vcpu_get_stats(vcpu, &stats);
+	return stats.exits[reason];
+}
 
 const char *exit_reason_str(__u32 reason)
 {
@@ -1083,5 +1164,37 @@ void vcpu_run_expect_exit_at(struct tvmm_vcpu *vcpu, __u32 reason,
 		return;
 	snprintf(expected, sizeof(expected), "exit %s",
 		 exit_reason_str(reason));
+	vcpu_fail_exit_at(vcpu, expected, file, line);
+}
+
+void vcpu_run_expect_exception_at(struct tvmm_vcpu *vcpu, __u32 vector,
+				  __s64 error_code, __u64 rip, __u64 resume,
+				  const char *file, int line)
+{
+	struct tvmm_run *run = vcpu->run;
+	bool has_error = error_code >= 0;
+	char expected[128];
+	struct tvmm_regs regs;
+
+	vcpu_run(vcpu);
+	vcpu_get_regs(vcpu, &regs);
+	if (run->exit_reason == TVMM_EXIT_EXCEPTION &&
+	    run->exception.vector == vector &&
+	    run->exception.error_code_valid == has_error &&
+	    (!has_error || run->exception.error_code == error_code) &&
+	    run->exception.rip == rip && regs.rip == rip) {
+		regs.rip = resume;
+		vcpu_set_regs(vcpu, &regs);
+		return;
+	}
+	if (!has_error)
+		snprintf(expected, sizeof(expected),
+			 "exception %u at rip %#llx", vector,
+			 (unsigned long long)rip);
+	else
+		snprintf(expected, sizeof(expected),
+			 "exception %u error code %#llx at rip %#llx", vector,
+			 (unsigned long long)error_code,
+			 (unsigned long long)rip);
 	vcpu_fail_exit_at(vcpu, expected, file, line);
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tvmmctl_image.c - "tvmmctl run" on an image, its outputs collected
- * (tvmmctl_image.h). stdout goes to a temporary file, stderr through a
- * pipe read as it comes: a --trace of thousands of lines never fills a
- * buffer, and the pipe never blocks tvmmctl.
+ * tvmmctl_image.c - "tvmmctl run" on an image or a file, its outputs
+ * collected (tvmmctl_image.h). stdout goes to a temporary file, stderr
+ * through a pipe read as it comes: a --trace of thousands of lines never
+ * fills a buffer, and the pipe never blocks tvmmctl.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -43,11 +43,11 @@ static void read_file(const char *path, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
-int tvmmctl_run_image(const void *img, size_t len, const char *input,
-		      const char *opts, char *out, size_t outlen,
-		      tvmmctl_line_fn *on_line, void *data)
+int tvmmctl_run_file(const char *path, const char *input, const char *opts,
+		     char *out, size_t outlen, tvmmctl_line_fn *on_line,
+		     void *data)
 {
-	char image[64], stdout_path[64], cmd[1024];
+	char stdout_path[64], cmd[1024];
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -55,13 +55,11 @@ int tvmmctl_run_image(const void *img, size_t len, const char *input,
 	FILE *p;
 
 	out[0] = '\0';
-	if (write_temp(image, img, len))
-		return -1;
 	if (write_temp(stdout_path, "", 0))
-		goto out_image;
+		return -1;
 	/* stderr to the pipe first, then stdout to the file. */
 	snprintf(cmd, sizeof(cmd), "%s tvmmctl run %s %s 2>&1 >%s%s",
-		 input ? input : "", opts, image, stdout_path,
+		 input ? input : "", opts, path, stdout_path,
 		 input ? "" : " </dev/null");
 	p = popen(cmd, "r");
 	if (!p)
@@ -78,7 +76,21 @@ int tvmmctl_run_image(const void *img, size_t len, const char *input,
 	read_file(stdout_path, out, outlen);
 out_stdout:
 	unlink(stdout_path);
-out_image:
+	return status;
+}
+
+int tvmmctl_run_image(const void *img, size_t len, const char *input,
+		      const char *opts, char *out, size_t outlen,
+		      tvmmctl_line_fn *on_line, void *data)
+{
+	char image[64];
+	int status;
+
+	out[0] = '\0';
+	if (write_temp(image, img, len))
+		return -1;
+	status = tvmmctl_run_file(image, input, opts, out, outlen, on_line,
+				  data);
 	unlink(image);
 	return status;
 }
