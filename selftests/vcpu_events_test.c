@@ -50,19 +50,6 @@ asm(".pushsection .text\n"
 GUEST_ASM_LABEL(irq_stub);
 GUEST_ASM_LABEL(exc_stub);
 
-/* A present DPL-0 64-bit interrupt gate (Vol. 3A, 7.14.1). */
-static void set_gate(struct tvmm_vm *vm, int vector, const void *handler)
-{
-	__u64 h = (unsigned long)handler;
-	__u64 gate[2];
-
-	gate[0] = (h & 0xffff) | ((__u64)TVMM_SEL_CODE64 << 16) |
-		  (0x8eULL << 40) | (((h >> 16) & 0xffff) << 48);
-	gate[1] = h >> 32;
-	vm_write_guest(vm, TVMM_GPA_IDT + vector * sizeof(gate), gate,
-		       sizeof(gate));
-}
-
 /* HLT with interrupts off; then open a window of one instruction. */
 static void guest_code(void)
 {
@@ -75,8 +62,8 @@ static struct tvmm_vm *events_vm(struct tvmm_vcpu **vcpu)
 {
 	struct tvmm_vm *vm = vm_create_with_one_vcpu(vcpu, guest_code);
 
-	set_gate(vm, IRQ_VECTOR, irq_stub);
-	set_gate(vm, GP_VECTOR, exc_stub);
+	vm_set_idt_gate(vm, IRQ_VECTOR, irq_stub);
+	vm_set_idt_gate(vm, GP_VECTOR, exc_stub);
 	return vm;
 }
 
