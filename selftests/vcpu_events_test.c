@@ -31,6 +31,15 @@
 #define GP_VECTOR	13
 #define GP_CODE		0x18
 
+/* struct tvmm_vcpu_events.event: a #GP with GP_CODE, to be delivered. */
+#define PENDING_GP {							\
+	.pending = 1,							\
+	.type = TVMM_EVENT_HW_EXCEPTION,				\
+	.vector = GP_VECTOR,						\
+	.has_error_code = 1,						\
+	.error_code = GP_CODE,						\
+}
+
 /* Written by the handlers in the guest; the host reads them back. */
 __u64 irq_count, exc_count, exc_code;
 
@@ -146,16 +155,7 @@ TEST(a_queued_interrupt_moves_with_the_vcpu)
 /* A pending #GP reaches the guest's handler, error code and all, once. */
 TEST(a_pending_exception_is_delivered_with_its_code)
 {
-	struct tvmm_vcpu_events ev = {
-		.event = {
-			.pending = 1,
-			.type = TVMM_EVENT_HW_EXCEPTION,
-			.vector = GP_VECTOR,
-			.has_error_code = 1,
-			.error_code = GP_CODE,
-		},
-	};
-	struct tvmm_vcpu_events got;
+	struct tvmm_vcpu_events ev = { .event = PENDING_GP }, got;
 	struct tvmm_vcpu *vcpu;
 	struct tvmm_vm *vm;
 
@@ -263,13 +263,7 @@ TEST_F(refused, set_refuses_and_changes_nothing)
 {
 	struct tvmm_vcpu_events valid = {
 		.shadow = TVMM_SHADOW_STI,
-		.event = {
-			.pending = 1,
-			.type = TVMM_EVENT_HW_EXCEPTION,
-			.vector = GP_VECTOR,
-			.has_error_code = 1,
-			.error_code = GP_CODE,
-		},
+		.event = PENDING_GP,
 		.interrupt = { .queued = 1, .vector = IRQ_VECTOR },
 	};
 	struct tvmm_vcpu_events bad, got;
