@@ -17,18 +17,9 @@
 
 #include "demo/demo.h"
 #include "fake_tvmm.h"
+#include "check.h"
 #include "json_check.h"
 #include "demo_test.h"
-
-#define EXPECT(cond)	expect((cond), #cond, __LINE__)
-
-static bool expect(bool ok, const char *what, int line)
-{
-	if (!ok)
-		ksft_print_msg("demo_test.c line %d: check failed: %s\n", line,
-			       what);
-	return ok;
-}
 
 #define RAM_SIZE	0x100000ULL
 
