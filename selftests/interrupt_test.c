@@ -101,16 +101,6 @@ static struct tvmm_vm *create_vm(struct tvmm_vcpu **vcpu,
 	return vm;
 }
 
-static int __vcpu_interrupt(struct tvmm_vcpu *vcpu, __u32 vector,
-			    __u32 flags, __u64 reserved)
-{
-	struct tvmm_interrupt irq = {
-		.vector = vector, .flags = flags, .reserved = reserved,
-	};
-
-	return ioctl(vcpu->fd, TVMM_INTERRUPT, &irq) ? -errno : 0;
-}
-
 static void vcpu_interrupt(struct tvmm_vcpu *vcpu, __u32 vector)
 {
 	int ret = __vcpu_interrupt(vcpu, vector, 0, 0);

@@ -88,13 +88,6 @@ static int set_events(struct tvmm_vcpu *vcpu,
 	return ioctl(vcpu->fd, TVMM_SET_VCPU_EVENTS, ev) ? -errno : 0;
 }
 
-static int queue_interrupt(struct tvmm_vcpu *vcpu, __u32 vector)
-{
-	struct tvmm_interrupt irq = { .vector = vector };
-
-	return ioctl(vcpu->fd, TVMM_INTERRUPT, &irq) ? -errno : 0;
-}
-
 TEST(a_new_vcpu_has_no_events)
 {
 	struct tvmm_vcpu_events ev, zero = { 0 };
@@ -125,7 +118,7 @@ TEST(a_queued_interrupt_moves_with_the_vcpu)
 	vm_a = events_vm(&a);
 	vm_b = events_vm(&b);
 	vcpu_run_expect_exit(a, TVMM_EXIT_HLT);
-	ASSERT_EQ(0, queue_interrupt(a, IRQ_VECTOR));
+	ASSERT_EQ(0, __vcpu_interrupt(a, IRQ_VECTOR, 0, 0));
 	ASSERT_EQ(0, get_events(a, &ev));
 	EXPECT_EQ(1, ev.interrupt.queued);
 	EXPECT_EQ(IRQ_VECTOR, ev.interrupt.vector);
@@ -137,7 +130,7 @@ TEST(a_queued_interrupt_moves_with_the_vcpu)
 	vcpu_set_sregs(b, &sregs);
 	ASSERT_EQ(0, set_events(b, &ev));
 	/* Restored as queued: TVMM_INTERRUPT finds the queue taken. */
-	EXPECT_EQ(-EBUSY, queue_interrupt(b, IRQ_VECTOR));
+	EXPECT_EQ(-EBUSY, __vcpu_interrupt(b, IRQ_VECTOR, 0, 0));
 	vcpu_run_expect_exit(b, TVMM_EXIT_HLT);
 	vm_sync_from_guest(vm_b, &irq_count, sizeof(irq_count));
 	EXPECT_EQ(1, irq_count);

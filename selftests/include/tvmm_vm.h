@@ -385,6 +385,10 @@ __u64 vcpu_get_msr(struct tvmm_vcpu *vcpu, __u32 index);
 void vcpu_set_msr(struct tvmm_vcpu *vcpu, __u32 index, __u64 value);
 
 /* TVMM_SET_EXCEPTION_EXITS: bit n exits on exception vector n. */
+/* TVMM_INTERRUPT; 0 or -errno (flags and reserved: to test refusals). */
+int __vcpu_interrupt(struct tvmm_vcpu *vcpu, __u32 vector, __u32 flags,
+		     __u64 reserved);
+
 int __vcpu_set_exception_exits(struct tvmm_vcpu *vcpu, __u32 vectors);
 void vcpu_set_exception_exits(struct tvmm_vcpu *vcpu, __u32 vectors);
 

@@ -895,6 +895,16 @@ void vcpu_set_msr(struct tvmm_vcpu *vcpu, __u32 index, __u64 value)
 		    ret < 0 ? strerror(-ret) : "not virtualized or refused");
 }
 
+int __vcpu_interrupt(struct tvmm_vcpu *vcpu, __u32 vector, __u32 flags,
+		     __u64 reserved)
+{
+	struct tvmm_interrupt irq = {
+		.vector = vector, .flags = flags, .reserved = reserved,
+	};
+
+	return VCPU_IOCTL(vcpu, TVMM_INTERRUPT, &irq);
+}
+
 int __vcpu_set_exception_exits(struct tvmm_vcpu *vcpu, __u32 vectors)
 {
 	struct tvmm_exception_exits exits = { .vectors = vectors };
