@@ -58,10 +58,11 @@ u32 vmx_guest_state_check(struct tvmm_vcpu *vcpu);
 
 /* exits.c */
 int vmx_handle_exit(struct tvmm_vcpu *vcpu, u32 exit_reason);
-void vmx_skip_instruction(struct tvmm_vcpu *vcpu);
-void vmx_inject_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
-			  u32 error_code);
+
+/* io.c */
 int vmx_complete_userspace_exit(struct tvmm_vcpu *vcpu);
+
+/* events.c */
 void vmx_fit_pending_event(void);
 void vmx_get_events(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_events *ev);
 int vmx_set_events(struct tvmm_vcpu *vcpu, const struct tvmm_vcpu_events *ev);

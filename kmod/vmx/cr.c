@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cr.c - the guest's MOV to and from control and debug registers, CLTS
+ * and LMSW (SDM Vol. 3C, 28.2.1, Tables 28-3 and 28-4).
+ *
+ * Every CR0/CR4 bit is tvmm's (the guest/host masks are all ones), so a
+ * write that changes any bit exits and is checked here before vmcs.c
+ * writes it. CR3 accesses exit only on a CPU that forces CR3-load/store
+ * exiting on (tvmm does not ask for it); CR8 accesses always exit, since
+ * the real CR8 is the host's TPR. Debug registers are virtual: the CPU
+ * never runs the guest with its DR0-7.
+ *
+ * Context: exit handlers, called from vmx_handle_exit() (exits.c) in a
+ * session (run.c): IRQs on, preemption off, this vCPU's VMCS current on
+ * this CPU, vcpu->lock and vm->mem_rwsem (read) held.
+ */
+#include <linux/kernel.h>
+#include <asm/processor-flags.h>
+
+#include "exits.h"
+#include "vmx.h"
+
+static int vmx_mov_to_cr0(struct tvmm_vcpu *vcpu, unsigned long cr0)
+{
+	unsigned long old = vmcs_readl(CR0_READ_SHADOW);
+	u64 efer = vmcs_read64(GUEST_IA32_EFER);
+
+	cr0 |= X86_CR0_ET;	/* hardwired to 1 */
+	if (!vmx_cr0_valid(cr0))
+		return vmx_inject_gp(vcpu);
+	/* 64-bit code may not turn paging off (Vol. 2B, MOV to CR). */
+	if ((old & X86_CR0_PG) && !(cr0 & X86_CR0_PG) &&
+	    vmx_guest_64bit_code())
+		return vmx_inject_gp(vcpu);
+	/* Long mode needs PAE to turn paging on (Vol. 3A, 10.8.5). */
+	if ((cr0 & X86_CR0_PG) && !(old & X86_CR0_PG) && (efer & EFER_LME) &&
+	    !(vmcs_readl(CR4_READ_SHADOW) & X86_CR4_PAE))
+		return vmx_inject_gp(vcpu);
+	vmx_write_cr0(vcpu, cr0);
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+static int vmx_mov_to_cr4(struct tvmm_vcpu *vcpu, unsigned long cr4)
+{
+	if (!vmx_cr4_valid(cr4))
+		return vmx_inject_gp(vcpu);
+	if ((vmcs_read64(GUEST_IA32_EFER) & EFER_LMA) && !(cr4 & X86_CR4_PAE))
+		return vmx_inject_gp(vcpu);
+	vmx_write_cr4(vcpu, cr4);
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+int handle_cr(struct tvmm_vcpu *vcpu)
+{
+	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	int cr = qual & CR_QUAL_NR_MASK;
+	int reg = (qual & CR_QUAL_REG_MASK) >> CR_QUAL_REG_SHIFT;
+	int type = (qual & CR_QUAL_TYPE_MASK) >> CR_QUAL_TYPE_SHIFT;
+	unsigned long val = vmx_read_gpr(vcpu, reg);
+	unsigned long cr0 = vmcs_readl(CR0_READ_SHADOW);
+
+	if (!vmx_guest_64bit_code())
+		val = (u32)val;
+	switch (type) {
+	case CR_QUAL_TYPE_MOV_TO_CR:
+		vmx_exit_info(vcpu, val, 0, 0);
+		switch (cr) {
+		case 0:
+			return vmx_mov_to_cr0(vcpu, val);
+		case 3:
+			vmcs_writel(GUEST_CR3, val);
+			break;
+		case 4:
+			return vmx_mov_to_cr4(vcpu, val);
+		case 8:
+			if (val > 15)
+				return vmx_inject_gp(vcpu);
+			vcpu->cr8 = val;
+			break;
+		default:
+			return vmx_internal_error(vcpu,
+						  TVMM_INTERNAL_UNHANDLED_EXIT,
+						  EXIT_REASON_CR_ACCESS);
+		}
+		break;
+	case CR_QUAL_TYPE_MOV_FROM_CR:
+		if (cr == 3)
+			val = vmcs_readl(GUEST_CR3);
+		else if (cr == 8)
+			val = vcpu->cr8;
+		else
+			return vmx_internal_error(vcpu,
+						  TVMM_INTERNAL_UNHANDLED_EXIT,
+						  EXIT_REASON_CR_ACCESS);
+		vmx_exit_info(vcpu, val, 0, 0);
+		vmx_write_gpr(vcpu, reg, val);
+		break;
+	case CR_QUAL_TYPE_CLTS:
+		vmx_exit_info(vcpu, cr0 & ~X86_CR0_TS, 0, 0);
+		return vmx_mov_to_cr0(vcpu, cr0 & ~X86_CR0_TS);
+	case CR_QUAL_TYPE_LMSW:
+		/* LMSW writes CR0 bits 3:0 but cannot clear PE. */
+		val = (cr0 & ~0xeUL) |
+		      ((qual >> CR_QUAL_LMSW_DATA_SHIFT) & 0xf);
+		vmx_exit_info(vcpu, val, 0, 0);
+		return vmx_mov_to_cr0(vcpu, val);
+	}
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+/* ---- debug registers ---- */
+
+/*
+ * Debug registers are the guest's own copies, never loaded: the CPU's
+ * DR0-3 hold the host's addresses, so the real DR7 stays 0x400 (no
+ * breakpoint armed) while the guest runs.
+ */
+int handle_dr(struct tvmm_vcpu *vcpu)
+{
+	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	int dr = qual & 7, reg = (qual >> 8) & 0xf;
+	bool from_dr = qual & BIT(4);
+	unsigned long val;
+
+	if (dr == 4 || dr == 5) {
+		if (vmcs_readl(CR4_READ_SHADOW) & X86_CR4_DE)
+			return vmx_inject_ud(vcpu);
+		dr += 2;
+	}
+	if (from_dr) {
+		if (dr < 4)
+			val = vcpu->dr[dr];
+		else if (dr == 6)
+			val = vcpu->dr6 | 0xffff0ff0;
+		else
+			val = vcpu->dr7;
+		vmx_write_gpr(vcpu, reg, val);
+	} else {
+		val = vmx_read_gpr(vcpu, reg);
+		if (dr < 4)
+			vcpu->dr[dr] = val;
+		else if (dr == 6)
+			vcpu->dr6 = val;
+		else
+			vcpu->dr7 = (val & 0xffff2fff) | 0x400;
+	}
+	vmx_skip_instruction(vcpu);
+	return 1;
+}

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * events.c - the events tvmm delivers to the guest: exceptions it raises
+ * while emulating, external interrupts userspace queues (TVMM_INTERRUPT),
+ * events an exit interrupted, and the vCPU-events ioctls' view of all of
+ * them (TVMM_GET/SET_VCPU_EVENTS).
+ *
+ * An event goes into the VM-entry interruption-information field and the
+ * CPU delivers it at the next VM entry (SDM Vol. 3C, 27.6 "Event
+ * Injection"); at most one event fits, so what goes in first wins.
+ *
+ * Context: this vCPU's VMCS loaded on this CPU (preemption off) and
+ * vcpu->lock held. The exit handlers and vmx_redeliver_event() run with
+ * IRQs on; vmx_inject_interrupt() and vmx_cancel_interrupt() run in
+ * vmx_session() (run.c) around a VM entry, vmx_inject_interrupt() with
+ * IRQs off; the ioctl backends run from vcpu.c's state ioctls.
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <asm/trapnr.h>
+
+#include "exits.h"
+#include "vmx.h"
+
+/* Exception vectors (Vol. 3A, 6.3.1, Table 6-1) */
+#define UD_VECTOR	6
+#define GP_VECTOR	13
+#define PF_VECTOR	14
+
+/* Deliver a hardware exception at the next VM entry (27.6). */
+static void vmx_inject_exception(struct tvmm_vcpu *vcpu, u8 vector,
+				 bool has_error, u32 error_code)
+{
+	u32 info = vector | (INTR_TYPE_HW_EXCEPTION << INTR_INFO_TYPE_SHIFT) |
+		   INTR_INFO_VALID;
+
+	/* Real mode has no error codes; VM entry checks it (27.2.1.3). */
+	if (has_error && vmx_guest_protected()) {
+		info |= INTR_INFO_DELIVER_CODE;
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
+	}
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+/* The exceptions that push an error code in protected mode (27.2.1.3). */
+static bool x86_exception_has_error_code(u8 vector)
+{
+	return vector == X86_TRAP_DF || vector == X86_TRAP_AC ||
+	       vector == X86_TRAP_CP ||
+	       (vector >= X86_TRAP_TS && vector <= X86_TRAP_PF);
+}
+
+/*
+ * A pending hardware exception (one being re-delivered, or one tvmm
+ * raised) carries an error code exactly when the guest is in protected
+ * mode, or VM entry fails on the control field (27.2.1.3). Userspace may
+ * have changed CR0.PE since it was prepared (TVMM_SET_SREGS): fit it to
+ * the mode now, as the CPU would deliver it (no code in real mode; a code
+ * of 0 where one is due and none was given).
+ */
+void vmx_fit_pending_event(void)
+{
+	u32 info = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
+	bool code;
+
+	if (!(info & INTR_INFO_VALID) ||
+	    (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT !=
+	    INTR_TYPE_HW_EXCEPTION)
+		return;
+	code = vmx_guest_protected() &&
+	       x86_exception_has_error_code(info & INTR_INFO_VECTOR_MASK);
+	if (code == !!(info & INTR_INFO_DELIVER_CODE))
+		return;
+	if (code)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, 0);
+	info ^= INTR_INFO_DELIVER_CODE;
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+/* ---- the vCPU's event state (TVMM_GET/SET_VCPU_EVENTS) ---- */
+
+void vmx_get_events(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_events *ev)
+{
+	u32 info = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
+	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+	u8 type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
+
+	memset(ev, 0, sizeof(*ev));
+	if (intr & GUEST_INTR_STATE_STI)
+		ev->shadow |= TVMM_SHADOW_STI;
+	if (intr & GUEST_INTR_STATE_MOV_SS)
+		ev->shadow |= TVMM_SHADOW_MOV_SS;
+	if (info & INTR_INFO_VALID) {
+		ev->event.pending = 1;
+		ev->event.type = type;
+		ev->event.vector = info & INTR_INFO_VECTOR_MASK;
+		if (info & INTR_INFO_DELIVER_CODE) {
+			ev->event.has_error_code = 1;
+			ev->event.error_code =
+				vmcs_read32(VM_ENTRY_EXCEPTION_ERROR_CODE);
+		}
+		if (type >= INTR_TYPE_SW_INTERRUPT)
+			ev->event.insn_len =
+				vmcs_read32(VM_ENTRY_INSTRUCTION_LEN);
+	}
+	ev->interrupt.queued = vcpu->irq_queued;
+	ev->interrupt.vector = vcpu->irq_queued ? vcpu->irq_vector : 0;
+}
+
+/* What VM entry would refuse as a control field (27.2.1.3), and more. */
+static bool vmx_events_valid(const struct tvmm_vcpu_events *ev)
+{
+	bool soft = ev->event.type >= TVMM_EVENT_SW_INTERRUPT;
+
+	if (ev->flags || ev->event.padding ||
+	    memchr_inv(ev->interrupt.padding, 0,
+		       sizeof(ev->interrupt.padding)) ||
+	    memchr_inv(ev->reserved, 0, sizeof(ev->reserved)))
+		return false;
+	if ((ev->shadow & ~(TVMM_SHADOW_STI | TVMM_SHADOW_MOV_SS)) ||
+	    ev->shadow == (TVMM_SHADOW_STI | TVMM_SHADOW_MOV_SS))
+		return false;
+	if (ev->interrupt.queued > 1 ||
+	    (!ev->interrupt.queued && ev->interrupt.vector))
+		return false;
+	if (!ev->event.pending)
+		return !ev->event.type && !ev->event.vector &&
+		       !ev->event.has_error_code && !ev->event.error_code &&
+		       !ev->event.insn_len;
+	switch (ev->event.type) {
+	case TVMM_EVENT_EXTERNAL:
+	case TVMM_EVENT_SW_INTERRUPT:
+		break;
+	case TVMM_EVENT_HW_EXCEPTION:
+	case TVMM_EVENT_PRIV_SW_EXCEPTION:
+	case TVMM_EVENT_SW_EXCEPTION:
+		if (ev->event.vector > 31)
+			return false;
+		break;
+	default:			/* NMI, other event: never injected */
+		return false;
+	}
+	if (ev->event.pending > 1 || ev->event.has_error_code > 1 ||
+	    (soft ? ev->event.insn_len < 1 || ev->event.insn_len > 15 :
+		    ev->event.insn_len))
+		return false;
+	if (!ev->event.has_error_code)
+		return !ev->event.error_code;
+	return ev->event.type == TVMM_EVENT_HW_EXCEPTION &&
+	       x86_exception_has_error_code(ev->event.vector) &&
+	       ev->event.error_code <= 0xffff;
+}
+
+int vmx_set_events(struct tvmm_vcpu *vcpu, const struct tvmm_vcpu_events *ev)
+{
+	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+	u32 info = 0;
+
+	if (!vmx_events_valid(ev))
+		return -EINVAL;
+	intr &= ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+	if (ev->shadow & TVMM_SHADOW_STI)
+		intr |= GUEST_INTR_STATE_STI;
+	if (ev->shadow & TVMM_SHADOW_MOV_SS)
+		intr |= GUEST_INTR_STATE_MOV_SS;
+	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, intr);
+	if (ev->event.pending) {
+		info = ev->event.vector |
+		       (u32)ev->event.type << INTR_INFO_TYPE_SHIFT |
+		       INTR_INFO_VALID;
+		if (ev->event.has_error_code) {
+			info |= INTR_INFO_DELIVER_CODE;
+			vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
+				     ev->event.error_code);
+		}
+		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, ev->event.insn_len);
+	}
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
+	vmx_fit_pending_event();
+	vcpu->irq_queued = ev->interrupt.queued;
+	vcpu->irq_vector = ev->interrupt.vector;
+	return 0;
+}
+
+/* ---- external interrupts (27.6 "Event Injection", 25.4.2) ---- */
+
+/*
+ * Whether VM entry may deliver an external interrupt now: RFLAGS.IF set,
+ * no blocking by STI or MOV SS (VM entry refuses it otherwise, 27.3.1.5),
+ * the guest active or halted, and no event already in the VM-entry
+ * interruption-information field: an exception tvmm raised, which goes
+ * first, or an event being re-delivered.
+ */
+static bool vmx_interrupt_allowed(void)
+{
+	if (!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) ||
+	    (vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+	     (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) ||
+	    vmcs_read32(GUEST_ACTIVITY_STATE) > GUEST_ACTIVITY_HLT)
+		return false;
+	return !(vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID);
+}
+
+static void vmx_set_interrupt_window(struct tvmm_vcpu *vcpu, bool on)
+{
+	u32 ctl = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
+
+	/* caps.c refuses a CPU that cannot set this control. */
+	if (on)
+		ctl |= CPU_CTL_INTERRUPT_WINDOW_EXITING;
+	else
+		ctl &= ~CPU_CTL_INTERRUPT_WINDOW_EXITING;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, ctl);
+	vcpu->irq_window_exiting = on;
+}
+
+/*
+ * Right before a VM entry, when an interrupt is queued, userspace asked
+ * for the interrupt window, or window exiting is still on: inject the
+ * queued vector if the guest can take it; keep interrupt-window exiting
+ * on while an interrupt waits or userspace asked, and only then, since
+ * it costs an exit. Returns true when it injected: if the entry fails,
+ * vmx_cancel_interrupt() queues the vector again.
+ */
+bool vmx_inject_interrupt(struct tvmm_vcpu *vcpu)
+{
+	bool injected = false, window;
+
+	if (vcpu->irq_queued && vmx_interrupt_allowed()) {
+		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vcpu->irq_vector |
+			     (INTR_TYPE_EXTERNAL << INTR_INFO_TYPE_SHIFT) |
+			     INTR_INFO_VALID);
+		vcpu->irq_queued = false;
+		injected = true;
+	}
+	window = vcpu->irq_queued || vcpu->irq_window_wanted;
+	if (window != vcpu->irq_window_exiting)
+		vmx_set_interrupt_window(vcpu, window);
+	return injected;
+}
+
+/* The entry that was to deliver the interrupt failed: it waits again. */
+void vmx_cancel_interrupt(struct tvmm_vcpu *vcpu)
+{
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vcpu->irq_queued = true;
+}
+
+/* run->if_flag and run->ready_for_interrupt_injection, for userspace. */
+void vmx_report_interrupt_state(struct tvmm_vcpu *vcpu)
+{
+	struct tvmm_run *run = vcpu->run;
+
+	run->if_flag = !!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF);
+	run->ready_for_interrupt_injection = !vcpu->irq_queued &&
+					     vmx_interrupt_allowed();
+}
+
+/*
+ * The guest can take an interrupt (25.6.2, "interrupt-window exiting"): a
+ * queued one goes in at the next entry without leaving the kernel;
+ * otherwise userspace asked to know.
+ */
+int handle_interrupt_window(struct tvmm_vcpu *vcpu)
+{
+	if (vcpu->irq_queued || !vcpu->irq_window_wanted)
+		return 1;
+	vcpu->run->exit_reason = TVMM_EXIT_IRQ_WINDOW_OPEN;
+	return 0;
+}
+
+/*
+ * An exception tvmm raises for the guest (emulating a faulting
+ * instruction) goes where the CPU's own would: to userspace if it asked
+ * for that vector (TVMM_SET_EXCEPTION_EXITS), RIP still on the faulting
+ * instruction, else into the guest. Returns as an exit handler does.
+ */
+int vmx_raise_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
+			u32 error_code)
+{
+	struct tvmm_run *run = vcpu->run;
+
+	if (!(vcpu->exception_exits & BIT(vector))) {
+		vmx_inject_exception(vcpu, vector, has_error, error_code);
+		return 1;
+	}
+	run->exit_reason = TVMM_EXIT_EXCEPTION;
+	memset(&run->exception, 0, sizeof(run->exception));
+	run->exception.vector = vector;
+	run->exception.error_code_valid = has_error && vmx_guest_protected();
+	run->exception.error_code = run->exception.error_code_valid ?
+				    error_code : 0;
+	run->exception.rip = vmcs_readl(GUEST_RIP);
+	if (vector == PF_VECTOR)
+		run->exception.cr2 = vcpu->cr2;
+	return 0;
+}
+
+int vmx_inject_gp(struct tvmm_vcpu *vcpu)
+{
+	return vmx_raise_exception(vcpu, GP_VECTOR, true, 0);
+}
+
+int vmx_inject_ud(struct tvmm_vcpu *vcpu)
+{
+	return vmx_raise_exception(vcpu, UD_VECTOR, false, 0);
+}
+
+/* ---- exceptions userspace sees (TVMM_SET_EXCEPTION_EXITS) ---- */
+
+void vmx_set_exception_exits(struct tvmm_vcpu *vcpu, u32 vectors)
+{
+	vcpu->exception_exits = vectors;
+	vmcs_write32(EXCEPTION_BITMAP, vmx_exception_bitmap(vectors));
+}
+
+/*
+ * An exit in the middle of delivering an event to the guest (an EPT
+ * violation on its IDT, a host interrupt) would lose the event: inject it
+ * again at the next entry (SDM 28.2.4, "Information for VM Exits During
+ * Event Delivery"). A handler that injects something else overrides it.
+ */
+void vmx_redeliver_event(void)
+{
+	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+
+	if (!(info & INTR_INFO_VALID))
+		return;
+	if (info & INTR_INFO_DELIVER_CODE)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			     vmcs_read32(IDT_VECTORING_ERROR_CODE));
+	vmcs_write32(VM_ENTRY_INSTRUCTION_LEN,
+		     vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	/* Bits 30:12 of the entry field are reserved (25.8.3). */
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info & ~GENMASK(30, 12));
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * exits.h - what the exit-handling files of kmod/vmx/ share: the handlers
+ * the exit table in exits.c names, and the small helpers every handler
+ * uses (the guest's mode, its registers, RIP, the trace ring's info[],
+ * internal errors and raised exceptions).
+ *
+ * Everything here works on the current VMCS, so it runs with this vCPU's
+ * VMCS loaded on this CPU (between vmx_vcpu_load() and vmx_vcpu_put(),
+ * preemption off) and vcpu->lock held. Private to kmod/vmx/.
+ */
+#ifndef TVMM_VMX_EXITS_H
+#define TVMM_VMX_EXITS_H
+
+#include <asm/processor-flags.h>
+
+#include "../tvmm.h"
+#include "vmcs.h"
+#include "vmx_sdm.h"
+
+/* Protected mode, as the guest sees CR0 (its read shadow). */
+static inline bool vmx_guest_protected(void)
+{
+	return vmcs_readl(CR0_READ_SHADOW) & X86_CR0_PE;
+}
+
+/* 64-bit code: IA-32e mode, and a code segment with L set. */
+static inline bool vmx_guest_64bit_code(void)
+{
+	return (vmcs_read64(GUEST_IA32_EFER) & EFER_LMA) &&
+	       (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L);
+}
+
+/*
+ * The trace ring's info[] of this exit (struct tvmm_trace_entry, by exit
+ * reason). Three stores, whether or not anyone traces: cheaper than
+ * asking. run.c clears them before a traced exit.
+ */
+static inline void vmx_exit_info(struct tvmm_vcpu *vcpu, u64 a, u64 b, u64 c)
+{
+	vcpu->exit_info[0] = a;
+	vcpu->exit_info[1] = b;
+	vcpu->exit_info[2] = c;
+}
+
+/*
+ * General-purpose register @nr in the standard encoding (RAX=0 ... R15).
+ * entry.S saves all of them but RSP, which the VMCS holds.
+ */
+static inline unsigned long vmx_read_gpr(struct tvmm_vcpu *vcpu, int nr)
+{
+	return nr == REG_RSP ? vmcs_readl(GUEST_RSP) : vcpu->regs[nr];
+}
+
+static inline void vmx_write_gpr(struct tvmm_vcpu *vcpu, int nr,
+				 unsigned long val)
+{
+	if (nr == REG_RSP)
+		vmcs_writel(GUEST_RSP, val);
+	else
+		vcpu->regs[nr] = val;
+}
+
+/* exits.c: RIP past an instruction, and exits tvmm cannot handle. */
+void vmx_advance_rip(struct tvmm_vcpu *vcpu, u32 len);
+void vmx_skip_instruction(struct tvmm_vcpu *vcpu);
+int vmx_internal_error(struct tvmm_vcpu *vcpu, u32 suberror, u32 exit_reason);
+
+/* events.c: exceptions tvmm raises, and events an exit interrupted. */
+int vmx_raise_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
+			u32 error_code);
+int vmx_inject_gp(struct tvmm_vcpu *vcpu);
+int vmx_inject_ud(struct tvmm_vcpu *vcpu);
+void vmx_redeliver_event(void);
+
+/* mmio.c: the second half of an MMIO read, when userspace is back. */
+int vmx_complete_mmio_read(struct tvmm_vcpu *vcpu);
+
+/* The handlers of exits.c's table that live in the other files. */
+int handle_interrupt_window(struct tvmm_vcpu *vcpu);	/* events.c */
+int handle_rdmsr(struct tvmm_vcpu *vcpu);		/* msr.c */
+int handle_wrmsr(struct tvmm_vcpu *vcpu);
+int handle_rdtsc(struct tvmm_vcpu *vcpu);
+int handle_rdtscp(struct tvmm_vcpu *vcpu);
+int handle_cr(struct tvmm_vcpu *vcpu);			/* cr.c */
+int handle_dr(struct tvmm_vcpu *vcpu);
+int handle_io(struct tvmm_vcpu *vcpu);			/* io.c */
+int handle_vmcall(struct tvmm_vcpu *vcpu);
+int handle_ept_violation(struct tvmm_vcpu *vcpu);	/* mmio.c */
+
+#endif /* TVMM_VMX_EXITS_H */

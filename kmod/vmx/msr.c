@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * msr.c - the guest's MSRs: the table of MSRs tvmm virtualizes (for
+ * TVMM_GET/SET_MSRS and for the guest's RDMSR/WRMSR), and RDTSC/RDTSCP
+ * when userspace made them exit.
+ *
+ * Every MSR access exits (the MSR bitmap is all ones). An MSR lives in the
+ * VMCS (EFER, FS/GS base, SYSENTER), in vcpu->msrs, or nowhere: tvmm
+ * answers a fixed value. One the table does not know is a #GP for the
+ * guest and -ENOENT for userspace.
+ *
+ * Context: this vCPU's VMCS loaded on this CPU (preemption off) and
+ * vcpu->lock held; IRQs on. The handlers run in a session (run.c), where
+ * the guest's syscall MSRs are on the CPU; vmx_get_msr() and
+ * vmx_set_msr() also run from vcpu.c's TVMM_GET/SET_MSRS, outside one.
+ */
+#include <linux/kernel.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+
+#include "exits.h"
+#include "vmx.h"
+
+int vmx_get_msr(struct tvmm_vcpu *vcpu, u32 index, u64 *data)
+{
+	switch (index) {
+	case MSR_EFER:
+		*data = vmcs_read64(GUEST_IA32_EFER);
+		return 0;
+	case MSR_STAR:
+		*data = vcpu->msrs.star;
+		return 0;
+	case MSR_LSTAR:
+		*data = vcpu->msrs.lstar;
+		return 0;
+	case MSR_CSTAR:
+		*data = vcpu->msrs.cstar;
+		return 0;
+	case MSR_SYSCALL_MASK:
+		*data = vcpu->msrs.sfmask;
+		return 0;
+	case MSR_KERNEL_GS_BASE:
+		*data = vcpu->msrs.kernel_gs_base;
+		return 0;
+	case MSR_FS_BASE:
+		*data = vmcs_readl(GUEST_FS_BASE);
+		return 0;
+	case MSR_GS_BASE:
+		*data = vmcs_readl(GUEST_GS_BASE);
+		return 0;
+	case MSR_IA32_SYSENTER_CS:
+		*data = vmcs_read32(GUEST_SYSENTER_CS);
+		return 0;
+	case MSR_IA32_SYSENTER_ESP:
+		*data = vmcs_readl(GUEST_SYSENTER_ESP);
+		return 0;
+	case MSR_IA32_SYSENTER_EIP:
+		*data = vmcs_readl(GUEST_SYSENTER_EIP);
+		return 0;
+	case MSR_IA32_TSC:
+		*data = rdtsc() + READ_ONCE(vcpu->vm->tsc_offset);
+		return 0;
+	case MSR_IA32_CR_PAT:
+		*data = vcpu->msrs.pat;
+		return 0;
+	case MSR_TSC_AUX:
+		*data = vcpu->msrs.tsc_aux;
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		*data = vcpu->msrs.misc_enable;
+		return 0;
+	case MSR_IA32_APICBASE:
+		/* xAPIC enabled at the architectural address; vCPU 0 is the BSP. */
+		*data = 0xfee00000 | BIT(11) | (vcpu->id ? 0 : BIT(8));
+		return 0;
+	case MSR_MTRRcap:
+	case MSR_MTRRdefType:
+	case MSR_IA32_TSC_ADJUST:
+	case MSR_IA32_UCODE_REV:
+		*data = 0;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* Canonical with 48-bit linear addresses: bits 63:47 all equal. */
+static bool x86_is_canonical(u64 addr)
+{
+	return ((s64)addr << 16 >> 16) == (s64)addr;
+}
+
+static bool x86_pat_valid(u64 pat)
+{
+	int i;
+
+	/* Each byte one of UC, WC, WT, WP, WB, UC- (Vol. 3A, 13.12.2). */
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (8 * i);
+
+		if (type == 2 || type == 3 || type > 7)
+			return false;
+	}
+	return true;
+}
+
+int vmx_set_msr(struct tvmm_vcpu *vcpu, u32 index, u64 data)
+{
+	switch (index) {
+	case MSR_EFER:
+		if (!vmx_efer_valid(data))
+			return -EINVAL;
+		/* LMA is read-only; LME may not change while paging is on. */
+		data = (data & ~EFER_LMA) |
+		       (vmcs_read64(GUEST_IA32_EFER) & EFER_LMA);
+		if ((vmcs_readl(CR0_READ_SHADOW) & X86_CR0_PG) &&
+		    ((data ^ vmcs_read64(GUEST_IA32_EFER)) & EFER_LME))
+			return -EINVAL;
+		vmcs_write64(GUEST_IA32_EFER, data);
+		return 0;
+	case MSR_STAR:
+		vcpu->msrs.star = data;
+		break;
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_KERNEL_GS_BASE:
+		if (!x86_is_canonical(data))
+			return -EINVAL;
+		if (index == MSR_LSTAR)
+			vcpu->msrs.lstar = data;
+		else if (index == MSR_CSTAR)
+			vcpu->msrs.cstar = data;
+		else
+			vcpu->msrs.kernel_gs_base = data;
+		break;
+	case MSR_SYSCALL_MASK:
+		vcpu->msrs.sfmask = (u32)data;
+		break;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+		if (!x86_is_canonical(data))
+			return -EINVAL;
+		vmcs_writel(index == MSR_FS_BASE ? GUEST_FS_BASE : GUEST_GS_BASE,
+			    data);
+		return 0;
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_write32(GUEST_SYSENTER_CS, data);
+		return 0;
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		if (!x86_is_canonical(data))
+			return -EINVAL;
+		vmcs_writel(index == MSR_IA32_SYSENTER_ESP ? GUEST_SYSENTER_ESP :
+			    GUEST_SYSENTER_EIP, data);
+		return 0;
+	case MSR_IA32_TSC:
+		WRITE_ONCE(vcpu->vm->tsc_offset, data - rdtsc());
+		if (vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) &
+		    CPU_CTL_USE_TSC_OFFSETTING)
+			vmcs_write64(TSC_OFFSET, data - rdtsc());
+		return 0;
+	case MSR_IA32_CR_PAT:
+		if (!x86_pat_valid(data))
+			return -EINVAL;
+		vcpu->msrs.pat = data;
+		if (vmcs_read32(VM_ENTRY_CONTROLS) & ENTRY_CTL_LOAD_IA32_PAT)
+			vmcs_write64(GUEST_IA32_PAT, data);
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		vcpu->msrs.misc_enable = data;
+		return 0;
+	case MSR_TSC_AUX:
+		if (data >> 32)
+			return -EINVAL;
+		vcpu->msrs.tsc_aux = data;
+		break;
+	case MSR_MTRRdefType:
+	case MSR_IA32_TSC_ADJUST:
+		return data ? -EINVAL : 0;
+	default:
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/*
+ * The syscall MSRs are the guest's on the CPU during a session (run.c), so
+ * a guest write goes to the hardware as well.
+ */
+static void vmx_sync_guest_msr(struct tvmm_vcpu *vcpu, u32 index)
+{
+	switch (index) {
+	case MSR_STAR:
+		wrmsrl(MSR_STAR, vcpu->msrs.star);
+		break;
+	case MSR_LSTAR:
+		wrmsrl(MSR_LSTAR, vcpu->msrs.lstar);
+		break;
+	case MSR_CSTAR:
+		wrmsrl(MSR_CSTAR, vcpu->msrs.cstar);
+		break;
+	case MSR_SYSCALL_MASK:
+		wrmsrl(MSR_SYSCALL_MASK, vcpu->msrs.sfmask);
+		break;
+	case MSR_KERNEL_GS_BASE:
+		wrmsrl(MSR_KERNEL_GS_BASE, vcpu->msrs.kernel_gs_base);
+		break;
+	case MSR_TSC_AUX:
+		if (vmx_guest_has_rdtscp())
+			wrmsrl(MSR_TSC_AUX, vcpu->msrs.tsc_aux);
+		break;
+	}
+}
+
+int handle_rdmsr(struct tvmm_vcpu *vcpu)
+{
+	u32 index = vcpu->regs[REG_RCX];
+	u64 data;
+
+	if (vmx_get_msr(vcpu, index, &data)) {
+		vmx_exit_info(vcpu, index, 0, 1);
+		return vmx_inject_gp(vcpu);
+	}
+	vmx_exit_info(vcpu, index, data, 0);
+	vcpu->regs[REG_RAX] = (u32)data;
+	vcpu->regs[REG_RDX] = data >> 32;
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+int handle_wrmsr(struct tvmm_vcpu *vcpu)
+{
+	u32 index = vcpu->regs[REG_RCX];
+	u64 data = (u32)vcpu->regs[REG_RAX] |
+		   ((u64)(u32)vcpu->regs[REG_RDX] << 32);
+
+	if (vmx_set_msr(vcpu, index, data)) {
+		vmx_exit_info(vcpu, index, data, 1);
+		return vmx_inject_gp(vcpu);
+	}
+	vmx_exit_info(vcpu, index, data, 0);
+	vmx_sync_guest_msr(vcpu, index);
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+/* ---- RDTSC and RDTSCP ---- */
+
+/*
+ * RDTSC/RDTSCP when TVMM_INTERCEPT_RDTSC asked them to exit: the value the
+ * CPU would have given with TSC offsetting, so an intercepted guest sees
+ * the same clock.
+ */
+int handle_rdtsc(struct tvmm_vcpu *vcpu)
+{
+	u64 tsc = rdtsc() + READ_ONCE(vcpu->vm->tsc_offset);
+
+	vcpu->regs[REG_RAX] = (u32)tsc;
+	vcpu->regs[REG_RDX] = tsc >> 32;
+	vmx_exit_info(vcpu, tsc, 0, 0);
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+int handle_rdtscp(struct tvmm_vcpu *vcpu)
+{
+	vcpu->regs[REG_RCX] = (u32)vcpu->msrs.tsc_aux;
+	return handle_rdtsc(vcpu);
+}
