@@ -62,9 +62,12 @@ $(LINUX_SRC)/.extracted:
 		$(addprefix $(notdir $(basename $(basename $(LINUX_SRC_TAR))))/,$(LINUX_SRC_FILES))
 	touch $@
 
+# CAMELCASE is off because of one word, _Static_assert: the C11 keyword
+# lets uapi/tvmm.h check its layout with no header from either side, and
+# checkpatch in -f mode has no tree to learn that it is not ours.
 checkpatch: linux-src
 	@perl $(CHECKPATCH) --strict --no-tree --quiet --show-types \
-		--ignore FILE_PATH_CHANGES \
+		--ignore FILE_PATH_CHANGES,CAMELCASE \
 		-f $(C_SOURCES) && echo "checkpatch: clean"
 
 unit-test: linux-src

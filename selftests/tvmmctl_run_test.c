@@ -10,6 +10,7 @@
  * status, the guest's output (stdout: the UART) and what tvmmctl says
  * (stderr), kept apart.
  */
+#include <assert.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
