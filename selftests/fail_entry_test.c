@@ -32,8 +32,7 @@
 
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
-
-#define EXIT_REASON_INVALID_STATE	33
+#include "uapi/tvmm_vmx.h"
 
 static void guest_done(void)
 {
@@ -191,7 +190,7 @@ TEST_F(fail_entry, entry_fails_with_the_check)
 	ASSERT_EQ(0, __vcpu_set_sregs(vcpu, &bad));
 
 	vcpu_run_expect_exit(vcpu, TVMM_EXIT_FAIL_ENTRY);
-	EXPECT_EQ(EXIT_REASON_INVALID_STATE,
+	EXPECT_EQ(TVMM_VMX_EXIT_INVALID_GUEST_STATE,
 		  run->fail_entry.hardware_entry_failure_reason);
 	EXPECT_EQ(variant->check, run->fail_entry.guest_state_check);
 

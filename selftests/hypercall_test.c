@@ -18,8 +18,8 @@
  */
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
+#include "uapi/tvmm_vmx.h"
 
-#define EXIT_REASON_VMCALL	18
 #define NR_NOPS			25
 
 #define HC_NR		0x1122334455667788ULL
@@ -195,7 +195,7 @@ TEST_F(hypercall, first_exit_to_userspace)
 	struct tvmm_regs regs;
 	unsigned int i;
 
-	EXPECT_EQ(0, vcpu_exit_count(vcpu, EXIT_REASON_VMCALL));
+	EXPECT_EQ(0, vcpu_exit_count(vcpu, TVMM_VMX_EXIT_VMCALL));
 	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HYPERCALL);
 	EXPECT_EQ(variant->nr, run->hypercall.nr);
 	for (i = 0; i < variant->nargs; i++) {
@@ -207,7 +207,7 @@ TEST_F(hypercall, first_exit_to_userspace)
 		EXPECT_EQ((__u64)(unsigned long)variant->rip, regs.rip);
 	}
 	EXPECT_EQ(variant->vmcalls,
-		  vcpu_exit_count(vcpu, EXIT_REASON_VMCALL));
+		  vcpu_exit_count(vcpu, TVMM_VMX_EXIT_VMCALL));
 
 	run->hypercall.ret = variant->ret;
 	if (variant->ret_synced)

@@ -14,9 +14,9 @@
 
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
+#include "uapi/tvmm_vmx.h"
 
 #define MMIO_GPA		0xc0000000ULL
-#define EXIT_REASON_EPT_VIOLATION	48
 
 static void guest_inc(void)
 {
@@ -73,7 +73,7 @@ TEST_F(emulation, is_an_internal_error)
 
 	vcpu_run_expect_exit(self->vcpu, TVMM_EXIT_INTERNAL_ERROR);
 	EXPECT_EQ(TVMM_INTERNAL_EMULATION, run->internal.suberror);
-	EXPECT_EQ(EXIT_REASON_EPT_VIOLATION, run->internal.exit_reason);
+	EXPECT_EQ(TVMM_VMX_EXIT_EPT_VIOLATION, run->internal.exit_reason);
 	EXPECT_EQ(MMIO_GPA, run->internal.qualification);
 	/* The guest stopped on the instruction, whose bytes are reported. */
 	vcpu_get_regs(self->vcpu, &regs);

@@ -29,16 +29,7 @@
 #include "tvmm_gp.h"
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
-
-#define EXIT_REASON_EXTERNAL_INTERRUPT	1
-#define EXIT_REASON_CPUID		10
-#define EXIT_REASON_VMCALL		18
-#define EXIT_REASON_CR_ACCESS		28
-#define EXIT_REASON_IO_INSTRUCTION	30
-#define EXIT_REASON_MSR_READ		31
-#define EXIT_REASON_MSR_WRITE		32
-#define EXIT_REASON_EPT_VIOLATION	48
-#define EXIT_REASON_PREEMPTION_TIMER	52
+#include "uapi/tvmm_vmx.h"
 
 #define NR_CPUIDS	10000	/* more than two rings' worth */
 #define NR_LEAVES	8
@@ -144,8 +135,8 @@ static void log_init(struct trace_log *log, size_t max)
 
 static bool host_event(const struct tvmm_trace_entry *e)
 {
-	return e->exit_reason == EXIT_REASON_EXTERNAL_INTERRUPT ||
-	       e->exit_reason == EXIT_REASON_PREEMPTION_TIMER;
+	return e->exit_reason == TVMM_VMX_EXIT_EXTERNAL_INTERRUPT ||
+	       e->exit_reason == TVMM_VMX_EXIT_PREEMPTION_TIMER;
 }
 
 /* ---- many CPUIDs, drained on TVMM_EXIT_TRACE_FULL, then an OUT ---- */
@@ -239,7 +230,7 @@ TEST(every_exit_once_in_order_across_full_rings)
 		}
 		if (i == log.n - 1)
 			break;
-		ASSERT_EQ(EXIT_REASON_CPUID, e->exit_reason) {
+		ASSERT_EQ(TVMM_VMX_EXIT_CPUID, e->exit_reason) {
 			TH_LOG("entry %zu", i);
 		}
 		EXPECT_EQ(TVMM_TRACE_BY_KERNEL, e->handled_by);
@@ -262,7 +253,7 @@ TEST(every_exit_once_in_order_across_full_rings)
 	/* The OUT, last: handed to userspace, with its value and port. */
 	last = &log.e[log.n - 1];
 	EXPECT_EQ(vcpu->run->exit_count, last->seq);
-	EXPECT_EQ(EXIT_REASON_IO_INSTRUCTION, last->exit_reason);
+	EXPECT_EQ(TVMM_VMX_EXIT_IO_INSTRUCTION, last->exit_reason);
 	EXPECT_EQ(TVMM_TRACE_BY_USER, last->handled_by);
 	EXPECT_EQ(OUT_VALUE, last->info[0]);
 	EXPECT_EQ((__u64)(unsigned long)out_insn, last->rip);
@@ -270,7 +261,7 @@ TEST(every_exit_once_in_order_across_full_rings)
 	/* Port in bits 31:16, OUT (bit 3 clear), 4 bytes (size - 1 = 3). */
 	EXPECT_EQ((__u64)TEST_PORT << 16 | 3, last->qualification);
 
-	EXPECT_EQ(NR_CPUIDS, vcpu_exit_count(vcpu, EXIT_REASON_CPUID));
+	EXPECT_EQ(NR_CPUIDS, vcpu_exit_count(vcpu, TVMM_VMX_EXIT_CPUID));
 
 	vcpu_run_expect_done(vcpu);
 	munmap(ring, TVMM_TRACE_MMAP_SIZE);
@@ -343,7 +334,7 @@ TEST(exits_record_their_details)
 	drain(ring, &log);
 	ASSERT_LT(0, log.n);
 	e = &log.e[log.n - 1];
-	EXPECT_EQ(EXIT_REASON_EPT_VIOLATION, e->exit_reason);
+	EXPECT_EQ(TVMM_VMX_EXIT_EPT_VIOLATION, e->exit_reason);
 	EXPECT_EQ(TVMM_TRACE_BY_USER, e->handled_by);
 	EXPECT_EQ(MMIO_GPA + 8, e->info[0]);
 	EXPECT_EQ(4, e->info[1]);
@@ -359,7 +350,7 @@ TEST(exits_record_their_details)
 
 	i = 0;
 	e = next_guest_exit(&log, &i);
-	EXPECT_EQ(EXIT_REASON_MSR_WRITE, e->exit_reason);
+	EXPECT_EQ(TVMM_VMX_EXIT_MSR_WRITE, e->exit_reason);
 	EXPECT_EQ(TVMM_TRACE_BY_KERNEL, e->handled_by);
 	EXPECT_EQ(MSR_IA32_SYSENTER_ESP, e->info[0]);
 	EXPECT_EQ(MSR_VALUE, e->info[1]);
@@ -367,51 +358,51 @@ TEST(exits_record_their_details)
 	EXPECT_EQ(2, e->insn_len);
 
 	e = next_guest_exit(&log, &i);
-	EXPECT_EQ(EXIT_REASON_MSR_READ, e->exit_reason);
+	EXPECT_EQ(TVMM_VMX_EXIT_MSR_READ, e->exit_reason);
 	EXPECT_EQ(MSR_IA32_SYSENTER_ESP, e->info[0]);
 	EXPECT_EQ(MSR_VALUE, e->info[1]);
 	EXPECT_EQ(0, e->info[2]);
 
 	/* #GP raised by tvmm, into the guest: still handled in the kernel. */
 	e = next_guest_exit(&log, &i);
-	EXPECT_EQ(EXIT_REASON_MSR_READ, e->exit_reason);
+	EXPECT_EQ(TVMM_VMX_EXIT_MSR_READ, e->exit_reason);
 	EXPECT_EQ(TVMM_TRACE_BY_KERNEL, e->handled_by);
 	EXPECT_EQ(BAD_MSR, e->info[0]);
 	EXPECT_EQ(1, e->info[2]);
 
 	e = next_guest_exit(&log, &i);
-	EXPECT_EQ(EXIT_REASON_MSR_WRITE, e->exit_reason);
+	EXPECT_EQ(TVMM_VMX_EXIT_MSR_WRITE, e->exit_reason);
 	EXPECT_EQ(MSR_IA32_SYSENTER_ESP, e->info[0]);
 	EXPECT_EQ(MSR_BAD_VALUE, e->info[1]);
 	EXPECT_EQ(1, e->info[2]);
 
 	/* Table 28-3: bits 3:0 the CR, 5:4 the type (0 MOV to CR, 2 CLTS). */
 	e = next_guest_exit(&log, &i);
-	EXPECT_EQ(EXIT_REASON_CR_ACCESS, e->exit_reason);
+	EXPECT_EQ(TVMM_VMX_EXIT_CR_ACCESS, e->exit_reason);
 	EXPECT_EQ(0, e->qualification & 0x3f);
 	cr0 = e->info[0];
 	EXPECT_TRUE(cr0 & X86_CR0_PG);
 	EXPECT_TRUE(cr0 & X86_CR0_TS);
 	EXPECT_EQ(3, e->insn_len);
 	e = next_guest_exit(&log, &i);
-	EXPECT_EQ(EXIT_REASON_CR_ACCESS, e->exit_reason);
+	EXPECT_EQ(TVMM_VMX_EXIT_CR_ACCESS, e->exit_reason);
 	EXPECT_EQ(0x20, e->qualification & 0x3f);
 	EXPECT_EQ(cr0 & ~X86_CR0_TS, e->info[0]);
 	EXPECT_EQ(2, e->insn_len);
 
 	e = next_guest_exit(&log, &i);
-	EXPECT_EQ(EXIT_REASON_EPT_VIOLATION, e->exit_reason);
+	EXPECT_EQ(TVMM_VMX_EXIT_EPT_VIOLATION, e->exit_reason);
 	EXPECT_EQ(MMIO_GPA + 8, e->info[0]);
 
 	e = next_guest_exit(&log, &i);
-	EXPECT_EQ(EXIT_REASON_EPT_VIOLATION, e->exit_reason);
+	EXPECT_EQ(TVMM_VMX_EXIT_EPT_VIOLATION, e->exit_reason);
 	EXPECT_EQ(TVMM_TRACE_BY_USER, e->handled_by);
 	EXPECT_EQ(MMIO_GPA + 0x20, e->info[0]);
 	EXPECT_EQ(2, e->info[1]);
 	EXPECT_EQ(0, e->info[2]);
 
 	e = next_guest_exit(&log, &i);
-	EXPECT_EQ(EXIT_REASON_VMCALL, e->exit_reason);
+	EXPECT_EQ(TVMM_VMX_EXIT_VMCALL, e->exit_reason);
 	EXPECT_EQ(TVMM_TRACE_BY_KERNEL, e->handled_by);
 	EXPECT_EQ(TVMM_HC_NOP, e->info[0]);
 	EXPECT_EQ(HC_RBX, e->info[1]);
@@ -420,7 +411,7 @@ TEST(exits_record_their_details)
 
 	/* GUEST_DONE()'s OUT ends it. */
 	e = next_guest_exit(&log, &i);
-	EXPECT_EQ(EXIT_REASON_IO_INSTRUCTION, e->exit_reason);
+	EXPECT_EQ(TVMM_VMX_EXIT_IO_INSTRUCTION, e->exit_reason);
 	EXPECT_EQ(TVMM_TRACE_BY_USER, e->handled_by);
 	EXPECT_EQ(UCALL_PORT, e->qualification >> 16);
 	EXPECT_EQ(log.n, i);
@@ -587,7 +578,7 @@ TEST(ring_mapped_after_close)
 	/* ...and the ring still reads as it was left. */
 	EXPECT_EQ(1, ring->head);
 	EXPECT_EQ(seq, ring->entries[0].seq);
-	EXPECT_EQ(EXIT_REASON_IO_INSTRUCTION, ring->entries[0].exit_reason);
+	EXPECT_EQ(TVMM_VMX_EXIT_IO_INSTRUCTION, ring->entries[0].exit_reason);
 	ring->tail = 1;
 
 	/* Unmapping frees it. */

@@ -30,6 +30,7 @@
 
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
+#include "uapi/tvmm_vmx.h"
 
 #define MSR_IA32_TSC		0x10
 #define MSR_TSC_AUX		0xc0000103
@@ -42,9 +43,6 @@
 #define STAGE_RDTSCP_AUX	5
 
 #define TSC_AUX_VALUE	0x8badf00dU
-
-#define EXIT_REASON_RDTSC	16
-#define EXIT_REASON_RDTSCP	51
 
 /* Library candidate: TVMM_SET_TSC_OFFSET on the VM fd. */
 static int __vm_set_tsc_offset(struct tvmm_vm *vm, __s64 offset)
@@ -195,20 +193,21 @@ TEST_F(tsc, guest_reads_host_tsc_plus_offset)
 			  vcpu_run_expect_sync(vcpu, STAGE_RDTSCP_AUX));
 		vcpu_run_expect_done(vcpu);
 		if (variant->intercept)
-			EXPECT_EQ(1, vcpu_exit_count(vcpu, EXIT_REASON_RDTSCP));
+			EXPECT_EQ(1, vcpu_exit_count(vcpu,
+						     TVMM_VMX_EXIT_RDTSCP));
 		return;
 	}
 
 	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSC, offset);
 	if (variant->intercept) {
-		EXPECT_EQ(1, vcpu_exit_count(vcpu, EXIT_REASON_RDTSC));
+		EXPECT_EQ(1, vcpu_exit_count(vcpu, TVMM_VMX_EXIT_RDTSC));
 		/* Off again: the next RDTSC would run without an exit. */
 		ASSERT_EQ(0, __vcpu_set_intercepts(vcpu, 0, 0));
 	}
 	expect_tsc_in_window(_metadata, vcpu, STAGE_RDMSR, offset);
 	vcpu_run_expect_done(vcpu);
 	if (variant->intercept)
-		EXPECT_EQ(1, vcpu_exit_count(vcpu, EXIT_REASON_RDTSC));
+		EXPECT_EQ(1, vcpu_exit_count(vcpu, TVMM_VMX_EXIT_RDTSC));
 }
 
 /* The host's view of the guest's TSC, through TVMM_GET_MSRS, is the same. */
@@ -244,7 +243,7 @@ TEST(set_intercepts_refuses_bad_input)
 	EXPECT_EQ(EFAULT, errno);
 	/* Nothing changed: RDTSC still runs without an exit. */
 	expect_tsc_in_window(_metadata, vcpu, STAGE_RDTSC, 0);
-	EXPECT_EQ(0, vcpu_exit_count(vcpu, EXIT_REASON_RDTSC));
+	EXPECT_EQ(0, vcpu_exit_count(vcpu, TVMM_VMX_EXIT_RDTSC));
 	vm_free(vm);
 }
 

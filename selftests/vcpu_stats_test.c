@@ -11,10 +11,9 @@
 
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
+#include "uapi/tvmm_vmx.h"
 
 #define NR_CPUIDS		37
-#define EXIT_REASON_CPUID	10
-#define EXIT_REASON_HLT		12
 
 static void guest_code(void)
 {
@@ -37,19 +36,20 @@ TEST(counts_in_kernel_and_userspace_exits)
 	TVMM_REQUIRE_MODULE();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
 	ASSERT_EQ(0, __vcpu_get_stats(vcpu, &st));
-	EXPECT_EQ(0, st.exits[EXIT_REASON_CPUID]);
+	EXPECT_EQ(0, st.exits[TVMM_VMX_EXIT_CPUID]);
 
 	vcpu_run_expect_exit(vcpu, TVMM_EXIT_HLT);
 	ASSERT_EQ(0, __vcpu_get_stats(vcpu, &st));
-	EXPECT_EQ(NR_CPUIDS, st.exits[EXIT_REASON_CPUID]);
-	EXPECT_EQ(1, st.exits[EXIT_REASON_HLT]);
-	EXPECT_LT(0, st.cycles[EXIT_REASON_CPUID]);
+	EXPECT_EQ(NR_CPUIDS, st.exits[TVMM_VMX_EXIT_CPUID]);
+	EXPECT_EQ(1, st.exits[TVMM_VMX_EXIT_HLT]);
+	EXPECT_LT(0, st.cycles[TVMM_VMX_EXIT_CPUID]);
 	EXPECT_EQ(sizeof(st), st.size);
 
 	vcpu_run_expect_done(vcpu);
 	ASSERT_EQ(0, __vcpu_get_stats(vcpu, &st));
-	EXPECT_EQ(NR_CPUIDS, st.exits[EXIT_REASON_CPUID]);
-	EXPECT_LE(1, st.exits[30]);	/* the ucall's OUT */
+	EXPECT_EQ(NR_CPUIDS, st.exits[TVMM_VMX_EXIT_CPUID]);
+	/* The ucall's OUT. */
+	EXPECT_LE(1, st.exits[TVMM_VMX_EXIT_IO_INSTRUCTION]);
 	vm_free(vm);
 }
 

@@ -11,6 +11,10 @@
  *    features are announced through TVMM_CHECK_EXTENSION instead;
  *  - every struct's size and field offsets are checked at build time at the
  *    bottom of this file, by the module and by userspace alike.
+ *
+ * Its companions in uapi/: tvmm_vmx.h names the VMX exit reasons this ABI
+ * carries (TVMM_VMX_EXIT_*); tvmm_names.h and tvmm_features.h are name
+ * lists for tools.
  */
 #ifndef _UAPI_TVMM_H
 #define _UAPI_TVMM_H
@@ -353,12 +357,13 @@ struct tvmm_exception_exits {
 	__u32 flags;			/* 0 */
 };
 
-/* Basic exit reasons counted (SDM Vol. 3D, Appendix C: 0 to 75). */
+/* VMX exit reasons counted (SDM Vol. 3D, Appendix C: 0 to 75). */
 #define TVMM_NR_VMX_EXIT_REASONS	80
 
 /*
  * struct tvmm_vcpu_stats - TVMM_GET_VCPU_STATS. In: size = sizeof, flags
- * and reserved 0. Out: counts and cycles indexed by basic exit reason.
+ * and reserved 0. Out: counts and cycles indexed by VMX exit reason
+ * (TVMM_VMX_EXIT_*, see "tvmm exit" below).
  */
 struct tvmm_vcpu_stats {
 	__u32 size;
@@ -428,7 +433,7 @@ struct tvmm_vcpu_events {
 /*
  * struct tvmm_trace_entry - one VM exit in the trace ring.
  *
- * info[] by basic exit reason (SDM Vol. 3D, Appendix C):
+ * info[] by VMX exit reason (TVMM_VMX_EXIT_*, see "tvmm exit" below):
  *  CPUID (10):		  [0] EAX | ECX << 32 asked; [1] EAX | EBX << 32 and
  *			  [2] ECX | EDX << 32 answered
  *  RDMSR (31), WRMSR (32): [0] the MSR; [1] the value read or written;
@@ -451,7 +456,7 @@ struct tvmm_trace_entry {
 	__u64 rip;			/* guest RIP of the exiting instruction */
 	__u64 qualification;		/* the exit qualification */
 	__u64 info[3];
-	__u32 exit_reason;		/* basic VMX exit reason */
+	__u32 exit_reason;		/* VMX exit reason: TVMM_VMX_EXIT_* */
 	__u8  handled_by;		/* TVMM_TRACE_BY_* */
 	__u8  insn_len;			/* VM-exit instruction length, or 0 */
 	__u16 padding;
@@ -487,6 +492,19 @@ struct tvmm_trace_ring {
 #define TVMM_TRACE_MMAP_SIZE	(64 * (TVMM_TRACE_ENTRIES + 1))
 
 /*
+ * Two kinds of exit cross this ABI, and "exit reason" names both:
+ *  - a tvmm exit is why TVMM_RUN returned: run->exit_reason, one of the
+ *    TVMM_EXIT_* below. Most VM exits never become one (tvmm handles them
+ *    in the kernel and enters the guest again), and some tvmm exits follow
+ *    no VM exit (TVMM_EXIT_INTR, TVMM_EXIT_TRACE_FULL);
+ *  - a VMX exit reason is the basic exit reason the CPU gave one VM exit
+ *    (SDM Vol. 3D, Appendix C), one of TVMM_VMX_EXIT_* in tvmm_vmx.h: the
+ *    index of tvmm_vcpu_stats.exits[] and .cycles[],
+ *    tvmm_trace_entry.exit_reason, run->internal.exit_reason and
+ *    run->fail_entry.hardware_entry_failure_reason.
+ */
+
+/*
  * Hypercalls: VMCALL with the number in RAX (EAX outside 64-bit mode) and
  * arguments in RBX, RCX, RDX, RSI, RDI. The numbers below are handled by
  * tvmm.ko without leaving the kernel (the guest gets the result in RAX);
@@ -494,7 +512,7 @@ struct tvmm_trace_ring {
  */
 #define TVMM_HC_NOP		0	/* does nothing; RAX = 0 */
 
-/* tvmm_run.exit_reason: why TVMM_RUN returned. */
+/* tvmm_run.exit_reason: a tvmm exit, why TVMM_RUN returned. */
 #define TVMM_EXIT_UNKNOWN	0
 #define TVMM_EXIT_IO		1	/* port I/O: run->io */
 #define TVMM_EXIT_MMIO		2	/* memory outside RAM: run->mmio */
@@ -579,7 +597,11 @@ struct tvmm_run {
 		} exception;
 		/* TVMM_EXIT_FAIL_ENTRY */
 		struct {
-			/* the basic exit reason of a failed entry (33, 34, 41) */
+			/*
+			 * the VMX exit reason of the failed entry:
+			 * TVMM_VMX_EXIT_INVALID_GUEST_STATE, _MSR_LOADING
+			 * or _MACHINE_CHECK
+			 */
 			__u64 hardware_entry_failure_reason;
 			/* VMLAUNCH/VMRESUME failed as an instruction */
 			__u32 vm_instruction_error;
@@ -590,7 +612,7 @@ struct tvmm_run {
 		/* TVMM_EXIT_INTERNAL_ERROR */
 		struct {
 			__u32 suberror;		/* TVMM_INTERNAL_* */
-			__u32 exit_reason;	/* the raw basic exit reason */
+			__u32 exit_reason;	/* a VMX exit reason */
 			/* the exit qualification; for an EPT violation, the GPA */
 			__u64 qualification;
 			__u64 guest_rip;
@@ -604,7 +626,7 @@ struct tvmm_run {
 /*
  * run->fail_entry.guest_state_check: the first guest-state rule (SDM Vol.
  * 3C, 27.3.1 "Checks on the Guest State Area") tvmm found broken when the
- * CPU refused the guest state (basic exit reason 33).
+ * CPU refused the guest state (TVMM_VMX_EXIT_INVALID_GUEST_STATE).
  */
 #define TVMM_GUEST_CHECK_UNKNOWN	0	/* none tvmm checks */
 #define TVMM_GUEST_CHECK_CR0		1	/* CR0 (PG without PE) */

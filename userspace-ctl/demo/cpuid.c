@@ -53,9 +53,9 @@ static int cpuid_vendor(struct demo_vm *vm)
 	demo_fact_str(ctx, host, "host_cpu_vendor");
 	demo_check(ctx, !strcmp(guest, host),
 		   "the guest sees the host's CPU vendor");
-	demo_check(ctx, vm->exits[EXIT_CPUID] == 1,
+	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_CPUID] == 1,
 		   "one CPUID, one CPUID exit (%llu)",
-		   (unsigned long long)vm->exits[EXIT_CPUID]);
+		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_CPUID]);
 	return 0;
 }
 
@@ -87,8 +87,9 @@ static int cpuid_features(struct demo_vm *vm)
 		  "host_vmx_bit");
 	demo_check(ctx, hv == 1, "the guest sees the hypervisor bit");
 	demo_check(ctx, vmx == 0, "the guest does not see VMX");
-	demo_check(ctx, vm->exits[EXIT_CPUID] == 1, "one CPUID exit (%llu)",
-		   (unsigned long long)vm->exits[EXIT_CPUID]);
+	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_CPUID] == 1,
+		   "one CPUID exit (%llu)",
+		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_CPUID]);
 	return 0;
 }
 
@@ -118,17 +119,18 @@ static int cpuid_hypervisor(struct demo_vm *vm)
 	demo_check(ctx, !strcmp(sig, "tvmmtvmmtvmm"),
 		   "the guest sees tvmm's signature \"tvmmtvmmtvmm\" (\"%s\")",
 		   sig);
-	demo_check(ctx, vm->exits[EXIT_CPUID] == 1, "one CPUID exit (%llu)",
-		   (unsigned long long)vm->exits[EXIT_CPUID]);
+	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_CPUID] == 1,
+		   "one CPUID exit (%llu)",
+		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_CPUID]);
 	return 0;
 }
 
 /* After the run: every CPUID exited, not only those of the steps. */
 static void cpuid_after(struct demo_vm *vm)
 {
-	demo_check(vm->ctx, vm->total[EXIT_CPUID] == 3,
+	demo_check(vm->ctx, vm->total[TVMM_VMX_EXIT_CPUID] == 3,
 		   "three CPUIDs in all, three CPUID exits (%llu)",
-		   (unsigned long long)vm->total[EXIT_CPUID]);
+		   (unsigned long long)vm->total[TVMM_VMX_EXIT_CPUID]);
 }
 
 /* The steps of demos/cpuid.c, in its order. */

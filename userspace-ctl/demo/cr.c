@@ -78,9 +78,9 @@ static int cr_cr0(struct demo_vm *vm)
 	demo_check(ctx, !(read & X86_CR0_NE) && (real & X86_CR0_NE),
 		   "CR0.NE: clear for the guest, set in the real register");
 	demo_check(ctx, s.cr0 == wrote, "TVMM_GET_SREGS shows the guest's CR0");
-	demo_check(ctx, vm->exits[EXIT_CR_ACCESS] == 1,
+	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_CR_ACCESS] == 1,
 		   "one CR-access exit, for the write only (%llu)",
-		   (unsigned long long)vm->exits[EXIT_CR_ACCESS]);
+		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_CR_ACCESS]);
 	return 0;
 }
 
@@ -110,9 +110,9 @@ static int cr_cr4(struct demo_vm *vm)
 	demo_check(ctx, read == wrote, "the guest reads back the CR4 it wrote");
 	demo_check(ctx, !(read & X86_CR4_VMXE) && (real & X86_CR4_VMXE),
 		   "CR4.VMXE: clear for the guest, set in the real register");
-	demo_check(ctx, vm->exits[EXIT_CR_ACCESS] == 1,
+	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_CR_ACCESS] == 1,
 		   "one CR-access exit (%llu)",
-		   (unsigned long long)vm->exits[EXIT_CR_ACCESS]);
+		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_CR_ACCESS]);
 	return 0;
 }
 

@@ -268,7 +268,7 @@ static void demo_trace_check(struct demo_vm *vm);
 /* A report's exit: an OUT to DEMO_PORT. */
 static bool demo_is_report(const struct tvmm_trace_entry *e)
 {
-	return e->exit_reason == EXIT_IO &&
+	return e->exit_reason == TVMM_VMX_EXIT_IO_INSTRUCTION &&
 	       ((e->qualification >> 16) & 0xffff) == DEMO_PORT;
 }
 
@@ -371,11 +371,12 @@ static int demo_step_cost(struct demo_vm *vm)
 		vm->exits[i] = now.exits[i] - vm->stats_begin.exits[i];
 		vm->cycles[i] = now.cycles[i] - vm->stats_begin.cycles[i];
 	}
-	if (vm->exits[EXIT_IO])
-		vm->exits[EXIT_IO]--;
+	if (vm->exits[TVMM_VMX_EXIT_IO_INSTRUCTION])
+		vm->exits[TVMM_VMX_EXIT_IO_INSTRUCTION]--;
 	/* With the trace, the report's own cycles are known: out with them. */
-	if (vm->tracing && vm->cycles[EXIT_IO] >= vm->report_cycles)
-		vm->cycles[EXIT_IO] -= vm->report_cycles;
+	if (vm->tracing &&
+	    vm->cycles[TVMM_VMX_EXIT_IO_INSTRUCTION] >= vm->report_cycles)
+		vm->cycles[TVMM_VMX_EXIT_IO_INSTRUCTION] -= vm->report_cycles;
 	return 0;
 }
 
@@ -593,8 +594,8 @@ static int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms)
 		return ret;
 	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++)
 		vm->total[i] = st.exits[i];
-	if (vm->total[EXIT_IO] >= vm->reports)
-		vm->total[EXIT_IO] -= vm->reports;
+	if (vm->total[TVMM_VMX_EXIT_IO_INSTRUCTION] >= vm->reports)
+		vm->total[TVMM_VMX_EXIT_IO_INSTRUCTION] -= vm->reports;
 	return 0;
 }
 
@@ -714,7 +715,8 @@ static void demo_vm_print_exits(struct demo_vm *vm)
 /* Exits the step took for the host's sake: its interrupts, its timer. */
 static __u64 demo_vm_host_events(const struct demo_vm *vm)
 {
-	return vm->exits[EXIT_EXTERNAL_INTR] + vm->exits[EXIT_PREEMPTION_TIMER];
+	return vm->exits[TVMM_VMX_EXIT_EXTERNAL_INTERRUPT] +
+	       vm->exits[TVMM_VMX_EXIT_PREEMPTION_TIMER];
 }
 
 /*
@@ -791,8 +793,8 @@ void demo_vm_cost(struct demo_vm *vm, const char *guest_what)
 
 	buf[0] = '\0';
 	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++) {
-		if (!vm->exits[i] || i == EXIT_EXTERNAL_INTR ||
-		    i == EXIT_PREEMPTION_TIMER)
+		if (!vm->exits[i] || i == TVMM_VMX_EXIT_EXTERNAL_INTERRUPT ||
+		    i == TVMM_VMX_EXIT_PREEMPTION_TIMER)
 			continue;
 		n += snprintf(buf + n, sizeof(buf) - n,
 			      "%s%llu %s exit%s (%llu cycles in tvmm%s)",
@@ -800,7 +802,8 @@ void demo_vm_cost(struct demo_vm *vm, const char *guest_what)
 			      (unsigned long long)vm->exits[i],
 			      demo_exit_name(i), vm->exits[i] > 1 ? "s" : "",
 			      (unsigned long long)vm->cycles[i],
-			      i == EXIT_IO && !vm->tracing ?
+			      i == TVMM_VMX_EXIT_IO_INSTRUCTION &&
+			      !vm->tracing ?
 			      ", with the report's own exit" : "");
 		any = true;
 		if (n >= sizeof(buf))

@@ -27,22 +27,9 @@
 
 #include "lib/util.h"
 #include "uapi/tvmm.h"
+#include "uapi/tvmm_vmx.h"
 #include "demos/demo_abi.h"
 #include "vmm/vmm.h"
-
-/* Basic exit reasons the demos name (SDM Vol. 3D, Appendix C). */
-#define EXIT_EXCEPTION_NMI	0
-#define EXIT_EXTERNAL_INTR	1
-#define EXIT_CPUID		10
-#define EXIT_HLT		12
-#define EXIT_RDTSC		16
-#define EXIT_VMCALL		18
-#define EXIT_CR_ACCESS		28
-#define EXIT_IO			30
-#define EXIT_MSR_READ		31
-#define EXIT_MSR_WRITE		32
-#define EXIT_EPT_VIOLATION	48
-#define EXIT_PREEMPTION_TIMER	52
 
 /**
  * struct demo_ctx - one "tvmmctl demo" invocation, and the demo it is at.

@@ -204,7 +204,7 @@ static int ept_ram(struct demo_vm *vm)
 	demo_check(ctx, hva && *hva == want,
 		   "the host's buffer holds the guest's value");
 	demo_check(ctx, walked == gpa, "the guest's page tables map it 1:1");
-	demo_check(ctx, !vm->exits[EXIT_EPT_VIOLATION],
+	demo_check(ctx, !vm->exits[TVMM_VMX_EXIT_EPT_VIOLATION],
 		   "writing RAM took no EPT exit");
 	return 0;
 }
@@ -239,9 +239,9 @@ static int ept_rom(struct demo_vm *vm)
 	demo_check(ctx, demo_vm_value(vm, "rom_before") == 0x0123456789abcdefULL &&
 		   demo_vm_value(vm, "rom_after") == 0x0123456789abcdefULL,
 		   "the read-only word did not change");
-	demo_check(ctx, vm->exits[EXIT_EPT_VIOLATION] == 1,
+	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_EPT_VIOLATION] == 1,
 		   "one EPT violation, for the write (%llu)",
-		   (unsigned long long)vm->exits[EXIT_EPT_VIOLATION]);
+		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_EPT_VIOLATION]);
 	return 0;
 }
 
@@ -269,7 +269,8 @@ static int ept_mmio(struct demo_vm *vm)
 	demo_check(ctx, id == DEMO_MMIO_MAGIC, "the device's ID came back");
 	demo_check(ctx, scratch == 0x1122334455667788ULL,
 		   "the scratch register kept the guest's value");
-	demo_check(ctx, p->mmio == 3 && vm->exits[EXIT_EPT_VIOLATION] == 3,
+	demo_check(ctx, p->mmio == 3 &&
+		   vm->exits[TVMM_VMX_EXIT_EPT_VIOLATION] == 3,
 		   "three accesses, three MMIO exits (%u)", p->mmio);
 	return 0;
 }

@@ -29,7 +29,8 @@ static int eq_compute(struct demo_vm *vm)
 	native_cycles = demo_host_rdtsc() - t;
 	free(sieve);
 	for (i = 0; i < TVMM_NR_VMX_EXIT_REASONS; i++)
-		if (i != EXIT_EXTERNAL_INTR && i != EXIT_PREEMPTION_TIMER)
+		if (i != TVMM_VMX_EXIT_EXTERNAL_INTERRUPT &&
+		    i != TVMM_VMX_EXIT_PREEMPTION_TIMER)
 			others += vm->exits[i];
 
 	demo_item(ctx, "guest",

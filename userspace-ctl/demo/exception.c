@@ -124,9 +124,9 @@ static int exc_vmmcall(struct demo_vm *vm)
 	demo_check(ctx, p->ud_rip == insn, "the #UD is at the VMMCALL (0x%llx)",
 		   (unsigned long long)insn);
 	demo_check(ctx, result == 100, "the guest got the emulated answer 100");
-	demo_check(ctx, vm->exits[EXIT_EXCEPTION_NMI] == 1,
+	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_EXCEPTION_NMI] == 1,
 		   "one exception exit (%llu)",
-		   (unsigned long long)vm->exits[EXIT_EXCEPTION_NMI]);
+		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_EXCEPTION_NMI]);
 	return 0;
 }
 
@@ -181,7 +181,7 @@ static int exc_int3_guest(struct demo_vm *vm)
 	demo_check(ctx, calls == 1 &&
 		   demo_vm_value(vm, "handler_rip") == insn + 1,
 		   "the guest's handler took the #BP");
-	demo_check(ctx, !vm->exits[EXIT_EXCEPTION_NMI] && p->bp == 1,
+	demo_check(ctx, !vm->exits[TVMM_VMX_EXIT_EXCEPTION_NMI] && p->bp == 1,
 		   "no exception exit this time");
 	return 0;
 }

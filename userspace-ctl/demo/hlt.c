@@ -52,9 +52,10 @@ static int hlt_halts(struct demo_vm *vm)
 		  (unsigned long long)demo_vm_value(vm, "longest_halt_cycles"));
 	demo_vm_cost(vm, NULL);
 	demo_fact(ctx, DEMO_FACT_UINT, p->halts, "hlt_userspace_exits");
-	demo_check(ctx, p->halts == halts && vm->exits[EXIT_HLT] == halts,
+	demo_check(ctx, p->halts == halts &&
+		   vm->exits[TVMM_VMX_EXIT_HLT] == halts,
 		   "one HLT exit per HLT, each to tvmmctl (%u, %llu for %llu)",
-		   p->halts, (unsigned long long)vm->exits[EXIT_HLT],
+		   p->halts, (unsigned long long)vm->exits[TVMM_VMX_EXIT_HLT],
 		   (unsigned long long)halts);
 	demo_check(ctx, p->halts >= 2 && p->rip[0] == p->rip[1],
 		   "each exit leaves RIP past the same HLT");

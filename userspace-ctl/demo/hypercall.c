@@ -90,7 +90,7 @@ static int hc_ping(struct demo_vm *vm)
 	p->ping_cycles = demo_vm_value(vm, "cycles");
 	demo_check(ctx, ping == 42, "ping 41 answers 42 (%llu)",
 		   (unsigned long long)ping);
-	demo_check(ctx, p->calls == 1 && vm->exits[EXIT_VMCALL] == 1,
+	demo_check(ctx, p->calls == 1 && vm->exits[TVMM_VMX_EXIT_VMCALL] == 1,
 		   "one VMCALL, one exit, to tvmmctl");
 	return 0;
 }
@@ -114,7 +114,7 @@ static int hc_host(struct demo_vm *vm)
 	demo_fact(ctx, DEMO_FACT_UINT, cpus, "guest_host_cpus");
 	demo_check(ctx, cpus == (__u64)host, "the guest got the host's %ld CPUs",
 		   host);
-	demo_check(ctx, p->calls == 2 && vm->exits[EXIT_VMCALL] == 2,
+	demo_check(ctx, p->calls == 2 && vm->exits[TVMM_VMX_EXIT_VMCALL] == 2,
 		   "two VMCALL exits");
 	return 0;
 }
@@ -163,7 +163,8 @@ static int hc_nop(struct demo_vm *vm)
 	demo_fact(ctx, DEMO_FACT_UINT, p->calls, "nop_userspace_exits");
 	demo_fact(ctx, DEMO_FACT_BOOL, p->kernel_hc, "kernel_hypercalls");
 	demo_check(ctx, ret == 0, "TVMM_HC_NOP returns 0");
-	demo_check(ctx, vm->exits[EXIT_VMCALL] == 1, "one VMCALL exit");
+	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_VMCALL] == 1,
+		   "one VMCALL exit");
 	demo_check(ctx, p->calls == (p->kernel_hc ? 0 : 1),
 		   "%s", p->kernel_hc ? "tvmm.ko kept it in the kernel" :
 		   "it came to tvmmctl");

@@ -139,9 +139,10 @@ static int io_send(struct demo_vm *vm)
 		   (unsigned long long)bytes);
 	demo_check(ctx, p->ins == demo_vm_value(vm, "lsr_polls"),
 		   "one IN exit per LSR poll (%u)", p->ins);
-	demo_check(ctx, vm->exits[EXIT_IO] == p->ins + p->outs,
+	demo_check(ctx,
+		   vm->exits[TVMM_VMX_EXIT_IO_INSTRUCTION] == p->ins + p->outs,
 		   "every I/O exit of the step reached the model (%llu)",
-		   (unsigned long long)vm->exits[EXIT_IO]);
+		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_IO_INSTRUCTION]);
 	demo_check(ctx, !strcmp(text, "Hi!\n"),
 		   "the UART model got \"Hi!\\n\"");
 	return 0;

@@ -96,9 +96,9 @@ static int modes_protected(struct demo_vm *vm)
 	demo_check(ctx, (s->cr0 & X86_CR0_PE) && !(s->cr0 & X86_CR0_PG) &&
 		   s->cs.db && !s->cs.l,
 		   "the VMM sees 32-bit protected mode");
-	demo_check(ctx, vm->exits[EXIT_CR_ACCESS] == 1,
+	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_CR_ACCESS] == 1,
 		   "one CR-access exit: MOV to CR0 (%llu)",
-		   (unsigned long long)vm->exits[EXIT_CR_ACCESS]);
+		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_CR_ACCESS]);
 	return 0;
 }
 
@@ -112,7 +112,7 @@ static int modes_long(struct demo_vm *vm)
 		  "MOV to CR4 with PAE; MOV to CR3 (its page tables); RDMSR and WRMSR of EFER with LME; MOV to CR0 with PG; a far jump to 64-bit code (SDM Vol. 3A, 10.8.5).");
 	demo_item(ctx, "trapped",
 		  "The MOVs to CR4 and CR0, and RDMSR and WRMSR of EFER (every MSR access exits). %s",
-		  cr3_text[vm->exits[EXIT_CR_ACCESS] == 2]);
+		  cr3_text[vm->exits[TVMM_VMX_EXIT_CR_ACCESS] == 2]);
 	demo_item(ctx, "VMM",
 		  "tvmm.ko kept EFER.LME, and when CR0.PG came with LME set it did what the CPU does: EFER.LMA on, and the VM-entry control \"IA-32e mode guest\" with it.");
 	modes_saw(vm);
@@ -121,12 +121,12 @@ static int modes_long(struct demo_vm *vm)
 		   (EFER_LME | EFER_LMA) && (s->cr0 & X86_CR0_PG) &&
 		   (s->cr4 & X86_CR4_PAE) && s->cs.l,
 		   "the VMM sees long mode: EFER.LME and LMA, CR0.PG, CR4.PAE, CS.L");
-	demo_check(ctx, vm->exits[EXIT_MSR_WRITE] == 1 &&
-		   vm->exits[EXIT_MSR_READ] == 1,
+	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_MSR_WRITE] == 1 &&
+		   vm->exits[TVMM_VMX_EXIT_MSR_READ] == 1,
 		   "one RDMSR and one WRMSR exit, for EFER");
-	demo_check(ctx, vm->exits[EXIT_CR_ACCESS] >= 2,
+	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_CR_ACCESS] >= 2,
 		   "the MOVs to CR4 and CR0 exited (%llu CR-access exits)",
-		   (unsigned long long)vm->exits[EXIT_CR_ACCESS]);
+		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_CR_ACCESS]);
 	return 0;
 }
 

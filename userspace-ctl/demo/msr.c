@@ -52,11 +52,11 @@ static int msr_lstar(struct demo_vm *vm)
 	demo_check(ctx, read == wrote, "the guest reads back its LSTAR");
 	demo_check(ctx, !ret && vcpu == wrote,
 		   "the vCPU state holds the guest's LSTAR");
-	demo_check(ctx, vm->exits[EXIT_MSR_WRITE] == 1 &&
-		   vm->exits[EXIT_MSR_READ] == 1,
+	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_MSR_WRITE] == 1 &&
+		   vm->exits[TVMM_VMX_EXIT_MSR_READ] == 1,
 		   "one WRMSR exit and one RDMSR exit (%llu, %llu)",
-		   (unsigned long long)vm->exits[EXIT_MSR_WRITE],
-		   (unsigned long long)vm->exits[EXIT_MSR_READ]);
+		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_MSR_WRITE],
+		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_MSR_READ]);
 	return 0;
 }
 
@@ -88,8 +88,8 @@ static int msr_unknown(struct demo_vm *vm)
 		   (unsigned long long)vector);
 	demo_check(ctx, rip == insn, "the #GP is at the RDMSR (0x%llx)",
 		   (unsigned long long)rip);
-	demo_check(ctx, vm->exits[EXIT_MSR_READ] == 1 &&
-		   !vm->exits[EXIT_EXCEPTION_NMI],
+	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_MSR_READ] == 1 &&
+		   !vm->exits[TVMM_VMX_EXIT_EXCEPTION_NMI],
 		   "one RDMSR exit, and the #GP went to the guest without one");
 	return 0;
 }

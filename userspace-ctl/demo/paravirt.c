@@ -69,13 +69,16 @@ static int pv_full(struct demo_vm *vm)
 			vm->uart_len - 1 : vm->uart_len), vm->uart_buf);
 	demo_vm_cost(vm, "the line");
 	p->full_cycles = demo_vm_value(vm, "cycles");
-	p->full_exits = vm->exits[EXIT_IO];
+	p->full_exits = vm->exits[TVMM_VMX_EXIT_IO_INSTRUCTION];
 	demo_fact(ctx, DEMO_FACT_UINT, bytes, "full_bytes");
-	demo_fact(ctx, DEMO_FACT_UINT, vm->exits[EXIT_IO], "full_io_exits");
+	demo_fact(ctx, DEMO_FACT_UINT, vm->exits[TVMM_VMX_EXIT_IO_INSTRUCTION],
+		  "full_io_exits");
 	demo_fact(ctx, DEMO_FACT_UINT, p->full_cycles, "full_cycles");
-	demo_check(ctx, p->uart_outs == bytes && vm->exits[EXIT_IO] == bytes,
+	demo_check(ctx, p->uart_outs == bytes &&
+		   vm->exits[TVMM_VMX_EXIT_IO_INSTRUCTION] == bytes,
 		   "one I/O exit per byte (%u to the UART, %llu I/O exits, %llu bytes)",
-		   p->uart_outs, (unsigned long long)vm->exits[EXIT_IO],
+		   p->uart_outs,
+		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_IO_INSTRUCTION],
 		   (unsigned long long)bytes);
 	return 0;
 }
@@ -105,12 +108,14 @@ static int pv_para(struct demo_vm *vm)
 		  (unsigned long long)cycles,
 		  (unsigned long long)(cycles ? p->full_cycles / cycles : 0));
 	demo_fact(ctx, DEMO_FACT_UINT, bytes, "pv_bytes");
-	demo_fact(ctx, DEMO_FACT_UINT, vm->exits[EXIT_VMCALL],
+	demo_fact(ctx, DEMO_FACT_UINT, vm->exits[TVMM_VMX_EXIT_VMCALL],
 		  "pv_hypercall_exits");
-	demo_fact(ctx, DEMO_FACT_UINT, vm->exits[EXIT_IO], "pv_io_exits");
+	demo_fact(ctx, DEMO_FACT_UINT, vm->exits[TVMM_VMX_EXIT_IO_INSTRUCTION],
+		  "pv_io_exits");
 	demo_fact(ctx, DEMO_FACT_UINT, cycles, "pv_cycles");
-	demo_check(ctx, p->hypercalls == 1 && vm->exits[EXIT_VMCALL] == 1 &&
-		   !vm->exits[EXIT_IO],
+	demo_check(ctx, p->hypercalls == 1 &&
+		   vm->exits[TVMM_VMX_EXIT_VMCALL] == 1 &&
+		   !vm->exits[TVMM_VMX_EXIT_IO_INSTRUCTION],
 		   "one hypercall exit for the whole line, no I/O exit");
 	demo_check(ctx, demo_vm_value(vm, "written") == bytes,
 		   "the hypercall wrote every byte");

@@ -114,7 +114,7 @@ static int tsc_from_zero(struct demo_vm *vm)
 		  "Before the first run tvmmctl set the offset to %lld, minus the host's TSC then: the guest's clock starts near 0, as on a machine just powered on.",
 		  (long long)p->offset);
 	tsc_saw(vm);
-	demo_check(ctx, !vm->exits[EXIT_RDTSC], "RDTSC took no exit");
+	demo_check(ctx, !vm->exits[TVMM_VMX_EXIT_RDTSC], "RDTSC took no exit");
 	/* For the next step: the guest's clock jumps ahead. */
 	p->offset += TSC_JUMP;
 	return tsc_set_offset(vm, p->offset);
@@ -132,7 +132,7 @@ static int tsc_moved(struct demo_vm *vm)
 		  "At the last report tvmmctl added 10^12 to the offset (%lld now), as a VMM does when it brings a guest in from a host whose TSC was ahead, so that the guest's time never goes back.",
 		  (long long)p->offset);
 	tsc_saw(vm);
-	demo_check(ctx, !vm->exits[EXIT_RDTSC], "RDTSC took no exit");
+	demo_check(ctx, !vm->exits[TVMM_VMX_EXIT_RDTSC], "RDTSC took no exit");
 	/* For the next step: RDTSC exits, if tvmm.ko can do it. */
 	if (!p->intercepts) {
 		demo_para(ctx,
@@ -153,10 +153,11 @@ static int tsc_exiting(struct demo_vm *vm)
 	demo_item(ctx, "VMM",
 		  "tvmm.ko emulated each RDTSC in the kernel with what the CPU would have given: host TSC + offset. tvmmctl saw no exit.");
 	tsc_saw(vm);
-	demo_fact(ctx, DEMO_FACT_UINT, vm->exits[EXIT_RDTSC], "rdtsc_exits");
-	demo_check(ctx, vm->exits[EXIT_RDTSC] == 2,
+	demo_fact(ctx, DEMO_FACT_UINT, vm->exits[TVMM_VMX_EXIT_RDTSC],
+		  "rdtsc_exits");
+	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_RDTSC] == 2,
 		   "RDTSC exiting: one exit per RDTSC (%llu for 2)",
-		   (unsigned long long)vm->exits[EXIT_RDTSC]);
+		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_RDTSC]);
 	return 0;
 }
 

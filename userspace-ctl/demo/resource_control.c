@@ -25,8 +25,8 @@ struct rc_priv {
 static void rc_runaway(struct demo_vm *vm)
 {
 	struct demo_ctx *ctx = vm->ctx;
-	__u64 host = vm->total[EXIT_EXTERNAL_INTR] +
-		     vm->total[EXIT_PREEMPTION_TIMER];
+	__u64 host = vm->total[TVMM_VMX_EXIT_EXTERNAL_INTERRUPT] +
+		     vm->total[TVMM_VMX_EXIT_PREEMPTION_TIMER];
 
 	demo_item(ctx, "guest",
 		  "CLI, then a jump to itself: it never halts, never does I/O, never takes an interrupt. On a real CPU it would own the processor forever.");
@@ -118,7 +118,8 @@ static int rc_beyond_ram(struct demo_vm *vm)
 	demo_check(ctx, demo_vm_value(vm, "past_read") == ~0ULL &&
 		   demo_vm_value(vm, "far_read") == ~0ULL,
 		   "past the end of RAM, reads are all ones");
-	demo_check(ctx, p->mmio == 4 && vm->exits[EXIT_EPT_VIOLATION] == 4,
+	demo_check(ctx, p->mmio == 4 &&
+		   vm->exits[TVMM_VMX_EXIT_EPT_VIOLATION] == 4,
 		   "each access past the end exited (%u)", p->mmio);
 	demo_check(ctx, intact,
 		   "the host's page after the guest's RAM is untouched");

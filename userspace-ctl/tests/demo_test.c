@@ -222,8 +222,8 @@ static int count_end(struct demo_vm *vm)
 	struct report_fixture *fx = vm->priv;
 
 	fx->ends++;
-	fx->end_cpuid = vm->exits[EXIT_CPUID];
-	fx->end_io = vm->exits[EXIT_IO];
+	fx->end_cpuid = vm->exits[TVMM_VMX_EXIT_CPUID];
+	fx->end_io = vm->exits[TVMM_VMX_EXIT_IO_INSTRUCTION];
 	return 0;
 }
 
@@ -285,7 +285,7 @@ static int report(struct report_fixture *fx, __u32 gpa)
 	run->io.count = 1;
 	run->io.data_offset = TVMM_RUN_IO_DATA_OFFSET;
 	memcpy(fx->run + TVMM_RUN_IO_DATA_OFFSET, &gpa, 4);
-	fake_stats.exits[EXIT_IO]++;
+	fake_stats.exits[TVMM_VMX_EXIT_IO_INSTRUCTION]++;
 	return demo_vm_exit_hook(&fx->vm.vmm.vcpus[0], &fx->vm);
 }
 
@@ -318,7 +318,7 @@ bool test_demo_reports(void)
 	mbox(DEMO_OP_BEGIN, "step one");
 	ok &= EXPECT(report(&fx, MBOX_GPA) == VMM_HOOK_HANDLED);
 	ok &= EXPECT(fx.vm.step == 1);
-	fake_stats.exits[EXIT_CPUID]++;
+	fake_stats.exits[TVMM_VMX_EXIT_CPUID]++;
 	m = mbox(DEMO_OP_END, "");
 	m->nr_facts = 1;
 	strcpy(m->facts[0].key, "vendor");

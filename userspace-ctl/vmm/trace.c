@@ -16,35 +16,8 @@
 
 #include "lib/jsonl.h"
 #include "lib/util.h"
+#include "uapi/tvmm_vmx.h"
 #include "vmm/trace.h"
-
-/* Basic exit reasons (SDM Vol. 3D, Appendix C) that have a decoder. */
-#define EXIT_EXCEPTION_NMI	0
-#define EXIT_EXTERNAL_INTR	1
-#define EXIT_TRIPLE_FAULT	2
-#define EXIT_INIT_SIGNAL	3
-#define EXIT_INTR_WINDOW	7
-#define EXIT_NMI_WINDOW		8
-#define EXIT_TASK_SWITCH	9
-#define EXIT_CPUID		10
-#define EXIT_HLT		12
-#define EXIT_INVLPG		14
-#define EXIT_RDTSC		16
-#define EXIT_VMCALL		18
-#define EXIT_CR_ACCESS		28
-#define EXIT_DR_ACCESS		29
-#define EXIT_IO_INSTRUCTION	30
-#define EXIT_MSR_READ		31
-#define EXIT_MSR_WRITE		32
-#define EXIT_INVALID_STATE	33
-#define EXIT_MSR_LOADING	34
-#define EXIT_MACHINE_CHECK	41
-#define EXIT_APIC_ACCESS	44
-#define EXIT_EPT_VIOLATION	48
-#define EXIT_EPT_MISCONFIG	49
-#define EXIT_RDTSCP		51
-#define EXIT_PREEMPTION_TIMER	52
-#define EXIT_XSETBV		55
 
 /* Interruption information (SDM 25.9.2, table 25-17). */
 #define INTR_INFO_VECTOR(i)	((i) & 0xff)
@@ -398,7 +371,8 @@ static void decode_cpuid(const struct tvmm_trace_entry *e, struct sbuf *t,
 static void decode_msr(const struct tvmm_trace_entry *e, struct sbuf *t,
 		       struct jsonl *j)
 {
-	bool wr = e->exit_reason == EXIT_MSR_WRITE, gp = e->info[2] & 1;
+	bool wr = e->exit_reason == TVMM_VMX_EXIT_MSR_WRITE;
+	bool gp = e->info[2] & 1;
 	__u32 msr = e->info[0];
 	const char *name = trace_msr_name(msr);
 
@@ -638,82 +612,83 @@ static void decode(const struct tvmm_trace_entry *e, struct sbuf *t,
 	unsigned long long q = e->qualification;
 
 	switch (e->exit_reason) {
-	case EXIT_EXCEPTION_NMI:
+	case TVMM_VMX_EXIT_EXCEPTION_NMI:
 		decode_exception(e, t, j);
 		break;
-	case EXIT_EXTERNAL_INTR:
+	case TVMM_VMX_EXIT_EXTERNAL_INTERRUPT:
 		decode_external_intr(e, t, j);
 		break;
-	case EXIT_TRIPLE_FAULT:
+	case TVMM_VMX_EXIT_TRIPLE_FAULT:
 		sb_printf(t, "triple fault (shutdown)");
 		break;
-	case EXIT_INIT_SIGNAL:
+	case TVMM_VMX_EXIT_INIT_SIGNAL:
 		sb_printf(t, "INIT signal");
 		break;
-	case EXIT_INTR_WINDOW:
+	case TVMM_VMX_EXIT_INTERRUPT_WINDOW:
 		sb_printf(t, "interrupt window open");
 		break;
-	case EXIT_NMI_WINDOW:
+	case TVMM_VMX_EXIT_NMI_WINDOW:
 		sb_printf(t, "NMI window open");
 		break;
-	case EXIT_TASK_SWITCH:
+	case TVMM_VMX_EXIT_TASK_SWITCH:
 		decode_task_switch(e, t, j);
 		break;
-	case EXIT_CPUID:
+	case TVMM_VMX_EXIT_CPUID:
 		decode_cpuid(e, t, j);
 		break;
-	case EXIT_HLT:
+	case TVMM_VMX_EXIT_HLT:
 		sb_printf(t, "HLT");
 		break;
-	case EXIT_INVLPG:
+	case TVMM_VMX_EXIT_INVLPG:
 		sb_printf(t, "INVLPG 0x%llx", q);
 		if (j)
 			jsonl_hex(j, "address", q);
 		break;
-	case EXIT_RDTSC:
-	case EXIT_RDTSCP:
+	case TVMM_VMX_EXIT_RDTSC:
+	case TVMM_VMX_EXIT_RDTSCP:
 		sb_printf(t, "%s -> 0x%llx",
-			  e->exit_reason == EXIT_RDTSC ? "RDTSC" : "RDTSCP",
+			  e->exit_reason == TVMM_VMX_EXIT_RDTSC ?
+			  "RDTSC" : "RDTSCP",
 			  (unsigned long long)e->info[0]);
 		if (j)
 			jsonl_hex(j, "value", e->info[0]);
 		break;
-	case EXIT_VMCALL:
+	case TVMM_VMX_EXIT_VMCALL:
 		decode_vmcall(e, t, j);
 		break;
-	case EXIT_CR_ACCESS:
+	case TVMM_VMX_EXIT_CR_ACCESS:
 		decode_cr(e, t, j);
 		break;
-	case EXIT_DR_ACCESS:
+	case TVMM_VMX_EXIT_DR_ACCESS:
 		decode_dr(e, t, j);
 		break;
-	case EXIT_IO_INSTRUCTION:
+	case TVMM_VMX_EXIT_IO_INSTRUCTION:
 		decode_io(e, t, j);
 		break;
-	case EXIT_MSR_READ:
-	case EXIT_MSR_WRITE:
+	case TVMM_VMX_EXIT_MSR_READ:
+	case TVMM_VMX_EXIT_MSR_WRITE:
 		decode_msr(e, t, j);
 		break;
-	case EXIT_INVALID_STATE:
-	case EXIT_MSR_LOADING:
-	case EXIT_MACHINE_CHECK:
+	case TVMM_VMX_EXIT_INVALID_GUEST_STATE:
+	case TVMM_VMX_EXIT_MSR_LOADING:
+	case TVMM_VMX_EXIT_MACHINE_CHECK:
 		sb_printf(t, "VM entry failed");
 		break;
-	case EXIT_APIC_ACCESS:
+	case TVMM_VMX_EXIT_APIC_ACCESS:
 		sb_printf(t, "APIC access offset 0x%x type %u",
 			  (unsigned int)APIC_QUAL_OFFSET(q),
 			  (unsigned int)APIC_QUAL_TYPE(q));
 		break;
-	case EXIT_EPT_VIOLATION:
+	case TVMM_VMX_EXIT_EPT_VIOLATION:
 		decode_ept(e, t, j);
 		break;
-	case EXIT_EPT_MISCONFIG:
+	case TVMM_VMX_EXIT_EPT_MISCONFIG:
 		sb_printf(t, "EPT misconfiguration");
 		break;
-	case EXIT_PREEMPTION_TIMER:
+	case TVMM_VMX_EXIT_PREEMPTION_TIMER:
 		sb_printf(t, "VMX-preemption timer expired");
 		break;
-	case EXIT_XSETBV:
+	case TVMM_VMX_EXIT_XSETBV:
 		sb_printf(t, "XSETBV XCR%u <- 0x%llx", (unsigned int)e->info[0],
 			  (unsigned long long)e->info[1]);
 		if (j) {
