@@ -5,6 +5,7 @@
  * own leaf (0x40000000). Every CPUID exits to tvmm, which answers.
  */
 #include "demos/rt.h"
+#include "uapi/tvmm_para.h"
 
 #define CPUID_1_ECX_VMX		5
 #define CPUID_1_ECX_HYPERVISOR	31
@@ -50,7 +51,7 @@ void demo_main(__u64 arg)
 	demo_end();
 
 	demo_begin("leaf 0x40000000: which hypervisor?");
-	t = timed_cpuid(0x40000000, r);
+	t = timed_cpuid(TVMM_CPUID_SIGNATURE, r);
 	regs_to_str(s, r[1], r[2], r[3]);	/* EBX, ECX, EDX */
 	demo_fact_str("hv_signature", s);
 	demo_fact_hex("hv_max_leaf", r[0]);

@@ -59,7 +59,7 @@ struct demo_mailbox {
 /*
  * Hypercalls tvmmctl answers (VMCALL: number in RAX, arguments in RBX, RCX,
  * RDX; the result in RAX). Far from the numbers tvmm.ko handles itself
- * (TVMM_HC_* in uapi/tvmm.h), which never reach tvmmctl.
+ * (TVMM_HC_* in uapi/tvmm_para.h), which never reach tvmmctl.
  */
 #define DEMO_HC_BASE		0x64656d00	/* "dem" */
 #define DEMO_HC_PING		(DEMO_HC_BASE + 1)	/* RBX + 1 */

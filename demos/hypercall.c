@@ -6,7 +6,7 @@
  * TVMM_HC_NOP, which tvmm.ko answers without leaving the kernel.
  */
 #include "demos/rt.h"
-#include "uapi/tvmm.h"
+#include "uapi/tvmm_para.h"
 
 static __u64 timed_vmcall(__u64 nr, __u64 arg, __u64 *cycles)
 {

@@ -22,10 +22,10 @@
 
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
+#include "uapi/tvmm_para.h"
 
 #define CPUID_1_ECX_VMX		BIT_ULL(5)
 #define CPUID_1_ECX_HYPERVISOR	BIT_ULL(31)
-#define CPUID_SIGNATURE		0x40000000
 
 /* What the guest asks: leaf and subleaf, the upper halves all ones. */
 struct cpuid_query {
@@ -102,7 +102,7 @@ TEST(default_hypervisor_bit_and_no_vmx)
 
 TEST(default_signature_leaf)
 {
-	static const struct cpuid_query q[] = { { CPUID_SIGNATURE, 0 } };
+	static const struct cpuid_query q[] = { { TVMM_CPUID_SIGNATURE, 0 } };
 	struct tvmm_vcpu *vcpu;
 	struct tvmm_vm *vm;
 	char sig[13] = {};
@@ -111,12 +111,12 @@ TEST(default_signature_leaf)
 	TVMM_REQUIRE_MODULE();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
 	run_queries(vcpu, q, 1);
-	EXPECT_EQ(CPUID_SIGNATURE, results[0].rax);
+	EXPECT_EQ(TVMM_CPUID_SIGNATURE, results[0].rax);
 	regs[0] = results[0].rbx;
 	regs[1] = results[0].rcx;
 	regs[2] = results[0].rdx;
 	memcpy(sig, regs, 12);
-	EXPECT_STREQ("tvmmtvmmtvmm", sig);
+	EXPECT_STREQ(TVMM_SIGNATURE, sig);
 	expect_upper_halves_zero(_metadata, 0);
 	vm_free(vm);
 }
@@ -174,7 +174,7 @@ FIXTURE_VARIANT_ADD(table, missing_leaves_read_as_zeros) {
 	.n = 4,
 	.expect = {
 		{ { 0, 0 }, 0, 0, 0, 0 },
-		{ { CPUID_SIGNATURE, 0 }, 0, 0, 0, 0 },
+		{ { TVMM_CPUID_SIGNATURE, 0 }, 0, 0, 0, 0 },
 		{ { 0x12345678, 0 }, 0, 0, 0, 0 },
 		{ { 0x80000000, 0 }, 0, 0, 0, 0 },
 	},

@@ -15,9 +15,9 @@
  *
  * The values come from the SDM and from the demos' guests: e.g. CPUID
  * exits unconditionally (Vol. 3C, 26.1.2), one per CPUID; tvmm's CPUID
- * signature is "tvmmtvmmtvmm" (uapi/tvmm.h); an MSR tvmm does not know is
- * #GP (vector 13) at the RDMSR; each IN and OUT exits (I/O bitmaps of
- * ones); the guest reads CR0/CR4 from the read shadows (25.6.6) while
+ * signature is "tvmmtvmmtvmm" (uapi/tvmm_para.h); an MSR tvmm does not
+ * know is #GP (vector 13) at the RDMSR; each IN and OUT exits (I/O bitmaps
+ * of ones); the guest reads CR0/CR4 from the read shadows (25.6.6) while
  * CR0.NE and CR4.VMXE stay set (A.7, A.8).
  */
 #include <stdio.h>
@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "tvmm_test.h"
+#include "uapi/tvmm_para.h"
 
 #define X86_CR0_PE	0x1ULL
 #define X86_CR0_NE	0x20ULL
@@ -113,7 +114,7 @@ TEST(cpuid)
 {
 	RUN_DEMO("cpuid");
 	EXPECT_DEMO_PASSED("cpuid");
-	EXPECT_FACT("guest_vendor", "\"tvmmtvmmtvmm\"");
+	EXPECT_FACT("guest_vendor", "\"" TVMM_SIGNATURE "\"");
 	EXPECT_FACT("guest_hypervisor_bit", "1");
 	EXPECT_FACT("guest_vmx_bit", "0");
 	EXPECT_FACT("host_vmx_bit", "1");

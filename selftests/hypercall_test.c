@@ -18,6 +18,7 @@
  */
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
+#include "uapi/tvmm_para.h"
 #include "uapi/tvmm_vmx.h"
 
 #define NR_NOPS			25

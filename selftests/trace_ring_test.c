@@ -29,6 +29,7 @@
 #include "tvmm_gp.h"
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
+#include "uapi/tvmm_para.h"
 #include "uapi/tvmm_vmx.h"
 
 #define NR_CPUIDS	10000	/* more than two rings' worth */

@@ -13,8 +13,9 @@
  *    bottom of this file, by the module and by userspace alike.
  *
  * Its companions in uapi/: tvmm_vmx.h names the VMX exit reasons this ABI
- * carries (TVMM_VMX_EXIT_*); tvmm_names.h and tvmm_features.h are name
- * lists for tools.
+ * carries (TVMM_VMX_EXIT_*); tvmm_para.h is what a guest may know of tvmm
+ * (hypercalls, the CPUID signature leaf); tvmm_names.h and tvmm_features.h
+ * are name lists for tools.
  */
 #ifndef _UAPI_TVMM_H
 #define _UAPI_TVMM_H
@@ -502,15 +503,9 @@ struct tvmm_trace_ring {
  *    index of tvmm_vcpu_stats.exits[] and .cycles[],
  *    tvmm_trace_entry.exit_reason, run->internal.exit_reason and
  *    run->fail_entry.hardware_entry_failure_reason.
+ * Hypercalls (TVMM_EXIT_HYPERCALL) and what else a guest may know of tvmm
+ * are in tvmm_para.h.
  */
-
-/*
- * Hypercalls: VMCALL with the number in RAX (EAX outside 64-bit mode) and
- * arguments in RBX, RCX, RDX, RSI, RDI. The numbers below are handled by
- * tvmm.ko without leaving the kernel (the guest gets the result in RAX);
- * every other number exits to userspace as TVMM_EXIT_HYPERCALL.
- */
-#define TVMM_HC_NOP		0	/* does nothing; RAX = 0 */
 
 /* tvmm_run.exit_reason: a tvmm exit, why TVMM_RUN returned. */
 #define TVMM_EXIT_UNKNOWN	0

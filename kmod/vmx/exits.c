@@ -35,6 +35,7 @@
 #include <asm/fpu/xcr.h>
 #include <asm/processor.h>
 
+#include "../../uapi/tvmm_para.h"
 #include "exits.h"
 #include "vmx.h"
 
@@ -83,8 +84,6 @@ int vmx_internal_error(struct tvmm_vcpu *vcpu, u32 suberror, u32 exit_reason)
 
 /* ---- CPUID (Vol. 2A, "CPUID") ---- */
 
-#define TVMM_CPUID_SIGNATURE	0x40000000
-
 /*
  * tvmm's answer when userspace set no CPUID table: the host's vendor and
  * a conservative subset of its features. @rdtscp: the guest may execute
@@ -114,7 +113,7 @@ static void cpuid_default(u32 leaf, u32 subleaf, bool rdtscp, u32 *r)
 		break;
 	case TVMM_CPUID_SIGNATURE:
 		r[0] = TVMM_CPUID_SIGNATURE;
-		memcpy(&r[1], "tvmmtvmmtvmm", 12);
+		memcpy(&r[1], TVMM_SIGNATURE, 12);
 		break;
 	case 0x80000000:
 		r[0] = 0x80000001;

@@ -18,6 +18,7 @@
 #include <linux/mm.h>
 #include <linux/string.h>
 
+#include "../../uapi/tvmm_para.h"
 #include "../guest.h"
 #include "exits.h"
 #include "vmx.h"
@@ -198,7 +199,7 @@ static void vmx_complete_ins(struct tvmm_vcpu *vcpu)
 /* ---- hypercalls ---- */
 
 /*
- * VMCALL: the hypercalls of uapi/tvmm.h (TVMM_HC_*) are done here, without
+ * VMCALL: the hypercalls of tvmm_para.h (TVMM_HC_*) are done here, without
  * leaving the kernel; every other number goes to userspace.
  */
 int handle_vmcall(struct tvmm_vcpu *vcpu)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bench/backend.h"
+#include "uapi/tvmm_para.h"
 
 #define BENCH_SLOT_RAM		0
 #define BENCH_SLOT_TOUCH	1

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "demo/demo.h"
+#include "uapi/tvmm_para.h"
 
 #define CPUID_1_ECX_VMX		BIT(5)
 #define CPUID_1_ECX_HYPERVISOR	BIT(31)
@@ -101,7 +102,7 @@ static int cpuid_hypervisor(struct demo_vm *vm)
 	char host[13];
 	__u32 r[4];
 
-	demo_host_cpuid(0x40000000, 0, r);
+	demo_host_cpuid(TVMM_CPUID_SIGNATURE, 0, r);
 	regs_to_str(host, r[1], r[2], r[3]);
 	demo_item(ctx, "guest",
 		  "CPUID with EAX = 0x40000000, the leaf hypervisors answer with their name (KVM says \"KVMKVMKVM\", Hyper-V \"Microsoft Hv\").");
@@ -116,9 +117,9 @@ static int cpuid_hypervisor(struct demo_vm *vm)
 		  printable(host) ? "\"" : "");
 	demo_vm_cost(vm, "the CPUID");
 	demo_fact_str(ctx, sig, "guest_vendor");
-	demo_check(ctx, !strcmp(sig, "tvmmtvmmtvmm"),
-		   "the guest sees tvmm's signature \"tvmmtvmmtvmm\" (\"%s\")",
-		   sig);
+	demo_check(ctx, !strcmp(sig, TVMM_SIGNATURE),
+		   "the guest sees tvmm's signature \"" TVMM_SIGNATURE
+		   "\" (\"%s\")", sig);
 	demo_check(ctx, vm->exits[TVMM_VMX_EXIT_CPUID] == 1,
 		   "one CPUID exit (%llu)",
 		   (unsigned long long)vm->exits[TVMM_VMX_EXIT_CPUID]);

@@ -11,6 +11,7 @@
 
 #include "demo/demo.h"
 #include "lib/tvmm_dev.h"
+#include "uapi/tvmm_para.h"
 
 struct hc_priv {
 	unsigned int calls;		/* hypercalls tvmmctl answered */

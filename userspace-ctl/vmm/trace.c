@@ -16,6 +16,7 @@
 
 #include "lib/jsonl.h"
 #include "lib/util.h"
+#include "uapi/tvmm_para.h"
 #include "uapi/tvmm_vmx.h"
 #include "vmm/trace.h"
 

@@ -10,6 +10,7 @@
  */
 #include "bench/abi.h"
 #include "bench/work.h"
+#include "uapi/tvmm_para.h"
 
 static inline void guest_out32(__u16 port, __u32 val)
 {
@@ -23,10 +24,10 @@ static inline void one_cpuid(void)
 	asm volatile("cpuid" : "+a" (a), "=b" (b), "+c" (c), "=d" (d));
 }
 
-/* KVM answers an unknown hypercall itself, tvmm TVMM_HC_NOP (0) likewise. */
+/* KVM answers an unknown hypercall itself, tvmm TVMM_HC_NOP likewise. */
 static inline void one_vmcall(void)
 {
-	unsigned long rax = 0;
+	unsigned long rax = TVMM_HC_NOP;
 
 	asm volatile("vmcall" : "+a" (rax) : : "rbx", "rcx", "rdx", "rsi",
 		     "memory");
