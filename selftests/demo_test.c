@@ -26,11 +26,9 @@
 
 #include "tvmm_test.h"
 #include "uapi/tvmm_para.h"
+#include "userspace-ctl/lib/x86.h"
 
-#define X86_CR0_PE	0x1ULL
-#define X86_CR0_NE	0x20ULL
-#define X86_CR4_VMXE	0x2000ULL
-#define EFER_LME_LMA	0x500ULL
+#define EFER_LME_LMA	(EFER_LME | EFER_LMA)
 
 struct demo_out {
 	int status;		/* tvmmctl's exit status */

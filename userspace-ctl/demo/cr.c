@@ -7,13 +7,7 @@
  */
 #include "demo/demo.h"
 #include "lib/tvmm_dev.h"
-
-#define X86_CR0_PE	BIT_ULL(0)
-#define X86_CR0_NE	BIT_ULL(5)
-#define X86_CR0_NW	BIT_ULL(29)
-#define X86_CR0_CD	BIT_ULL(30)
-#define X86_CR0_PG	BIT_ULL(31)
-#define X86_CR4_VMXE	BIT_ULL(13)
+#include "lib/x86.h"
 
 struct cr_priv {
 	struct tvmm_vmx_caps caps;

@@ -13,14 +13,12 @@
 #include <unistd.h>
 
 #include "demo/demo.h"
+#include "lib/x86.h"
 
 #define RAM_SIZE	(2ULL << 20)
 #define ROM_SLOT	1
 #define ROM_SIZE	4096ULL
 #define MMIO_SIZE	0x1000ULL
-#define PTE_P		0x1ULL
-#define PTE_PS		0x80ULL
-#define PTE_ADDR	0x000ffffffffff000ULL
 #define SECRET		"the host's own data, not the guest's"
 #define ROM_WORD	0x100		/* the word the guest writes */
 
@@ -60,7 +58,7 @@ static __u64 guest_walk(struct demo_vm *vm, __u64 cr3, __u64 gva,
 			char *path, size_t len)
 {
 	static const char *const names[] = { "PML4E", "PDPTE", "PDE", "PTE" };
-	__u64 table = cr3 & PTE_ADDR, e = 0;
+	__u64 table = cr3 & PTE_ADDR_MASK, e = 0;
 	size_t n = 0;
 	int level;
 
@@ -74,14 +72,14 @@ static __u64 guest_walk(struct demo_vm *vm, __u64 cr3, __u64 gva,
 		e = *entry;
 		n += snprintf(path + n, len - n, "%s%s 0x%llx", n ? ", " : "",
 			      names[level], (unsigned long long)e);
-		if (n >= len || !(e & PTE_P))
+		if (n >= len || !(e & PTE_PRESENT))
 			return ~0ULL;
-		if (level > 0 && level < 3 && (e & PTE_PS))
-			return (e & PTE_ADDR & ~((1ULL << shift) - 1)) |
+		if (level > 0 && level < 3 && (e & PTE_LARGE))
+			return (e & PTE_ADDR_MASK & ~((1ULL << shift) - 1)) |
 			       (gva & ((1ULL << shift) - 1));
-		table = e & PTE_ADDR;
+		table = e & PTE_ADDR_MASK;
 	}
-	return (e & PTE_ADDR) | (gva & 4095);
+	return (e & PTE_ADDR_MASK) | (gva & 4095);
 }
 
 static int ept_exit(struct demo_vm *vm)

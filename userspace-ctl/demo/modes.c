@@ -6,12 +6,7 @@
  * switch.
  */
 #include "demo/demo.h"
-
-#define X86_CR0_PE	BIT_ULL(0)
-#define X86_CR0_PG	BIT_ULL(31)
-#define X86_CR4_PAE	BIT_ULL(5)
-#define EFER_LME	BIT_ULL(8)
-#define EFER_LMA	BIT_ULL(10)
+#include "lib/x86.h"
 
 /* Whether the MOV to CR3 exited: [0] it did, [1] it did not. */
 static const char *const cr3_text[] = {

@@ -8,29 +8,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/x86.h"
 #include "loader/loader.h"
 
-#define X86_CR0_PE	0x1ULL
-#define X86_CR0_MP	0x2ULL
-#define X86_CR0_ET	0x10ULL
-#define X86_CR0_NE	0x20ULL
-#define X86_CR0_WP	0x10000ULL
-#define X86_CR0_PG	0x80000000ULL
-#define X86_CR4_PAE	0x20ULL
-#define X86_CR4_OSFXSR	0x200ULL
-#define X86_CR4_OSXMMEXCPT 0x400ULL
-#define EFER_LME	0x100ULL
-#define EFER_LMA	0x400ULL
-#define X86_RFLAGS_FIXED 0x2ULL
-
-#define PTE_P		0x1ULL
-#define PTE_RW		0x2ULL
-#define PTE_PS		0x80ULL
-
-#define SEG_TYPE_DATA_RWA	0x3
-#define SEG_TYPE_CODE_XRA	0xb
-#define SYS_TYPE_TSS_BUSY	0xb
-#define TSS_LIMIT		0x67
+/* A segment's limit is its last byte's offset. */
+#define TSS_LIMIT		(TSS_SIZE - 1)
 
 /* Flat descriptors (SDM Vol. 3A, 3.4.5 "Segment Descriptors"). */
 static const __u64 boot_gdt[] = {
@@ -82,11 +64,12 @@ static void write_page_tables(struct guest_ram *ram)
 
 	memset(pml4, 0, 4096);
 	memset(pdpt, 0, 4096);
-	pml4[0] = BOOT_PDPT | PTE_P | PTE_RW;
+	pml4[0] = BOOT_PDPT | PTE_PRESENT | PTE_WRITABLE;
 	for (i = 0; i < 4; i++)
-		pdpt[i] = (BOOT_PD + i * 4096) | PTE_P | PTE_RW;
+		pdpt[i] = (BOOT_PD + i * 4096) | PTE_PRESENT | PTE_WRITABLE;
 	for (i = 0; i < 4 * 512; i++)
-		pd[i] = ((__u64)i << 21) | PTE_P | PTE_RW | PTE_PS;
+		pd[i] = ((__u64)i << 21) | PTE_PRESENT | PTE_WRITABLE |
+			PTE_LARGE;
 }
 
 const char *const boot_mode_names[BOOT_NR_MODES] = {

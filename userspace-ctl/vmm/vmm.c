@@ -29,10 +29,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/x86.h"
 #include "vmm/term.h"
 #include "vmm/vmm.h"
 
-#define X86_RFLAGS_IF	0x200ULL
 #define VMM_KICK_SIGNAL	SIGUSR1
 #define NSEC_PER_SEC	1000000000ULL
 
