@@ -1412,6 +1412,8 @@ static const struct {
 	{ "vmm: HLT woken by PIT ticks", test_vmm_pit_ticks },
 	{ "vmm: HLT waits until --timeout; missing extensions",
 	  test_vmm_halt_timeout },
+	{ "vmm: TVMM_CREATE_VM failing is not a missing device",
+	  test_vmm_create_fails },
 	{ "multiboot: header search", test_mb_header_search },
 	{ "multiboot: --initrd syntax", test_mb_parse_modules },
 	{ "multiboot: memory map and info block", test_mb_mmap },

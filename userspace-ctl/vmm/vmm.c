@@ -108,6 +108,14 @@ static int vmm_add_ram(struct vmm *vmm)
 	return ret;
 }
 
+/* vmm_create()'s failure @err in the step @what (NULL: tvmm_dev_open()). */
+static int vmm_create_failed(struct vmm *vmm, const char *what, int err)
+{
+	vmm->err_what = what;
+	vmm->err = -err;
+	return err;
+}
+
 int vmm_create(struct vmm *vmm, const char *path, unsigned int nr_vcpus)
 {
 	struct vmm_vcpu *v;
@@ -116,38 +124,63 @@ int vmm_create(struct vmm *vmm, const char *path, unsigned int nr_vcpus)
 	int ret;
 
 	if (!nr_vcpus || nr_vcpus > DEV_MAX_CPUS)
-		return -EINVAL;
+		return vmm_create_failed(vmm, "the number of vCPUs", -EINVAL);
 	ret = tvmm_dev_open(&vmm->dev, path);
 	if (ret)
-		return ret;
+		return vmm_create_failed(vmm, NULL, ret);
 	vmm->vm_fd = ioctl(vmm->dev.fd, TVMM_CREATE_VM, 0);
 	if (vmm->vm_fd < 0)
-		return -errno;
+		return vmm_create_failed(vmm, "TVMM_CREATE_VM", -errno);
 	ret = ioctl(vmm->dev.fd, TVMM_GET_VCPU_MMAP_SIZE, 0);
 	if (ret < (int)sizeof(struct tvmm_run))
-		return ret < 0 ? -errno : -EPROTO;
+		return vmm_create_failed(vmm, "TVMM_GET_VCPU_MMAP_SIZE",
+					 ret < 0 ? -errno : -EPROTO);
 	vmm->run_size = ret;
 	vmm->has_intr = tvmm_check_extension(&vmm->dev, TVMM_CAP_INTERRUPT) > 0;
 	vmm->has_events =
 		tvmm_check_extension(&vmm->dev, TVMM_CAP_VCPU_EVENTS) > 0;
 	ret = vmm_add_ram(vmm);
 	if (ret)
-		return ret;
+		return vmm_create_failed(vmm, "TVMM_SET_MEMORY_REGION", ret);
 	for (i = 0; i < nr_vcpus; i++) {
 		v = &vmm->vcpus[i];
 		v->vmm = vmm;
 		v->id = i;
 		v->fd = ioctl(vmm->vm_fd, TVMM_CREATE_VCPU, i);
 		if (v->fd < 0)
-			return -errno;
+			return vmm_create_failed(vmm, "TVMM_CREATE_VCPU",
+						 -errno);
 		run = mmap(NULL, vmm->run_size, PROT_READ | PROT_WRITE,
 			   MAP_SHARED, v->fd, 0);
 		if (run == MAP_FAILED)
-			return -errno;
+			return vmm_create_failed(vmm, "mmap of the vCPU",
+						 -errno);
 		v->run = run;
 		vmm->nr_vcpus++;
 	}
 	return 0;
+}
+
+/*
+ * The device that did not open says so in tvmm_dev_strerror()'s words;
+ * any later step is the VM's creation failing, named with its errno. The
+ * two used to be told apart by vm_fd < 0, which also holds when
+ * TVMM_CREATE_VM itself fails, so a busy VMX read "cannot open /dev/tvmm".
+ */
+const char *vmm_create_strerror(const struct vmm *vmm, const char *who,
+				int err, char *buf, size_t len)
+{
+	char why[256];
+	int n;
+
+	if (!vmm->err_what)
+		return tvmm_dev_strerror(&vmm->dev, err, buf, len);
+	n = snprintf(buf, len, "%s: cannot create the VM: ", who);
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, "%s",
+			 tvmm_ioctl_strerror(vmm->err_what, err, why,
+					     sizeof(why)));
+	return buf;
 }
 
 void vmm_destroy(struct vmm *vmm)
