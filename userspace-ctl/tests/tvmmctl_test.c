@@ -1403,6 +1403,7 @@ static const struct {
 	{ "lapic: fixed IPIs, destinations, PPR, EOI", test_lapic_fixed_ipi },
 	{ "pit: mode 2 and mode 0 on a pretend clock", test_pit },
 	{ "devices: access counts for --stats", test_device_counts },
+	{ "devices: each words its own --trace line", test_device_trace_words },
 	{ "vmm: input by interrupt to a halted vCPU (pretend VM)",
 	  test_vmm_echo_halted },
 	{ "vmm: input by interrupt to a running vCPU, kicked",

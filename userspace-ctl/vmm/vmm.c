@@ -359,7 +359,10 @@ static void vcpu_action(struct vmm_vcpu *v, const char *fmt, ...)
 
 /* ---- exits -------------------------------------------------------------- */
 
-/* One port I/O exit, string and REP forms included. */
+/*
+ * One port I/O exit, string and REP forms included; the device that took
+ * it words its trace line (devices.c: io_trace()).
+ */
 static void vcpu_handle_io(struct vmm_vcpu *v)
 {
 	struct dev_ctx *ctx = v->vmm->ctx;
@@ -367,9 +370,10 @@ static void vcpu_handle_io(struct vmm_vcpu *v)
 	size_t run_size = v->vmm->run_size;
 	unsigned int size = run->io.size, i;
 	__u8 *data = (__u8 *)run + run->io.data_offset;
-	const struct io_dev *dev = io_dev_find(run->io.port);
+	const struct io_dev *dev = NULL;
 	bool out = run->io.direction == TVMM_IO_OUT;
 	__u32 val = 0, first = 0;
+	char words[VMM_ACTION_MAX];
 
 	if (size != 1 && size != 2 && size != 4)
 		return;
@@ -378,63 +382,45 @@ static void vcpu_handle_io(struct vmm_vcpu *v)
 	    (__u64)run->io.count * size > run_size - run->io.data_offset)
 		return;
 	for (i = 0; i < run->io.count && !ctx->stop; i++, data += size) {
-		if (out) {
-			val = 0;
+		val = 0;
+		if (out)
 			memcpy(&val, data, size);
-			io_out(ctx, run->io.port, size, val);
-		} else {
-			val = io_in(ctx, run->io.port, size);
+		dev = io_access(ctx, run->io.port, size, out, &val);
+		if (!out)
 			memcpy(data, &val, size);
-		}
 		if (!i)
 			first = val;
 	}
 	if (!v->trace.ring)
 		return;
-	if (!dev)
-		vcpu_action(v, "unknown port, %s",
-			    out ? "write dropped" : "read as all ones");
-	else if (ctx->stop == DEV_STOP_DEBUG_EXIT)
-		vcpu_action(v, "%s: exit status %d", dev->name, ctx->status);
-	else if (ctx->stop == DEV_STOP_RESET)
-		vcpu_action(v, "%s: reset", dev->name);
-	else if (out)
-		vcpu_action(v, "%s", dev->name);
+	io_trace(ctx, dev, out, first, words, sizeof(words));
+	if (run->io.count > 1)
+		vcpu_action(v, "%s, %u elements", words, run->io.count);
 	else
-		vcpu_action(v, "%s -> 0x%x", dev->name, first);
-	if (run->io.count > 1 && v->trace.ring) {
-		size_t n = strlen(v->action);
-
-		snprintf(v->action + n, sizeof(v->action) - n, ", %u elements",
-			 run->io.count);
-	}
+		vcpu_action(v, "%s", words);
 }
 
 static void vcpu_handle_mmio(struct vmm_vcpu *v)
 {
 	struct dev_ctx *ctx = v->vmm->ctx;
 	struct tvmm_run *run = v->run;
-	const struct mmio_dev *dev = mmio_dev_find(run->mmio.phys_addr);
+	const struct mmio_dev *dev;
 	unsigned int len = run->mmio.len;
+	char words[VMM_ACTION_MAX];
 	__u64 val = 0;
 
 	if (!len || len > sizeof(run->mmio.data))
 		return;
-	if (run->mmio.is_write) {
+	if (run->mmio.is_write)
 		memcpy(&val, run->mmio.data, len);
-		mmio_write(ctx, v->id, run->mmio.phys_addr, len, val);
-	} else {
-		val = mmio_read(ctx, v->id, run->mmio.phys_addr, len);
+	dev = mmio_access(ctx, v->id, run->mmio.phys_addr, len,
+			  run->mmio.is_write, &val);
+	if (!run->mmio.is_write)
 		memcpy(run->mmio.data, &val, len);
-	}
-	if (!dev)
-		vcpu_action(v, "no device, %s", run->mmio.is_write ?
-			    "write dropped" : "read as all ones");
-	else if (run->mmio.is_write)
-		vcpu_action(v, "%s", dev->name);
-	else
-		vcpu_action(v, "%s -> 0x%llx", dev->name,
-			    (unsigned long long)val);
+	if (!v->trace.ring)
+		return;
+	mmio_trace(ctx, dev, run->mmio.is_write, val, words, sizeof(words));
+	vcpu_action(v, "%s", words);
 }
 
 static int vcpu_irq_enabled(struct vmm_vcpu *v)
