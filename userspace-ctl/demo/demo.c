@@ -475,7 +475,7 @@ static int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 	struct tvmm_sregs sregs;
 	struct tvmm_regs regs;
 	struct boot_info boot;
-	char msg[512];
+	char msg[512], who[80];
 	int ret;
 
 	memset(vm, 0, sizeof(*vm));
@@ -514,13 +514,10 @@ static int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
 	dev_ctx_init(&vm->dev, vm->uart, false);
 	ret = vmm_create(&vm->vmm, ctx->dev, 1);
 	if (ret) {
-		if (vm->vmm.vm_fd < 0)
-			fprintf(stderr, "tvmmctl: %s\n",
-				tvmm_dev_strerror(&vm->vmm.dev, ret, msg,
-						  sizeof(msg)));
-		else
-			fprintf(stderr, "tvmmctl: demo %s: cannot create the VM: %s\n",
-				name, strerror(-ret));
+		snprintf(who, sizeof(who), "demo %s", name);
+		fprintf(stderr, "tvmmctl: %s\n",
+			vmm_create_strerror(&vm->vmm, who, ret, msg,
+					    sizeof(msg)));
 		goto err;
 	}
 	ret = vmm_set_state(&vm->vmm, &regs, &sregs);
