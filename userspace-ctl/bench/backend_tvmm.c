@@ -107,8 +107,13 @@ static int tvmm_create(struct bench_ctx *ctx, const struct tvmm_regs *regs,
 		tvmm_check_extension(&t->dev, TVMM_CAP_KERNEL_HYPERCALLS) > 0;
 	errno = 0;
 	t->vm_fd = ioctl(t->dev.fd, TVMM_CREATE_VM, 0);
-	if (t->vm_fd < 0)
-		return bench_errno(ctx, "TVMM_CREATE_VM");
+	if (t->vm_fd < 0) {
+		/* bench_errno()'s words, and why for -EBUSY. */
+		ret = errno ? -errno : -EIO;
+		tvmm_ioctl_strerror("TVMM_CREATE_VM", ret, ctx->why,
+				    sizeof(ctx->why));
+		return ret;
+	}
 	if (ioctl(t->vm_fd, TVMM_SET_MEMORY_REGION, &region))
 		return bench_errno(ctx, "TVMM_SET_MEMORY_REGION");
 	ret = ioctl(t->dev.fd, TVMM_GET_VCPU_MMAP_SIZE, 0);

@@ -421,13 +421,8 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 
 	ret = vmm_create(vmm, tvmm_dev_path(), o->cpus);
 	if (ret) {
-		if (vmm->vm_fd < 0)
-			fprintf(stderr, "tvmmctl: %s\n",
-				tvmm_dev_strerror(&vmm->dev, ret, msg,
-						  sizeof(msg)));
-		else
-			fprintf(stderr, "tvmmctl: run: cannot create the VM: %s\n",
-				strerror(-ret));
+		fprintf(stderr, "tvmmctl: %s\n",
+			vmm_create_strerror(vmm, "run", ret, msg, sizeof(msg)));
 		return TVMMCTL_EXIT_FAILURE;
 	}
 	if (run_check_extensions(vmm, o))

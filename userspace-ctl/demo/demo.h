@@ -8,11 +8,12 @@
  * A demo is a declaration: demo/NAME.c defines struct demo demo_NAME, its
  * title and intro, and the guest it runs (struct demo_guest: RAM, options,
  * hooks), with a table of step functions, one per step of the guest, each
- * named after what its step shows. demo.c does the rest, the same for
- * every demo: it makes the VM (vmm/, loader/, devices/), runs it, reads
- * the guest's reports (demos/demo_abi.h), lists each step's exits with
- * their cost from the vCPU's exit statistics, records the guest's facts,
- * calls the step's function, and checks how the run ended.
+ * named after what its step shows. The rest is the same for every demo:
+ * vm.c makes the VM (vmm/, loader/, devices/), runs it, reads the guest's
+ * reports (demos/demo_abi.h), lists each step's exits with their cost
+ * from the vCPU's exit statistics, records the guest's facts and calls
+ * the step's function; demo.c runs the demo's guests in turn and checks
+ * how each run ended; report.c writes it all as text or JSON.
  *
  * To add a demo: demos/NAME.c, the guest (a demo_main() that brackets
  * each step with demo_begin() and demo_end()); demo/NAME.c, its struct
@@ -122,8 +123,8 @@ struct demo_guest {
 
 /**
  * struct demo - one demo: what it is about, and the guests it runs.
- * demo.c does the rest: it prints @title and @intro, then for each guest
- * makes the VM, runs it, lists each step's exits, records the guest's
+ * demo_run_one() does the rest: it prints @title and @intro, then for
+ * each guest makes the VM, runs it, lists each step's exits, records the guest's
  * facts and the step's cost, calls the step's function, and checks that
  * the guest ran to its end.
  * @name:	what "tvmmctl demo NAME" takes.
@@ -256,11 +257,26 @@ void demo_fact(struct demo_ctx *ctx, unsigned int kind, __u64 value,
 	       const char *key_fmt, ...);
 void demo_fact_str(struct demo_ctx *ctx, const char *value,
 		   const char *key_fmt, ...);
+/* A JSON line of a fact or a demo's result fits in this. */
+#define DEMO_LINE_MAX	1024
+
 /* Checks, text and JSON alike. */
 bool demo_check(struct demo_ctx *ctx, bool ok, const char *fmt, ...);
 
 const char *demo_exit_name(unsigned int reason);
 int demo_run_one(struct demo_ctx *ctx, const struct demo *demo);
+
+/*
+ * The guest VM's life, driven by demo_run_one() (vm.c): made from @g,
+ * run until the guest ends or @timeout_ms, its end told as facts, and
+ * undone. demo_vm_create() and demo_vm_run() return 0 or a negative errno
+ * (printed).
+ */
+int demo_vm_create(struct demo_ctx *ctx, struct demo_vm *vm,
+		   const struct demo_guest *g);
+int demo_vm_run(struct demo_vm *vm, unsigned int timeout_ms);
+void demo_vm_end_facts(struct demo_vm *vm, const char *prefix);
+void demo_vm_destroy(struct demo_vm *vm);
 
 /* The host CPU's own CPUID, for comparison. */
 void demo_host_cpuid(__u32 leaf, __u32 subleaf, __u32 r[4]);

@@ -4,6 +4,7 @@
  * with its count, and where interrupts go (PIC to vCPU 0, local APICs).
  */
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/util.h"
@@ -71,23 +72,49 @@ static struct dev_count *io_count(struct dev_ctx *ctx, int i)
 	return &ctx->io_counts[i < 0 ? ARRAY_SIZE(io_devs) : (size_t)i];
 }
 
-__u32 io_in(struct dev_ctx *ctx, __u16 port, unsigned int size)
+const struct io_dev *io_access(struct dev_ctx *ctx, __u16 port,
+			       unsigned int size, bool out, __u32 *val)
 {
 	int i = io_dev_index(port);
+	const struct io_dev *dev = i < 0 ? NULL : io_devs[i];
 
-	io_count(ctx, i)->reads++;
-	if (i < 0 || !io_devs[i]->in)
-		return size_mask(size);
-	return io_devs[i]->in(ctx, port, size) & size_mask(size);
+	if (out) {
+		io_count(ctx, i)->writes++;
+		if (dev && dev->out)
+			dev->out(ctx, port, size, *val & size_mask(size));
+	} else {
+		io_count(ctx, i)->reads++;
+		*val = dev && dev->in ? dev->in(ctx, port, size) : ~0u;
+		*val &= size_mask(size);
+	}
+	return dev;
+}
+
+__u32 io_in(struct dev_ctx *ctx, __u16 port, unsigned int size)
+{
+	__u32 val;
+
+	io_access(ctx, port, size, false, &val);
+	return val;
 }
 
 void io_out(struct dev_ctx *ctx, __u16 port, unsigned int size, __u32 val)
 {
-	int i = io_dev_index(port);
+	io_access(ctx, port, size, true, &val);
+}
 
-	io_count(ctx, i)->writes++;
-	if (i >= 0 && io_devs[i]->out)
-		io_devs[i]->out(ctx, port, size, val & size_mask(size));
+void io_trace(const struct dev_ctx *ctx, const struct io_dev *dev, bool out,
+	      __u32 val, char *buf, size_t len)
+{
+	if (!dev)
+		snprintf(buf, len, "unknown port, %s",
+			 out ? "write dropped" : "read as all ones");
+	else if (dev->trace && dev->trace(ctx, buf, len))
+		return;
+	else if (out)
+		snprintf(buf, len, "%s", dev->name);
+	else
+		snprintf(buf, len, "%s -> 0x%x", dev->name, val);
 }
 
 static int mmio_dev_index(__u64 addr)
@@ -118,26 +145,53 @@ static __u64 size_mask64(unsigned int size)
 	return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
 }
 
+const struct mmio_dev *mmio_access(struct dev_ctx *ctx, unsigned int cpu,
+				   __u64 addr, unsigned int size, bool write,
+				   __u64 *val)
+{
+	int i = mmio_dev_index(addr);
+	const struct mmio_dev *dev = i < 0 ? NULL : mmio_devs[i];
+
+	if (write) {
+		mmio_count(ctx, i)->writes++;
+		if (dev && dev->write)
+			dev->write(ctx, cpu, addr, size,
+				   *val & size_mask64(size));
+	} else {
+		mmio_count(ctx, i)->reads++;
+		*val = dev && dev->read ? dev->read(ctx, cpu, addr, size) :
+		       ~0ULL;
+		*val &= size_mask64(size);
+	}
+	return dev;
+}
+
 __u64 mmio_read(struct dev_ctx *ctx, unsigned int cpu, __u64 addr,
 		unsigned int size)
 {
-	int i = mmio_dev_index(addr);
+	__u64 val;
 
-	mmio_count(ctx, i)->reads++;
-	if (i < 0 || !mmio_devs[i]->read)
-		return size_mask64(size);
-	return mmio_devs[i]->read(ctx, cpu, addr, size) & size_mask64(size);
+	mmio_access(ctx, cpu, addr, size, false, &val);
+	return val;
 }
 
 void mmio_write(struct dev_ctx *ctx, unsigned int cpu, __u64 addr,
 		unsigned int size, __u64 val)
 {
-	int i = mmio_dev_index(addr);
+	mmio_access(ctx, cpu, addr, size, true, &val);
+}
 
-	mmio_count(ctx, i)->writes++;
-	if (i >= 0 && mmio_devs[i]->write)
-		mmio_devs[i]->write(ctx, cpu, addr, size,
-				    val & size_mask64(size));
+void mmio_trace(const struct dev_ctx *ctx, const struct mmio_dev *dev,
+		bool write, __u64 val, char *buf, size_t len)
+{
+	if (!dev)
+		snprintf(buf, len, "no device, %s",
+			 write ? "write dropped" : "read as all ones");
+	else if (write)
+		snprintf(buf, len, "%s", dev->name);
+	else
+		snprintf(buf, len, "%s -> 0x%llx", dev->name,
+			 (unsigned long long)val);
 }
 
 bool dev_count_get(const struct dev_ctx *ctx, unsigned int i,

@@ -164,8 +164,12 @@ struct dev_ctx {
 
 /**
  * struct io_dev - a device model on ports [@base, @base + @len).
+ * @name:	what --trace and --stats call it.
  * @in:		returns the value read (@size 1, 2 or 4 bytes).
  * @out:	takes the value written.
+ * @trace:	optional: words the access just made in @buf when the name
+ *		(and the value read) would not tell it, as when it ended the
+ *		run; false leaves io_trace()'s usual words.
  */
 struct io_dev {
 	const char *name;
@@ -174,10 +178,12 @@ struct io_dev {
 	__u32 (*in)(struct dev_ctx *ctx, __u16 port, unsigned int size);
 	void (*out)(struct dev_ctx *ctx, __u16 port, unsigned int size,
 		    __u32 val);
+	bool (*trace)(const struct dev_ctx *ctx, char *buf, size_t len);
 };
 
 /**
  * struct mmio_dev - a device model at guest-physical [@base, @base + @len).
+ * @name:	what --trace and --stats call it.
  * @read:	returns the value read (@size 1, 2, 4 or 8 bytes) by @cpu.
  * @write:	takes the value written by @cpu.
  */
@@ -197,13 +203,35 @@ extern const struct mmio_dev lapic_dev;
 
 void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace);
 const struct io_dev *io_dev_find(__u16 port);
+/*
+ * One access to @port, counted: *@val written (@out), or set to what was
+ * read. Returns the device that took it, NULL when nobody owns @port, so
+ * that the caller can have it word the access with io_trace().
+ */
+const struct io_dev *io_access(struct dev_ctx *ctx, __u16 port,
+			       unsigned int size, bool out, __u32 *val);
+/* io_access() for one read (the value) or one write. */
 __u32 io_in(struct dev_ctx *ctx, __u16 port, unsigned int size);
 void io_out(struct dev_ctx *ctx, __u16 port, unsigned int size, __u32 val);
+/*
+ * The --trace words for an access io_access() gave to @dev (NULL: nobody),
+ * @val the value read: "NAME", "NAME -> 0x...", the device's own words,
+ * or what became of an access nobody took.
+ */
+void io_trace(const struct dev_ctx *ctx, const struct io_dev *dev, bool out,
+	      __u32 val, char *buf, size_t len);
+
+/* The same for MMIO, by vCPU @cpu (the local APIC is per vCPU). */
 const struct mmio_dev *mmio_dev_find(__u64 addr);
+const struct mmio_dev *mmio_access(struct dev_ctx *ctx, unsigned int cpu,
+				   __u64 addr, unsigned int size, bool write,
+				   __u64 *val);
 __u64 mmio_read(struct dev_ctx *ctx, unsigned int cpu, __u64 addr,
 		unsigned int size);
 void mmio_write(struct dev_ctx *ctx, unsigned int cpu, __u64 addr,
 		unsigned int size, __u64 val);
+void mmio_trace(const struct dev_ctx *ctx, const struct mmio_dev *dev,
+		bool write, __u64 val, char *buf, size_t len);
 
 /*
  * The @i-th device counter, for --stats: false past the last one. Names

@@ -18,6 +18,8 @@
 
 #define TVMM_LOAD_HINT \
 	"is the module loaded? try: modprobe tvmm (or insmod kmod/tvmm.ko)"
+#define TVMM_VMX_BUSY_HINT \
+	"another hypervisor (kvm_intel, for one) holds VMX; stop its VMs or unload it"
 
 /* The device node to use: $TVMM_DEV when set and not empty, else /dev/tvmm. */
 const char *tvmm_dev_path(void)
@@ -118,6 +120,31 @@ const char *tvmm_dev_strerror(const struct tvmm_dev *dev, int err,
 		snprintf(buf, len, "cannot open %s: %s", path, strerror(-err));
 		break;
 	}
+	return buf;
+}
+
+/**
+ * tvmm_ioctl_strerror() - explain a failed ioctl of an open device.
+ * @what:	the ioctl's name, e.g. "TVMM_CREATE_VM".
+ * @err:	its negative errno.
+ * @buf:	"WHAT: the errno's text", and for an errno whose meaning tvmm
+ *		documents, what it means here (no prefix, no newline).
+ * @len:	size of @buf.
+ *
+ * Only TVMM_CREATE_VM's -EBUSY has a why today: the first VM takes VMX
+ * root on every CPU, and under defer_vmxon=1 another hypervisor may hold
+ * it (CR4.VMXE already set), which strerror() alone does not tell.
+ *
+ * Return: @buf.
+ */
+const char *tvmm_ioctl_strerror(const char *what, int err, char *buf,
+				size_t len)
+{
+	const char *why = "";
+
+	if (err == -EBUSY && !strcmp(what, "TVMM_CREATE_VM"))
+		why = ": " TVMM_VMX_BUSY_HINT;
+	snprintf(buf, len, "%s: %s%s", what, strerror(-err), why);
 	return buf;
 }
 

@@ -5,7 +5,8 @@
  *
  * Every function returns 0 (or a count) on success and a negative errno on
  * failure; none prints or exits. tvmm_dev_strerror() turns a failure of
- * tvmm_dev_open() into a sentence that tells the user what to do.
+ * tvmm_dev_open() into a sentence that tells the user what to do, and
+ * tvmm_ioctl_strerror() one of a later ioctl.
  */
 #ifndef TVMMCTL_LIB_TVMM_DEV_H
 #define TVMMCTL_LIB_TVMM_DEV_H
@@ -46,6 +47,8 @@ int tvmm_dev_open(struct tvmm_dev *dev, const char *path);
 void tvmm_dev_close(struct tvmm_dev *dev);
 const char *tvmm_dev_strerror(const struct tvmm_dev *dev, int err,
 			      char *buf, size_t len);
+const char *tvmm_ioctl_strerror(const char *what, int err, char *buf,
+				size_t len);
 
 int tvmm_check_extension(const struct tvmm_dev *dev, unsigned int cap);
 int tvmm_check_extensions(const struct tvmm_dev *dev,

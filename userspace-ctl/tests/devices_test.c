@@ -644,3 +644,67 @@ bool test_device_counts(void)
 	ok &= EXPECT(seen_unknown == 2);
 	return ok;
 }
+
+/* What io_trace() and mmio_trace() say, as --trace prints it. */
+static bool words_are(const char *got, const char *want)
+{
+	if (!strcmp(got, want))
+		return true;
+	ksft_print_msg("trace words \"%s\", want \"%s\"\n", got, want);
+	return false;
+}
+
+/* Each access words its trace line through the device it hit. */
+bool test_device_trace_words(void)
+{
+	const struct mmio_dev *mdev;
+	const struct io_dev *dev;
+	struct dev_ctx ctx;
+	char buf[128];
+	bool ok = true;
+	__u64 val64;
+	__u32 val;
+
+	ctx_init(&ctx, 1);
+	val = 'x';
+	dev = io_access(&ctx, 0x3f8, 1, true, &val);
+	ok &= EXPECT(dev == &uart_dev);
+	io_trace(&ctx, dev, true, val, buf, sizeof(buf));
+	ok &= words_are(buf, "uart-16550a");
+	dev = io_access(&ctx, 0x3fd, 1, false, &val);
+	io_trace(&ctx, dev, false, val, buf, sizeof(buf));
+	ok &= words_are(buf, "uart-16550a -> 0x60");
+	dev = io_access(&ctx, 0x1234, 2, false, &val);
+	ok &= EXPECT(!dev && val == 0xffff);
+	io_trace(&ctx, dev, false, val, buf, sizeof(buf));
+	ok &= words_are(buf, "unknown port, read as all ones");
+	io_trace(&ctx, NULL, true, 0, buf, sizeof(buf));
+	ok &= words_are(buf, "unknown port, write dropped");
+
+	/* The devices that end the run say how. */
+	val = 0xfe;
+	dev = io_access(&ctx, 0x64, 1, true, &val);
+	io_trace(&ctx, dev, true, val, buf, sizeof(buf));
+	ok &= words_are(buf, "i8042: reset");
+	ctx_init(&ctx, 1);
+	val = 0x21;
+	dev = io_access(&ctx, 0xf4, 1, true, &val);
+	ok &= EXPECT(ctx.status == 0x43);
+	io_trace(&ctx, dev, true, val, buf, sizeof(buf));
+	ok &= words_are(buf, "isa-debug-exit: exit status 67");
+
+	ctx_init(&ctx, 1);
+	mdev = mmio_access(&ctx, 0, LAPIC_BASE + 0x30, 4, false, &val64);
+	ok &= EXPECT(mdev == &lapic_dev);
+	mmio_trace(&ctx, mdev, false, 0x50014, buf, sizeof(buf));
+	ok &= words_are(buf, "local-apic -> 0x50014");
+	mmio_trace(&ctx, mdev, true, 0, buf, sizeof(buf));
+	ok &= words_are(buf, "local-apic");
+	mdev = mmio_access(&ctx, 0, 0xd0000000, 4, false, &val64);
+	ok &= EXPECT(!mdev && val64 == 0xffffffff);
+	mmio_trace(&ctx, mdev, false, val64, buf, sizeof(buf));
+	ok &= words_are(buf, "no device, read as all ones");
+	mmio_trace(&ctx, NULL, true, 0, buf, sizeof(buf));
+	ok &= words_are(buf, "no device, write dropped");
+	return ok;
+}

@@ -15,5 +15,6 @@ bool test_lapic_init_sipi(void);
 bool test_lapic_fixed_ipi(void);
 bool test_pit(void);
 bool test_device_counts(void);
+bool test_device_trace_words(void);
 
 #endif /* TVMMCTL_TESTS_DEVICES_TEST_H */

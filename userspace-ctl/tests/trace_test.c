@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of vmm/trace.c on fabricated trace entries: every exit reason
- * tvmm fills info[] for, decoded as text (exact lines) and as JSON (valid,
- * with the decoded members), the names of exits, vectors and MSRs, the
- * ring protocol on a hand-made ring, and the statistics output.
+ * Unit tests of vmm/trace.c and vmm/trace_decode.c on fabricated trace
+ * entries: every exit reason tvmm fills info[] for, decoded as text (exact
+ * lines) and as JSON (valid, with the decoded members), the names of
+ * exits, vectors and MSRs, the ring protocol on a hand-made ring, and the
+ * statistics output.
  */
 #include <stdbool.h>
 #include <stdio.h>

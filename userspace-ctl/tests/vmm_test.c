@@ -16,6 +16,8 @@
  *    flag and halts with interrupts off.
  *  - pit: programs the PIT at 100 Hz and halts until three ticks came.
  *  - a halted guest and --timeout.
+ *  - no guest: TVMM_CREATE_VM fails, and run and demo must say that, not
+ *    that the device did not open.
  *
  * What the pretend VM saw is kept in shared memory: tvmmctl runs in a
  * child process.
@@ -43,8 +45,10 @@
 #define FAKE_VCPUS	2
 #define RFLAGS_IF	0x200
 
+/* The last two are no guest: TVMM_CREATE_VM fails (-EBUSY, -ENOMEM). */
 enum guest_kind {
 	GUEST_ECHO, GUEST_ECHO_SPIN, GUEST_SMP, GUEST_HALT, GUEST_PIT,
+	GUEST_VMX_BUSY, GUEST_NO_MEMORY,
 };
 
 /* The echo guest's program counter. */
@@ -364,6 +368,10 @@ static int fake_vm_ioctl(int fd, unsigned long request, unsigned long arg)
 			return FAKE_VCPUS;
 		return arg == TVMM_CAP_INTERRUPT || arg == TVMM_CAP_VCPU_STATS;
 	case TVMM_CREATE_VM:
+		if (vm->kind == GUEST_VMX_BUSY)
+			return -EBUSY;
+		if (vm->kind == GUEST_NO_MEMORY)
+			return -ENOMEM;
 		vm->vm_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 		return vm->vm_fd;
 	case TVMM_GET_VCPU_MMAP_SIZE:
@@ -617,5 +625,44 @@ bool test_vmm_halt_timeout(void)
 	ok &= vmm_check(&cases[2], &r);
 	ok &= EXPECT(strstr(r.err, "cannot create the VM") ||
 		     strstr(r.err, "allows 2 vCPUs"));
+	return ok;
+}
+
+#define VMX_BUSY \
+	"cannot create the VM: TVMM_CREATE_VM: Device or resource busy: another hypervisor (kvm_intel, for one) holds VMX; stop its VMs or unload it\n"
+#define NO_MEMORY \
+	"cannot create the VM: TVMM_CREATE_VM: Cannot allocate memory\n"
+
+/*
+ * The device opened but TVMM_CREATE_VM failed: the error names the VM's
+ * creation and the errno, and for -EBUSY who holds VMX. It once read
+ * "cannot open /dev/null: Device or resource busy".
+ */
+bool test_vmm_create_fails(void)
+{
+	static const struct vmm_case cases[] = {
+		{ GUEST_VMX_BUSY, NULL, { "--cpus=2" }, TVMMCTL_EXIT_FAILURE,
+		  .out = { EMPTY }, .err = { IS("tvmmctl: run: " VMX_BUSY) } },
+		{ GUEST_NO_MEMORY, NULL, { "--trace" }, TVMMCTL_EXIT_FAILURE,
+		  .out = { EMPTY },
+		  .err = { IS("tvmmctl: run: " NO_MEMORY) } },
+	};
+	static const struct match demo_out[] = { { MATCH_END } };
+	static const struct match demo_err[] = {
+		IS("tvmmctl: demo cpuid: " VMX_BUSY), { MATCH_END }
+	};
+	static const char *const argv[] = { "tvmmctl", "demo", "cpuid", NULL };
+	struct child_result r;
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		ok &= vmm_check(&cases[i], &r);
+
+	/* The demos create their VMs through the same vmm_create(). */
+	memset(vm, 0, sizeof(*vm));
+	vm->kind = GUEST_VMX_BUSY;
+	run_child(&r, fake_child, (void *)argv, "");
+	ok &= child_is(&r, TVMMCTL_EXIT_FAILURE, demo_out, demo_err);
 	return ok;
 }

@@ -108,6 +108,14 @@ static int vmm_add_ram(struct vmm *vmm)
 	return ret;
 }
 
+/* vmm_create()'s failure @err in the step @what (NULL: tvmm_dev_open()). */
+static int vmm_create_failed(struct vmm *vmm, const char *what, int err)
+{
+	vmm->err_what = what;
+	vmm->err = -err;
+	return err;
+}
+
 int vmm_create(struct vmm *vmm, const char *path, unsigned int nr_vcpus)
 {
 	struct vmm_vcpu *v;
@@ -116,38 +124,63 @@ int vmm_create(struct vmm *vmm, const char *path, unsigned int nr_vcpus)
 	int ret;
 
 	if (!nr_vcpus || nr_vcpus > DEV_MAX_CPUS)
-		return -EINVAL;
+		return vmm_create_failed(vmm, "the number of vCPUs", -EINVAL);
 	ret = tvmm_dev_open(&vmm->dev, path);
 	if (ret)
-		return ret;
+		return vmm_create_failed(vmm, NULL, ret);
 	vmm->vm_fd = ioctl(vmm->dev.fd, TVMM_CREATE_VM, 0);
 	if (vmm->vm_fd < 0)
-		return -errno;
+		return vmm_create_failed(vmm, "TVMM_CREATE_VM", -errno);
 	ret = ioctl(vmm->dev.fd, TVMM_GET_VCPU_MMAP_SIZE, 0);
 	if (ret < (int)sizeof(struct tvmm_run))
-		return ret < 0 ? -errno : -EPROTO;
+		return vmm_create_failed(vmm, "TVMM_GET_VCPU_MMAP_SIZE",
+					 ret < 0 ? -errno : -EPROTO);
 	vmm->run_size = ret;
 	vmm->has_intr = tvmm_check_extension(&vmm->dev, TVMM_CAP_INTERRUPT) > 0;
 	vmm->has_events =
 		tvmm_check_extension(&vmm->dev, TVMM_CAP_VCPU_EVENTS) > 0;
 	ret = vmm_add_ram(vmm);
 	if (ret)
-		return ret;
+		return vmm_create_failed(vmm, "TVMM_SET_MEMORY_REGION", ret);
 	for (i = 0; i < nr_vcpus; i++) {
 		v = &vmm->vcpus[i];
 		v->vmm = vmm;
 		v->id = i;
 		v->fd = ioctl(vmm->vm_fd, TVMM_CREATE_VCPU, i);
 		if (v->fd < 0)
-			return -errno;
+			return vmm_create_failed(vmm, "TVMM_CREATE_VCPU",
+						 -errno);
 		run = mmap(NULL, vmm->run_size, PROT_READ | PROT_WRITE,
 			   MAP_SHARED, v->fd, 0);
 		if (run == MAP_FAILED)
-			return -errno;
+			return vmm_create_failed(vmm, "mmap of the vCPU",
+						 -errno);
 		v->run = run;
 		vmm->nr_vcpus++;
 	}
 	return 0;
+}
+
+/*
+ * The device that did not open says so in tvmm_dev_strerror()'s words;
+ * any later step is the VM's creation failing, named with its errno. The
+ * two used to be told apart by vm_fd < 0, which also holds when
+ * TVMM_CREATE_VM itself fails, so a busy VMX read "cannot open /dev/tvmm".
+ */
+const char *vmm_create_strerror(const struct vmm *vmm, const char *who,
+				int err, char *buf, size_t len)
+{
+	char why[256];
+	int n;
+
+	if (!vmm->err_what)
+		return tvmm_dev_strerror(&vmm->dev, err, buf, len);
+	n = snprintf(buf, len, "%s: cannot create the VM: ", who);
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, "%s",
+			 tvmm_ioctl_strerror(vmm->err_what, err, why,
+					     sizeof(why)));
+	return buf;
 }
 
 void vmm_destroy(struct vmm *vmm)
@@ -326,7 +359,10 @@ static void vcpu_action(struct vmm_vcpu *v, const char *fmt, ...)
 
 /* ---- exits -------------------------------------------------------------- */
 
-/* One port I/O exit, string and REP forms included. */
+/*
+ * One port I/O exit, string and REP forms included; the device that took
+ * it words its trace line (devices.c: io_trace()).
+ */
 static void vcpu_handle_io(struct vmm_vcpu *v)
 {
 	struct dev_ctx *ctx = v->vmm->ctx;
@@ -334,9 +370,10 @@ static void vcpu_handle_io(struct vmm_vcpu *v)
 	size_t run_size = v->vmm->run_size;
 	unsigned int size = run->io.size, i;
 	__u8 *data = (__u8 *)run + run->io.data_offset;
-	const struct io_dev *dev = io_dev_find(run->io.port);
+	const struct io_dev *dev = NULL;
 	bool out = run->io.direction == TVMM_IO_OUT;
 	__u32 val = 0, first = 0;
+	char words[VMM_ACTION_MAX];
 
 	if (size != 1 && size != 2 && size != 4)
 		return;
@@ -345,63 +382,45 @@ static void vcpu_handle_io(struct vmm_vcpu *v)
 	    (__u64)run->io.count * size > run_size - run->io.data_offset)
 		return;
 	for (i = 0; i < run->io.count && !ctx->stop; i++, data += size) {
-		if (out) {
-			val = 0;
+		val = 0;
+		if (out)
 			memcpy(&val, data, size);
-			io_out(ctx, run->io.port, size, val);
-		} else {
-			val = io_in(ctx, run->io.port, size);
+		dev = io_access(ctx, run->io.port, size, out, &val);
+		if (!out)
 			memcpy(data, &val, size);
-		}
 		if (!i)
 			first = val;
 	}
 	if (!v->trace.ring)
 		return;
-	if (!dev)
-		vcpu_action(v, "unknown port, %s",
-			    out ? "write dropped" : "read as all ones");
-	else if (ctx->stop == DEV_STOP_DEBUG_EXIT)
-		vcpu_action(v, "%s: exit status %d", dev->name, ctx->status);
-	else if (ctx->stop == DEV_STOP_RESET)
-		vcpu_action(v, "%s: reset", dev->name);
-	else if (out)
-		vcpu_action(v, "%s", dev->name);
+	io_trace(ctx, dev, out, first, words, sizeof(words));
+	if (run->io.count > 1)
+		vcpu_action(v, "%s, %u elements", words, run->io.count);
 	else
-		vcpu_action(v, "%s -> 0x%x", dev->name, first);
-	if (run->io.count > 1 && v->trace.ring) {
-		size_t n = strlen(v->action);
-
-		snprintf(v->action + n, sizeof(v->action) - n, ", %u elements",
-			 run->io.count);
-	}
+		vcpu_action(v, "%s", words);
 }
 
 static void vcpu_handle_mmio(struct vmm_vcpu *v)
 {
 	struct dev_ctx *ctx = v->vmm->ctx;
 	struct tvmm_run *run = v->run;
-	const struct mmio_dev *dev = mmio_dev_find(run->mmio.phys_addr);
+	const struct mmio_dev *dev;
 	unsigned int len = run->mmio.len;
+	char words[VMM_ACTION_MAX];
 	__u64 val = 0;
 
 	if (!len || len > sizeof(run->mmio.data))
 		return;
-	if (run->mmio.is_write) {
+	if (run->mmio.is_write)
 		memcpy(&val, run->mmio.data, len);
-		mmio_write(ctx, v->id, run->mmio.phys_addr, len, val);
-	} else {
-		val = mmio_read(ctx, v->id, run->mmio.phys_addr, len);
+	dev = mmio_access(ctx, v->id, run->mmio.phys_addr, len,
+			  run->mmio.is_write, &val);
+	if (!run->mmio.is_write)
 		memcpy(run->mmio.data, &val, len);
-	}
-	if (!dev)
-		vcpu_action(v, "no device, %s", run->mmio.is_write ?
-			    "write dropped" : "read as all ones");
-	else if (run->mmio.is_write)
-		vcpu_action(v, "%s", dev->name);
-	else
-		vcpu_action(v, "%s -> 0x%llx", dev->name,
-			    (unsigned long long)val);
+	if (!v->trace.ring)
+		return;
+	mmio_trace(ctx, dev, run->mmio.is_write, val, words, sizeof(words));
+	vcpu_action(v, "%s", words);
 }
 
 static int vcpu_irq_enabled(struct vmm_vcpu *v)

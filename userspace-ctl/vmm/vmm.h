@@ -102,7 +102,8 @@ struct vmm_opts {
  * @wake:	a pipe that wakes the input thread.
  * @done:	the run is over (under ctx->lock); @stop says why, @stop_cpu
  *		which vCPU ended it, @err_what and @err what failed and its
- *		errno.
+ *		errno (also set by a failed vmm_create(): @err_what is NULL
+ *		when the device did not open).
  * @exit_hook:	optional: sees each exit before the loop does, in the vCPU's
  *		thread with ctx->lock held, and returns an enum vmm_hook or
  *		a negative errno (the demos use it: demo/); @hook_data is
@@ -134,6 +135,13 @@ struct vmm {
 int vmm_alloc_ram(struct vmm *vmm, __u64 size);
 /* The VM, its RAM and @nr_vcpus vCPUs (1 to DEV_MAX_CPUS). */
 int vmm_create(struct vmm *vmm, const char *path, unsigned int nr_vcpus);
+/*
+ * vmm_create()'s failure @err as one sentence for "tvmmctl: ": the
+ * device's (tvmm_dev_strerror()) when it did not open, else
+ * "@who: cannot create the VM: " and the step that failed.
+ */
+const char *vmm_create_strerror(const struct vmm *vmm, const char *who,
+				int err, char *buf, size_t len);
 void vmm_destroy(struct vmm *vmm);
 /* vCPU 0's first state; the APs wait for INIT and STARTUP. */
 int vmm_set_state(struct vmm *vmm, const struct tvmm_regs *regs,
