@@ -55,6 +55,9 @@ void tvmmctl_print_cmd_help(FILE *f, const struct tvmmctl_cmd *cmd)
 {
 	fprintf(f, "usage: tvmmctl %s%s%s\n\n%s", cmd->name,
 		cmd->usage[0] ? " " : "", cmd->usage, cmd->help);
+	tvmm_opts_print(f, cmd->opts, cmd->nr_opts);
+	if (cmd->help_end)
+		fputs(cmd->help_end, f);
 }
 
 /*

@@ -18,6 +18,7 @@
 
 #include <stdio.h>
 
+#include "lib/opts.h"
 #include "lib/util.h"
 
 #define TVMMCTL_VERSION		"0.1.0"
@@ -35,7 +36,11 @@ enum tvmmctl_exit {
  * @usage:	the arguments after the name, e.g. "[--json]"; "" for none.
  * @summary:	one line for the command list of "tvmmctl help".
  * @help:	what "tvmmctl help NAME" prints after the usage line: a
- *		paragraph or two and the options, each line ending in '\n'.
+ *		paragraph or two, each line ending in '\n'.
+ * @opts:	the options, which run() parses with tvmm_opt_next() and
+ *		the help lists after @help.
+ * @nr_opts:	how many.
+ * @help_end:	optional: printed after the options.
  * @run:	does the work. argv[0] is @name; returns an enum tvmmctl_exit.
  */
 struct tvmmctl_cmd {
@@ -43,6 +48,9 @@ struct tvmmctl_cmd {
 	const char *usage;
 	const char *summary;
 	const char *help;
+	const struct tvmm_option *opts;
+	unsigned int nr_opts;
+	const char *help_end;
 	int (*run)(int argc, char **argv);
 };
 

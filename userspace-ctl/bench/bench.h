@@ -20,6 +20,7 @@
 #include <linux/types.h>
 
 #include "bench/abi.h"
+#include "lib/opts.h"
 #include "lib/util.h"
 
 #define BENCH_MAX_REPS		100
@@ -149,6 +150,13 @@ struct bench_results {
 
 /* opts.c: the command line (argv[0] is "bench"); a TVMMCTL_EXIT_* status. */
 int bench_parse(int argc, char **argv, struct bench_opts *opts);
+/* The options bench_parse() takes, also for "tvmmctl help bench". */
+enum {
+	BENCH_OPT_JSON, BENCH_OPT_JSON_FILE, BENCH_OPT_VERBOSE, BENCH_OPT_REPS,
+	BENCH_OPT_SIZE, BENCH_OPT_BACKEND, BENCH_NR_OPTS
+};
+
+extern const struct tvmm_option bench_options[BENCH_NR_OPTS];
 
 /* stats.c */
 int bench_stat_compute(const double *samples, unsigned int n,

@@ -4,6 +4,7 @@
  *   [--json] [--json-file FILE] [--verbose] [--reps N] [--size small|full]
  *   [--backend tvmm,kvm,native] [CASE...]
  */
+#include <assert.h>
 #include <string.h>
 
 #include "bench/bench.h"
@@ -45,57 +46,97 @@ static int parse_case(const char *name)
 	return -1;
 }
 
+/* bench's options: the table parses them and prints them in the help. */
+const struct tvmm_option bench_options[BENCH_NR_OPTS] = {
+	[BENCH_OPT_JSON]	= { "--json", NULL, NULL,
+		"the results as JSON instead of the table" },
+	[BENCH_OPT_JSON_FILE]	= { "--json-file", NULL, "FILE",
+		"also write the JSON to FILE" },
+	[BENCH_OPT_VERBOSE]	= { "--verbose", "-v", NULL,
+		"progress on stderr" },
+	[BENCH_OPT_REPS]	= { "--reps", NULL, "N",
+		"repetitions of each case (default 5)" },
+	[BENCH_OPT_SIZE]	= { "--size", NULL, "SIZE",
+		"small (seconds, proves it works) or full (default)" },
+	[BENCH_OPT_BACKEND]	= { "--backend", NULL, "LIST",
+		"which of tvmm, kvm and native to run (default all)" },
+};
+
+static_assert(ARRAY_SIZE(bench_options) == BENCH_NR_OPTS,
+	      "an option without its row");
+
+/* One option of the table, @v its value; a usage error or 0. */
+static int bench_option(char **argv, int opt, const char *v,
+			struct bench_opts *o)
+{
+	const char *val = v ? v : "";
+	__u64 n;
+	int c;
+
+	switch (opt) {
+	case BENCH_OPT_JSON:
+		o->json = true;
+		break;
+	case BENCH_OPT_VERBOSE:
+		o->verbose = true;
+		break;
+	case BENCH_OPT_JSON_FILE:
+		if (!v || !*v)
+			return tvmmctl_usage_error(argv[0],
+				"bench: --json-file: no file given");
+		o->json_file = v;
+		break;
+	case BENCH_OPT_REPS:
+		if (tvmm_parse_range(v, 1, BENCH_MAX_REPS, &n))
+			return tvmmctl_usage_error(argv[0],
+				"bench: --reps: want 1 to %u, not '%s'",
+				BENCH_MAX_REPS, val);
+		o->reps = n;
+		break;
+	case BENCH_OPT_SIZE:
+		c = tvmm_parse_word(v, bench_size_names, BENCH_NR_SIZES);
+		if (c < 0)
+			return tvmmctl_usage_error(argv[0],
+				"bench: --size: want small or full, not '%s'",
+				val);
+		o->size = c;
+		break;
+	case BENCH_OPT_BACKEND:
+		o->backends = parse_backends(v);
+		if (!o->backends)
+			return tvmmctl_usage_error(argv[0],
+				"bench: --backend: want a list of tvmm, kvm and native, not '%s'",
+				val);
+		break;
+	}
+	return 0;
+}
+
 int bench_parse(int argc, char **argv, struct bench_opts *o)
 {
 	const char *v;
-	__u64 n;
-	int i, c;
+	int i, c, opt, ret;
 
 	memset(o, 0, sizeof(*o));
 	o->reps = BENCH_DEFAULT_REPS;
 	o->size = BENCH_SIZE_FULL;
 	o->backends = BIT(BENCH_NR_BACKENDS) - 1;
 	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (arg[0] != '-') {
-			c = parse_case(arg);
+		opt = tvmm_opt_next(bench_options, ARRAY_SIZE(bench_options),
+				    argc, argv, &i, &v);
+		if (opt == TVMM_OPT_ARG) {
+			c = parse_case(v);
 			if (c < 0)
 				return tvmmctl_usage_error(argv[0],
-					"bench: unknown case '%s'", arg);
+					"bench: unknown case '%s'", v);
 			o->cases |= BIT(c);
-		} else if (!strcmp(arg, "--json")) {
-			o->json = true;
-		} else if (!strcmp(arg, "--verbose") || !strcmp(arg, "-v")) {
-			o->verbose = true;
-		} else if (tvmm_opt(argc, argv, &i, "--json-file", &v)) {
-			if (!v || !*v)
-				return tvmmctl_usage_error(argv[0],
-					"bench: --json-file: no file given");
-			o->json_file = v;
-		} else if (tvmm_opt(argc, argv, &i, "--reps", &v)) {
-			if (tvmm_parse_range(v, 1, BENCH_MAX_REPS, &n))
-				return tvmmctl_usage_error(argv[0],
-					"bench: --reps: want 1 to %u, not '%s'",
-					BENCH_MAX_REPS, v ? v : "");
-			o->reps = n;
-		} else if (tvmm_opt(argc, argv, &i, "--size", &v)) {
-			c = tvmm_parse_word(v, bench_size_names,
-					    BENCH_NR_SIZES);
-			if (c < 0)
-				return tvmmctl_usage_error(argv[0],
-					"bench: --size: want small or full, not '%s'",
-					v ? v : "");
-			o->size = c;
-		} else if (tvmm_opt(argc, argv, &i, "--backend", &v)) {
-			o->backends = parse_backends(v);
-			if (!o->backends)
-				return tvmmctl_usage_error(argv[0],
-					"bench: --backend: want a list of tvmm, kvm and native, not '%s'",
-					v ? v : "");
-		} else {
+		} else if (opt == TVMM_OPT_UNKNOWN) {
 			return tvmmctl_usage_error(argv[0],
-				"bench: unknown option '%s'", arg);
+				"bench: unknown option '%s'", v);
+		} else {
+			ret = bench_option(argv, opt, v, o);
+			if (ret)
+				return ret;
 		}
 	}
 	if (!o->cases)

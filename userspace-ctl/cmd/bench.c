@@ -75,13 +75,10 @@ const struct tvmmctl_cmd tvmmctl_cmd_bench = {
 "Cases: cpuid, vmcall (kernel exits), pio, mmio, hlt (userspace round\n"
 "trips), touch (first touch of new pages; also gives 'slot', the cost of\n"
 "adding them), memloop (reads all over 64 MiB), sieve (compute).\n"
-"\n"
-"  --json              the results as JSON instead of the table\n"
-"  --json-file FILE    also write the JSON to FILE\n"
-"  --verbose, -v       progress on stderr\n"
-"  --reps N            repetitions of each case (default 5)\n"
-"  --size SIZE         small (seconds, proves it works) or full (default)\n"
-"  --backend LIST      which of tvmm, kvm and native to run (default all)\n"
+"\n",
+	.opts		= bench_options,
+	.nr_opts	= BENCH_NR_OPTS,
+	.help_end	=
 "\n"
 "Exit status: 0 when every case ran on every backend asked for, 1 when\n"
 "one could not (the table says why), 2 bad command line.\n",

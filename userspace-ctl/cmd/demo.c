@@ -9,6 +9,15 @@
 #include "lib/tvmm_dev.h"
 #include "demo/demo.h"
 
+enum { DEMO_OPT_LIST, DEMO_OPT_JSON };
+
+static const struct tvmm_option demo_options[] = {
+	[DEMO_OPT_LIST]	= { "--list", NULL, NULL,
+		"the demos, with one line each (also with no argument)" },
+	[DEMO_OPT_JSON]	= { "--json", NULL, NULL,
+		"no text: facts and checks as JSON lines (below)" },
+};
+
 static int demo_cmd_run(int argc, char **argv)
 {
 	const struct demo *chosen[64];
@@ -17,23 +26,26 @@ static int demo_cmd_run(int argc, char **argv)
 		.dev = tvmm_dev_path(),
 	};
 	unsigned int n = 0, i, failed = 0;
+	int arg_i;
 	bool list = false, all = false;
 	struct tvmm_dev dev;
 	char msg[512];
 	int ret, status = TVMMCTL_EXIT_OK;
 
-	for (i = 1; i < (unsigned int)argc; i++) {
-		const char *arg = argv[i];
+	for (arg_i = 1; arg_i < argc; arg_i++) {
+		const char *arg;
+		int opt = tvmm_opt_next(demo_options, ARRAY_SIZE(demo_options),
+					argc, argv, &arg_i, &arg);
 
-		if (!strcmp(arg, "--json")) {
+		if (opt == DEMO_OPT_JSON) {
 			ctx.json = true;
-		} else if (!strcmp(arg, "--list")) {
+		} else if (opt == DEMO_OPT_LIST) {
 			list = true;
-		} else if (!strcmp(arg, "all")) {
-			all = true;
-		} else if (arg[0] == '-') {
+		} else if (opt == TVMM_OPT_UNKNOWN) {
 			return tvmmctl_usage_error(argv[0],
 				"demo: unknown option '%s'", arg);
+		} else if (!strcmp(arg, "all")) {
+			all = true;
 		} else if (!demo_find(arg)) {
 			return tvmmctl_usage_error(argv[0],
 				"demo: no demo '%s' (tvmmctl demo --list)",
@@ -89,13 +101,16 @@ const struct tvmmctl_cmd tvmmctl_cmd_demo = {
 "demos/) and tells, step by step, what the guest did, what the CPU\n"
 "trapped and why, what the VMM did, what the guest saw and what it cost\n"
 "(the vCPU's exit statistics). Each also checks the facts it shows.\n"
+"'all' runs every demo, in the order of --list.\n"
+"\n",
+	.opts		= demo_options,
+	.nr_opts	= ARRAY_SIZE(demo_options),
+	.help_end	=
 "\n"
-"  --list    the demos, with one line each (also with no argument)\n"
-"  all       every demo, in the order of --list\n"
-"  --json    no text: facts and checks as JSON lines, e.g.\n"
-"            {\"demo\": \"cpuid\", \"fact\": \"guest_vendor\", \"value\": \"tvmmtvmmtvmm\"}\n"
-"            {\"demo\": \"cpuid\", \"check\": \"...\", \"ok\": true}\n"
-"            and one {\"demo\": NAME, \"result\": \"pass\", ...} per demo\n"
+"With --json, each line is one object, e.g.\n"
+"  {\"demo\": \"cpuid\", \"fact\": \"guest_vendor\", \"value\": \"tvmmtvmmtvmm\"}\n"
+"  {\"demo\": \"cpuid\", \"check\": \"...\", \"ok\": true}\n"
+"and one {\"demo\": NAME, \"result\": \"pass\", ...} per demo.\n"
 "\n"
 "Exit status: 0 when every check passed; 1 when one failed or tvmm is\n"
 "missing; 2 bad command line.\n",

@@ -19,6 +19,14 @@ static const struct tvmm_ext info_exts[] = {
 	TVMM_EXT(VMX_CAPS),
 };
 
+enum { INFO_OPT_JSON };
+
+static const struct tvmm_option info_options[] = {
+	[INFO_OPT_JSON]	= { "--json", NULL, NULL,
+		"one JSON object instead; MSRs are strings\n"
+		"of 16 hex digits (\"0x00da040000000004\")" },
+};
+
 static int info_get_caps(struct tvmm_vmx_caps *caps)
 {
 	const struct tvmm_ext *missing = NULL;
@@ -58,13 +66,16 @@ static int info_run(int argc, char **argv)
 {
 	struct tvmm_vmx_caps caps;
 	bool json = false;
+	const char *v;
 	int i;
 
+	/* No arguments but options: anything else is an unknown option. */
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json"))
+		if (tvmm_opt_next(info_options, ARRAY_SIZE(info_options),
+				  argc, argv, &i, &v) != INFO_OPT_JSON)
 			return tvmmctl_usage_error(argv[0],
 						   "info: unknown option '%s'",
-						   argv[i]);
+						   v);
 		json = true;
 	}
 
@@ -89,9 +100,10 @@ const struct tvmmctl_cmd tvmmctl_cmd_info = {
 		"online and which are in VMX root mode, and the raw\n"
 		"capability MSRs with their SDM names.\n"
 		"\n"
-		"Options:\n"
-		"  --json     one JSON object instead; MSRs are strings\n"
-		"             of 16 hex digits (\"0x00da040000000004\")\n"
+		"Options:\n",
+	.opts		= info_options,
+	.nr_opts	= ARRAY_SIZE(info_options),
+	.help_end	=
 		"\n"
 		"Environment:\n"
 		"  TVMM_DEV   the device node to open, not /dev/tvmm\n",

@@ -53,81 +53,145 @@ struct run_opts {
 	const char *initrd;	/* NULL: not given */
 };
 
+/* run's options: the table parses them and prints them in the help. */
+enum {
+	RUN_OPT_MEM, RUN_OPT_CPUS, RUN_OPT_TIMEOUT, RUN_OPT_TRACE,
+	RUN_OPT_STATS, RUN_OPT_JSON, RUN_OPT_CMDLINE, RUN_OPT_INITRD,
+	RUN_OPT_LOAD_ADDR, RUN_OPT_ENTRY, RUN_OPT_MODE,
+};
+
+static const struct tvmm_option run_options[] = {
+	[RUN_OPT_MEM]		= { "--mem", NULL, "SIZE",
+		"guest RAM, K/M/G suffix (default 64M, 64K to 4G)" },
+	[RUN_OPT_CPUS]		= { "--cpus", NULL, "N",
+		"vCPUs, 1 (default) to 16" },
+	[RUN_OPT_TIMEOUT]	= { "--timeout", NULL, "SECONDS",
+		"stop the guest after this long" },
+	[RUN_OPT_TRACE]		= { "--trace", NULL, NULL,
+		"print every VM exit on stderr as it happens, those\n"
+		"tvmm.ko handled included: vCPU, sequence number,\n"
+		"exit reason, RIP, what the guest did, who handled it" },
+	[RUN_OPT_STATS]		= { "--stats", NULL, NULL,
+		"print on stderr at the end each exit reason's count\n"
+		"and cost in host TSC cycles, and the accesses to\n"
+		"each device" },
+	[RUN_OPT_JSON]		= { "--json", NULL, NULL,
+		"--trace and --stats as JSON lines, one object with\n"
+		"a \"type\" per line, and a last {\"type\": \"end\"} line" },
+	[RUN_OPT_CMDLINE]	= { "--cmdline", NULL, "STR",
+		"the kernel command line: multiboot kernels get\n"
+		"\"IMAGE STR\" in their info block (as from QEMU),\n"
+		"other images STR from fw_cfg" },
+	[RUN_OPT_INITRD]	= { "--initrd", NULL, "MODULES",
+		"multiboot modules, QEMU's -initrd syntax: \"FILE ARGS\"\n"
+		"separated by commas (,, for a comma in one)" },
+	[RUN_OPT_LOAD_ADDR]	= { "--load-addr", NULL, "ADDR",
+		"raw images: where to load (default 0x7c00)" },
+	[RUN_OPT_ENTRY]		= { "--entry", NULL, "ADDR",
+		"raw images: where to start (default: load address)" },
+	[RUN_OPT_MODE]		= { "--mode", NULL, "MODE",
+		"raw images: real (default), protected or long" },
+};
+
+/* One option of the table, @v its value; a usage error or 0. */
+static int run_option(char **argv, int opt, const char *v,
+		      struct run_opts *o)
+{
+	const char *val = v ? v : "";
+	int mode;
+	__u64 n;
+
+	switch (opt) {
+	case RUN_OPT_MEM:
+		if (tvmm_parse_size(v, &o->mem) || o->mem & 4095 ||
+		    o->mem < RUN_MIN_MEM || o->mem > RUN_MAX_MEM)
+			return tvmmctl_usage_error(argv[0],
+				"run: --mem: want a multiple of 4K from 64K to 4G, not '%s'",
+				val);
+		break;
+	case RUN_OPT_TIMEOUT:
+		if (tvmm_parse_range(v, 1, RUN_MAX_TIMEOUT, &n))
+			return tvmmctl_usage_error(argv[0],
+				"run: --timeout: want 1 to %u seconds, not '%s'",
+				RUN_MAX_TIMEOUT, val);
+		o->timeout = n;
+		break;
+	case RUN_OPT_CPUS:
+		if (tvmm_parse_range(v, 1, DEV_MAX_CPUS, &n))
+			return tvmmctl_usage_error(argv[0],
+				"run: --cpus: want 1 to %u, not '%s'",
+				DEV_MAX_CPUS, val);
+		o->cpus = n;
+		break;
+	case RUN_OPT_TRACE:
+		o->trace = true;
+		break;
+	case RUN_OPT_STATS:
+		o->stats = true;
+		break;
+	case RUN_OPT_JSON:
+		o->json = true;
+		break;
+	case RUN_OPT_LOAD_ADDR:
+		if (tvmm_parse_u64(v, &o->load_addr))
+			return tvmmctl_usage_error(argv[0],
+				"run: --load-addr: bad address '%s'", val);
+		o->has_load_addr = true;
+		break;
+	case RUN_OPT_ENTRY:
+		if (tvmm_parse_u64(v, &o->entry))
+			return tvmmctl_usage_error(argv[0],
+				"run: --entry: bad address '%s'", val);
+		o->has_entry = true;
+		break;
+	case RUN_OPT_MODE:
+		mode = tvmm_parse_word(v, boot_mode_names, BOOT_NR_MODES);
+		if (mode < 0)
+			return tvmmctl_usage_error(argv[0],
+				"run: --mode: want real, protected or long, not '%s'",
+				val);
+		o->mode = mode;
+		o->has_mode = true;
+		break;
+	case RUN_OPT_CMDLINE:
+		o->cmdline = v;
+		if (!v)
+			return tvmmctl_usage_error(argv[0],
+				"run: --cmdline: a command line is missing");
+		break;
+	case RUN_OPT_INITRD:
+		o->initrd = v;
+		if (!v)
+			return tvmmctl_usage_error(argv[0],
+				"run: --initrd: the module files are missing");
+		break;
+	}
+	return 0;
+}
+
 static int run_parse(int argc, char **argv, struct run_opts *o)
 {
 	const char *v;
-	int i, mode;
-	__u64 n;
+	int i, opt, ret;
 
 	memset(o, 0, sizeof(*o));
 	o->mem = RUN_DEFAULT_MEM;
 	o->cpus = 1;
 	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (arg[0] != '-' || !strcmp(arg, "-")) {
+		opt = tvmm_opt_next(run_options, ARRAY_SIZE(run_options),
+				    argc, argv, &i, &v);
+		if (opt == TVMM_OPT_ARG) {
 			if (o->image)
 				return tvmmctl_usage_error(argv[0],
-					"run: one image only ('%s')", arg);
-			o->image = arg;
-			continue;
-		}
-		if (tvmm_opt(argc, argv, &i, "--mem", &v)) {
-			if (tvmm_parse_size(v, &o->mem) || o->mem & 4095 ||
-			    o->mem < RUN_MIN_MEM || o->mem > RUN_MAX_MEM)
-				return tvmmctl_usage_error(argv[0],
-					"run: --mem: want a multiple of 4K from 64K to 4G, not '%s'",
-					v ? v : "");
-		} else if (tvmm_opt(argc, argv, &i, "--timeout", &v)) {
-			if (tvmm_parse_range(v, 1, RUN_MAX_TIMEOUT, &n))
-				return tvmmctl_usage_error(argv[0],
-					"run: --timeout: want 1 to %u seconds, not '%s'",
-					RUN_MAX_TIMEOUT, v ? v : "");
-			o->timeout = n;
-		} else if (tvmm_opt(argc, argv, &i, "--cpus", &v)) {
-			if (tvmm_parse_range(v, 1, DEV_MAX_CPUS, &n))
-				return tvmmctl_usage_error(argv[0],
-					"run: --cpus: want 1 to %u, not '%s'",
-					DEV_MAX_CPUS, v ? v : "");
-			o->cpus = n;
-		} else if (!strcmp(arg, "--trace")) {
-			o->trace = true;
-		} else if (!strcmp(arg, "--stats")) {
-			o->stats = true;
-		} else if (!strcmp(arg, "--json")) {
-			o->json = true;
-		} else if (tvmm_opt(argc, argv, &i, "--load-addr", &v)) {
-			if (tvmm_parse_u64(v, &o->load_addr))
-				return tvmmctl_usage_error(argv[0],
-					"run: --load-addr: bad address '%s'",
-					v ? v : "");
-			o->has_load_addr = true;
-		} else if (tvmm_opt(argc, argv, &i, "--entry", &v)) {
-			if (tvmm_parse_u64(v, &o->entry))
-				return tvmmctl_usage_error(argv[0],
-					"run: --entry: bad address '%s'",
-					v ? v : "");
-			o->has_entry = true;
-		} else if (tvmm_opt(argc, argv, &i, "--mode", &v)) {
-			mode = tvmm_parse_word(v, boot_mode_names,
-					       BOOT_NR_MODES);
-			if (mode < 0)
-				return tvmmctl_usage_error(argv[0],
-					"run: --mode: want real, protected or long, not '%s'",
-					v ? v : "");
-			o->mode = mode;
-			o->has_mode = true;
-		} else if (tvmm_opt(argc, argv, &i, "--cmdline", &o->cmdline)) {
-			if (!o->cmdline)
-				return tvmmctl_usage_error(argv[0],
-					"run: --cmdline: a command line is missing");
-		} else if (tvmm_opt(argc, argv, &i, "--initrd", &o->initrd)) {
-			if (!o->initrd)
-				return tvmmctl_usage_error(argv[0],
-					"run: --initrd: the module files are missing");
-		} else {
+					"run: one image only ('%s')", v);
+			o->image = v;
+		} else if (opt == TVMM_OPT_UNKNOWN) {
 			return tvmmctl_usage_error(argv[0],
-				"run: unknown option '%s'", arg);
+				"run: unknown option '%s'", v);
+		} else {
+			ret = run_option(argv, opt, v, o);
+			if (ret)
+				return ret;
 		}
 	}
 	if (!o->image)
@@ -510,26 +574,10 @@ const struct tvmmctl_cmd tvmmctl_cmd_run = {
 "vCPU 0 starts the image and the others wait for INIT and STARTUP IPIs,\n"
 "as a PC's application processors do. HLT with interrupts on waits for\n"
 "an interrupt.\n"
-"\n"
-"  --mem SIZE          guest RAM, K/M/G suffix (default 64M, 64K to 4G)\n"
-"  --cpus N            vCPUs, 1 (default) to 16\n"
-"  --timeout SECONDS   stop the guest after this long\n"
-"  --trace             print every VM exit on stderr as it happens, those\n"
-"                      tvmm.ko handled included: vCPU, sequence number,\n"
-"                      exit reason, RIP, what the guest did, who handled it\n"
-"  --stats             print on stderr at the end each exit reason's count\n"
-"                      and cost in host TSC cycles, and the accesses to\n"
-"                      each device\n"
-"  --json              --trace and --stats as JSON lines, one object with\n"
-"                      a \"type\" per line, and a last {\"type\": \"end\"} line\n"
-"  --cmdline STR       the kernel command line: multiboot kernels get\n"
-"                      \"IMAGE STR\" in their info block (as from QEMU),\n"
-"                      other images STR from fw_cfg\n"
-"  --initrd MODULES    multiboot modules, QEMU's -initrd syntax: \"FILE ARGS\"\n"
-"                      separated by commas (,, for a comma in one)\n"
-"  --load-addr ADDR    raw images: where to load (default 0x7c00)\n"
-"  --entry ADDR        raw images: where to start (default: load address)\n"
-"  --mode MODE         raw images: real (default), protected or long\n"
+"\n",
+	.opts		= run_options,
+	.nr_opts	= ARRAY_SIZE(run_options),
+	.help_end	=
 "\n"
 "The guest's UART has stdout to itself: everything tvmmctl prints goes\n"
 "to stderr.\n"

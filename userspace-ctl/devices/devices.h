@@ -84,7 +84,7 @@ struct lapic_state {
 	__u32 lvt[7];			/* CMCI, timer, thermal, perf, LINT0/1, error */
 	__u32 timer_initial, timer_divide;
 	__u32 irr[8], isr[8], tmr[8];	/* 256 bits each */
-	/* Asked of the vCPU loop, which clears init and sipi when done: */
+	/* INIT and STARTUP: lapic.c's; vmm/ takes them with lapic_take_*(). */
 	bool init;			/* INIT received: leave the guest */
 	bool sipi;			/* STARTUP received, at sipi_vector << 12 */
 	__u8 sipi_vector;
@@ -277,5 +277,25 @@ void pit_update(struct dev_ctx *ctx);
 void lapic_reset(struct dev_ctx *ctx, unsigned int cpu);
 int lapic_peek(struct dev_ctx *ctx, unsigned int cpu);
 void lapic_ack(struct dev_ctx *ctx, unsigned int cpu, unsigned int vector);
+
+/*
+ * INIT and STARTUP between a vCPU's APIC and its thread (vmm/), which
+ * asks before each entry. lapic_wait_startup(): the vCPU waits for
+ * INIT-SIPI-SIPI, as a PC's APs do at power-on. lapic_take_init(): INIT
+ * arrived since the last call (the APIC is reset and the vCPU waits for
+ * STARTUP already); the thread drops what it was waiting for.
+ * lapic_take_sipi(): whether the vCPU may run, and the STARTUP vector
+ * when it starts now.
+ */
+enum lapic_start {
+	LAPIC_RUNNING,		/* not waiting for STARTUP */
+	LAPIC_WAITING,		/* waiting, no STARTUP yet: do not enter */
+	LAPIC_STARTED,		/* STARTUP taken: real mode at vector << 12 */
+};
+
+void lapic_wait_startup(struct dev_ctx *ctx, unsigned int cpu);
+bool lapic_take_init(struct dev_ctx *ctx, unsigned int cpu);
+enum lapic_start lapic_take_sipi(struct dev_ctx *ctx, unsigned int cpu,
+				 __u8 *vector);
 
 #endif /* TVMMCTL_DEVICES_H */

@@ -14,8 +14,8 @@
  *
  * ICR: fixed and lowest-priority IPIs (to a physical or flat logical
  * destination, or a shorthand) set the vector in each target's IRR and
- * kick its vCPU; INIT and STARTUP go to the vCPU loop through
- * lapic_state.init/.sipi; an NMI is counted and dropped (tvmm cannot
+ * kick its vCPU; INIT and STARTUP are kept for the vCPU loop, which takes
+ * them with lapic_take_init() and lapic_take_sipi(); an NMI is counted and dropped (tvmm cannot
  * inject one). Delivery is immediate: the delivery status bit reads idle.
  */
 #include <string.h>
@@ -118,6 +118,35 @@ void lapic_reset(struct dev_ctx *ctx, unsigned int cpu)
 		a->lvt[i] = APIC_LVT_MASKED;
 	a->wait_sipi = wait_sipi;
 	a->nmi_dropped = nmi;
+}
+
+void lapic_wait_startup(struct dev_ctx *ctx, unsigned int cpu)
+{
+	ctx->lapic[cpu].wait_sipi = true;
+}
+
+bool lapic_take_init(struct dev_ctx *ctx, unsigned int cpu)
+{
+	struct lapic_state *a = &ctx->lapic[cpu];
+	bool init = a->init;
+
+	a->init = false;
+	return init;
+}
+
+enum lapic_start lapic_take_sipi(struct dev_ctx *ctx, unsigned int cpu,
+				 __u8 *vector)
+{
+	struct lapic_state *a = &ctx->lapic[cpu];
+
+	if (!a->wait_sipi)
+		return LAPIC_RUNNING;
+	if (!a->sipi)
+		return LAPIC_WAITING;
+	a->sipi = false;
+	a->wait_sipi = false;
+	*vector = a->sipi_vector;
+	return LAPIC_STARTED;
 }
 
 /* PPR (SDM 11.8.3.1): the higher class of TPR and the top of ISR. */

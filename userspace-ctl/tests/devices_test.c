@@ -429,58 +429,77 @@ bool test_lapic_registers(void)
 	return ok;
 }
 
+/* What a vCPU's thread takes: STARTUP's vector, or why it cannot start. */
+static int take_sipi(struct dev_ctx *ctx, unsigned int cpu)
+{
+	__u8 vector;
+
+	switch (lapic_take_sipi(ctx, cpu, &vector)) {
+	case LAPIC_RUNNING:
+		return -1;
+	case LAPIC_WAITING:
+		return -2;
+	default:
+		return vector;
+	}
+}
+
+/* INIT and STARTUP as the vCPU loop sees them, through lapic_take_*(). */
 bool test_lapic_init_sipi(void)
 {
 	struct dev_ctx ctx;
 	bool ok = true;
 
 	ctx_init(&ctx, 3);
-	ctx.lapic[1].wait_sipi = true;
-	ctx.lapic[2].wait_sipi = true;
+	ok &= EXPECT(take_sipi(&ctx, 1) == -1);
+	lapic_wait_startup(&ctx, 1);
+	lapic_wait_startup(&ctx, 2);
+	ok &= EXPECT(take_sipi(&ctx, 1) == -2 && take_sipi(&ctx, 2) == -2);
 	/* INIT, level assert, to APIC 1. */
 	send_ipi(&ctx, 0, 1, 0x00004500);
-	ok &= EXPECT(ctx.lapic[1].init && !ctx.lapic[2].init);
+	ok &= EXPECT(lapic_take_init(&ctx, 1) && !lapic_take_init(&ctx, 2));
+	ok &= EXPECT(!lapic_take_init(&ctx, 1));
 	ok &= EXPECT(seen.kicks[1] == 1 && seen.kicks[2] == 0);
 	ok &= EXPECT(apic_read(&ctx, 0, 0x300) == 0x00004500);
 	ok &= EXPECT(apic_read(&ctx, 0, 0x310) == 0x01000000);
 	/* The de-assert INIT does nothing. */
-	ctx.lapic[1].init = false;
 	send_ipi(&ctx, 0, 1, 0x00008500);
-	ok &= EXPECT(!ctx.lapic[1].init);
+	ok &= EXPECT(!lapic_take_init(&ctx, 1));
 	/* STARTUP right after INIT, before the vCPU loop looked. */
-	ctx.lapic[1].init = true;
+	send_ipi(&ctx, 0, 1, 0x00004500);
 	send_ipi(&ctx, 0, 1, 0x00004608);
-	ok &= EXPECT(ctx.lapic[1].sipi && ctx.lapic[1].sipi_vector == 8);
-	ctx.lapic[1].init = false;
+	ok &= EXPECT(lapic_take_init(&ctx, 1));
 	/* INIT resets the APIC and cancels a STARTUP not taken yet. */
 	apic_write(&ctx, 1, 0x80, 0x20);
 	send_ipi(&ctx, 0, 1, 0x00004500);
-	ok &= EXPECT(!ctx.lapic[1].sipi && ctx.lapic[1].wait_sipi);
+	ok &= EXPECT(take_sipi(&ctx, 1) == -2);
 	ok &= EXPECT(apic_read(&ctx, 1, 0x80) == 0);
 	send_ipi(&ctx, 0, 1, 0x00004608);
-	ctx.lapic[1].init = false;
+	ok &= EXPECT(lapic_take_init(&ctx, 1));
+	/* Taken once: the vCPU runs from there. */
+	ok &= EXPECT(take_sipi(&ctx, 1) == 8);
+	ok &= EXPECT(take_sipi(&ctx, 1) == -1);
 	/* A vCPU not waiting for one (started) ignores STARTUP. */
-	ctx.lapic[2].wait_sipi = false;
-	send_ipi(&ctx, 0, 2, 0x00004609);
-	ok &= EXPECT(!ctx.lapic[2].sipi);
+	send_ipi(&ctx, 0, 1, 0x00004609);
+	ok &= EXPECT(take_sipi(&ctx, 1) == -1);
 	/* INIT to all but self reaches the APs, never the BSP. */
 	send_ipi(&ctx, 1, 0, 0x000c4500);
-	ok &= EXPECT(!ctx.lapic[0].init && !ctx.lapic[1].init &&
-		     ctx.lapic[2].init);
+	ok &= EXPECT(!lapic_take_init(&ctx, 0) && !lapic_take_init(&ctx, 1) &&
+		     lapic_take_init(&ctx, 2));
+	ok &= EXPECT(take_sipi(&ctx, 0) == -1 && take_sipi(&ctx, 1) == -1);
 	/* Broadcast physical destination 0xff: everyone. */
-	ctx.lapic[2].init = false;
 	send_ipi(&ctx, 0, 0xff, 0x00004500);
-	ok &= EXPECT(ctx.lapic[1].init && ctx.lapic[2].init);
+	ok &= EXPECT(lapic_take_init(&ctx, 1) && lapic_take_init(&ctx, 2));
 	/* NMI: counted, not delivered. */
 	send_ipi(&ctx, 0, 2, 0x00004400);
 	ok &= EXPECT(ctx.lapic[2].nmi_dropped == 1);
 	/* lapic_reset() keeps INIT/STARTUP and the count. */
 	apic_write(&ctx, 2, 0x80, 0x20);
-	ctx.lapic[2].sipi = true;
+	send_ipi(&ctx, 0, 2, 0x00004609);
 	lapic_reset(&ctx, 2);
-	ok &= EXPECT(ctx.lapic[2].wait_sipi && ctx.lapic[2].sipi &&
-		     ctx.lapic[2].nmi_dropped == 1);
+	ok &= EXPECT(ctx.lapic[2].nmi_dropped == 1);
 	ok &= EXPECT(apic_read(&ctx, 2, 0x80) == 0);
+	ok &= EXPECT(take_sipi(&ctx, 2) == 9);
 	return ok;
 }
 

@@ -15,7 +15,9 @@
 
 #include "kselftest.h"
 
+#include "lib/opts.h"
 #include "lib/parse.h"
+#include "lib/util.h"
 #include "loader/loader.h"
 #include "devices/devices.h"
 #include "run_test.h"
@@ -108,6 +110,44 @@ bool test_run_parse_opt(void)
 	ok &= EXPECT(tvmm_opt(6, argv, &i, "--mem", &v) && i == 5 && !v);
 	i = 1;
 	ok &= EXPECT(!tvmm_opt(6, argv, &i, "--me", &v) && i == 1);
+	return ok;
+}
+
+/* An option table: values, flags, aliases, arguments, unknown options. */
+bool test_opt_table(void)
+{
+	static const struct tvmm_option opts[] = {
+		[0] = { "--mem", NULL, "SIZE", "guest RAM" },
+		[2] = { "--json", "-j", NULL, "JSON\nlines" },
+	};
+	char **argv = (char *[]){ "cmd", "--mem", "2M", "-j", "--json=x",
+				  "img", "-", "--mem=3M", "--mem" };
+	const int want[] = { 0, 2, TVMM_OPT_UNKNOWN, TVMM_OPT_ARG,
+			     TVMM_OPT_ARG, 0, 0, TVMM_OPT_END };
+	static const char *const val[] = { "2M", "-j", "--json=x", "img", "-", "3M", NULL };
+	char *help = NULL;
+	size_t len, k;
+	const char *v;
+	bool ok = true;
+	FILE *f;
+	int i = 1;
+
+	for (k = 0; k < ARRAY_SIZE(want); k++, i++) {
+		int got = tvmm_opt_next(opts, ARRAY_SIZE(opts), 9, argv, &i,
+					&v);
+
+		ok &= EXPECT(got == want[k]);
+		if (got != TVMM_OPT_END)
+			ok &= EXPECT(val[k] ? v && !strcmp(v, val[k]) : !v);
+	}
+	f = mem_stream(&help, &len);
+	tvmm_opts_print(f, opts, ARRAY_SIZE(opts));
+	fclose(f);
+	ok &= EXPECT(!strcmp(help,
+		"  --mem SIZE          guest RAM\n"
+		"  --json, -j          JSON\n"
+		"                      lines\n"));
+	free(help);
 	return ok;
 }
 

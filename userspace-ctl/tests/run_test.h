@@ -26,6 +26,7 @@ size_t make_elf(__u8 *buf, size_t size, bool is64, __u64 entry,
 
 bool test_run_parse_size(void);
 bool test_run_parse_opt(void);
+bool test_opt_table(void);
 bool test_run_raw(void);
 bool test_run_elf64_good(void);
 bool test_run_elf32_good(void);

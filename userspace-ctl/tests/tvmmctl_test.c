@@ -1096,6 +1096,46 @@ static bool test_fake_errors(void)
 	return ok;
 }
 
+/* ---- option tables -------------------------------------------------------- */
+
+/*
+ * Every option a command accepts is in its usage line and in its help,
+ * which the table prints: neither can forget one.
+ */
+static bool test_cmd_opt_tables(void)
+{
+	static const char *const names[] = {
+		"bench", "demo", "help", "info", "run",
+	};
+	const struct tvmmctl_cmd *cmd;
+	char *help = NULL, line[64];
+	bool ok = true;
+	unsigned int k;
+	size_t i, len;
+	FILE *f;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		cmd = tvmmctl_find_cmd(names[i]);
+		if (!EXPECT(cmd))
+			continue;
+		f = mem_stream(&help, &len);
+		tvmmctl_print_cmd_help(f, cmd);
+		fclose(f);
+		ok &= lines_fit(help, 80);
+		for (k = 0; k < cmd->nr_opts; k++) {
+			const struct tvmm_option *o = &cmd->opts[k];
+
+			snprintf(line, sizeof(line), "\n  %s%s%s", o->name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+			ok &= EXPECT(strstr(cmd->usage, o->name));
+			ok &= EXPECT(strstr(help, line));
+		}
+		free(help);
+		help = NULL;
+	}
+	return ok;
+}
+
 /* ---- the static binary -------------------------------------------------- */
 
 static bool test_static_binary(const char *bin)
@@ -1369,6 +1409,9 @@ static const struct {
 	  test_fake_errors },
 	{ "run: --mem sizes, ranges, words", test_run_parse_size },
 	{ "run: --name VALUE and --name=VALUE", test_run_parse_opt },
+	{ "options: a table parses and prints its help", test_opt_table },
+	{ "options: every command's usage and help list its table",
+	  test_cmd_opt_tables },
 	{ "run: raw image placement", test_run_raw },
 	{ "run: ELF64 with two segments and BSS", test_run_elf64_good },
 	{ "run: ELF32 with two segments and BSS", test_run_elf32_good },

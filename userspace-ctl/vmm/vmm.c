@@ -549,26 +549,27 @@ static int vcpu_startup(struct vmm_vcpu *v, __u8 vector)
 static bool vcpu_runnable(struct vmm_vcpu *v)
 {
 	struct dev_ctx *ctx = v->vmm->ctx;
-	struct lapic_state *a = &ctx->lapic[v->id];
+	__u8 vector;
 	int ret;
 
-	if (a->init) {
-		/* lapic.c reset the APIC and set wait_sipi already. */
-		a->init = false;
+	if (lapic_take_init(ctx, v->id)) {
+		/* Whatever it waited for, it now waits for STARTUP. */
 		v->halted = false;
 		v->parked = false;
 	}
-	if (a->wait_sipi) {
-		if (!a->sipi)
-			return false;
-		a->sipi = false;
-		a->wait_sipi = false;
-		ret = vcpu_startup(v, a->sipi_vector);
+	switch (lapic_take_sipi(ctx, v->id, &vector)) {
+	case LAPIC_WAITING:
+		return false;
+	case LAPIC_STARTED:
+		ret = vcpu_startup(v, vector);
 		if (ret) {
 			vmm_end_err(v->vmm, v->id, VMM_STOP_ERROR,
 				    "setting the state of STARTUP", -ret);
 			return false;
 		}
+		break;
+	case LAPIC_RUNNING:
+		break;
 	}
 	if (v->parked)
 		return false;
@@ -758,7 +759,7 @@ static int vmm_start(struct vmm *vmm)
 	}
 	/* The APs wait for INIT-SIPI-SIPI, as a PC's do. */
 	for (i = 1; i < vmm->nr_vcpus; i++)
-		vmm->ctx->lapic[i].wait_sipi = true;
+		lapic_wait_startup(vmm->ctx, i);
 	return 0;
 }
 
