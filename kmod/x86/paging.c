@@ -91,7 +91,7 @@ int guest_paging_walk(const struct guest_paging *paging, u64 la, u32 access,
 		u64 index = (la >> shift) & ((1ULL << index_bits) - 1);
 		u64 entry = 0, page_mask;
 
-		/* PAE's PDPT has four entries, for linear-address bits 31:30. */
+		/* PAE's PDPT has four entries, for linear bits 31:30. */
 		if (levels == 3 && level == 3)
 			index &= 3;
 		if (read_phys(ctx, table + index * entry_size, &entry,
