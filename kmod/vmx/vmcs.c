@@ -458,8 +458,8 @@ static void vmx_load_pdptes(struct tvmm_vcpu *vcpu)
 
 /*
  * The guest's paging state for a page walk (x86/paging.c): CR0 and CR4 as
- * the guest sees them (their read shadows), and the CPL, which is SS.DPL
- * (Vol. 3A, 5.5 "Privilege Levels").
+ * the guest sees them (their read shadows), and the CPL, which the VMCS
+ * keeps in SS.DPL (Vol. 3C, "Guest Register State").
  */
 void vmx_guest_paging(struct tvmm_vcpu *vcpu, struct guest_paging *paging)
 {
