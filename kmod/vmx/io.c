@@ -99,6 +99,7 @@ static int handle_string_io(struct tvmm_vcpu *vcpu, unsigned long qual,
 	u64 la = vmcs_readl(GUEST_LINEAR_ADDRESS);
 	u8 *data = (u8 *)vcpu->run + TVMM_RUN_IO_DATA_OFFSET;
 	u64 count = rep ? vmx_read_gpr(vcpu, REG_RCX) & mask : 1;
+	struct guest_paging paging;
 	u32 i, n, pf_error = 0;
 	u64 addr, gpa, first = 0;
 	int err = 0;
@@ -108,17 +109,18 @@ static int handle_string_io(struct tvmm_vcpu *vcpu, unsigned long qual,
 		return 1;
 	}
 	n = min_t(u64, count, TVMM_RUN_IO_DATA_SIZE / size);
+	vmx_guest_paging(vcpu, &paging);
 	/* Take the elements up to the first the guest cannot access. */
 	for (i = 0; i < n; i++) {
 		addr = down ? la - (u64)i * size : la + (u64)i * size;
 		if (in)
-			err = guest_linear_to_phys(vcpu, addr,
+			err = guest_linear_to_phys(vcpu->vm, &paging, addr,
 						   GUEST_ACCESS_WRITE, &gpa,
 						   &pf_error);
 		else
-			err = guest_read_linear(vcpu, addr, data + i * size,
-						size, GUEST_ACCESS_READ,
-						&pf_error);
+			err = guest_read_linear(vcpu->vm, &paging, addr,
+						data + i * size, size,
+						GUEST_ACCESS_READ, &pf_error);
 		if (err)
 			break;
 	}
@@ -180,15 +182,18 @@ static void vmx_complete_ins(struct tvmm_vcpu *vcpu)
 {
 	u8 *data = (u8 *)vcpu->run + TVMM_RUN_IO_DATA_OFFSET;
 	u8 size = vcpu->pending_size;
+	struct guest_paging paging;
 	u32 i, pf_error;
 
+	vmx_guest_paging(vcpu, &paging);
 	for (i = 0; i < vcpu->pending_count; i++) {
 		u64 off = (u64)i * size;
 		u64 addr = vcpu->pending_down ? vcpu->pending_la - off :
 						vcpu->pending_la + off;
 
 		/* Checked writable at the exit; the guest ran nothing since. */
-		if (guest_write_linear(vcpu, addr, data + off, size, &pf_error))
+		if (guest_write_linear(vcpu->vm, &paging, addr, data + off,
+				       size, &pf_error))
 			break;
 	}
 	vmx_string_io_advance(vcpu, true, vcpu->pending_count, size,

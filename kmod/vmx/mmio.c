@@ -54,17 +54,19 @@ static enum tvmm_insn_mode vmx_insn_mode(void)
 static size_t vmx_fetch_insn(struct tvmm_vcpu *vcpu, u8 *bytes)
 {
 	u64 la = vmcs_readl(GUEST_RIP);
+	struct guest_paging paging;
 	size_t n = 0, chunk;
 	u32 pf_error;
 
+	vmx_guest_paging(vcpu, &paging);
 	/* CS.base counts outside 64-bit code only (Vol. 3A, 3.4.4). */
 	if (!vmx_guest_64bit_code())
 		la = (u32)(la + vmcs_readl(GUEST_CS_BASE));
 	while (n < TVMM_INSN_MAX_LEN) {
 		chunk = min_t(size_t, TVMM_INSN_MAX_LEN - n,
 			      PAGE_SIZE - offset_in_page(la + n));
-		if (guest_read_linear(vcpu, la + n, bytes + n, chunk,
-				      GUEST_ACCESS_FETCH, &pf_error))
+		if (guest_read_linear(vcpu->vm, &paging, la + n, bytes + n,
+				      chunk, GUEST_ACCESS_FETCH, &pf_error))
 			break;
 		n += chunk;
 	}

@@ -457,6 +457,21 @@ static void vmx_load_pdptes(struct tvmm_vcpu *vcpu)
 }
 
 /*
+ * The guest's paging state for a page walk (x86/paging.c): CR0 and CR4 as
+ * the guest sees them (their read shadows), and the CPL, which the VMCS
+ * keeps in SS.DPL (Vol. 3C, "Guest Register State").
+ */
+void vmx_guest_paging(struct tvmm_vcpu *vcpu, struct guest_paging *paging)
+{
+	paging->cr0 = vmcs_readl(CR0_READ_SHADOW);
+	paging->cr3 = vmcs_readl(GUEST_CR3);
+	paging->cr4 = vmcs_readl(CR4_READ_SHADOW);
+	paging->efer = vmcs_read64(GUEST_IA32_EFER);
+	paging->cpl = (vmcs_read32(GUEST_SS_AR_BYTES) & VMX_AR_DPL_MASK) >>
+		      VMX_AR_DPL_SHIFT;
+}
+
+/*
  * Write CR0 as the guest sees it: the real CR0 keeps what VMX requires,
  * and IA-32e mode follows EFER.LME and CR0.PG (Vol. 3A, 10.8.5
  * "Initializing IA-32e Mode").

@@ -11,6 +11,8 @@
 
 #include "../tvmm.h"
 
+struct guest_paging;
+
 int vmx_vcpu_create(struct tvmm_vcpu *vcpu);
 void vmx_vcpu_free(struct tvmm_vcpu *vcpu);
 
@@ -48,6 +50,7 @@ bool vmx_cr4_valid(unsigned long cr4);
 bool vmx_efer_valid(u64 efer);
 void vmx_write_cr0(struct tvmm_vcpu *vcpu, unsigned long cr0);
 void vmx_write_cr4(struct tvmm_vcpu *vcpu, unsigned long cr4);
+void vmx_guest_paging(struct tvmm_vcpu *vcpu, struct guest_paging *paging);
 
 /* entry.S: enter the guest; 0 after a VM exit, 1 on VMfail. */
 int __vmx_vcpu_run(unsigned long *regs, bool launched);
