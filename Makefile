@@ -62,13 +62,16 @@ $(LINUX_SRC)/.extracted:
 		$(addprefix $(notdir $(basename $(basename $(LINUX_SRC_TAR))))/,$(LINUX_SRC_FILES))
 	touch $@
 
-# CAMELCASE is off because of one word, _Static_assert: the C11 keyword
-# lets uapi/tvmm.h check its layout with no header from either side, and
-# checkpatch in -f mode has no tree to learn that it is not ours.
+# uapi/tvmm.h alone runs without CAMELCASE, because of one word,
+# _Static_assert: the C11 keyword lets it check its layout with no header
+# from either side, and checkpatch in -f mode has no tree to learn that
+# the word is not ours. Everywhere else CamelCase is still an error.
+CHECKPATCH_RUN = perl $(CHECKPATCH) --strict --no-tree --quiet --show-types
 checkpatch: linux-src
-	@perl $(CHECKPATCH) --strict --no-tree --quiet --show-types \
-		--ignore FILE_PATH_CHANGES,CAMELCASE \
-		-f $(C_SOURCES) && echo "checkpatch: clean"
+	@$(CHECKPATCH_RUN) --ignore FILE_PATH_CHANGES \
+		-f $(filter-out uapi/tvmm.h,$(C_SOURCES)) && \
+	$(CHECKPATCH_RUN) --ignore FILE_PATH_CHANGES,CAMELCASE \
+		-f uapi/tvmm.h && echo "checkpatch: clean"
 
 unit-test: linux-src
 	$(MAKE) -s -C userspace-ctl test KSFT_DIR=$(KSFT_DIR)
