@@ -50,7 +50,10 @@ bool word_in_list(const char *list, const char *word);
 /* A value from /proc/meminfo in KiB, or -1. */
 long meminfo_kb(const char *key);
 
-/* Used memory in KiB, leaving out page cache and reclaimable slab. */
+/*
+ * Used memory in KiB, leaving out page cache, reclaimable slab and the
+ * free pages on the allocator's per-CPU lists.
+ */
 long used_memory_kb(void);
 
 /*
