@@ -19,7 +19,7 @@
 #include "tvmm.h"
 #include "vmx/caps.h"
 #include "vmx/vmx_sdm.h"
-#include "vmx/vmxon.h"
+#include "vmx/vmx.h"
 
 static long tvmm_check_extension(unsigned long ext)
 {

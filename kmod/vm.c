@@ -21,7 +21,7 @@
 #include <linux/vmalloc.h>
 
 #include "tvmm.h"
-#include "vmx/vmxon.h"
+#include "vmx/vmx.h"
 
 #define PAGES_PER_2M	(SZ_2M >> PAGE_SHIFT)
 

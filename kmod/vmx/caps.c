@@ -19,6 +19,7 @@
 #include "../../uapi/tvmm.h"
 #include "../ept/ept.h"
 #include "caps.h"
+#include "vmx.h"
 #include "vmx_sdm.h"
 
 struct vmx_caps vmx_caps __ro_after_init;

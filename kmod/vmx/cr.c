@@ -18,7 +18,6 @@
 #include <asm/processor-flags.h>
 
 #include "exits.h"
-#include "vmx.h"
 
 static int vmx_mov_to_cr0(struct tvmm_vcpu *vcpu, unsigned long cr0)
 {

@@ -20,7 +20,6 @@
 #include <asm/trapnr.h>
 
 #include "exits.h"
-#include "vmx.h"
 
 /* Exception vectors (Vol. 3A, 6.3.1, Table 6-1) */
 #define UD_VECTOR	6

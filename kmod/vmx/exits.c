@@ -36,7 +36,6 @@
 #include <asm/processor.h>
 
 #include "exits.h"
-#include "vmx.h"
 
 /* Exception vectors (Vol. 3A, 6.3.1, Table 6-1) */
 #define MC_VECTOR	18

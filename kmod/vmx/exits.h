@@ -14,8 +14,8 @@
 
 #include <asm/processor-flags.h>
 
-#include "../tvmm.h"
 #include "vmcs.h"
+#include "vmx_internal.h"
 #include "vmx_sdm.h"
 
 /* Protected mode, as the guest sees CR0 (its read shadow). */

@@ -20,7 +20,6 @@
 
 #include "../guest.h"
 #include "exits.h"
-#include "vmx.h"
 
 /* Exception vectors (Vol. 3A, 6.3.1, Table 6-1) */
 #define PF_VECTOR	14

@@ -18,7 +18,6 @@
 
 #include "../guest.h"
 #include "exits.h"
-#include "vmx.h"
 
 /* The guest's registers in encoding order, RSP included, for insn.c. */
 static void vmx_regs_to_insn(struct tvmm_vcpu *vcpu, u64 regs[16])

@@ -19,7 +19,6 @@
 #include <asm/processor.h>
 
 #include "exits.h"
-#include "vmx.h"
 
 int vmx_get_msr(struct tvmm_vcpu *vcpu, u32 index, u64 *data)
 {

@@ -43,10 +43,9 @@
 #include "../trace.h"
 #include "caps.h"
 #include "vmcs.h"
-#include "vmx.h"
+#include "vmx_internal.h"
 #include "vmx_ops.h"
 #include "vmx_sdm.h"
-#include "vmxon.h"
 
 static DEFINE_PER_CPU(struct list_head, loaded_vmcss);
 static DEFINE_PER_CPU(struct tvmm_vcpu *, current_vcpu);
@@ -194,10 +193,8 @@ int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
 	err = vmx_vcpu_load_wait(vcpu);
 	if (err)
 		goto free_fpu;
-	err = vmx_setup_vmcs(vcpu);
+	vmx_setup_vmcs(vcpu);
 	vmx_vcpu_put(vcpu);
-	if (err)
-		goto free_fpu;
 	return 0;
 
 free_fpu:

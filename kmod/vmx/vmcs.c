@@ -23,7 +23,7 @@
 #include "../guest.h"
 #include "caps.h"
 #include "vmcs.h"
-#include "vmx.h"
+#include "vmx_internal.h"
 #include "vmx_sdm.h"
 
 void vmcs_error(const char *insn, unsigned long field, int err)
@@ -40,13 +40,12 @@ static u32 vmx_adjust_ctls(u64 cap, u32 required, u32 optional)
 	return ((required | optional) & may_be_1) | must_be_1;
 }
 
-/* Unrestricted guest lets the guest clear CR0.PE and CR0.PG (A.7). */
 /*
  * The CR0 the CPU runs the guest with: what VMX requires (unrestricted
  * guest lets PE and PG go, A.7), and caching always on: the guest's CD/NW
  * stay in its read shadow, or the host's CPU would really run uncached.
  */
-unsigned long vmx_guest_cr0(unsigned long cr0)
+static unsigned long vmx_guest_cr0(unsigned long cr0)
 {
 	u64 fixed0 = vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
 
@@ -58,7 +57,7 @@ unsigned long vmx_guest_cr0(unsigned long cr0)
  * The CR4 the CPU runs the guest with: VMX's fixed bits, and the host's
  * MCE, since a machine check with CR4.MCE clear shuts the CPU down.
  */
-unsigned long vmx_guest_cr4(unsigned long cr4)
+static unsigned long vmx_guest_cr4(unsigned long cr4)
 {
 	cr4 |= vmx_caps.cr4_fixed0 | (cr4_read_shadow() & X86_CR4_MCE);
 	return cr4 & vmx_caps.cr4_fixed1;
@@ -158,7 +157,7 @@ static void vmx_get_segment(enum vmcs_field sel, struct tvmm_segment *s)
 }
 
 /* The state of an x86 CPU after RESET (Table 10-1), made VMX-legal. */
-void vmx_guest_reset(struct tvmm_vcpu *vcpu)
+static void vmx_guest_reset(struct tvmm_vcpu *vcpu)
 {
 	struct tvmm_segment code = {
 		.selector = 0xf000, .base = 0xffff0000, .limit = 0xffff,
@@ -216,7 +215,7 @@ void vmx_guest_reset(struct tvmm_vcpu *vcpu)
 	vcpu->cr2 = 0;
 }
 
-int vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
+void vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 {
 	u32 pin, cpu, cpu2, exit, entry;
 
@@ -288,7 +287,6 @@ int vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 
 	vmx_set_host_state_constant();
 	vmx_guest_reset(vcpu);
-	return 0;
 }
 
 void vmx_get_regs(struct tvmm_vcpu *vcpu, struct tvmm_regs *r)
