@@ -23,6 +23,8 @@
  * with the CPU hotplug lock held, so the set of CPUs stays put.
  */
 int vmx_caps_probe(void);
+/* TVMM_GET_VMX_CAPS: the fields of @out that the capability MSRs give. */
+void vmx_caps_to_abi(struct tvmm_vmx_caps *out);
 
 /* At load, before any vCPU exists (run.c). */
 void vmx_run_init(void);
