@@ -210,7 +210,7 @@ static void vmx_set_interrupt_window(struct tvmm_vcpu *vcpu, bool on)
 	else
 		ctl &= ~CPU_CTL_INTERRUPT_WINDOW_EXITING;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, ctl);
-	vcpu->irq_window_exiting = on;
+	vcpu->vmx.irq_window_exiting = on;
 }
 
 /*
@@ -233,7 +233,7 @@ bool vmx_inject_interrupt(struct tvmm_vcpu *vcpu)
 		injected = true;
 	}
 	window = vcpu->irq_queued || vcpu->irq_window_wanted;
-	if (window != vcpu->irq_window_exiting)
+	if (window != vcpu->vmx.irq_window_exiting)
 		vmx_set_interrupt_window(vcpu, window);
 	return injected;
 }
@@ -279,7 +279,7 @@ int vmx_raise_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 {
 	struct tvmm_run *run = vcpu->run;
 
-	if (!(vcpu->exception_exits & BIT(vector))) {
+	if (!(vcpu->vmx.exception_exits & BIT(vector))) {
 		vmx_inject_exception(vcpu, vector, has_error, error_code);
 		return 1;
 	}
@@ -309,7 +309,7 @@ int vmx_inject_ud(struct tvmm_vcpu *vcpu)
 
 void vmx_set_exception_exits(struct tvmm_vcpu *vcpu, u32 vectors)
 {
-	vcpu->exception_exits = vectors;
+	vcpu->vmx.exception_exits = vectors;
 	vmcs_write32(EXCEPTION_BITMAP, vmx_exception_bitmap(vectors));
 }
 

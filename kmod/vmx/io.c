@@ -5,7 +5,7 @@
  *
  * An exit for userspace is told in vcpu->run; what tvmm needs to finish
  * the instruction afterwards (an IN's size, an INS's addresses, the MMIO
- * instruction in flight) waits in vcpu->pending_*, and
+ * instruction in flight) waits in vcpu->vmx.pending, and
  * vmx_complete_userspace_exit() uses it before the next VM entry. An OUT
  * or a hypercall is complete (RIP moved on) before userspace sees it.
  *
@@ -130,11 +130,13 @@ static int handle_string_io(struct tvmm_vcpu *vcpu, unsigned long qual,
 
 	vcpu->run->io.count = n;
 	if (in) {
-		vcpu->pending_exit = TVMM_EXIT_IO;
-		vcpu->pending_size = size;
-		vcpu->pending_count = n;
-		vcpu->pending_la = la;
-		vcpu->pending_down = down;
+		struct vmx_pending_exit *p = &vcpu->vmx.pending;
+
+		p->exit = TVMM_EXIT_IO;
+		p->size = size;
+		p->count = n;
+		p->la = la;
+		p->down = down;
 		return 0;
 	}
 	memcpy(&first, data, size);
@@ -165,9 +167,9 @@ int handle_io(struct tvmm_vcpu *vcpu)
 		vmx_exit_info(vcpu, val, 0, 0);
 		memcpy((u8 *)run + TVMM_RUN_IO_DATA_OFFSET, &val, size);
 	} else {
-		vcpu->pending_exit = TVMM_EXIT_IO;
-		vcpu->pending_size = size;
-		vcpu->pending_count = 0;
+		vcpu->vmx.pending.exit = TVMM_EXIT_IO;
+		vcpu->vmx.pending.size = size;
+		vcpu->vmx.pending.count = 0;
 	}
 	vmx_skip_instruction(vcpu);
 	return 0;
@@ -176,21 +178,20 @@ int handle_io(struct tvmm_vcpu *vcpu)
 /* INS completes: the data userspace gave goes to guest memory. */
 static void vmx_complete_ins(struct tvmm_vcpu *vcpu)
 {
+	const struct vmx_pending_exit *p = &vcpu->vmx.pending;
 	u8 *data = (u8 *)vcpu->run + TVMM_RUN_IO_DATA_OFFSET;
-	u8 size = vcpu->pending_size;
+	u8 size = p->size;
 	u32 i, pf_error;
 
-	for (i = 0; i < vcpu->pending_count; i++) {
+	for (i = 0; i < p->count; i++) {
 		u64 off = (u64)i * size;
-		u64 addr = vcpu->pending_down ? vcpu->pending_la - off :
-						vcpu->pending_la + off;
+		u64 addr = p->down ? p->la - off : p->la + off;
 
 		/* Checked writable at the exit; the guest ran nothing since. */
 		if (guest_write_linear(vcpu, addr, data + off, size, &pf_error))
 			break;
 	}
-	vmx_string_io_advance(vcpu, true, vcpu->pending_count, size,
-			      vcpu->pending_down,
+	vmx_string_io_advance(vcpu, true, p->count, size, p->down,
 			      vmcs_readl(EXIT_QUALIFICATION) & IO_QUAL_REP);
 }
 
@@ -224,7 +225,7 @@ int handle_vmcall(struct tvmm_vcpu *vcpu)
 	run->hypercall.args[3] = vcpu->regs[REG_RSI];
 	run->hypercall.args[4] = vcpu->regs[REG_RDI];
 	run->hypercall.ret = vcpu->regs[REG_RAX];
-	vcpu->pending_exit = TVMM_EXIT_HYPERCALL;
+	vcpu->vmx.pending.exit = TVMM_EXIT_HYPERCALL;
 	vmx_skip_instruction(vcpu);
 	return 0;
 }
@@ -238,24 +239,24 @@ int handle_vmcall(struct tvmm_vcpu *vcpu)
  */
 int vmx_complete_userspace_exit(struct tvmm_vcpu *vcpu)
 {
+	struct vmx_pending_exit *p = &vcpu->vmx.pending;
 	struct tvmm_run *run = vcpu->run;
 	unsigned long rax = vcpu->regs[REG_RAX];
-	u32 pending = vcpu->pending_exit;
+	u32 pending = p->exit;
 	u32 data = 0;
 
-	vcpu->pending_exit = 0;
+	p->exit = 0;
 	switch (pending) {
 	case TVMM_EXIT_IO:
-		if (vcpu->pending_count) {
+		if (p->count) {
 			vmx_complete_ins(vcpu);
 			break;
 		}
-		memcpy(&data, (u8 *)run + TVMM_RUN_IO_DATA_OFFSET,
-		       vcpu->pending_size);
+		memcpy(&data, (u8 *)run + TVMM_RUN_IO_DATA_OFFSET, p->size);
 		/* IN AL/AX merges; IN EAX zero-extends into RAX. */
-		if (vcpu->pending_size == 4)
+		if (p->size == 4)
 			rax = data;
-		else if (vcpu->pending_size == 2)
+		else if (p->size == 2)
 			rax = (rax & ~0xffffUL) | (u16)data;
 		else
 			rax = (rax & ~0xffUL) | (u8)data;

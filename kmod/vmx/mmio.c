@@ -78,7 +78,7 @@ static void vmx_mmio_exit(struct tvmm_vcpu *vcpu, u64 gpa, bool write,
 	run->exit_reason = TVMM_EXIT_MMIO;
 	memset(&run->mmio, 0, sizeof(run->mmio));
 	run->mmio.phys_addr = gpa;
-	run->mmio.len = vcpu->mmio_insn.mem_size;
+	run->mmio.len = vcpu->vmx.pending.insn.mem_size;
 	run->mmio.is_write = write;
 	if (write)
 		memcpy(run->mmio.data, &data, run->mmio.len);
@@ -94,7 +94,7 @@ int handle_ept_violation(struct tvmm_vcpu *vcpu)
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
 	struct tvmm_memslot *slot = tvmm_gpa_to_slot(vcpu->vm, gpa);
-	struct tvmm_insn *insn = &vcpu->mmio_insn;
+	struct tvmm_insn *insn = &vcpu->vmx.pending.insn;
 	struct tvmm_run *run = vcpu->run;
 	u8 bytes[TVMM_INSN_MAX_LEN];
 	u64 regs[16], data, val;
@@ -118,8 +118,8 @@ int handle_ept_violation(struct tvmm_vcpu *vcpu)
 	if (insn->mem_access & TVMM_INSN_MEM_READ) {
 		vmx_exit_info(vcpu, gpa, insn->mem_size, 0);
 		vmx_mmio_exit(vcpu, gpa, false, 0);
-		vcpu->pending_exit = TVMM_EXIT_MMIO;
-		vcpu->pending_la = gpa;
+		vcpu->vmx.pending.exit = TVMM_EXIT_MMIO;
+		vcpu->vmx.pending.la = gpa;
 		return 0;
 	}
 	vmx_regs_to_insn(vcpu, regs);
@@ -141,7 +141,7 @@ int handle_ept_violation(struct tvmm_vcpu *vcpu)
  */
 int vmx_complete_mmio_read(struct tvmm_vcpu *vcpu)
 {
-	struct tvmm_insn *insn = &vcpu->mmio_insn;
+	struct tvmm_insn *insn = &vcpu->vmx.pending.insn;
 	u64 regs[16], rflags = vmcs_readl(GUEST_RFLAGS), data = 0, wb;
 
 	memcpy(&data, vcpu->run->mmio.data, insn->mem_size);
@@ -152,6 +152,6 @@ int vmx_complete_mmio_read(struct tvmm_vcpu *vcpu)
 	vmx_advance_rip(vcpu, insn->len);
 	if (!(insn->mem_access & TVMM_INSN_MEM_WRITE))
 		return 1;
-	vmx_mmio_exit(vcpu, vcpu->pending_la, true, wb);
+	vmx_mmio_exit(vcpu, vcpu->vmx.pending.la, true, wb);
 	return 0;
 }

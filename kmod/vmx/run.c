@@ -65,21 +65,21 @@ static void vmcs_clear_local(void *data)
 	struct tvmm_vcpu *vcpu = data;
 	int cpu = raw_smp_processor_id();
 
-	if (vcpu->cpu != cpu)
+	if (vcpu->vmx.cpu != cpu)
 		return;
-	vmx_vmclear(page_to_phys(vcpu->vmcs));
+	vmx_vmclear(page_to_phys(vcpu->vmx.vmcs));
 	if (per_cpu(current_vcpu, cpu) == vcpu)
 		per_cpu(current_vcpu, cpu) = NULL;
-	list_del(&vcpu->loaded_link);
+	list_del(&vcpu->vmx.loaded_link);
 	/* The list and the VMCS are done before another CPU sees cpu = -1. */
 	smp_wmb();
-	vcpu->cpu = -1;
-	vcpu->launched = false;
+	vcpu->vmx.cpu = -1;
+	vcpu->vmx.launched = false;
 }
 
 static void vcpu_vmcs_clear(struct tvmm_vcpu *vcpu)
 {
-	int cpu = READ_ONCE(vcpu->cpu);
+	int cpu = READ_ONCE(vcpu->vmx.cpu);
 
 	if (cpu >= 0)
 		smp_call_function_single(cpu, vmcs_clear_local, vcpu, 1);
@@ -90,7 +90,7 @@ void vmx_clear_loaded_vmcss(void)
 	struct tvmm_vcpu *vcpu, *next;
 
 	list_for_each_entry_safe(vcpu, next, this_cpu_ptr(&loaded_vmcss),
-				 loaded_link)
+				 vmx.loaded_link)
 		vmcs_clear_local(vcpu);
 }
 
@@ -106,14 +106,14 @@ int vmx_vcpu_load(struct tvmm_vcpu *vcpu)
 		preempt_enable();
 		return vmx_root_rebooting() ? -EIO : -EAGAIN;
 	}
-	moved = vcpu->cpu != cpu;
+	moved = vcpu->vmx.cpu != cpu;
 	if (moved) {
 		vcpu_vmcs_clear(vcpu);
 		/* Pairs with vmcs_clear_local(): the old CPU is done with it. */
 		smp_rmb();
 		local_irq_disable();
-		list_add(&vcpu->loaded_link, this_cpu_ptr(&loaded_vmcss));
-		vcpu->cpu = cpu;
+		list_add(&vcpu->vmx.loaded_link, this_cpu_ptr(&loaded_vmcss));
+		vcpu->vmx.cpu = cpu;
 		local_irq_enable();
 	}
 	if (per_cpu(current_vcpu, cpu) != vcpu) {
@@ -122,7 +122,7 @@ int vmx_vcpu_load(struct tvmm_vcpu *vcpu)
 		/* Another VM ran here: it must not steer our branches. */
 		if (prev && prev->vm != vcpu->vm)
 			indirect_branch_prediction_barrier();
-		if (vmx_vmptrld(page_to_phys(vcpu->vmcs))) {
+		if (vmx_vmptrld(page_to_phys(vcpu->vmx.vmcs))) {
 			pr_err_ratelimited("VMPTRLD failed on CPU%d\n", cpu);
 			preempt_enable();
 			return -EIO;
@@ -130,8 +130,8 @@ int vmx_vcpu_load(struct tvmm_vcpu *vcpu)
 		per_cpu(current_vcpu, cpu) = vcpu;
 	}
 	/* This CPU may hold stale translations tagged with our VPID. */
-	if (moved && vcpu->vpid)
-		vmx_invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vpid);
+	if (moved && vcpu->vmx.vpid)
+		vmx_invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vmx.vpid);
 	return 0;
 }
 
@@ -157,19 +157,19 @@ int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
 {
 	int err, vpid = 0;
 
-	vcpu->cpu = -1;
-	INIT_LIST_HEAD(&vcpu->loaded_link);
-	vcpu->vmcs = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	vcpu->io_bitmap = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT, 1);
-	vcpu->msr_bitmap = (u64 *)__get_free_page(GFP_KERNEL_ACCOUNT);
-	if (!vcpu->vmcs || !vcpu->io_bitmap || !vcpu->msr_bitmap) {
+	vcpu->vmx.cpu = -1;
+	INIT_LIST_HEAD(&vcpu->vmx.loaded_link);
+	vcpu->vmx.vmcs = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	vcpu->vmx.io_bitmap = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT, 1);
+	vcpu->vmx.msr_bitmap = (u64 *)__get_free_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->vmx.vmcs || !vcpu->vmx.io_bitmap || !vcpu->vmx.msr_bitmap) {
 		err = -ENOMEM;
 		goto free;
 	}
 	/* All ones: every port and every MSR access exits (25.6.4, 25.6.9). */
-	memset(vcpu->io_bitmap, 0xff, 2 * PAGE_SIZE);
-	memset(vcpu->msr_bitmap, 0xff, PAGE_SIZE);
-	*(u32 *)page_address(vcpu->vmcs) = vmx_caps.basic &
+	memset(vcpu->vmx.io_bitmap, 0xff, 2 * PAGE_SIZE);
+	memset(vcpu->vmx.msr_bitmap, 0xff, PAGE_SIZE);
+	*(u32 *)page_address(vcpu->vmx.vmcs) = vmx_caps.basic &
 					   IA32_VMX_BASIC_REVISION_MASK;
 	/* VPID only if tvmm can flush it (INVVPID single-context). */
 	if ((vmx_caps_features(&vmx_caps) & BIT_ULL(TVMM_VMX_VPID)) &&
@@ -178,7 +178,7 @@ int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
 		if (vpid < 0)
 			vpid = 0;	/* run without VPID, flushing instead */
 	}
-	vcpu->vpid = vpid;
+	vcpu->vmx.vpid = vpid;
 	if (!fpu_alloc_guest_fpstate(&vcpu->fpu)) {
 		err = -ENOMEM;
 		goto free_vpid;
@@ -186,7 +186,7 @@ int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
 
 	/* A new VMCS region is made clear before it is first loaded. */
 	preempt_disable();
-	err = vmx_vmclear(page_to_phys(vcpu->vmcs)) ? -EIO : 0;
+	err = vmx_vmclear(page_to_phys(vcpu->vmx.vmcs)) ? -EIO : 0;
 	preempt_enable();
 	if (err)
 		goto free_fpu;
@@ -204,10 +204,10 @@ free_vpid:
 	if (vpid)
 		ida_free(&vpid_ida, vpid);
 free:
-	free_page((unsigned long)vcpu->msr_bitmap);
-	free_pages((unsigned long)vcpu->io_bitmap, 1);
-	if (vcpu->vmcs)
-		__free_page(vcpu->vmcs);
+	free_page((unsigned long)vcpu->vmx.msr_bitmap);
+	free_pages((unsigned long)vcpu->vmx.io_bitmap, 1);
+	if (vcpu->vmx.vmcs)
+		__free_page(vcpu->vmx.vmcs);
 	return err;
 }
 
@@ -215,11 +215,11 @@ void vmx_vcpu_free(struct tvmm_vcpu *vcpu)
 {
 	vcpu_vmcs_clear(vcpu);
 	fpu_free_guest_fpstate(&vcpu->fpu);
-	if (vcpu->vpid)
-		ida_free(&vpid_ida, vcpu->vpid);
-	free_page((unsigned long)vcpu->msr_bitmap);
-	free_pages((unsigned long)vcpu->io_bitmap, 1);
-	__free_page(vcpu->vmcs);
+	if (vcpu->vmx.vpid)
+		ida_free(&vpid_ida, vcpu->vmx.vpid);
+	free_page((unsigned long)vcpu->vmx.msr_bitmap);
+	free_pages((unsigned long)vcpu->vmx.io_bitmap, 1);
+	__free_page(vcpu->vmx.vmcs);
 }
 
 /* The host's values of the MSRs a guest may own during a session. */
@@ -460,13 +460,13 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	savesegment(gs, gs);
 	asm volatile("sldt %0" : "=g" (ldt));
 	vmx_set_host_state_per_cpu();
-	vcpu->host_cr4 = cr4_read_shadow();
+	vcpu->vmx.host_cr4 = cr4_read_shadow();
 	if (vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) & CPU_CTL_USE_TSC_OFFSETTING)
 		vmcs_write64(TSC_OFFSET, READ_ONCE(vm->tsc_offset));
 	vmx_switch_msrs_to_guest(vcpu, &host);
 
 	for (;;) {
-		if (vcpu->preemption_timer)
+		if (vcpu->vmx.preemption_timer)
 			vmcs_write32(VMX_PREEMPTION_TIMER_VALUE,
 				     tsc_khz >>
 				     (vmx_caps.misc &
@@ -492,19 +492,19 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 		/* Decided here, where nothing can call the entry off. */
 		injected = false;
 		if (unlikely(vcpu->irq_queued | vcpu->irq_window_wanted |
-			     vcpu->irq_window_exiting))
+			     vcpu->vmx.irq_window_exiting))
 			injected = vmx_inject_interrupt(vcpu);
 		/* An IPI may have changed CR4 (e.g. perf's CR4.PCE). */
-		if (cr4_read_shadow() != vcpu->host_cr4) {
-			vcpu->host_cr4 = cr4_read_shadow();
-			vmcs_writel(HOST_CR4, vcpu->host_cr4);
+		if (cr4_read_shadow() != vcpu->vmx.host_cr4) {
+			vcpu->vmx.host_cr4 = cr4_read_shadow();
+			vmcs_writel(HOST_CR4, vcpu->vmx.host_cr4);
 		}
 		if (native_read_cr2() != vcpu->cr2)
 			native_write_cr2(vcpu->cr2);
 		if (switch_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 		vmx_clear_cpu_buffers();
-		ret = __vmx_vcpu_run(vcpu->regs, vcpu->launched);
+		ret = __vmx_vcpu_run(vcpu->regs, vcpu->vmx.launched);
 		if (switch_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
 		vcpu->cr2 = native_read_cr2();
@@ -530,7 +530,7 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			ret = 0;
 			break;
 		}
-		vcpu->launched = true;
+		vcpu->vmx.launched = true;
 		exit_tsc = rdtsc_ordered();
 		/* VMREADs cannot be skipped by the compiler: test the key. */
 		if (trace_tvmm_exit_enabled())

@@ -255,18 +255,18 @@ void vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 		entry = vmx_adjust_ctls(vmx_caps.entry,
 					entry & ~ENTRY_CTL_LOAD_IA32_PAT, 0);
 	}
-	if (!vcpu->vpid)
+	if (!vcpu->vmx.vpid)
 		cpu2 &= ~CPU_CTL2_ENABLE_VPID;
 
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, pin);
 	/* The pin-based controls never change: run.c tests this, not them. */
-	vcpu->preemption_timer = pin & PIN_CTL_VMX_PREEMPTION_TIMER;
+	vcpu->vmx.preemption_timer = pin & PIN_CTL_VMX_PREEMPTION_TIMER;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, cpu);
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, cpu2);
 	vmcs_write32(VM_EXIT_CONTROLS, exit);
 	vmcs_write32(VM_ENTRY_CONTROLS, entry);
 	vmcs_write32(EXCEPTION_BITMAP,
-		     vmx_exception_bitmap(vcpu->exception_exits));
+		     vmx_exception_bitmap(vcpu->vmx.exception_exits));
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write32(CR3_TARGET_COUNT, 0);
@@ -275,12 +275,12 @@ void vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
-	vmcs_write64(IO_BITMAP_A, __pa(vcpu->io_bitmap));
-	vmcs_write64(IO_BITMAP_B, __pa(vcpu->io_bitmap) + PAGE_SIZE);
-	vmcs_write64(MSR_BITMAP, __pa(vcpu->msr_bitmap));
+	vmcs_write64(IO_BITMAP_A, __pa(vcpu->vmx.io_bitmap));
+	vmcs_write64(IO_BITMAP_B, __pa(vcpu->vmx.io_bitmap) + PAGE_SIZE);
+	vmcs_write64(MSR_BITMAP, __pa(vcpu->vmx.msr_bitmap));
 	vmcs_write64(EPT_POINTER, vcpu->vm->ept.eptp);
 	if (cpu2 & CPU_CTL2_ENABLE_VPID)
-		vmcs_write16(VIRTUAL_PROCESSOR_ID, vcpu->vpid);
+		vmcs_write16(VIRTUAL_PROCESSOR_ID, vcpu->vmx.vpid);
 	/* Every CR0/CR4 bit is the guest's to read but tvmm's to set. */
 	vmcs_writel(CR0_GUEST_HOST_MASK, ~0UL);
 	vmcs_writel(CR4_GUEST_HOST_MASK, ~0UL);
@@ -378,7 +378,6 @@ int vmx_set_intercepts(struct tvmm_vcpu *vcpu, u32 flags)
 	else
 		cpu &= ~CPU_CTL_RDTSC_EXITING;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, cpu);
-	vcpu->intercepts = flags;
 	return 0;
 }
 
@@ -427,8 +426,8 @@ bool vmx_efer_valid(u64 efer)
  */
 static void vmx_flush_guest_tlb(struct tvmm_vcpu *vcpu)
 {
-	if (vcpu->vpid)
-		vmx_invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vpid);
+	if (vcpu->vmx.vpid)
+		vmx_invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vmx.vpid);
 }
 
 /*

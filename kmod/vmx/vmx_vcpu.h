@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmx_vcpu.h - the VMX half of a vCPU (struct vmx_vcpu), embedded in
+ * struct tvmm_vcpu as vcpu->vmx.
+ *
+ * Only the files of kmod/vmx/ read or write these fields; the core sees
+ * the type only because it embeds it. Unless a field's comment says
+ * otherwise, they are used with vcpu->lock held.
+ */
+#ifndef TVMM_VMX_VMX_VCPU_H
+#define TVMM_VMX_VMX_VCPU_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+#include "../x86/insn.h"
+
+struct page;
+
+/*
+ * What userspace must complete before the next VM entry (io.c, mmio.c):
+ * an IN's size, an INS's addresses, the MMIO instruction in flight.
+ */
+struct vmx_pending_exit {
+	u32 exit;			/* TVMM_EXIT_* or 0 */
+	u8 size;			/* IN: operand size */
+	bool down;			/* INS: RFLAGS.DF, addresses go down */
+	u32 count;			/* INS: elements to store */
+	u64 la;				/* INS: linear address of the first */
+					/* MMIO: the guest-physical address */
+	struct tvmm_insn insn;		/* MMIO: the instruction in flight */
+};
+
+struct vmx_vcpu {
+	/*
+	 * VMCS residency (SDM Vol. 3C, 25.11.1): the VMCS is active on one
+	 * CPU at a time (cpu, on that CPU's list of loaded VMCSs through
+	 * loaded_link), and VMCLEARed before another CPU loads it. cpu and
+	 * loaded_link also change in an IPI from another vCPU's load.
+	 */
+	struct page *vmcs;
+	u16 vpid;			/* 0: none, flush instead */
+	int cpu;			/* where the VMCS is active, or -1 */
+	bool launched;			/* VMRESUME, not VMLAUNCH, next */
+	struct list_head loaded_link;
+	unsigned long host_cr4;		/* HOST_CR4 as last written */
+
+	u64 *io_bitmap;			/* two pages: ports 0-7fff, 8000-ffff */
+	u64 *msr_bitmap;		/* one page, SDM 25.6.9 */
+
+	/* VM-execution controls tvmm changes, as they are in the VMCS. */
+	bool preemption_timer;		/* its pin-based control is on */
+	bool irq_window_exiting;	/* interrupt-window exiting is on */
+	u32 exception_exits;		/* userspace asked for these vectors */
+
+	struct vmx_pending_exit pending;
+};
+
+#endif /* TVMM_VMX_VMX_VCPU_H */
