@@ -96,13 +96,11 @@ struct tvmm_vcpu {
 	/*
 	 * The exit trace ring (TVMM_SET_TRACE): allocated at the first start,
 	 * freed with the vCPU; head is tvmm's own, never read back from the
-	 * shared ring. exit_info is what the exit's handler did, for the
-	 * entry's info[].
+	 * shared ring.
 	 */
 	bool trace_on;
 	struct tvmm_trace_ring *trace_ring;
 	u64 trace_head;
-	u64 exit_info[3];
 };
 
 /* dev.c: /dev/tvmm. Registering it is the last step of loading. */

@@ -260,7 +260,8 @@ void vmx_report_interrupt_state(struct tvmm_vcpu *vcpu)
  * queued one goes in at the next entry without leaving the kernel;
  * otherwise userspace asked to know.
  */
-int handle_interrupt_window(struct tvmm_vcpu *vcpu)
+int handle_interrupt_window(struct tvmm_vcpu *vcpu,
+			    struct vmx_exit *exit)
 {
 	if (vcpu->irq_queued || !vcpu->irq_window_wanted)
 		return 1;
@@ -319,7 +320,7 @@ void vmx_set_exception_exits(struct tvmm_vcpu *vcpu, u32 vectors)
  * again at the next entry (SDM 28.2.4, "Information for VM Exits During
  * Event Delivery"). A handler that injects something else overrides it.
  */
-void vmx_redeliver_event(void)
+void vmx_redeliver_event(struct vmx_exit *exit)
 {
 	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
 
@@ -328,8 +329,7 @@ void vmx_redeliver_event(void)
 	if (info & INTR_INFO_DELIVER_CODE)
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
 			     vmcs_read32(IDT_VECTORING_ERROR_CODE));
-	vmcs_write32(VM_ENTRY_INSTRUCTION_LEN,
-		     vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmx_exit_insn_len(exit));
 	/* Bits 30:12 of the entry field are reserved (25.8.3). */
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info & ~GENMASK(30, 12));
 }

@@ -43,6 +43,7 @@
 #include "../trace.h"
 #include "caps.h"
 #include "vmcs.h"
+#include "exits.h"
 #include "vmx_internal.h"
 #include "vmx_ops.h"
 #include "vmx_sdm.h"
@@ -260,22 +261,21 @@ static void vmx_switch_msrs_to_host(struct tvmm_vcpu *vcpu,
 		wrmsrl(MSR_TSC_AUX, host->tsc_aux);
 }
 
-static void vmx_report_entry_failure(struct tvmm_vcpu *vcpu, bool vmfail,
-				     u32 exit_reason)
+/* VM entry failed: @exit is NULL for a VMfail, else the failed entry. */
+static void vmx_report_entry_failure(struct tvmm_vcpu *vcpu,
+				     struct vmx_exit *exit)
 {
 	struct tvmm_run *run = vcpu->run;
 
 	run->exit_reason = TVMM_EXIT_FAIL_ENTRY;
 	memset(&run->fail_entry, 0, sizeof(run->fail_entry));
-	if (vmfail) {
+	if (!exit) {
 		run->fail_entry.vm_instruction_error =
 			vmcs_read32(VM_INSTRUCTION_ERROR);
 	} else {
-		run->fail_entry.hardware_entry_failure_reason =
-			exit_reason & EXIT_REASON_BASIC_MASK;
-		run->fail_entry.qualification = vmcs_readl(EXIT_QUALIFICATION);
-		if ((exit_reason & EXIT_REASON_BASIC_MASK) ==
-		    EXIT_REASON_INVALID_GUEST_STATE)
+		run->fail_entry.hardware_entry_failure_reason = exit->reason;
+		run->fail_entry.qualification = vmx_exit_qual(exit);
+		if (exit->reason == EXIT_REASON_INVALID_GUEST_STATE)
 			run->fail_entry.guest_state_check =
 				vmx_guest_state_check(vcpu);
 	}
@@ -286,18 +286,17 @@ static void vmx_report_entry_failure(struct tvmm_vcpu *vcpu, bool vmfail,
  * #MC in the exception bitmap, or a machine check during VM entry), with
  * interrupts still off, as if the CPU had delivered it.
  */
-static void vmx_forward_host_events(u32 exit_reason)
+static void vmx_forward_host_events(struct vmx_exit *exit)
 {
-	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
 	u32 info, type;
 
-	if (basic == EXIT_REASON_MACHINE_CHECK) {
+	if (exit->reason == EXIT_REASON_MACHINE_CHECK) {
 		asm volatile("int $0x12");
 		return;
 	}
-	if (basic != EXIT_REASON_EXCEPTION_NMI)
+	if (exit->reason != EXIT_REASON_EXCEPTION_NMI)
 		return;
-	info = vmcs_read32(VM_EXIT_INTR_INFO);
+	info = vmx_exit_intr_info(exit);
 	if (!(info & INTR_INFO_VALID))
 		return;
 	type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
@@ -311,10 +310,8 @@ static void vmx_forward_host_events(u32 exit_reason)
  * Per-vCPU statistics: one more exit of this reason, and its cost, which
  * is returned.
  */
-static u64 vmx_count_exit(struct tvmm_vcpu *vcpu, u32 exit_reason,
-			  u64 exit_tsc)
+static u64 vmx_count_exit(struct tvmm_vcpu *vcpu, u32 basic, u64 exit_tsc)
 {
-	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
 	u64 cycles = rdtsc_ordered() - exit_tsc;
 
 	if (basic < TVMM_NR_VMX_EXIT_REASONS) {
@@ -341,9 +338,13 @@ static bool vmx_trace_full(struct tvmm_vcpu *vcpu)
 	return vcpu->trace_head - tail == TVMM_TRACE_ENTRIES;
 }
 
-static void vmx_trace_append(struct tvmm_vcpu *vcpu, u32 basic,
-			     unsigned long rip, unsigned long qual,
-			     u8 insn_len, u64 cycles, u8 handled_by)
+/*
+ * @exit's info[] is what its handler noted; an event's information is
+ * the exit's own (interruption information and error code).
+ */
+static void vmx_trace_append(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
+			     unsigned long rip, u8 insn_len, u64 cycles,
+			     u8 handled_by)
 {
 	struct tvmm_trace_ring *ring = vcpu->trace_ring;
 	u64 head = vcpu->trace_head;
@@ -352,19 +353,18 @@ static void vmx_trace_append(struct tvmm_vcpu *vcpu, u32 basic,
 
 	e->seq = vcpu->run->exit_count;
 	e->rip = rip;
-	e->qualification = qual;
-	/* An event's information is still in the VMCS's exit fields. */
-	if (basic == EXIT_REASON_EXCEPTION_NMI ||
-	    basic == EXIT_REASON_EXTERNAL_INTERRUPT) {
-		info = vmcs_read32(VM_EXIT_INTR_INFO);
+	e->qualification = vmx_exit_qual(exit);
+	if (exit->reason == EXIT_REASON_EXCEPTION_NMI ||
+	    exit->reason == EXIT_REASON_EXTERNAL_INTERRUPT) {
+		info = vmx_exit_intr_info(exit);
 		e->info[0] = info;
 		e->info[1] = info & INTR_INFO_DELIVER_CODE ?
 			     vmcs_read32(VM_EXIT_INTR_ERROR_CODE) : 0;
 		e->info[2] = 0;
 	} else {
-		memcpy(e->info, vcpu->exit_info, sizeof(e->info));
+		memcpy(e->info, exit->info, sizeof(e->info));
 	}
-	e->exit_reason = basic;
+	e->exit_reason = exit->reason;
 	e->handled_by = handled_by;
 	e->insn_len = insn_len;
 	e->padding = 0;
@@ -381,22 +381,21 @@ static void vmx_trace_append(struct tvmm_vcpu *vcpu, u32 basic,
  * (TVMM_EXIT_TRACE_FULL) instead of entering the guest again.
  */
 static noinline int vmx_handle_exit_traced(struct tvmm_vcpu *vcpu,
-					   u32 exit_reason, u64 exit_tsc)
+					   struct vmx_exit *exit, u64 exit_tsc)
 {
-	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
+	u32 basic = exit->reason;
 	unsigned long rip = vmcs_readl(GUEST_RIP);
-	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
 	u8 insn_len = 0;
 	u64 cycles;
 	int ret;
 
 	if (basic == EXIT_REASON_XRSTORS ||
 	    (basic < 64 && (EXIT_REASONS_WITH_INSN_LEN & BIT_ULL(basic))))
-		insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
-	memset(vcpu->exit_info, 0, sizeof(vcpu->exit_info));
-	ret = vmx_handle_exit(vcpu, exit_reason);
-	cycles = vmx_count_exit(vcpu, exit_reason, exit_tsc);
-	vmx_trace_append(vcpu, basic, rip, qual, insn_len, cycles,
+		insn_len = vmx_exit_insn_len(exit);
+	memset(exit->info, 0, sizeof(exit->info));
+	ret = vmx_handle_exit(vcpu, exit);
+	cycles = vmx_count_exit(vcpu, basic, exit_tsc);
+	vmx_trace_append(vcpu, exit, rip, insn_len, cycles,
 			 ret == 1 ? TVMM_TRACE_BY_KERNEL : TVMM_TRACE_BY_USER);
 	if (ret == 1 && vmx_trace_full(vcpu)) {
 		vcpu->run->exit_reason = TVMM_EXIT_TRACE_FULL;
@@ -406,12 +405,12 @@ static noinline int vmx_handle_exit_traced(struct tvmm_vcpu *vcpu,
 }
 
 /* A failed VM entry is an exit too (exit_count counts it): traced. */
-static void vmx_trace_failed_entry(struct tvmm_vcpu *vcpu, u32 exit_reason)
+static void vmx_trace_failed_entry(struct tvmm_vcpu *vcpu,
+				   struct vmx_exit *exit)
 {
-	memset(vcpu->exit_info, 0, sizeof(vcpu->exit_info));
-	vmx_trace_append(vcpu, exit_reason & EXIT_REASON_BASIC_MASK,
-			 vmcs_readl(GUEST_RIP), vmcs_readl(EXIT_QUALIFICATION),
-			 0, 0, TVMM_TRACE_BY_USER);
+	memset(exit->info, 0, sizeof(exit->info));
+	vmx_trace_append(vcpu, exit, vmcs_readl(GUEST_RIP), 0, 0,
+			 TVMM_TRACE_BY_USER);
 }
 
 /*
@@ -442,6 +441,7 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	u64 host_debugctl = get_debugctlmsr();
 	u16 ds, es, fs, gs, ldt;
 	struct host_msrs host;
+	struct vmx_exit exit;
 	bool switch_xcr0, injected;
 	u32 exit_reason;
 	u64 exit_tsc;
@@ -512,21 +512,23 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			local_irq_enable();
 			if (injected)
 				vmx_cancel_interrupt(vcpu);
-			vmx_report_entry_failure(vcpu, true, 0);
+			vmx_report_entry_failure(vcpu, NULL);
 			ret = 0;
 			break;
 		}
 		exit_reason = vmcs_read32(VM_EXIT_REASON);
-		vmx_forward_host_events(exit_reason);
+		exit.reason = exit_reason & EXIT_REASON_BASIC_MASK;
+		exit.read = 0;
+		vmx_forward_host_events(&exit);
 		local_irq_enable();
 
 		vcpu->run->exit_count++;
 		if (exit_reason & EXIT_REASON_FAILED_VMENTRY) {
 			if (injected)
 				vmx_cancel_interrupt(vcpu);
-			vmx_report_entry_failure(vcpu, false, exit_reason);
+			vmx_report_entry_failure(vcpu, &exit);
 			if (vcpu->trace_on)
-				vmx_trace_failed_entry(vcpu, exit_reason);
+				vmx_trace_failed_entry(vcpu, &exit);
 			ret = 0;
 			break;
 		}
@@ -536,13 +538,12 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 		if (trace_tvmm_exit_enabled())
 			trace_tvmm_exit(vcpu->id, exit_reason,
 					vmcs_readl(GUEST_RIP),
-					vmcs_readl(EXIT_QUALIFICATION));
+					vmx_exit_qual(&exit));
 		if (likely(!vcpu->trace_on)) {
-			ret = vmx_handle_exit(vcpu, exit_reason);
-			vmx_count_exit(vcpu, exit_reason, exit_tsc);
+			ret = vmx_handle_exit(vcpu, &exit);
+			vmx_count_exit(vcpu, exit.reason, exit_tsc);
 		} else {
-			ret = vmx_handle_exit_traced(vcpu, exit_reason,
-						     exit_tsc);
+			ret = vmx_handle_exit_traced(vcpu, &exit, exit_tsc);
 		}
 		if (ret <= 0)
 			break;

@@ -36,9 +36,6 @@ void __vmx_vmexit(void);
 /* guest_checks.c: TVMM_GUEST_CHECK_*, after a refused guest state. */
 u32 vmx_guest_state_check(struct tvmm_vcpu *vcpu);
 
-/* exits.c: the exit table. */
-int vmx_handle_exit(struct tvmm_vcpu *vcpu, u32 exit_reason);
-
 /* io.c: finish what userspace completed, before the next entry. */
 int vmx_complete_userspace_exit(struct tvmm_vcpu *vcpu);
 

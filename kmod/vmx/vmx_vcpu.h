@@ -18,16 +18,29 @@
 struct page;
 
 /*
+ * One batch of an INS or OUTS (io.c), as the exit described it: enough to
+ * move RSI/RDI, RCX and RIP on once the batch is done.
+ */
+struct vmx_string_io {
+	u64 la;				/* linear address of the first element */
+	u64 addr_mask;			/* the address size, as a mask */
+	u32 count;			/* elements in the batch, 0: none */
+	u8 size;			/* bytes per element */
+	u8 insn_len;			/* the instruction's length */
+	bool in;			/* INS, not OUTS */
+	bool down;			/* RFLAGS.DF: addresses go down */
+	bool rep;			/* a REP prefix: RCX counts */
+};
+
+/*
  * What userspace must complete before the next VM entry (io.c, mmio.c):
- * an IN's size, an INS's addresses, the MMIO instruction in flight.
+ * an IN's size, an INS's batch, the MMIO instruction in flight.
  */
 struct vmx_pending_exit {
 	u32 exit;			/* TVMM_EXIT_* or 0 */
 	u8 size;			/* IN: operand size */
-	bool down;			/* INS: RFLAGS.DF, addresses go down */
-	u32 count;			/* INS: elements to store */
-	u64 la;				/* INS: linear address of the first */
-					/* MMIO: the guest-physical address */
+	struct vmx_string_io ins;	/* INS: the elements to store */
+	u64 gpa;			/* MMIO: the address accessed */
 	struct tvmm_insn insn;		/* MMIO: the instruction in flight */
 };
 
