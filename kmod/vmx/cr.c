@@ -113,6 +113,15 @@ int handle_cr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 /* ---- debug registers ---- */
 
 /*
+ * The debug registers as the guest reads them back (Vol. 3B, 18.2.3 and
+ * 18.2.4): DR6's reserved bits read as 1; DR7's bit 10 reads as 1 and
+ * bits 12, 14 and 15 as 0.
+ */
+#define GUEST_DR6_FIXED_1	0xffff0ff0UL
+#define GUEST_DR7_FIXED_1	BIT(10)
+#define GUEST_DR7_WRITABLE	0xffff2fffUL
+
+/*
  * Debug registers are the guest's own copies, never loaded: the CPU's
  * DR0-3 hold the host's addresses, so the real DR7 stays 0x400 (no
  * breakpoint armed) while the guest runs.
@@ -120,8 +129,9 @@ int handle_cr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 int handle_dr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	unsigned long qual = vmx_exit_qual(exit);
-	int dr = qual & 7, reg = (qual >> 8) & 0xf;
-	bool from_dr = qual & BIT(4);
+	int dr = qual & DR_QUAL_NR_MASK;
+	int reg = (qual & DR_QUAL_REG_MASK) >> DR_QUAL_REG_SHIFT;
+	bool from_dr = qual & DR_QUAL_FROM_DR;
 	unsigned long val;
 
 	if (dr == 4 || dr == 5) {
@@ -133,7 +143,7 @@ int handle_dr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 		if (dr < 4)
 			val = vcpu->dr[dr];
 		else if (dr == 6)
-			val = vcpu->dr6 | 0xffff0ff0;
+			val = vcpu->dr6 | GUEST_DR6_FIXED_1;
 		else
 			val = vcpu->dr7;
 		vmx_write_gpr(vcpu, reg, val);
@@ -144,7 +154,8 @@ int handle_dr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 		else if (dr == 6)
 			vcpu->dr6 = val;
 		else
-			vcpu->dr7 = (val & 0xffff2fff) | 0x400;
+			vcpu->dr7 = (val & GUEST_DR7_WRITABLE) |
+				    GUEST_DR7_FIXED_1;
 	}
 	vmx_skip_instruction(vcpu, exit);
 	return 1;

@@ -21,17 +21,11 @@
 
 #include "exits.h"
 
-/* Exception vectors (Vol. 3A, 6.3.1, Table 6-1) */
-#define UD_VECTOR	6
-#define GP_VECTOR	13
-#define PF_VECTOR	14
-
 /* Deliver a hardware exception at the next VM entry (27.6). */
 static void vmx_inject_exception(struct tvmm_vcpu *vcpu, u8 vector,
 				 bool has_error, u32 error_code)
 {
-	u32 info = vector | (INTR_TYPE_HW_EXCEPTION << INTR_INFO_TYPE_SHIFT) |
-		   INTR_INFO_VALID;
+	u32 info = intr_info_event(INTR_TYPE_HW_EXCEPTION, vector);
 
 	/* Real mode has no error codes; VM entry checks it (27.2.1.3). */
 	if (has_error && vmx_guest_protected()) {
@@ -62,13 +56,11 @@ void vmx_fit_pending_event(void)
 	u32 info = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
 	bool code;
 
-	if (!(info & INTR_INFO_VALID) ||
-	    (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT !=
-	    INTR_TYPE_HW_EXCEPTION)
+	if (!intr_info_is_exception(info))
 		return;
 	code = vmx_guest_protected() &&
-	       x86_exception_has_error_code(info & INTR_INFO_VECTOR_MASK);
-	if (code == !!(info & INTR_INFO_DELIVER_CODE))
+	       x86_exception_has_error_code(intr_info_vector(info));
+	if (code == intr_info_has_error_code(info))
 		return;
 	if (code)
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, 0);
@@ -82,18 +74,18 @@ void vmx_get_events(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_events *ev)
 {
 	u32 info = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
-	u8 type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
+	u8 type = intr_info_type(info);
 
 	memset(ev, 0, sizeof(*ev));
 	if (intr & GUEST_INTR_STATE_STI)
 		ev->shadow |= TVMM_SHADOW_STI;
 	if (intr & GUEST_INTR_STATE_MOV_SS)
 		ev->shadow |= TVMM_SHADOW_MOV_SS;
-	if (info & INTR_INFO_VALID) {
+	if (intr_info_valid(info)) {
 		ev->event.pending = 1;
 		ev->event.type = type;
-		ev->event.vector = info & INTR_INFO_VECTOR_MASK;
-		if (info & INTR_INFO_DELIVER_CODE) {
+		ev->event.vector = intr_info_vector(info);
+		if (intr_info_has_error_code(info)) {
 			ev->event.has_error_code = 1;
 			ev->event.error_code =
 				vmcs_read32(VM_ENTRY_EXCEPTION_ERROR_CODE);
@@ -164,9 +156,7 @@ int vmx_set_events(struct tvmm_vcpu *vcpu, const struct tvmm_vcpu_events *ev)
 		intr |= GUEST_INTR_STATE_MOV_SS;
 	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, intr);
 	if (ev->event.pending) {
-		info = ev->event.vector |
-		       (u32)ev->event.type << INTR_INFO_TYPE_SHIFT |
-		       INTR_INFO_VALID;
+		info = intr_info_event(ev->event.type, ev->event.vector);
 		if (ev->event.has_error_code) {
 			info |= INTR_INFO_DELIVER_CODE;
 			vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
@@ -197,7 +187,7 @@ static bool vmx_interrupt_allowed(void)
 	     (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) ||
 	    vmcs_read32(GUEST_ACTIVITY_STATE) > GUEST_ACTIVITY_HLT)
 		return false;
-	return !(vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID);
+	return !intr_info_valid(vmcs_read32(VM_ENTRY_INTR_INFO_FIELD));
 }
 
 static void vmx_set_interrupt_window(struct tvmm_vcpu *vcpu, bool on)
@@ -226,9 +216,9 @@ bool vmx_inject_interrupt(struct tvmm_vcpu *vcpu)
 	bool injected = false, window;
 
 	if (vcpu->irq_queued && vmx_interrupt_allowed()) {
-		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vcpu->irq_vector |
-			     (INTR_TYPE_EXTERNAL << INTR_INFO_TYPE_SHIFT) |
-			     INTR_INFO_VALID);
+		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
+			     intr_info_event(INTR_TYPE_EXTERNAL,
+					     vcpu->irq_vector));
 		vcpu->irq_queued = false;
 		injected = true;
 	}
@@ -291,19 +281,19 @@ int vmx_raise_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 	run->exception.error_code = run->exception.error_code_valid ?
 				    error_code : 0;
 	run->exception.rip = vmcs_readl(GUEST_RIP);
-	if (vector == PF_VECTOR)
+	if (vector == X86_TRAP_PF)
 		run->exception.cr2 = vcpu->cr2;
 	return 0;
 }
 
 int vmx_inject_gp(struct tvmm_vcpu *vcpu)
 {
-	return vmx_raise_exception(vcpu, GP_VECTOR, true, 0);
+	return vmx_raise_exception(vcpu, X86_TRAP_GP, true, 0);
 }
 
 int vmx_inject_ud(struct tvmm_vcpu *vcpu)
 {
-	return vmx_raise_exception(vcpu, UD_VECTOR, false, 0);
+	return vmx_raise_exception(vcpu, X86_TRAP_UD, false, 0);
 }
 
 /* ---- exceptions userspace sees (TVMM_SET_EXCEPTION_EXITS) ---- */
@@ -324,9 +314,9 @@ void vmx_redeliver_event(struct vmx_exit *exit)
 {
 	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
 
-	if (!(info & INTR_INFO_VALID))
+	if (!intr_info_valid(info))
 		return;
-	if (info & INTR_INFO_DELIVER_CODE)
+	if (intr_info_has_error_code(info))
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
 			     vmcs_read32(IDT_VECTORING_ERROR_CODE));
 	vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmx_exit_insn_len(exit));

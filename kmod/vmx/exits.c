@@ -36,11 +36,9 @@
 #include <linux/string.h>
 #include <asm/fpu/xcr.h>
 #include <asm/processor.h>
+#include <asm/trapnr.h>
 
 #include "exits.h"
-
-/* Exception vectors (Vol. 3A, 6.3.1, Table 6-1) */
-#define MC_VECTOR	18
 
 /*
  * RIP past an instruction of @len bytes, which is now complete. Outside
@@ -172,23 +170,22 @@ static int handle_cpuid(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 static int handle_exception_nmi(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	u32 info = vmx_exit_intr_info(exit);
-	u32 type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
 	struct tvmm_run *run = vcpu->run;
 
 	/* The host's NMI or machine check: run.c passed it on. */
-	if (type == INTR_TYPE_NMI ||
-	    (info & INTR_INFO_VECTOR_MASK) == MC_VECTOR)
+	if (intr_info_type(info) == INTR_TYPE_NMI ||
+	    intr_info_vector(info) == X86_TRAP_MC)
 		return 1;
 	/* An exception userspace asked to see (TVMM_SET_EXCEPTION_EXITS). */
 	run->exit_reason = TVMM_EXIT_EXCEPTION;
 	memset(&run->exception, 0, sizeof(run->exception));
-	run->exception.vector = info & INTR_INFO_VECTOR_MASK;
-	if (info & INTR_INFO_DELIVER_CODE) {
+	run->exception.vector = intr_info_vector(info);
+	if (intr_info_has_error_code(info)) {
 		run->exception.error_code_valid = 1;
 		run->exception.error_code = vmcs_read32(VM_EXIT_INTR_ERROR_CODE);
 	}
 	run->exception.rip = vmcs_readl(GUEST_RIP);
-	if (run->exception.vector == 14)	/* #PF: the address */
+	if (run->exception.vector == X86_TRAP_PF)	/* the address */
 		run->exception.cr2 = vmx_exit_qual(exit);
 	return 0;
 }

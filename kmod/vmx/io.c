@@ -17,17 +17,15 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/string.h>
+#include <asm/trapnr.h>
 
 #include "../guest.h"
 #include "exits.h"
 
-/* Exception vectors (Vol. 3A, 6.3.1, Table 6-1) */
-#define PF_VECTOR	14
-
 static int vmx_inject_pf(struct tvmm_vcpu *vcpu, u64 addr, u32 error)
 {
 	vcpu->cr2 = addr;
-	return vmx_raise_exception(vcpu, PF_VECTOR, true, error);
+	return vmx_raise_exception(vcpu, X86_TRAP_PF, true, error);
 }
 
 /*
@@ -38,10 +36,10 @@ static u64 vmx_string_addr_mask(void)
 {
 	u32 info = vmcs_read32(VMX_INSTRUCTION_INFO);
 
-	switch ((info >> 7) & 7) {
-	case 0:
+	switch ((info & INSN_INFO_ADDR_SIZE_MASK) >> INSN_INFO_ADDR_SIZE_SHIFT) {
+	case INSN_INFO_ADDR_SIZE_16:
 		return 0xffff;
-	case 1:
+	case INSN_INFO_ADDR_SIZE_32:
 		return 0xffffffff;
 	default:
 		return ~0ULL;

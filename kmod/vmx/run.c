@@ -39,11 +39,12 @@
 #include <asm/nospec-branch.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include <asm/trapnr.h>
 
 #include "../trace.h"
 #include "caps.h"
-#include "vmcs.h"
 #include "exits.h"
+#include "vmcs.h"
 #include "vmx_internal.h"
 #include "vmx_ops.h"
 #include "vmx_sdm.h"
@@ -288,22 +289,21 @@ static void vmx_report_entry_failure(struct tvmm_vcpu *vcpu,
  */
 static void vmx_forward_host_events(struct vmx_exit *exit)
 {
-	u32 info, type;
+	u32 info;
 
 	if (exit->reason == EXIT_REASON_MACHINE_CHECK) {
-		asm volatile("int $0x12");
+		asm volatile("int %0" : : "i" (X86_TRAP_MC));
 		return;
 	}
 	if (exit->reason != EXIT_REASON_EXCEPTION_NMI)
 		return;
 	info = vmx_exit_intr_info(exit);
-	if (!(info & INTR_INFO_VALID))
+	if (!intr_info_valid(info))
 		return;
-	type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
-	if (type == INTR_TYPE_NMI)
-		asm volatile("int $2");
-	else if ((info & INTR_INFO_VECTOR_MASK) == 18)
-		asm volatile("int $0x12");
+	if (intr_info_type(info) == INTR_TYPE_NMI)
+		asm volatile("int %0" : : "i" (X86_TRAP_NMI));
+	else if (intr_info_vector(info) == X86_TRAP_MC)
+		asm volatile("int %0" : : "i" (X86_TRAP_MC));
 }
 
 /*
@@ -358,7 +358,7 @@ static void vmx_trace_append(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
 	    exit->reason == EXIT_REASON_EXTERNAL_INTERRUPT) {
 		info = vmx_exit_intr_info(exit);
 		e->info[0] = info;
-		e->info[1] = info & INTR_INFO_DELIVER_CODE ?
+		e->info[1] = intr_info_has_error_code(info) ?
 			     vmcs_read32(VM_EXIT_INTR_ERROR_CODE) : 0;
 		e->info[2] = 0;
 	} else {

@@ -18,6 +18,7 @@
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/tlbflush.h>
+#include <asm/trapnr.h>
 
 #include "../ept/ept.h"
 #include "../guest.h"
@@ -66,7 +67,7 @@ static unsigned long vmx_guest_cr4(unsigned long cr4)
 /* Machine checks always exit, so the host handles its own (25.6.3). */
 u32 vmx_exception_bitmap(u32 guest_vectors)
 {
-	return guest_vectors | BIT(18);
+	return guest_vectors | BIT(X86_TRAP_MC);
 }
 
 /*
