@@ -20,10 +20,12 @@
 
 /*
  * One VM exit, as run.c hands it to vmx_handle_exit() and the handler.
- * The basic reason is always read. The exit-information fields only some
- * handlers need are read from the VMCS at their first use and kept here
- * (VMREADs cost: a CPUID exit reads none of them but the length), so an
- * exit that is also traced reads each of them once. info[] is what the
+ * The basic reason is always read. The qualification and the
+ * interruption information, which only some exits need and a traced
+ * exit needs twice, are read from the VMCS at their first use and kept
+ * here. The instruction length is not kept: the exits that skip an
+ * instruction (CPUID, VMCALL, OUT...) are the fast path, and one VMREAD
+ * there costs less than testing for a kept copy. info[] is what the
  * handler did (the leaf and the answer of a CPUID, an MSR and its
  * value...) for the trace ring's entry (struct tvmm_trace_entry), cleared
  * by run.c only when the vCPU is traced.
@@ -33,13 +35,11 @@ struct vmx_exit {
 	u32 read;			/* VMX_EXIT_READ_*: fields read so far */
 	unsigned long qual;		/* exit qualification (28.2.1) */
 	u32 intr_info;			/* VM-exit interruption info (25.9.2) */
-	u32 insn_len;			/* VM-exit instruction length */
 	u64 info[3];
 };
 
 #define VMX_EXIT_READ_QUAL		BIT(0)
 #define VMX_EXIT_READ_INTR_INFO		BIT(1)
-#define VMX_EXIT_READ_INSN_LEN		BIT(2)
 
 static inline unsigned long vmx_exit_qual(struct vmx_exit *exit)
 {
@@ -59,13 +59,10 @@ static inline u32 vmx_exit_intr_info(struct vmx_exit *exit)
 	return exit->intr_info;
 }
 
-static inline u32 vmx_exit_insn_len(struct vmx_exit *exit)
+/* The VM-exit instruction length (28.2.4), read where it is used. */
+static inline u32 vmx_exit_insn_len(const struct vmx_exit *exit)
 {
-	if (!(exit->read & VMX_EXIT_READ_INSN_LEN)) {
-		exit->read |= VMX_EXIT_READ_INSN_LEN;
-		exit->insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
-	}
-	return exit->insn_len;
+	return vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
 }
 
 /* Protected mode, as the guest sees CR0 (its read shadow). */
