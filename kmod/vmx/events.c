@@ -76,6 +76,8 @@ void vmx_get_events(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_events *ev)
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 	u8 type = intr_info_type(info);
 
+	vmx_assert_state_op(vcpu);
+
 	memset(ev, 0, sizeof(*ev));
 	if (intr & GUEST_INTR_STATE_STI)
 		ev->shadow |= TVMM_SHADOW_STI;
@@ -146,6 +148,8 @@ int vmx_set_events(struct tvmm_vcpu *vcpu, const struct tvmm_vcpu_events *ev)
 {
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 	u32 info = 0;
+
+	vmx_assert_state_op(vcpu);
 
 	if (!vmx_events_valid(ev))
 		return -EINVAL;
@@ -300,6 +304,8 @@ int vmx_inject_ud(struct tvmm_vcpu *vcpu)
 
 void vmx_set_exception_exits(struct tvmm_vcpu *vcpu, u32 vectors)
 {
+	vmx_assert_state_op(vcpu);
+
 	vcpu->vmx.exception_exits = vectors;
 	vmcs_write32(EXCEPTION_BITMAP, vmx_exception_bitmap(vectors));
 }

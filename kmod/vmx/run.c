@@ -137,8 +137,22 @@ int vmx_vcpu_load(struct tvmm_vcpu *vcpu)
 	return 0;
 }
 
+/*
+ * The contract's state operations need the vCPU's VMCS current on this
+ * CPU: a host bug if not. Two per-CPU reads, outside the exit path. A
+ * reboot's IPI may have cleared every VMCS and left VMX on this CPU
+ * (vmxon.c) since the load: not a bug, and the IPI, which runs whole on
+ * this CPU, has then also turned vmx_root_cpu_on() false.
+ */
+void vmx_assert_loaded(struct tvmm_vcpu *vcpu)
+{
+	WARN_ON_ONCE(this_cpu_read(current_vcpu) != vcpu &&
+		     vmx_root_cpu_on(smp_processor_id()));
+}
+
 void vmx_vcpu_put(struct tvmm_vcpu *vcpu)
 {
+	vmx_assert_loaded(vcpu);
 	preempt_enable();
 }
 
@@ -589,6 +603,7 @@ int vmx_vcpu_run(struct tvmm_vcpu *vcpu)
 	bool reported = false;
 	int ret;
 
+	lockdep_assert_held(&vcpu->lock);
 	vcpu->irq_window_wanted =
 		READ_ONCE(vcpu->run->request_interrupt_window);
 	if (READ_ONCE(vcpu->run->immediate_exit)) {

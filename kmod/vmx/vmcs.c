@@ -294,6 +294,8 @@ void vmx_get_regs(struct tvmm_vcpu *vcpu, struct tvmm_regs *r)
 {
 	const unsigned long *g = vcpu->regs;
 
+	vmx_assert_state_op(vcpu);
+
 	r->rax = g[REG_RAX];
 	r->rbx = g[REG_RBX];
 	r->rcx = g[REG_RCX];
@@ -318,6 +320,8 @@ void vmx_set_regs(struct tvmm_vcpu *vcpu, const struct tvmm_regs *r)
 {
 	unsigned long *g = vcpu->regs;
 
+	vmx_assert_state_op(vcpu);
+
 	g[REG_RAX] = r->rax;
 	g[REG_RBX] = r->rbx;
 	g[REG_RCX] = r->rcx;
@@ -341,6 +345,8 @@ void vmx_set_regs(struct tvmm_vcpu *vcpu, const struct tvmm_regs *r)
 
 void vmx_get_sregs(struct tvmm_vcpu *vcpu, struct tvmm_sregs *s)
 {
+	vmx_assert_state_op(vcpu);
+
 	memset(s, 0, sizeof(*s));
 	vmx_get_segment(GUEST_CS_SELECTOR, &s->cs);
 	vmx_get_segment(GUEST_DS_SELECTOR, &s->ds);
@@ -370,6 +376,8 @@ int vmx_set_intercepts(struct tvmm_vcpu *vcpu, u32 flags)
 {
 	u32 cpu = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
 	u32 may_be_1 = vmx_caps.procbased >> 32;
+
+	vmx_assert_state_op(vcpu);
 
 	if ((flags & TVMM_INTERCEPT_RDTSC) &&
 	    !(may_be_1 & CPU_CTL_RDTSC_EXITING))
@@ -489,6 +497,8 @@ void vmx_write_cr4(struct tvmm_vcpu *vcpu, unsigned long cr4)
 
 int vmx_set_sregs(struct tvmm_vcpu *vcpu, const struct tvmm_sregs *s)
 {
+	vmx_assert_state_op(vcpu);
+
 	if (s->reserved[0] || s->reserved[1] || s->reserved[2] ||
 	    s->reserved[3])
 		return -EINVAL;

@@ -11,10 +11,26 @@
 #ifndef TVMM_VMX_VMX_INTERNAL_H
 #define TVMM_VMX_VMX_INTERNAL_H
 
+#include <linux/lockdep.h>
+
 #include "vmx.h"
 
 /* run.c: VMCS residency (SDM Vol. 3C, 25.11.1). */
 int vmx_vcpu_load(struct tvmm_vcpu *vcpu);
+/* WARN once unless @vcpu's VMCS is the current one on this CPU. */
+void vmx_assert_loaded(struct tvmm_vcpu *vcpu);
+
+/*
+ * At the contract's state operations (vcpu.c's state ioctls, between
+ * vmx_vcpu_load_wait() and vmx_vcpu_put()): vcpu->lock held, and the
+ * vCPU's VMCS current on this CPU.
+ */
+static inline void vmx_assert_state_op(struct tvmm_vcpu *vcpu)
+{
+	lockdep_assert_held(&vcpu->lock);
+	vmx_assert_loaded(vcpu);
+}
+
 /* CPU hotplug: VMCLEAR every VMCS active on this CPU before VMXOFF. */
 void vmx_clear_loaded_vmcss(void);
 
