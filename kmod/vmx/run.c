@@ -17,7 +17,7 @@
  * memory map is about to change.
  *
  * Right before each entry, a queued external interrupt goes into the VMCS
- * when the guest can take it (exits.c). After each exit, when userspace
+ * when the guest can take it (events.c). After each exit, when userspace
  * traces the vCPU (TVMM_SET_TRACE), the exit goes into the trace ring; a
  * full ring stops the vCPU before its next entry (TVMM_EXIT_TRACE_FULL),
  * so no exit is lost.
@@ -503,7 +503,11 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			ret = vmx_root_cpu_on(smp_processor_id()) ? 1 : -EIO;
 			break;
 		}
-		/* Decided here, where nothing can call the entry off. */
+		/*
+		 * Injected only now, with interrupts off and every reason to
+		 * leave checked: from here the entry happens, so the vector
+		 * is not lost in an injection the guest never sees.
+		 */
 		injected = false;
 		if (unlikely(vcpu->irq_queued | vcpu->irq_window_wanted |
 			     vcpu->vmx.irq_window_exiting))

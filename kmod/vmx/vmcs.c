@@ -390,7 +390,10 @@ int vmx_set_intercepts(struct tvmm_vcpu *vcpu, u32 flags)
 	return 0;
 }
 
-/* RDTSCP in the guest reads the CPU's TSC_AUX: the guest's, while it runs. */
+/*
+ * Whether the guest may execute RDTSCP. It reads the CPU's TSC_AUX, so
+ * run.c loads the guest's TSC_AUX for the length of a session.
+ */
 bool vmx_guest_has_rdtscp(void)
 {
 	return vmcs_read32(SECONDARY_VM_EXEC_CONTROL) & CPU_CTL2_ENABLE_RDTSCP;
@@ -455,7 +458,11 @@ static void vmx_load_pdptes(struct tvmm_vcpu *vcpu)
 	    !(vmcs_readl(CR4_READ_SHADOW) & X86_CR4_PAE) ||
 	    (vmcs_read64(GUEST_IA32_EFER) & EFER_LMA))
 		return;
-	/* Not RAM: leave them zero (not present), as good as any. */
+	/*
+	 * If CR3 does not point into RAM there is nothing sensible to load:
+	 * the entries stay zero (not present), so the guest's accesses
+	 * through them fault.
+	 */
 	guest_read_phys(vcpu->vm, vmcs_readl(GUEST_CR3) & GENMASK(31, 5),
 			pdpte, sizeof(pdpte));
 	for (i = 0; i < 4; i++)
