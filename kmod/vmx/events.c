@@ -2,18 +2,19 @@
 /*
  * events.c - the events tvmm delivers to the guest: exceptions it raises
  * while emulating, external interrupts userspace queues (TVMM_INTERRUPT),
- * events an exit interrupted, and the vCPU-events ioctls' view of all of
- * them (TVMM_GET/SET_VCPU_EVENTS).
+ * and the vCPU-events ioctls' view of them (TVMM_GET/SET_VCPU_EVENTS).
  *
  * An event goes into the VM-entry interruption-information field and the
  * CPU delivers it at the next VM entry (SDM Vol. 3C, 27.6 "Event
- * Injection"); at most one event fits, so what goes in first wins.
+ * Injection"); at most one event fits, so what goes in first wins. An
+ * event an exit interrupted is re-injected by exits.c before the handler
+ * runs, so a handler's own event replaces it.
  *
  * Context: this vCPU's VMCS loaded on this CPU (preemption off) and
- * vcpu->lock held. The exit handlers and vmx_redeliver_event() run with
- * IRQs on; vmx_inject_interrupt() and vmx_cancel_interrupt() run in
- * vmx_session() (run.c) around a VM entry, vmx_inject_interrupt() with
- * IRQs off; the ioctl backends run from vcpu.c's state ioctls.
+ * vcpu->lock held. The exit handlers run with IRQs on;
+ * vmx_inject_interrupt() and vmx_cancel_interrupt() run in vmx_session()
+ * (run.c) around a VM entry, vmx_inject_interrupt() with IRQs off; the
+ * ioctl backends run from vcpu.c's state ioctls.
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -308,24 +309,4 @@ void vmx_set_exception_exits(struct tvmm_vcpu *vcpu, u32 vectors)
 
 	vcpu->vmx.exception_exits = vectors;
 	vmcs_write32(EXCEPTION_BITMAP, vmx_exception_bitmap(vectors));
-}
-
-/*
- * An exit in the middle of delivering an event to the guest (an EPT
- * violation on its IDT, a host interrupt) would lose the event: inject it
- * again at the next entry (SDM 28.2.4, "Information for VM Exits During
- * Event Delivery"). A handler that injects something else overrides it.
- */
-void vmx_redeliver_event(struct vmx_exit *exit)
-{
-	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
-
-	if (!intr_info_valid(info))
-		return;
-	if (intr_info_has_error_code(info))
-		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
-			     vmcs_read32(IDT_VECTORING_ERROR_CODE));
-	vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmx_exit_insn_len(exit));
-	/* Bits 30:12 of the entry field are reserved (25.8.3). */
-	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info & ~GENMASK(30, 12));
 }

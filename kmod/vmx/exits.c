@@ -262,6 +262,26 @@ static int handle_gp(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 	return vmx_inject_gp(vcpu);
 }
 
+/*
+ * An exit in the middle of delivering an event to the guest (an EPT
+ * violation on its IDT, a host interrupt) would lose the event: inject it
+ * again at the next entry (SDM 28.2.4, "Information for VM Exits During
+ * Event Delivery"). A handler that injects something else overrides it.
+ */
+static void vmx_redeliver_event(struct vmx_exit *exit)
+{
+	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+
+	if (!intr_info_valid(info))
+		return;
+	if (intr_info_has_error_code(info))
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			     vmcs_read32(IDT_VECTORING_ERROR_CODE));
+	vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmx_exit_insn_len(exit));
+	/* Bits 30:12 of the entry field are reserved (25.8.3). */
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info & ~GENMASK(30, 12));
+}
+
 typedef int (*vmx_exit_handler)(struct tvmm_vcpu *vcpu,
 				struct vmx_exit *exit);
 

@@ -18,26 +18,6 @@
 #include "vmx_internal.h"
 #include "vmx_sdm.h"
 
-/*
- * One VM exit, as run.c hands it to vmx_handle_exit() and the handler.
- * The basic reason is always read. The qualification and the
- * interruption information, which only some exits need and a traced
- * exit needs twice, are read from the VMCS at their first use and kept
- * here. The instruction length is not kept: the exits that skip an
- * instruction (CPUID, VMCALL, OUT...) are the fast path, and one VMREAD
- * there costs less than testing for a kept copy. info[] is what the
- * handler did (the leaf and the answer of a CPUID, an MSR and its
- * value...) for the trace ring's entry (struct tvmm_trace_entry), cleared
- * by run.c only when the vCPU is traced.
- */
-struct vmx_exit {
-	u32 reason;			/* basic exit reason (Appendix C) */
-	u32 read;			/* VMX_EXIT_READ_*: fields read so far */
-	unsigned long qual;		/* exit qualification (28.2.1) */
-	u32 intr_info;			/* VM-exit interruption info (25.9.2) */
-	u64 info[3];
-};
-
 #define VMX_EXIT_READ_QUAL		BIT(0)
 #define VMX_EXIT_READ_INTR_INFO		BIT(1)
 
@@ -119,12 +99,11 @@ void vmx_skip_instruction(struct tvmm_vcpu *vcpu, struct vmx_exit *exit);
 int vmx_internal_error(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
 		       u32 suberror);
 
-/* events.c: exceptions tvmm raises, and events an exit interrupted. */
+/* events.c: exceptions tvmm raises. */
 int vmx_raise_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 			u32 error_code);
 int vmx_inject_gp(struct tvmm_vcpu *vcpu);
 int vmx_inject_ud(struct tvmm_vcpu *vcpu);
-void vmx_redeliver_event(struct vmx_exit *exit);
 
 /* mmio.c: the second half of an MMIO read, when userspace is back. */
 int vmx_complete_mmio_read(struct tvmm_vcpu *vcpu);

@@ -454,8 +454,8 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	unsigned long host_dr7 = native_get_debugreg(7);
 	u64 host_debugctl = get_debugctlmsr();
 	u16 ds, es, fs, gs, ldt;
+	struct vmx_exit *exit = &vcpu->vmx.exit;
 	struct host_msrs host;
-	struct vmx_exit exit;
 	bool switch_xcr0, injected;
 	u32 exit_reason;
 	u64 exit_tsc;
@@ -535,18 +535,18 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			break;
 		}
 		exit_reason = vmcs_read32(VM_EXIT_REASON);
-		exit.reason = exit_reason & EXIT_REASON_BASIC_MASK;
-		exit.read = 0;
-		vmx_forward_host_events(&exit);
+		exit->reason = exit_reason & EXIT_REASON_BASIC_MASK;
+		exit->read = 0;
+		vmx_forward_host_events(exit);
 		local_irq_enable();
 
 		vcpu->run->exit_count++;
 		if (exit_reason & EXIT_REASON_FAILED_VMENTRY) {
 			if (injected)
 				vmx_cancel_interrupt(vcpu);
-			vmx_report_entry_failure(vcpu, &exit);
+			vmx_report_entry_failure(vcpu, exit);
 			if (vcpu->trace_on)
-				vmx_trace_failed_entry(vcpu, &exit);
+				vmx_trace_failed_entry(vcpu, exit);
 			ret = 0;
 			break;
 		}
@@ -556,12 +556,12 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 		if (trace_tvmm_exit_enabled())
 			trace_tvmm_exit(vcpu->id, exit_reason,
 					vmcs_readl(GUEST_RIP),
-					vmx_exit_qual(&exit));
+					vmx_exit_qual(exit));
 		if (likely(!vcpu->trace_on)) {
-			ret = vmx_handle_exit(vcpu, &exit);
-			vmx_count_exit(vcpu, exit.reason, exit_tsc);
+			ret = vmx_handle_exit(vcpu, exit);
+			vmx_count_exit(vcpu, exit->reason, exit_tsc);
 		} else {
-			ret = vmx_handle_exit_traced(vcpu, &exit, exit_tsc);
+			ret = vmx_handle_exit_traced(vcpu, exit, exit_tsc);
 		}
 		if (ret <= 0)
 			break;

@@ -44,6 +44,28 @@ struct vmx_pending_exit {
 	struct tvmm_insn insn;		/* MMIO: the instruction in flight */
 };
 
+/*
+ * One VM exit, as run.c hands it to vmx_handle_exit() and the handler
+ * (exits.h). It is kept in struct vmx_vcpu, not on run.c's stack, so
+ * that a session neither clears nor guards it. The basic reason is
+ * always read. The qualification and the
+ * interruption information, which only some exits need and a traced
+ * exit needs twice, are read from the VMCS at their first use and kept
+ * here. The instruction length is not kept: the exits that skip an
+ * instruction (CPUID, VMCALL, OUT...) are the fast path, and one VMREAD
+ * there costs less than testing for a kept copy. info[] is what the
+ * handler did (the leaf and the answer of a CPUID, an MSR and its
+ * value...) for the trace ring's entry (struct tvmm_trace_entry), cleared
+ * by run.c only when the vCPU is traced.
+ */
+struct vmx_exit {
+	u32 reason;			/* basic exit reason (Appendix C) */
+	u32 read;			/* VMX_EXIT_READ_*: fields read so far */
+	unsigned long qual;		/* exit qualification (28.2.1) */
+	u32 intr_info;			/* VM-exit interruption info (25.9.2) */
+	u64 info[3];
+};
+
 struct vmx_vcpu {
 	/*
 	 * VMCS residency (SDM Vol. 3C, 25.11.1): the VMCS is active on one
@@ -66,6 +88,7 @@ struct vmx_vcpu {
 	bool irq_window_exiting;	/* interrupt-window exiting is on */
 	u32 exception_exits;		/* userspace asked for these vectors */
 
+	struct vmx_exit exit;		/* the last exit, run.c's */
 	struct vmx_pending_exit pending;
 };
 
