@@ -48,15 +48,14 @@ struct vmx_pending_exit {
  * One VM exit, as run.c hands it to vmx_handle_exit() and the handler
  * (exits.h). It is kept in struct vmx_vcpu, not on run.c's stack, so
  * that a session neither clears nor guards it. The basic reason is
- * always read. The qualification and the
- * interruption information, which only some exits need and a traced
- * exit needs twice, are read from the VMCS at their first use and kept
- * here. The instruction length is not kept: the exits that skip an
- * instruction (CPUID, VMCALL, OUT...) are the fast path, and one VMREAD
- * there costs less than testing for a kept copy. info[] is what the
- * handler did (the leaf and the answer of a CPUID, an MSR and its
- * value...) for the trace ring's entry (struct tvmm_trace_entry), cleared
- * by run.c only when the vCPU is traced.
+ * always read. The qualification and the interruption information,
+ * which only some exits need and a traced exit needs twice, are read
+ * from the VMCS at their first use and kept here. The instruction length
+ * is not kept: the exits that skip an instruction (CPUID, VMCALL, OUT...)
+ * are the fast path, and one VMREAD there costs less than testing for a
+ * kept copy. info[] is what the handler did (the leaf and the answer of a
+ * CPUID, an MSR and its value...) for the trace ring's entry (struct
+ * tvmm_trace_entry), cleared by run.c only when the vCPU is traced.
  */
 struct vmx_exit {
 	u32 reason;			/* basic exit reason (Appendix C) */
