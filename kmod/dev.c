@@ -17,9 +17,7 @@
 
 #include "../uapi/tvmm.h"
 #include "tvmm.h"
-#include "vmx/caps.h"
-#include "vmx/vmx_sdm.h"
-#include "vmx/vmxon.h"
+#include "vmx/vmx.h"
 
 static long tvmm_check_extension(unsigned long ext)
 {
@@ -41,32 +39,16 @@ static long tvmm_check_extension(unsigned long ext)
 	return 0;
 }
 
+/*
+ * The capabilities come from VMX (caps.c); the CPUs and whether they are
+ * in VMX root operation now are the module's own state.
+ */
 static void tvmm_fill_vmx_caps(struct tvmm_vmx_caps *out)
 {
-	const struct vmx_caps *c = &vmx_caps;
 	unsigned int cpu;
 
 	out->size = sizeof(*out);
-	out->basic = c->basic;
-	out->pinbased_ctls = c->pinbased;
-	out->procbased_ctls = c->procbased;
-	out->procbased_ctls2 = c->procbased2;
-	out->exit_ctls = c->exit;
-	out->entry_ctls = c->entry;
-	out->misc = c->misc;
-	out->cr0_fixed0 = c->cr0_fixed0;
-	out->cr0_fixed1 = c->cr0_fixed1;
-	out->cr4_fixed0 = c->cr4_fixed0;
-	out->cr4_fixed1 = c->cr4_fixed1;
-	out->ept_vpid_cap = c->ept_vpid;
-	out->vmfunc = c->vmfunc;
-	out->features = vmx_caps_features(c);
-	out->vmcs_revision = c->basic & IA32_VMX_BASIC_REVISION_MASK;
-	out->vmcs_size = (c->basic & IA32_VMX_BASIC_VMCS_SIZE_MASK) >>
-			 IA32_VMX_BASIC_VMCS_SIZE_SHIFT;
-	out->vmcs_memtype = (c->basic & IA32_VMX_BASIC_MEMTYPE_MASK) >>
-			    IA32_VMX_BASIC_MEMTYPE_SHIFT;
-	out->preemption_timer_shift = c->misc & IA32_VMX_MISC_PREEMPTION_TIMER_RATE;
+	vmx_caps_to_abi(out);
 	out->nr_cpu_ids = nr_cpu_ids;
 	if (tvmm_defer_vmxon)
 		out->state |= TVMM_CAPS_VMXON_DEFERRED;

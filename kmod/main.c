@@ -17,9 +17,7 @@
 /* The tracepoints' definitions live here, once (trace.h). */
 #define CREATE_TRACE_POINTS
 #include "trace.h"
-#include "vmx/caps.h"
 #include "vmx/vmx.h"
-#include "vmx/vmxon.h"
 
 bool tvmm_defer_vmxon;
 module_param_named(defer_vmxon, tvmm_defer_vmxon, bool, 0444);

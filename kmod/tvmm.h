@@ -18,7 +18,7 @@
 
 #include "../uapi/tvmm.h"
 #include "ept/ept.h"
-#include "x86/insn.h"
+#include "vmx/vmx_vcpu.h"
 
 /* Module parameter: VMXON only while a VM exists (see main.c). */
 extern bool tvmm_defer_vmxon;
@@ -70,22 +70,10 @@ struct tvmm_vcpu {
 	unsigned long cr2;		/* VMX does not switch CR2 */
 	unsigned long cr8;		/* the guest's TPR, virtual */
 	unsigned long dr[4], dr6, dr7;	/* debug registers, virtual */
-	unsigned long host_cr4;		/* HOST_CR4 as last written */
 	struct tvmm_guest_msrs msrs;
 	struct fpu_guest fpu;
 
-	/* VMX state */
-	struct page *vmcs;
-	u16 vpid;
-	int cpu;			/* where the VMCS is active, or -1 */
-	bool launched;			/* VMRESUME, not VMLAUNCH, next */
-	bool preemption_timer;		/* its pin-based control is on */
-	struct list_head loaded_link;	/* on that CPU's loaded_vmcss */
-	u64 *io_bitmap;			/* two pages: ports 0-7fff, 8000-ffff */
-	u64 *msr_bitmap;		/* one page, SDM 25.6.9 */
-	u32 exception_exits;		/* userspace asked for these */
-	u32 intercepts;			/* TVMM_INTERCEPT_*, asked for */
-	bool state_dirty;		/* regs/sregs set: write them at entry */
+	struct vmx_vcpu vmx;		/* VMX's own, kmod/vmx/ only */
 
 	/* exits by basic reason, and host TSC cycles spent on them */
 	u64 stat_exits[TVMM_NR_VMX_EXIT_REASONS];
@@ -97,34 +85,22 @@ struct tvmm_vcpu {
 
 	u64 xcr0;			/* the guest's XCR0 */
 
-	/* an exit userspace is completing: IN data, MMIO read, hypercall */
-	u32 pending_exit;		/* TVMM_EXIT_* or 0 */
-	u8 pending_size;		/* IN: operand size */
-	u8 pending_reg;			/* MMIO read: destination register */
-	u32 pending_count;		/* INS: elements to store */
-	u64 pending_la;			/* INS: linear address of the first */
-	bool pending_down;		/* INS: RFLAGS.DF, addresses go down */
-	struct tvmm_insn mmio_insn;	/* MMIO: the instruction in flight */
-
 	/*
 	 * External interrupts (TVMM_INTERRUPT): the vector waiting for the
-	 * guest to take it, delivered at a VM entry by exits.c.
+	 * guest to take it, delivered at a VM entry by vmx/events.c.
 	 */
 	bool irq_queued;
 	u8 irq_vector;
 	bool irq_window_wanted;		/* run->request_interrupt_window */
-	bool irq_window_exiting;	/* the VMCS control is on */
 
 	/*
 	 * The exit trace ring (TVMM_SET_TRACE): allocated at the first start,
 	 * freed with the vCPU; head is tvmm's own, never read back from the
-	 * shared ring. exit_info is what the exit's handler did, for the
-	 * entry's info[].
+	 * shared ring.
 	 */
 	bool trace_on;
 	struct tvmm_trace_ring *trace_ring;
 	u64 trace_head;
-	u64 exit_info[3];
 };
 
 /* dev.c: /dev/tvmm. Registering it is the last step of loading. */

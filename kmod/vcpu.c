@@ -4,7 +4,7 @@
  * ioctls.
  *
  * One ioctl at a time per vCPU (vcpu->lock); the state ioctls go through
- * the VMCS, made current on this CPU by vmx_vcpu_load(). A mapping of the
+ * the VMCS, made current on this CPU by vmx_vcpu_load_wait(). A mapping of the
  * run page or the trace ring holds the file, so the vCPU outlives every
  * mapping of it.
  */
@@ -21,12 +21,6 @@
 
 #include "tvmm.h"
 #include "vmx/vmx.h"
-
-/* Make the vCPU's VMCS current on this CPU; vmx_vcpu_put() after. */
-static int vcpu_load(struct tvmm_vcpu *vcpu)
-{
-	return vmx_vcpu_load_wait(vcpu);
-}
 
 /* The argument of a state ioctl, which vcpu_state_ioctl() copies. */
 union vcpu_state {
@@ -81,7 +75,7 @@ static int vcpu_state_op(struct tvmm_vcpu *vcpu, unsigned int cmd,
 
 /*
  * The state ioctls, one way: the argument copied in (_IOW) and checked,
- * the operation done between vcpu_load() and vmx_vcpu_put(), the
+ * the operation done between vmx_vcpu_load_wait() and vmx_vcpu_put(), the
  * argument copied out (_IOR) if it succeeded.
  */
 static long vcpu_state_ioctl(struct tvmm_vcpu *vcpu, unsigned int cmd,
@@ -99,7 +93,7 @@ static long vcpu_state_ioctl(struct tvmm_vcpu *vcpu, unsigned int cmd,
 		return -EINVAL;
 	if (hold_mem)
 		down_read(&vcpu->vm->mem_rwsem);
-	err = vcpu_load(vcpu);
+	err = vmx_vcpu_load_wait(vcpu);
 	if (!err) {
 		err = vcpu_state_op(vcpu, cmd, &s);
 		vmx_vcpu_put(vcpu);
@@ -164,7 +158,7 @@ static long vcpu_msrs(struct tvmm_vcpu *vcpu, struct tvmm_msrs __user *argp,
 			goto free;
 		}
 	}
-	err = vcpu_load(vcpu);
+	err = vmx_vcpu_load_wait(vcpu);
 	if (err)
 		goto free;
 	for (i = 0; i < hdr.nmsrs; i++) {
@@ -220,7 +214,11 @@ static long vcpu_interrupt(struct tvmm_vcpu *vcpu, void __user *argp)
 
 	if (copy_from_user(&irq, argp, sizeof(irq)))
 		return -EFAULT;
-	/* Vectors 0-31 are exceptions, not interrupts (Vol. 3A, 6.2). */
+	/*
+	 * Any vector 0-255 (Vol. 3A, 6.2), as the ABI says: 0-31 are the
+	 * CPU's exceptions, but userspace may still send them as external
+	 * interrupts, as a misprogrammed interrupt controller would.
+	 */
 	if (irq.vector > 255 || irq.flags || irq.reserved)
 		return -EINVAL;
 	if (vcpu->irq_queued)
@@ -333,7 +331,10 @@ static int tvmm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 	struct tvmm_trace_ring *ring;
 
 	if (vma->vm_pgoff == TVMM_TRACE_MMAP_OFFSET >> PAGE_SHIFT) {
-		/* Pairs with vcpu_set_trace(): a ring, then all of it. */
+		/*
+		 * Pairs with the release in vcpu_set_trace(): a ring seen
+		 * here is fully initialized before it is mapped.
+		 */
 		ring = smp_load_acquire(&vcpu->trace_ring);
 		if (!ring ||
 		    vma->vm_end - vma->vm_start != TVMM_TRACE_MMAP_SIZE)

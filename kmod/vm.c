@@ -21,7 +21,7 @@
 #include <linux/vmalloc.h>
 
 #include "tvmm.h"
-#include "vmx/vmxon.h"
+#include "vmx/vmx.h"
 
 #define PAGES_PER_2M	(SZ_2M >> PAGE_SHIFT)
 
@@ -84,7 +84,8 @@ static void noop_ipi(void *unused)
  * Every vCPU is first made to leave the guest: the IPI forces a VM exit,
  * after which a vCPU that sees mem_writers waits on mem_rwsem. The slots
  * change only under the write lock: vCPUs read them under the read lock.
- * Returns the old slot in *@slot.
+ * Returns the old slot in *@slot. With vm->lock held, which orders the
+ * writers.
  */
 static int vm_rebuild_ept(struct tvmm_vm *vm, u32 index,
 			  struct tvmm_memslot *slot)
@@ -92,6 +93,7 @@ static int vm_rebuild_ept(struct tvmm_vm *vm, u32 index,
 	struct tvmm_memslot old;
 	int i, err = 0;
 
+	lockdep_assert_held(&vm->lock);
 	atomic_inc(&vm->mem_writers);
 	on_each_cpu(noop_ipi, NULL, 1);
 	down_write(&vm->mem_rwsem);

@@ -10,6 +10,8 @@
 #define TVMM_EPT_H
 
 #include <linux/bits.h>
+#include <linux/list.h>
+#include <linux/types.h>
 
 /* IA32_VMX_EPT_VPID_CAP, EPT half (A.10) */
 #define EPT_CAP_EXECUTE_ONLY		BIT_ULL(0)
@@ -46,10 +48,6 @@
 /* What a 4-level EPT translates: 48 bits of guest-physical address. */
 #define EPT_GPA_LIMIT			BIT_ULL(EPT_LEVEL_SHIFT(EPT_LEVELS + 1))
 
-#ifdef __KERNEL__
-#include <linux/list.h>
-#include <linux/types.h>
-
 /*
  * A VM's EPT: a 4-level table whose root never changes, so the EPT pointer
  * stays valid for the VM's life. Every table page is on @pages, so
@@ -70,6 +68,5 @@ void ept_clear(struct tvmm_ept *ept);
 int ept_map(struct tvmm_ept *ept, u64 gpa, u64 hpa, bool large, u64 perm);
 /* Invalidate this EPT's cached translations on every CPU. */
 void ept_invalidate(struct tvmm_ept *ept);
-#endif
 
 #endif /* TVMM_EPT_H */

@@ -19,6 +19,7 @@
 #include "../../uapi/tvmm.h"
 #include "../ept/ept.h"
 #include "caps.h"
+#include "vmx.h"
 #include "vmx_sdm.h"
 
 struct vmx_caps vmx_caps __ro_after_init;
@@ -152,6 +153,34 @@ u64 vmx_caps_features(const struct vmx_caps *caps)
 			features |= BIT_ULL(s->feature);
 	}
 	return features;
+}
+
+void vmx_caps_to_abi(struct tvmm_vmx_caps *out)
+{
+	const struct vmx_caps *c = &vmx_caps;
+
+	out->basic = c->basic;
+	out->pinbased_ctls = c->pinbased;
+	out->procbased_ctls = c->procbased;
+	out->procbased_ctls2 = c->procbased2;
+	out->exit_ctls = c->exit;
+	out->entry_ctls = c->entry;
+	out->misc = c->misc;
+	out->cr0_fixed0 = c->cr0_fixed0;
+	out->cr0_fixed1 = c->cr0_fixed1;
+	out->cr4_fixed0 = c->cr4_fixed0;
+	out->cr4_fixed1 = c->cr4_fixed1;
+	out->ept_vpid_cap = c->ept_vpid;
+	out->vmfunc = c->vmfunc;
+	out->features = vmx_caps_features(c);
+	/* IA32_VMX_BASIC and IA32_VMX_MISC fields, decoded (A.1, A.6). */
+	out->vmcs_revision = c->basic & IA32_VMX_BASIC_REVISION_MASK;
+	out->vmcs_size = (c->basic & IA32_VMX_BASIC_VMCS_SIZE_MASK) >>
+			 IA32_VMX_BASIC_VMCS_SIZE_SHIFT;
+	out->vmcs_memtype = (c->basic & IA32_VMX_BASIC_MEMTYPE_MASK) >>
+			    IA32_VMX_BASIC_MEMTYPE_SHIFT;
+	out->preemption_timer_shift = c->misc &
+				      IA32_VMX_MISC_PREEMPTION_TIMER_RATE;
 }
 
 /* One CPU's probe: the MSRs, or why they could not be read. */

@@ -34,13 +34,6 @@ extern struct vmx_caps vmx_caps;
 u64 vmx_caps_features(const struct vmx_caps *caps);
 
 /*
- * Read and check the capabilities of every online CPU into vmx_caps.
- * Returns 0, or -errno after one pr_err() line naming the reason.
- * Call with the CPU hotplug lock held, so the set of CPUs stays put.
- */
-int vmx_caps_probe(void);
-
-/*
  * On @cpu, which must be the current CPU: 0 when its capabilities equal
  * vmx_caps, else -errno after one pr_err() line.
  */

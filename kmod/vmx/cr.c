@@ -18,9 +18,9 @@
 #include <asm/processor-flags.h>
 
 #include "exits.h"
-#include "vmx.h"
 
-static int vmx_mov_to_cr0(struct tvmm_vcpu *vcpu, unsigned long cr0)
+static int vmx_mov_to_cr0(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
+			  unsigned long cr0)
 {
 	unsigned long old = vmcs_readl(CR0_READ_SHADOW);
 	u64 efer = vmcs_read64(GUEST_IA32_EFER);
@@ -37,24 +37,25 @@ static int vmx_mov_to_cr0(struct tvmm_vcpu *vcpu, unsigned long cr0)
 	    !(vmcs_readl(CR4_READ_SHADOW) & X86_CR4_PAE))
 		return vmx_inject_gp(vcpu);
 	vmx_write_cr0(vcpu, cr0);
-	vmx_skip_instruction(vcpu);
+	vmx_skip_instruction(vcpu, exit);
 	return 1;
 }
 
-static int vmx_mov_to_cr4(struct tvmm_vcpu *vcpu, unsigned long cr4)
+static int vmx_mov_to_cr4(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
+			  unsigned long cr4)
 {
 	if (!vmx_cr4_valid(cr4))
 		return vmx_inject_gp(vcpu);
 	if ((vmcs_read64(GUEST_IA32_EFER) & EFER_LMA) && !(cr4 & X86_CR4_PAE))
 		return vmx_inject_gp(vcpu);
 	vmx_write_cr4(vcpu, cr4);
-	vmx_skip_instruction(vcpu);
+	vmx_skip_instruction(vcpu, exit);
 	return 1;
 }
 
-int handle_cr(struct tvmm_vcpu *vcpu)
+int handle_cr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
-	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	unsigned long qual = vmx_exit_qual(exit);
 	int cr = qual & CR_QUAL_NR_MASK;
 	int reg = (qual & CR_QUAL_REG_MASK) >> CR_QUAL_REG_SHIFT;
 	int type = (qual & CR_QUAL_TYPE_MASK) >> CR_QUAL_TYPE_SHIFT;
@@ -65,24 +66,23 @@ int handle_cr(struct tvmm_vcpu *vcpu)
 		val = (u32)val;
 	switch (type) {
 	case CR_QUAL_TYPE_MOV_TO_CR:
-		vmx_exit_info(vcpu, val, 0, 0);
+		vmx_exit_info(exit, val, 0, 0);
 		switch (cr) {
 		case 0:
-			return vmx_mov_to_cr0(vcpu, val);
+			return vmx_mov_to_cr0(vcpu, exit, val);
 		case 3:
 			vmcs_writel(GUEST_CR3, val);
 			break;
 		case 4:
-			return vmx_mov_to_cr4(vcpu, val);
+			return vmx_mov_to_cr4(vcpu, exit, val);
 		case 8:
 			if (val > 15)
 				return vmx_inject_gp(vcpu);
 			vcpu->cr8 = val;
 			break;
 		default:
-			return vmx_internal_error(vcpu,
-						  TVMM_INTERNAL_UNHANDLED_EXIT,
-						  EXIT_REASON_CR_ACCESS);
+			return vmx_internal_error(vcpu, exit,
+						  TVMM_INTERNAL_UNHANDLED_EXIT);
 		}
 		break;
 	case CR_QUAL_TYPE_MOV_FROM_CR:
@@ -91,38 +91,47 @@ int handle_cr(struct tvmm_vcpu *vcpu)
 		else if (cr == 8)
 			val = vcpu->cr8;
 		else
-			return vmx_internal_error(vcpu,
-						  TVMM_INTERNAL_UNHANDLED_EXIT,
-						  EXIT_REASON_CR_ACCESS);
-		vmx_exit_info(vcpu, val, 0, 0);
+			return vmx_internal_error(vcpu, exit,
+						  TVMM_INTERNAL_UNHANDLED_EXIT);
+		vmx_exit_info(exit, val, 0, 0);
 		vmx_write_gpr(vcpu, reg, val);
 		break;
 	case CR_QUAL_TYPE_CLTS:
-		vmx_exit_info(vcpu, cr0 & ~X86_CR0_TS, 0, 0);
-		return vmx_mov_to_cr0(vcpu, cr0 & ~X86_CR0_TS);
+		vmx_exit_info(exit, cr0 & ~X86_CR0_TS, 0, 0);
+		return vmx_mov_to_cr0(vcpu, exit, cr0 & ~X86_CR0_TS);
 	case CR_QUAL_TYPE_LMSW:
 		/* LMSW writes CR0 bits 3:0 but cannot clear PE. */
 		val = (cr0 & ~0xeUL) |
 		      ((qual >> CR_QUAL_LMSW_DATA_SHIFT) & 0xf);
-		vmx_exit_info(vcpu, val, 0, 0);
-		return vmx_mov_to_cr0(vcpu, val);
+		vmx_exit_info(exit, val, 0, 0);
+		return vmx_mov_to_cr0(vcpu, exit, val);
 	}
-	vmx_skip_instruction(vcpu);
+	vmx_skip_instruction(vcpu, exit);
 	return 1;
 }
 
 /* ---- debug registers ---- */
 
 /*
+ * The debug registers as the guest reads them back (Vol. 3B, 18.2.3 and
+ * 18.2.4): DR6's reserved bits read as 1; DR7's bit 10 reads as 1 and
+ * bits 12, 14 and 15 as 0.
+ */
+#define GUEST_DR6_FIXED_1	0xffff0ff0UL
+#define GUEST_DR7_FIXED_1	BIT(10)
+#define GUEST_DR7_WRITABLE	0xffff2fffUL
+
+/*
  * Debug registers are the guest's own copies, never loaded: the CPU's
  * DR0-3 hold the host's addresses, so the real DR7 stays 0x400 (no
  * breakpoint armed) while the guest runs.
  */
-int handle_dr(struct tvmm_vcpu *vcpu)
+int handle_dr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
-	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
-	int dr = qual & 7, reg = (qual >> 8) & 0xf;
-	bool from_dr = qual & BIT(4);
+	unsigned long qual = vmx_exit_qual(exit);
+	int dr = qual & DR_QUAL_NR_MASK;
+	int reg = (qual & DR_QUAL_REG_MASK) >> DR_QUAL_REG_SHIFT;
+	bool from_dr = qual & DR_QUAL_FROM_DR;
 	unsigned long val;
 
 	if (dr == 4 || dr == 5) {
@@ -134,7 +143,7 @@ int handle_dr(struct tvmm_vcpu *vcpu)
 		if (dr < 4)
 			val = vcpu->dr[dr];
 		else if (dr == 6)
-			val = vcpu->dr6 | 0xffff0ff0;
+			val = vcpu->dr6 | GUEST_DR6_FIXED_1;
 		else
 			val = vcpu->dr7;
 		vmx_write_gpr(vcpu, reg, val);
@@ -145,8 +154,9 @@ int handle_dr(struct tvmm_vcpu *vcpu)
 		else if (dr == 6)
 			vcpu->dr6 = val;
 		else
-			vcpu->dr7 = (val & 0xffff2fff) | 0x400;
+			vcpu->dr7 = (val & GUEST_DR7_WRITABLE) |
+				    GUEST_DR7_FIXED_1;
 	}
-	vmx_skip_instruction(vcpu);
+	vmx_skip_instruction(vcpu, exit);
 	return 1;
 }

@@ -2,37 +2,31 @@
 /*
  * events.c - the events tvmm delivers to the guest: exceptions it raises
  * while emulating, external interrupts userspace queues (TVMM_INTERRUPT),
- * events an exit interrupted, and the vCPU-events ioctls' view of all of
- * them (TVMM_GET/SET_VCPU_EVENTS).
+ * and the vCPU-events ioctls' view of them (TVMM_GET/SET_VCPU_EVENTS).
  *
  * An event goes into the VM-entry interruption-information field and the
  * CPU delivers it at the next VM entry (SDM Vol. 3C, 27.6 "Event
- * Injection"); at most one event fits, so what goes in first wins.
+ * Injection"); at most one event fits, so what goes in first wins. An
+ * event an exit interrupted is re-injected by exits.c before the handler
+ * runs, so a handler's own event replaces it.
  *
  * Context: this vCPU's VMCS loaded on this CPU (preemption off) and
- * vcpu->lock held. The exit handlers and vmx_redeliver_event() run with
- * IRQs on; vmx_inject_interrupt() and vmx_cancel_interrupt() run in
- * vmx_session() (run.c) around a VM entry, vmx_inject_interrupt() with
- * IRQs off; the ioctl backends run from vcpu.c's state ioctls.
+ * vcpu->lock held. The exit handlers run with IRQs on;
+ * vmx_inject_interrupt() and vmx_cancel_interrupt() run in vmx_session()
+ * (run.c) around a VM entry, vmx_inject_interrupt() with IRQs off; the
+ * ioctl backends run from vcpu.c's state ioctls.
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <asm/trapnr.h>
 
 #include "exits.h"
-#include "vmx.h"
-
-/* Exception vectors (Vol. 3A, 6.3.1, Table 6-1) */
-#define UD_VECTOR	6
-#define GP_VECTOR	13
-#define PF_VECTOR	14
 
 /* Deliver a hardware exception at the next VM entry (27.6). */
 static void vmx_inject_exception(struct tvmm_vcpu *vcpu, u8 vector,
 				 bool has_error, u32 error_code)
 {
-	u32 info = vector | (INTR_TYPE_HW_EXCEPTION << INTR_INFO_TYPE_SHIFT) |
-		   INTR_INFO_VALID;
+	u32 info = intr_info_event(INTR_TYPE_HW_EXCEPTION, vector);
 
 	/* Real mode has no error codes; VM entry checks it (27.2.1.3). */
 	if (has_error && vmx_guest_protected()) {
@@ -63,13 +57,11 @@ void vmx_fit_pending_event(void)
 	u32 info = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
 	bool code;
 
-	if (!(info & INTR_INFO_VALID) ||
-	    (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT !=
-	    INTR_TYPE_HW_EXCEPTION)
+	if (!intr_info_is_exception(info))
 		return;
 	code = vmx_guest_protected() &&
-	       x86_exception_has_error_code(info & INTR_INFO_VECTOR_MASK);
-	if (code == !!(info & INTR_INFO_DELIVER_CODE))
+	       x86_exception_has_error_code(intr_info_vector(info));
+	if (code == intr_info_has_error_code(info))
 		return;
 	if (code)
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, 0);
@@ -83,18 +75,20 @@ void vmx_get_events(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_events *ev)
 {
 	u32 info = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
-	u8 type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
+	u8 type = intr_info_type(info);
+
+	vmx_assert_state_op(vcpu);
 
 	memset(ev, 0, sizeof(*ev));
 	if (intr & GUEST_INTR_STATE_STI)
 		ev->shadow |= TVMM_SHADOW_STI;
 	if (intr & GUEST_INTR_STATE_MOV_SS)
 		ev->shadow |= TVMM_SHADOW_MOV_SS;
-	if (info & INTR_INFO_VALID) {
+	if (intr_info_valid(info)) {
 		ev->event.pending = 1;
 		ev->event.type = type;
-		ev->event.vector = info & INTR_INFO_VECTOR_MASK;
-		if (info & INTR_INFO_DELIVER_CODE) {
+		ev->event.vector = intr_info_vector(info);
+		if (intr_info_has_error_code(info)) {
 			ev->event.has_error_code = 1;
 			ev->event.error_code =
 				vmcs_read32(VM_ENTRY_EXCEPTION_ERROR_CODE);
@@ -156,6 +150,8 @@ int vmx_set_events(struct tvmm_vcpu *vcpu, const struct tvmm_vcpu_events *ev)
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 	u32 info = 0;
 
+	vmx_assert_state_op(vcpu);
+
 	if (!vmx_events_valid(ev))
 		return -EINVAL;
 	intr &= ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
@@ -165,9 +161,7 @@ int vmx_set_events(struct tvmm_vcpu *vcpu, const struct tvmm_vcpu_events *ev)
 		intr |= GUEST_INTR_STATE_MOV_SS;
 	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, intr);
 	if (ev->event.pending) {
-		info = ev->event.vector |
-		       (u32)ev->event.type << INTR_INFO_TYPE_SHIFT |
-		       INTR_INFO_VALID;
+		info = intr_info_event(ev->event.type, ev->event.vector);
 		if (ev->event.has_error_code) {
 			info |= INTR_INFO_DELIVER_CODE;
 			vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
@@ -198,7 +192,7 @@ static bool vmx_interrupt_allowed(void)
 	     (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)) ||
 	    vmcs_read32(GUEST_ACTIVITY_STATE) > GUEST_ACTIVITY_HLT)
 		return false;
-	return !(vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID);
+	return !intr_info_valid(vmcs_read32(VM_ENTRY_INTR_INFO_FIELD));
 }
 
 static void vmx_set_interrupt_window(struct tvmm_vcpu *vcpu, bool on)
@@ -211,7 +205,7 @@ static void vmx_set_interrupt_window(struct tvmm_vcpu *vcpu, bool on)
 	else
 		ctl &= ~CPU_CTL_INTERRUPT_WINDOW_EXITING;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, ctl);
-	vcpu->irq_window_exiting = on;
+	vcpu->vmx.irq_window_exiting = on;
 }
 
 /*
@@ -227,14 +221,14 @@ bool vmx_inject_interrupt(struct tvmm_vcpu *vcpu)
 	bool injected = false, window;
 
 	if (vcpu->irq_queued && vmx_interrupt_allowed()) {
-		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vcpu->irq_vector |
-			     (INTR_TYPE_EXTERNAL << INTR_INFO_TYPE_SHIFT) |
-			     INTR_INFO_VALID);
+		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
+			     intr_info_event(INTR_TYPE_EXTERNAL,
+					     vcpu->irq_vector));
 		vcpu->irq_queued = false;
 		injected = true;
 	}
 	window = vcpu->irq_queued || vcpu->irq_window_wanted;
-	if (window != vcpu->irq_window_exiting)
+	if (window != vcpu->vmx.irq_window_exiting)
 		vmx_set_interrupt_window(vcpu, window);
 	return injected;
 }
@@ -261,7 +255,8 @@ void vmx_report_interrupt_state(struct tvmm_vcpu *vcpu)
  * queued one goes in at the next entry without leaving the kernel;
  * otherwise userspace asked to know.
  */
-int handle_interrupt_window(struct tvmm_vcpu *vcpu)
+int handle_interrupt_window(struct tvmm_vcpu *vcpu,
+			    struct vmx_exit *exit)
 {
 	if (vcpu->irq_queued || !vcpu->irq_window_wanted)
 		return 1;
@@ -280,7 +275,7 @@ int vmx_raise_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 {
 	struct tvmm_run *run = vcpu->run;
 
-	if (!(vcpu->exception_exits & BIT(vector))) {
+	if (!(vcpu->vmx.exception_exits & BIT(vector))) {
 		vmx_inject_exception(vcpu, vector, has_error, error_code);
 		return 1;
 	}
@@ -291,46 +286,27 @@ int vmx_raise_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 	run->exception.error_code = run->exception.error_code_valid ?
 				    error_code : 0;
 	run->exception.rip = vmcs_readl(GUEST_RIP);
-	if (vector == PF_VECTOR)
+	if (vector == X86_TRAP_PF)
 		run->exception.cr2 = vcpu->cr2;
 	return 0;
 }
 
 int vmx_inject_gp(struct tvmm_vcpu *vcpu)
 {
-	return vmx_raise_exception(vcpu, GP_VECTOR, true, 0);
+	return vmx_raise_exception(vcpu, X86_TRAP_GP, true, 0);
 }
 
 int vmx_inject_ud(struct tvmm_vcpu *vcpu)
 {
-	return vmx_raise_exception(vcpu, UD_VECTOR, false, 0);
+	return vmx_raise_exception(vcpu, X86_TRAP_UD, false, 0);
 }
 
 /* ---- exceptions userspace sees (TVMM_SET_EXCEPTION_EXITS) ---- */
 
 void vmx_set_exception_exits(struct tvmm_vcpu *vcpu, u32 vectors)
 {
-	vcpu->exception_exits = vectors;
+	vmx_assert_state_op(vcpu);
+
+	vcpu->vmx.exception_exits = vectors;
 	vmcs_write32(EXCEPTION_BITMAP, vmx_exception_bitmap(vectors));
-}
-
-/*
- * An exit in the middle of delivering an event to the guest (an EPT
- * violation on its IDT, a host interrupt) would lose the event: inject it
- * again at the next entry (SDM 28.2.4, "Information for VM Exits During
- * Event Delivery"). A handler that injects something else overrides it.
- */
-void vmx_redeliver_event(void)
-{
-	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
-
-	if (!(info & INTR_INFO_VALID))
-		return;
-	if (info & INTR_INFO_DELIVER_CODE)
-		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
-			     vmcs_read32(IDT_VECTORING_ERROR_CODE));
-	vmcs_write32(VM_ENTRY_INSTRUCTION_LEN,
-		     vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
-	/* Bits 30:12 of the entry field are reserved (25.8.3). */
-	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info & ~GENMASK(30, 12));
 }

@@ -6,7 +6,8 @@
  * instruction, an access outside its memory, an exception it was told to
  * report); the CPU saved the guest's state, loaded the host's and came
  * back to __vmx_vmexit (entry.S), and vmx_session() (run.c) called
- * vmx_handle_exit() with the basic exit reason (SDM Vol. 3C, Appendix C).
+ * vmx_handle_exit() with the exit (struct vmx_exit, exits.h): its basic
+ * reason (SDM Vol. 3C, Appendix C) and the exit information read so far.
  *
  * The handlers are a table indexed by exit reason. Each returns:
  *    1  handled here: enter the guest again;
@@ -15,7 +16,8 @@
  * An exit with no handler becomes TVMM_EXIT_INTERNAL_ERROR with the raw
  * reason and qualification: the guest stops, the host carries on.
  * A handler notes what the exit did (the leaf and the answer of a CPUID,
- * an MSR and its value...) with vmx_exit_info(), for the trace ring.
+ * an MSR and its value...) with vmx_exit_info(), in the exit, for the
+ * trace ring.
  *
  * This file holds the table, the helpers every handler shares and the
  * handlers that need no other home; the families live next door: events.c
@@ -34,13 +36,10 @@
 #include <linux/string.h>
 #include <asm/fpu/xcr.h>
 #include <asm/processor.h>
+#include <asm/trapnr.h>
 
 #include "../../uapi/tvmm_para.h"
 #include "exits.h"
-#include "vmx.h"
-
-/* Exception vectors (Vol. 3A, 6.3.1, Table 6-1) */
-#define MC_VECTOR	18
 
 /*
  * RIP past an instruction of @len bytes, which is now complete. Outside
@@ -63,21 +62,22 @@ void vmx_advance_rip(struct tvmm_vcpu *vcpu, u32 len)
 }
 
 /* Past the instruction that exited; its length is in the VMCS (28.2.4). */
-void vmx_skip_instruction(struct tvmm_vcpu *vcpu)
+void vmx_skip_instruction(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
-	vmx_advance_rip(vcpu, vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	vmx_advance_rip(vcpu, vmx_exit_insn_len(exit));
 }
 
 /* The guest stops with TVMM_EXIT_INTERNAL_ERROR; the host carries on. */
-int vmx_internal_error(struct tvmm_vcpu *vcpu, u32 suberror, u32 exit_reason)
+int vmx_internal_error(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
+		       u32 suberror)
 {
 	struct tvmm_run *run = vcpu->run;
 
 	run->exit_reason = TVMM_EXIT_INTERNAL_ERROR;
 	memset(&run->internal, 0, sizeof(run->internal));
 	run->internal.suberror = suberror;
-	run->internal.exit_reason = exit_reason;
-	run->internal.qualification = vmcs_readl(EXIT_QUALIFICATION);
+	run->internal.exit_reason = exit->reason;
+	run->internal.qualification = vmx_exit_qual(exit);
 	run->internal.guest_rip = vmcs_readl(GUEST_RIP);
 	return 0;
 }
@@ -128,7 +128,7 @@ static void cpuid_default(u32 leaf, u32 subleaf, bool rdtscp, u32 *r)
 	}
 }
 
-static int handle_cpuid(struct tvmm_vcpu *vcpu)
+static int handle_cpuid(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	u32 leaf = vcpu->regs[REG_RAX], subleaf = vcpu->regs[REG_RCX];
 	u32 r[4] = {};
@@ -153,71 +153,70 @@ static int handle_cpuid(struct tvmm_vcpu *vcpu)
 			break;
 		}
 	}
-	vmx_exit_info(vcpu, leaf | (u64)subleaf << 32, r[0] | (u64)r[1] << 32,
+	vmx_exit_info(exit, leaf | (u64)subleaf << 32, r[0] | (u64)r[1] << 32,
 		      r[2] | (u64)r[3] << 32);
 	/* CPUID writes 32-bit registers: the upper halves become zero. */
 	vcpu->regs[REG_RAX] = r[0];
 	vcpu->regs[REG_RBX] = r[1];
 	vcpu->regs[REG_RCX] = r[2];
 	vcpu->regs[REG_RDX] = r[3];
-	vmx_skip_instruction(vcpu);
+	vmx_skip_instruction(vcpu, exit);
 	return 1;
 }
 
 /* ---- everything else ---- */
 
-static int handle_exception_nmi(struct tvmm_vcpu *vcpu)
+static int handle_exception_nmi(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
-	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
-	u32 type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
+	u32 info = vmx_exit_intr_info(exit);
 	struct tvmm_run *run = vcpu->run;
 
 	/* The host's NMI or machine check: run.c passed it on. */
-	if (type == INTR_TYPE_NMI ||
-	    (info & INTR_INFO_VECTOR_MASK) == MC_VECTOR)
+	if (intr_info_type(info) == INTR_TYPE_NMI ||
+	    intr_info_vector(info) == X86_TRAP_MC)
 		return 1;
 	/* An exception userspace asked to see (TVMM_SET_EXCEPTION_EXITS). */
 	run->exit_reason = TVMM_EXIT_EXCEPTION;
 	memset(&run->exception, 0, sizeof(run->exception));
-	run->exception.vector = info & INTR_INFO_VECTOR_MASK;
-	if (info & INTR_INFO_DELIVER_CODE) {
+	run->exception.vector = intr_info_vector(info);
+	if (intr_info_has_error_code(info)) {
 		run->exception.error_code_valid = 1;
 		run->exception.error_code = vmcs_read32(VM_EXIT_INTR_ERROR_CODE);
 	}
 	run->exception.rip = vmcs_readl(GUEST_RIP);
-	if (run->exception.vector == 14)	/* #PF: the address */
-		run->exception.cr2 = vmcs_readl(EXIT_QUALIFICATION);
+	if (run->exception.vector == X86_TRAP_PF)	/* the address */
+		run->exception.cr2 = vmx_exit_qual(exit);
 	return 0;
 }
 
-static int handle_host_event(struct tvmm_vcpu *vcpu)
+static int handle_host_event(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	/* The interrupt was taken when run.c re-enabled interrupts. */
 	return 1;
 }
 
-static int handle_triple_fault(struct tvmm_vcpu *vcpu)
+static int handle_triple_fault(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	vcpu->run->exit_reason = TVMM_EXIT_SHUTDOWN;
 	return 0;
 }
 
-static int handle_hlt(struct tvmm_vcpu *vcpu)
+static int handle_hlt(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
-	vmx_skip_instruction(vcpu);
+	vmx_skip_instruction(vcpu, exit);
 	vcpu->run->exit_reason = TVMM_EXIT_HLT;
 	return 0;
 }
 
-static int handle_skip(struct tvmm_vcpu *vcpu)
+static int handle_skip(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	/* INVD, WBINVD: caches are the host's business. */
-	vmx_skip_instruction(vcpu);
+	vmx_skip_instruction(vcpu, exit);
 	return 1;
 }
 
 /* XSETBV (Vol. 1, 13.3): the guest's XCR0, switched in around entries. */
-static int handle_xsetbv(struct tvmm_vcpu *vcpu)
+static int handle_xsetbv(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	u64 val = (u32)vcpu->regs[REG_RAX] |
 		  ((u64)(u32)vcpu->regs[REG_RDX] << 32);
@@ -233,7 +232,7 @@ static int handle_xsetbv(struct tvmm_vcpu *vcpu)
 		      (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM |
 		       XFEATURE_MASK_AVX512);
 
-	vmx_exit_info(vcpu, (u32)vcpu->regs[REG_RCX], val, 0);
+	vmx_exit_info(exit, (u32)vcpu->regs[REG_RCX], val, 0);
 	if ((u32)vcpu->regs[REG_RCX] != 0 || !(val & XFEATURE_MASK_FP) ||
 	    (val & ~allowed) ||
 	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)) ||
@@ -242,17 +241,48 @@ static int handle_xsetbv(struct tvmm_vcpu *vcpu)
 	      !(val & XFEATURE_MASK_YMM))))
 		return vmx_inject_gp(vcpu);
 	vcpu->xcr0 = val;
-	vmx_skip_instruction(vcpu);
+	vmx_skip_instruction(vcpu, exit);
 	return 1;
 }
 
-static int handle_ept_misconfig(struct tvmm_vcpu *vcpu)
+static int handle_ept_misconfig(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
-	return vmx_internal_error(vcpu, TVMM_INTERNAL_EPT_MISCONFIG,
-				  EXIT_REASON_EPT_MISCONFIG);
+	return vmx_internal_error(vcpu, exit, TVMM_INTERNAL_EPT_MISCONFIG);
 }
 
-typedef int (*vmx_exit_handler)(struct tvmm_vcpu *vcpu);
+/* Instructions the guest may not execute: #UD or #GP, as the CPU would. */
+static int handle_ud(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
+{
+	return vmx_inject_ud(vcpu);
+}
+
+static int handle_gp(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
+{
+	return vmx_inject_gp(vcpu);
+}
+
+/*
+ * An exit in the middle of delivering an event to the guest (an EPT
+ * violation on its IDT, a host interrupt) would lose the event: inject it
+ * again at the next entry (SDM 28.2.4, "Information for VM Exits During
+ * Event Delivery"). A handler that injects something else overrides it.
+ */
+static void vmx_redeliver_event(struct vmx_exit *exit)
+{
+	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+
+	if (!intr_info_valid(info))
+		return;
+	if (intr_info_has_error_code(info))
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			     vmcs_read32(IDT_VECTORING_ERROR_CODE));
+	vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmx_exit_insn_len(exit));
+	/* Bits 30:12 of the entry field are reserved (25.8.3). */
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info & ~GENMASK(30, 12));
+}
+
+typedef int (*vmx_exit_handler)(struct tvmm_vcpu *vcpu,
+				struct vmx_exit *exit);
 
 static const vmx_exit_handler vmx_exit_handlers[NR_EXIT_REASONS] = {
 	[EXIT_REASON_EXCEPTION_NMI]		= handle_exception_nmi,
@@ -260,49 +290,49 @@ static const vmx_exit_handler vmx_exit_handlers[NR_EXIT_REASONS] = {
 	[EXIT_REASON_TRIPLE_FAULT]		= handle_triple_fault,
 	[EXIT_REASON_INTERRUPT_WINDOW]		= handle_interrupt_window,
 	[EXIT_REASON_CPUID]			= handle_cpuid,
-	[EXIT_REASON_GETSEC]			= vmx_inject_ud,
+	[EXIT_REASON_GETSEC]			= handle_ud,
 	[EXIT_REASON_HLT]			= handle_hlt,
 	[EXIT_REASON_INVD]			= handle_skip,
-	[EXIT_REASON_RDPMC]			= vmx_inject_gp,
+	[EXIT_REASON_RDPMC]			= handle_gp,
 	[EXIT_REASON_RDTSC]			= handle_rdtsc,
 	[EXIT_REASON_VMCALL]			= handle_vmcall,
-	[EXIT_REASON_VMCLEAR]			= vmx_inject_ud,
-	[EXIT_REASON_VMLAUNCH]			= vmx_inject_ud,
-	[EXIT_REASON_VMPTRLD]			= vmx_inject_ud,
-	[EXIT_REASON_VMPTRST]			= vmx_inject_ud,
-	[EXIT_REASON_VMREAD]			= vmx_inject_ud,
-	[EXIT_REASON_VMRESUME]			= vmx_inject_ud,
-	[EXIT_REASON_VMWRITE]			= vmx_inject_ud,
-	[EXIT_REASON_VMXOFF]			= vmx_inject_ud,
-	[EXIT_REASON_VMXON]			= vmx_inject_ud,
+	[EXIT_REASON_VMCLEAR]			= handle_ud,
+	[EXIT_REASON_VMLAUNCH]			= handle_ud,
+	[EXIT_REASON_VMPTRLD]			= handle_ud,
+	[EXIT_REASON_VMPTRST]			= handle_ud,
+	[EXIT_REASON_VMREAD]			= handle_ud,
+	[EXIT_REASON_VMRESUME]			= handle_ud,
+	[EXIT_REASON_VMWRITE]			= handle_ud,
+	[EXIT_REASON_VMXOFF]			= handle_ud,
+	[EXIT_REASON_VMXON]			= handle_ud,
 	[EXIT_REASON_CR_ACCESS]			= handle_cr,
 	[EXIT_REASON_DR_ACCESS]			= handle_dr,
 	[EXIT_REASON_IO_INSTRUCTION]		= handle_io,
 	[EXIT_REASON_MSR_READ]			= handle_rdmsr,
 	[EXIT_REASON_MSR_WRITE]			= handle_wrmsr,
-	[EXIT_REASON_MWAIT]			= vmx_inject_ud,
-	[EXIT_REASON_MONITOR]			= vmx_inject_ud,
+	[EXIT_REASON_MWAIT]			= handle_ud,
+	[EXIT_REASON_MONITOR]			= handle_ud,
 	[EXIT_REASON_EPT_VIOLATION]		= handle_ept_violation,
 	[EXIT_REASON_EPT_MISCONFIG]		= handle_ept_misconfig,
-	[EXIT_REASON_INVEPT]			= vmx_inject_ud,
+	[EXIT_REASON_INVEPT]			= handle_ud,
 	[EXIT_REASON_RDTSCP]			= handle_rdtscp,
 	[EXIT_REASON_PREEMPTION_TIMER]		= handle_host_event,
-	[EXIT_REASON_INVVPID]			= vmx_inject_ud,
+	[EXIT_REASON_INVVPID]			= handle_ud,
 	[EXIT_REASON_WBINVD]			= handle_skip,
 	[EXIT_REASON_XSETBV]			= handle_xsetbv,
 };
 
-int vmx_handle_exit(struct tvmm_vcpu *vcpu, u32 exit_reason)
+int vmx_handle_exit(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
-	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
+	u32 basic = exit->reason;
 	vmx_exit_handler handler = NULL;
 
-	vmx_redeliver_event();
+	vmx_redeliver_event(exit);
 	if (basic < NR_EXIT_REASONS)
 		handler = vmx_exit_handlers[array_index_nospec(basic,
 							       NR_EXIT_REASONS)];
 	if (!handler)
-		return vmx_internal_error(vcpu, TVMM_INTERNAL_UNHANDLED_EXIT,
-					  basic);
-	return handler(vcpu);
+		return vmx_internal_error(vcpu, exit,
+					  TVMM_INTERNAL_UNHANDLED_EXIT);
+	return handler(vcpu, exit);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * exits.h - what the exit-handling files of kmod/vmx/ share: the handlers
- * the exit table in exits.c names, and the small helpers every handler
- * uses (the guest's mode, its registers, RIP, the trace ring's info[],
- * internal errors and raised exceptions).
+ * exits.h - what the exit-handling files of kmod/vmx/ share: the exit
+ * itself (struct vmx_exit), the handlers the exit table in exits.c names,
+ * and the small helpers every handler uses (the guest's mode, its
+ * registers, RIP, internal errors and raised exceptions).
  *
  * Everything here works on the current VMCS, so it runs with this vCPU's
  * VMCS loaded on this CPU (between vmx_vcpu_load() and vmx_vcpu_put(),
@@ -14,9 +14,36 @@
 
 #include <asm/processor-flags.h>
 
-#include "../tvmm.h"
 #include "vmcs.h"
+#include "vmx_internal.h"
 #include "vmx_sdm.h"
+
+#define VMX_EXIT_READ_QUAL		BIT(0)
+#define VMX_EXIT_READ_INTR_INFO		BIT(1)
+
+static inline unsigned long vmx_exit_qual(struct vmx_exit *exit)
+{
+	if (!(exit->read & VMX_EXIT_READ_QUAL)) {
+		exit->read |= VMX_EXIT_READ_QUAL;
+		exit->qual = vmcs_readl(EXIT_QUALIFICATION);
+	}
+	return exit->qual;
+}
+
+static inline u32 vmx_exit_intr_info(struct vmx_exit *exit)
+{
+	if (!(exit->read & VMX_EXIT_READ_INTR_INFO)) {
+		exit->read |= VMX_EXIT_READ_INTR_INFO;
+		exit->intr_info = vmcs_read32(VM_EXIT_INTR_INFO);
+	}
+	return exit->intr_info;
+}
+
+/* The VM-exit instruction length (28.2.4), read where it is used. */
+static inline u32 vmx_exit_insn_len(const struct vmx_exit *exit)
+{
+	return vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+}
 
 /* Protected mode, as the guest sees CR0 (its read shadow). */
 static inline bool vmx_guest_protected(void)
@@ -33,14 +60,14 @@ static inline bool vmx_guest_64bit_code(void)
 
 /*
  * The trace ring's info[] of this exit (struct tvmm_trace_entry, by exit
- * reason). Three stores, whether or not anyone traces: cheaper than
- * asking. run.c clears them before a traced exit.
+ * reason). The handler stores them whether or not the vCPU is traced:
+ * three stores cost less than testing whether anyone will read them.
  */
-static inline void vmx_exit_info(struct tvmm_vcpu *vcpu, u64 a, u64 b, u64 c)
+static inline void vmx_exit_info(struct vmx_exit *exit, u64 a, u64 b, u64 c)
 {
-	vcpu->exit_info[0] = a;
-	vcpu->exit_info[1] = b;
-	vcpu->exit_info[2] = c;
+	exit->info[0] = a;
+	exit->info[1] = b;
+	exit->info[2] = c;
 }
 
 /*
@@ -61,31 +88,38 @@ static inline void vmx_write_gpr(struct tvmm_vcpu *vcpu, int nr,
 		vcpu->regs[nr] = val;
 }
 
-/* exits.c: RIP past an instruction, and exits tvmm cannot handle. */
+/*
+ * exits.c: the exit table (1: enter the guest again, 0: an exit for
+ * userspace in vcpu->run, <0: an error), RIP past an instruction, and
+ * exits tvmm cannot handle.
+ */
+int vmx_handle_exit(struct tvmm_vcpu *vcpu, struct vmx_exit *exit);
 void vmx_advance_rip(struct tvmm_vcpu *vcpu, u32 len);
-void vmx_skip_instruction(struct tvmm_vcpu *vcpu);
-int vmx_internal_error(struct tvmm_vcpu *vcpu, u32 suberror, u32 exit_reason);
+void vmx_skip_instruction(struct tvmm_vcpu *vcpu, struct vmx_exit *exit);
+int vmx_internal_error(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
+		       u32 suberror);
 
-/* events.c: exceptions tvmm raises, and events an exit interrupted. */
+/* events.c: exceptions tvmm raises. */
 int vmx_raise_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 			u32 error_code);
 int vmx_inject_gp(struct tvmm_vcpu *vcpu);
 int vmx_inject_ud(struct tvmm_vcpu *vcpu);
-void vmx_redeliver_event(void);
 
 /* mmio.c: the second half of an MMIO read, when userspace is back. */
 int vmx_complete_mmio_read(struct tvmm_vcpu *vcpu);
 
 /* The handlers of exits.c's table that live in the other files. */
-int handle_interrupt_window(struct tvmm_vcpu *vcpu);	/* events.c */
-int handle_rdmsr(struct tvmm_vcpu *vcpu);		/* msr.c */
-int handle_wrmsr(struct tvmm_vcpu *vcpu);
-int handle_rdtsc(struct tvmm_vcpu *vcpu);
-int handle_rdtscp(struct tvmm_vcpu *vcpu);
-int handle_cr(struct tvmm_vcpu *vcpu);			/* cr.c */
-int handle_dr(struct tvmm_vcpu *vcpu);
-int handle_io(struct tvmm_vcpu *vcpu);			/* io.c */
-int handle_vmcall(struct tvmm_vcpu *vcpu);
-int handle_ept_violation(struct tvmm_vcpu *vcpu);	/* mmio.c */
+int handle_interrupt_window(struct tvmm_vcpu *vcpu,	/* events.c */
+			    struct vmx_exit *exit);
+int handle_rdmsr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit); /* msr.c */
+int handle_wrmsr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit);
+int handle_rdtsc(struct tvmm_vcpu *vcpu, struct vmx_exit *exit);
+int handle_rdtscp(struct tvmm_vcpu *vcpu, struct vmx_exit *exit);
+int handle_cr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit);	/* cr.c */
+int handle_dr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit);
+int handle_io(struct tvmm_vcpu *vcpu, struct vmx_exit *exit);	/* io.c */
+int handle_vmcall(struct tvmm_vcpu *vcpu, struct vmx_exit *exit);
+int handle_ept_violation(struct tvmm_vcpu *vcpu,	/* mmio.c */
+			 struct vmx_exit *exit);
 
 #endif /* TVMM_VMX_EXITS_H */

@@ -13,7 +13,7 @@
 #include <asm/processor-flags.h>
 
 #include "vmcs.h"
-#include "vmx.h"
+#include "vmx_internal.h"
 #include "vmx_sdm.h"
 
 #define RFLAGS_RESERVED	(GENMASK_ULL(63, 22) | BIT(15) | BIT(5) | BIT(3))

@@ -5,7 +5,7 @@
  *
  * An exit for userspace is told in vcpu->run; what tvmm needs to finish
  * the instruction afterwards (an IN's size, an INS's addresses, the MMIO
- * instruction in flight) waits in vcpu->pending_*, and
+ * instruction in flight) waits in vcpu->vmx.pending, and
  * vmx_complete_userspace_exit() uses it before the next VM entry. An OUT
  * or a hypercall is complete (RIP moved on) before userspace sees it.
  *
@@ -17,19 +17,16 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/string.h>
+#include <asm/trapnr.h>
 
 #include "../../uapi/tvmm_para.h"
 #include "../guest.h"
 #include "exits.h"
-#include "vmx.h"
-
-/* Exception vectors (Vol. 3A, 6.3.1, Table 6-1) */
-#define PF_VECTOR	14
 
 static int vmx_inject_pf(struct tvmm_vcpu *vcpu, u64 addr, u32 error)
 {
 	vcpu->cr2 = addr;
-	return vmx_raise_exception(vcpu, PF_VECTOR, true, error);
+	return vmx_raise_exception(vcpu, X86_TRAP_PF, true, error);
 }
 
 /*
@@ -40,10 +37,10 @@ static u64 vmx_string_addr_mask(void)
 {
 	u32 info = vmcs_read32(VMX_INSTRUCTION_INFO);
 
-	switch ((info >> 7) & 7) {
-	case 0:
+	switch ((info & INSN_INFO_ADDR_SIZE_MASK) >> INSN_INFO_ADDR_SIZE_SHIFT) {
+	case INSN_INFO_ADDR_SIZE_16:
 		return 0xffff;
-	case 1:
+	case INSN_INFO_ADDR_SIZE_32:
 		return 0xffffffff;
 	default:
 		return ~0ULL;
@@ -65,24 +62,24 @@ static void vmx_add_masked(struct tvmm_vcpu *vcpu, int reg, s64 delta,
 }
 
 /*
- * After @n elements of INS/OUTS: move RSI/RDI and count RCX down. A REP
- * with elements left is not skipped: the guest executes it again and
- * exits again for the next batch, as an interrupted REP would.
+ * After a batch of INS/OUTS: move RSI/RDI and count RCX down. A REP with
+ * elements left is not skipped: the guest executes it again and exits
+ * again for the next batch, as an interrupted REP would.
  */
-static void vmx_string_io_advance(struct tvmm_vcpu *vcpu, bool in, u32 n,
-				  u8 size, bool down, bool rep)
+static void vmx_string_io_advance(struct tvmm_vcpu *vcpu,
+				  const struct vmx_string_io *op)
 {
-	u64 mask = vmx_string_addr_mask();
-	s64 step = (s64)n * size;
+	u64 mask = op->addr_mask;
+	s64 step = (s64)op->count * op->size;
 
-	vmx_add_masked(vcpu, in ? REG_RDI : REG_RSI, down ? -step : step,
-		       mask);
-	if (rep) {
-		vmx_add_masked(vcpu, REG_RCX, -(s64)n, mask);
+	vmx_add_masked(vcpu, op->in ? REG_RDI : REG_RSI,
+		       op->down ? -step : step, mask);
+	if (op->rep) {
+		vmx_add_masked(vcpu, REG_RCX, -(s64)op->count, mask);
 		if (vmx_read_gpr(vcpu, REG_RCX) & mask)
 			return;
 	}
-	vmx_skip_instruction(vcpu);
+	vmx_advance_rip(vcpu, op->insn_len);
 }
 
 /*
@@ -90,30 +87,34 @@ static void vmx_string_io_advance(struct tvmm_vcpu *vcpu, bool in, u32 n,
  * elements read from (OUTS) or later written to (INS) guest memory at the
  * linear address the CPU reports, going down when RFLAGS.DF is set.
  */
-static int handle_string_io(struct tvmm_vcpu *vcpu, unsigned long qual,
-			    u8 size)
+static int handle_string_io(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
+			    unsigned long qual, u8 size)
 {
-	bool in = qual & IO_QUAL_IN, rep = qual & IO_QUAL_REP;
-	bool down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
-	u64 mask = vmx_string_addr_mask();
-	u64 la = vmcs_readl(GUEST_LINEAR_ADDRESS);
+	struct vmx_string_io op = {
+		.la = vmcs_readl(GUEST_LINEAR_ADDRESS),
+		.addr_mask = vmx_string_addr_mask(),
+		.size = size,
+		.in = qual & IO_QUAL_IN,
+		.down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF,
+		.rep = qual & IO_QUAL_REP,
+	};
 	u8 *data = (u8 *)vcpu->run + TVMM_RUN_IO_DATA_OFFSET;
-	u64 count = rep ? vmx_read_gpr(vcpu, REG_RCX) & mask : 1;
+	u64 count = op.rep ? vmx_read_gpr(vcpu, REG_RCX) & op.addr_mask : 1;
+	u64 la = op.la, addr, gpa, first = 0;
 	struct guest_paging paging;
 	u32 i, n, pf_error = 0;
-	u64 addr, gpa, first = 0;
 	int err = 0;
 
 	if (!count) {
-		vmx_skip_instruction(vcpu);
+		vmx_skip_instruction(vcpu, exit);
 		return 1;
 	}
 	n = min_t(u64, count, TVMM_RUN_IO_DATA_SIZE / size);
 	vmx_guest_paging(vcpu, &paging);
 	/* Take the elements up to the first the guest cannot access. */
 	for (i = 0; i < n; i++) {
-		addr = down ? la - (u64)i * size : la + (u64)i * size;
-		if (in)
+		addr = op.down ? la - (u64)i * size : la + (u64)i * size;
+		if (op.in)
 			err = guest_linear_to_phys(vcpu->vm, &paging, addr,
 						   GUEST_ACCESS_WRITE, &gpa,
 						   &pf_error);
@@ -127,29 +128,27 @@ static int handle_string_io(struct tvmm_vcpu *vcpu, unsigned long qual,
 	if (!i) {
 		if (err == -ENOENT)
 			return vmx_inject_pf(vcpu, addr, pf_error);
-		return vmx_internal_error(vcpu, TVMM_INTERNAL_EMULATION,
-					  EXIT_REASON_IO_INSTRUCTION);
+		return vmx_internal_error(vcpu, exit,
+					  TVMM_INTERNAL_EMULATION);
 	}
-	n = i;
+	op.count = i;
+	op.insn_len = vmx_exit_insn_len(exit);
 
-	vcpu->run->io.count = n;
-	if (in) {
-		vcpu->pending_exit = TVMM_EXIT_IO;
-		vcpu->pending_size = size;
-		vcpu->pending_count = n;
-		vcpu->pending_la = la;
-		vcpu->pending_down = down;
+	vcpu->run->io.count = op.count;
+	if (op.in) {
+		vcpu->vmx.pending.exit = TVMM_EXIT_IO;
+		vcpu->vmx.pending.ins = op;
 		return 0;
 	}
 	memcpy(&first, data, size);
-	vmx_exit_info(vcpu, first, 0, 0);
-	vmx_string_io_advance(vcpu, false, n, size, down, rep);
+	vmx_exit_info(exit, first, 0, 0);
+	vmx_string_io_advance(vcpu, &op);
 	return 0;
 }
 
-int handle_io(struct tvmm_vcpu *vcpu)
+int handle_io(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
-	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	unsigned long qual = vmx_exit_qual(exit);
 	struct tvmm_run *run = vcpu->run;
 	u8 size = (qual & IO_QUAL_SIZE_MASK) + 1;
 
@@ -161,44 +160,42 @@ int handle_io(struct tvmm_vcpu *vcpu)
 	run->io.count = 1;
 	run->io.data_offset = TVMM_RUN_IO_DATA_OFFSET;
 	if (qual & IO_QUAL_STRING)
-		return handle_string_io(vcpu, qual, size);
+		return handle_string_io(vcpu, exit, qual, size);
 	if (run->io.direction == TVMM_IO_OUT) {
 		u64 val = 0;
 
 		memcpy(&val, &vcpu->regs[REG_RAX], size);
-		vmx_exit_info(vcpu, val, 0, 0);
+		vmx_exit_info(exit, val, 0, 0);
 		memcpy((u8 *)run + TVMM_RUN_IO_DATA_OFFSET, &val, size);
 	} else {
-		vcpu->pending_exit = TVMM_EXIT_IO;
-		vcpu->pending_size = size;
-		vcpu->pending_count = 0;
+		vcpu->vmx.pending.exit = TVMM_EXIT_IO;
+		vcpu->vmx.pending.size = size;
+		vcpu->vmx.pending.ins.count = 0;
 	}
-	vmx_skip_instruction(vcpu);
+	vmx_skip_instruction(vcpu, exit);
 	return 0;
 }
 
 /* INS completes: the data userspace gave goes to guest memory. */
 static void vmx_complete_ins(struct tvmm_vcpu *vcpu)
 {
+	const struct vmx_string_io *op = &vcpu->vmx.pending.ins;
 	u8 *data = (u8 *)vcpu->run + TVMM_RUN_IO_DATA_OFFSET;
-	u8 size = vcpu->pending_size;
+	u8 size = op->size;
 	struct guest_paging paging;
 	u32 i, pf_error;
 
 	vmx_guest_paging(vcpu, &paging);
-	for (i = 0; i < vcpu->pending_count; i++) {
+	for (i = 0; i < op->count; i++) {
 		u64 off = (u64)i * size;
-		u64 addr = vcpu->pending_down ? vcpu->pending_la - off :
-						vcpu->pending_la + off;
+		u64 addr = op->down ? op->la - off : op->la + off;
 
 		/* Checked writable at the exit; the guest ran nothing since. */
 		if (guest_write_linear(vcpu->vm, &paging, addr, data + off,
 				       size, &pf_error))
 			break;
 	}
-	vmx_string_io_advance(vcpu, true, vcpu->pending_count, size,
-			      vcpu->pending_down,
-			      vmcs_readl(EXIT_QUALIFICATION) & IO_QUAL_REP);
+	vmx_string_io_advance(vcpu, op);
 }
 
 /* ---- hypercalls ---- */
@@ -207,7 +204,7 @@ static void vmx_complete_ins(struct tvmm_vcpu *vcpu)
  * VMCALL: the hypercalls of tvmm_para.h (TVMM_HC_*) are done here, without
  * leaving the kernel; every other number goes to userspace.
  */
-int handle_vmcall(struct tvmm_vcpu *vcpu)
+int handle_vmcall(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	struct tvmm_run *run = vcpu->run;
 	u64 rax = vcpu->regs[REG_RAX], nr = rax;
@@ -216,10 +213,10 @@ int handle_vmcall(struct tvmm_vcpu *vcpu)
 	if ((nr >> 32) && !vmx_guest_64bit_code())
 		nr = (u32)nr;
 	/* RAX after, for the trace: 0 for TVMM_HC_NOP, unknown here else. */
-	vmx_exit_info(vcpu, rax, vcpu->regs[REG_RBX], 0);
+	vmx_exit_info(exit, rax, vcpu->regs[REG_RBX], 0);
 	if (nr == TVMM_HC_NOP) {
 		vcpu->regs[REG_RAX] = 0;
-		vmx_skip_instruction(vcpu);
+		vmx_skip_instruction(vcpu, exit);
 		return 1;
 	}
 	run->exit_reason = TVMM_EXIT_HYPERCALL;
@@ -231,8 +228,8 @@ int handle_vmcall(struct tvmm_vcpu *vcpu)
 	run->hypercall.args[3] = vcpu->regs[REG_RSI];
 	run->hypercall.args[4] = vcpu->regs[REG_RDI];
 	run->hypercall.ret = vcpu->regs[REG_RAX];
-	vcpu->pending_exit = TVMM_EXIT_HYPERCALL;
-	vmx_skip_instruction(vcpu);
+	vcpu->vmx.pending.exit = TVMM_EXIT_HYPERCALL;
+	vmx_skip_instruction(vcpu, exit);
 	return 0;
 }
 
@@ -245,24 +242,24 @@ int handle_vmcall(struct tvmm_vcpu *vcpu)
  */
 int vmx_complete_userspace_exit(struct tvmm_vcpu *vcpu)
 {
+	struct vmx_pending_exit *p = &vcpu->vmx.pending;
 	struct tvmm_run *run = vcpu->run;
 	unsigned long rax = vcpu->regs[REG_RAX];
-	u32 pending = vcpu->pending_exit;
+	u32 pending = p->exit;
 	u32 data = 0;
 
-	vcpu->pending_exit = 0;
+	p->exit = 0;
 	switch (pending) {
 	case TVMM_EXIT_IO:
-		if (vcpu->pending_count) {
+		if (p->ins.count) {
 			vmx_complete_ins(vcpu);
 			break;
 		}
-		memcpy(&data, (u8 *)run + TVMM_RUN_IO_DATA_OFFSET,
-		       vcpu->pending_size);
+		memcpy(&data, (u8 *)run + TVMM_RUN_IO_DATA_OFFSET, p->size);
 		/* IN AL/AX merges; IN EAX zero-extends into RAX. */
-		if (vcpu->pending_size == 4)
+		if (p->size == 4)
 			rax = data;
-		else if (vcpu->pending_size == 2)
+		else if (p->size == 2)
 			rax = (rax & ~0xffffUL) | (u16)data;
 		else
 			rax = (rax & ~0xffUL) | (u8)data;

@@ -18,7 +18,6 @@
 
 #include "../guest.h"
 #include "exits.h"
-#include "vmx.h"
 
 /* The guest's registers in encoding order, RSP included, for insn.c. */
 static void vmx_regs_to_insn(struct tvmm_vcpu *vcpu, u64 regs[16])
@@ -81,7 +80,7 @@ static void vmx_mmio_exit(struct tvmm_vcpu *vcpu, u64 gpa, bool write,
 	run->exit_reason = TVMM_EXIT_MMIO;
 	memset(&run->mmio, 0, sizeof(run->mmio));
 	run->mmio.phys_addr = gpa;
-	run->mmio.len = vcpu->mmio_insn.mem_size;
+	run->mmio.len = vcpu->vmx.pending.insn.mem_size;
 	run->mmio.is_write = write;
 	if (write)
 		memcpy(run->mmio.data, &data, run->mmio.len);
@@ -92,18 +91,18 @@ static void vmx_mmio_exit(struct tvmm_vcpu *vcpu, u64 gpa, bool write,
  * device. Decode the instruction (x86/insn.c) and hand userspace the
  * access; a read completes when userspace comes back with the data.
  */
-int handle_ept_violation(struct tvmm_vcpu *vcpu)
+int handle_ept_violation(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
-	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	unsigned long qual = vmx_exit_qual(exit);
 	struct tvmm_memslot *slot = tvmm_gpa_to_slot(vcpu->vm, gpa);
-	struct tvmm_insn *insn = &vcpu->mmio_insn;
+	struct tvmm_insn *insn = &vcpu->vmx.pending.insn;
 	struct tvmm_run *run = vcpu->run;
 	u8 bytes[TVMM_INSN_MAX_LEN];
 	u64 regs[16], data, val;
 	size_t n;
 
-	vmx_exit_info(vcpu, gpa, 0, 0);
+	vmx_exit_info(exit, gpa, 0, 0);
 	/* RAM after all: a translation of a slot that just changed. */
 	if (slot && !((slot->flags & TVMM_MEM_READONLY) &&
 		      (qual & EPT_QUAL_WRITE)))
@@ -111,18 +110,17 @@ int handle_ept_violation(struct tvmm_vcpu *vcpu)
 	n = vmx_fetch_insn(vcpu, bytes);
 	if ((qual & EPT_QUAL_FETCH) ||
 	    tvmm_insn_decode(bytes, n, vmx_insn_mode(), insn)) {
-		vmx_internal_error(vcpu, TVMM_INTERNAL_EMULATION,
-				   EXIT_REASON_EPT_VIOLATION);
+		vmx_internal_error(vcpu, exit, TVMM_INTERNAL_EMULATION);
 		run->internal.qualification = gpa;
 		run->internal.insn_len = n;
 		memcpy(run->internal.insn_bytes, bytes, n);
 		return 0;
 	}
 	if (insn->mem_access & TVMM_INSN_MEM_READ) {
-		vmx_exit_info(vcpu, gpa, insn->mem_size, 0);
+		vmx_exit_info(exit, gpa, insn->mem_size, 0);
 		vmx_mmio_exit(vcpu, gpa, false, 0);
-		vcpu->pending_exit = TVMM_EXIT_MMIO;
-		vcpu->pending_la = gpa;
+		vcpu->vmx.pending.exit = TVMM_EXIT_MMIO;
+		vcpu->vmx.pending.gpa = gpa;
 		return 0;
 	}
 	vmx_regs_to_insn(vcpu, regs);
@@ -133,7 +131,7 @@ int handle_ept_violation(struct tvmm_vcpu *vcpu)
 	vmx_mmio_exit(vcpu, gpa, true, data);
 	val = 0;
 	memcpy(&val, &data, insn->mem_size);
-	vmx_exit_info(vcpu, gpa, insn->mem_size, val);
+	vmx_exit_info(exit, gpa, insn->mem_size, val);
 	return 0;
 }
 
@@ -144,7 +142,7 @@ int handle_ept_violation(struct tvmm_vcpu *vcpu)
  */
 int vmx_complete_mmio_read(struct tvmm_vcpu *vcpu)
 {
-	struct tvmm_insn *insn = &vcpu->mmio_insn;
+	struct tvmm_insn *insn = &vcpu->vmx.pending.insn;
 	u64 regs[16], rflags = vmcs_readl(GUEST_RFLAGS), data = 0, wb;
 
 	memcpy(&data, vcpu->run->mmio.data, insn->mem_size);
@@ -155,6 +153,6 @@ int vmx_complete_mmio_read(struct tvmm_vcpu *vcpu)
 	vmx_advance_rip(vcpu, insn->len);
 	if (!(insn->mem_access & TVMM_INSN_MEM_WRITE))
 		return 1;
-	vmx_mmio_exit(vcpu, vcpu->pending_la, true, wb);
+	vmx_mmio_exit(vcpu, vcpu->vmx.pending.gpa, true, wb);
 	return 0;
 }

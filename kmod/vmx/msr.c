@@ -19,7 +19,6 @@
 #include <asm/processor.h>
 
 #include "exits.h"
-#include "vmx.h"
 
 int vmx_get_msr(struct tvmm_vcpu *vcpu, u32 index, u64 *data)
 {
@@ -211,35 +210,35 @@ static void vmx_sync_guest_msr(struct tvmm_vcpu *vcpu, u32 index)
 	}
 }
 
-int handle_rdmsr(struct tvmm_vcpu *vcpu)
+int handle_rdmsr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	u32 index = vcpu->regs[REG_RCX];
 	u64 data;
 
 	if (vmx_get_msr(vcpu, index, &data)) {
-		vmx_exit_info(vcpu, index, 0, 1);
+		vmx_exit_info(exit, index, 0, 1);
 		return vmx_inject_gp(vcpu);
 	}
-	vmx_exit_info(vcpu, index, data, 0);
+	vmx_exit_info(exit, index, data, 0);
 	vcpu->regs[REG_RAX] = (u32)data;
 	vcpu->regs[REG_RDX] = data >> 32;
-	vmx_skip_instruction(vcpu);
+	vmx_skip_instruction(vcpu, exit);
 	return 1;
 }
 
-int handle_wrmsr(struct tvmm_vcpu *vcpu)
+int handle_wrmsr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	u32 index = vcpu->regs[REG_RCX];
 	u64 data = (u32)vcpu->regs[REG_RAX] |
 		   ((u64)(u32)vcpu->regs[REG_RDX] << 32);
 
 	if (vmx_set_msr(vcpu, index, data)) {
-		vmx_exit_info(vcpu, index, data, 1);
+		vmx_exit_info(exit, index, data, 1);
 		return vmx_inject_gp(vcpu);
 	}
-	vmx_exit_info(vcpu, index, data, 0);
+	vmx_exit_info(exit, index, data, 0);
 	vmx_sync_guest_msr(vcpu, index);
-	vmx_skip_instruction(vcpu);
+	vmx_skip_instruction(vcpu, exit);
 	return 1;
 }
 
@@ -250,19 +249,19 @@ int handle_wrmsr(struct tvmm_vcpu *vcpu)
  * CPU would have given with TSC offsetting, so an intercepted guest sees
  * the same clock.
  */
-int handle_rdtsc(struct tvmm_vcpu *vcpu)
+int handle_rdtsc(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	u64 tsc = rdtsc() + READ_ONCE(vcpu->vm->tsc_offset);
 
 	vcpu->regs[REG_RAX] = (u32)tsc;
 	vcpu->regs[REG_RDX] = tsc >> 32;
-	vmx_exit_info(vcpu, tsc, 0, 0);
-	vmx_skip_instruction(vcpu);
+	vmx_exit_info(exit, tsc, 0, 0);
+	vmx_skip_instruction(vcpu, exit);
 	return 1;
 }
 
-int handle_rdtscp(struct tvmm_vcpu *vcpu)
+int handle_rdtscp(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	vcpu->regs[REG_RCX] = (u32)vcpu->msrs.tsc_aux;
-	return handle_rdtsc(vcpu);
+	return handle_rdtsc(vcpu, exit);
 }

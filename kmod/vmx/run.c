@@ -17,7 +17,7 @@
  * memory map is about to change.
  *
  * Right before each entry, a queued external interrupt goes into the VMCS
- * when the guest can take it (exits.c). After each exit, when userspace
+ * when the guest can take it (events.c). After each exit, when userspace
  * traces the vCPU (TVMM_SET_TRACE), the exit goes into the trace ring; a
  * full ring stops the vCPU before its next entry (TVMM_EXIT_TRACE_FULL),
  * so no exit is lost.
@@ -39,14 +39,15 @@
 #include <asm/nospec-branch.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include <asm/trapnr.h>
 
 #include "../trace.h"
 #include "caps.h"
+#include "exits.h"
 #include "vmcs.h"
-#include "vmx.h"
+#include "vmx_internal.h"
 #include "vmx_ops.h"
 #include "vmx_sdm.h"
-#include "vmxon.h"
 
 static DEFINE_PER_CPU(struct list_head, loaded_vmcss);
 static DEFINE_PER_CPU(struct tvmm_vcpu *, current_vcpu);
@@ -66,21 +67,21 @@ static void vmcs_clear_local(void *data)
 	struct tvmm_vcpu *vcpu = data;
 	int cpu = raw_smp_processor_id();
 
-	if (vcpu->cpu != cpu)
+	if (vcpu->vmx.cpu != cpu)
 		return;
-	vmx_vmclear(page_to_phys(vcpu->vmcs));
+	vmx_vmclear(page_to_phys(vcpu->vmx.vmcs));
 	if (per_cpu(current_vcpu, cpu) == vcpu)
 		per_cpu(current_vcpu, cpu) = NULL;
-	list_del(&vcpu->loaded_link);
+	list_del(&vcpu->vmx.loaded_link);
 	/* The list and the VMCS are done before another CPU sees cpu = -1. */
 	smp_wmb();
-	vcpu->cpu = -1;
-	vcpu->launched = false;
+	vcpu->vmx.cpu = -1;
+	vcpu->vmx.launched = false;
 }
 
 static void vcpu_vmcs_clear(struct tvmm_vcpu *vcpu)
 {
-	int cpu = READ_ONCE(vcpu->cpu);
+	int cpu = READ_ONCE(vcpu->vmx.cpu);
 
 	if (cpu >= 0)
 		smp_call_function_single(cpu, vmcs_clear_local, vcpu, 1);
@@ -91,7 +92,7 @@ void vmx_clear_loaded_vmcss(void)
 	struct tvmm_vcpu *vcpu, *next;
 
 	list_for_each_entry_safe(vcpu, next, this_cpu_ptr(&loaded_vmcss),
-				 loaded_link)
+				 vmx.loaded_link)
 		vmcs_clear_local(vcpu);
 }
 
@@ -107,14 +108,14 @@ int vmx_vcpu_load(struct tvmm_vcpu *vcpu)
 		preempt_enable();
 		return vmx_root_rebooting() ? -EIO : -EAGAIN;
 	}
-	moved = vcpu->cpu != cpu;
+	moved = vcpu->vmx.cpu != cpu;
 	if (moved) {
 		vcpu_vmcs_clear(vcpu);
 		/* Pairs with vmcs_clear_local(): the old CPU is done with it. */
 		smp_rmb();
 		local_irq_disable();
-		list_add(&vcpu->loaded_link, this_cpu_ptr(&loaded_vmcss));
-		vcpu->cpu = cpu;
+		list_add(&vcpu->vmx.loaded_link, this_cpu_ptr(&loaded_vmcss));
+		vcpu->vmx.cpu = cpu;
 		local_irq_enable();
 	}
 	if (per_cpu(current_vcpu, cpu) != vcpu) {
@@ -123,7 +124,7 @@ int vmx_vcpu_load(struct tvmm_vcpu *vcpu)
 		/* Another VM ran here: it must not steer our branches. */
 		if (prev && prev->vm != vcpu->vm)
 			indirect_branch_prediction_barrier();
-		if (vmx_vmptrld(page_to_phys(vcpu->vmcs))) {
+		if (vmx_vmptrld(page_to_phys(vcpu->vmx.vmcs))) {
 			pr_err_ratelimited("VMPTRLD failed on CPU%d\n", cpu);
 			preempt_enable();
 			return -EIO;
@@ -131,13 +132,27 @@ int vmx_vcpu_load(struct tvmm_vcpu *vcpu)
 		per_cpu(current_vcpu, cpu) = vcpu;
 	}
 	/* This CPU may hold stale translations tagged with our VPID. */
-	if (moved && vcpu->vpid)
-		vmx_invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vpid);
+	if (moved && vcpu->vmx.vpid)
+		vmx_invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vmx.vpid);
 	return 0;
+}
+
+/*
+ * The contract's state operations need the vCPU's VMCS current on this
+ * CPU: a host bug if not. Two per-CPU reads, outside the exit path. A
+ * reboot's IPI may have cleared every VMCS and left VMX on this CPU
+ * (vmxon.c) since the load: not a bug, and the IPI, which runs whole on
+ * this CPU, has then also turned vmx_root_cpu_on() false.
+ */
+void vmx_assert_loaded(struct tvmm_vcpu *vcpu)
+{
+	WARN_ON_ONCE(this_cpu_read(current_vcpu) != vcpu &&
+		     vmx_root_cpu_on(smp_processor_id()));
 }
 
 void vmx_vcpu_put(struct tvmm_vcpu *vcpu)
 {
+	vmx_assert_loaded(vcpu);
 	preempt_enable();
 }
 
@@ -158,19 +173,19 @@ int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
 {
 	int err, vpid = 0;
 
-	vcpu->cpu = -1;
-	INIT_LIST_HEAD(&vcpu->loaded_link);
-	vcpu->vmcs = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	vcpu->io_bitmap = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT, 1);
-	vcpu->msr_bitmap = (u64 *)__get_free_page(GFP_KERNEL_ACCOUNT);
-	if (!vcpu->vmcs || !vcpu->io_bitmap || !vcpu->msr_bitmap) {
+	vcpu->vmx.cpu = -1;
+	INIT_LIST_HEAD(&vcpu->vmx.loaded_link);
+	vcpu->vmx.vmcs = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	vcpu->vmx.io_bitmap = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT, 1);
+	vcpu->vmx.msr_bitmap = (u64 *)__get_free_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->vmx.vmcs || !vcpu->vmx.io_bitmap || !vcpu->vmx.msr_bitmap) {
 		err = -ENOMEM;
 		goto free;
 	}
 	/* All ones: every port and every MSR access exits (25.6.4, 25.6.9). */
-	memset(vcpu->io_bitmap, 0xff, 2 * PAGE_SIZE);
-	memset(vcpu->msr_bitmap, 0xff, PAGE_SIZE);
-	*(u32 *)page_address(vcpu->vmcs) = vmx_caps.basic &
+	memset(vcpu->vmx.io_bitmap, 0xff, 2 * PAGE_SIZE);
+	memset(vcpu->vmx.msr_bitmap, 0xff, PAGE_SIZE);
+	*(u32 *)page_address(vcpu->vmx.vmcs) = vmx_caps.basic &
 					   IA32_VMX_BASIC_REVISION_MASK;
 	/* VPID only if tvmm can flush it (INVVPID single-context). */
 	if ((vmx_caps_features(&vmx_caps) & BIT_ULL(TVMM_VMX_VPID)) &&
@@ -179,7 +194,7 @@ int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
 		if (vpid < 0)
 			vpid = 0;	/* run without VPID, flushing instead */
 	}
-	vcpu->vpid = vpid;
+	vcpu->vmx.vpid = vpid;
 	if (!fpu_alloc_guest_fpstate(&vcpu->fpu)) {
 		err = -ENOMEM;
 		goto free_vpid;
@@ -187,17 +202,15 @@ int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
 
 	/* A new VMCS region is made clear before it is first loaded. */
 	preempt_disable();
-	err = vmx_vmclear(page_to_phys(vcpu->vmcs)) ? -EIO : 0;
+	err = vmx_vmclear(page_to_phys(vcpu->vmx.vmcs)) ? -EIO : 0;
 	preempt_enable();
 	if (err)
 		goto free_fpu;
 	err = vmx_vcpu_load_wait(vcpu);
 	if (err)
 		goto free_fpu;
-	err = vmx_setup_vmcs(vcpu);
+	vmx_setup_vmcs(vcpu);
 	vmx_vcpu_put(vcpu);
-	if (err)
-		goto free_fpu;
 	return 0;
 
 free_fpu:
@@ -207,10 +220,10 @@ free_vpid:
 	if (vpid)
 		ida_free(&vpid_ida, vpid);
 free:
-	free_page((unsigned long)vcpu->msr_bitmap);
-	free_pages((unsigned long)vcpu->io_bitmap, 1);
-	if (vcpu->vmcs)
-		__free_page(vcpu->vmcs);
+	free_page((unsigned long)vcpu->vmx.msr_bitmap);
+	free_pages((unsigned long)vcpu->vmx.io_bitmap, 1);
+	if (vcpu->vmx.vmcs)
+		__free_page(vcpu->vmx.vmcs);
 	return err;
 }
 
@@ -218,11 +231,11 @@ void vmx_vcpu_free(struct tvmm_vcpu *vcpu)
 {
 	vcpu_vmcs_clear(vcpu);
 	fpu_free_guest_fpstate(&vcpu->fpu);
-	if (vcpu->vpid)
-		ida_free(&vpid_ida, vcpu->vpid);
-	free_page((unsigned long)vcpu->msr_bitmap);
-	free_pages((unsigned long)vcpu->io_bitmap, 1);
-	__free_page(vcpu->vmcs);
+	if (vcpu->vmx.vpid)
+		ida_free(&vpid_ida, vcpu->vmx.vpid);
+	free_page((unsigned long)vcpu->vmx.msr_bitmap);
+	free_pages((unsigned long)vcpu->vmx.io_bitmap, 1);
+	__free_page(vcpu->vmx.vmcs);
 }
 
 /* The host's values of the MSRs a guest may own during a session. */
@@ -263,22 +276,21 @@ static void vmx_switch_msrs_to_host(struct tvmm_vcpu *vcpu,
 		wrmsrl(MSR_TSC_AUX, host->tsc_aux);
 }
 
-static void vmx_report_entry_failure(struct tvmm_vcpu *vcpu, bool vmfail,
-				     u32 exit_reason)
+/* VM entry failed: @exit is NULL for a VMfail, else the failed entry. */
+static void vmx_report_entry_failure(struct tvmm_vcpu *vcpu,
+				     struct vmx_exit *exit)
 {
 	struct tvmm_run *run = vcpu->run;
 
 	run->exit_reason = TVMM_EXIT_FAIL_ENTRY;
 	memset(&run->fail_entry, 0, sizeof(run->fail_entry));
-	if (vmfail) {
+	if (!exit) {
 		run->fail_entry.vm_instruction_error =
 			vmcs_read32(VM_INSTRUCTION_ERROR);
 	} else {
-		run->fail_entry.hardware_entry_failure_reason =
-			exit_reason & EXIT_REASON_BASIC_MASK;
-		run->fail_entry.qualification = vmcs_readl(EXIT_QUALIFICATION);
-		if ((exit_reason & EXIT_REASON_BASIC_MASK) ==
-		    EXIT_REASON_INVALID_GUEST_STATE)
+		run->fail_entry.hardware_entry_failure_reason = exit->reason;
+		run->fail_entry.qualification = vmx_exit_qual(exit);
+		if (exit->reason == EXIT_REASON_INVALID_GUEST_STATE)
 			run->fail_entry.guest_state_check =
 				vmx_guest_state_check(vcpu);
 	}
@@ -289,35 +301,31 @@ static void vmx_report_entry_failure(struct tvmm_vcpu *vcpu, bool vmfail,
  * #MC in the exception bitmap, or a machine check during VM entry), with
  * interrupts still off, as if the CPU had delivered it.
  */
-static void vmx_forward_host_events(u32 exit_reason)
+static void vmx_forward_host_events(struct vmx_exit *exit)
 {
-	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
-	u32 info, type;
+	u32 info;
 
-	if (basic == EXIT_REASON_MACHINE_CHECK) {
-		asm volatile("int $0x12");
+	if (exit->reason == EXIT_REASON_MACHINE_CHECK) {
+		asm volatile("int %0" : : "i" (X86_TRAP_MC));
 		return;
 	}
-	if (basic != EXIT_REASON_EXCEPTION_NMI)
+	if (exit->reason != EXIT_REASON_EXCEPTION_NMI)
 		return;
-	info = vmcs_read32(VM_EXIT_INTR_INFO);
-	if (!(info & INTR_INFO_VALID))
+	info = vmx_exit_intr_info(exit);
+	if (!intr_info_valid(info))
 		return;
-	type = (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
-	if (type == INTR_TYPE_NMI)
-		asm volatile("int $2");
-	else if ((info & INTR_INFO_VECTOR_MASK) == 18)
-		asm volatile("int $0x12");
+	if (intr_info_type(info) == INTR_TYPE_NMI)
+		asm volatile("int %0" : : "i" (X86_TRAP_NMI));
+	else if (intr_info_vector(info) == X86_TRAP_MC)
+		asm volatile("int %0" : : "i" (X86_TRAP_MC));
 }
 
 /*
  * Per-vCPU statistics: one more exit of this reason, and its cost, which
  * is returned.
  */
-static u64 vmx_count_exit(struct tvmm_vcpu *vcpu, u32 exit_reason,
-			  u64 exit_tsc)
+static u64 vmx_count_exit(struct tvmm_vcpu *vcpu, u32 basic, u64 exit_tsc)
 {
-	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
 	u64 cycles = rdtsc_ordered() - exit_tsc;
 
 	if (basic < TVMM_NR_VMX_EXIT_REASONS) {
@@ -344,9 +352,13 @@ static bool vmx_trace_full(struct tvmm_vcpu *vcpu)
 	return vcpu->trace_head - tail == TVMM_TRACE_ENTRIES;
 }
 
-static void vmx_trace_append(struct tvmm_vcpu *vcpu, u32 basic,
-			     unsigned long rip, unsigned long qual,
-			     u8 insn_len, u64 cycles, u8 handled_by)
+/*
+ * @exit's info[] is what its handler noted; an event's information is
+ * the exit's own (interruption information and error code).
+ */
+static void vmx_trace_append(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
+			     unsigned long rip, u8 insn_len, u64 cycles,
+			     u8 handled_by)
 {
 	struct tvmm_trace_ring *ring = vcpu->trace_ring;
 	u64 head = vcpu->trace_head;
@@ -355,19 +367,18 @@ static void vmx_trace_append(struct tvmm_vcpu *vcpu, u32 basic,
 
 	e->seq = vcpu->run->exit_count;
 	e->rip = rip;
-	e->qualification = qual;
-	/* An event's information is still in the VMCS's exit fields. */
-	if (basic == EXIT_REASON_EXCEPTION_NMI ||
-	    basic == EXIT_REASON_EXTERNAL_INTERRUPT) {
-		info = vmcs_read32(VM_EXIT_INTR_INFO);
+	e->qualification = vmx_exit_qual(exit);
+	if (exit->reason == EXIT_REASON_EXCEPTION_NMI ||
+	    exit->reason == EXIT_REASON_EXTERNAL_INTERRUPT) {
+		info = vmx_exit_intr_info(exit);
 		e->info[0] = info;
-		e->info[1] = info & INTR_INFO_DELIVER_CODE ?
+		e->info[1] = intr_info_has_error_code(info) ?
 			     vmcs_read32(VM_EXIT_INTR_ERROR_CODE) : 0;
 		e->info[2] = 0;
 	} else {
-		memcpy(e->info, vcpu->exit_info, sizeof(e->info));
+		memcpy(e->info, exit->info, sizeof(e->info));
 	}
-	e->exit_reason = basic;
+	e->exit_reason = exit->reason;
 	e->handled_by = handled_by;
 	e->insn_len = insn_len;
 	e->padding = 0;
@@ -384,22 +395,21 @@ static void vmx_trace_append(struct tvmm_vcpu *vcpu, u32 basic,
  * (TVMM_EXIT_TRACE_FULL) instead of entering the guest again.
  */
 static noinline int vmx_handle_exit_traced(struct tvmm_vcpu *vcpu,
-					   u32 exit_reason, u64 exit_tsc)
+					   struct vmx_exit *exit, u64 exit_tsc)
 {
-	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
+	u32 basic = exit->reason;
 	unsigned long rip = vmcs_readl(GUEST_RIP);
-	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
 	u8 insn_len = 0;
 	u64 cycles;
 	int ret;
 
 	if (basic == EXIT_REASON_XRSTORS ||
 	    (basic < 64 && (EXIT_REASONS_WITH_INSN_LEN & BIT_ULL(basic))))
-		insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
-	memset(vcpu->exit_info, 0, sizeof(vcpu->exit_info));
-	ret = vmx_handle_exit(vcpu, exit_reason);
-	cycles = vmx_count_exit(vcpu, exit_reason, exit_tsc);
-	vmx_trace_append(vcpu, basic, rip, qual, insn_len, cycles,
+		insn_len = vmx_exit_insn_len(exit);
+	memset(exit->info, 0, sizeof(exit->info));
+	ret = vmx_handle_exit(vcpu, exit);
+	cycles = vmx_count_exit(vcpu, basic, exit_tsc);
+	vmx_trace_append(vcpu, exit, rip, insn_len, cycles,
 			 ret == 1 ? TVMM_TRACE_BY_KERNEL : TVMM_TRACE_BY_USER);
 	if (ret == 1 && vmx_trace_full(vcpu)) {
 		vcpu->run->exit_reason = TVMM_EXIT_TRACE_FULL;
@@ -409,12 +419,12 @@ static noinline int vmx_handle_exit_traced(struct tvmm_vcpu *vcpu,
 }
 
 /* A failed VM entry is an exit too (exit_count counts it): traced. */
-static void vmx_trace_failed_entry(struct tvmm_vcpu *vcpu, u32 exit_reason)
+static void vmx_trace_failed_entry(struct tvmm_vcpu *vcpu,
+				   struct vmx_exit *exit)
 {
-	memset(vcpu->exit_info, 0, sizeof(vcpu->exit_info));
-	vmx_trace_append(vcpu, exit_reason & EXIT_REASON_BASIC_MASK,
-			 vmcs_readl(GUEST_RIP), vmcs_readl(EXIT_QUALIFICATION),
-			 0, 0, TVMM_TRACE_BY_USER);
+	memset(exit->info, 0, sizeof(exit->info));
+	vmx_trace_append(vcpu, exit, vmcs_readl(GUEST_RIP), 0, 0,
+			 TVMM_TRACE_BY_USER);
 }
 
 /*
@@ -444,6 +454,7 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	unsigned long host_dr7 = native_get_debugreg(7);
 	u64 host_debugctl = get_debugctlmsr();
 	u16 ds, es, fs, gs, ldt;
+	struct vmx_exit *exit = &vcpu->vmx.exit;
 	struct host_msrs host;
 	bool switch_xcr0, injected;
 	u32 exit_reason;
@@ -463,13 +474,13 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	savesegment(gs, gs);
 	asm volatile("sldt %0" : "=g" (ldt));
 	vmx_set_host_state_per_cpu();
-	vcpu->host_cr4 = cr4_read_shadow();
+	vcpu->vmx.host_cr4 = cr4_read_shadow();
 	if (vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) & CPU_CTL_USE_TSC_OFFSETTING)
 		vmcs_write64(TSC_OFFSET, READ_ONCE(vm->tsc_offset));
 	vmx_switch_msrs_to_guest(vcpu, &host);
 
 	for (;;) {
-		if (vcpu->preemption_timer)
+		if (vcpu->vmx.preemption_timer)
 			vmcs_write32(VMX_PREEMPTION_TIMER_VALUE,
 				     tsc_khz >>
 				     (vmx_caps.misc &
@@ -492,22 +503,26 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			ret = vmx_root_cpu_on(smp_processor_id()) ? 1 : -EIO;
 			break;
 		}
-		/* Decided here, where nothing can call the entry off. */
+		/*
+		 * Injected only now, with interrupts off and every reason to
+		 * leave checked: from here the entry happens, so the vector
+		 * is not lost in an injection the guest never sees.
+		 */
 		injected = false;
 		if (unlikely(vcpu->irq_queued | vcpu->irq_window_wanted |
-			     vcpu->irq_window_exiting))
+			     vcpu->vmx.irq_window_exiting))
 			injected = vmx_inject_interrupt(vcpu);
 		/* An IPI may have changed CR4 (e.g. perf's CR4.PCE). */
-		if (cr4_read_shadow() != vcpu->host_cr4) {
-			vcpu->host_cr4 = cr4_read_shadow();
-			vmcs_writel(HOST_CR4, vcpu->host_cr4);
+		if (cr4_read_shadow() != vcpu->vmx.host_cr4) {
+			vcpu->vmx.host_cr4 = cr4_read_shadow();
+			vmcs_writel(HOST_CR4, vcpu->vmx.host_cr4);
 		}
 		if (native_read_cr2() != vcpu->cr2)
 			native_write_cr2(vcpu->cr2);
 		if (switch_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 		vmx_clear_cpu_buffers();
-		ret = __vmx_vcpu_run(vcpu->regs, vcpu->launched);
+		ret = __vmx_vcpu_run(vcpu->regs, vcpu->vmx.launched);
 		if (switch_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
 		vcpu->cr2 = native_read_cr2();
@@ -515,37 +530,38 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			local_irq_enable();
 			if (injected)
 				vmx_cancel_interrupt(vcpu);
-			vmx_report_entry_failure(vcpu, true, 0);
+			vmx_report_entry_failure(vcpu, NULL);
 			ret = 0;
 			break;
 		}
 		exit_reason = vmcs_read32(VM_EXIT_REASON);
-		vmx_forward_host_events(exit_reason);
+		exit->reason = exit_reason & EXIT_REASON_BASIC_MASK;
+		exit->read = 0;
+		vmx_forward_host_events(exit);
 		local_irq_enable();
 
 		vcpu->run->exit_count++;
 		if (exit_reason & EXIT_REASON_FAILED_VMENTRY) {
 			if (injected)
 				vmx_cancel_interrupt(vcpu);
-			vmx_report_entry_failure(vcpu, false, exit_reason);
+			vmx_report_entry_failure(vcpu, exit);
 			if (vcpu->trace_on)
-				vmx_trace_failed_entry(vcpu, exit_reason);
+				vmx_trace_failed_entry(vcpu, exit);
 			ret = 0;
 			break;
 		}
-		vcpu->launched = true;
+		vcpu->vmx.launched = true;
 		exit_tsc = rdtsc_ordered();
 		/* VMREADs cannot be skipped by the compiler: test the key. */
 		if (trace_tvmm_exit_enabled())
 			trace_tvmm_exit(vcpu->id, exit_reason,
 					vmcs_readl(GUEST_RIP),
-					vmcs_readl(EXIT_QUALIFICATION));
+					vmx_exit_qual(exit));
 		if (likely(!vcpu->trace_on)) {
-			ret = vmx_handle_exit(vcpu, exit_reason);
-			vmx_count_exit(vcpu, exit_reason, exit_tsc);
+			ret = vmx_handle_exit(vcpu, exit);
+			vmx_count_exit(vcpu, exit->reason, exit_tsc);
 		} else {
-			ret = vmx_handle_exit_traced(vcpu, exit_reason,
-						     exit_tsc);
+			ret = vmx_handle_exit_traced(vcpu, exit, exit_tsc);
 		}
 		if (ret <= 0)
 			break;
@@ -591,6 +607,7 @@ int vmx_vcpu_run(struct tvmm_vcpu *vcpu)
 	bool reported = false;
 	int ret;
 
+	lockdep_assert_held(&vcpu->lock);
 	vcpu->irq_window_wanted =
 		READ_ONCE(vcpu->run->request_interrupt_window);
 	if (READ_ONCE(vcpu->run->immediate_exit)) {

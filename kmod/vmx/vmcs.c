@@ -18,12 +18,13 @@
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/tlbflush.h>
+#include <asm/trapnr.h>
 
 #include "../ept/ept.h"
 #include "../guest.h"
 #include "caps.h"
 #include "vmcs.h"
-#include "vmx.h"
+#include "vmx_internal.h"
 #include "vmx_sdm.h"
 
 void vmcs_error(const char *insn, unsigned long field, int err)
@@ -40,13 +41,12 @@ static u32 vmx_adjust_ctls(u64 cap, u32 required, u32 optional)
 	return ((required | optional) & may_be_1) | must_be_1;
 }
 
-/* Unrestricted guest lets the guest clear CR0.PE and CR0.PG (A.7). */
 /*
  * The CR0 the CPU runs the guest with: what VMX requires (unrestricted
  * guest lets PE and PG go, A.7), and caching always on: the guest's CD/NW
  * stay in its read shadow, or the host's CPU would really run uncached.
  */
-unsigned long vmx_guest_cr0(unsigned long cr0)
+static unsigned long vmx_guest_cr0(unsigned long cr0)
 {
 	u64 fixed0 = vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
 
@@ -58,7 +58,7 @@ unsigned long vmx_guest_cr0(unsigned long cr0)
  * The CR4 the CPU runs the guest with: VMX's fixed bits, and the host's
  * MCE, since a machine check with CR4.MCE clear shuts the CPU down.
  */
-unsigned long vmx_guest_cr4(unsigned long cr4)
+static unsigned long vmx_guest_cr4(unsigned long cr4)
 {
 	cr4 |= vmx_caps.cr4_fixed0 | (cr4_read_shadow() & X86_CR4_MCE);
 	return cr4 & vmx_caps.cr4_fixed1;
@@ -67,7 +67,7 @@ unsigned long vmx_guest_cr4(unsigned long cr4)
 /* Machine checks always exit, so the host handles its own (25.6.3). */
 u32 vmx_exception_bitmap(u32 guest_vectors)
 {
-	return guest_vectors | BIT(18);
+	return guest_vectors | BIT(X86_TRAP_MC);
 }
 
 /*
@@ -158,7 +158,7 @@ static void vmx_get_segment(enum vmcs_field sel, struct tvmm_segment *s)
 }
 
 /* The state of an x86 CPU after RESET (Table 10-1), made VMX-legal. */
-void vmx_guest_reset(struct tvmm_vcpu *vcpu)
+static void vmx_guest_reset(struct tvmm_vcpu *vcpu)
 {
 	struct tvmm_segment code = {
 		.selector = 0xf000, .base = 0xffff0000, .limit = 0xffff,
@@ -216,7 +216,7 @@ void vmx_guest_reset(struct tvmm_vcpu *vcpu)
 	vcpu->cr2 = 0;
 }
 
-int vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
+void vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 {
 	u32 pin, cpu, cpu2, exit, entry;
 
@@ -256,18 +256,18 @@ int vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 		entry = vmx_adjust_ctls(vmx_caps.entry,
 					entry & ~ENTRY_CTL_LOAD_IA32_PAT, 0);
 	}
-	if (!vcpu->vpid)
+	if (!vcpu->vmx.vpid)
 		cpu2 &= ~CPU_CTL2_ENABLE_VPID;
 
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, pin);
 	/* The pin-based controls never change: run.c tests this, not them. */
-	vcpu->preemption_timer = pin & PIN_CTL_VMX_PREEMPTION_TIMER;
+	vcpu->vmx.preemption_timer = pin & PIN_CTL_VMX_PREEMPTION_TIMER;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, cpu);
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, cpu2);
 	vmcs_write32(VM_EXIT_CONTROLS, exit);
 	vmcs_write32(VM_ENTRY_CONTROLS, entry);
 	vmcs_write32(EXCEPTION_BITMAP,
-		     vmx_exception_bitmap(vcpu->exception_exits));
+		     vmx_exception_bitmap(vcpu->vmx.exception_exits));
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write32(CR3_TARGET_COUNT, 0);
@@ -276,24 +276,25 @@ int vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
-	vmcs_write64(IO_BITMAP_A, __pa(vcpu->io_bitmap));
-	vmcs_write64(IO_BITMAP_B, __pa(vcpu->io_bitmap) + PAGE_SIZE);
-	vmcs_write64(MSR_BITMAP, __pa(vcpu->msr_bitmap));
+	vmcs_write64(IO_BITMAP_A, __pa(vcpu->vmx.io_bitmap));
+	vmcs_write64(IO_BITMAP_B, __pa(vcpu->vmx.io_bitmap) + PAGE_SIZE);
+	vmcs_write64(MSR_BITMAP, __pa(vcpu->vmx.msr_bitmap));
 	vmcs_write64(EPT_POINTER, vcpu->vm->ept.eptp);
 	if (cpu2 & CPU_CTL2_ENABLE_VPID)
-		vmcs_write16(VIRTUAL_PROCESSOR_ID, vcpu->vpid);
+		vmcs_write16(VIRTUAL_PROCESSOR_ID, vcpu->vmx.vpid);
 	/* Every CR0/CR4 bit is the guest's to read but tvmm's to set. */
 	vmcs_writel(CR0_GUEST_HOST_MASK, ~0UL);
 	vmcs_writel(CR4_GUEST_HOST_MASK, ~0UL);
 
 	vmx_set_host_state_constant();
 	vmx_guest_reset(vcpu);
-	return 0;
 }
 
 void vmx_get_regs(struct tvmm_vcpu *vcpu, struct tvmm_regs *r)
 {
 	const unsigned long *g = vcpu->regs;
+
+	vmx_assert_state_op(vcpu);
 
 	r->rax = g[REG_RAX];
 	r->rbx = g[REG_RBX];
@@ -319,6 +320,8 @@ void vmx_set_regs(struct tvmm_vcpu *vcpu, const struct tvmm_regs *r)
 {
 	unsigned long *g = vcpu->regs;
 
+	vmx_assert_state_op(vcpu);
+
 	g[REG_RAX] = r->rax;
 	g[REG_RBX] = r->rbx;
 	g[REG_RCX] = r->rcx;
@@ -342,6 +345,8 @@ void vmx_set_regs(struct tvmm_vcpu *vcpu, const struct tvmm_regs *r)
 
 void vmx_get_sregs(struct tvmm_vcpu *vcpu, struct tvmm_sregs *s)
 {
+	vmx_assert_state_op(vcpu);
+
 	memset(s, 0, sizeof(*s));
 	vmx_get_segment(GUEST_CS_SELECTOR, &s->cs);
 	vmx_get_segment(GUEST_DS_SELECTOR, &s->ds);
@@ -372,6 +377,8 @@ int vmx_set_intercepts(struct tvmm_vcpu *vcpu, u32 flags)
 	u32 cpu = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
 	u32 may_be_1 = vmx_caps.procbased >> 32;
 
+	vmx_assert_state_op(vcpu);
+
 	if ((flags & TVMM_INTERCEPT_RDTSC) &&
 	    !(may_be_1 & CPU_CTL_RDTSC_EXITING))
 		return -EOPNOTSUPP;
@@ -380,11 +387,13 @@ int vmx_set_intercepts(struct tvmm_vcpu *vcpu, u32 flags)
 	else
 		cpu &= ~CPU_CTL_RDTSC_EXITING;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, cpu);
-	vcpu->intercepts = flags;
 	return 0;
 }
 
-/* RDTSCP in the guest reads the CPU's TSC_AUX: the guest's, while it runs. */
+/*
+ * Whether the guest may execute RDTSCP. It reads the CPU's TSC_AUX, so
+ * run.c loads the guest's TSC_AUX for the length of a session.
+ */
 bool vmx_guest_has_rdtscp(void)
 {
 	return vmcs_read32(SECONDARY_VM_EXEC_CONTROL) & CPU_CTL2_ENABLE_RDTSCP;
@@ -429,8 +438,8 @@ bool vmx_efer_valid(u64 efer)
  */
 static void vmx_flush_guest_tlb(struct tvmm_vcpu *vcpu)
 {
-	if (vcpu->vpid)
-		vmx_invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vpid);
+	if (vcpu->vmx.vpid)
+		vmx_invvpid(INVVPID_SINGLE_CONTEXT, vcpu->vmx.vpid);
 }
 
 /*
@@ -449,7 +458,11 @@ static void vmx_load_pdptes(struct tvmm_vcpu *vcpu)
 	    !(vmcs_readl(CR4_READ_SHADOW) & X86_CR4_PAE) ||
 	    (vmcs_read64(GUEST_IA32_EFER) & EFER_LMA))
 		return;
-	/* Not RAM: leave them zero (not present), as good as any. */
+	/*
+	 * If CR3 does not point into RAM there is nothing sensible to load:
+	 * the entries stay zero (not present), so the guest's accesses
+	 * through them fault.
+	 */
 	guest_read_phys(vcpu->vm, vmcs_readl(GUEST_CR3) & GENMASK(31, 5),
 			pdpte, sizeof(pdpte));
 	for (i = 0; i < 4; i++)
@@ -506,6 +519,8 @@ void vmx_write_cr4(struct tvmm_vcpu *vcpu, unsigned long cr4)
 
 int vmx_set_sregs(struct tvmm_vcpu *vcpu, const struct tvmm_sregs *s)
 {
+	vmx_assert_state_op(vcpu);
+
 	if (s->reserved[0] || s->reserved[1] || s->reserved[2] ||
 	    s->reserved[3])
 		return -EINVAL;

@@ -6,7 +6,8 @@
  * Bits 14:13 of an encoding give the field's width; the accessors check it
  * at compile time, so a 16-bit field cannot be read as 64 bits by mistake.
  * A failed VMREAD/VMWRITE means tvmm has no current VMCS or used a field
- * the CPU lacks: a host bug, reported once through vmcs_error().
+ * the CPU lacks: a host bug, reported through vmcs_error(), which
+ * rate-limits its messages.
  */
 #ifndef TVMM_VMX_VMCS_H
 #define TVMM_VMX_VMCS_H
@@ -161,7 +162,7 @@ enum vmcs_field {
 #define VMCS_WIDTH_32		2
 #define VMCS_WIDTH_NATURAL	3
 
-/* Reports a failed VMREAD/VMWRITE: a host bug, said once. */
+/* Reports a failed VMREAD/VMWRITE, a host bug, rate-limited. */
 void vmcs_error(const char *insn, unsigned long field, int err);
 
 static __always_inline unsigned long __vmcs_read(unsigned long field)

@@ -3,8 +3,9 @@
  * vmx_sdm.h - VMX constants, named as the Intel SDM names them.
  *
  * The one place for VMX architecture numbers: capability MSR fields, VM
- * control bits and exit reasons (those under the SDM's names, their numbers
- * from the ABI). Section numbers refer to the SDM, Vol. 3C (chapter 25, "VMCS
+ * control bits, exit reasons (under the SDM's names, their numbers from
+ * the ABI) and exit information, with the few predicates that read them.
+ * Section numbers refer to the SDM, Vol. 3C (chapter 25, "VMCS
  * Layout") and Vol. 3D (Appendix A, "VMX Capability Reporting Facility").
  * MSR numbers themselves come from the kernel's <asm/msr-index.h>. EPT
  * formats and EPT capability bits live in kmod/ept/ept.h.
@@ -13,6 +14,7 @@
 #define TVMM_VMX_SDM_H
 
 #include <linux/bits.h>
+#include <linux/types.h>
 
 #include "../../uapi/tvmm_vmx.h"
 
@@ -211,6 +213,40 @@
 #define INTR_TYPE_PRIV_SW_EXCEPTION		5
 #define INTR_TYPE_SW_EXCEPTION			6
 
+/* The fields of an interruption-information word, by name. */
+static inline bool intr_info_valid(u32 info)
+{
+	return info & INTR_INFO_VALID;
+}
+
+static inline u32 intr_info_type(u32 info)
+{
+	return (info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT;
+}
+
+static inline u8 intr_info_vector(u32 info)
+{
+	return info & INTR_INFO_VECTOR_MASK;
+}
+
+static inline bool intr_info_has_error_code(u32 info)
+{
+	return info & INTR_INFO_DELIVER_CODE;
+}
+
+/* A valid word that reports or injects a hardware exception. */
+static inline bool intr_info_is_exception(u32 info)
+{
+	return intr_info_valid(info) &&
+	       intr_info_type(info) == INTR_TYPE_HW_EXCEPTION;
+}
+
+/* The interruption-information word that injects @vector of @type. */
+static inline u32 intr_info_event(u32 type, u8 vector)
+{
+	return vector | type << INTR_INFO_TYPE_SHIFT | INTR_INFO_VALID;
+}
+
 /* Exit qualification for I/O instructions (28.2.1, Table 28-5) */
 #define IO_QUAL_SIZE_MASK			GENMASK(2, 0)	/* size - 1 */
 #define IO_QUAL_IN				BIT(3)
@@ -229,6 +265,18 @@
 #define CR_QUAL_REG_SHIFT			8
 #define CR_QUAL_REG_MASK			GENMASK(11, 8)
 #define CR_QUAL_LMSW_DATA_SHIFT			16
+
+/* Exit qualification for MOV DR (Table 28-4) */
+#define DR_QUAL_NR_MASK				GENMASK(2, 0)
+#define DR_QUAL_FROM_DR				BIT(4)
+#define DR_QUAL_REG_SHIFT			8
+#define DR_QUAL_REG_MASK			GENMASK(11, 8)
+
+/* VM-exit instruction information for INS and OUTS (25.9.4, Table 25-19) */
+#define INSN_INFO_ADDR_SIZE_SHIFT		7
+#define INSN_INFO_ADDR_SIZE_MASK		GENMASK(9, 7)
+#define INSN_INFO_ADDR_SIZE_16			0
+#define INSN_INFO_ADDR_SIZE_32			1
 
 /* Exit qualification for EPT violations (Table 28-7) */
 #define EPT_QUAL_READ				BIT(0)

@@ -31,7 +31,7 @@
 
 #include "caps.h"
 #include "vmx_ops.h"
-#include "vmx.h"
+#include "vmx_internal.h"
 #include "vmx_sdm.h"
 #include "vmxon.h"
 
