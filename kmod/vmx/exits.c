@@ -41,32 +41,6 @@
 #include "../../uapi/tvmm_para.h"
 #include "exits.h"
 
-/*
- * RIP past an instruction of @len bytes, which is now complete. Outside
- * 64-bit code RIP wraps at 4 GiB; below that the mode does not matter,
- * and is not read (two VMREADs) for the exits of code below 4 GiB.
- */
-void vmx_advance_rip(struct tvmm_vcpu *vcpu, u32 len)
-{
-	unsigned long rip = vmcs_readl(GUEST_RIP) + len;
-	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
-
-	if ((rip >> 32) && !vmx_guest_64bit_code())
-		rip = (u32)rip;
-	vmcs_writel(GUEST_RIP, rip);
-	/* Blocking by STI or MOV SS ends with the instruction after it. */
-	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
-		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
-			     intr & ~(GUEST_INTR_STATE_STI |
-				      GUEST_INTR_STATE_MOV_SS));
-}
-
-/* Past the instruction that exited; its length is in the VMCS (28.2.4). */
-void vmx_skip_instruction(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
-{
-	vmx_advance_rip(vcpu, vmx_exit_insn_len(exit));
-}
-
 /* The guest stops with TVMM_EXIT_INTERNAL_ERROR; the host carries on. */
 int vmx_internal_error(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
 		       u32 suberror)
