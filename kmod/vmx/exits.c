@@ -102,38 +102,61 @@ static void cpuid_default(u32 leaf, u32 subleaf, bool rdtscp, u32 *r)
 	}
 }
 
+/* CPUID's answer, into the guest's registers and the trace. */
+static void cpuid_answer(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
+			 u32 leaf, u32 subleaf, u32 eax, u32 ebx, u32 ecx,
+			 u32 edx)
+{
+	vmx_exit_info(exit, leaf | (u64)subleaf << 32, eax | (u64)ebx << 32,
+		      ecx | (u64)edx << 32);
+	/* CPUID writes 32-bit registers: the upper halves become zero. */
+	vcpu->regs[REG_RAX] = eax;
+	vcpu->regs[REG_RBX] = ebx;
+	vcpu->regs[REG_RCX] = ecx;
+	vcpu->regs[REG_RDX] = edx;
+}
+
+/*
+ * The default's answer is apart: cpuid_count() takes the addresses of
+ * locals, which in handle_cpuid() would give every CPUID exit, the
+ * table's included, a stack canary to set and check.
+ */
+static noinline void cpuid_answer_default(struct tvmm_vcpu *vcpu,
+					  struct vmx_exit *exit, u32 leaf,
+					  u32 subleaf)
+{
+	u32 r[4];
+
+	/* One VMREAD, for the only leaf that needs it. */
+	cpuid_default(leaf, subleaf,
+		      leaf == 0x80000001 && vmx_guest_has_rdtscp(), r);
+	cpuid_answer(vcpu, exit, leaf, subleaf, r[0], r[1], r[2], r[3]);
+}
+
 static int handle_cpuid(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	u32 leaf = vcpu->regs[REG_RAX], subleaf = vcpu->regs[REG_RCX];
-	u32 r[4] = {};
+	const struct tvmm_cpuid_entry *e = NULL;
 	u32 i;
 
 	if (!vcpu->cpuid) {
-		/* One VMREAD, for the only leaf that needs it. */
-		cpuid_default(leaf, subleaf,
-			      leaf == 0x80000001 && vmx_guest_has_rdtscp(), r);
+		cpuid_answer_default(vcpu, exit, leaf, subleaf);
 	} else {
 		for (i = 0; i < vcpu->cpuid_nent; i++) {
-			const struct tvmm_cpuid_entry *e = &vcpu->cpuid[i];
-
-			if (e->function != leaf ||
-			    ((e->flags & TVMM_CPUID_INDEXED) &&
-			     e->index != subleaf))
-				continue;
-			r[0] = e->eax;
-			r[1] = e->ebx;
-			r[2] = e->ecx;
-			r[3] = e->edx;
-			break;
+			e = &vcpu->cpuid[i];
+			if (e->function == leaf &&
+			    (!(e->flags & TVMM_CPUID_INDEXED) ||
+			     e->index == subleaf))
+				break;
+			e = NULL;
 		}
+		/* A leaf the table does not list reads as zeros. */
+		if (e)
+			cpuid_answer(vcpu, exit, leaf, subleaf, e->eax, e->ebx,
+				     e->ecx, e->edx);
+		else
+			cpuid_answer(vcpu, exit, leaf, subleaf, 0, 0, 0, 0);
 	}
-	vmx_exit_info(exit, leaf | (u64)subleaf << 32, r[0] | (u64)r[1] << 32,
-		      r[2] | (u64)r[3] << 32);
-	/* CPUID writes 32-bit registers: the upper halves become zero. */
-	vcpu->regs[REG_RAX] = r[0];
-	vcpu->regs[REG_RBX] = r[1];
-	vcpu->regs[REG_RCX] = r[2];
-	vcpu->regs[REG_RDX] = r[3];
 	vmx_skip_instruction(vcpu, exit);
 	return 1;
 }
