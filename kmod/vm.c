@@ -147,12 +147,21 @@ static int memslot_pin(struct tvmm_vm *vm, struct tvmm_memslot *s)
 
 	if (vm->mm != current->mm)
 		return -EIO;
-	s->pages = kvcalloc(s->npages, sizeof(*s->pages), GFP_KERNEL_ACCOUNT);
-	if (!s->pages)
-		return -ENOMEM;
+	/*
+	 * RLIMIT_MEMLOCK first, so that a slot over it costs no allocation.
+	 * The page array of a slot near the physical-address limit can pass
+	 * INT_MAX bytes, which kvmalloc refuses with a WARN unless told not
+	 * to: such a slot is -ENOMEM, quietly.
+	 */
 	err = account_locked_vm(vm->mm, s->npages, true);
 	if (err)
-		goto free_array;
+		return err;
+	s->pages = kvcalloc(s->npages, sizeof(*s->pages),
+			    GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!s->pages) {
+		err = -ENOMEM;
+		goto unaccount;
+	}
 	while (done < s->npages) {
 		n = memslot_pin_range(s->uaddr + (done << PAGE_SHIFT),
 				      min_t(u64, s->npages - done, INT_MAX),
@@ -167,10 +176,10 @@ static int memslot_pin(struct tvmm_vm *vm, struct tvmm_memslot *s)
 
 unpin:
 	unpin_user_pages(s->pages, done);
-	account_locked_vm(vm->mm, s->npages, false);
-free_array:
 	kvfree(s->pages);
 	s->pages = NULL;
+unaccount:
+	account_locked_vm(vm->mm, s->npages, false);
 	return err;
 }
 

@@ -5,7 +5,8 @@
  *
  * uapi/tvmm.h: TVMM_SET_MEMORY_REGION is "-EINVAL: bad slot, flags,
  * reserved, alignment or range; -EEXIST: overlaps another slot; -EFAULT:
- * the memory cannot be pinned"; every struct userspace fills "has flags and
+ * the memory cannot be pinned; -ENOMEM: over RLIMIT_MEMLOCK, or too large
+ * to keep track of"; every struct userspace fills "has flags and
  * reserved fields that must be zero"; an argument that "must be 0" is
  * -EINVAL otherwise; an unknown command is -ENOTTY; a VM belongs to the
  * process that created it (kmod/vm.c: another mm gets -EIO).
@@ -24,6 +25,7 @@
 
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
+#include "tvmm_x86.h"
 
 #define SLOT		TVMM_SLOT_FIRST_FREE
 #define SLOT_GPA	TVMM_GPA_TEST_SLOTS
@@ -315,6 +317,50 @@ TEST_F(vm, memory_region_unmapped_memory_is_efault)
 	r.guest_phys_addr = SLOT_GPA + SLOT_SIZE;
 	EXPECT_EQ(-EFAULT, set_region(self->vm, &r));
 	EXPECT_VM_INTACT();
+}
+
+/*
+ * A slot as large as the guest-physical space allows (1 TiB with the test
+ * machine's 40 address bits, 2^28 pages, so in a VM of its own) needs a
+ * page array of 2 GiB, which kvmalloc refuses: the request is -ENOMEM and
+ * the host log stays free of the WARN kvmalloc gives when not told to be
+ * quiet. Nothing need be mapped at the address: the array comes before
+ * any pinning. The VM takes a small slot afterwards.
+ */
+TEST(memory_region_huge_slot_is_enomem_without_warn)
+{
+	struct tvmm_memory_region r = {
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = 1ULL << 40,
+		.userspace_addr = 0x100000000000ULL,
+	};
+	char first[256] = "", *mem;
+	int dev, vm, watch;
+
+	if (phys_addr_bits() != 40)
+		SKIP(return, "the sizes here are for 40 physical address bits");
+	dev = __tvmm_open();
+	ASSERT_LE(0, dev);
+	vm = ioctl(dev, TVMM_CREATE_VM, 0);
+	ASSERT_LE(0, vm);
+	watch = kmsg_watch_start();
+	ASSERT_LE(0, watch);
+	EXPECT_EQ(-1, ioctl(vm, TVMM_SET_MEMORY_REGION, &r));
+	EXPECT_EQ(ENOMEM, errno);
+	EXPECT_EQ(0, kmsg_watch_count(watch, "WARNING", first, sizeof(first)))
+		TH_LOG("%s", first);
+	kmsg_watch_stop(watch);
+
+	mem = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	r.memory_size = PAGE_SIZE;
+	r.userspace_addr = (unsigned long)mem;
+	EXPECT_EQ(0, ioctl(vm, TVMM_SET_MEMORY_REGION, &r));
+	close(vm);
+	close(dev);
+	munmap(mem, PAGE_SIZE);
 }
 
 TEST_F(vm, create_vcpu_bad_id)

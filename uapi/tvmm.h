@@ -55,7 +55,8 @@
  * TVMM_SET_MEMORY_REGION: create, move or delete (memory_size 0) a slot of
  *	guest-physical memory backed by the caller's memory. -EINVAL: bad
  *	slot, flags, reserved, alignment or range; -EEXIST: overlaps
- *	another slot; -EFAULT: the memory cannot be pinned.
+ *	another slot; -EFAULT: the memory cannot be pinned; -ENOMEM: over
+ *	RLIMIT_MEMLOCK, or too large to keep track of.
  * TVMM_CREATE_VCPU: argument is the vCPU id (0..TVMM_MAX_VCPUS-1); returns
  *	a new vCPU file descriptor.
  * TVMM_SET_TSC_OFFSET: the value added to the host TSC when the guest
