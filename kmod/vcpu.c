@@ -330,6 +330,13 @@ static int tvmm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 	struct tvmm_vcpu *vcpu = file->private_data;
 	struct tvmm_trace_ring *ring;
 
+	/*
+	 * A private mapping would show a copy that tvmm never updates once
+	 * userspace wrote to it; and neither area may grow by mremap().
+	 */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	vma->vm_flags |= VM_DONTEXPAND;
 	if (vma->vm_pgoff == TVMM_TRACE_MMAP_OFFSET >> PAGE_SHIFT) {
 		/*
 		 * Pairs with the release in vcpu_set_trace(): a ring seen

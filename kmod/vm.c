@@ -16,6 +16,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched/mm.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -71,6 +72,9 @@ static int vm_map_slot(struct tvmm_vm *vm, struct tvmm_memslot *s)
 		if (err)
 			return err;
 		i += large ? PAGES_PER_2M : 1;
+		/* Gigabytes of slots are seconds of work: let others run. */
+		if (!(i % PAGES_PER_2M))
+			cond_resched();
 	}
 	return 0;
 }
@@ -82,10 +86,11 @@ static void noop_ipi(void *unused)
 /*
  * Put @slot in place of slot @index and rebuild the EPT from the slots.
  * Every vCPU is first made to leave the guest: the IPI forces a VM exit,
- * after which a vCPU that sees mem_writers waits on mem_rwsem. The slots
- * change only under the write lock: vCPUs read them under the read lock.
- * Returns the old slot in *@slot. With vm->lock held, which orders the
- * writers.
+ * after which a vCPU that sees mem_writers waits on mem_rwsem. Only CPUs
+ * a vCPU of this VM was loaded on can be in its guest (ept_note_cpu()
+ * orders that against mem_writers). The slots change only under the write
+ * lock: vCPUs read them under the read lock. Returns the old slot in
+ * *@slot. With vm->lock held, which orders the writers.
  */
 static int vm_rebuild_ept(struct tvmm_vm *vm, u32 index,
 			  struct tvmm_memslot *slot)
@@ -95,7 +100,9 @@ static int vm_rebuild_ept(struct tvmm_vm *vm, u32 index,
 
 	lockdep_assert_held(&vm->lock);
 	atomic_inc(&vm->mem_writers);
-	on_each_cpu(noop_ipi, NULL, 1);
+	/* Pairs with ept_note_cpu(): the count before the mask is read. */
+	smp_mb__after_atomic();
+	on_each_cpu_mask(vm->ept.cpus, noop_ipi, NULL, 1);
 	down_write(&vm->mem_rwsem);
 	old = vm->slots[index];
 	vm->slots[index] = *slot;
@@ -113,12 +120,37 @@ static int vm_rebuild_ept(struct tvmm_vm *vm, u32 index,
 
 static void memslot_release(struct tvmm_vm *vm, struct tvmm_memslot *s)
 {
+	u64 done, n;
+
 	if (!s->npages)
 		return;
-	unpin_user_pages(s->pages, s->npages);
+	/* In chunks, with a chance to reschedule: slots can be huge. */
+	for (done = 0; done < s->npages; done += n) {
+		n = min_t(u64, s->npages - done, SZ_16M >> PAGE_SHIFT);
+		unpin_user_pages(s->pages + done, n);
+		cond_resched();
+	}
 	account_locked_vm(vm->mm, s->npages, false);
 	kvfree(s->pages);
 	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * Can a page pinned for writing be guest RAM? The guest writes it through
+ * the EPT, unseen by the page cache: a page of a regular file's shared
+ * mapping could be written back, cleaned and reclaimed-from while the
+ * guest still writes it, and the file lose those writes. Memory with no
+ * writeback behind it is fine: anonymous, shmem and hugetlbfs pages.
+ * (Linux refuses such long-term pins itself from 6.5 on.)
+ */
+static bool memslot_page_ok(struct page *page)
+{
+	struct address_space *mapping;
+
+	if (PageAnon(page) || PageHuge(page))
+		return true;
+	mapping = page_mapping(page);
+	return mapping && shmem_mapping(mapping);
 }
 
 /*
@@ -130,11 +162,17 @@ static void memslot_release(struct tvmm_vm *vm, struct tvmm_memslot *s)
 static long memslot_pin_range(unsigned long start, unsigned long nr,
 			      bool readonly, struct page **pages)
 {
-	long n = pin_user_pages_fast(start, nr, FOLL_LONGTERM | FOLL_WRITE,
-				     pages);
+	long i, n = pin_user_pages_fast(start, nr, FOLL_LONGTERM | FOLL_WRITE,
+					pages);
 
 	if (n <= 0 && readonly)
-		n = pin_user_pages_fast(start, nr, FOLL_LONGTERM, pages);
+		return pin_user_pages_fast(start, nr, FOLL_LONGTERM, pages);
+	for (i = 0; i < n; i++) {
+		if (!memslot_page_ok(pages[i])) {
+			unpin_user_pages(pages, n);
+			return -EOPNOTSUPP;
+		}
+	}
 	return n;
 }
 

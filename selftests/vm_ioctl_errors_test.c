@@ -17,9 +17,12 @@
  * deleted it before failing would show), and the CPUID leaf the test set.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -320,6 +323,70 @@ TEST_F(vm, memory_region_unmapped_memory_is_efault)
 }
 
 /*
+ * Guest RAM backed by a writable shared mapping of a file with writeback
+ * behind it (ramfs here: the test machine has no disk) would lose the
+ * guest's writes to the page cache's ignorance: -EOPNOTSUPP. A private
+ * mapping of the same file, and shmem (a memfd), are guest RAM.
+ */
+TEST_F(vm, memory_region_shared_file_mapping_is_eopnotsupp)
+{
+	struct tvmm_memory_region r = {
+		.slot = SLOT + 1,
+		.guest_phys_addr = SLOT_GPA + SLOT_SIZE,
+		.memory_size = 4 * PAGE_SIZE,
+	};
+	char dir[] = "/tmp/ramfs-XXXXXX", path[64];
+	char *mem;
+	int fd;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	if (mount("none", dir, "ramfs", 0, NULL)) {
+		rmdir(dir);
+		SKIP(return, "cannot mount a ramfs: %s", strerror(errno));
+	}
+	snprintf(path, sizeof(path), "%s/ram", dir);
+	fd = open(path, O_RDWR | O_CREAT, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 4 * PAGE_SIZE));
+
+	mem = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   fd, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	r.userspace_addr = (unsigned long)mem;
+	EXPECT_EQ(-EOPNOTSUPP, set_region(self->vm, &r));
+	EXPECT_VM_INTACT();
+	munmap(mem, 4 * PAGE_SIZE);
+
+	mem = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		   fd, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	r.userspace_addr = (unsigned long)mem;
+	EXPECT_EQ(0, set_region(self->vm, &r));
+	r.memory_size = 0;
+	EXPECT_EQ(0, set_region(self->vm, &r));
+	munmap(mem, 4 * PAGE_SIZE);
+	close(fd);
+
+	fd = memfd_create("ram", 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 4 * PAGE_SIZE));
+	mem = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   fd, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	r.userspace_addr = (unsigned long)mem;
+	r.memory_size = 4 * PAGE_SIZE;
+	EXPECT_EQ(0, set_region(self->vm, &r));
+	r.memory_size = 0;
+	EXPECT_EQ(0, set_region(self->vm, &r));
+	munmap(mem, 4 * PAGE_SIZE);
+	close(fd);
+	EXPECT_VM_INTACT();
+	unlink(path);
+	umount(dir);
+	rmdir(dir);
+}
+
+/*
  * A slot as large as the guest-physical space allows (1 TiB with the test
  * machine's 40 address bits, 2^28 pages, so in a VM of its own) needs a
  * page array of 2 GiB, which kvmalloc refuses: the request is -ENOMEM and
@@ -614,9 +681,23 @@ TEST_F(vm, vcpu_mmap_bad_offset_or_size_is_einval)
 		if (p != MAP_FAILED)
 			munmap(p, cases[i].len);
 	}
+	/*
+	 * A private copy of the run area would stop following the vCPU at
+	 * the first write: refused, like a mapping that tries to grow.
+	 */
+	errno = 0;
+	p = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		 self->vcpu->fd, 0);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	if (p != MAP_FAILED)
+		munmap(p, PAGE_SIZE);
 	/* Control: one page at offset 0 is the run area. */
 	p = mmap(NULL, PAGE_SIZE, PROT_READ, MAP_SHARED, self->vcpu->fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
+	errno = 0;
+	EXPECT_EQ(MAP_FAILED, mremap(p, PAGE_SIZE, 2 * PAGE_SIZE, 0));
+	EXPECT_EQ(EFAULT, errno);
 	EXPECT_VM_INTACT();
 	EXPECT_EQ(self->vcpu->run->exit_count,
 		  ((struct tvmm_run *)p)->exit_count);

@@ -44,7 +44,9 @@
  * TVMM_CREATE_VM: argument must be 0; returns a new VM file descriptor.
  * TVMM_GET_VCPU_MMAP_SIZE: argument must be 0; returns the size to mmap()
  *	on a vCPU file descriptor to reach its struct tvmm_run: at least
- *	4096, the end of the I/O data area.
+ *	4096, the end of the I/O data area. Both areas of a vCPU fd (this
+ *	one and the trace ring) are mapped MAP_SHARED, at their size; any
+ *	other mmap() is -EINVAL, and neither grows with mremap().
  */
 #define TVMM_CREATE_VM		_IO(TVMMIO, 0x03)
 #define TVMM_GET_VCPU_MMAP_SIZE	_IO(TVMMIO, 0x04)
@@ -56,7 +58,10 @@
  *	guest-physical memory backed by the caller's memory. -EINVAL: bad
  *	slot, flags, reserved, alignment or range; -EEXIST: overlaps
  *	another slot; -EFAULT: the memory cannot be pinned; -ENOMEM: over
- *	RLIMIT_MEMLOCK, or too large to keep track of.
+ *	RLIMIT_MEMLOCK, or too large to keep track of; -EOPNOTSUPP: the
+ *	memory is a writable shared mapping of a file other than shmem
+ *	(memfd, tmpfs) or hugetlbfs, whose writeback would miss the guest's
+ *	writes.
  * TVMM_CREATE_VCPU: argument is the vCPU id (0..TVMM_MAX_VCPUS-1); returns
  *	a new vCPU file descriptor.
  * TVMM_SET_TSC_OFFSET: the value added to the host TSC when the guest

@@ -14,6 +14,7 @@
 #include <linux/gfp.h>
 #include <asm/io.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/smp.h>
 
 #include "../vmx/vmx_ops.h"
@@ -32,10 +33,15 @@ static u64 *ept_alloc_table(struct tvmm_ept *ept)
 
 int ept_init(struct tvmm_ept *ept)
 {
-	struct page *root = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	struct page *root;
 
-	if (!root)
+	if (!zalloc_cpumask_var(&ept->cpus, GFP_KERNEL_ACCOUNT))
 		return -ENOMEM;
+	root = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!root) {
+		free_cpumask_var(ept->cpus);
+		return -ENOMEM;
+	}
 	INIT_LIST_HEAD(&ept->pages);
 	ept->nr_pages = 0;
 	ept->root = page_address(root);
@@ -51,6 +57,7 @@ void ept_clear(struct tvmm_ept *ept)
 	list_for_each_entry_safe(page, next, &ept->pages, lru) {
 		list_del(&page->lru);
 		__free_page(page);
+		cond_resched();
 	}
 	ept->nr_pages = 0;
 	memset(ept->root, 0, PAGE_SIZE);
@@ -65,6 +72,7 @@ void ept_destroy(struct tvmm_ept *ept)
 	ept_clear(ept);
 	free_page((unsigned long)ept->root);
 	ept->root = NULL;
+	free_cpumask_var(ept->cpus);
 }
 
 int ept_map(struct tvmm_ept *ept, u64 gpa, u64 hpa, bool large, u64 perm)
@@ -105,6 +113,10 @@ static void ept_invalidate_local(void *data)
 
 void ept_invalidate(struct tvmm_ept *ept)
 {
-	/* Any CPU may hold translations tagged with this EPTP. */
-	on_each_cpu(ept_invalidate_local, ept, 1);
+	/*
+	 * Only CPUs that loaded a VMCS with this EPTP can hold its
+	 * translations: the others, nohz_full ones included, are left alone.
+	 * A CPU that went offline since does INVEPT all-context at VMXON.
+	 */
+	on_each_cpu_mask(ept->cpus, ept_invalidate_local, ept, 1);
 }

@@ -10,6 +10,7 @@
 #define TVMM_EPT_H
 
 #include <linux/bits.h>
+#include <linux/cpumask.h>
 #include <linux/list.h>
 #include <linux/types.h>
 
@@ -51,13 +52,16 @@
 /*
  * A VM's EPT: a 4-level table whose root never changes, so the EPT pointer
  * stays valid for the VM's life. Every table page is on @pages, so
- * clearing the mappings frees them all without walking.
+ * clearing the mappings frees them all without walking. @cpus are the CPUs
+ * that may cache translations tagged with this EPTP, the only ones an
+ * invalidation has to reach: every CPU a vCPU of the VM was loaded on.
  */
 struct tvmm_ept {
 	u64 *root;
 	struct list_head pages;		/* table pages below the root */
 	u64 eptp;
 	unsigned long nr_pages;
+	cpumask_var_t cpus;
 };
 
 int ept_init(struct tvmm_ept *ept);
@@ -66,7 +70,22 @@ void ept_destroy(struct tvmm_ept *ept);
 void ept_clear(struct tvmm_ept *ept);
 /* Map one 4 KiB (@large false) or 2 MiB page at @gpa to @hpa. */
 int ept_map(struct tvmm_ept *ept, u64 gpa, u64 hpa, bool large, u64 perm);
-/* Invalidate this EPT's cached translations on every CPU. */
+/* Invalidate this EPT's cached translations on every CPU in @ept->cpus. */
 void ept_invalidate(struct tvmm_ept *ept);
+
+/*
+ * This CPU is about to hold a VMCS using @ept (preemption off). The full
+ * barrier orders the bit before the caller's later check of the VM's
+ * mem_writers, against a writer's increment before it reads @ept->cpus:
+ * either the writer's IPI reaches this CPU or this CPU sees the writer.
+ */
+static inline void ept_note_cpu(struct tvmm_ept *ept, int cpu)
+{
+	if (!cpumask_test_cpu(cpu, ept->cpus)) {
+		cpumask_set_cpu(cpu, ept->cpus);
+		/* Pairs with vm_rebuild_ept()'s, after mem_writers. */
+		smp_mb__after_atomic();
+	}
+}
 
 #endif /* TVMM_EPT_H */

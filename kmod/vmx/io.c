@@ -152,6 +152,10 @@ int handle_io(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 	struct tvmm_run *run = vcpu->run;
 	u8 size = (qual & IO_QUAL_SIZE_MASK) + 1;
 
+	/* 1, 2 or 4 bytes (Table 28-5); anything else is a bad L0's. */
+	if (size != 1 && size != 2 && size != 4)
+		return vmx_internal_error(vcpu, exit,
+					  TVMM_INTERNAL_UNHANDLED_EXIT);
 	run->exit_reason = TVMM_EXIT_IO;
 	memset(&run->io, 0, sizeof(run->io));
 	run->io.direction = qual & IO_QUAL_IN ? TVMM_IO_IN : TVMM_IO_OUT;

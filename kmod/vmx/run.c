@@ -117,6 +117,7 @@ int vmx_vcpu_load(struct tvmm_vcpu *vcpu)
 		list_add(&vcpu->vmx.loaded_link, this_cpu_ptr(&loaded_vmcss));
 		vcpu->vmx.cpu = cpu;
 		local_irq_enable();
+		ept_note_cpu(&vcpu->vm->ept, cpu);
 	}
 	if (per_cpu(current_vcpu, cpu) != vcpu) {
 		struct tvmm_vcpu *prev = per_cpu(current_vcpu, cpu);
@@ -572,11 +573,19 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 	loadsegment(es, es);
 	if (ldt)
 		asm volatile("lldt %0" : : "rm" (ldt));
-	/* FS/GS bases are HOST_FS/GS_BASE; only a selector is restored. */
-	if (fs)
+	/*
+	 * The exit left the bases at HOST_FS/GS_BASE. Reloading a selector
+	 * loads its descriptor's base instead, not the one the task may have
+	 * set with WRFSBASE/WRGSBASE: put those back after it.
+	 */
+	if (fs) {
 		loadsegment(fs, fs);
-	if (gs)
+		wrmsrl(MSR_FS_BASE, vmcs_readl(HOST_FS_BASE));
+	}
+	if (gs) {
 		load_gs_index(gs);
+		wrmsrl(MSR_KERNEL_GS_BASE, host.kernel_gs_base);
+	}
 	/* A VM exit clears DR7 and IA32_DEBUGCTL (28.5.1): the host's back. */
 	if (host_dr7 != 0x400)	/* bit 10 is always 1: 0x400 is "none armed" */
 		native_set_debugreg(7, host_dr7);
