@@ -13,9 +13,9 @@
  * VMCS; inside it, each VM entry is made with interrupts disabled, and
  * interrupts are enabled right after the exit so the host takes its own
  * interrupts at once; before that, the host's debug registers and
- * DEBUGCTL are back as the kernel last set them. A session ends on an exit for userspace, or when the
- * host needs the CPU (need_resched), a signal is pending, or the VM's
- * memory map is about to change.
+ * DEBUGCTL are back as the kernel last set them. A session ends on an
+ * exit for userspace, or when the host needs the CPU (need_resched), a
+ * signal is pending, or the VM's memory map is about to change.
  *
  * Right before each entry, a queued external interrupt goes into the VMCS
  * when the guest can take it (events.c). After each exit, when userspace
