@@ -91,6 +91,11 @@ static const struct vmx_requirement {
 	  "host address-space size (VM exit)" },
 	{ REG_EXIT, EXIT_CTL_SAVE_IA32_EFER, "save IA32_EFER (VM exit)" },
 	{ REG_EXIT, EXIT_CTL_LOAD_IA32_EFER, "load IA32_EFER (VM exit)" },
+	/* The guest never runs with the host's DR7 and DEBUGCTL. */
+	{ REG_EXIT, EXIT_CTL_SAVE_DEBUG_CONTROLS,
+	  "save debug controls (VM exit)" },
+	{ REG_ENTRY, ENTRY_CTL_LOAD_DEBUG_CONTROLS,
+	  "load debug controls (VM entry)" },
 	{ REG_ENTRY, ENTRY_CTL_IA32E_MODE_GUEST, "IA-32e mode guest (VM entry)" },
 	{ REG_ENTRY, ENTRY_CTL_LOAD_IA32_EFER, "load IA32_EFER (VM entry)" },
 	{ REG_EPT_VPID, EPT_CAP_PAGE_WALK_4, "EPT page-walk length 4" },

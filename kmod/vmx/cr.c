@@ -113,18 +113,11 @@ int handle_cr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 /* ---- debug registers ---- */
 
 /*
- * The debug registers as the guest reads them back (Vol. 3B, 18.2.3 and
- * 18.2.4): DR6's reserved bits read as 1; DR7's bit 10 reads as 1 and
- * bits 12, 14 and 15 as 0.
- */
-#define GUEST_DR6_FIXED_1	0xffff0ff0UL
-#define GUEST_DR7_FIXED_1	BIT(10)
-#define GUEST_DR7_WRITABLE	0xffff2fffUL
-
-/*
  * Debug registers are the guest's own copies, never loaded: the CPU's
- * DR0-3 hold the host's addresses, so the real DR7 stays 0x400 (no
- * breakpoint armed) while the guest runs.
+ * DR0-3 hold the host's addresses. VM entry loads DR7 from GUEST_DR7,
+ * which stays DR7_FIXED_1 (no breakpoint armed), and VM exit saves it
+ * (the debug controls, vmcs.c); DR6 is the guest's only through #DB,
+ * which always exits (events.c updates vcpu->dr6).
  */
 int handle_dr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
@@ -143,7 +136,7 @@ int handle_dr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 		if (dr < 4)
 			val = vcpu->dr[dr];
 		else if (dr == 6)
-			val = vcpu->dr6 | GUEST_DR6_FIXED_1;
+			val = vcpu->dr6 | DR6_FIXED_1;
 		else
 			val = vcpu->dr7;
 		vmx_write_gpr(vcpu, reg, val);
@@ -154,8 +147,7 @@ int handle_dr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 		else if (dr == 6)
 			vcpu->dr6 = val;
 		else
-			vcpu->dr7 = (val & GUEST_DR7_WRITABLE) |
-				    GUEST_DR7_FIXED_1;
+			vcpu->dr7 = (val & DR7_WRITABLE) | DR7_FIXED_1;
 	}
 	vmx_skip_instruction(vcpu, exit);
 	return 1;

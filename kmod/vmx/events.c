@@ -6,7 +6,8 @@
  *
  * An event goes into the VM-entry interruption-information field and the
  * CPU delivers it at the next VM entry (SDM Vol. 3C, 27.6 "Event
- * Injection"); at most one event fits, so what goes in first wins. An
+ * Injection"); at most one event fits, so what goes in first wins. #DB
+ * and #AC, which always exit, go back to the guest from here. An
  * event an exit interrupted is re-injected by exits.c before the handler
  * runs, so a handler's own event replaces it.
  *
@@ -299,6 +300,77 @@ int vmx_inject_gp(struct tvmm_vcpu *vcpu)
 int vmx_inject_ud(struct tvmm_vcpu *vcpu)
 {
 	return vmx_raise_exception(vcpu, X86_TRAP_UD, false, 0);
+}
+
+/* ---- #DB and #AC, which always exit ---- */
+
+/*
+ * The guest's DR6 after a #DB that @qual describes (Vol. 3B, 18.2.3): the
+ * CPU sets the new condition bits and leaves BD and BS set until software
+ * clears them; B0-B3 are the ones of this #DB. DR6 is virtual (cr.c), so
+ * it is updated here, as the CPU would have before delivering it.
+ */
+static void vmx_update_guest_dr6(struct tvmm_vcpu *vcpu, unsigned long qual)
+{
+	vcpu->dr6 &= ~DB_QUAL_B0_3;
+	vcpu->dr6 |= qual & (DB_QUAL_B0_3 | DB_QUAL_BD | DB_QUAL_BS);
+	vcpu->dr7 &= ~DR7_GD;
+}
+
+/*
+ * A #DB or #AC userspace did not ask for (TVMM_SET_EXCEPTION_EXITS): the
+ * guest gets it as the CPU would have delivered it. Both always exit
+ * (vmx_exception_bitmap()): a guest whose #AC or #DB delivery raises the
+ * same exception again (an #AC gate on a misaligned stack, a breakpoint on
+ * the #DB frame) would otherwise have the CPU re-deliver it forever, in
+ * microcode, where neither interrupts nor VM exits are recognised
+ * (CVE-2015-5307, CVE-2015-8104). Now each delivery is a VM exit, and
+ * run.c's checks before each entry (signals, need_resched) stop the loop.
+ *
+ * The event goes back with its own type: ICEBP (INT1) exits as a
+ * privileged software exception at the instruction (27.2.1, 28.2.2),
+ * and is injected as one with the instruction's length, so the guest
+ * resumes after it. An external interrupt whose delivery raised the
+ * exception is queued again; other events recur when the guest re-executes
+ * the instruction (SDM Vol. 3A, Table 7-5: benign exceptions are handled
+ * serially).
+ */
+int vmx_reflect_exception(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
+{
+	u32 info = vmx_exit_intr_info(exit);
+	u32 idt = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+	u32 type = intr_info_type(info);
+	u8 vector = intr_info_vector(info);
+	u32 intr;
+
+	if (intr_info_valid(idt) && intr_info_type(idt) == INTR_TYPE_EXTERNAL &&
+	    !vcpu->irq_queued) {
+		vcpu->irq_queued = true;
+		vcpu->irq_vector = intr_info_vector(idt);
+	}
+	if (vector == X86_TRAP_DB && type == INTR_TYPE_HW_EXCEPTION) {
+		vmx_update_guest_dr6(vcpu, vmx_exit_qual(exit));
+		/*
+		 * A single-step trap still owed after blocking by STI or MOV SS
+		 * is not in the pending debug exceptions field when a #DB
+		 * exits, and VM entry requires it there (27.3.1.5).
+		 */
+		intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+		if ((vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_TF) &&
+		    (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)))
+			vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
+				    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) |
+				    DB_QUAL_BS);
+	}
+	if (intr_info_has_error_code(info))
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			     vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
+	if (type != INTR_TYPE_HW_EXCEPTION)
+		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmx_exit_insn_len(exit));
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
+		     intr_info_event(type, vector) |
+		     (info & INTR_INFO_DELIVER_CODE));
+	return 1;
 }
 
 /* ---- exceptions userspace sees (TVMM_SET_EXCEPTION_EXITS) ---- */

@@ -172,6 +172,9 @@ static int handle_exception_nmi(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 	if (intr_info_type(info) == INTR_TYPE_NMI ||
 	    intr_info_vector(info) == X86_TRAP_MC)
 		return 1;
+	/* #DB and #AC always exit; the guest's unless userspace asked. */
+	if (!(vcpu->vmx.exception_exits & BIT(intr_info_vector(info))))
+		return vmx_reflect_exception(vcpu, exit);
 	/* An exception userspace asked to see (TVMM_SET_EXCEPTION_EXITS). */
 	run->exit_reason = TVMM_EXIT_EXCEPTION;
 	memset(&run->exception, 0, sizeof(run->exception));

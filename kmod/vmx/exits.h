@@ -127,11 +127,12 @@ int vmx_handle_exit(struct tvmm_vcpu *vcpu, struct vmx_exit *exit);
 int vmx_internal_error(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
 		       u32 suberror);
 
-/* events.c: exceptions tvmm raises. */
+/* events.c: exceptions tvmm raises or reflects. */
 int vmx_raise_exception(struct tvmm_vcpu *vcpu, u8 vector, bool has_error,
 			u32 error_code);
 int vmx_inject_gp(struct tvmm_vcpu *vcpu);
 int vmx_inject_ud(struct tvmm_vcpu *vcpu);
+int vmx_reflect_exception(struct tvmm_vcpu *vcpu, struct vmx_exit *exit);
 
 /* mmio.c: the second half of an MMIO read, when userspace is back. */
 int vmx_complete_mmio_read(struct tvmm_vcpu *vcpu);

@@ -12,9 +12,10 @@
  * disabled, the guest's syscall MSRs loaded and host state written into the
  * VMCS; inside it, each VM entry is made with interrupts disabled, and
  * interrupts are enabled right after the exit so the host takes its own
- * interrupts at once. A session ends on an exit for userspace, or when the
- * host needs the CPU (need_resched), a signal is pending, or the VM's
- * memory map is about to change.
+ * interrupts at once; before that, the host's debug registers and
+ * DEBUGCTL are back as the kernel last set them. A session ends on an
+ * exit for userspace, or when the host needs the CPU (need_resched), a
+ * signal is pending, or the VM's memory map is about to change.
  *
  * Right before each entry, a queued external interrupt goes into the VMCS
  * when the guest can take it (events.c). After each exit, when userspace
@@ -445,6 +446,32 @@ static __always_inline void vmx_clear_cpu_buffers(void)
 }
 
 /*
+ * The host's debug state around one VM entry, with interrupts off, so
+ * that what is restored is what is true now: perf and ptrace change DR7
+ * and DEBUGCTL from IPIs, which a snapshot taken earlier would undo or
+ * miss. VM entry loads the guest's DR7 and DEBUGCTL (the debug controls,
+ * vmcs.c); VM exit sets DR7 to DR7_FIXED_1 and clears DEBUGCTL (28.5.1).
+ * Host breakpoints are disarmed up to the entry, so none fires in its
+ * path, and the kernel's per-CPU copy (hw_breakpoint_restore()) brings
+ * them back, with a clean DR6, right after the exit. Returns the host's
+ * DEBUGCTL.
+ */
+static __always_inline u64 vmx_host_debug_save(void)
+{
+	if (unlikely(hw_breakpoint_active()))
+		set_debugreg(0, 7);
+	return get_debugctlmsr();
+}
+
+static __always_inline void vmx_host_debug_restore(u64 host_debugctl)
+{
+	if (unlikely(hw_breakpoint_active()))
+		hw_breakpoint_restore();
+	if (host_debugctl)
+		update_debugctlmsr(host_debugctl);
+}
+
+/*
  * Returns 1 when the session ended for the host's sake (run again), 0
  * when vcpu->run holds an exit for userspace, or -errno.
  */
@@ -452,8 +479,7 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 {
 	struct tvmm_vm *vm = vcpu->vm;
 	u64 host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
-	unsigned long host_dr7 = native_get_debugreg(7);
-	u64 host_debugctl = get_debugctlmsr();
+	u64 host_debugctl;
 	u16 ds, es, fs, gs, ldt;
 	struct vmx_exit *exit = &vcpu->vmx.exit;
 	struct host_msrs host;
@@ -522,8 +548,10 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			native_write_cr2(vcpu->cr2);
 		if (switch_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+		host_debugctl = vmx_host_debug_save();
 		vmx_clear_cpu_buffers();
 		ret = __vmx_vcpu_run(vcpu->regs, vcpu->vmx.launched);
+		vmx_host_debug_restore(host_debugctl);
 		if (switch_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
 		vcpu->cr2 = native_read_cr2();
@@ -586,11 +614,6 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 		load_gs_index(gs);
 		wrmsrl(MSR_KERNEL_GS_BASE, host.kernel_gs_base);
 	}
-	/* A VM exit clears DR7 and IA32_DEBUGCTL (28.5.1): the host's back. */
-	if (host_dr7 != 0x400)	/* bit 10 is always 1: 0x400 is "none armed" */
-		native_set_debugreg(7, host_dr7);
-	if (host_debugctl)
-		update_debugctlmsr(host_debugctl);
 	/* A VM exit leaves TR and GDTR with fixed limits (28.5.2): restore. */
 	invalidate_tss_limit();
 	load_fixmap_gdt(smp_processor_id());

@@ -64,10 +64,17 @@ static unsigned long vmx_guest_cr4(unsigned long cr4)
 	return cr4 & vmx_caps.cr4_fixed1;
 }
 
-/* Machine checks always exit, so the host handles its own (25.6.3). */
+/*
+ * Machine checks always exit, so the host handles its own (25.6.3). #DB
+ * and #AC always exit too: delivered by the CPU, one that raises itself
+ * again in its own delivery loops in microcode and hangs the host CPU,
+ * and a #DB would leave its bits in the CPU's DR6, which VMX does not
+ * switch. events.c gives them to the guest (vmx_reflect_exception()).
+ */
 u32 vmx_exception_bitmap(u32 guest_vectors)
 {
-	return guest_vectors | BIT(X86_TRAP_MC);
+	return guest_vectors | BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) |
+	       BIT(X86_TRAP_MC);
 }
 
 /*
@@ -199,8 +206,13 @@ static void vmx_guest_reset(struct tvmm_vcpu *vcpu)
 	vmcs_writel(GUEST_CR4, vmx_guest_cr4(0));
 	vmcs_writel(GUEST_CR3, 0);
 	vmcs_write64(GUEST_IA32_EFER, 0);
-	vmcs_writel(GUEST_DR7, 0x400);
-	vcpu->dr7 = 0x400;
+	/*
+	 * The CPU runs the guest with no breakpoint armed and DEBUGCTL clear
+	 * (loaded at each VM entry): the guest's debug registers are virtual
+	 * (cr.c), vcpu->dr7 is the one it reads.
+	 */
+	vmcs_writel(GUEST_DR7, DR7_FIXED_1);
+	vcpu->dr7 = DR7_FIXED_1;
 	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
@@ -241,11 +253,20 @@ void vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 	cpu2 = vmx_adjust_ctls(vmx_caps.procbased2,
 			       CPU_CTL2_ENABLE_EPT | CPU_CTL2_UNRESTRICTED_GUEST,
 			       CPU_CTL2_ENABLE_VPID | CPU_CTL2_ENABLE_RDTSCP);
+	/*
+	 * DR7 and IA32_DEBUGCTL are the guest's (GUEST_DR7,
+	 * GUEST_IA32_DEBUGCTL) from VM entry to VM exit: without the debug
+	 * controls, the guest would run with the host's breakpoints armed
+	 * and the host's DEBUGCTL (LBR, BTF, bus-lock detection).
+	 */
 	exit = vmx_adjust_ctls(vmx_caps.exit,
 			       EXIT_CTL_HOST_ADDRESS_SPACE_SIZE |
+			       EXIT_CTL_SAVE_DEBUG_CONTROLS |
 			       EXIT_CTL_SAVE_IA32_EFER | EXIT_CTL_LOAD_IA32_EFER,
 			       EXIT_CTL_SAVE_IA32_PAT | EXIT_CTL_LOAD_IA32_PAT);
-	entry = vmx_adjust_ctls(vmx_caps.entry, ENTRY_CTL_LOAD_IA32_EFER,
+	entry = vmx_adjust_ctls(vmx_caps.entry,
+				ENTRY_CTL_LOAD_DEBUG_CONTROLS |
+				ENTRY_CTL_LOAD_IA32_EFER,
 				ENTRY_CTL_LOAD_IA32_PAT);
 	/* PAT is switched only when both directions can do it. */
 	if (!(exit & EXIT_CTL_LOAD_IA32_PAT) ||

@@ -247,6 +247,26 @@ static inline u32 intr_info_event(u32 type, u8 vector)
 	return vector | type << INTR_INFO_TYPE_SHIFT | INTR_INFO_VALID;
 }
 
+/*
+ * The debug registers as software reads them back (Vol. 3B, 18.2.3 and
+ * 18.2.4): DR6's reserved bits read as 1; DR7's bit 10 reads as 1 and
+ * bits 12, 14 and 15 as 0 (DR7_FIXED_1 alone: no breakpoint armed). The
+ * CPU clears DR7.GD when it delivers a #DB.
+ */
+#define DR6_FIXED_1				0xffff0ff0UL
+#define DR7_FIXED_1				BIT(10)
+#define DR7_WRITABLE				0xffff2fffUL
+#define DR7_GD					BIT(13)
+
+/*
+ * Exit qualification for debug exceptions (28.2.1, Table 28-1): the DR6
+ * bits the #DB would have set, all active high. The same layout is that of
+ * the pending debug exceptions field (25.4.2, Table 25-4).
+ */
+#define DB_QUAL_B0_3				GENMASK(3, 0)
+#define DB_QUAL_BD				BIT(13)
+#define DB_QUAL_BS				BIT(14)
+
 /* Exit qualification for I/O instructions (28.2.1, Table 28-5) */
 #define IO_QUAL_SIZE_MASK			GENMASK(2, 0)	/* size - 1 */
 #define IO_QUAL_IN				BIT(3)
