@@ -90,7 +90,7 @@ check: setup
 # The fuzzers (selftests/insn_fuzz_test.c, ioctl_fuzz_test.c) at length, in
 # the emulated machines booted with the kernel's debugging aids (testvm/fuzz):
 # make fuzz FUZZ_SECONDS=600 FUZZ_SEED=1234. The seed is random unless given.
-FUZZ_SECONDS ?= 300
+FUZZ_SECONDS ?= 60
 FUZZ_SEED ?=
 fuzz: setup
 	$(MAKE) all KDIR=/usr/src/linux-headers-$$(testvm/kver)

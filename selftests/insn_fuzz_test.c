@@ -46,7 +46,7 @@
 #include "uapi/tvmm_vmx.h"
 
 #define DEFAULT_SEED		0x11f022
-#define DEFAULT_ITERATIONS	2000
+#define DEFAULT_ITERATIONS	400
 
 #define CODE_GPA	TVMM_GPA_ASM_CODE	/* the stream, then HLT */
 #define CODE_SIZE	0x1000
@@ -61,7 +61,7 @@
 
 #define MAX_INSNS	48
 #define MAX_RUNS	32		/* TVMM_RUN calls per execution */
-#define KICK_USEC	10000		/* a looping guest: TVMM_EXIT_INTR */
+#define KICK_USEC	3000		/* a looping guest: TVMM_EXIT_INTR */
 #define VM_LIFETIME	400
 #define POOL_SIZE	32
 #define LEAK_TOLERANCE_KB	2048

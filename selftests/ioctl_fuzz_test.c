@@ -50,7 +50,7 @@
 #include "tvmm_fuzz.h"
 
 #define DEFAULT_SEED		0x11f0c7
-#define DEFAULT_ITERATIONS	10000
+#define DEFAULT_ITERATIONS	2000
 
 #define NR_DEVS		2
 #define NR_VMS		3
