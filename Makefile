@@ -38,7 +38,7 @@ CHECKPATCH := $(LINUX_SRC)/scripts/checkpatch.pl
 C_SOURCES = $(shell git ls-files -co --exclude-standard -- '*.c' '*.h' '*.S')
 
 .PHONY: all module tvmmctl selftests linux-src checkpatch unit-test check \
-	demo bench setup clean
+	demo bench fuzz setup clean
 
 all: module tvmmctl selftests
 
@@ -86,6 +86,15 @@ setup:
 check: setup
 	$(MAKE) all KDIR=/usr/src/linux-headers-$$(testvm/kver)
 	testvm/check
+
+# The fuzzers (selftests/insn_fuzz_test.c, ioctl_fuzz_test.c) at length, in
+# the emulated machines booted with the kernel's debugging aids (testvm/fuzz):
+# make fuzz FUZZ_SECONDS=600 FUZZ_SEED=1234. The seed is random unless given.
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?=
+fuzz: setup
+	$(MAKE) all KDIR=/usr/src/linux-headers-$$(testvm/kver)
+	testvm/fuzz --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 # The demos (tvmmctl demo, guests in demos/), each telling what a VMM does.
 demo: setup
