@@ -519,6 +519,16 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 		}
 		if (native_read_cr2() != vcpu->cr2)
 			native_write_cr2(vcpu->cr2);
+		/*
+		 * The registers hold the guest's FPU state only while
+		 * TIF_NEED_FPU_LOAD is clear. A task switch since the swap
+		 * (cond_resched() or a sleep in vmx_vcpu_run()) or an
+		 * interrupt's kernel_fpu_begin() after an exit left another
+		 * task's or the kernel's values there: reload the guest's,
+		 * now that nothing can take the registers before the entry.
+		 */
+		if (test_thread_flag(TIF_NEED_FPU_LOAD))
+			switch_fpu_return();
 		if (switch_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 		vmx_clear_cpu_buffers();
