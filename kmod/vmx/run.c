@@ -450,7 +450,9 @@ static __always_inline void vmx_clear_cpu_buffers(void)
 static int vmx_session(struct tvmm_vcpu *vcpu)
 {
 	struct tvmm_vm *vm = vcpu->vm;
-	u64 host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	/* No CR4.OSXSAVE in the guest without the host's (vmx_cr4_valid()). */
+	u64 host_xcr0 = vmx_host_osxsave() ?
+			xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
 	unsigned long host_dr7 = native_get_debugreg(7);
 	u64 host_debugctl = get_debugctlmsr();
 	u16 ds, es, fs, gs, ldt;
