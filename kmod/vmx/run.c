@@ -195,6 +195,10 @@ int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
 			vpid = 0;	/* run without VPID, flushing instead */
 	}
 	vcpu->vmx.vpid = vpid;
+	/*
+	 * Not charged to the memory cgroup: the kernel allocates it with a
+	 * plain vzalloc() in 6.1, for KVM as well, and takes no GFP flags.
+	 */
 	if (!fpu_alloc_guest_fpstate(&vcpu->fpu)) {
 		err = -ENOMEM;
 		goto free_vpid;
