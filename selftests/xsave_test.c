@@ -38,10 +38,12 @@ static bool host_osxsave(void)
 
 /* An XSETBV of XCR0 between two labels, for the host to check and skip. */
 #define GUEST_XSETBV(name, val) ({					\
+	__u64 __val = (val);						\
+									\
 	asm volatile(#name ": xsetbv\n"					\
 		     #name "_next:\n"					\
-		     : : "c"(0), "a"((__u32)(val)),			\
-		       "d"((__u32)((__u64)(val) >> 32)) : "memory");	\
+		     : : "c"(0), "a"((__u32)__val),			\
+		       "d"((__u32)(__val >> 32)) : "memory");		\
 })
 
 static __u64 guest_xgetbv(void)
