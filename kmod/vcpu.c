@@ -6,7 +6,9 @@
  * One ioctl at a time per vCPU (vcpu->lock); the state ioctls go through
  * the VMCS, made current on this CPU by vmx_vcpu_load_wait(). A mapping of the
  * run page or the trace ring holds the file, so the vCPU outlives every
- * mapping of it.
+ * mapping of it. What a vCPU allocates is charged to the memory cgroup of
+ * the task that asked (GFP_KERNEL_ACCOUNT), except the guest's FPU state,
+ * which the kernel allocates (vmx_vcpu_create()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -106,6 +108,20 @@ static long vcpu_state_ioctl(struct tvmm_vcpu *vcpu, unsigned int cmd,
 	return err;
 }
 
+/* memdup_user(), charged to the caller's memory cgroup. */
+static void *vcpu_memdup_user(const void __user *src, size_t len)
+{
+	void *p = kmalloc(len, GFP_KERNEL_ACCOUNT);
+
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(p, src, len)) {
+		kfree(p);
+		return ERR_PTR(-EFAULT);
+	}
+	return p;
+}
+
 static long vcpu_set_cpuid(struct tvmm_vcpu *vcpu,
 			   struct tvmm_cpuid __user *argp)
 {
@@ -117,7 +133,8 @@ static long vcpu_set_cpuid(struct tvmm_vcpu *vcpu,
 		return -EFAULT;
 	if (hdr.flags || hdr.nent > TVMM_MAX_CPUID_ENTRIES)
 		return -EINVAL;
-	entries = memdup_user(argp->entries, hdr.nent * sizeof(*entries));
+	entries = vcpu_memdup_user(argp->entries,
+				   hdr.nent * sizeof(*entries));
 	if (IS_ERR(entries))
 		return PTR_ERR(entries);
 	for (i = 0; i < hdr.nent; i++) {
@@ -149,7 +166,7 @@ static long vcpu_msrs(struct tvmm_vcpu *vcpu, struct tvmm_msrs __user *argp,
 	if (hdr.flags || hdr.nmsrs > TVMM_MAX_MSR_ENTRIES)
 		return -EINVAL;
 	size = hdr.nmsrs * sizeof(*entries);
-	entries = memdup_user(argp->entries, size);
+	entries = vcpu_memdup_user(argp->entries, size);
 	if (IS_ERR(entries))
 		return PTR_ERR(entries);
 	for (i = 0; i < hdr.nmsrs; i++) {
@@ -181,7 +198,7 @@ static long vcpu_get_stats(struct tvmm_vcpu *vcpu,
 	struct tvmm_vcpu_stats *st;
 	long ret = 0;
 
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	st = kmalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
 	if (!st)
 		return -ENOMEM;
 	if (copy_from_user(st, argp, sizeof(*st))) {
@@ -238,8 +255,14 @@ static long vcpu_set_trace(struct tvmm_vcpu *vcpu, void __user *argp)
 	if ((cfg.flags & ~TVMM_TRACE_ON) || cfg.reserved)
 		return -EINVAL;
 	if (!ring && (cfg.flags & TVMM_TRACE_ON)) {
-		/* Zeroed, and mappable by remap_vmalloc_range(). */
-		ring = vmalloc_user(TVMM_TRACE_MMAP_SIZE);
+		/*
+		 * Zeroed, since all of it is mapped to userspace, and
+		 * charged. In Linux 6.1 vmalloc_user() does not charge, and
+		 * remap_vmalloc_range() maps nothing else: tvmm_vcpu_mmap()
+		 * maps the pages itself.
+		 */
+		ring = __vmalloc(TVMM_TRACE_MMAP_SIZE,
+				 GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		if (!ring)
 			return -ENOMEM;
 		ring->nr_entries = TVMM_TRACE_ENTRIES;
@@ -320,6 +343,25 @@ static const struct vm_operations_struct tvmm_vcpu_vm_ops = {
 };
 
 /*
+ * All of the trace ring into @vma, as remap_vmalloc_range() would, which
+ * only takes vmalloc_user()'s uncharged memory (VM_USERMAP).
+ */
+static int vcpu_map_trace_ring(struct vm_area_struct *vma, void *ring)
+{
+	unsigned long off;
+	int err;
+
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	for (off = 0; off < TVMM_TRACE_MMAP_SIZE; off += PAGE_SIZE) {
+		err = vm_insert_page(vma, vma->vm_start + off,
+				     vmalloc_to_page(ring + off));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
  * Offset 0: the run page, one page, faulted in. TVMM_TRACE_MMAP_OFFSET:
  * the trace ring, all of it, once TVMM_SET_TRACE has allocated it. Runs
  * under the mmap lock, which ioctls take inside vcpu->lock (copying to
@@ -346,7 +388,7 @@ static int tvmm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 		if (!ring ||
 		    vma->vm_end - vma->vm_start != TVMM_TRACE_MMAP_SIZE)
 			return -EINVAL;
-		return remap_vmalloc_range(vma, ring, 0);
+		return vcpu_map_trace_ring(vma, ring);
 	}
 	if (vma->vm_pgoff || vma_pages(vma) != 1)
 		return -EINVAL;

@@ -220,19 +220,27 @@ static int handle_xsetbv(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	u64 val = (u32)vcpu->regs[REG_RAX] |
 		  ((u64)(u32)vcpu->regs[REG_RDX] << 32);
-	u64 host = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	u64 host, allowed;
 
+	vmx_exit_info(exit, (u32)vcpu->regs[REG_RCX], val, 0);
+	/*
+	 * XSETBV is #UD while CR4.OSXSAVE is clear (Vol. 2C, XSETBV). The
+	 * CPU checks that before it exits; vmx_cr4_valid() keeps the bit
+	 * clear when the host has no OSXSAVE, whose XGETBV would be #UD.
+	 */
+	if (!vmx_host_osxsave() ||
+	    !(vmcs_readl(CR4_READ_SHADOW) & X86_CR4_OSXSAVE))
+		return vmx_inject_ud(vcpu);
+	host = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 	/*
 	 * Only state the guest's FPU buffer holds (x87, SSE, AVX, AVX-512),
 	 * and only combinations XSETBV itself accepts (Vol. 1, 13.3): x87
 	 * always, AVX with SSE, the three AVX-512 parts together with AVX.
 	 * Anything else would make the host's own XSETBV fault at entry.
 	 */
-	u64 allowed = host & vcpu->fpu.fpstate->xfeatures &
-		      (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM |
-		       XFEATURE_MASK_AVX512);
-
-	vmx_exit_info(exit, (u32)vcpu->regs[REG_RCX], val, 0);
+	allowed = host & vcpu->fpu.fpstate->xfeatures &
+		  (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM |
+		   XFEATURE_MASK_AVX512);
 	if ((u32)vcpu->regs[REG_RCX] != 0 || !(val & XFEATURE_MASK_FP) ||
 	    (val & ~allowed) ||
 	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)) ||

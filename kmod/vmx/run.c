@@ -197,6 +197,10 @@ int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
 			vpid = 0;	/* run without VPID, flushing instead */
 	}
 	vcpu->vmx.vpid = vpid;
+	/*
+	 * Not charged to the memory cgroup: the kernel allocates it with a
+	 * plain vzalloc() in 6.1, for KVM as well, and takes no GFP flags.
+	 */
 	if (!fpu_alloc_guest_fpstate(&vcpu->fpu)) {
 		err = -ENOMEM;
 		goto free_vpid;
@@ -478,7 +482,9 @@ static __always_inline void vmx_host_debug_restore(u64 host_debugctl)
 static int vmx_session(struct tvmm_vcpu *vcpu)
 {
 	struct tvmm_vm *vm = vcpu->vm;
-	u64 host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	/* No CR4.OSXSAVE in the guest without the host's (vmx_cr4_valid()). */
+	u64 host_xcr0 = vmx_host_osxsave() ?
+			xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
 	u64 host_debugctl;
 	u16 ds, es, fs, gs, ldt;
 	struct vmx_exit *exit = &vcpu->vmx.exit;
@@ -546,6 +552,16 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 		}
 		if (native_read_cr2() != vcpu->cr2)
 			native_write_cr2(vcpu->cr2);
+		/*
+		 * The registers hold the guest's FPU state only while
+		 * TIF_NEED_FPU_LOAD is clear. A task switch since the swap
+		 * (cond_resched() or a sleep in vmx_vcpu_run()) or an
+		 * interrupt's kernel_fpu_begin() after an exit left another
+		 * task's or the kernel's values there: reload the guest's,
+		 * now that nothing can take the registers before the entry.
+		 */
+		if (test_thread_flag(TIF_NEED_FPU_LOAD))
+			switch_fpu_return();
 		if (switch_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 		host_debugctl = vmx_host_debug_save();

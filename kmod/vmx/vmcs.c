@@ -444,6 +444,13 @@ bool vmx_cr0_valid(unsigned long cr0)
 
 bool vmx_cr4_valid(unsigned long cr4)
 {
+	/*
+	 * The guest's XCR0 is switched in by the host's XSETBV: without
+	 * the host's OSXSAVE, CR4.OSXSAVE is reserved for the guest, as on
+	 * a CPU without XSAVE (Vol. 3A, 2.5).
+	 */
+	if ((cr4 & X86_CR4_OSXSAVE) && !vmx_host_osxsave())
+		return false;
 	return !(cr4 & ~CR4_ALLOWED);
 }
 

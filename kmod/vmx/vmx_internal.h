@@ -12,6 +12,7 @@
 #define TVMM_VMX_VMX_INTERNAL_H
 
 #include <linux/lockdep.h>
+#include <asm/cpufeature.h>
 
 #include "vmx.h"
 
@@ -31,6 +32,16 @@ static inline void vmx_assert_state_op(struct tvmm_vcpu *vcpu)
 {
 	lockdep_assert_held(&vcpu->lock);
 	vmx_assert_loaded(vcpu);
+}
+
+/*
+ * The host runs with CR4.OSXSAVE: only then are XGETBV and XSETBV usable
+ * in the host (else #UD, Vol. 2C), and can the guest have XCR0. A host
+ * booted with noxsave, or a CPU or hypervisor without XSAVE, has neither.
+ */
+static inline bool vmx_host_osxsave(void)
+{
+	return cpu_feature_enabled(X86_FEATURE_OSXSAVE);
 }
 
 /* CPU hotplug: VMCLEAR every VMCS active on this CPU before VMXOFF. */
