@@ -238,9 +238,15 @@ void vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 			      CPU_CTL_CR8_LOAD_EXITING |
 			      CPU_CTL_CR8_STORE_EXITING,
 			      CPU_CTL_USE_TSC_OFFSETTING);
+	/*
+	 * WBINVD exits where the CPU can make it (exits.c skips it): run
+	 * natively, a guest could write back and flush the host's shared
+	 * caches in a loop.
+	 */
 	cpu2 = vmx_adjust_ctls(vmx_caps.procbased2,
 			       CPU_CTL2_ENABLE_EPT | CPU_CTL2_UNRESTRICTED_GUEST,
-			       CPU_CTL2_ENABLE_VPID | CPU_CTL2_ENABLE_RDTSCP);
+			       CPU_CTL2_ENABLE_VPID | CPU_CTL2_ENABLE_RDTSCP |
+			       CPU_CTL2_WBINVD_EXITING);
 	exit = vmx_adjust_ctls(vmx_caps.exit,
 			       EXIT_CTL_HOST_ADDRESS_SPACE_SIZE |
 			       EXIT_CTL_SAVE_IA32_EFER | EXIT_CTL_LOAD_IA32_EFER,
