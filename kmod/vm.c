@@ -15,6 +15,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -228,6 +229,8 @@ static long vm_set_memory_region(struct tvmm_vm *vm, void __user *argp)
 	err = vm_check_region(vm, &r);
 	if (err)
 		goto unlock;
+	/* Checked above: no speculative index past the array either. */
+	r.slot = array_index_nospec(r.slot, TVMM_MAX_MEMSLOTS);
 	if (r.memory_size) {
 		new.gpa = r.guest_phys_addr;
 		new.npages = r.memory_size >> PAGE_SHIFT;
