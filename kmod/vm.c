@@ -26,6 +26,9 @@
 
 #define PAGES_PER_2M	(SZ_2M >> PAGE_SHIFT)
 
+/* VM ids start at 1: 0 is "no VM" to run.c. */
+static atomic64_t tvmm_vm_ids = ATOMIC64_INIT(0);
+
 struct tvmm_memslot *tvmm_gpa_to_slot(struct tvmm_vm *vm, u64 gpa)
 {
 	int i;
@@ -324,6 +327,7 @@ int tvmm_vm_create(void)
 	}
 	mutex_init(&vm->lock);
 	init_rwsem(&vm->mem_rwsem);
+	vm->id = atomic64_inc_return(&tvmm_vm_ids);
 	err = ept_init(&vm->ept);
 	if (err)
 		goto free_vm;

@@ -51,6 +51,13 @@
 
 static DEFINE_PER_CPU(struct list_head, loaded_vmcss);
 static DEFINE_PER_CPU(struct tvmm_vcpu *, current_vcpu);
+/*
+ * The id of the VM whose vCPU was last loaded on this CPU (0: none yet).
+ * Unlike current_vcpu it survives VMCLEAR and points at nothing that can
+ * be freed, so the IBPB decision needs no lock against vCPU teardown.
+ * Used with preemption disabled.
+ */
+static DEFINE_PER_CPU(u64, last_vm_id);
 static DEFINE_IDA(vpid_ida);
 
 void vmx_run_init(void)
@@ -119,11 +126,11 @@ int vmx_vcpu_load(struct tvmm_vcpu *vcpu)
 		local_irq_enable();
 	}
 	if (per_cpu(current_vcpu, cpu) != vcpu) {
-		struct tvmm_vcpu *prev = per_cpu(current_vcpu, cpu);
-
 		/* Another VM ran here: it must not steer our branches. */
-		if (prev && prev->vm != vcpu->vm)
+		if (per_cpu(last_vm_id, cpu) != vcpu->vm->id) {
 			indirect_branch_prediction_barrier();
+			per_cpu(last_vm_id, cpu) = vcpu->vm->id;
+		}
 		if (vmx_vmptrld(page_to_phys(vcpu->vmx.vmcs))) {
 			pr_err_ratelimited("VMPTRLD failed on CPU%d\n", cpu);
 			preempt_enable();
