@@ -436,18 +436,18 @@ static void vmx_trace_failed_entry(struct tvmm_vcpu *vcpu,
 
 /*
  * Right before VM entry, with interrupts off: leave the guest nothing of
- * the host's in the CPU's buffers where the CPU is known to leak them
- * (the kernel's own bug flags): the L1 data cache (L1TF) when the CPU can
- * flush it, and the store/fill buffers (MDS, MMIO stale data) with VERW.
+ * the host's in the L1 data cache where the CPU leaks it (L1TF) and can
+ * flush it. The store, fill and load buffers are emptied later, in
+ * entry.S, after the last load from host memory (CLEAR_CPU_BUFFERS: the
+ * kernel's decision, for MDS, TAA, RFDS and MMIO stale data). The MMIO
+ * stale data case the kernel leaves to hypervisors (mmio_stale_data_clear)
+ * is for guests given a device's MMIO; a tvmm guest never is, since
+ * memory slots hold only pinned pages.
  */
-static __always_inline void vmx_clear_cpu_buffers(void)
+static __always_inline void vmx_flush_l1d(void)
 {
 	if (boot_cpu_has_bug(X86_BUG_L1TF) && boot_cpu_has(X86_FEATURE_FLUSH_L1D))
 		native_wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
-	else if (boot_cpu_has(X86_FEATURE_MD_CLEAR) &&
-		 (boot_cpu_has_bug(X86_BUG_MDS) ||
-		  boot_cpu_has_bug(X86_BUG_MMIO_STALE_DATA)))
-		x86_clear_cpu_buffers();
 }
 
 /*
@@ -528,7 +528,7 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			native_write_cr2(vcpu->cr2);
 		if (switch_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
-		vmx_clear_cpu_buffers();
+		vmx_flush_l1d();
 		ret = __vmx_vcpu_run(vcpu->regs, vcpu->vmx.launched);
 		if (switch_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
@@ -541,6 +541,13 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			ret = 0;
 			break;
 		}
+		/*
+		 * VMSCAPE: the guest may have steered the branches of this
+		 * CPU's userspace, the VMM included; the kernel issues an IBPB
+		 * before it next returns there. On this CPU: preemption is off.
+		 */
+		if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
+			this_cpu_write(x86_ibpb_exit_to_user, true);
 		exit_reason = vmcs_read32(VM_EXIT_REASON);
 		exit->reason = exit_reason & EXIT_REASON_BASIC_MASK;
 		exit->read = 0;
