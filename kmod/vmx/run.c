@@ -216,8 +216,10 @@ int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
 	err = vmx_vcpu_load_wait(vcpu);
 	if (err)
 		goto free_fpu;
-	vmx_setup_vmcs(vcpu);
+	err = vmx_setup_vmcs(vcpu);
 	vmx_vcpu_put(vcpu);
+	if (err)
+		goto free_fpu;
 	return 0;
 
 free_fpu:
