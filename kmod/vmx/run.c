@@ -60,12 +60,26 @@ static DEFINE_PER_CPU(struct tvmm_vcpu *, current_vcpu);
 static DEFINE_PER_CPU(u64, last_vm_id);
 static DEFINE_IDA(vpid_ida);
 
-void vmx_run_init(void)
+int vmx_run_init(void)
 {
 	int cpu;
 
+#ifdef X86_FEATURE_FRED
+	/*
+	 * vmx_forward_host_events() hands NMIs and machine checks to the
+	 * host with INT 2 and INT 18, through the IDT. Under FRED (Linux
+	 * 6.9 and later, fred=on) a software INT n other than 3 and 4 is a
+	 * #GP, so every NMI taken in the guest would become a kernel #GP.
+	 * Linux 6.1 has no FRED and compiles this out.
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_FRED)) {
+		pr_err("the kernel uses FRED, and tvmm forwards NMIs and machine checks through the IDT: boot with fred=off\n");
+		return -EOPNOTSUPP;
+	}
+#endif
 	for_each_possible_cpu(cpu)
 		INIT_LIST_HEAD(&per_cpu(loaded_vmcss, cpu));
+	return 0;
 }
 
 /* On the CPU where @data's VMCS is active. */
@@ -308,7 +322,8 @@ static void vmx_report_entry_failure(struct tvmm_vcpu *vcpu,
 /*
  * Give the host the NMI or machine check the exit consumed (NMI exiting,
  * #MC in the exception bitmap, or a machine check during VM entry), with
- * interrupts still off, as if the CPU had delivered it.
+ * interrupts still off, as if the CPU had delivered it. Through the IDT:
+ * vmx_run_init() refuses a kernel that uses FRED.
  */
 static void vmx_forward_host_events(struct vmx_exit *exit)
 {
