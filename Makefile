@@ -76,6 +76,7 @@ checkpatch: linux-src
 unit-test: linux-src
 	$(MAKE) -s -C userspace-ctl test KSFT_DIR=$(KSFT_DIR)
 	$(MAKE) -s -C kmod/x86/test KSFT_DIR=$(KSFT_DIR)
+	$(MAKE) -s -C kmod/vmx/test KSFT_DIR=$(KSFT_DIR)
 
 setup:
 	testvm/setup

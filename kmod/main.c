@@ -34,7 +34,9 @@ static int __init tvmm_init(void)
 	if (err)
 		return err;
 
-	vmx_run_init();
+	err = vmx_run_init();
+	if (err)
+		return err;
 	err = vmx_root_init();
 	if (err)
 		return err;

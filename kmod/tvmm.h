@@ -45,6 +45,7 @@ struct tvmm_vm {
 	s64 tsc_offset;
 	struct mm_struct *mm;		/* the creator's, charged for pins */
 	struct file *file;
+	u64 id;				/* never reused (run.c's IBPB) */
 };
 
 /* The guest's general-purpose registers, as vmx/entry.S saves them. */

@@ -17,6 +17,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -435,6 +436,8 @@ int tvmm_vcpu_create(struct tvmm_vm *vm, unsigned long id)
 
 	if (id >= TVMM_MAX_VCPUS)
 		return -EINVAL;
+	/* No speculative index past vm->vcpus[] either. */
+	id = array_index_nospec(id, TVMM_MAX_VCPUS);
 	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
 	if (!vcpu)
 		return -ENOMEM;

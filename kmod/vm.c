@@ -15,6 +15,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
@@ -25,6 +26,9 @@
 #include "vmx/vmx.h"
 
 #define PAGES_PER_2M	(SZ_2M >> PAGE_SHIFT)
+
+/* VM ids start at 1: 0 is "no VM" to run.c. */
+static atomic64_t tvmm_vm_ids = ATOMIC64_INIT(0);
 
 struct tvmm_memslot *tvmm_gpa_to_slot(struct tvmm_vm *vm, u64 gpa)
 {
@@ -266,6 +270,8 @@ static long vm_set_memory_region(struct tvmm_vm *vm, void __user *argp)
 	err = vm_check_region(vm, &r);
 	if (err)
 		goto unlock;
+	/* Checked above: no speculative index past the array either. */
+	r.slot = array_index_nospec(r.slot, TVMM_MAX_MEMSLOTS);
 	if (r.memory_size) {
 		new.gpa = r.guest_phys_addr;
 		new.npages = r.memory_size >> PAGE_SHIFT;
@@ -359,6 +365,7 @@ int tvmm_vm_create(void)
 	}
 	mutex_init(&vm->lock);
 	init_rwsem(&vm->mem_rwsem);
+	vm->id = atomic64_inc_return(&tvmm_vm_ids);
 	err = ept_init(&vm->ept);
 	if (err)
 		goto free_vm;

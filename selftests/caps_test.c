@@ -119,6 +119,38 @@ TEST_F(caps, decoded_fields_match_vmx_basic_and_misc)
 		  !!(c->features & (1ULL << TVMM_VMX_TRUE_CTLS)));
 }
 
+/*
+ * The exiting controls that keep the guest off host state are required:
+ * tvmm refuses to load, by name, on a CPU that cannot set one, rather than
+ * running without it. Bits of IA32_VMX_PROCBASED_CTLS (SDM Vol. 3C, 25.6.2
+ * "Processor-Based VM-Execution Controls", Table 25-6): HLT 7, MWAIT 10,
+ * RDPMC 11, CR8-load 19, CR8-store 20, MOV-DR 23, unconditional I/O or
+ * I/O bitmaps 25, MSR bitmaps 28, MONITOR 29. On a CPU that has them all,
+ * as the test machine's does, this cannot tell whether tvmm checks them.
+ */
+TEST_F(caps, required_controls_allowed)
+{
+	static const struct {
+		int bit;
+		const char *name;
+	} required[] = {
+		{ 7, "HLT exiting" }, { 10, "MWAIT exiting" },
+		{ 11, "RDPMC exiting" }, { 19, "CR8-load exiting" },
+		{ 20, "CR8-store exiting" }, { 23, "MOV-DR exiting" },
+		{ 25, "use I/O bitmaps" }, { 28, "use MSR bitmaps" },
+		{ 29, "MONITOR exiting" },
+	};
+	__u32 may_be_1 = self->caps.procbased_ctls >> 32;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(required); i++) {
+		EXPECT_NE(0, may_be_1 & (1U << required[i].bit)) {
+			TH_LOG("%s cannot be set, yet tvmm loaded",
+			       required[i].name);
+		}
+	}
+}
+
 /* A control that must be 1 can be 1: allowed-0 is a subset of allowed-1. */
 TEST_F(caps, control_msrs_consistent)
 {

@@ -85,6 +85,17 @@ static const struct vmx_requirement {
 	{ REG_PROC, CPU_CTL_USE_MSR_BITMAPS, "use MSR bitmaps" },
 	{ REG_PROC, CPU_CTL_ACTIVATE_SECONDARY_CONTROLS,
 	  "activate secondary controls" },
+	/*
+	 * Without these the guest would reach host state: the TPR (CR8),
+	 * which masks the host's interrupts, the debug registers, the
+	 * performance counters, and MONITOR/MWAIT's power states.
+	 */
+	{ REG_PROC, CPU_CTL_CR8_LOAD_EXITING, "CR8-load exiting" },
+	{ REG_PROC, CPU_CTL_CR8_STORE_EXITING, "CR8-store exiting" },
+	{ REG_PROC, CPU_CTL_MOV_DR_EXITING, "MOV-DR exiting" },
+	{ REG_PROC, CPU_CTL_RDPMC_EXITING, "RDPMC exiting" },
+	{ REG_PROC, CPU_CTL_MONITOR_EXITING, "MONITOR exiting" },
+	{ REG_PROC, CPU_CTL_MWAIT_EXITING, "MWAIT exiting" },
 	{ REG_PROC2, CPU_CTL2_ENABLE_EPT, "enable EPT" },
 	{ REG_PROC2, CPU_CTL2_UNRESTRICTED_GUEST, "unrestricted guest" },
 	{ REG_EXIT, EXIT_CTL_HOST_ADDRESS_SPACE_SIZE,

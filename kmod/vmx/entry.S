@@ -12,7 +12,8 @@
  * guest's value: those are saved to @regs and the host's callee-saved
  * registers popped back. Returns 0 after a VM exit, 1 if the entry
  * instruction itself failed (VMfail: the VM-instruction error field says
- * why). Both ways out share one epilogue, .Lreturn.
+ * why). Both ways out clear every general-purpose register and go through
+ * the same speculation barriers before the first RET.
  *
  * __vmx_vmexit is a label inside __vmx_vcpu_run, not a function of its
  * own: the CPU jumps there with the stack exactly as it was at VMLAUNCH
@@ -22,7 +23,9 @@
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
+#include <asm/msr-index.h>
 #include <asm/nospec-branch.h>
+#include <asm/percpu.h>
 #include <asm/unwind_hints.h>
 
 #define HOST_RSP	0x6c14		/* VMCS field encoding, vmcs.h */
@@ -59,7 +62,7 @@ SYM_FUNC_START(__vmx_vcpu_run)
 	vmwrite	%rsp, %rax
 	jbe	.Lfail
 
-	test	%esi, %esi		/* ZF = !launched; the movs keep it */
+	bt	$0, %esi		/* CF = launched; the movs and VERW keep it */
 	mov	R_AX(%rdi), %rax
 	mov	R_CX(%rdi), %rcx
 	mov	R_DX(%rdi), %rdx
@@ -75,7 +78,13 @@ SYM_FUNC_START(__vmx_vcpu_run)
 	mov	R_14(%rdi), %r14
 	mov	R_15(%rdi), %r15
 	mov	R_DI(%rdi), %rdi
-	jnz	.Lresume
+	/*
+	 * Last before the entry, after every load of host memory: VERW
+	 * empties the CPU buffers where the kernel found them leaking
+	 * (MDS, TAA, MMIO stale data, RFDS: X86_FEATURE_CLEAR_CPU_BUF).
+	 */
+	CLEAR_CPU_BUFFERS
+	jc	.Lresume
 	UNWIND_HINT_SAVE
 	vmlaunch
 	jmp	.Lfail
@@ -83,8 +92,8 @@ SYM_FUNC_START(__vmx_vcpu_run)
 	vmresume
 .Lfail:
 	/* VMfail: we are still here, with guest values in the registers. */
-	mov	$1, %eax
-	jmp	.Lreturn
+	mov	$1, %ebx
+	jmp	.Lclear_regs
 
 /* HOST_RIP: a VM exit lands here, RSP = HOST_RSP, guest values in GPRs. */
 SYM_INNER_LABEL(__vmx_vmexit, SYM_L_GLOBAL)
@@ -106,25 +115,55 @@ SYM_INNER_LABEL(__vmx_vmexit, SYM_L_GLOBAL)
 	mov	%r14, R_14(%rdi)
 	mov	%r15, R_15(%rdi)
 	popq	R_DI(%rdi)
+	xor	%ebx, %ebx		/* 0: a VM exit */
 
-	/* Leave no guest value in a register the host might spill. */
+.Lclear_regs:
+	/*
+	 * Leave no guest value in any register (EBX holds the result): not
+	 * in one the host might spill, nor in a callee-saved one, which a
+	 * slow pop below could let speculation use.
+	 */
 	xor	%eax, %eax
 	xor	%ecx, %ecx
 	xor	%edx, %edx
+	xor	%ebp, %ebp
 	xor	%esi, %esi
+	xor	%edi, %edi
 	xor	%r8d, %r8d
 	xor	%r9d, %r9d
 	xor	%r10d, %r10d
 	xor	%r11d, %r11d
+	xor	%r12d, %r12d
+	xor	%r13d, %r13d
+	xor	%r14d, %r14d
+	xor	%r15d, %r15d
 
 	/* The guest may have filled the return stack buffer: refill it. */
 	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
 			   X86_FEATURE_RSB_VMEXIT_LITE
-	xor	%eax, %eax		/* 0: a VM exit */
 
-.Lreturn:
-	/* The host's callee-saved registers back; EAX is the return value. */
-	pop	%rdi
+	/*
+	 * Legacy IBRS (X86_FEATURE_KERNEL_IBRS) protects the kernel only if
+	 * IA32_SPEC_CTRL.IBRS is written again after a less privileged
+	 * predictor mode, the guest's: before the first RET. The guest
+	 * never writes the MSR itself (every MSR access exits), so the
+	 * host's value is only rewritten, never restored.
+	 */
+	ALTERNATIVE "jmp .Lspec_ctrl_done", "", X86_FEATURE_KERNEL_IBRS
+	mov	$MSR_IA32_SPEC_CTRL, %ecx
+	movl	PER_CPU_VAR(x86_spec_ctrl_current), %eax
+	movl	PER_CPU_VAR(x86_spec_ctrl_current + 4), %edx
+	wrmsr
+.Lspec_ctrl_done:
+	/* No branch after the exit runs ahead on a guest-steered guess. */
+	lfence
+
+	/* Branch history the guest left (BHI): the kernel's loop clears it. */
+	CLEAR_BRANCH_HISTORY_VMEXIT
+
+	mov	%ebx, %eax		/* 0 or 1 */
+	/* The host's callee-saved registers back. */
+	pop	%rdi			/* @regs */
 	pop	%rbx
 	pop	%r12
 	pop	%r13

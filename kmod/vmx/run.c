@@ -52,14 +52,35 @@
 
 static DEFINE_PER_CPU(struct list_head, loaded_vmcss);
 static DEFINE_PER_CPU(struct tvmm_vcpu *, current_vcpu);
+/*
+ * The id of the VM whose vCPU was last loaded on this CPU (0: none yet).
+ * Unlike current_vcpu it survives VMCLEAR and points at nothing that can
+ * be freed, so the IBPB decision needs no lock against vCPU teardown.
+ * Used with preemption disabled.
+ */
+static DEFINE_PER_CPU(u64, last_vm_id);
 static DEFINE_IDA(vpid_ida);
 
-void vmx_run_init(void)
+int vmx_run_init(void)
 {
 	int cpu;
 
+#ifdef X86_FEATURE_FRED
+	/*
+	 * vmx_forward_host_events() hands NMIs and machine checks to the
+	 * host with INT 2 and INT 18, through the IDT. Under FRED (Linux
+	 * 6.9 and later, fred=on) a software INT n other than 3 and 4 is a
+	 * #GP, so every NMI taken in the guest would become a kernel #GP.
+	 * Linux 6.1 has no FRED and compiles this out.
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_FRED)) {
+		pr_err("the kernel uses FRED, and tvmm forwards NMIs and machine checks through the IDT: boot with fred=off\n");
+		return -EOPNOTSUPP;
+	}
+#endif
 	for_each_possible_cpu(cpu)
 		INIT_LIST_HEAD(&per_cpu(loaded_vmcss, cpu));
+	return 0;
 }
 
 /* On the CPU where @data's VMCS is active. */
@@ -121,11 +142,11 @@ int vmx_vcpu_load(struct tvmm_vcpu *vcpu)
 		ept_note_cpu(&vcpu->vm->ept, cpu);
 	}
 	if (per_cpu(current_vcpu, cpu) != vcpu) {
-		struct tvmm_vcpu *prev = per_cpu(current_vcpu, cpu);
-
 		/* Another VM ran here: it must not steer our branches. */
-		if (prev && prev->vm != vcpu->vm)
+		if (per_cpu(last_vm_id, cpu) != vcpu->vm->id) {
 			indirect_branch_prediction_barrier();
+			per_cpu(last_vm_id, cpu) = vcpu->vm->id;
+		}
 		if (vmx_vmptrld(page_to_phys(vcpu->vmx.vmcs))) {
 			pr_err_ratelimited("VMPTRLD failed on CPU%d\n", cpu);
 			preempt_enable();
@@ -215,8 +236,10 @@ int vmx_vcpu_create(struct tvmm_vcpu *vcpu)
 	err = vmx_vcpu_load_wait(vcpu);
 	if (err)
 		goto free_fpu;
-	vmx_setup_vmcs(vcpu);
+	err = vmx_setup_vmcs(vcpu);
 	vmx_vcpu_put(vcpu);
+	if (err)
+		goto free_fpu;
 	return 0;
 
 free_fpu:
@@ -305,7 +328,8 @@ static void vmx_report_entry_failure(struct tvmm_vcpu *vcpu,
 /*
  * Give the host the NMI or machine check the exit consumed (NMI exiting,
  * #MC in the exception bitmap, or a machine check during VM entry), with
- * interrupts still off, as if the CPU had delivered it.
+ * interrupts still off, as if the CPU had delivered it. Through the IDT:
+ * vmx_run_init() refuses a kernel that uses FRED.
  */
 static void vmx_forward_host_events(struct vmx_exit *exit)
 {
@@ -435,18 +459,18 @@ static void vmx_trace_failed_entry(struct tvmm_vcpu *vcpu,
 
 /*
  * Right before VM entry, with interrupts off: leave the guest nothing of
- * the host's in the CPU's buffers where the CPU is known to leak them
- * (the kernel's own bug flags): the L1 data cache (L1TF) when the CPU can
- * flush it, and the store/fill buffers (MDS, MMIO stale data) with VERW.
+ * the host's in the L1 data cache where the CPU leaks it (L1TF) and can
+ * flush it. The store, fill and load buffers are emptied later, in
+ * entry.S, after the last load from host memory (CLEAR_CPU_BUFFERS: the
+ * kernel's decision, for MDS, TAA, RFDS and MMIO stale data). The MMIO
+ * stale data case the kernel leaves to hypervisors (mmio_stale_data_clear)
+ * is for guests given a device's MMIO; a tvmm guest never is, since
+ * memory slots hold only pinned pages.
  */
-static __always_inline void vmx_clear_cpu_buffers(void)
+static __always_inline void vmx_flush_l1d(void)
 {
 	if (boot_cpu_has_bug(X86_BUG_L1TF) && boot_cpu_has(X86_FEATURE_FLUSH_L1D))
 		native_wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
-	else if (boot_cpu_has(X86_FEATURE_MD_CLEAR) &&
-		 (boot_cpu_has_bug(X86_BUG_MDS) ||
-		  boot_cpu_has_bug(X86_BUG_MMIO_STALE_DATA)))
-		x86_clear_cpu_buffers();
 }
 
 /*
@@ -565,7 +589,7 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 		if (switch_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 		host_debugctl = vmx_host_debug_save();
-		vmx_clear_cpu_buffers();
+		vmx_flush_l1d();
 		ret = __vmx_vcpu_run(vcpu->regs, vcpu->vmx.launched);
 		vmx_host_debug_restore(host_debugctl);
 		if (switch_xcr0)
@@ -579,6 +603,13 @@ static int vmx_session(struct tvmm_vcpu *vcpu)
 			ret = 0;
 			break;
 		}
+		/*
+		 * VMSCAPE: the guest may have steered the branches of this
+		 * CPU's userspace, the VMM included; the kernel issues an IBPB
+		 * before it next returns there. On this CPU: preemption is off.
+		 */
+		if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
+			this_cpu_write(x86_ibpb_exit_to_user, true);
 		exit_reason = vmcs_read32(VM_EXIT_REASON);
 		exit->reason = exit_reason & EXIT_REASON_BASIC_MASK;
 		exit->read = 0;

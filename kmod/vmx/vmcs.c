@@ -23,6 +23,7 @@
 #include "../ept/ept.h"
 #include "../guest.h"
 #include "caps.h"
+#include "ctls.h"
 #include "vmcs.h"
 #include "vmx_internal.h"
 #include "vmx_sdm.h"
@@ -33,12 +34,20 @@ void vmcs_error(const char *insn, unsigned long field, int err)
 			   err == -EFAULT ? "fault" : "VMfail");
 }
 
-/* Required bits, plus the optional ones the CPU allows, plus forced ones. */
-static u32 vmx_adjust_ctls(u64 cap, u32 required, u32 optional)
+/*
+ * vmx_ctls_adjust(), which refuses a required control the CPU does not
+ * allow. The probe (caps.c, vmx_required[]) refuses such a CPU at load,
+ * by name; this catches a control missing from that list, and fails the
+ * vCPU's creation instead of running without the control.
+ */
+static int vmx_adjust_ctls(u64 cap, u32 required, u32 optional, u32 *ctls)
 {
-	u32 must_be_1 = cap, may_be_1 = cap >> 32;
+	int err = vmx_ctls_adjust(cap, required, optional, ctls);
 
-	return ((required | optional) & may_be_1) | must_be_1;
+	if (err)
+		pr_err_once("the CPU cannot set VMX controls %#llx, which tvmm requires\n",
+			    required & ~(cap >> 32));
+	return err;
 }
 
 /*
@@ -228,20 +237,23 @@ static void vmx_guest_reset(struct tvmm_vcpu *vcpu)
 	vcpu->cr2 = 0;
 }
 
-void vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
+int vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 {
 	u32 pin, cpu, cpu2, exit, entry;
+	int err;
 
-	pin = vmx_adjust_ctls(vmx_caps.pinbased,
+	err = vmx_adjust_ctls(vmx_caps.pinbased,
 			      PIN_CTL_EXTERNAL_INTERRUPT_EXITING |
 			      PIN_CTL_NMI_EXITING,
-			      PIN_CTL_VMX_PREEMPTION_TIMER);
+			      PIN_CTL_VMX_PREEMPTION_TIMER, &pin);
+	if (err)
+		return err;
 	/*
 	 * Everything that would let the guest touch host state exits: all
 	 * ports and MSRs (bitmaps of ones), MWAIT/MONITOR, RDPMC, debug
 	 * registers, CR8 (the host's TPR).
 	 */
-	cpu = vmx_adjust_ctls(vmx_caps.procbased,
+	err = vmx_adjust_ctls(vmx_caps.procbased,
 			      CPU_CTL_HLT_EXITING | CPU_CTL_USE_IO_BITMAPS |
 			      CPU_CTL_USE_MSR_BITMAPS |
 			      CPU_CTL_ACTIVATE_SECONDARY_CONTROLS |
@@ -249,33 +261,51 @@ void vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 			      CPU_CTL_RDPMC_EXITING | CPU_CTL_MOV_DR_EXITING |
 			      CPU_CTL_CR8_LOAD_EXITING |
 			      CPU_CTL_CR8_STORE_EXITING,
-			      CPU_CTL_USE_TSC_OFFSETTING);
-	cpu2 = vmx_adjust_ctls(vmx_caps.procbased2,
-			       CPU_CTL2_ENABLE_EPT | CPU_CTL2_UNRESTRICTED_GUEST,
-			       CPU_CTL2_ENABLE_VPID | CPU_CTL2_ENABLE_RDTSCP);
+			      CPU_CTL_USE_TSC_OFFSETTING, &cpu);
+	if (err)
+		return err;
+	/*
+	 * WBINVD exits where the CPU can make it (exits.c skips it): run
+	 * natively, a guest could write back and flush the host's shared
+	 * caches in a loop.
+	 */
+	err = vmx_adjust_ctls(vmx_caps.procbased2,
+			      CPU_CTL2_ENABLE_EPT | CPU_CTL2_UNRESTRICTED_GUEST,
+			      CPU_CTL2_ENABLE_VPID | CPU_CTL2_ENABLE_RDTSCP |
+			      CPU_CTL2_WBINVD_EXITING, &cpu2);
+	if (err)
+		return err;
 	/*
 	 * DR7 and IA32_DEBUGCTL are the guest's (GUEST_DR7,
 	 * GUEST_IA32_DEBUGCTL) from VM entry to VM exit: without the debug
 	 * controls, the guest would run with the host's breakpoints armed
 	 * and the host's DEBUGCTL (LBR, BTF, bus-lock detection).
 	 */
-	exit = vmx_adjust_ctls(vmx_caps.exit,
-			       EXIT_CTL_HOST_ADDRESS_SPACE_SIZE |
-			       EXIT_CTL_SAVE_DEBUG_CONTROLS |
-			       EXIT_CTL_SAVE_IA32_EFER | EXIT_CTL_LOAD_IA32_EFER,
-			       EXIT_CTL_SAVE_IA32_PAT | EXIT_CTL_LOAD_IA32_PAT);
-	entry = vmx_adjust_ctls(vmx_caps.entry,
-				ENTRY_CTL_LOAD_DEBUG_CONTROLS |
-				ENTRY_CTL_LOAD_IA32_EFER,
-				ENTRY_CTL_LOAD_IA32_PAT);
-	/* PAT is switched only when both directions can do it. */
+	err = vmx_adjust_ctls(vmx_caps.exit,
+			      EXIT_CTL_HOST_ADDRESS_SPACE_SIZE |
+			      EXIT_CTL_SAVE_DEBUG_CONTROLS |
+			      EXIT_CTL_SAVE_IA32_EFER | EXIT_CTL_LOAD_IA32_EFER,
+			      EXIT_CTL_SAVE_IA32_PAT | EXIT_CTL_LOAD_IA32_PAT,
+			      &exit);
+	if (err)
+		return err;
+	err = vmx_adjust_ctls(vmx_caps.entry,
+			      ENTRY_CTL_LOAD_DEBUG_CONTROLS |
+			      ENTRY_CTL_LOAD_IA32_EFER,
+			      ENTRY_CTL_LOAD_IA32_PAT, &entry);
+	if (err)
+		return err;
+	/*
+	 * PAT is switched only when both directions can do it. Asking for
+	 * less than before cannot fail.
+	 */
 	if (!(exit & EXIT_CTL_LOAD_IA32_PAT) ||
 	    !(entry & ENTRY_CTL_LOAD_IA32_PAT)) {
-		exit = vmx_adjust_ctls(vmx_caps.exit, exit &
-				       ~(EXIT_CTL_SAVE_IA32_PAT |
-					 EXIT_CTL_LOAD_IA32_PAT), 0);
-		entry = vmx_adjust_ctls(vmx_caps.entry,
-					entry & ~ENTRY_CTL_LOAD_IA32_PAT, 0);
+		vmx_adjust_ctls(vmx_caps.exit, exit &
+				~(EXIT_CTL_SAVE_IA32_PAT |
+				  EXIT_CTL_LOAD_IA32_PAT), 0, &exit);
+		vmx_adjust_ctls(vmx_caps.entry,
+				entry & ~ENTRY_CTL_LOAD_IA32_PAT, 0, &entry);
 	}
 	if (!vcpu->vmx.vpid)
 		cpu2 &= ~CPU_CTL2_ENABLE_VPID;
@@ -309,6 +339,7 @@ void vmx_setup_vmcs(struct tvmm_vcpu *vcpu)
 
 	vmx_set_host_state_constant();
 	vmx_guest_reset(vcpu);
+	return 0;
 }
 
 void vmx_get_regs(struct tvmm_vcpu *vcpu, struct tvmm_regs *r)

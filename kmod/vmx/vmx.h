@@ -26,8 +26,11 @@ int vmx_caps_probe(void);
 /* TVMM_GET_VMX_CAPS: the fields of @out that the capability MSRs give. */
 void vmx_caps_to_abi(struct tvmm_vmx_caps *out);
 
-/* At load, before any vCPU exists (run.c). */
-void vmx_run_init(void);
+/*
+ * At load, before any vCPU exists (run.c): 0, or -errno when the host
+ * kernel delivers events in a way the run loop cannot follow.
+ */
+int vmx_run_init(void);
 
 /* A vCPU's VMX half: its VMCS, built for the reset state, and its VPID. */
 int vmx_vcpu_create(struct tvmm_vcpu *vcpu);

@@ -48,7 +48,7 @@ static inline bool vmx_host_osxsave(void)
 void vmx_clear_loaded_vmcss(void);
 
 /* vmcs.c: the VMCS tvmm builds, and what it needs at load. */
-void vmx_setup_vmcs(struct tvmm_vcpu *vcpu);
+int vmx_setup_vmcs(struct tvmm_vcpu *vcpu);
 void vmx_set_host_state_per_cpu(void);
 u32 vmx_exception_bitmap(u32 guest_vectors);
 bool vmx_guest_has_rdtscp(void);
