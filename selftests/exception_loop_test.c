@@ -215,14 +215,7 @@ TEST(ac_loop_stops_on_signal)
 	r.vcpu = vcpu;
 	ASSERT_EQ(0, pthread_create(&thread, NULL, run_vcpu, &r));
 	/* Until the thread is back, a signal each 100 ms. */
-	while (!__atomic_load_n(&r.done, __ATOMIC_ACQUIRE)) {
-		double t = now_seconds();
-
-		ASSERT_EQ(0, pthread_kill(thread, SIGUSR1));
-		while (!__atomic_load_n(&r.done, __ATOMIC_ACQUIRE) &&
-		       now_seconds() < t + 0.1)
-			;
-	}
+	ASSERT_EQ(0, signal_until_done(thread, SIGUSR1, &r.done));
 	ASSERT_EQ(0, pthread_join(thread, NULL));
 	EXPECT_EQ(-EINTR, r.ret);
 	EXPECT_EQ(TVMM_EXIT_INTR, vcpu->run->exit_reason);

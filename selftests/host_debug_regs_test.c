@@ -85,14 +85,12 @@ static __u64 perf_count(int fd)
 	return n;
 }
 
+/* This thread on @cpu only, or the test fails. */
 static void pin_to_cpu(int cpu)
 {
-	cpu_set_t set;
+	int err = pin_thread(pthread_self(), cpu);
 
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	TEST_ASSERT(!sched_setaffinity(0, sizeof(set), &set),
-		    "sched_setaffinity(%d): %s", cpu, strerror(errno));
+	TEST_ASSERT(!err, "cannot pin to CPU%d: %s", cpu, strerror(err));
 }
 
 /* ---- a guest #DB leaves the host's DR6 clean ---- */

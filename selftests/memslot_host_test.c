@@ -59,14 +59,12 @@ static long call_ipis(int cpu)
 	return n;
 }
 
+/* This thread on @cpu only, or the test fails. */
 static void pin_to_cpu(int cpu)
 {
-	cpu_set_t set;
+	int err = pin_thread(pthread_self(), cpu);
 
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	TEST_ASSERT(!sched_setaffinity(0, sizeof(set), &set),
-		    "cannot pin to CPU%d", cpu);
+	TEST_ASSERT(!err, "cannot pin to CPU%d: %s", cpu, strerror(err));
 }
 
 static void guest_done(void)
@@ -89,13 +87,30 @@ static void *spin_on_idle_cpu(void *arg)
 	return NULL;
 }
 
+/* Both tests: tvmm loaded, two CPUs, the test's thread on CPU 0. */
+FIXTURE(two_cpus) {
+	int unused;
+};
+
+FIXTURE_SETUP(two_cpus)
+{
+	if (online_cpu_count() < 2)
+		TVMM_SKIP("needs a second CPU");
+	TVMM_REQUIRE_MODULE();
+	pin_to_cpu(0);
+}
+
+FIXTURE_TEARDOWN(two_cpus)
+{
+}
+
 /*
  * A VM whose vCPU ran on CPU 0 adds and removes a slot SLOT_CHANGES
  * times: each change used to interrupt every CPU twice (the kick out of
  * the guest and INVEPT), CPU 1 included, which never ran the VM. Now CPU
  * 1 takes none of them; the margin is for the machine's own IPIs.
  */
-TEST(slot_changes_interrupt_only_cpus_the_vm_ran_on)
+TEST_F(two_cpus, slot_changes_interrupt_only_cpus_the_vm_ran_on)
 {
 	struct tvmm_vcpu *vcpu;
 	struct tvmm_vm *vm;
@@ -104,12 +119,6 @@ TEST(slot_changes_interrupt_only_cpus_the_vm_ran_on)
 	void *mem;
 	int i;
 
-	if (!host_has_vmx())
-		SKIP(return, "this CPU has no VMX");
-	if (online_cpu_count() < 2)
-		SKIP(return, "needs a second CPU");
-	ASSERT_EQ(0, tvmm_ensure_loaded());
-	pin_to_cpu(0);
 	vm = vm_create_with_one_vcpu(&vcpu, guest_done);
 	vcpu_run_expect_done(vcpu);
 	mem = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
@@ -167,19 +176,13 @@ static void *run_on_idle_cpu(void *arg)
  * invalidated only its own CPU passed here, Bochs's TLB not outliving the
  * VM exit; what it shows is the replacement reaching a running guest.
  */
-TEST(slot_change_reaches_the_cpu_the_vcpu_runs_on)
+TEST_F(two_cpus, slot_change_reaches_the_cpu_the_vcpu_runs_on)
 {
 	struct tvmm_vcpu *vcpu;
 	struct tvmm_vm *vm;
 	pthread_t runner;
 	__u64 *old, *new;
 
-	if (!host_has_vmx())
-		SKIP(return, "this CPU has no VMX");
-	if (online_cpu_count() < 2)
-		SKIP(return, "needs a second CPU");
-	ASSERT_EQ(0, tvmm_ensure_loaded());
-	pin_to_cpu(0);
 	vm = vm_create_with_one_vcpu(&vcpu, guest_wait_for_new_memory);
 	old = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

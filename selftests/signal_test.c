@@ -100,14 +100,7 @@ TEST(signal_interrupts_run_and_guest_resumes)
 			       i, (unsigned long long)*counter);
 		}
 		/* Until the thread is back, a signal each 100 ms. */
-		while (!__atomic_load_n(&r.done, __ATOMIC_ACQUIRE)) {
-			double t = now_seconds();
-
-			ASSERT_EQ(0, pthread_kill(thread, SIGUSR1));
-			while (!__atomic_load_n(&r.done, __ATOMIC_ACQUIRE) &&
-			       now_seconds() < t + 0.1)
-				;
-		}
+		ASSERT_EQ(0, signal_until_done(thread, SIGUSR1, &r.done));
 		ASSERT_EQ(0, pthread_join(thread, NULL));
 		EXPECT_EQ(-EINTR, r.ret);
 		EXPECT_EQ(TVMM_EXIT_INTR, r.exit_reason);

@@ -49,6 +49,8 @@ bool word_in_list(const char *list, const char *word);
 
 /* A value from /proc/meminfo in KiB, or -1. */
 long meminfo_kb(const char *key);
+/* The same from another file of "Key:  N kB" lines, e.g. /proc/self/status. */
+long proc_kb(const char *path, const char *key);
 
 /*
  * Used memory in KiB, leaving out page cache, reclaimable slab and the
@@ -74,6 +76,13 @@ bool cpu_in_map(const __u64 *map, int cpu);
 
 /* Let @thread run on @cpu only: 0 or an error number. */
 int pin_thread(pthread_t thread, int cpu);
+
+/*
+ * Send @sig to @thread every 100 ms until *@done (read with acquire) is
+ * true: for a thread in TVMM_RUN that only a signal brings back. 0 or
+ * pthread_kill()'s error number.
+ */
+int signal_until_done(pthread_t thread, int sig, const bool *done);
 
 /*
  * CLOCK_MONOTONIC in seconds; spin_for() busy-waits @seconds (the emulator

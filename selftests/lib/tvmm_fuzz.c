@@ -298,20 +298,7 @@ void fuzz_hist_print(const struct fuzz_hist *h)
 /* A line "Key:  N kB" of /proc/self/status, or -1. */
 static long status_kb(const char *key)
 {
-	FILE *f = fopen("/proc/self/status", "r");
-	size_t klen = strlen(key);
-	char line[256];
-	long v = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, klen) && line[klen] == ':') {
-			v = strtol(line + klen + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
+	return proc_kb("/proc/self/status", key);
 }
 
 /* /proc/meminfo's "Key: N kB" lines: how many were read into @keys/@kb. */

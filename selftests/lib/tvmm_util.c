@@ -154,9 +154,9 @@ bool word_in_list(const char *list, const char *word)
 	return false;
 }
 
-long meminfo_kb(const char *key)
+long proc_kb(const char *path, const char *key)
 {
-	FILE *f = fopen("/proc/meminfo", "r");
+	FILE *f = fopen(path, "r");
 	size_t klen = strlen(key);
 	char line[256];
 	long val = -1;
@@ -171,6 +171,11 @@ long meminfo_kb(const char *key)
 	}
 	fclose(f);
 	return val;
+}
+
+long meminfo_kb(const char *key)
+{
+	return proc_kb("/proc/meminfo", key);
 }
 
 /*
@@ -303,6 +308,21 @@ int pin_thread(pthread_t thread, int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	return pthread_setaffinity_np(thread, sizeof(set), &set);
+}
+
+int signal_until_done(pthread_t thread, int sig, const bool *done)
+{
+	while (!__atomic_load_n(done, __ATOMIC_ACQUIRE)) {
+		double t = now_seconds();
+		int err = pthread_kill(thread, sig);
+
+		if (err)
+			return err;
+		while (!__atomic_load_n(done, __ATOMIC_ACQUIRE) &&
+		       now_seconds() < t + 0.1)
+			;
+	}
+	return 0;
 }
 
 double now_seconds(void)
