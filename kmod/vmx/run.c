@@ -488,7 +488,11 @@ static __always_inline u64 vmx_host_debug_save(void)
 {
 	if (unlikely(hw_breakpoint_active()))
 		set_debugreg(0, 7);
-	return get_debugctlmsr();
+	/*
+	 * The bare RDMSR, not get_debugctlmsr()'s paravirt call: this runs
+	 * at every entry, and DEBUGCTL exists on every CPU with VMX.
+	 */
+	return __rdmsr(MSR_IA32_DEBUGCTLMSR);
 }
 
 static __always_inline void vmx_host_debug_restore(u64 host_debugctl)
