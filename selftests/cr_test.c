@@ -207,4 +207,54 @@ TEST(invalid_cr_writes_gp_in_the_guest)
 	vm_free(vm);
 }
 
+/*
+ * A 32-bit guest turns PAE paging on with a page-directory-pointer table
+ * whose first entry is present with reserved bit 1 set. The MOV to CR0
+ * that loads it is #GP (Vol. 3A, 4.4.1), and CR0 stays as it was. tvmm
+ * emulates that MOV and loads the entries itself: it used to load this
+ * one too, and VM entry then refused the guest state (TVMM_EXIT_FAIL_ENTRY,
+ * "PDPTE loading"), which the instruction fuzzer found.
+ */
+#define PAE_PDPT_GPA	TVMM_GPA_TEST_DATA
+#define PDPTE_BAD	(0x60000ULL | BIT_ULL(1) | 1)
+
+GUEST_ASM32(pae_bad,
+	    "mov %cr4, %eax\n"
+	    "or $0x20, %eax\n"			/* CR4.PAE */
+	    "mov %eax, %cr4\n"
+	    "mov $" TVMM_STR(PAE_PDPT_GPA) ", %eax\n"
+	    "mov %eax, %cr3\n"
+	    "mov %cr0, %eax\n"
+	    "or $0x80000000, %eax\n"		/* CR0.PG */
+	    "pae_bad_pg:\n"
+	    "mov %eax, %cr0\n"
+	    "pae_bad_pg_next:\n"
+	    "mov %cr0, %eax\n"
+	    "test $0x80000000, %eax\n"
+	    "jnz 1f\n"
+	    GUEST_ASM_DONE
+	    "1: hlt\n"
+	    "jmp 1b\n");
+GUEST_ASM_LABEL(pae_bad_pg);
+GUEST_ASM_LABEL(pae_bad_pg_next);
+
+TEST(pae_pdpte_reserved_bit_gp)
+{
+	__u64 pdpte = PDPTE_BAD;
+	struct tvmm_vcpu *vcpu;
+	struct tvmm_vm *vm;
+
+	TVMM_REQUIRE_MODULE();
+	vm = vm_create_with_asm_vcpu(&vcpu, pae_bad_start, pae_bad_end, 32);
+	vm_write_guest(vm, PAE_PDPT_GPA, &pdpte, sizeof(pdpte));
+	vcpu_set_exception_exits(vcpu, BIT_ULL(GP_VECTOR));
+	vcpu_run_expect_exception(vcpu, GP_VECTOR, 0,
+				  GUEST_ASM_GPA(pae_bad_start, pae_bad_pg),
+				  GUEST_ASM_GPA(pae_bad_start,
+						pae_bad_pg_next));
+	/* CR0.PG is still clear: the guest says done, not HLT. */
+	vcpu_run_expect_done(vcpu);
+	vm_free(vm);
+}
+
 TEST_HARNESS_MAIN

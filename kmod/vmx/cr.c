@@ -36,6 +36,8 @@ static int vmx_mov_to_cr0(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
 	if ((cr0 & X86_CR0_PG) && !(old & X86_CR0_PG) && (efer & EFER_LME) &&
 	    !(vmcs_readl(CR4_READ_SHADOW) & X86_CR4_PAE))
 		return vmx_inject_gp(vcpu);
+	if (!vmx_pdptes_valid(vcpu, cr0, vmcs_readl(CR4_READ_SHADOW)))
+		return vmx_inject_gp(vcpu);
 	vmx_write_cr0(vcpu, cr0);
 	vmx_skip_instruction(vcpu, exit);
 	return 1;
@@ -47,6 +49,8 @@ static int vmx_mov_to_cr4(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
 	if (!vmx_cr4_valid(cr4))
 		return vmx_inject_gp(vcpu);
 	if ((vmcs_read64(GUEST_IA32_EFER) & EFER_LMA) && !(cr4 & X86_CR4_PAE))
+		return vmx_inject_gp(vcpu);
+	if (!vmx_pdptes_valid(vcpu, vmcs_readl(CR0_READ_SHADOW), cr4))
 		return vmx_inject_gp(vcpu);
 	vmx_write_cr4(vcpu, cr4);
 	vmx_skip_instruction(vcpu, exit);

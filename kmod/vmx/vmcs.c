@@ -502,6 +502,48 @@ static void vmx_flush_guest_tlb(struct tvmm_vcpu *vcpu)
 }
 
 /*
+ * The four PAE page-directory-pointer entries CR3 points to, when CR0 and
+ * CR4 (as the guest sees them) and EFER.LME make PAE paging, else false.
+ * If CR3 does not point into RAM there is nothing sensible to load: the
+ * entries stay zero (not present), so the guest's accesses through them
+ * fault.
+ */
+static bool vmx_read_pdptes(struct tvmm_vcpu *vcpu, unsigned long cr0,
+			    unsigned long cr4, u64 pdpte[4])
+{
+	memset(pdpte, 0, 4 * sizeof(*pdpte));
+	if (!(cr0 & X86_CR0_PG) || !(cr4 & X86_CR4_PAE) ||
+	    (vmcs_read64(GUEST_IA32_EFER) & EFER_LME))
+		return false;
+	guest_read_phys(vcpu->vm, vmcs_readl(GUEST_CR3) & GENMASK(31, 5),
+			pdpte, 4 * sizeof(*pdpte));
+	return true;
+}
+
+/*
+ * A MOV to CR0 or CR4 that leaves the guest in PAE paging loads the
+ * PDPTEs, and a present one with a reserved bit set is #GP (Vol. 3A,
+ * 4.4.1): bits 2:1, 8:5 and those from MAXPHYADDR up. Checked before the
+ * write, as the CPU does; else VM entry would refuse the guest state.
+ */
+bool vmx_pdptes_valid(struct tvmm_vcpu *vcpu, unsigned long cr0,
+		      unsigned long cr4)
+{
+	u64 rsvd = GENMASK_ULL(63, boot_cpu_data.x86_phys_bits) |
+		   GENMASK_ULL(8, 5) | GENMASK_ULL(2, 1);
+	u64 pdpte[4];
+	int i;
+
+	if (!vmx_read_pdptes(vcpu, cr0, cr4, pdpte))
+		return true;
+	for (i = 0; i < 4; i++) {
+		if ((pdpte[i] & _PAGE_PRESENT) && (pdpte[i] & rsvd))
+			return false;
+	}
+	return true;
+}
+
+/*
  * With EPT, VM entry loads the four PAE page-directory-pointer entries
  * from the VMCS when the guest uses PAE paging (27.3.2.4), and the guest
  * loads them itself on MOV to CR3. When tvmm emulates the switch into PAE
@@ -509,21 +551,12 @@ static void vmx_flush_guest_tlb(struct tvmm_vcpu *vcpu)
  */
 static void vmx_load_pdptes(struct tvmm_vcpu *vcpu)
 {
-	unsigned long cr0 = vmcs_readl(CR0_READ_SHADOW);
-	u64 pdpte[4] = {};
+	u64 pdpte[4];
 	int i;
 
-	if (!(cr0 & X86_CR0_PG) ||
-	    !(vmcs_readl(CR4_READ_SHADOW) & X86_CR4_PAE) ||
-	    (vmcs_read64(GUEST_IA32_EFER) & EFER_LMA))
+	if (!vmx_read_pdptes(vcpu, vmcs_readl(CR0_READ_SHADOW),
+			     vmcs_readl(CR4_READ_SHADOW), pdpte))
 		return;
-	/*
-	 * If CR3 does not point into RAM there is nothing sensible to load:
-	 * the entries stay zero (not present), so the guest's accesses
-	 * through them fault.
-	 */
-	guest_read_phys(vcpu->vm, vmcs_readl(GUEST_CR3) & GENMASK(31, 5),
-			pdpte, sizeof(pdpte));
 	for (i = 0; i < 4; i++)
 		vmcs_write64(GUEST_PDPTE0 + i * 2, pdpte[i]);
 }

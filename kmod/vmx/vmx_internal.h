@@ -57,6 +57,8 @@ bool vmx_cr4_valid(unsigned long cr4);
 bool vmx_efer_valid(u64 efer);
 void vmx_write_cr0(struct tvmm_vcpu *vcpu, unsigned long cr0);
 void vmx_write_cr4(struct tvmm_vcpu *vcpu, unsigned long cr4);
+bool vmx_pdptes_valid(struct tvmm_vcpu *vcpu, unsigned long cr0,
+		      unsigned long cr4);
 /* The paging state guest.c's page walk needs, from the guest's VMCS. */
 void vmx_guest_paging(struct tvmm_vcpu *vcpu, struct guest_paging *paging);
 
