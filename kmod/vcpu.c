@@ -352,7 +352,8 @@ static int vcpu_map_trace_ring(struct vm_area_struct *vma, void *ring)
 	unsigned long off;
 	int err;
 
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	/* tvmm_vcpu_mmap() made it VM_DONTEXPAND, like the run page. */
+	vma->vm_flags |= VM_DONTDUMP;
 	for (off = 0; off < TVMM_TRACE_MMAP_SIZE; off += PAGE_SIZE) {
 		err = vm_insert_page(vma, vma->vm_start + off,
 				     vmalloc_to_page(ring + off));
