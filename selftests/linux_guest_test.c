@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * linux_guest_test - an unmodified Linux boots under "tvmmctl run" to a
+ * shell, and works: the test machine's own Debian kernel (the bzImage, or
+ * the same kernel as a vmlinux ELF through its PVH entry) with a busybox
+ * initramfs, as "testvm/run --linux-guest" puts them in /usr/lib/tvmm/linux.
+ *
+ * The first test boots it once, on as many vCPUs as this machine has CPUs,
+ * and drives its shell through the UART the way a user at a terminal
+ * would: the guest's /init (testvm/linux-guest/init, with "tvmmtest" on its
+ * command line) prints "guest: KEY VALUE" lines and its kernel log, then
+ * starts a shell; the test types a command, interrupts a "sleep" with
+ * Ctrl-C, and types "poweroff -f". What the guest printed is kept in a file
+ * for the tests after it, each of which checks one thing the guest
+ * reported. A boot that failed fails them all.
+ *
+ * Environment: TVMM_LINUX_KERNEL (vmlinuz, the default, or vmlinux, or a
+ * path), TVMM_LINUX_CPUS (default: this machine's CPUs), TVMM_LINUX_MEM
+ * (default 256M), TVMM_LINUX_TIMEOUT (seconds for the whole run, default
+ * 1800: Bochs decompresses the bzImage for minutes).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tvmm_test.h"
+
+#define LINUX_DIR	"/usr/lib/tvmm/linux"
+#define OUT_FILE	"/tmp/linux_guest_test.out"
+#define MAX_CPUS	16
+#define CMDLINE		"console=ttyS0 quiet mitigations=off panic=-1 tvmmtest"
+
+/* What a line of the guest's console says about a broken kernel. */
+static const char *const bad_words[] = {
+	"WARNING", "BUG:", "BUG at", "Call Trace", "unchecked MSR", "panic",
+	"timer doesn't work", "Oops", "soft lockup", "detected stall",
+};
+
+static const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : def;
+}
+
+static unsigned int nr_cpus(void)
+{
+	const char *v = getenv("TVMM_LINUX_CPUS");
+	long n = v ? strtol(v, NULL, 0) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > MAX_CPUS ? MAX_CPUS : n;
+}
+
+static void kernel_path(char *buf, size_t len)
+{
+	const char *k = env_or("TVMM_LINUX_KERNEL", "vmlinuz");
+
+	if (strchr(k, '/'))
+		snprintf(buf, len, "%s", k);
+	else
+		snprintf(buf, len, LINUX_DIR "/%s", k);
+}
+
+/* ---- driving the guest's console ------------------------------------- */
+
+/*
+ * tvmmctl with its stdin and stdout on pipes; @out collects stdout (the
+ * guest's UART), and every byte also goes to OUT_FILE.
+ */
+struct console {
+	pid_t pid;
+	int in, out;
+	FILE *log;
+	char *buf;
+	size_t len, cap;
+	time_t deadline;
+	int status;		/* tvmmctl's exit status, -1 before */
+};
+
+static int console_start(struct console *c, char *const argv[])
+{
+	int in[2], out[2];
+
+	memset(c, 0, sizeof(*c));
+	c->status = -1;
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
+		return -errno;
+	c->log = fopen(OUT_FILE, "w");
+	if (!c->log)
+		return -errno;
+	c->pid = fork();
+	if (c->pid < 0)
+		return -errno;
+	if (!c->pid) {
+		dup2(in[0], STDIN_FILENO);
+		dup2(out[1], STDOUT_FILENO);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	c->in = in[1];
+	c->out = out[0];
+	return 0;
+}
+
+/* Read what there is, waiting up to @ms; false at the end of stdout. */
+static bool console_read(struct console *c, int ms)
+{
+	struct pollfd p = { .fd = c->out, .events = POLLIN };
+	char chunk[4096];
+	ssize_t n;
+
+	if (poll(&p, 1, ms) <= 0)
+		return true;
+	n = read(c->out, chunk, sizeof(chunk));
+	if (n <= 0)
+		return false;
+	fwrite(chunk, 1, n, c->log);
+	fflush(c->log);
+	if (c->len + n + 1 > c->cap) {
+		c->cap = (c->len + n + 1) * 2;
+		c->buf = realloc(c->buf, c->cap);
+		if (!c->buf)
+			return false;
+	}
+	memcpy(c->buf + c->len, chunk, n);
+	c->len += n;
+	c->buf[c->len] = '\0';
+	return true;
+}
+
+/*
+ * Wait until the output after offset @from holds the line @line (whole,
+ * with \r\n or \n around it); its end's offset, or -1 on timeout or EOF.
+ */
+static long console_expect(struct console *c, size_t from, const char *line)
+{
+	size_t n = strlen(line);
+	char *p;
+
+	for (;;) {
+		for (p = c->buf ? c->buf + from : NULL; p && (p = strstr(p, line));
+		     p += n) {
+			bool start = p == c->buf || p[-1] == '\n';
+			bool end = p[n] == '\r' || p[n] == '\n';
+
+			if (start && end)
+				return p + n - c->buf;
+		}
+		if (time(NULL) > c->deadline || !console_read(c, 1000))
+			return -1;
+	}
+}
+
+static void console_type(struct console *c, const char *s)
+{
+	if (write(c->in, s, strlen(s)) != (ssize_t)strlen(s))
+		fprintf(stderr, "# cannot type into the guest: %s\n",
+			strerror(errno));
+}
+
+/* Read to the end; tvmmctl's exit status, or -1 (killed at the deadline). */
+static int console_finish(struct console *c)
+{
+	int status;
+
+	while (time(NULL) <= c->deadline && console_read(c, 1000))
+		;
+	if (time(NULL) > c->deadline)
+		kill(c->pid, SIGKILL);
+	close(c->in);
+	close(c->out);
+	waitpid(c->pid, &status, 0);
+	fclose(c->log);
+	free(c->buf);
+	return WIFEXITED(status) && time(NULL) <= c->deadline ?
+	       WEXITSTATUS(status) : -1;
+}
+
+/* ---- what the guest said --------------------------------------------- */
+
+/* The value of the first "guest: KEY VALUE" line of OUT_FILE, or NULL. */
+static char *guest_says(const char *key, char *val, size_t len)
+{
+	char line[4096], want[128];
+	FILE *f = fopen(OUT_FILE, "r");
+	char *ret = NULL;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	n = snprintf(want, sizeof(want), "guest: %s ", key);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, want, n))
+			continue;
+		line[strcspn(line, "\r\n")] = '\0';
+		snprintf(val, len, "%s", line + n);
+		ret = val;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* The numbers of a "guest: KEY N N N..." line; how many, -1 if none. */
+static int guest_numbers(const char *key, double *v, int max)
+{
+	char buf[4096], *p, *end;
+	int n = 0;
+
+	if (!guest_says(key, buf, sizeof(buf)))
+		return -1;
+	for (p = buf; n < max; p = end) {
+		v[n] = strtod(p, &end);
+		if (end == p)
+			break;
+		n++;
+	}
+	return n;
+}
+
+/* The boot test leaves OUT_FILE and "rc start end" in OUT_FILE.status. */
+static bool boot_result(int *rc, long *start, long *end)
+{
+	FILE *f = fopen(OUT_FILE ".status", "r");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fscanf(f, "%d %ld %ld", rc, start, end) == 3;
+	fclose(f);
+	return ok;
+}
+
+/* The guest reached its shell: everything it reports was printed. */
+static bool guest_booted(void)
+{
+	long start, end;
+	char val[8];
+	int rc;
+
+	return boot_result(&rc, &start, &end) &&
+	       guest_says("dmesg-end", val, sizeof(val)) &&
+	       guest_says("ready", val, sizeof(val));
+}
+
+/* ---- the tests ----------------------------------------------------------- */
+
+FIXTURE(guest) {
+	char kernel[256];
+};
+
+FIXTURE_SETUP(guest)
+{
+	kernel_path(self->kernel, sizeof(self->kernel));
+	if (access(self->kernel, R_OK) ||
+	    access(LINUX_DIR "/initrd.cpio", R_OK))
+		TVMM_SKIP("no %s or " LINUX_DIR "/initrd.cpio: %s",
+			  self->kernel, "boot the machine with testvm/run --linux-guest");
+	TVMM_REQUIRE_MODULE();
+}
+
+FIXTURE_TEARDOWN(guest)
+{
+}
+
+/*
+ * Boot, answer a command, take Ctrl-C, power off with status 0; all of it
+ * before the deadline.
+ */
+TEST_F_TIMEOUT(guest, boots_to_shell_and_powers_off, 3600)
+{
+	const char *mem = env_or("TVMM_LINUX_MEM", "256M");
+	char cpus[16], timeout[16];
+	const char *argv[16];
+	unsigned int n = 0;
+	struct console c;
+	long at, start;
+	FILE *f;
+	int rc;
+
+	unlink(OUT_FILE ".status");
+	snprintf(cpus, sizeof(cpus), "%u", nr_cpus());
+	snprintf(timeout, sizeof(timeout), "%s",
+		 env_or("TVMM_LINUX_TIMEOUT", "1800"));
+	argv[n++] = "tvmmctl";
+	argv[n++] = "run";
+	argv[n++] = "--cpus";
+	argv[n++] = cpus;
+	argv[n++] = "--mem";
+	argv[n++] = mem;
+	argv[n++] = "--timeout";
+	argv[n++] = timeout;
+	argv[n++] = "--initrd";
+	argv[n++] = LINUX_DIR "/initrd.cpio";
+	argv[n++] = "--cmdline";
+	argv[n++] = CMDLINE;
+	argv[n++] = self->kernel;
+	argv[n] = NULL;
+	TH_LOG("tvmmctl run --cpus %s --mem %s --initrd %s --cmdline \"%s\" %s",
+	       cpus, mem, LINUX_DIR "/initrd.cpio", CMDLINE, self->kernel);
+	start = time(NULL);
+	ASSERT_EQ(0, console_start(&c, (char *const *)argv));
+	c.deadline = start + strtol(timeout, NULL, 0) + 60;
+
+	at = console_expect(&c, 0, "guest: ready");
+	EXPECT_LT(0, at) TH_LOG("no \"guest: ready\": the boot did not finish");
+	if (at > 0) {
+		/* A command, typed: its output, not the echo of its input. */
+		console_type(&c, "echo answer-$((6 * 7))\n");
+		at = console_expect(&c, at, "answer-42");
+		EXPECT_LT(0, at) TH_LOG("the shell did not answer");
+	}
+	if (at > 0) {
+		/* Ctrl-C reaches the guest's foreground job: 128 + SIGINT. */
+		console_type(&c, "echo sleeping; sleep 600; echo sleep-status-$?\n");
+		at = console_expect(&c, at, "sleeping");
+		EXPECT_LT(0, at);
+		if (at > 0) {
+			usleep(200000);
+			console_type(&c, "\x03");
+			at = console_expect(&c, at, "sleep-status-130");
+			EXPECT_LT(0, at) TH_LOG("Ctrl-C did not end the sleep");
+		}
+	}
+	if (at > 0)
+		console_type(&c, "poweroff -f\n");
+	else
+		kill(c.pid, SIGTERM);
+	rc = console_finish(&c);
+	EXPECT_EQ(0, rc) TH_LOG("tvmmctl's exit status (see " OUT_FILE ")");
+	f = fopen(OUT_FILE ".status", "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "%d %ld %ld\n", rc, start, (long)time(NULL));
+	fclose(f);
+}
+
+/* None of the words of a broken kernel in the console or the kernel log. */
+TEST_F(guest, console_is_clean)
+{
+	char line[4096];
+	unsigned int i, bad = 0;
+	FILE *f;
+
+	ASSERT_TRUE(guest_booted());
+	f = fopen(OUT_FILE, "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		/* The command line names "panic=-1". */
+		if (strstr(line, "ommand line:"))
+			continue;
+		for (i = 0; i < ARRAY_SIZE(bad_words); i++) {
+			if (!strstr(line, bad_words[i]))
+				continue;
+			if (bad++ < 10)
+				TH_LOG("%s", line);
+		}
+	}
+	fclose(f);
+	EXPECT_EQ(0, bad);
+}
+
+TEST_F(guest, uname_is_this_kernel)
+{
+	struct utsname u;
+	char val[256];
+
+	ASSERT_TRUE(guest_booted());
+	ASSERT_EQ(0, uname(&u));
+	ASSERT_NE(NULL, guest_says("uname", val, sizeof(val)));
+	EXPECT_STREQ(u.release, val);
+}
+
+TEST_F(guest, nproc_is_the_vcpu_count)
+{
+	double n;
+
+	ASSERT_TRUE(guest_booted());
+	ASSERT_EQ(1, guest_numbers("nproc", &n, 1));
+	EXPECT_EQ(nr_cpus(), (unsigned int)n);
+}
+
+/* Its clock is the TSC, trusted: no jiffies, no PIT calibration. */
+TEST_F(guest, clocksource_is_tsc)
+{
+	char val[64];
+
+	ASSERT_TRUE(guest_booted());
+	ASSERT_NE(NULL, guest_says("clocksource", val, sizeof(val)));
+	EXPECT_STREQ("tsc", val);
+}
+
+/* Every CPU's local timer interrupts grow over the guest's "sleep 1". */
+TEST_F(guest, timer_interrupts_on_every_cpu)
+{
+	double a[MAX_CPUS], b[MAX_CPUS];
+	unsigned int i, n = nr_cpus();
+
+	ASSERT_TRUE(guest_booted());
+	ASSERT_EQ(n, guest_numbers("loc0", a, MAX_CPUS));
+	ASSERT_EQ(n, guest_numbers("loc1", b, MAX_CPUS));
+	for (i = 0; i < n; i++)
+		EXPECT_LT(a[i], b[i]) TH_LOG("CPU %u: %.0f, then %.0f", i,
+					     a[i], b[i]);
+}
+
+/* "sleep 1" lasts a second of the guest's own clock, not much more. */
+TEST_F(guest, sleep_lasts_a_second)
+{
+	double t[2];
+
+	ASSERT_TRUE(guest_booted());
+	ASSERT_EQ(2, guest_numbers("slept", t, 2));
+	EXPECT_LE(1.0, t[1] - t[0]);
+	EXPECT_GT(3.0, t[1] - t[0]);
+}
+
+/*
+ * The RTC gave the host's date: the guest's RTC and system clock read
+ * between this machine's time at the start and at the end of the run.
+ */
+TEST_F(guest, clock_starts_at_the_host_date)
+{
+	double rtc, date;
+	long start, end;
+	int rc;
+
+	ASSERT_TRUE(guest_booted());
+	ASSERT_TRUE(boot_result(&rc, &start, &end));
+	ASSERT_EQ(1, guest_numbers("rtc", &rtc, 1));
+	ASSERT_EQ(1, guest_numbers("date", &date, 1));
+	EXPECT_LE(start - 2, (long)rtc);
+	EXPECT_GE(end + 2, (long)rtc);
+	EXPECT_LE(start - 2, (long)date);
+	EXPECT_GE(end + 2, (long)date);
+}
+
+/* "taskset -c N" runs a task on each CPU N. */
+TEST_F(guest, runs_work_on_every_cpu)
+{
+	char key[32], val[64];
+	unsigned int i;
+
+	ASSERT_TRUE(guest_booted());
+	for (i = 0; i < nr_cpus(); i++) {
+		snprintf(key, sizeof(key), "cpu %u", i);
+		ASSERT_NE(NULL, guest_says(key, val, sizeof(val)));
+		snprintf(key, sizeof(key), "ran-on %u", i);
+		EXPECT_STREQ(key, val);
+	}
+}
+
+TEST_HARNESS_MAIN
