@@ -17,7 +17,8 @@
  * Environment: TVMM_LINUX_KERNEL (vmlinuz, the default, or vmlinux, or a
  * path), TVMM_LINUX_CPUS (default: this machine's CPUs), TVMM_LINUX_MEM
  * (default 256M), TVMM_LINUX_TIMEOUT (seconds for the whole run, default
- * 1800: Bochs decompresses the bzImage for minutes).
+ * 1800: Bochs decompresses the bzImage for minutes), TVMM_LINUX_CMDLINE
+ * (default CMDLINE below; it must keep "tvmmtest").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +37,10 @@
 #define LINUX_DIR	"/usr/lib/tvmm/linux"
 #define OUT_FILE	"/tmp/linux_guest_test.out"
 #define MAX_CPUS	16
+/* "tvmmtest": the guest's /init reports, then starts the shell. */
 #define CMDLINE		"console=ttyS0 quiet mitigations=off panic=-1 tvmmtest"
+/* busybox sh's prompt for root in / */
+#define PROMPT		"/ # "
 
 /* What a line of the guest's console says about a broken kernel. */
 static const char *const bad_words[] = {
@@ -139,26 +143,42 @@ static bool console_read(struct console *c, int ms)
 }
 
 /*
- * Wait until the output after offset @from holds the line @line (whole,
- * with \r\n or \n around it); its end's offset, or -1 on timeout or EOF.
+ * Wait until the output after offset @from holds @text, as a whole line
+ * (with \r\n or \n around it) when @line; the offset of its end, or -1 on
+ * timeout or EOF.
  */
-static long console_expect(struct console *c, size_t from, const char *line)
+static long console_wait(struct console *c, size_t from, const char *text,
+			 bool line)
 {
-	size_t n = strlen(line);
+	size_t n = strlen(text);
 	char *p;
 
 	for (;;) {
-		for (p = c->buf ? c->buf + from : NULL; p && (p = strstr(p, line));
+		for (p = c->buf ? c->buf + from : NULL; p && (p = strstr(p, text));
 		     p += n) {
 			bool start = p == c->buf || p[-1] == '\n';
 			bool end = p[n] == '\r' || p[n] == '\n';
 
-			if (start && end)
+			if (!line || (start && end))
 				return p + n - c->buf;
 		}
 		if (time(NULL) > c->deadline || !console_read(c, 1000))
 			return -1;
 	}
+}
+
+static long console_expect(struct console *c, size_t from, const char *line)
+{
+	return console_wait(c, from, line, true);
+}
+
+/*
+ * The shell's prompt after @from: type only then, as a user would. Input
+ * typed earlier can be lost: opening the tty resets the UART's FIFO.
+ */
+static long console_prompt(struct console *c, size_t from)
+{
+	return console_wait(c, from, PROMPT, false);
 }
 
 static void console_type(struct console *c, const char *s)
@@ -280,6 +300,7 @@ FIXTURE_TEARDOWN(guest)
 TEST_F_TIMEOUT(guest, boots_to_shell_and_powers_off, 3600)
 {
 	const char *mem = env_or("TVMM_LINUX_MEM", "256M");
+	const char *cmdline = env_or("TVMM_LINUX_CMDLINE", CMDLINE);
 	char cpus[16], timeout[16];
 	const char *argv[16];
 	unsigned int n = 0;
@@ -303,35 +324,50 @@ TEST_F_TIMEOUT(guest, boots_to_shell_and_powers_off, 3600)
 	argv[n++] = "--initrd";
 	argv[n++] = LINUX_DIR "/initrd.cpio";
 	argv[n++] = "--cmdline";
-	argv[n++] = CMDLINE;
+	argv[n++] = cmdline;
 	argv[n++] = self->kernel;
 	argv[n] = NULL;
 	TH_LOG("tvmmctl run --cpus %s --mem %s --initrd %s --cmdline \"%s\" %s",
-	       cpus, mem, LINUX_DIR "/initrd.cpio", CMDLINE, self->kernel);
+	       cpus, mem, LINUX_DIR "/initrd.cpio", cmdline, self->kernel);
 	start = time(NULL);
 	ASSERT_EQ(0, console_start(&c, (char *const *)argv));
 	c.deadline = start + strtol(timeout, NULL, 0) + 60;
 
 	at = console_expect(&c, 0, "guest: ready");
 	EXPECT_LT(0, at) TH_LOG("no \"guest: ready\": the boot did not finish");
+	if (at > 0)
+		at = console_prompt(&c, at);
 	if (at > 0) {
 		/* A command, typed: its output, not the echo of its input. */
 		console_type(&c, "echo answer-$((6 * 7))\n");
 		at = console_expect(&c, at, "answer-42");
 		EXPECT_LT(0, at) TH_LOG("the shell did not answer");
 	}
+	if (at > 0)
+		at = console_prompt(&c, at);
 	if (at > 0) {
-		/* Ctrl-C reaches the guest's foreground job: 128 + SIGINT. */
-		console_type(&c, "echo sleeping; sleep 600; echo sleep-status-$?\n");
+		/*
+		 * Ctrl-C reaches the guest's foreground job, as SIGINT. The
+		 * job is in the foreground before it prints "sleeping" (a ^C
+		 * to the shell itself would only cancel the line). The shell
+		 * then drops the rest of the line, as shells do, and its $?
+		 * says how the job ended: 128 + SIGINT.
+		 */
+		console_type(&c, "sh -c 'echo sleeping; exec sleep 600'\n");
 		at = console_expect(&c, at, "sleeping");
 		EXPECT_LT(0, at);
 		if (at > 0) {
-			usleep(200000);
 			console_type(&c, "\x03");
+			at = console_prompt(&c, at);
+		}
+		if (at > 0) {
+			console_type(&c, "echo sleep-status-$?\n");
 			at = console_expect(&c, at, "sleep-status-130");
 			EXPECT_LT(0, at) TH_LOG("Ctrl-C did not end the sleep");
 		}
 	}
+	if (at > 0)
+		at = console_prompt(&c, at);
 	if (at > 0)
 		console_type(&c, "poweroff -f\n");
 	else
