@@ -107,6 +107,7 @@ demo: setup
 bench: setup
 	$(MAKE) all KDIR=/usr/src/linux-headers-$$(testvm/kver)
 	testvm/bench
+	testvm/bench --linux
 
 clean:
 	@if test -f $(KDIR)/Makefile; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
