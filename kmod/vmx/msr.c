@@ -72,6 +72,11 @@ int vmx_get_msr(struct tvmm_vcpu *vcpu, u32 index, u64 *data)
 		/* xAPIC enabled at the architectural address; vCPU 0 is the BSP. */
 		*data = 0xfee00000 | BIT(11) | (vcpu->id ? 0 : BIT(8));
 		return 0;
+	/*
+	 * IA32_PLATFORM_ID is on every family-6 CPU, and Linux reads it
+	 * without a fault handler (microcode loader): 0, as KVM answers.
+	 */
+	case MSR_IA32_PLATFORM_ID:
 	case MSR_MTRRcap:
 	case MSR_MTRRdefType:
 	case MSR_IA32_TSC_ADJUST:
@@ -175,6 +180,14 @@ int vmx_set_msr(struct tvmm_vcpu *vcpu, u32 index, u64 data)
 	case MSR_MTRRdefType:
 	case MSR_IA32_TSC_ADJUST:
 		return data ? -EINVAL : 0;
+	/*
+	 * IA32_BIOS_SIGN_ID: software writes 0, then CPUID loads the
+	 * microcode revision into it (SDM Vol. 3A, 10.11.7.1); Linux does so
+	 * on every CPU without a fault handler. Any value is accepted and
+	 * ignored, as on the CPU, and reads stay 0.
+	 */
+	case MSR_IA32_UCODE_REV:
+		return 0;
 	default:
 		return -ENOENT;
 	}
