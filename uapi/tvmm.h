@@ -160,6 +160,11 @@
 #define TVMM_CAP_KERNEL_HYPERCALLS 7	/* TVMM_HC_* handled in the kernel */
 #define TVMM_CAP_INTERCEPTS	8	/* TVMM_SET_INTERCEPTS */
 #define TVMM_CAP_VCPU_EVENTS	9	/* TVMM_GET/SET_VCPU_EVENTS */
+/*
+ * The host's TSC rate in kHz, the rate the guest's TSC runs at (tvmm
+ * offsets the TSC, never scales it): the value, 0 if unknown.
+ */
+#define TVMM_CAP_TSC_KHZ	10
 
 #define TVMM_MAX_MEMSLOTS	32
 #define TVMM_MAX_VCPUS		64
