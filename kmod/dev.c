@@ -35,6 +35,7 @@ static long tvmm_check_extension(unsigned long ext)
 	case TVMM_CAP_INTERRUPT:
 	case TVMM_CAP_TRACE:
 	case TVMM_CAP_KERNEL_HYPERCALLS:
+	case TVMM_CAP_USER_MSRS:
 		return 1;
 	case TVMM_CAP_TSC_KHZ:
 		/* The guest's TSC is the host's plus an offset, never scaled. */
