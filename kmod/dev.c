@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <asm/tsc.h>
 
 #include "../uapi/tvmm.h"
 #include "tvmm.h"
@@ -34,7 +35,11 @@ static long tvmm_check_extension(unsigned long ext)
 	case TVMM_CAP_INTERRUPT:
 	case TVMM_CAP_TRACE:
 	case TVMM_CAP_KERNEL_HYPERCALLS:
+	case TVMM_CAP_USER_MSRS:
 		return 1;
+	case TVMM_CAP_TSC_KHZ:
+		/* The guest's TSC is the host's plus an offset, never scaled. */
+		return tsc_khz;
 	}
 	return 0;
 }

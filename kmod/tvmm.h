@@ -11,6 +11,7 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
 #include <asm/fpu/api.h>
@@ -31,6 +32,17 @@ struct tvmm_memslot {
 	struct page **pages;		/* pinned for the slot's life */
 };
 
+/*
+ * The MSRs userspace models (TVMM_SET_USER_MSRS). Never changed once
+ * published: a new list replaces it, and RCU frees the old one after
+ * the vCPUs that may be looking at it.
+ */
+struct tvmm_user_msr_list {
+	struct rcu_head rcu;
+	u32 nmsrs;			/* 1 to TVMM_MAX_USER_MSRS */
+	u32 indices[TVMM_MAX_USER_MSRS];
+};
+
 struct tvmm_vm {
 	struct mutex lock;		/* slots, vcpus, tsc_offset */
 	/*
@@ -43,6 +55,8 @@ struct tvmm_vm {
 	struct tvmm_ept ept;
 	struct tvmm_vcpu *vcpus[TVMM_MAX_VCPUS];
 	s64 tsc_offset;
+	/* NULL: no user MSR. Set under lock, read under RCU. */
+	struct tvmm_user_msr_list __rcu *user_msrs;
 	struct mm_struct *mm;		/* the creator's, charged for pins */
 	struct file *file;
 	u64 id;				/* never reused (run.c's IBPB) */
@@ -111,6 +125,7 @@ void tvmm_dev_exit(void);
 /* vm.c */
 int tvmm_vm_create(void);
 struct tvmm_memslot *tvmm_gpa_to_slot(struct tvmm_vm *vm, u64 gpa);
+bool tvmm_user_msr(struct tvmm_vm *vm, u32 index);
 
 /* vcpu.c */
 int tvmm_vcpu_create(struct tvmm_vm *vm, unsigned long id);

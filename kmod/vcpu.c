@@ -180,6 +180,9 @@ static long vcpu_msrs(struct tvmm_vcpu *vcpu, struct tvmm_msrs __user *argp,
 	if (err)
 		goto free;
 	for (i = 0; i < hdr.nmsrs; i++) {
+		/* Userspace's own (TVMM_SET_USER_MSRS): not tvmm's to tell. */
+		if (tvmm_user_msr(vcpu->vm, entries[i].index))
+			break;
 		if (set ? vmx_set_msr(vcpu, entries[i].index, entries[i].data) :
 			  vmx_get_msr(vcpu, entries[i].index, &entries[i].data))
 			break;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vm.c - a VM: its file, its guest memory slots and their EPT mappings.
+ * vm.c - a VM: its file, its guest memory slots and their EPT mappings,
+ * and the list of MSRs userspace models (TVMM_SET_USER_MSRS).
  *
  * Guest memory is the caller's memory: each slot's pages are pinned for as
  * long as the slot exists (charged to RLIMIT_MEMLOCK like mlock) and mapped
@@ -308,6 +309,78 @@ static long vm_set_tsc_offset(struct tvmm_vm *vm, void __user *argp)
 	return 0;
 }
 
+/*
+ * Whether @index is a user MSR: its RDMSR/WRMSR exits to userspace
+ * (vmx/msr.c), and TVMM_GET/SET_MSRS do not know it (vcpu.c). Any
+ * context: RCU, no lock.
+ */
+bool tvmm_user_msr(struct tvmm_vm *vm, u32 index)
+{
+	const struct tvmm_user_msr_list *list;
+	bool found = false;
+	u32 i;
+
+	rcu_read_lock();
+	list = rcu_dereference(vm->user_msrs);
+	for (i = 0; list && i < list->nmsrs; i++) {
+		if (list->indices[i] == index) {
+			found = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/* Every check before anything changes: the old list stays on -EINVAL. */
+static bool vm_user_msrs_valid(const struct tvmm_user_msrs *u)
+{
+	u32 i, j;
+
+	if (u->flags || u->nmsrs > TVMM_MAX_USER_MSRS)
+		return false;
+	for (i = 0; i < TVMM_MAX_USER_MSRS; i++) {
+		if (i >= u->nmsrs) {
+			if (u->indices[i])
+				return false;
+			continue;
+		}
+		if (vmx_msr_kernel_owned(u->indices[i]))
+			return false;
+		for (j = 0; j < i; j++) {
+			if (u->indices[j] == u->indices[i])
+				return false;
+		}
+	}
+	return true;
+}
+
+static long vm_set_user_msrs(struct tvmm_vm *vm, void __user *argp)
+{
+	struct tvmm_user_msr_list *list = NULL;
+	struct tvmm_user_msrs u;
+
+	if (copy_from_user(&u, argp, sizeof(u)))
+		return -EFAULT;
+	if (!vm_user_msrs_valid(&u))
+		return -EINVAL;
+	if (u.nmsrs) {
+		list = kmalloc(sizeof(*list), GFP_KERNEL_ACCOUNT);
+		if (!list)
+			return -ENOMEM;
+		list->nmsrs = u.nmsrs;
+		memcpy(list->indices, u.indices, sizeof(list->indices));
+	}
+	mutex_lock(&vm->lock);
+	list = rcu_replace_pointer(vm->user_msrs, list,
+				   lockdep_is_held(&vm->lock));
+	mutex_unlock(&vm->lock);
+	/* A vCPU may still be reading the old list: free it after them. */
+	if (list)
+		kfree_rcu(list, rcu);
+	return 0;
+}
+
 static long tvmm_vm_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -323,6 +396,8 @@ static long tvmm_vm_ioctl(struct file *file, unsigned int cmd,
 		return tvmm_vcpu_create(vm, arg);
 	case TVMM_SET_TSC_OFFSET:
 		return vm_set_tsc_offset(vm, argp);
+	case TVMM_SET_USER_MSRS:
+		return vm_set_user_msrs(vm, argp);
 	}
 	return -ENOTTY;
 }
@@ -336,6 +411,7 @@ static int tvmm_vm_release(struct inode *inode, struct file *file)
 	ept_destroy(&vm->ept);
 	for (i = 0; i < TVMM_MAX_MEMSLOTS; i++)
 		memslot_release(vm, &vm->slots[i]);
+	kfree(rcu_dereference_protected(vm->user_msrs, true));
 	mmdrop(vm->mm);
 	kfree(vm);
 	vmx_root_put();

@@ -46,7 +46,8 @@ TEST_F(dev, extensions_present)
 {
 	unsigned long exts[] = { TVMM_CAP_VCPU_STATS, TVMM_CAP_INTERRUPT,
 				 TVMM_CAP_TRACE, TVMM_CAP_KERNEL_HYPERCALLS,
-				 TVMM_CAP_INTERCEPTS, TVMM_CAP_VCPU_EVENTS };
+				 TVMM_CAP_INTERCEPTS, TVMM_CAP_VCPU_EVENTS,
+				 TVMM_CAP_TSC_KHZ, TVMM_CAP_USER_MSRS };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(exts); i++)
@@ -55,7 +56,7 @@ TEST_F(dev, extensions_present)
 
 TEST_F(dev, unknown_extensions_are_zero)
 {
-	unsigned long exts[] = { 0, TVMM_CAP_VCPU_EVENTS + 1, 1000, 0xffffffffUL,
+	unsigned long exts[] = { 0, TVMM_CAP_USER_MSRS + 1, 1000, 0xffffffffUL,
 				 ~0UL };
 	size_t i;
 

@@ -16,7 +16,10 @@
  * past its end, exits in a way that ends it (shutdown, failed entry,
  * internal error), MAX_RUNS exits have been seen, or a timer stops a guest
  * that loops (TVMM_EXIT_INTR: normal). I/O and MMIO reads get random data;
- * an exception exit is resumed one byte further half the time.
+ * an exception exit is resumed one byte further half the time. Now and
+ * then the VM claims a few MSRs (TVMM_SET_USER_MSRS, which refuses
+ * tvmm's own), whose accesses get a random answer, an error (#GP) or
+ * their completion dropped by TVMM_SET_REGS.
  *
  * A stream is generated or mutated from one that reached something new
  * (a VMX exit reason, a tvmm exit, an exception vector, in a mode not
@@ -82,7 +85,7 @@ static unsigned int pool_len;
 
 /* What was reached, for the pool: per mode. */
 static bool seen_vmx[NR_MODES][TVMM_NR_VMX_EXIT_REASONS];
-static bool seen_exit[NR_MODES][TVMM_EXIT_TRACE_FULL + 1][32];
+static bool seen_exit[NR_MODES][TVMM_EXIT_MSR + 1][32];
 
 static struct tvmm_run *kick_run;
 
@@ -1121,6 +1124,29 @@ struct exec {
 };
 
 /* Mode state, random registers and flags, the exec's settings. */
+/*
+ * A new list of user MSRs (TVMM_SET_USER_MSRS) for the VM, of MSRs the
+ * streams access: those tvmm keeps are refused alone, and left out.
+ */
+static void claim_msrs(struct fuzz_vm *f)
+{
+	struct tvmm_user_msrs u = { 0 }, one = { .nmsrs = 1 };
+	unsigned int i, j, n = fuzz_below(TVMM_MAX_USER_MSRS + 1);
+
+	for (i = 0; i < n; i++) {
+		one.indices[0] = msr_index();
+		for (j = 0; j < u.nmsrs; j++)
+			if (u.indices[j] == one.indices[0])
+				break;
+		if (j == u.nmsrs &&
+		    !ioctl(f->vm->fd, TVMM_SET_USER_MSRS, &one))
+			u.indices[u.nmsrs++] = one.indices[0];
+	}
+	TEST_ASSERT(!ioctl(f->vm->fd, TVMM_SET_USER_MSRS, &u),
+		    "TVMM_SET_USER_MSRS of %u MSRs: %s", u.nmsrs,
+		    strerror(errno));
+}
+
 static void setup_vcpu(struct fuzz_vm *f, struct exec *e)
 {
 	struct tvmm_vcpu *vcpu = f->vcpu;
@@ -1196,6 +1222,8 @@ static void setup_vcpu(struct fuzz_vm *f, struct exec *e)
 	}
 	if (fuzz_one_in(16))
 		__vcpu_interrupt(vcpu, fuzz_below(256), 0, 0);
+	if (fuzz_one_in(4))
+		claim_msrs(f);
 	e->window = fuzz_one_in(16);
 	vcpu->run->request_interrupt_window = e->window;
 	vcpu->run->immediate_exit = 0;
@@ -1250,7 +1278,7 @@ static bool coverage(struct fuzz_vm *f, const struct exec *e,
 		sub = run->internal.suberror & 31;
 	else if (run->exit_reason == TVMM_EXIT_FAIL_ENTRY)
 		sub = run->fail_entry.guest_state_check & 31;
-	if (run->exit_reason <= TVMM_EXIT_TRACE_FULL &&
+	if (run->exit_reason <= TVMM_EXIT_MSR &&
 	    !seen_exit[e->s->mode][run->exit_reason][sub]) {
 		seen_exit[e->s->mode][run->exit_reason][sub] = true;
 		fresh = true;
@@ -1313,6 +1341,14 @@ static bool execute(struct fuzz_vm *f, struct exec *e, struct fuzz_hist *h)
 			break;
 		case TVMM_EXIT_HYPERCALL:
 			run->hypercall.ret = fuzz_value(64);
+			break;
+		case TVMM_EXIT_MSR:
+			run->msr.data = fuzz_value(64);
+			run->msr.error = fuzz_one_in(4);
+			if (fuzz_one_in(8)) {
+				vcpu_get_regs(vcpu, &r);
+				vcpu_set_regs(vcpu, &r);
+			}
 			break;
 		case TVMM_EXIT_HLT:
 			/* Past the stream, into the HLTs behind it: done. */

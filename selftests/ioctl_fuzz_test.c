@@ -112,7 +112,7 @@ static const struct ioctl_desc descs[] = {
 	D(TVMM_SET_EXCEPTION_EXITS, K_VCPU), D(TVMM_GET_VCPU_STATS, K_VCPU),
 	D(TVMM_INTERRUPT, K_VCPU), D(TVMM_SET_TRACE, K_VCPU),
 	D(TVMM_SET_INTERCEPTS, K_VCPU), D(TVMM_GET_VCPU_EVENTS, K_VCPU),
-	D(TVMM_SET_VCPU_EVENTS, K_VCPU),
+	D(TVMM_SET_VCPU_EVENTS, K_VCPU), D(TVMM_SET_USER_MSRS, K_VM),
 	{ 0, "undefined ioctl", K_ANY },
 };
 
@@ -436,6 +436,10 @@ static void check_run(struct fvcpu *c, int ret, bool window)
 			    c->run->io.count * c->run->io.size);
 	if (c->run->exit_reason == TVMM_EXIT_MMIO && !c->run->mmio.is_write)
 		fill_random(c->run->mmio.data, 8);
+	if (c->run->exit_reason == TVMM_EXIT_MSR) {
+		c->run->msr.data = fuzz_rnd();
+		c->run->msr.error = fuzz_one_in(4) ? fuzz_rnd() : 0;
+	}
 }
 
 static void do_run(struct fvcpu *c)
@@ -502,7 +506,8 @@ static void do_ioctl(unsigned int d)
 		uarg = spoil ? fuzz_boundary() : 0;
 		break;
 	case TVMM_CHECK_EXTENSION:
-		uarg = spoil ? fuzz_boundary() : fuzz_below(12);
+		uarg = spoil ? fuzz_boundary() :
+			fuzz_below(TVMM_CAP_USER_MSRS + 2);
 		break;
 	case TVMM_GET_VMX_CAPS: {
 		struct tvmm_vmx_caps *caps = (void *)arg;
@@ -618,6 +623,15 @@ static void do_ioctl(unsigned int d)
 		else
 			fill_random(arg, size);
 		break;
+	case TVMM_SET_USER_MSRS: {
+		struct tvmm_user_msrs *u = (void *)arg;
+		__u32 i;
+
+		u->nmsrs = fuzz_below(TVMM_MAX_USER_MSRS + 2);
+		for (i = 0; i < u->nmsrs && i < TVMM_MAX_USER_MSRS; i++)
+			u->indices[i] = msr_index();
+		break;
+	}
 	case 0:		/* a number tvmm does not define, or one it does */
 		nr = _IOC(fuzz_below(4),
 			  fuzz_one_in(8) ? fuzz_below(256) : TVMMIO,

@@ -21,6 +21,12 @@
  * TVMM_SET_EXCEPTION_EXITS (vector 13), with RIP at the faulting
  * instruction and error code 0; and by a #GP handler in the guest's own
  * IDT.
+ *
+ * SDM Vol. 3A, 10.11.7.1 "Determining the Signature": to read the
+ * microcode revision, software writes 0 to IA32_BIOS_SIGN_ID (0x8b),
+ * executes CPUID leaf 1 and reads the MSR. Linux does it on every Intel
+ * CPU with the plain, unguarded instructions, and reads IA32_PLATFORM_ID
+ * (0x17, read-only) the same way: neither may #GP.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +48,9 @@
 #define MSR_GS_BASE		0xc0000101
 #define MSR_KERNEL_GS_BASE	0xc0000102
 #define MSR_TSC_AUX		0xc0000103
+
+#define MSR_IA32_PLATFORM_ID	0x17
+#define MSR_IA32_BIOS_SIGN_ID	0x8b
 
 /* Not virtualized: a real MSR (VMX lock) a guest must not reach. */
 #define MSR_IA32_FEATURE_CONTROL	0x3a
@@ -265,6 +274,57 @@ TEST(unknown_msr_and_invalid_values_gp_in_the_guest)
 	vm = vm_create_with_one_vcpu(&vcpu, guest_gp_idt);
 	install_gp_gate(vm);
 	vcpu_run_expect_done(vcpu);
+	vm_free(vm);
+}
+
+/*
+ * What Linux's intel_get_microcode_revision() does, then a write of a
+ * revision (ignored: the CPU loads it, software does not), then the
+ * platform id, and a write to it, which #GPs: it is read-only.
+ */
+static void guest_microcode_msrs(void)
+{
+	__u64 count = gp_count;
+	__u32 eax, ebx, ecx, edx, lo, hi;
+
+	GUEST_GP_INSN("wrmsr", : : "c"(MSR_IA32_BIOS_SIGN_ID), "a"(0),
+		      "d"(0));
+	cpuid(1, 0, &eax, &ebx, &ecx, &edx);
+	GUEST_GP_INSN("rdmsr", : "=a"(lo), "=d"(hi)
+		      : "c"(MSR_IA32_BIOS_SIGN_ID));
+	GUEST_ASSERT_EQ(gp_count, count);
+	GUEST_ASSERT_EQ(hi, 0);
+	GUEST_GP_INSN("wrmsr", : : "c"(MSR_IA32_BIOS_SIGN_ID),
+		      "a"(0x12345678), "d"(0x9abc));
+	GUEST_ASSERT_EQ(gp_count, count);
+	GUEST_ASSERT_EQ(rdmsr(MSR_IA32_BIOS_SIGN_ID), 0);
+	GUEST_GP_INSN("rdmsr", : "=a"(lo), "=d"(hi)
+		      : "c"(MSR_IA32_PLATFORM_ID));
+	GUEST_ASSERT_EQ(gp_count, count);
+	GUEST_ASSERT_EQ((__u64)hi << 32 | lo, 0);
+	GUEST_GP_INSN("wrmsr", : : "c"(MSR_IA32_PLATFORM_ID), "a"(0), "d"(0));
+	GUEST_ASSERT_GP(count);
+	GUEST_DONE();
+}
+
+TEST(microcode_revision_and_platform_id)
+{
+	struct tvmm_vcpu *vcpu;
+	struct tvmm_vm *vm;
+	__u64 v = 1;
+
+	TVMM_REQUIRE_MODULE();
+	vm = vm_create_with_one_vcpu(&vcpu, guest_microcode_msrs);
+	install_gp_gate(vm);
+	vcpu_run_expect_done(vcpu);
+	/* The host sees the same: both read 0, a revision written is lost. */
+	EXPECT_EQ(1, __vcpu_set_msr(vcpu, MSR_IA32_BIOS_SIGN_ID, 0x5));
+	EXPECT_EQ(1, __vcpu_get_msr(vcpu, MSR_IA32_BIOS_SIGN_ID, &v));
+	EXPECT_EQ(0, v);
+	v = 1;
+	EXPECT_EQ(1, __vcpu_get_msr(vcpu, MSR_IA32_PLATFORM_ID, &v));
+	EXPECT_EQ(0, v);
+	EXPECT_EQ(0, __vcpu_set_msr(vcpu, MSR_IA32_PLATFORM_ID, 0));
 	vm_free(vm);
 }
 

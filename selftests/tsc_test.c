@@ -24,9 +24,20 @@
  * The TSC only goes forward, so the guest's reading lies between the host
  * TSC read before TVMM_RUN and the one after, plus the offset. No more
  * timing than that is assumed.
+ *
+ * TVMM_CAP_TSC_KHZ: "the host's TSC rate in kHz, the rate the guest's TSC
+ * runs at (tvmm offsets the TSC, never scales it)". It is the host
+ * kernel's tsc_khz: where the test machine's kernel was told the rate
+ * (tsc_early_khz=N on its command line, as Bochs machines are), that
+ * value, moved by at most 1% by the kernel's refined calibration, which
+ * discards a result further off (arch/x86/kernel/tsc.c,
+ * tsc_refine_calibration_work()).
  */
 #include <sys/ioctl.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
@@ -227,6 +238,51 @@ TEST(get_msrs_reads_the_offset_tsc)
 	EXPECT_LE(before + offset, tsc);
 	EXPECT_GE(after + offset, tsc);
 	vm_free(vm);
+}
+
+/* N of "tsc_early_khz=N" on the kernel's command line, or 0. */
+static long cmdline_tsc_early_khz(void)
+{
+	char line[4096], *p;
+	size_t n;
+	FILE *f;
+
+	f = fopen("/proc/cmdline", "r");
+	if (!f)
+		return 0;
+	n = fread(line, 1, sizeof(line) - 1, f);
+	fclose(f);
+	line[n] = '\0';
+	for (p = strstr(line, "tsc_early_khz="); p;
+	     p = strstr(p + 1, "tsc_early_khz=")) {
+		if (p == line || p[-1] == ' ')
+			return strtol(p + strlen("tsc_early_khz="), NULL, 0);
+	}
+	return 0;
+}
+
+TEST(cap_tsc_khz_is_the_host_rate)
+{
+	long khz, told;
+	int fd;
+
+	TVMM_REQUIRE_MODULE();
+	fd = __tvmm_open();
+	ASSERT_LE(0, fd);
+	khz = ioctl(fd, TVMM_CHECK_EXTENSION, TVMM_CAP_TSC_KHZ);
+	close(fd);
+	ASSERT_LT(0, khz);
+	told = cmdline_tsc_early_khz();
+	if (told > 0) {
+		EXPECT_LE(told - told / 100, khz);
+		EXPECT_GE(told + told / 100, khz);
+	} else {
+		/* A TSC between 1 MHz and 10 GHz. */
+		EXPECT_LE(1000, khz);
+		EXPECT_GE(10000000, khz);
+	}
+	ksft_print_msg("TVMM_CAP_TSC_KHZ: %ld kHz (tsc_early_khz: %ld)\n", khz,
+		       told);
 }
 
 TEST(set_intercepts_refuses_bad_input)

@@ -6,7 +6,11 @@
  * uapi/tvmm.h: TVMM_SET_MEMORY_REGION is "-EINVAL: bad slot, flags,
  * reserved, alignment or range; -EEXIST: overlaps another slot; -EFAULT:
  * the memory cannot be pinned; -ENOMEM: over RLIMIT_MEMLOCK, or too large
- * to keep track of"; every struct userspace fills "has flags and
+ * to keep track of"; TVMM_SET_USER_MSRS is "-EINVAL, the list in force
+ * unchanged: flags, an index past nmsrs not 0, nmsrs above
+ * TVMM_MAX_USER_MSRS, an MSR twice, or one tvmm.ko keeps itself [...];
+ * -EFAULT: a bad pointer" (user_msr_test tries them all, and what the
+ * guest then sees); every struct userspace fills "has flags and
  * reserved fields that must be zero"; an argument that "must be 0" is
  * -EINVAL otherwise; an unknown command is -ENOTTY; a VM belongs to the
  * process that created it (kmod/vm.c: another mm gets -EIO).
@@ -39,6 +43,11 @@
 #define TEST_LEAF_EBX	0x7e57cafe
 #define KERNEL_ADDR	0xffff888000000000ULL
 #define MSR_IA32_SYSENTER_ESP_NR 0x175
+#define MSR_IA32_APICBASE_NR	0x1b
+#define MSR_IA32_TSC_DEADLINE_NR 0x6e0
+#define MSR_EFER_NR		0xc0000080
+#define MSR_LSTAR_NR		0xc0000082
+#define MSR_IA32_TSC_NR		0x10
 
 static void guest_read_forever(void)
 {
@@ -467,6 +476,80 @@ TEST_F(vm, tsc_offset_bad_input)
 	EXPECT_VM_INTACT();
 }
 
+static int set_user_msrs(struct tvmm_vm *vm, const struct tvmm_user_msrs *u)
+{
+	return ioctl(vm->fd, TVMM_SET_USER_MSRS, u) ? -errno : 0;
+}
+
+/* The list stays {IA32_APIC_BASE}: tvmm's TVMM_GET_MSRS does not read it. */
+TEST_F(vm, user_msrs_bad_input)
+{
+	struct tvmm_user_msrs good = {
+		.nmsrs = 1, .indices = { MSR_IA32_APICBASE_NR },
+	};
+	struct {
+		const char *what;
+		struct tvmm_user_msrs u;
+	} cases[] = {
+		{ "flags bit 0" },
+		{ "flags bit 31" },
+		{ "nmsrs max + 1" },
+		{ "nmsrs ~0" },
+		{ "index past nmsrs" },
+		{ "last index past nmsrs" },
+		{ "duplicate" },
+		{ "EFER" },
+		{ "LSTAR" },
+		{ "TSC" },
+	};
+	char *hole = page_before_hole();
+	int i = 0, n = ARRAY_SIZE(cases);
+	__u64 v;
+
+	if (ioctl(self->vm->dev_fd, TVMM_CHECK_EXTENSION,
+		  TVMM_CAP_USER_MSRS) <= 0)
+		SKIP(return, "no TVMM_CAP_USER_MSRS");
+	ASSERT_NE(NULL, hole);
+	ASSERT_EQ(0, set_user_msrs(self->vm, &good));
+	for (i = 0; i < n; i++) {
+		cases[i].u = good;
+		cases[i].u.nmsrs = 2;
+		cases[i].u.indices[1] = MSR_IA32_TSC_DEADLINE_NR;
+	}
+	i = 0;
+	cases[i++].u.flags = 1;
+	cases[i++].u.flags = 0x80000000;
+	cases[i++].u.nmsrs = TVMM_MAX_USER_MSRS + 1;
+	cases[i++].u.nmsrs = ~0U;
+	cases[i++].u.indices[2] = 1;
+	cases[i++].u.indices[TVMM_MAX_USER_MSRS - 1] = 1;
+	cases[i++].u.indices[1] = MSR_IA32_APICBASE_NR;
+	cases[i++].u.indices[1] = MSR_EFER_NR;
+	cases[i++].u.indices[1] = MSR_LSTAR_NR;
+	cases[i++].u.indices[1] = MSR_IA32_TSC_NR;
+	ASSERT_EQ(n, i);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(-EINVAL, set_user_msrs(self->vm, &cases[i].u)) {
+			TH_LOG("case \"%s\"", cases[i].what);
+		}
+		EXPECT_EQ(0, __vcpu_get_msr(self->vcpu, MSR_IA32_APICBASE_NR,
+					    &v)) TH_LOG("case \"%s\"",
+							cases[i].what);
+	}
+	EXPECT_EQ(-EFAULT, set_user_msrs(self->vm, NULL));
+	EXPECT_EQ(-EFAULT, set_user_msrs(self->vm, (void *)KERNEL_ADDR));
+	EXPECT_EQ(-EFAULT, set_user_msrs(self->vm, (void *)(hole + PAGE_SIZE -
+							   8)));
+	EXPECT_EQ(0, __vcpu_get_msr(self->vcpu, MSR_IA32_APICBASE_NR, &v));
+	EXPECT_VM_INTACT();
+	/* Control: an empty list gives IA32_APIC_BASE back to tvmm. */
+	good.nmsrs = 0;
+	good.indices[0] = 0;
+	EXPECT_EQ(0, set_user_msrs(self->vm, &good));
+	EXPECT_EQ(1, __vcpu_get_msr(self->vcpu, MSR_IA32_APICBASE_NR, &v));
+	munmap(hole, PAGE_SIZE);
+}
+
 TEST_F(vm, run_nonzero_arg_is_einval)
 {
 	__u64 exits = self->vcpu->run->exit_count;
@@ -639,9 +722,11 @@ TEST_F(vm, unknown_ioctls_are_enotty)
 		_IOR(TVMMIO, 0x10, struct tvmm_memory_region),
 		_IOW(TVMMIO, 0x12, __u64),
 		_IO(TVMMIO, 0x13),
+		_IOW(TVMMIO, 0x13, __u64),	/* wrong size */
 	};
 	unsigned long vcpu_only[] = {
 		TVMM_SET_MEMORY_REGION, TVMM_CREATE_VCPU, TVMM_SET_TSC_OFFSET,
+		TVMM_SET_USER_MSRS,
 		_IOR(TVMMIO, 0x21, __u64),
 		_IOW(TVMMIO, 0x22, __u64),
 		_IOW(TVMMIO, 0x28, __u32),	/* wrong size */
@@ -720,8 +805,12 @@ TEST_F(vm, other_process_gets_eio)
 		.userspace_addr = (unsigned long)self->slot,
 	};
 	struct tvmm_tsc_offset t = {};
+	struct tvmm_user_msrs u = {
+		.nmsrs = 1, .indices = { MSR_IA32_APICBASE_NR },
+	};
 	struct tvmm_regs regs;
 	int status;
+	__u64 v;
 	pid_t pid;
 
 	vcpu_get_regs(self->vcpu, &regs);
@@ -740,14 +829,18 @@ TEST_F(vm, other_process_gets_eio)
 				     (unsigned long)&regs) << 4;
 		fail |= child_expect(self->vcpu->fd, TVMM_SET_REGS,
 				     (unsigned long)&regs) << 5;
+		fail |= child_expect(self->vm->fd, TVMM_SET_USER_MSRS,
+				     (unsigned long)&u) << 6;
 		_exit(fail);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status)) {
-		TH_LOG("failed checks (bits: region, vcpu, tsc, run, get, set): %#x",
+		TH_LOG("failed checks (bits: region, vcpu, tsc, run, get, set, user MSRs): %#x",
 		       WEXITSTATUS(status));
 	}
+	/* IA32_APIC_BASE is still tvmm's. */
+	EXPECT_EQ(1, __vcpu_get_msr(self->vcpu, MSR_IA32_APICBASE_NR, &v));
 	/* Nothing the child asked for happened: vCPU 1 is still free. */
 	status = __vm_create_vcpu(self->vm, 1);
 	EXPECT_LE(0, status);

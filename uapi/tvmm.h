@@ -66,10 +66,24 @@
  *	a new vCPU file descriptor.
  * TVMM_SET_TSC_OFFSET: the value added to the host TSC when the guest
  *	reads its TSC (RDTSC, RDTSCP, IA32_TIME_STAMP_COUNTER).
+ * TVMM_SET_USER_MSRS: the MSRs userspace models (struct tvmm_user_msrs,
+ *	below), replacing the whole list; nmsrs 0 gives them all back to
+ *	tvmm. The guest's RDMSR or WRMSR of one returns from TVMM_RUN with
+ *	TVMM_EXIT_MSR (run->msr), and TVMM_GET/SET_MSRS treat it as an MSR
+ *	tvmm does not keep. -EINVAL, the list in force unchanged: flags, an
+ *	index past nmsrs not 0, nmsrs above TVMM_MAX_USER_MSRS, an MSR twice,
+ *	or one tvmm.ko keeps itself (all TVMM_GET_MSRS reads but
+ *	IA32_APIC_BASE, and what the VMCS or the host keeps: DEBUGCTL,
+ *	PERF_GLOBAL_CTRL, BNDCFGS, RTIT_CTL, XSS, S_CET, INTERRUPT_SSP_TABLE,
+ *	LBR_CTL, SPEC_CTRL, PRED_CMD, FLUSH_CMD); -EFAULT: a bad pointer.
+ *	IA32_APIC_BASE, IA32_TSC_DEADLINE, the x2APIC range and MSRs tvmm
+ *	does not know may be claimed. Takes effect at the next RDMSR/WRMSR
+ *	of every vCPU, running or not.
  */
 #define TVMM_SET_MEMORY_REGION	_IOW(TVMMIO, 0x10, struct tvmm_memory_region)
 #define TVMM_CREATE_VCPU	_IO(TVMMIO, 0x11)
 #define TVMM_SET_TSC_OFFSET	_IOW(TVMMIO, 0x12, struct tvmm_tsc_offset)
+#define TVMM_SET_USER_MSRS	_IOW(TVMMIO, 0x13, struct tvmm_user_msrs)
 
 /*
  * vCPU ioctls, on a vCPU file descriptor.
@@ -89,7 +103,8 @@
  *	is left to the CPU, whose refusal is TVMM_EXIT_FAIL_ENTRY.
  * TVMM_SET_CPUID: the CPUID table the guest sees.
  * TVMM_GET_MSRS, TVMM_SET_MSRS: the MSRs tvmm virtualizes; return how many
- *	entries were processed, stopping at the first unsupported one.
+ *	entries were processed, stopping at the first unsupported one (a
+ *	user MSR, TVMM_SET_USER_MSRS, is one).
  * TVMM_SET_EXCEPTION_EXITS: guest exceptions (bitmap of vectors 0-31) that
  *	exit to userspace as TVMM_EXIT_EXCEPTION instead of being delivered.
  * TVMM_GET_VCPU_STATS: how many VM exits of each basic exit reason the vCPU
@@ -160,6 +175,12 @@
 #define TVMM_CAP_KERNEL_HYPERCALLS 7	/* TVMM_HC_* handled in the kernel */
 #define TVMM_CAP_INTERCEPTS	8	/* TVMM_SET_INTERCEPTS */
 #define TVMM_CAP_VCPU_EVENTS	9	/* TVMM_GET/SET_VCPU_EVENTS */
+/*
+ * The host's TSC rate in kHz, the rate the guest's TSC runs at (tvmm
+ * offsets the TSC, never scales it): the value, 0 if unknown.
+ */
+#define TVMM_CAP_TSC_KHZ	10
+#define TVMM_CAP_USER_MSRS	11	/* TVMM_SET_USER_MSRS, TVMM_EXIT_MSR */
 
 #define TVMM_MAX_MEMSLOTS	32
 #define TVMM_MAX_VCPUS		64
@@ -275,6 +296,15 @@ struct tvmm_tsc_offset {
 	__s64 offset;
 	__u32 flags;			/* 0 */
 	__u32 reserved;
+};
+
+#define TVMM_MAX_USER_MSRS	16
+
+/* struct tvmm_user_msrs - TVMM_SET_USER_MSRS. */
+struct tvmm_user_msrs {
+	__u32 nmsrs;	/* 0 (none: the default) to TVMM_MAX_USER_MSRS */
+	__u32 flags;		/* must be 0 */
+	__u32 indices[TVMM_MAX_USER_MSRS];	/* unused ones must be 0 */
 };
 
 /* General-purpose registers, RIP and RFLAGS. */
@@ -444,7 +474,9 @@ struct tvmm_vcpu_events {
  *  CPUID (10):		  [0] EAX | ECX << 32 asked; [1] EAX | EBX << 32 and
  *			  [2] ECX | EDX << 32 answered
  *  RDMSR (31), WRMSR (32): [0] the MSR; [1] the value read or written;
- *			  [2] 1 if tvmm raised #GP instead
+ *			  [2] 1 if tvmm raised #GP instead. A user MSR's
+ *			  (TVMM_EXIT_MSR, handled_by user): [1] the value
+ *			  written, 0 for RDMSR, which userspace answers
  *  I/O instruction (30):   [0] the value written by OUT (first element);
  *			  the qualification has port, size, direction
  *  EPT violation (48):	  [0] the guest-physical address; [1] the access
@@ -526,6 +558,7 @@ struct tvmm_trace_ring {
 #define TVMM_EXIT_INTR		9	/* a signal is pending (-EINTR) */
 #define TVMM_EXIT_IRQ_WINDOW_OPEN 10	/* asked for by request_interrupt_window */
 #define TVMM_EXIT_TRACE_FULL	11	/* drain the trace ring, then TVMM_RUN */
+#define TVMM_EXIT_MSR		12	/* a user MSR's RDMSR/WRMSR: run->msr */
 
 #define TVMM_IO_IN		0
 #define TVMM_IO_OUT		1
@@ -538,9 +571,10 @@ struct tvmm_trace_ring {
  * struct tvmm_run - shared with userspace by mmap() of the vCPU fd.
  *
  * After TVMM_RUN returns, exit_reason says which member of the union is
- * valid. For TVMM_EXIT_IO with direction IN, and TVMM_EXIT_MMIO reads,
- * userspace writes the data and the next TVMM_RUN completes the guest's
- * instruction with it.
+ * valid. For TVMM_EXIT_IO with direction IN, TVMM_EXIT_MMIO reads and
+ * TVMM_EXIT_MSR, userspace writes the data and the next TVMM_RUN
+ * completes the guest's instruction with it, before entering the guest
+ * (a TVMM_RUN that returns -EINTR first leaves it for the next one).
  */
 struct tvmm_run {
 	/* in */
@@ -610,6 +644,25 @@ struct tvmm_run {
 			__u32 guest_state_check; /* TVMM_GUEST_CHECK_*, if known */
 			__u32 padding;
 		} fail_entry;
+		/*
+		 * TVMM_EXIT_MSR: RDMSR or WRMSR of a user MSR, RIP still at
+		 * the instruction. The next TVMM_RUN completes it: error
+		 * set, #GP(0) for the guest, RIP unchanged; else RDMSR loads
+		 * EDX:EAX from data, and RIP moves past the instruction.
+		 * TVMM_SET_REGS before that drops the completion: the guest
+		 * runs from the RIP it was given, which at the instruction
+		 * means executing it (and exiting) again. A change of the
+		 * list does not: the access was the user's when it exited.
+		 */
+		struct {
+			__u32 index;		/* ECX */
+			__u8  is_write;		/* 1: WRMSR, of data */
+			/* userspace sets 1: the guest gets #GP(0) */
+			__u8  error;
+			__u8  pad[2];
+			/* WRMSR: the value written; RDMSR: the answer */
+			__u64 data;
+		} msr;
 		/* TVMM_EXIT_INTERNAL_ERROR */
 		struct {
 			__u32 suberror;		/* TVMM_INTERNAL_* */
@@ -666,6 +719,8 @@ TVMM_ABI_OFFSET(struct tvmm_vmx_caps, vmxon_cpus, 272);
 TVMM_ABI_OFFSET(struct tvmm_vmx_caps, reserved, 400);
 _Static_assert(sizeof(struct tvmm_memory_region) == 48, "memory_region size");
 _Static_assert(sizeof(struct tvmm_tsc_offset) == 16, "tsc_offset size");
+_Static_assert(sizeof(struct tvmm_user_msrs) == 8 + 4 * 16, "user_msrs size");
+TVMM_ABI_OFFSET(struct tvmm_user_msrs, indices, 8);
 _Static_assert(sizeof(struct tvmm_regs) == 144, "regs size");
 _Static_assert(sizeof(struct tvmm_vcpu_events) == 64, "vcpu_events size");
 TVMM_ABI_OFFSET(struct tvmm_vcpu_events, event, 8);
@@ -695,6 +750,10 @@ _Static_assert(sizeof(struct tvmm_run) <= TVMM_RUN_IO_DATA_OFFSET,
 	       "run overlaps the I/O data");
 TVMM_ABI_OFFSET(struct tvmm_run, exit_reason, 8);
 TVMM_ABI_OFFSET(struct tvmm_run, io, 24);
+TVMM_ABI_OFFSET(struct tvmm_run, msr.index, 24);
+TVMM_ABI_OFFSET(struct tvmm_run, msr.is_write, 28);
+TVMM_ABI_OFFSET(struct tvmm_run, msr.error, 29);
+TVMM_ABI_OFFSET(struct tvmm_run, msr.data, 32);
 TVMM_ABI_OFFSET(struct tvmm_sregs, gdt, 192);
 TVMM_ABI_OFFSET(struct tvmm_sregs, cr0, 224);
 

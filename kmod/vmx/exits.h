@@ -136,6 +136,8 @@ int vmx_reflect_exception(struct tvmm_vcpu *vcpu, struct vmx_exit *exit);
 
 /* mmio.c: the second half of an MMIO read, when userspace is back. */
 int vmx_complete_mmio_read(struct tvmm_vcpu *vcpu);
+/* msr.c: the second half of a user MSR's RDMSR or WRMSR. */
+int vmx_complete_user_msr(struct tvmm_vcpu *vcpu);
 
 /* The handlers of exits.c's table that live in the other files. */
 int handle_interrupt_window(struct tvmm_vcpu *vcpu,	/* events.c */

@@ -241,8 +241,8 @@ int handle_vmcall(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 
 /*
  * Before the next entry: finish what userspace was asked to complete (IN
- * data, an MMIO read, a hypercall's result). Returns 1 to enter the guest,
- * 0 when vcpu->run holds a further exit for userspace.
+ * data, an MMIO read, a hypercall's result, a user MSR). Returns 1 to
+ * enter the guest, 0 when vcpu->run holds a further exit for userspace.
  */
 int vmx_complete_userspace_exit(struct tvmm_vcpu *vcpu)
 {
@@ -271,6 +271,8 @@ int vmx_complete_userspace_exit(struct tvmm_vcpu *vcpu)
 		break;
 	case TVMM_EXIT_MMIO:
 		return vmx_complete_mmio_read(vcpu);
+	case TVMM_EXIT_MSR:
+		return vmx_complete_user_msr(vcpu);
 	case TVMM_EXIT_HYPERCALL:
 		vcpu->regs[REG_RAX] = run->hypercall.ret;
 		break;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * msr.c - the guest's MSRs: the table of MSRs tvmm virtualizes (for
- * TVMM_GET/SET_MSRS and for the guest's RDMSR/WRMSR), and RDTSC/RDTSCP
+ * TVMM_GET/SET_MSRS and for the guest's RDMSR/WRMSR), the user MSRs
+ * userspace models (TVMM_SET_USER_MSRS, TVMM_EXIT_MSR), and RDTSC/RDTSCP
  * when userspace made them exit.
  *
- * Every MSR access exits (the MSR bitmap is all ones). An MSR lives in the
- * VMCS (EFER, FS/GS base, SYSENTER), in vcpu->msrs, or nowhere: tvmm
+ * Every MSR access exits (the MSR bitmap is all ones). A user MSR goes to
+ * userspace, which answers at the next TVMM_RUN. Any other MSR lives in
+ * the VMCS (EFER, FS/GS base, SYSENTER), in vcpu->msrs, or nowhere: tvmm
  * answers a fixed value. One the table does not know is a #GP for the
  * guest and -ENOENT for userspace.
  *
@@ -15,11 +17,13 @@
  * vmx_set_msr() also run from vcpu.c's TVMM_GET/SET_MSRS, outside one.
  */
 #include <linux/kernel.h>
+#include <linux/string.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 
 #include "exits.h"
 
+/* Every MSR this table knows is kernel-owned: vmx_msr_kernel_owned(). */
 int vmx_get_msr(struct tvmm_vcpu *vcpu, u32 index, u64 *data)
 {
 	switch (index) {
@@ -72,6 +76,11 @@ int vmx_get_msr(struct tvmm_vcpu *vcpu, u32 index, u64 *data)
 		/* xAPIC enabled at the architectural address; vCPU 0 is the BSP. */
 		*data = 0xfee00000 | BIT(11) | (vcpu->id ? 0 : BIT(8));
 		return 0;
+	/*
+	 * IA32_PLATFORM_ID is on every family-6 CPU, and Linux reads it
+	 * without a fault handler (microcode loader): 0, as KVM answers.
+	 */
+	case MSR_IA32_PLATFORM_ID:
 	case MSR_MTRRcap:
 	case MSR_MTRRdefType:
 	case MSR_IA32_TSC_ADJUST:
@@ -80,6 +89,56 @@ int vmx_get_msr(struct tvmm_vcpu *vcpu, u32 index, u64 *data)
 		return 0;
 	}
 	return -ENOENT;
+}
+
+/*
+ * The MSRs TVMM_SET_USER_MSRS refuses: those vmx_get_msr() knows (its
+ * value would no longer be what a guest's RDMSR reads), but
+ * IA32_APIC_BASE, whose fixed value is only a stand-in for a local APIC
+ * userspace models; and those whose state the VMCS or the host keeps
+ * and tvmm will one day switch or pass through (debug, tracing, shadow
+ * stack and speculation controls), which userspace must not fake.
+ */
+bool vmx_msr_kernel_owned(u32 index)
+{
+	switch (index) {
+	case MSR_IA32_APICBASE:
+		return false;
+	case MSR_EFER:
+	case MSR_STAR:
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_SYSCALL_MASK:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_IA32_SYSENTER_CS:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+	case MSR_IA32_TSC:
+	case MSR_IA32_CR_PAT:
+	case MSR_TSC_AUX:
+	case MSR_IA32_MISC_ENABLE:
+	case MSR_IA32_PLATFORM_ID:
+	case MSR_MTRRcap:
+	case MSR_MTRRdefType:
+	case MSR_IA32_TSC_ADJUST:
+	case MSR_IA32_UCODE_REV:
+	/* Not in the table, but the VMCS's or the host's. */
+	case MSR_IA32_DEBUGCTLMSR:
+	case MSR_CORE_PERF_GLOBAL_CTRL:
+	case MSR_IA32_BNDCFGS:
+	case MSR_IA32_RTIT_CTL:
+	case MSR_IA32_XSS:
+	case MSR_IA32_S_CET:
+	case MSR_IA32_INT_SSP_TAB:
+	case MSR_ARCH_LBR_CTL:
+	case MSR_IA32_SPEC_CTRL:
+	case MSR_IA32_PRED_CMD:
+	case MSR_IA32_FLUSH_CMD:
+		return true;
+	}
+	return false;
 }
 
 /* Canonical with 48-bit linear addresses: bits 63:47 all equal. */
@@ -175,6 +234,14 @@ int vmx_set_msr(struct tvmm_vcpu *vcpu, u32 index, u64 data)
 	case MSR_MTRRdefType:
 	case MSR_IA32_TSC_ADJUST:
 		return data ? -EINVAL : 0;
+	/*
+	 * IA32_BIOS_SIGN_ID: software writes 0, then CPUID loads the
+	 * microcode revision into it (SDM Vol. 3A, 10.11.7.1); Linux does so
+	 * on every CPU without a fault handler. Any value is accepted and
+	 * ignored, as on the CPU, and reads stay 0.
+	 */
+	case MSR_IA32_UCODE_REV:
+		return 0;
 	default:
 		return -ENOENT;
 	}
@@ -210,11 +277,57 @@ static void vmx_sync_guest_msr(struct tvmm_vcpu *vcpu, u32 index)
 	}
 }
 
+/* ---- user MSRs (TVMM_SET_USER_MSRS) ---- */
+
+/*
+ * RDMSR or WRMSR of a user MSR: userspace answers, RIP stays at the
+ * instruction until vmx_complete_user_msr().
+ */
+static int vmx_user_msr_exit(struct tvmm_vcpu *vcpu, struct vmx_exit *exit,
+			     u32 index, bool write, u64 data)
+{
+	struct tvmm_run *run = vcpu->run;
+
+	vmx_exit_info(exit, index, data, 0);
+	run->exit_reason = TVMM_EXIT_MSR;
+	memset(&run->msr, 0, sizeof(run->msr));
+	run->msr.index = index;
+	run->msr.is_write = write;
+	run->msr.data = data;
+	vcpu->vmx.pending.exit = TVMM_EXIT_MSR;
+	vcpu->vmx.pending.msr_write = write;
+	vcpu->vmx.pending.msr_insn_len = vmx_exit_insn_len(exit);
+	return 0;
+}
+
+/*
+ * Userspace is back with its answer (run->msr): #GP(0) if it set error,
+ * else RDMSR's value in EDX:EAX, and RIP past the instruction. Returns
+ * as an exit handler does: 0 when the #GP goes to userspace instead
+ * (TVMM_SET_EXCEPTION_EXITS).
+ */
+int vmx_complete_user_msr(struct tvmm_vcpu *vcpu)
+{
+	const struct vmx_pending_exit *p = &vcpu->vmx.pending;
+	u64 data = READ_ONCE(vcpu->run->msr.data);
+
+	if (READ_ONCE(vcpu->run->msr.error))
+		return vmx_inject_gp(vcpu);
+	if (!p->msr_write) {
+		vcpu->regs[REG_RAX] = (u32)data;
+		vcpu->regs[REG_RDX] = data >> 32;
+	}
+	vmx_advance_rip(vcpu, p->msr_insn_len);
+	return 1;
+}
+
 int handle_rdmsr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	u32 index = vcpu->regs[REG_RCX];
 	u64 data;
 
+	if (tvmm_user_msr(vcpu->vm, index))
+		return vmx_user_msr_exit(vcpu, exit, index, false, 0);
 	if (vmx_get_msr(vcpu, index, &data)) {
 		vmx_exit_info(exit, index, 0, 1);
 		return vmx_inject_gp(vcpu);
@@ -232,6 +345,8 @@ int handle_wrmsr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 	u64 data = (u32)vcpu->regs[REG_RAX] |
 		   ((u64)(u32)vcpu->regs[REG_RDX] << 32);
 
+	if (tvmm_user_msr(vcpu->vm, index))
+		return vmx_user_msr_exit(vcpu, exit, index, true, data);
 	if (vmx_set_msr(vcpu, index, data)) {
 		vmx_exit_info(exit, index, data, 1);
 		return vmx_inject_gp(vcpu);

@@ -393,6 +393,13 @@ void vmx_set_regs(struct tvmm_vcpu *vcpu, const struct tvmm_regs *r)
 	vmcs_writel(GUEST_RIP, r->rip);
 	/* Bit 1 is always 1 (Vol. 1, 3.4.3 "EFLAGS Register"). */
 	vmcs_writel(GUEST_RFLAGS, r->rflags | X86_EFLAGS_FIXED);
+	/*
+	 * A user MSR's RDMSR/WRMSR exits with RIP still at it: the state
+	 * set now is from before the instruction, which the guest executes
+	 * again (uapi/tvmm.h, run->msr), instead of completing it on top.
+	 */
+	if (vcpu->vmx.pending.exit == TVMM_EXIT_MSR)
+		vcpu->vmx.pending.exit = 0;
 }
 
 void vmx_get_sregs(struct tvmm_vcpu *vcpu, struct tvmm_sregs *s)

@@ -52,6 +52,8 @@ int vmx_set_sregs(struct tvmm_vcpu *vcpu, const struct tvmm_sregs *sregs);
 /* 0, or -ENOENT for an MSR tvmm does not virtualize, -EINVAL for a value. */
 int vmx_get_msr(struct tvmm_vcpu *vcpu, u32 index, u64 *data);
 int vmx_set_msr(struct tvmm_vcpu *vcpu, u32 index, u64 data);
+/* An MSR userspace may not claim (TVMM_SET_USER_MSRS). Any context. */
+bool vmx_msr_kernel_owned(u32 index);
 void vmx_set_exception_exits(struct tvmm_vcpu *vcpu, u32 vectors);
 int vmx_set_intercepts(struct tvmm_vcpu *vcpu, u32 flags);
 void vmx_get_events(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_events *ev);

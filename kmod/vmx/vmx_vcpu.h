@@ -33,12 +33,15 @@ struct vmx_string_io {
 };
 
 /*
- * What userspace must complete before the next VM entry (io.c, mmio.c):
- * an IN's size, an INS's batch, the MMIO instruction in flight.
+ * What userspace must complete before the next VM entry (io.c, mmio.c,
+ * msr.c): an IN's size, an INS's batch, the MMIO instruction in flight,
+ * a user MSR's RDMSR or WRMSR.
  */
 struct vmx_pending_exit {
 	u32 exit;			/* TVMM_EXIT_* or 0 */
 	u8 size;			/* IN: operand size */
+	bool msr_write;			/* MSR: WRMSR, not RDMSR */
+	u8 msr_insn_len;		/* MSR: the instruction's length */
 	struct vmx_string_io ins;	/* INS: the elements to store */
 	u64 gpa;			/* MMIO: the address accessed */
 	struct tvmm_insn insn;		/* MMIO: the instruction in flight */

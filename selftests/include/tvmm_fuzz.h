@@ -88,7 +88,7 @@ const char *fuzz_check_run(const struct tvmm_run *run, int ret,
 
 /* How many of each exit: tvmm exits and VMX exit reasons. */
 struct fuzz_hist {
-	unsigned long tvmm[TVMM_EXIT_TRACE_FULL + 1];
+	unsigned long tvmm[TVMM_EXIT_MSR + 1];
 	unsigned long long vmx[TVMM_NR_VMX_EXIT_REASONS];
 };
 

@@ -248,6 +248,14 @@ const char *fuzz_check_run(const struct tvmm_run *run, int ret,
 		return window ? NULL : "IRQ_WINDOW_OPEN not asked for";
 	case TVMM_EXIT_TRACE_FULL:
 		return trace ? NULL : "TRACE_FULL without a trace";
+	case TVMM_EXIT_MSR:
+		if (run->msr.is_write > 1)
+			return "MSR is_write not 0 or 1";
+		if (run->msr.error || run->msr.pad[0] || run->msr.pad[1])
+			return "MSR error or padding not 0";
+		if (!run->msr.is_write && run->msr.data)
+			return "MSR data of an RDMSR not 0";
+		return NULL;
 	default:
 		return "an exit reason the ABI does not define";
 	}

@@ -1040,6 +1040,13 @@ const char *vcpu_describe_exit(struct tvmm_vcpu *vcpu, char *buf,
 				       run->mmio.len <= 8 ? run->mmio.len : 8);
 		}
 		break;
+	case TVMM_EXIT_MSR:
+		bufprintf(buf, len, &pos, " %s %#x", run->msr.is_write ?
+			  "WRMSR" : "RDMSR", run->msr.index);
+		if (run->msr.is_write)
+			bufprintf(buf, len, &pos, " data %#llx",
+				  (unsigned long long)run->msr.data);
+		break;
 	case TVMM_EXIT_HYPERCALL:
 		bufprintf(buf, len, &pos, " nr %#llx args %#llx %#llx %#llx",
 			  (unsigned long long)run->hypercall.nr,

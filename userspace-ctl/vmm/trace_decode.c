@@ -288,6 +288,8 @@ static void decode_msr(const struct tvmm_trace_entry *e, struct sbuf *t,
 {
 	bool wr = e->exit_reason == TVMM_VMX_EXIT_MSR_WRITE;
 	bool gp = e->info[2] & 1;
+	/* A user MSR's RDMSR (TVMM_EXIT_MSR): userspace gives the value. */
+	bool asked = !wr && !gp && e->handled_by == TVMM_TRACE_BY_USER;
 	__u32 msr = e->info[0];
 	const char *name = trace_msr_name(msr);
 
@@ -298,13 +300,14 @@ static void decode_msr(const struct tvmm_trace_entry *e, struct sbuf *t,
 		sb_printf(t, " <- 0x%llx", (unsigned long long)e->info[1]);
 	if (gp)
 		sb_printf(t, " -> #GP");
-	else if (!wr)
+	else if (!wr && !asked)
 		sb_printf(t, " -> 0x%llx", (unsigned long long)e->info[1]);
 	if (j) {
 		jsonl_hex(j, "msr", msr);
 		if (name)
 			jsonl_str(j, "msr_name", name);
-		jsonl_hex(j, "value", e->info[1]);
+		if (!asked)
+			jsonl_hex(j, "value", e->info[1]);
 		jsonl_bool(j, "gp", gp);
 	}
 }
