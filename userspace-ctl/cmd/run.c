@@ -257,7 +257,7 @@ static int run_load_multiboot(const struct run_opts *o,
 			      struct guest_ram *ram, const void *img,
 			      size_t len, struct boot_info *boot)
 {
-	struct mb_args args = {
+	struct load_args args = {
 		.image = o->image,
 		.cmdline = o->cmdline,
 		.initrd = o->initrd,
