@@ -44,6 +44,7 @@
 #include "devices_test.h"
 #include "vmm_test.h"
 #include "multiboot_test.h"
+#include "linux_test.h"
 #include "bench_test.h"
 
 #define F(name)		(1ULL << TVMM_VMX_##name)
@@ -1377,11 +1378,15 @@ static bool test_bench_cmd(void)
 
 /* ---- main --------------------------------------------------------------- */
 
-/* Each test: @fn, or else the "info" case @info. */
+/*
+ * Each test: @fn, or else the "info" case @info; skipped when @skip says
+ * why it cannot run here.
+ */
 static const struct {
 	const char *name;
 	bool (*fn)(void);
 	const struct info_case *info;
+	const char *(*skip)(void);
 } tests[] = {
 	{ "feature table matches uapi/tvmm_features.h", test_feature_table },
 	{ "cpulist: runs and singles", test_cpulist },
@@ -1469,6 +1474,19 @@ static const struct {
 	{ "multiboot: kernels at 0x8000 and over the boot area", test_mb_low },
 	{ "multiboot: bad input on the command line", test_run_mb_bad_input },
 	{ "fw_cfg: items, selectors, reads past the end", test_fw_cfg },
+	{ "e820: the map for every RAM size", test_e820 },
+	{ "linux: bad bzImages and options refused, RAM untouched",
+	  test_bzimage_bad },
+	{ "linux: the zero page, byte by byte, and the boot state",
+	  test_bzimage_zero_page },
+	{ "linux: PVH vmlinux, hvm_start_info, memmap, module", test_pvh },
+	{ "linux: bad PVH vmlinux files refused, RAM untouched", test_pvh_bad },
+	{ "mptable: decoded back for 1 to 40 vCPUs", test_mptable },
+	{ "loaders: the order formats are told apart in", test_loader_order },
+	{ "linux: Debian's bzImage", test_debian_bzimage,
+	  .skip = skip_no_debian_bzimage },
+	{ "linux: Debian's vmlinux through PVH", test_debian_vmlinux,
+	  .skip = skip_no_debian_vmlinux },
 	{ "bench: median and spread", test_bench_stats },
 	{ "bench: command line", test_bench_parse },
 	{ "bench: ratios and targets", test_bench_verdicts },
@@ -1482,15 +1500,21 @@ static const struct {
 int main(void)
 {
 	const char *bin = getenv("TVMMCTL_BIN");
+	const char *why;
 	size_t i;
 
 	verbose = getenv("TVMMCTL_TEST_VERBOSE");
 	ksft_print_header();
 	ksft_set_plan(ARRAY_SIZE(tests) + 1);
-	for (i = 0; i < ARRAY_SIZE(tests); i++)
-		ksft_test_result(tests[i].fn ? tests[i].fn() :
-				 check_info(tests[i].info),
-				 "%s\n", tests[i].name);
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+		why = tests[i].skip ? tests[i].skip() : NULL;
+		if (why)
+			ksft_test_result_skip("%s: %s\n", tests[i].name, why);
+		else
+			ksft_test_result(tests[i].fn ? tests[i].fn() :
+					 check_info(tests[i].info),
+					 "%s\n", tests[i].name);
+	}
 
 	if (!bin || !bin[0])
 		ksft_test_result_skip("static tvmmctl (set TVMMCTL_BIN)\n");
