@@ -151,8 +151,6 @@ bool test_e820(void)
 
 /* ---- bzImage ----------------------------------------------------------- */
 
-#define BZ_SIZE		0x1000
-#define BZ_PAYLOAD	0x400		/* setup_sects 1 */
 #define BZ_HDR_END	0x26c		/* 0x202 + 0x6a, as Debian's */
 #define BZ_LOAD		0x1000000ULL
 #define BZ_INIT_SIZE	0x800000ULL
@@ -176,7 +174,6 @@ bool test_e820(void)
 #define H_PAYLOAD_OFF	0x248
 #define H_PAYLOAD_LEN	0x24c
 #define H_PREF_ADDRESS	0x258
-#define H_INIT_SIZE	0x260
 #define H_HANDOVER	0x264
 #define H_KERNEL_INFO	0x268
 #define H_SENTINEL	0x1ef		/* just before the header */
@@ -195,7 +192,7 @@ static const struct {
 };
 
 /* Set the header field at @off of @img to @v. */
-static void set(__u8 *img, size_t off, __u64 v)
+void set(__u8 *img, size_t off, __u64 v)
 {
 	size_t i;
 
@@ -207,12 +204,7 @@ static void set(__u8 *img, size_t off, __u64 v)
 	ksft_exit_fail_msg("no header field at 0x%zx\n", off);
 }
 
-/*
- * A bzImage of BZ_SIZE bytes: "MZ" and garbage (0xee) before the setup
- * header, Debian's header fields but an 8 MiB init_size, more garbage
- * (0xdd) after the header, the payload from BZ_PAYLOAD (byte i: i * 3).
- */
-static void make_bzimage(__u8 *img)
+void make_bzimage(__u8 *img)
 {
 	size_t i;
 

@@ -8,6 +8,20 @@
 #define TVMMCTL_TESTS_LINUX_TEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+/*
+ * A bzImage of BZ_SIZE bytes: "MZ" and garbage (0xee) before the setup
+ * header, Debian's header fields but an 8 MiB init_size, more garbage
+ * (0xdd) after the header, the payload from BZ_PAYLOAD (byte i: i * 3).
+ * set() changes its setup header field at @off (the H_* offsets).
+ */
+#define BZ_SIZE		0x1000
+#define BZ_PAYLOAD	0x400		/* setup_sects 1 */
+#define H_INIT_SIZE	0x260
+void make_bzimage(__u8 *img);
+void set(__u8 *img, size_t off, __u64 v);
 
 bool test_e820(void);
 bool test_bzimage_bad(void);

@@ -1327,6 +1327,50 @@ static bool test_run_mb_bad_input(void)
 	return ok;
 }
 
+#define LX_IMG		"/tmp/tvmmctl_test_linux.img"
+#define LX_INITRD	"/tmp/tvmmctl_test_linux.cpio"
+
+/*
+ * A bzImage on the command line: the default RAM is 256M (a kernel that
+ * needs 217M loads without --mem, then the device is missing), --mem too
+ * small says what is needed, --initrd is one file, the raw options are
+ * refused; a raw image takes no --initrd.
+ */
+static bool test_run_linux_bad_input(void)
+{
+	static const struct cli_case cases[] = {
+		{ NOENT, { "run", LX_IMG }, FAILURE,
+		  .err = { IS(MISSING_MSG) } },
+		{ NOENT, { "run", "--initrd", LX_INITRD, "--cpus", "2",
+			   "--cmdline", "console=ttyS0", LX_IMG }, FAILURE,
+		  .err = { IS(MISSING_MSG) } },
+		{ NOENT, { "run", "--mem", "64M", LX_IMG }, FAILURE,
+		  .err = { RUN_ERROR("this kernel needs --mem 217M or more") } },
+		{ NOENT, { "run", "--mem", "216M", LX_IMG }, FAILURE,
+		  .err = { RUN_ERROR("needs --mem 217M") } },
+		{ NOENT, { "run", "--mem", "217M", LX_IMG }, FAILURE,
+		  .err = { IS(MISSING_MSG) } },
+		{ NOENT, { "run", "--initrd", "/nonexistent/initrd", LX_IMG },
+		  FAILURE,
+		  .err = { RUN_ERROR("--initrd '/nonexistent/initrd': No such file") } },
+		{ NOENT, { "run", "--entry", "0x1000000", LX_IMG }, FAILURE,
+		  .err = { RUN_ERROR("are for raw images") } },
+		{ NOENT, { "run", "--initrd", LX_INITRD, LX_INITRD }, FAILURE,
+		  .err = { RUN_ERROR("--initrd is for multiboot kernels and Linux images") } },
+	};
+	static __u8 img[BZ_SIZE];
+	bool ok = true;
+
+	make_bzimage(img);
+	set(img, H_INIT_SIZE, 200 << 20);
+	ok &= EXPECT(write_file(LX_IMG, img, sizeof(img)));
+	ok &= EXPECT(write_file(LX_INITRD, "07070", 5));
+	ok &= cli_table(NULL, cases, ARRAY_SIZE(cases));
+	unlink(LX_IMG);
+	unlink(LX_INITRD);
+	return ok;
+}
+
 /* ---- bench end to end -------------------------------------------------- */
 
 /*
@@ -1473,6 +1517,8 @@ static const struct {
 	{ "multiboot: bad kernels refused, RAM untouched", test_mb_bad },
 	{ "multiboot: kernels at 0x8000 and over the boot area", test_mb_low },
 	{ "multiboot: bad input on the command line", test_run_mb_bad_input },
+	{ "linux: RAM, --initrd and options on the command line",
+	  test_run_linux_bad_input },
 	{ "fw_cfg: items, selectors, reads past the end", test_fw_cfg },
 	{ "e820: the map for every RAM size", test_e820 },
 	{ "linux: bad bzImages and options refused, RAM untouched",
