@@ -4,7 +4,8 @@
  * run time, and ends with the exit status each one asks for: UART output
  * and isa-debug-exit from a real-mode boot sector, a triple fault, a halt
  * with interrupts off, an ELF64 kernel printing in long mode, --cmdline
- * read through fw_cfg, README.md's ELF example, a missing file.
+ * read through fw_cfg, README.md's ELF example, a multiboot kernel linked
+ * at 0x8000, a missing file.
  *
  * Each case is a row: the image and tvmmctl's options, then the exit
  * status, the guest's output (stdout: the UART) and what tvmmctl says
@@ -352,6 +353,40 @@ TEST(readme_hello_elf)
 	if (stats)
 		EXPECT_EQ(strlen(msg), strtoul(stats + strlen("IO_INSTRUCTION"),
 					       NULL, 10));
+}
+
+/*
+ * refguests' mb_elf linked at 0x8000 (mb_low): its data page is where
+ * QEMU's option ROM writes the memory map and info block (0x9000,
+ * 0x9500). QEMU 7.2 runs it with an info block of zeros (flags 0, no
+ * command line: exit 16); tvmmctl puts them after the kernel, so it gets
+ * everything, and its exit code from the command line.
+ */
+TEST(multiboot_kernel_at_0x8000)
+{
+	char exe[PATH_MAX], out[4096], *slash;
+	struct text err = { 0 };
+	ssize_t n;
+
+	TVMM_REQUIRE_MODULE();
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 32);
+	ASSERT_LT(0, n);
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	ASSERT_NE(NULL, slash);
+	strcpy(slash + 1, "refguests/mb_low");
+	EXPECT_EQ((5 << 1) | 1,
+		  tvmmctl_run_file(exe, NULL, "--cmdline 'exit=5 low'", out,
+				   sizeof(out), keep_line, &err)) {
+		TH_LOG("tvmmctl said: %s", err.buf);
+	}
+	EXPECT_STREQ("", err.buf);
+	EXPECT_NE(NULL, strstr(out, "mb_elf: magic 2badb002 mbi 0000"));
+	EXPECT_NE(NULL, strstr(out, " flags 0000024f data 5eed1e55 bss zero\n"));
+	EXPECT_NE(NULL, strstr(out, "refguests/mb_low exit=5 low\"\n")) {
+		TH_LOG("output: %s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "\nexit 5\n"));
 }
 
 TEST_HARNESS_MAIN

@@ -4,10 +4,11 @@
  * more vCPUs and the PC devices of devices/, until it exits, halts,
  * resets, dies or times out; --trace and --stats show its VM exits.
  *
- * Order: read and load the image (and a multiboot kernel's modules) into
- * freshly allocated guest RAM first, so that bad input is reported
- * without touching /dev/tvmm; then create the VM (vmm/), check the
- * extensions the options need, and run it.
+ * Order: read the image and find its format (loader/: the loader table),
+ * which sets the default guest RAM; load it (and a multiboot kernel's
+ * modules or a Linux kernel's initramfs) into freshly allocated guest RAM,
+ * so that bad input is reported without touching /dev/tvmm; then create
+ * the VM (vmm/), check the extensions the options need, and run it.
  *
  * Output: the guest's UART owns stdout. Everything tvmmctl says goes to
  * stderr: its errors ("tvmmctl: ..."), the --trace lines as exits happen,
@@ -45,7 +46,7 @@ struct run_opts {
 	__u64 entry;
 	unsigned int timeout;
 	unsigned int cpus;
-	bool has_load_addr, has_entry, has_mode;
+	bool has_mem, has_load_addr, has_entry, has_mode;
 	bool trace, stats, json;
 	enum boot_mode mode;
 	const char *image;
@@ -62,7 +63,8 @@ enum {
 
 static const struct tvmm_option run_options[] = {
 	[RUN_OPT_MEM]		= { "--mem", NULL, "SIZE",
-		"guest RAM, K/M/G suffix (default 64M, 64K to 4G)" },
+		"guest RAM, K/M/G suffix, 64K to 4G (default 64M,\n"
+		"256M for a Linux kernel)" },
 	[RUN_OPT_CPUS]		= { "--cpus", NULL, "N",
 		"vCPUs, 1 (default) to 16" },
 	[RUN_OPT_TIMEOUT]	= { "--timeout", NULL, "SECONDS",
@@ -79,11 +81,13 @@ static const struct tvmm_option run_options[] = {
 		"--trace and --stats as JSON lines, one object with\n"
 		"a \"type\" per line, and a last {\"type\": \"end\"} line" },
 	[RUN_OPT_CMDLINE]	= { "--cmdline", NULL, "STR",
-		"the kernel command line: multiboot kernels get\n"
-		"\"IMAGE STR\" in their info block (as from QEMU),\n"
-		"other images STR from fw_cfg" },
+		"the kernel command line: a multiboot kernel gets\n"
+		"\"IMAGE STR\" in its info block (as from QEMU), a\n"
+		"Linux kernel STR; all but multiboot kernels can\n"
+		"also read STR from fw_cfg" },
 	[RUN_OPT_INITRD]	= { "--initrd", NULL, "MODULES",
-		"multiboot modules, QEMU's -initrd syntax: \"FILE ARGS\"\n"
+		"a Linux kernel's initramfs (one FILE); multiboot\n"
+		"modules, QEMU's -initrd syntax: \"FILE ARGS\"\n"
 		"separated by commas (,, for a comma in one)" },
 	[RUN_OPT_LOAD_ADDR]	= { "--load-addr", NULL, "ADDR",
 		"raw images: where to load (default 0x7c00)" },
@@ -108,6 +112,7 @@ static int run_option(char **argv, int opt, const char *v,
 			return tvmmctl_usage_error(argv[0],
 				"run: --mem: want a multiple of 4K from 64K to 4G, not '%s'",
 				val);
+		o->has_mem = true;
 		break;
 	case RUN_OPT_TIMEOUT:
 		if (tvmm_parse_range(v, 1, RUN_MAX_TIMEOUT, &n))
@@ -249,33 +254,20 @@ static const char *read_error(int err)
 }
 
 /*
- * Read the modules --initrd names ("FILE ARGS,FILE ARGS", ",," for a
- * comma, as QEMU's -initrd for a multiboot kernel) and load the kernel.
- * The one-line error is printed here.
+ * Read the modules --initrd names for a multiboot kernel ("FILE ARGS,FILE
+ * ARGS", ",," for a comma, as QEMU's -initrd) into @args. The one-line
+ * error is printed here.
  */
-static int run_load_multiboot(const struct run_opts *o,
-			      struct guest_ram *ram, const void *img,
-			      size_t len, struct boot_info *boot)
+static int run_read_modules(const struct run_opts *o, __u64 max,
+			    struct load_args *args)
 {
-	struct mb_args args = {
-		.image = o->image,
-		.cmdline = o->cmdline,
-		.initrd = o->initrd,
-	};
 	struct mb_module *mods = NULL;
-	const char *why = NULL;
 	unsigned int n = 0, i;
 	char *name;
 	void *data;
-	int ret = 0;
+	int ret;
 
-	if (o->has_load_addr || o->has_entry || o->has_mode) {
-		fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image,
-			"--load-addr, --entry and --mode are for raw images");
-		return -EINVAL;
-	}
-	if (o->initrd)
-		ret = mb_parse_modules(o->initrd, &mods, &n);
+	ret = mb_parse_modules(o->initrd, &mods, &n);
 	if (ret) {
 		fprintf(stderr, "tvmmctl: run: --initrd: %s\n", strerror(-ret));
 		return ret;
@@ -288,7 +280,7 @@ static int run_load_multiboot(const struct run_opts *o,
 			fprintf(stderr, "tvmmctl: run: %s\n", strerror(-ret));
 			break;
 		}
-		ret = read_image(name, ram->size, &data, &mods[i].len);
+		ret = read_image(name, max, &data, &mods[i].len);
 		if (ret)
 			fprintf(stderr, "tvmmctl: run: module '%s': %s\n",
 				name, read_error(ret));
@@ -296,71 +288,114 @@ static int run_load_multiboot(const struct run_opts *o,
 			mods[i].data = data;
 		free(name);
 	}
-	if (!ret) {
-		args.mods = mods;
-		args.nmods = n;
-		ret = load_multiboot(ram, img, len, &args, boot, &why);
-		if (ret)
-			fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image, why);
-	}
-	for (i = 0; i < n; i++)
-		free((void *)mods[i].data);
-	mb_free_modules(mods, n);
+	args->mods = mods;
+	args->nmods = n;
 	return ret;
 }
 
-/*
- * Put the image in RAM; the one-line error is printed here. @fw_cmdline:
- * the command line for fw_cfg (none for a multiboot kernel, as in QEMU).
- */
-static int run_load(const struct run_opts *o, struct guest_ram *ram,
-		    struct boot_info *boot, const char **fw_cmdline)
+/* What run_read_initrd() read. */
+static void run_free_initrd(struct load_args *args)
 {
-	const char *why = NULL;
-	void *img = NULL;
-	size_t len = 0, off;
+	unsigned int i;
+
+	for (i = 0; i < args->nmods; i++)
+		free((void *)args->mods[i].data);
+	mb_free_modules((struct mb_module *)args->mods, args->nmods);
+	free((void *)args->initrd_data);
+}
+
+/* --initrd as @ld takes it; the one-line error is printed here. */
+static int run_read_initrd(const struct run_opts *o, const struct loader *ld,
+			   __u64 max, struct load_args *args)
+{
+	void *data;
 	int ret;
 
-	memset(boot, 0, sizeof(*boot));
-	*fw_cmdline = o->cmdline;
-	ret = read_image(o->image, ram->size, &img, &len);
+	if (!o->initrd)
+		return 0;
+	switch (ld->initrd) {
+	case LOADER_INITRD_MODULES:
+		return run_read_modules(o, max, args);
+	case LOADER_INITRD_FILE:
+		ret = read_image(o->initrd, max, &data, &args->initrd_len);
+		if (ret) {
+			fprintf(stderr, "tvmmctl: run: --initrd '%s': %s\n",
+				o->initrd, read_error(ret));
+			return ret;
+		}
+		args->initrd_data = data;
+		return 0;
+	default:
+		fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image,
+			"--initrd is for multiboot kernels and Linux images");
+		return -EINVAL;
+	}
+}
+
+/*
+ * Read the image and find its format; without --mem, the guest RAM the
+ * format wants (o->mem). The one-line error is printed here.
+ */
+static int run_read_image(struct run_opts *o, void **img, size_t *len,
+			  const struct loader **ld)
+{
+	int ret;
+
+	ret = read_image(o->image, RUN_MAX_MEM, img, len);
 	if (ret) {
 		fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image,
-			ret == -EFBIG ? "image larger than guest RAM (see --mem)" :
+			ret == -EFBIG ? "image larger than the most guest RAM (4G)" :
 			read_error(ret));
 		return ret;
 	}
-	if (mb_find_header(img, len, &off) != -ENOENT) {
-		/* Even a corrupt header: that is no raw image either. */
-		*fw_cmdline = NULL;
-		ret = run_load_multiboot(o, ram, img, len, boot);
-		free(img);
-		return ret;
-	}
-	if (o->initrd) {
-		why = "--initrd is for multiboot kernels";
-		ret = -EINVAL;
-	} else if (image_is_elf(img, len)) {
-		ret = load_elf(ram, img, len, boot, &why);
-		if (!ret && (o->has_load_addr || o->has_entry || o->has_mode)) {
-			why = "--load-addr, --entry and --mode are for raw images";
-			ret = -EINVAL;
-		}
-	} else {
-		__u64 addr = o->has_load_addr ? o->load_addr : RAW_LOAD_ADDR;
+	*ld = loader_find(*img, *len);
+	if (!o->has_mem && (*ld)->default_mem)
+		o->mem = (*ld)->default_mem;
+	return 0;
+}
 
-		boot->mode = o->has_mode ? o->mode : BOOT_REAL;
-		boot->entry = o->has_entry ? o->entry : addr;
-		if (boot->mode != BOOT_REAL && addr < BOOT_AREA_END) {
-			why = "raw image overlaps tvmmctl's boot area below 0x7c00";
-			ret = -EINVAL;
-		} else {
-			ret = load_raw(ram, img, len, addr, &why);
-		}
+/*
+ * Put the image of format @ld in RAM; the one-line error is printed here.
+ * @fw_cmdline: the command line for fw_cfg (none for a multiboot kernel,
+ * as in QEMU).
+ */
+static int run_load(const struct run_opts *o, const struct loader *ld,
+		    struct guest_ram *ram, const void *img, size_t len,
+		    struct boot_info *boot, const char **fw_cmdline)
+{
+	char why_buf[LOADER_WHY_MAX];
+	struct load_args args = {
+		.image		= o->image,
+		.cmdline	= o->cmdline,
+		.initrd		= o->initrd,
+		.nr_cpus	= o->cpus,
+		.has_load_addr	= o->has_load_addr,
+		.has_entry	= o->has_entry,
+		.has_mode	= o->has_mode,
+		.load_addr	= o->load_addr,
+		.entry		= o->entry,
+		.mode		= o->mode,
+		.why_buf	= why_buf,
+	};
+	const char *why = NULL;
+	int ret;
+
+	memset(boot, 0, sizeof(*boot));
+	*fw_cmdline = ld->fw_cfg_cmdline ? o->cmdline : NULL;
+	if (!ld->raw_opts &&
+	    (o->has_load_addr || o->has_entry || o->has_mode)) {
+		fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image,
+			"--load-addr, --entry and --mode are for raw images");
+		return -EINVAL;
 	}
-	free(img);
-	if (ret)
-		fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image, why);
+	ret = run_read_initrd(o, ld, ram->size, &args);
+	if (!ret) {
+		ret = ld->load(ram, img, len, &args, boot, &why);
+		if (ret)
+			fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image,
+				why);
+	}
+	run_free_initrd(&args);
 	return ret;
 }
 
@@ -517,24 +552,32 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 
 static int run_run(int argc, char **argv)
 {
+	const char *why = NULL, *fw_cmdline;
+	const struct loader *ld;
 	struct tvmm_sregs sregs;
 	struct tvmm_regs regs;
 	struct boot_info boot;
 	struct run_opts o;
 	struct vmm vmm;
-	const char *why = NULL, *fw_cmdline;
+	void *img;
+	size_t len;
 	int ret;
 
 	ret = run_parse(argc, argv, &o);
 	if (ret)
 		return ret;
+	if (run_read_image(&o, &img, &len, &ld))
+		return TVMMCTL_EXIT_FAILURE;
 	ret = vmm_alloc_ram(&vmm, o.mem);
 	if (ret) {
 		fprintf(stderr, "tvmmctl: run: cannot allocate %llu bytes of guest RAM: %s\n",
 			(unsigned long long)o.mem, strerror(-ret));
+		free(img);
 		return TVMMCTL_EXIT_FAILURE;
 	}
-	if (run_load(&o, &vmm.ram, &boot, &fw_cmdline)) {
+	ret = run_load(&o, ld, &vmm.ram, img, len, &boot, &fw_cmdline);
+	free(img);
+	if (ret) {
 		ret = TVMMCTL_EXIT_FAILURE;
 	} else if (boot_setup(&vmm.ram, &boot, &regs, &sregs, &why)) {
 		fprintf(stderr, "tvmmctl: run: %s: %s\n", o.image, why);
@@ -554,15 +597,27 @@ const struct tvmmctl_cmd tvmmctl_cmd_run = {
 			  "           [--entry ADDR] [--mode real|protected|long] IMAGE",
 	.summary	= "boot a guest image in a VM",
 	.help		=
-"IMAGE is a multiboot kernel (a multiboot header in its first 8 KiB; ELF32\n"
-"or a.out kludge), an ELF32 or ELF64 executable (loaded by its program\n"
-"headers at p_paddr, started at e_entry in 32-bit flat protected mode or in\n"
-"long mode with the first 4 GiB identity-mapped) or else a raw image,\n"
-"loaded at 0x7c00 and started in real mode at 0000:7c00 like a boot sector.\n"
-"A multiboot kernel is loaded as QEMU's -kernel loads it: same info block,\n"
-"memory map, module and string addresses.\n"
-"Guest RAM starts at address 0. Below 0x7c00 tvmmctl keeps a GDT, page\n"
-"tables and a stack for protected and long mode.\n"
+"IMAGE is, in the order tvmmctl tells them apart:\n"
+"- a multiboot kernel (a multiboot header in its first 8 KiB; ELF32 or\n"
+"  a.out kludge), loaded as QEMU's -kernel loads it: same info block,\n"
+"  memory map, module and string addresses; --initrd gives its modules;\n"
+"- a Linux bzImage (\"HdrS\" at 0x202, boot protocol 2.12 or later), loaded\n"
+"  at its pref_address and started through the 64-bit boot protocol: the\n"
+"  zero page at 0x8000 (RSI), the command line at 0x20000, --initrd's\n"
+"  initramfs at the top of RAM below 4 GiB, an MP table at 0x9fc00 with\n"
+"  one processor per vCPU, long mode at the kernel + 0x200;\n"
+"- a Linux vmlinux ELF with a Xen PVH entry note, as QEMU's -kernel starts\n"
+"  one: hvm_start_info at 0x8000 (EBX), 32-bit protected mode at the\n"
+"  note's entry; the command line, initramfs and MP table as for a bzImage;\n"
+"- an ELF32 or ELF64 executable, loaded by its program headers at p_paddr\n"
+"  and started at e_entry in 32-bit flat protected mode or in long mode\n"
+"  with the first 4 GiB identity-mapped;\n"
+"- else a raw image, loaded at 0x7c00 and started in real mode at\n"
+"  0000:7c00 like a boot sector.\n"
+"Linux kernels get an e820 map, and 256M of RAM unless --mem says otherwise.\n"
+"Guest RAM starts at address 0. For protected and long mode tvmmctl keeps\n"
+"a GDT, page tables and a stack below 0x7c00, or beside an image that\n"
+"wants that place.\n"
 "Devices: a 16550A UART at 0x3f8 on IRQ4 (output to stdout, input from\n"
 "stdin, raw when stdin is a terminal: Ctrl-C still ends tvmmctl), the\n"
 "8259A PIC pair (0x20, 0xa0; vCPU 0's ExtINT), the 8254 PIT channel 0 on\n"

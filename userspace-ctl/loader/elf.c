@@ -4,8 +4,9 @@
  * its p_paddr and the rest of its p_memsz zeroed; ELF32 starts in 32-bit
  * protected mode, ELF64 in long mode, at e_entry. Every header field used
  * is checked against the file and guest RAM first (elf_check()): nothing
- * is copied (elf_copy()) before the whole image is known to be sound. The
- * multiboot loader uses the two halves for multiboot ELF kernels.
+ * is copied (elf_copy()) before the whole image is known to be sound, and
+ * tvmmctl's boot area moves out of the segments' way. The multiboot and
+ * PVH loaders use the two halves, and elf_find_note() finds PVH's entry.
  */
 #include <errno.h>
 #include <string.h>
@@ -129,10 +130,6 @@ int elf_check(const struct guest_ram *ram, const void *img, size_t len,
 			*why = "segment outside guest RAM (see --mem)";
 			return -EFBIG;
 		}
-		if (s->paddr < BOOT_AREA_END) {
-			*why = "segment overlaps tvmmctl's boot area below 0x7c00";
-			return -EINVAL;
-		}
 		for (j = 0; j < nseg; j++)
 			if (s->paddr < segs[j].paddr + segs[j].memsz &&
 			    segs[j].paddr < s->paddr + s->memsz) {
@@ -177,17 +174,110 @@ void elf_copy(struct guest_ram *ram, const void *img,
 	}
 }
 
+/* The PT_LOAD segments as ranges, for boot_area_place(). */
+static void elf_ranges(const struct elf_image *elf, struct gpa_range *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < elf->nseg; i++) {
+		r[i].start = elf->segs[i].paddr;
+		r[i].end = elf->segs[i].paddr + elf->segs[i].memsz;
+	}
+}
+
 int load_elf(struct guest_ram *ram, const void *img, size_t len,
 	     struct boot_info *boot, const char **why)
 {
+	struct gpa_range busy[ELF_MAX_PHNUM];
 	struct elf_image elf;
 	int ret;
 
+	memset(boot, 0, sizeof(*boot));
 	ret = elf_check(ram, img, len, &elf, why);
+	if (ret)
+		return ret;
+	elf_ranges(&elf, busy);
+	ret = boot_area_place(ram, busy, elf.nseg, &boot->area, why);
 	if (ret)
 		return ret;
 	elf_copy(ram, img, &elf);
 	boot->mode = elf.is64 ? BOOT_LONG : BOOT_PROTECTED;
 	boot->entry = elf.entry;
 	return 0;
+}
+
+int load_elf_image(struct guest_ram *ram, const void *img, size_t len,
+		   const struct load_args *args, struct boot_info *boot,
+		   const char **why)
+{
+	return load_elf(ram, img, len, boot, why);
+}
+
+/* The program headers of @img, if they can be read: their number. */
+static unsigned int elf_phdrs(const __u8 *b, size_t len, bool *is64,
+			      struct elf64_hdr *e)
+{
+	if (!image_is_elf(b, len) || len < EI_NIDENT ||
+	    (b[EI_CLASS] != ELFCLASS32 && b[EI_CLASS] != ELFCLASS64) ||
+	    b[EI_DATA] != ELFDATA2LSB)
+		return 0;
+	*is64 = b[EI_CLASS] == ELFCLASS64;
+	if (len < (*is64 ? sizeof(struct elf64_hdr) : sizeof(struct elf32_hdr)))
+		return 0;
+	read_ehdr(b, *is64, e);
+	if (e->e_phentsize != (*is64 ? sizeof(struct elf64_phdr) :
+				       sizeof(struct elf32_phdr)) ||
+	    e->e_phnum > ELF_MAX_PHNUM || e->e_phoff > len ||
+	    (__u64)e->e_phnum * e->e_phentsize > len - e->e_phoff)
+		return 0;
+	return e->e_phnum;
+}
+
+#define ELF_NOTE_ALIGN(x)	(((__u64)(x) + 3) & ~3ULL)
+
+/* In the notes [off, end) of @b: as elf_find_note(). */
+static int find_note(const __u8 *b, __u64 off, __u64 end, const char *name,
+		     __u32 type, const __u8 **desc, __u32 *descsz)
+{
+	size_t name_len = strlen(name) + 1;
+	struct elf32_note n;	/* the same 12 bytes in ELF64 */
+	__u64 name_off, desc_off;
+
+	while (end - off >= sizeof(n)) {
+		memcpy(&n, b + off, sizeof(n));
+		name_off = off + sizeof(n);
+		desc_off = name_off + ELF_NOTE_ALIGN(n.n_namesz);
+		if (desc_off > end || ELF_NOTE_ALIGN(n.n_descsz) > end - desc_off)
+			return -ENOENT;
+		if (n.n_type == type && n.n_namesz == name_len &&
+		    !memcmp(b + name_off, name, name_len)) {
+			*desc = b + desc_off;
+			*descsz = n.n_descsz;
+			return 0;
+		}
+		off = desc_off + ELF_NOTE_ALIGN(n.n_descsz);
+	}
+	return -ENOENT;
+}
+
+int elf_find_note(const void *img, size_t len, const char *name, __u32 type,
+		  const __u8 **desc, __u32 *descsz)
+{
+	const __u8 *b = img;
+	unsigned int i, n;
+	struct elf64_phdr p;
+	struct elf64_hdr e;
+	bool is64;
+
+	n = elf_phdrs(b, len, &is64, &e);
+	for (i = 0; i < n; i++) {
+		read_phdr(b + e.e_phoff + (__u64)i * e.e_phentsize, is64, &p);
+		if (p.p_type != PT_NOTE || p.p_offset > len ||
+		    p.p_filesz > len - p.p_offset)
+			continue;
+		if (!find_note(b, p.p_offset, p.p_offset + p.p_filesz, name,
+			       type, desc, descsz))
+			return 0;
+	}
+	return -ENOENT;
 }

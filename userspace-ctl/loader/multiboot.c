@@ -14,7 +14,12 @@
  *    strings, the kernel's command line ("IMAGE CMDLINE", as QEMU writes
  *    it), the boot loader's name; then each module, page-aligned;
  *  - the memory map at 0x9000 and the info block at 0x9500, where QEMU's
- *    option ROM writes them; the map is the one SeaBIOS gives QEMU's PC.
+ *    option ROM writes them; the map is the one SeaBIOS gives QEMU's PC
+ *    (e820.c). A kernel may be loaded there: QEMU then writes them under
+ *    the kernel, which finds zeros in its info block (QEMU 7.2 with a
+ *    kernel at 0x8000); tvmmctl puts them after the kernel's data instead;
+ *  - tvmmctl's boot area (GDT, stack) below 0x7c00, or elsewhere if the
+ *    kernel is there (boot_area_place()).
  * The vCPU starts in flat 32-bit protected mode, paging off, EAX =
  * 0x2badb002, EBX = the info block (the specification's section 3.2).
  * Everything is checked before anything is copied.
@@ -55,22 +60,7 @@
 #define MB_MOD_ENTRY_LEN	16
 #define MB_MMAP_ENTRY_LEN	24
 
-/*
- * The PC's memory map as SeaBIOS reports it on QEMU's PC (E820): its EBDA
- * below 640 KiB, the BIOS below 1 MiB, 128 KiB of its tables at the top
- * of RAM, its flash below 4 GiB. QEMU's PC moves RAM above 3 GiB to
- * 4 GiB; tvmmctl keeps one slot from 0, so above 3 GiB the maps differ.
- */
-#define E820_RAM		1
-#define E820_RESERVED		2
-#define MB_EBDA			0x9fc00ULL
-#define MB_BIOS			0xf0000ULL
-#define MB_HIGH			0x100000ULL
-#define MB_FW_TABLES		0x20000ULL
-#define MB_FLASH		0xfffc0000ULL
 #define MB_4G			0x100000000ULL
-/* Low RAM a kernel may have: above the info block, below the EBDA. */
-#define MB_LOW_LOAD		0xa000ULL
 
 struct mb_header {
 	__u32 magic, flags, checksum;
@@ -117,6 +107,14 @@ int mb_find_header(const void *img, size_t len, size_t *off)
 		seen = true;
 	}
 	return seen ? -EBADMSG : -ENOENT;
+}
+
+/* Even a header with a bad checksum: that is no other format either. */
+bool mb_probe(const void *img, size_t len)
+{
+	size_t off;
+
+	return mb_find_header(img, len, &off) != -ENOENT;
 }
 
 static void read_header(const __u8 *b, size_t off, size_t len,
@@ -200,24 +198,17 @@ static int elf_kernel(const struct guest_ram *ram, const void *img,
 	return 0;
 }
 
-/* The start of the firmware's tables at the top of RAM (see above). */
-static __u64 mb_high_end(const struct guest_ram *ram)
-{
-	__u64 top = ram->size < MB_FLASH ? ram->size : MB_FLASH;
-
-	return top - MB_FW_TABLES;
-}
-
 /*
- * Whether [start, end) is RAM a multiboot kernel and its data may use:
- * above the info block and below the firmware's tables. The BIOS area
- * between 640 KiB and 1 MiB is RAM in tvmmctl's single slot, and QEMU
- * loads there too: a kernel linked at 1 MiB by GCC's default script puts
- * its ELF headers in a read-only segment at 0xff000.
+ * Whether a multiboot kernel and its data may end at @end: below the
+ * firmware's tables (e820.c). Low RAM is all theirs, as under QEMU: the
+ * BIOS area between 640 KiB and 1 MiB is RAM in tvmmctl's single slot (a
+ * kernel linked at 1 MiB by GCC's default script puts its ELF headers in
+ * a read-only segment at 0xff000), and what tvmmctl keeps in low RAM
+ * moves out of the kernel's way.
  */
-static bool mb_loadable(const struct guest_ram *ram, __u64 start, __u64 end)
+static bool mb_loadable(const struct guest_ram *ram, __u64 end)
 {
-	return start >= MB_LOW_LOAD && end <= mb_high_end(ram);
+	return end <= e820_ram_top(ram->size);
 }
 
 static void put32(struct guest_ram *ram, __u64 addr, __u32 val)
@@ -231,36 +222,25 @@ static void put32(struct guest_ram *ram, __u64 addr, __u32 val)
 }
 
 /*
- * The memory map at MB_MMAP_ADDR, as the option ROM copies it from the
- * BIOS's E820 map: entries of 24 bytes (size 20, base, length, type).
- * Returns its length in bytes.
+ * The memory map at @mmap, as the option ROM copies it from the BIOS's
+ * E820 map: entries of 24 bytes (size 20, base, length, type). Returns
+ * its length in bytes.
  */
-static __u32 write_mmap(struct guest_ram *ram)
+static __u32 write_mmap(struct guest_ram *ram, __u64 mmap)
 {
-	__u64 high_end = mb_high_end(ram);
-	const struct {
-		__u64 base, len;
-		__u32 type;
-	} map[] = {
-		{ 0, MB_EBDA, E820_RAM },
-		{ MB_EBDA, 0xa0000 - MB_EBDA, E820_RESERVED },
-		{ MB_BIOS, MB_HIGH - MB_BIOS, E820_RESERVED },
-		{ MB_HIGH, high_end - MB_HIGH, E820_RAM },
-		{ high_end, MB_FW_TABLES, E820_RESERVED },
-		{ MB_FLASH, MB_4G - MB_FLASH, E820_RESERVED },
-	};
-	__u64 e = MB_MMAP_ADDR;
-	unsigned int i;
+	struct e820_entry map[E820_MAX_ENTRIES];
+	unsigned int i, n = e820_map(ram->size, map);
+	__u64 e = mmap;
 
-	for (i = 0; i < ARRAY_SIZE(map); i++, e += MB_MMAP_ENTRY_LEN) {
+	for (i = 0; i < n; i++, e += MB_MMAP_ENTRY_LEN) {
 		put32(ram, e, MB_MMAP_ENTRY_LEN - 4);
-		put32(ram, e + 4, map[i].base);
-		put32(ram, e + 8, map[i].base >> 32);
-		put32(ram, e + 12, map[i].len);
-		put32(ram, e + 16, map[i].len >> 32);
+		put32(ram, e + 4, map[i].addr);
+		put32(ram, e + 8, map[i].addr >> 32);
+		put32(ram, e + 12, map[i].size);
+		put32(ram, e + 16, map[i].size >> 32);
 		put32(ram, e + 20, map[i].type);
 	}
-	return e - MB_MMAP_ADDR;
+	return e - mmap;
 }
 
 /* Copy @s with its NUL to @addr; the address after it. */
@@ -284,7 +264,7 @@ struct mb_layout {
 	__u64 mod_addr[];
 };
 
-static void mb_layout(const struct mb_kernel *k, const struct mb_args *a,
+static void mb_layout(const struct mb_kernel *k, const struct load_args *a,
 		      struct mb_layout *l)
 {
 	__u64 off, strings_len, used;
@@ -313,11 +293,11 @@ static void mb_layout(const struct mb_kernel *k, const struct mb_args *a,
 	l->end = k->low + off;
 }
 
-/* The info block, the module list and the strings. */
-static void write_info(struct guest_ram *ram, const struct mb_args *a,
-		       const struct mb_layout *l)
+/* The memory map at @mmap, the info block after it, the modules, the strings. */
+static void write_info(struct guest_ram *ram, const struct load_args *a,
+		       const struct mb_layout *l, __u64 mmap)
 {
-	__u64 str = l->strings, base = MB_INFO_ADDR;
+	__u64 str = l->strings, base = mmap + MB_INFO_OFF;
 	unsigned int i;
 
 	memset(ram->hva + base, 0, MB_INFO_SIZE);
@@ -337,27 +317,30 @@ static void write_info(struct guest_ram *ram, const struct mb_args *a,
 	put_str(ram, l->loader_name, MB_LOADER_NAME);
 
 	put32(ram, base + 0, MBI_FLAGS);
-	put32(ram, base + 4, MB_EBDA >> 10);	/* mem_lower, KiB */
-	put32(ram, base + 8, (mb_high_end(ram) - MB_HIGH) >> 10);
+	put32(ram, base + 4, E820_EBDA >> 10);	/* mem_lower, KiB */
+	put32(ram, base + 8, (e820_ram_top(ram->size) - E820_HIGH) >> 10);
 	put32(ram, base + 12, MBI_BOOT_DEVICE);
 	put32(ram, base + 20, a->nmods);
 	put32(ram, base + 24, l->mods_list);
-	put32(ram, base + 44, write_mmap(ram));
-	put32(ram, base + 48, MB_MMAP_ADDR);
+	put32(ram, base + 44, write_mmap(ram, mmap));
+	put32(ram, base + 48, mmap);
 	put32(ram, base + 64, l->loader_name);
 }
 
 int load_multiboot(struct guest_ram *ram, const void *img, size_t len,
-		   const struct mb_args *args, struct boot_info *boot,
+		   const struct load_args *args, struct boot_info *boot,
 		   const char **why)
 {
+	struct gpa_range busy[2];
 	struct mb_layout *l;
 	struct mb_header h;
 	struct mb_kernel k;
 	unsigned int i;
+	__u64 mmap;
 	size_t off;
 	int ret;
 
+	memset(boot, 0, sizeof(*boot));
 	ret = mb_find_header(img, len, &off);
 	if (ret == -EBADMSG)
 		return mb_fail(why, "corrupt multiboot header: bad checksum",
@@ -379,7 +362,7 @@ int load_multiboot(struct guest_ram *ram, const void *img, size_t len,
 		ret = elf_kernel(ram, img, len, &k, why);
 	if (ret)
 		return ret;
-	if (!mb_loadable(ram, k.low, k.high))
+	if (!mb_loadable(ram, k.high))
 		return mb_fail(why, "kernel outside the usable guest RAM (see --mem)",
 			       -EFBIG);
 
@@ -387,13 +370,29 @@ int load_multiboot(struct guest_ram *ram, const void *img, size_t len,
 	if (!l)
 		return mb_fail(why, "out of memory", -ENOMEM);
 	mb_layout(&k, args, l);
-	if (!mb_loadable(ram, k.low, l->end)) {
+	if (!mb_loadable(ram, l->end)) {
 		ret = mb_fail(why, args->nmods ?
 			      "modules do not fit in guest RAM after the kernel (see --mem)" :
 			      "command line does not fit in guest RAM after the kernel (see --mem)",
 			      -EFBIG);
 		goto out;
 	}
+	busy[0].start = k.low;
+	busy[0].end = l->end;
+	mmap = MB_MMAP_ADDR;
+	if (busy[0].start < mmap + MB_INFO_OFF + MB_INFO_SIZE &&
+	    mmap < busy[0].end)
+		mmap = l->end;
+	busy[1].start = mmap;
+	busy[1].end = mmap + MB_INFO_OFF + MB_INFO_SIZE;
+	if (!mb_loadable(ram, busy[1].end)) {
+		ret = mb_fail(why, "no room for the memory map after the kernel (see --mem)",
+			      -EFBIG);
+		goto out;
+	}
+	ret = boot_area_place(ram, busy, ARRAY_SIZE(busy), &boot->area, why);
+	if (ret)
+		goto out;
 
 	if (k.is_elf) {
 		elf_copy(ram, img, &k.elf);
@@ -406,11 +405,11 @@ int load_multiboot(struct guest_ram *ram, const void *img, size_t len,
 	for (i = 0; i < args->nmods; i++)
 		memcpy(ram->hva + l->mod_addr[i], args->mods[i].data,
 		       args->mods[i].len);
-	write_info(ram, args, l);
+	write_info(ram, args, l, mmap);
 	boot->mode = BOOT_PROTECTED;
 	boot->entry = k.entry;
 	boot->rax = MB_BOOT_MAGIC;
-	boot->rbx = MB_INFO_ADDR;
+	boot->rbx = mmap + MB_INFO_OFF;
 out:
 	free(l);
 	return ret;

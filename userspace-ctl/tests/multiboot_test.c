@@ -97,7 +97,7 @@ static __u8 *make_aout(size_t size, size_t off, const __u32 *aout)
 	return img;
 }
 
-static bool load(const void *img, size_t len, const struct mb_args *args,
+static bool load(const void *img, size_t len, const struct load_args *args,
 		 struct boot_info *boot, int want, const char *why_has)
 {
 	const char *why = "";
@@ -238,7 +238,7 @@ bool test_mb_mmap(void)
 	static const __u32 aout[] = {
 		0x100000, 0x100000, 0x100100, 0x100200, 0x100010,
 	};
-	struct mb_args args = { .image = "k" };
+	struct load_args args = { .image = "k" };
 	struct boot_info boot;
 	__u8 *img = make_aout(0x100, 0, aout);
 	bool ok = true;
@@ -268,7 +268,7 @@ bool test_mb_aout(void)
 	static const __u32 aout_whole[] = {
 		0x300040, 0x300000, 0, 0, 0x300040,
 	};
-	struct mb_args args = { .image = "kernel.bin", .cmdline = "a  b" };
+	struct load_args args = { .image = "kernel.bin", .cmdline = "a  b" };
 	struct boot_info boot;
 	__u8 *img = make_aout(0x300, 0x40, aout);
 	bool ok = true;
@@ -321,7 +321,7 @@ bool test_mb_layout_like_qemu(void)
 		{ "mod1.txt first arg", mod1, 13 },
 		{ "mod2.bin", mod2, sizeof(mod2) },
 	};
-	struct mb_args args = {
+	struct load_args args = {
 		.image = "mb_elf",
 		.cmdline = "exit=3 hello  world",
 		.initrd = "mod1.txt first arg,mod2.bin",
@@ -362,7 +362,7 @@ bool test_mb_elf(void)
 	};
 	static const char mod[] = "module data";
 	struct mb_module mods[] = { { "m.bin x", mod, sizeof(mod) } };
-	struct mb_args args = {
+	struct load_args args = {
 		.image = "k.elf", .cmdline = "c", .initrd = "m.bin x",
 		.mods = mods, .nmods = 1,
 	};
@@ -392,7 +392,7 @@ bool test_mb_elf(void)
 }
 
 /* @img must be refused with @err and a reason containing @why_has. */
-static bool refused(const void *img, size_t len, const struct mb_args *a,
+static bool refused(const void *img, size_t len, const struct load_args *a,
 		    int err, const char *why_has)
 {
 	struct boot_info boot;
@@ -438,15 +438,16 @@ bool test_mb_bad(void)
 		{ { 0x100000, 0x100000, 0, 0, 0x100000 }, 0x1c, -ENOEXEC,
 		  "truncated" },
 		/*
-		 * Beyond --mem, into the firmware's tables, in tvmmctl's area
-		 * (the BIOS area below 1 MiB is loadable, as under QEMU).
+		 * Beyond --mem, into the firmware's tables (low RAM, the BIOS
+		 * area below 1 MiB included, is loadable, as under QEMU).
 		 */
 		{ { 0x3ff000, 0x3ff000, 0, 0, 0x3ff000 }, 0x300, -EFBIG,
 		  "outside the usable guest RAM" },
 		{ { 0x3d0000, 0x3d0000, 0, 0x3e1000, 0x3d0000 }, 0x300, -EFBIG,
 		  "outside the usable guest RAM" },
-		{ { 0x8000, 0x8000, 0, 0, 0x8000 }, 0x300, -EFBIG,
-		  "outside the usable guest RAM" },
+		/* Over 0x9000 up to the top: no room left for the map. */
+		{ { 0x8000, 0x8000, 0, 0x3df000, 0x8000 }, 0x300, -EFBIG,
+		  "no room for the memory map" },
 	};
 	static const struct {
 		bool is64;
@@ -474,7 +475,7 @@ bool test_mb_bad(void)
 	};
 	static char big_mod[0x2e0000];
 	struct mb_module mods[] = { { "big", big_mod, sizeof(big_mod) } };
-	struct mb_args args = { .image = "k" };
+	struct load_args args = { .image = "k" };
 	__u8 img[0x400], *aimg;
 	size_t len, i;
 	bool ok = true;
@@ -523,6 +524,82 @@ bool test_mb_bad(void)
 	mods[0].len = 0x2d0000;
 	fresh_ram();
 	ok &= EXPECT(load(img, len, &args, &(struct boot_info){ 0 }, 0, NULL));
+	return ok;
+}
+
+/*
+ * Kernels where QEMU's option ROM writes the memory map and info block
+ * (0x9000, 0x9500) or where tvmmctl keeps its boot area (below 0x7c00).
+ * QEMU 7.2 loads them all, then writes the map and info under the kernel
+ * (a kernel at 0x8000 finds its info block zeroed): tvmmctl moves what
+ * is in the way after the kernel and its data instead.
+ */
+bool test_mb_low(void)
+{
+	static const __u32 at_8000[] = {
+		0x8000, 0x8000, 0, 0, 0x8010,
+	};
+	/* refguests' mb_low: text at 0x8000, data and BSS from 0x9000. */
+	static const struct seg_spec mb_low[] = {
+		{ 0x200, 0x8000, 0x100, 0xc30 },
+		{ 0x300, 0x9000, 0x4, 0x3020 },
+	};
+	static const struct seg_spec boot_area[] = {
+		{ 0x200, 0x1000, 0x100, 0x7000 },
+	};
+	struct load_args args = { .image = "k" };
+	struct tvmm_sregs sregs;
+	struct tvmm_regs regs;
+	struct boot_info boot;
+	const char *why = NULL;
+	__u8 img[0x400], *aimg;
+	bool ok = true;
+	size_t len;
+
+	/*
+	 * 0x300 bytes at 0x8000: QEMU's layout puts the (empty) module list
+	 * and the strings at 0x9000, up to 0xa000: the map goes there.
+	 */
+	aimg = make_aout(0x300, 0, at_8000);
+	fresh_ram();
+	ok &= EXPECT(load(aimg, 0x300, &args, &boot, 0, NULL));
+	ok &= EXPECT(boot.entry == 0x8010 && boot.rbx == 0xa500);
+	ok &= EXPECT(boot.area == 0);
+	ok &= EXPECT(!memcmp(ram_buf + 0x8000, aimg, 0x300));
+	ok &= EXPECT(rd32(0xa500) == 0x24f && rd32(0xa500 + 48) == 0xa000);
+	ok &= EXPECT(rd32(0xa500 + 44) == 6 * 24);
+	ok &= EXPECT(rd32(0xa000) == 20 && rd64(0xa000 + 3 * 24 + 4) == 0x100000);
+	ok &= EXPECT(rd32(0xa500 + 16) == 0x9000 && str_at(0x9000, "k "));
+	ok &= EXPECT(str_at(rd32(0xa500 + 64), "tvmmctl"));
+	ok &= EXPECT(ram_buf[0x9500] == FILL && ram_buf[0xa558] == FILL);
+	free(aimg);
+
+	/* An ELF kernel linked at 0x8000: its data from 0x9000. */
+	len = make_elf(img, sizeof(img), false, 0x8000, mb_low, 2);
+	put_header(img + 0x200, 3, NULL);
+	fresh_ram();
+	ok &= EXPECT(load(img, len, &args, &boot, 0, NULL));
+	ok &= EXPECT(boot.rbx == 0xe500 && rd32(0xe500) == 0x24f);
+	ok &= EXPECT(!memcmp(ram_buf + 0x9000, img + 0x300, 4));
+	ok &= EXPECT(!ram_buf[0x9004] && !ram_buf[0xc01f]);
+	ok &= EXPECT(rd32(0xe500 + 16) == 0xd000);
+
+	/*
+	 * [0x1000, 0x8000) is where the boot area was: it goes after the
+	 * info block, which stays at 0x9500, and boot_setup() puts the GDT
+	 * and the stack there.
+	 */
+	len = make_elf(img, sizeof(img), false, 0x1000, boot_area, 1);
+	put_header(img + 0x200, 3, NULL);
+	fresh_ram();
+	ok &= EXPECT(load(img, len, &args, &boot, 0, NULL));
+	ok &= EXPECT(boot.rbx == 0x9500 && boot.area == 0xa000);
+	ok &= EXPECT(!boot_setup(&ram, &boot, &regs, &sregs, &why));
+	ok &= EXPECT(regs.rsp == 0xa000 + 0x7c00 && regs.rbx == 0x9500);
+	ok &= EXPECT(sregs.gdt.base == 0xa500 && regs.rax == 0x2badb002);
+	ok &= EXPECT(!memcmp(ram_buf + 0x1000, img + 0x200, 0x100));
+	ok &= EXPECT(!ram_buf[0x1100] && !ram_buf[0x7fff]);
+	ok &= EXPECT(rd32(0x9500 + 16) == 0x8000 && str_at(0x8000, "k "));
 	return ok;
 }
 

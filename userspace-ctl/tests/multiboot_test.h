@@ -12,6 +12,7 @@ bool test_mb_aout(void);
 bool test_mb_layout_like_qemu(void);
 bool test_mb_elf(void);
 bool test_mb_bad(void);
+bool test_mb_low(void);
 bool test_fw_cfg(void);
 
 #endif /* TVMMCTL_TESTS_MULTIBOOT_TEST_H */

@@ -326,9 +326,6 @@ bool test_run_elf_bad(void)
 	static const struct seg_spec file_gt_mem[] = {
 		{ 0x200, 0x100000, 0x100, 0x80 },
 	};
-	static const struct seg_spec low[] = {
-		{ 0x200, 0x1000, 0x100, 0x100 },
-	};
 	static const struct elf_bad cases[] = {
 		/* Truncated: header only, no program headers; cut shorter. */
 		{ true, 0x100000, two_segs, 2, .len = sizeof(struct elf64_hdr),
@@ -350,7 +347,6 @@ bool test_run_elf_bad(void)
 		  .err = -ENOEXEC, .why = "segment past the end" },
 		{ true, 0x100000, file_gt_mem, 1,
 		  .err = -ENOEXEC, .why = "p_filesz > p_memsz" },
-		{ true, 0x1000, low, 1, .err = -EINVAL, .why = "boot area" },
 		/* Entry outside every segment. */
 		{ true, 0x500000, two_segs, 2, .err = -ENOEXEC, .why = "entry point" },
 		/* Corrupt header fields, one at a time. */
@@ -430,6 +426,77 @@ bool test_run_boot_long(void)
 	ok &= EXPECT(regs.rip == 0x100000 && sregs.cr0 == 0x33);
 	ok &= EXPECT(sregs.cs.db && !sregs.cs.l && sregs.cs.limit == 0xffffffff);
 	ok &= EXPECT(sregs.ds.limit == 0xffffffff && sregs.ss.db);
+	return ok;
+}
+
+/*
+ * Images where tvmmctl keeps its boot area (GDT, TSS, page tables, stack
+ * below 0x7c00): the area moves past them, and boot_setup() writes it
+ * there, leaving the image alone.
+ */
+bool test_run_boot_area(void)
+{
+	static const struct seg_spec low[] = {
+		{ 0x200, 0x1000, 0x100, 0x100 },
+	};
+	static const struct seg_spec low_and_next[] = {
+		{ 0x200, 0x1000, 0x100, 0x100 },
+		{ 0x300, 0x2000, 0x100, 0x7000 },	/* to 0x9000 */
+	};
+	static const struct gpa_range all = { 0, RAM_SIZE };
+	struct guest_ram *ram = fresh_ram();
+	struct load_args args = { .has_mode = true, .mode = BOOT_PROTECTED,
+				  .has_load_addr = true, .load_addr = 0x6000 };
+	struct tvmm_sregs sregs;
+	struct tvmm_regs regs;
+	struct boot_info boot;
+	const char *why = NULL;
+	__u8 img[0x400];
+	__u64 v, area;
+	size_t len;
+	bool ok = true;
+
+	/* ELF64 at 0x1000: the area after it, at 0x2000. */
+	len = make_elf(img, sizeof(img), true, 0x1000, low, 1);
+	ok &= EXPECT(!load_elf(ram, img, len, &boot, &why));
+	ok &= EXPECT(boot.area == 0x2000 && boot.mode == BOOT_LONG);
+	ok &= EXPECT(!boot_setup(ram, &boot, &regs, &sregs, &why));
+	ok &= EXPECT(!memcmp(ram->hva + 0x1000, img + 0x200, 0x100));
+	ok &= EXPECT(ram->hva[0x1100] == 0xcc && ram->hva[0x24ff] == 0xcc);
+	ok &= EXPECT(sregs.gdt.base == 0x2500 && sregs.tr.base == 0x2580);
+	ok &= EXPECT(sregs.cr3 == 0x3000 && regs.rsp == 0x9c00);
+	memcpy(&v, ram->hva + 0x3000, 8);
+	ok &= EXPECT(v == (0x4000 | 3));
+	memcpy(&v, ram->hva + 0x2500 + BOOT_SEL_CODE64, 8);
+	ok &= EXPECT(v == 0x00af9b000000ffffULL);
+	/* The TSS descriptor has the moved base. */
+	memcpy(&v, ram->hva + 0x2500 + BOOT_SEL_TSS, 8);
+	ok &= EXPECT(v == (0x67 | 0x2580ULL << 16 | 0x8bULL << 40));
+
+	/* Two segments up to 0x9000: after the second. */
+	fresh_ram();
+	len = make_elf(img, sizeof(img), false, 0x1000, low_and_next, 2);
+	ok &= EXPECT(!load_elf(ram, img, len, &boot, &why));
+	ok &= EXPECT(boot.area == 0x9000 && boot.mode == BOOT_PROTECTED);
+
+	/* A raw image in protected mode at 0x6000. */
+	fresh_ram();
+	ok &= EXPECT(!load_raw_image(ram, img, 0x100, &args, &boot, &why));
+	ok &= EXPECT(boot.area == 0x7000 && boot.entry == 0x6000);
+	ok &= EXPECT(!memcmp(ram->hva + 0x6000, img, 0x100));
+	/* ...in real mode, no area is needed. */
+	args.mode = BOOT_REAL;
+	ok &= EXPECT(!load_raw_image(ram, img, 0x100, &args, &boot, &why));
+	ok &= EXPECT(boot.area == 0);
+
+	/* No room: RAM all taken, or an area outside RAM. */
+	ok &= EXPECT(boot_area_place(ram, &all, 1, &area, &why) == -ENOSPC);
+	ok &= EXPECT(strstr(why, "boot area"));
+	boot.mode = BOOT_LONG;
+	boot.area = RAM_SIZE - 0x1000;
+	ok &= EXPECT(boot_setup(ram, &boot, &regs, &sregs, &why) == -EINVAL);
+	boot.area = 0x1800;
+	ok &= EXPECT(boot_setup(ram, &boot, &regs, &sregs, &why) == -EINVAL);
 	return ok;
 }
 

@@ -32,6 +32,7 @@ bool test_run_elf64_good(void);
 bool test_run_elf32_good(void);
 bool test_run_elf_bad(void);
 bool test_run_boot_long(void);
+bool test_run_boot_area(void);
 bool test_run_uart(void);
 bool test_run_debug_exit(void);
 

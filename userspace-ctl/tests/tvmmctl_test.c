@@ -44,6 +44,7 @@
 #include "devices_test.h"
 #include "vmm_test.h"
 #include "multiboot_test.h"
+#include "linux_test.h"
 #include "bench_test.h"
 
 #define F(name)		(1ULL << TVMM_VMX_##name)
@@ -1326,6 +1327,50 @@ static bool test_run_mb_bad_input(void)
 	return ok;
 }
 
+#define LX_IMG		"/tmp/tvmmctl_test_linux.img"
+#define LX_INITRD	"/tmp/tvmmctl_test_linux.cpio"
+
+/*
+ * A bzImage on the command line: the default RAM is 256M (a kernel that
+ * needs 217M loads without --mem, then the device is missing), --mem too
+ * small says what is needed, --initrd is one file, the raw options are
+ * refused; a raw image takes no --initrd.
+ */
+static bool test_run_linux_bad_input(void)
+{
+	static const struct cli_case cases[] = {
+		{ NOENT, { "run", LX_IMG }, FAILURE,
+		  .err = { IS(MISSING_MSG) } },
+		{ NOENT, { "run", "--initrd", LX_INITRD, "--cpus", "2",
+			   "--cmdline", "console=ttyS0", LX_IMG }, FAILURE,
+		  .err = { IS(MISSING_MSG) } },
+		{ NOENT, { "run", "--mem", "64M", LX_IMG }, FAILURE,
+		  .err = { RUN_ERROR("this kernel needs --mem 217M or more") } },
+		{ NOENT, { "run", "--mem", "216M", LX_IMG }, FAILURE,
+		  .err = { RUN_ERROR("needs --mem 217M") } },
+		{ NOENT, { "run", "--mem", "217M", LX_IMG }, FAILURE,
+		  .err = { IS(MISSING_MSG) } },
+		{ NOENT, { "run", "--initrd", "/nonexistent/initrd", LX_IMG },
+		  FAILURE,
+		  .err = { RUN_ERROR("--initrd '/nonexistent/initrd': No such file") } },
+		{ NOENT, { "run", "--entry", "0x1000000", LX_IMG }, FAILURE,
+		  .err = { RUN_ERROR("are for raw images") } },
+		{ NOENT, { "run", "--initrd", LX_INITRD, LX_INITRD }, FAILURE,
+		  .err = { RUN_ERROR("--initrd is for multiboot kernels and Linux images") } },
+	};
+	static __u8 img[BZ_SIZE];
+	bool ok = true;
+
+	make_bzimage(img);
+	set(img, H_INIT_SIZE, 200 << 20);
+	ok &= EXPECT(write_file(LX_IMG, img, sizeof(img)));
+	ok &= EXPECT(write_file(LX_INITRD, "07070", 5));
+	ok &= cli_table(NULL, cases, ARRAY_SIZE(cases));
+	unlink(LX_IMG);
+	unlink(LX_INITRD);
+	return ok;
+}
+
 /* ---- bench end to end -------------------------------------------------- */
 
 /*
@@ -1377,11 +1422,15 @@ static bool test_bench_cmd(void)
 
 /* ---- main --------------------------------------------------------------- */
 
-/* Each test: @fn, or else the "info" case @info. */
+/*
+ * Each test: @fn, or else the "info" case @info; skipped when @skip says
+ * why it cannot run here.
+ */
 static const struct {
 	const char *name;
 	bool (*fn)(void);
 	const struct info_case *info;
+	const char *(*skip)(void);
 } tests[] = {
 	{ "feature table matches uapi/tvmm_features.h", test_feature_table },
 	{ "cpulist: runs and singles", test_cpulist },
@@ -1417,6 +1466,7 @@ static const struct {
 	{ "run: ELF32 with two segments and BSS", test_run_elf32_good },
 	{ "run: bad ELF images rejected, RAM untouched", test_run_elf_bad },
 	{ "run: long-mode page tables and boot state", test_run_boot_long },
+	{ "run: the boot area moves out of an image's way", test_run_boot_area },
 	{ "run: UART registers and output", test_run_uart },
 	{ "run: debug-exit, POST, i8042 reset", test_run_debug_exit },
 	{ "run: bad input and bad options", test_run_bad_input },
@@ -1465,8 +1515,24 @@ static const struct {
 	{ "multiboot: layout as QEMU's", test_mb_layout_like_qemu },
 	{ "multiboot: ELF kernel with a module", test_mb_elf },
 	{ "multiboot: bad kernels refused, RAM untouched", test_mb_bad },
+	{ "multiboot: kernels at 0x8000 and over the boot area", test_mb_low },
 	{ "multiboot: bad input on the command line", test_run_mb_bad_input },
+	{ "linux: RAM, --initrd and options on the command line",
+	  test_run_linux_bad_input },
 	{ "fw_cfg: items, selectors, reads past the end", test_fw_cfg },
+	{ "e820: the map for every RAM size", test_e820 },
+	{ "linux: bad bzImages and options refused, RAM untouched",
+	  test_bzimage_bad },
+	{ "linux: the zero page, byte by byte, and the boot state",
+	  test_bzimage_zero_page },
+	{ "linux: PVH vmlinux, hvm_start_info, memmap, module", test_pvh },
+	{ "linux: bad PVH vmlinux files refused, RAM untouched", test_pvh_bad },
+	{ "mptable: decoded back for 1 to 40 vCPUs", test_mptable },
+	{ "loaders: the order formats are told apart in", test_loader_order },
+	{ "linux: Debian's bzImage", test_debian_bzimage,
+	  .skip = skip_no_debian_bzimage },
+	{ "linux: Debian's vmlinux through PVH", test_debian_vmlinux,
+	  .skip = skip_no_debian_vmlinux },
 	{ "bench: median and spread", test_bench_stats },
 	{ "bench: command line", test_bench_parse },
 	{ "bench: ratios and targets", test_bench_verdicts },
@@ -1480,15 +1546,21 @@ static const struct {
 int main(void)
 {
 	const char *bin = getenv("TVMMCTL_BIN");
+	const char *why;
 	size_t i;
 
 	verbose = getenv("TVMMCTL_TEST_VERBOSE");
 	ksft_print_header();
 	ksft_set_plan(ARRAY_SIZE(tests) + 1);
-	for (i = 0; i < ARRAY_SIZE(tests); i++)
-		ksft_test_result(tests[i].fn ? tests[i].fn() :
-				 check_info(tests[i].info),
-				 "%s\n", tests[i].name);
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+		why = tests[i].skip ? tests[i].skip() : NULL;
+		if (why)
+			ksft_test_result_skip("%s: %s\n", tests[i].name, why);
+		else
+			ksft_test_result(tests[i].fn ? tests[i].fn() :
+					 check_info(tests[i].info),
+					 "%s\n", tests[i].name);
+	}
 
 	if (!bin || !bin[0])
 		ksft_test_result_skip("static tvmmctl (set TVMMCTL_BIN)\n");
