@@ -213,7 +213,10 @@ static int console_finish(struct console *c)
 
 /* ---- what the guest said --------------------------------------------- */
 
-/* The value of the first "guest: KEY VALUE" line of OUT_FILE, or NULL. */
+/*
+ * The value of the first "guest: KEY VALUE" (or "guest: KEY") line of
+ * OUT_FILE, or NULL.
+ */
 static char *guest_says(const char *key, char *val, size_t len)
 {
 	char line[4096], want[128];
@@ -223,12 +226,13 @@ static char *guest_says(const char *key, char *val, size_t len)
 
 	if (!f)
 		return NULL;
-	n = snprintf(want, sizeof(want), "guest: %s ", key);
+	n = snprintf(want, sizeof(want), "guest: %s", key);
 	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, want, n))
-			continue;
 		line[strcspn(line, "\r\n")] = '\0';
-		snprintf(val, len, "%s", line + n);
+		/* The key, then a space and the value, or nothing. */
+		if (strncmp(line, want, n) || (line[n] && line[n] != ' '))
+			continue;
+		snprintf(val, len, "%s", line[n] ? line + n + 1 : "");
 		ret = val;
 		break;
 	}
