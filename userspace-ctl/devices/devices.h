@@ -272,6 +272,29 @@ void pit_reset(struct dev_ctx *ctx);
 __s64 pit_next_event_ns(struct dev_ctx *ctx);
 void pit_update(struct dev_ctx *ctx);
 
+/*
+ * The IOAPIC (ioapic.c), as the MP table (loader/) describes it too: an
+ * 82093AA (version 0x11) with 24 pins at 0xfec00000.
+ */
+#define IOAPIC_BASE		0xfec00000ULL
+#define IOAPIC_SIZE		0x1000
+#define IOAPIC_VERSION		0x11
+#define IOAPIC_PINS		24
+
+/*
+ * The IOAPIC pin ISA IRQ @irq drives, as on a PC (and QEMU's): IRQ0, the
+ * PIT, on pin 2 (pin 0 being the 8259A's INTR output), IRQs 1 and 3-15
+ * on the pins of their number; -1 for IRQ2 (the 8259A cascade, no
+ * device's) and beyond 15. The MP table's interrupt source entries must
+ * say the same: this is the one copy of the wiring.
+ */
+static inline int ioapic_isa_pin(unsigned int irq)
+{
+	if (irq == 0)
+		return 2;
+	return irq == 2 || irq >= 16 ? -1 : (int)irq;
+}
+
 /* Local APICs (lapic.c). */
 #define LAPIC_BASE		0xfee00000ULL
 void lapic_reset(struct dev_ctx *ctx, unsigned int cpu);
