@@ -71,6 +71,15 @@
 #define TVMM_CREATE_VCPU	_IO(TVMMIO, 0x11)
 #define TVMM_SET_TSC_OFFSET	_IOW(TVMMIO, 0x12, struct tvmm_tsc_offset)
 
+/* VM ioctl */
+#define TVMM_SET_USER_MSRS	_IOW(TVMMIO, 0x13, struct tvmm_user_msrs)
+#define TVMM_MAX_USER_MSRS	16
+struct tvmm_user_msrs {
+	__u32 nmsrs;		/* 0 (none: the default) to TVMM_MAX_USER_MSRS */
+	__u32 flags;		/* must be 0 */
+	__u32 indices[TVMM_MAX_USER_MSRS];	/* unused ones must be 0 */
+};
+
 /*
  * vCPU ioctls, on a vCPU file descriptor.
  *
@@ -160,6 +169,8 @@
 #define TVMM_CAP_KERNEL_HYPERCALLS 7	/* TVMM_HC_* handled in the kernel */
 #define TVMM_CAP_INTERCEPTS	8	/* TVMM_SET_INTERCEPTS */
 #define TVMM_CAP_VCPU_EVENTS	9	/* TVMM_GET/SET_VCPU_EVENTS */
+#define TVMM_CAP_TSC_KHZ	10	/* the host's TSC rate in kHz (the value; 0 unknown) */
+#define TVMM_CAP_USER_MSRS	11	/* TVMM_SET_USER_MSRS and TVMM_EXIT_MSR */
 
 #define TVMM_MAX_MEMSLOTS	32
 #define TVMM_MAX_VCPUS		64
@@ -526,6 +537,7 @@ struct tvmm_trace_ring {
 #define TVMM_EXIT_INTR		9	/* a signal is pending (-EINTR) */
 #define TVMM_EXIT_IRQ_WINDOW_OPEN 10	/* asked for by request_interrupt_window */
 #define TVMM_EXIT_TRACE_FULL	11	/* drain the trace ring, then TVMM_RUN */
+#define TVMM_EXIT_MSR		12	/* RDMSR/WRMSR of a user MSR: run->msr */
 
 #define TVMM_IO_IN		0
 #define TVMM_IO_OUT		1
@@ -620,6 +632,13 @@ struct tvmm_run {
 			__u8  insn_len;
 			__u8  insn_bytes[15];
 		} internal;
+	struct {
+		__u32 index;	/* ECX */
+		__u8 is_write;	/* 1: WRMSR, data is the value written */
+		__u8 error;	/* userspace sets 1: the guest gets #GP(0) */
+		__u8 pad[2];
+		__u64 data;	/* RDMSR: userspace writes the value read */
+	} msr;
 		__u8 padding3[256];
 	};
 };
