@@ -4,8 +4,12 @@
  * that programs the 8259A pair and the 16550A's receive interrupt, then
  * sleeps in "sti; hlt", gets the bytes written to tvmmctl's stdin (a pipe,
  * more than the UART's FIFO holds) one IRQ4 at a time, and echoes them;
- * a guest that programs the 8254 sleeps until three IRQ0 ticks came. The
- * guests never poll: without interrupts they would sleep until --timeout.
+ * a guest that programs the 8254 sleeps until three IRQ0 ticks came; a
+ * guest that programs its local APIC's timer sleeps through five periodic
+ * ticks, which may not come before five periods of its TSC went by, then
+ * spins through ten periods of a one-shot count, which must interrupt it
+ * once. The guests never poll for their interrupts: without them they
+ * would sleep until --timeout.
  *
  * Both guests run in 32-bit protected mode with an IDT of their own; the
  * main loop tests its flag with interrupts off and sleeps with "sti; hlt"
@@ -20,7 +24,7 @@
 #include "tvmmctl_image.h"
 
 #define OPTS		"--timeout 60 --mode protected --load-addr 0x8000"
-#define NR_GATES	0x30
+#define NR_GATES	0x40
 
 /* The PIC pair at vectors 0x20 and 0x28, as Linux sets it up. */
 #define ASM_PIC_INIT(master_mask)					\
@@ -156,6 +160,89 @@ GUEST_ASM32(pit_guest,
 	    ".balign 8\n"
 	    "pit_idt: .fill " TVMM_STR(NR_GATES) " * 8, 1, 0\n");
 
+/*
+ * The local APIC's timer against the TSC, its base clock: TDCR divide by
+ * 4, TMICT 250000, so a period of 1M TSC cycles. Five periodic ticks
+ * (vector 0x30) no sooner than 5M cycles after TMICT was written, else
+ * exit 0x12; then one-shot (vector 0x31, the change of mode stops the
+ * periodic count), spinning with interrupts on through 10M cycles: one
+ * interrupt, else exit 0x13. Passed: exit 0x11.
+ */
+#define APIC_T0		GUEST_ASM_ADDR(apic_guest_start, apic_t0)
+
+/* EDX:EAX = TSC - apic_t0; at 2^32 and above, to @label; else compare. */
+#define APIC_ASM_ELAPSED(label, cycles)					\
+	"rdtsc\n"							\
+	"sub " APIC_T0 ", %eax\n"					\
+	"sbb " APIC_T0 "+4, %edx\n"					\
+	"test %edx, %edx\n"						\
+	"jnz " label "\n"						\
+	"cmp $" #cycles ", %eax\n"
+
+GUEST_ASM32(apic_guest,
+	    ASM_SET_GATE(GUEST_ASM_ADDR(apic_guest_start, apic_idt) "+0x30*8",
+			 GUEST_ASM_ADDR(apic_guest_start, apic_isr))
+	    ASM_SET_GATE(GUEST_ASM_ADDR(apic_guest_start, apic_idt) "+0x31*8",
+			 GUEST_ASM_ADDR(apic_guest_start, apic_isr1))
+	    "lidt " GUEST_ASM_ADDR(apic_guest_start, apic_idtr) "\n"
+	    "movl $0x1ff, 0xfee000f0\n"	/* SVR: enabled */
+	    "movl $0x1, 0xfee003e0\n"		/* TDCR: divide by 4 */
+	    "movl $0x20030, 0xfee00320\n"	/* LVT: periodic, 0x30 */
+	    "rdtsc\n"
+	    "mov %eax, " APIC_T0 "\n"
+	    "mov %edx, " APIC_T0 "+4\n"
+	    "movl $250000, 0xfee00380\n"	/* TMICT */
+	    "apic_wait:\n"
+	    "cli\n"
+	    "cmpl $5, " GUEST_ASM_ADDR(apic_guest_start, apic_count) "\n"
+	    "jae apic_five\n"
+	    "sti\n"
+	    "hlt\n"
+	    "jmp apic_wait\n"
+	    "apic_five:\n"
+	    APIC_ASM_ELAPSED("apic_one_shot", 5000000)
+	    "jae apic_one_shot\n"
+	    "mov $0x12, %al\n"
+	    "out %al, $0xf4\n"
+	    "hlt\n"
+	    "apic_one_shot:\n"
+	    "movl $0x31, 0xfee00320\n"		/* LVT: one-shot, 0x31 */
+	    "rdtsc\n"
+	    "mov %eax, " APIC_T0 "\n"
+	    "mov %edx, " APIC_T0 "+4\n"
+	    "movl $250000, 0xfee00380\n"
+	    "sti\n"
+	    "apic_spin:\n"
+	    APIC_ASM_ELAPSED("apic_spun", 10000000)
+	    "jb apic_spin\n"
+	    "apic_spun:\n"
+	    "cli\n"
+	    "cmpl $1, " GUEST_ASM_ADDR(apic_guest_start, apic_count1) "\n"
+	    "mov $0x11, %al\n"
+	    "je apic_exit\n"
+	    "mov $0x13, %al\n"
+	    "apic_exit:\n"
+	    "out %al, $0xf4\n"
+	    "hlt\n"
+
+	    "apic_isr:\n"
+	    "incl " GUEST_ASM_ADDR(apic_guest_start, apic_count) "\n"
+	    "movl $0, 0xfee000b0\n"		/* EOI */
+	    "iret\n"
+	    "apic_isr1:\n"
+	    "incl " GUEST_ASM_ADDR(apic_guest_start, apic_count1) "\n"
+	    "movl $0, 0xfee000b0\n"
+	    "iret\n"
+
+	    ".balign 8\n"
+	    "apic_t0: .quad 0\n"
+	    "apic_count: .long 0\n"
+	    "apic_count1: .long 0\n"
+	    "apic_idtr: .word " TVMM_STR(NR_GATES) " * 8 - 1\n"
+	    ".long " GUEST_ASM_ADDR(apic_guest_start, apic_idt) "\n"
+	    ".balign 8\n"
+	    "apic_idt: .fill " TVMM_STR(NR_GATES) " * 8, 1, 0\n");
+
 /* Longer than the UART's 16-byte FIFO: tvmmctl must wait for room. */
 #define INPUT	"The quick brown fox jumps over the lazy dog.\n"
 
@@ -171,7 +258,9 @@ static void trace_line(const char *line, void *data)
 	struct irq_seen *s = data;
 
 	if (strstr(line, "cpu0 inject vector 0x24 (IRQ4)") ||
-	    strstr(line, "cpu0 inject vector 0x20 (IRQ0)"))
+	    strstr(line, "cpu0 inject vector 0x20 (IRQ0)") ||
+	    strstr(line, "cpu0 inject vector 0x30 (local APIC)") ||
+	    strstr(line, "cpu0 inject vector 0x31 (local APIC)"))
 		s->injected++;
 	else if (strstr(line, " HLT rip=") &&
 		 strstr(line, "| tvmmctl: wait for an interrupt ("))
@@ -218,6 +307,19 @@ FIXTURE_VARIANT_ADD(irq, pit_timer_interrupts) {
 	.trace = true,
 	.status = 0x23, .out = "",
 	.min_injected = 3, .max_injected = UINT_MAX,
+};
+
+/* Five periodic, one one-shot, maybe a periodic one pending at the switch. */
+FIXTURE_VARIANT_ADD(irq, apic_timer_interrupts) {
+	.guest = apic_guest_start, .guest_end = apic_guest_end,
+	.trace = true,
+	.status = 0x23, .out = "",
+	.min_injected = 6, .max_injected = 7,
+};
+
+FIXTURE_VARIANT_ADD(irq, apic_timer_untraced) {
+	.guest = apic_guest_start, .guest_end = apic_guest_end,
+	.status = 0x23, .out = "",
 };
 
 FIXTURE_SETUP(irq)
