@@ -8,16 +8,21 @@
  * guest that programs its local APIC's timer sleeps through five periodic
  * ticks, which may not come before five periods of its TSC went by, then
  * spins through ten periods of a one-shot count, which must interrupt it
- * once. The guests never poll for their interrupts: without them they
- * would sleep until --timeout.
+ * once; with TVMM_CAP_USER_MSRS, a guest that reads IA32_APIC_BASE, gets
+ * #GP for moving it, and sleeps until its TSC-deadline timer fires, no
+ * sooner than the TSC says. The guests never poll for their interrupts:
+ * without them they would sleep until --timeout.
  *
  * Both guests run in 32-bit protected mode with an IDT of their own; the
  * main loop tests its flag with interrupts off and sleeps with "sti; hlt"
  * (STI's shadow: no interrupt between the two), so no wake-up is lost.
  */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
@@ -243,6 +248,107 @@ GUEST_ASM32(apic_guest,
 	    ".balign 8\n"
 	    "apic_idt: .fill " TVMM_STR(NR_GATES) " * 8, 1, 0\n");
 
+/*
+ * The local APIC's MSRs, which tvmm.ko hands to tvmmctl: IA32_APIC_BASE
+ * reads 0xfee00900 on vCPU 0 (else exit 0x14) and moving the APIC is #GP
+ * (else 0x15); in TSC-deadline mode (vector 0x32) IA32_TSC_DEADLINE reads
+ * back the deadline written, 2M cycles ahead (else 0x16), the interrupt
+ * comes no sooner (else 0x17) and the MSR then reads 0 (else 0x18).
+ * Passed: exit 0x11.
+ */
+#define TSCDL_ADDR(label)	GUEST_ASM_ADDR(tscdl_guest_start, label)
+#define TSCDL_FAIL(code)	"mov $" #code ", %al\njmp tscdl_exit\n"
+
+GUEST_ASM32(tscdl_guest,
+	    ASM_SET_GATE(TSCDL_ADDR(tscdl_idt) "+13*8", TSCDL_ADDR(tscdl_gp))
+	    ASM_SET_GATE(TSCDL_ADDR(tscdl_idt) "+0x32*8",
+			 TSCDL_ADDR(tscdl_isr))
+	    "lidt " TSCDL_ADDR(tscdl_idtr) "\n"
+	    "mov $0x1b, %ecx\n"			/* IA32_APIC_BASE */
+	    "rdmsr\n"
+	    "cmp $0xfee00900, %eax\n"
+	    "jne tscdl_bad_base\n"
+	    "test %edx, %edx\n"
+	    "jz tscdl_move\n"
+	    "tscdl_bad_base:\n"
+	    TSCDL_FAIL(0x14)
+	    "tscdl_move:\n"
+	    "mov $0xfed00900, %eax\n"
+	    "wrmsr\n"				/* #GP: the handler skips it */
+	    "cmpl $1, " TSCDL_ADDR(tscdl_gps) "\n"
+	    "je tscdl_arm\n"
+	    TSCDL_FAIL(0x15)
+	    "tscdl_arm:\n"
+	    "movl $0x1ff, 0xfee000f0\n"	/* SVR: enabled */
+	    "movl $0x40032, 0xfee00320\n"	/* LVT: TSC-deadline, 0x32 */
+	    "mfence\n"				/* before the WRMSR (11.5.4.1) */
+	    "rdtsc\n"
+	    "add $2000000, %eax\n"
+	    "adc $0, %edx\n"
+	    "mov %eax, " TSCDL_ADDR(tscdl_deadline) "\n"
+	    "mov %edx, " TSCDL_ADDR(tscdl_deadline) "+4\n"
+	    "mov $0x6e0, %ecx\n"			/* IA32_TSC_DEADLINE */
+	    "wrmsr\n"
+	    "rdmsr\n"
+	    "cmp " TSCDL_ADDR(tscdl_deadline) ", %eax\n"
+	    "jne tscdl_bad_read\n"
+	    "cmp " TSCDL_ADDR(tscdl_deadline) "+4, %edx\n"
+	    "je tscdl_wait\n"
+	    "tscdl_bad_read:\n"
+	    TSCDL_FAIL(0x16)
+	    "tscdl_wait:\n"
+	    "cli\n"
+	    "cmpl $1, " TSCDL_ADDR(tscdl_count) "\n"
+	    "jae tscdl_fired\n"
+	    "sti\n"
+	    "hlt\n"
+	    "jmp tscdl_wait\n"
+	    "tscdl_fired:\n"
+	    "mov " TSCDL_ADDR(tscdl_at) ", %eax\n"
+	    "mov " TSCDL_ADDR(tscdl_at) "+4, %edx\n"
+	    "sub " TSCDL_ADDR(tscdl_deadline) ", %eax\n"
+	    "sbb " TSCDL_ADDR(tscdl_deadline) "+4, %edx\n"
+	    "jae tscdl_reads_zero\n"
+	    TSCDL_FAIL(0x17)
+	    "tscdl_reads_zero:\n"
+	    "mov $0x6e0, %ecx\n"
+	    "rdmsr\n"
+	    "or %edx, %eax\n"
+	    "jz tscdl_pass\n"
+	    TSCDL_FAIL(0x18)
+	    "tscdl_pass:\n"
+	    "mov $0x11, %al\n"
+	    "tscdl_exit:\n"
+	    "out %al, $0xf4\n"
+	    "hlt\n"
+
+	    "tscdl_gp:\n"			/* #GP: skip the 2-byte WRMSR */
+	    "add $4, %esp\n"			/* the error code */
+	    "addl $2, (%esp)\n"
+	    "incl " TSCDL_ADDR(tscdl_gps) "\n"
+	    "iret\n"
+	    "tscdl_isr:\n"
+	    "push %eax\n"
+	    "push %edx\n"
+	    "rdtsc\n"
+	    "mov %eax, " TSCDL_ADDR(tscdl_at) "\n"
+	    "mov %edx, " TSCDL_ADDR(tscdl_at) "+4\n"
+	    "incl " TSCDL_ADDR(tscdl_count) "\n"
+	    "movl $0, 0xfee000b0\n"		/* EOI */
+	    "pop %edx\n"
+	    "pop %eax\n"
+	    "iret\n"
+
+	    ".balign 8\n"
+	    "tscdl_deadline: .quad 0\n"
+	    "tscdl_at: .quad 0\n"
+	    "tscdl_count: .long 0\n"
+	    "tscdl_gps: .long 0\n"
+	    "tscdl_idtr: .word " TVMM_STR(NR_GATES) " * 8 - 1\n"
+	    ".long " TSCDL_ADDR(tscdl_idt) "\n"
+	    ".balign 8\n"
+	    "tscdl_idt: .fill " TVMM_STR(NR_GATES) " * 8, 1, 0\n");
+
 /* Longer than the UART's 16-byte FIFO: tvmmctl must wait for room. */
 #define INPUT	"The quick brown fox jumps over the lazy dog.\n"
 
@@ -260,7 +366,8 @@ static void trace_line(const char *line, void *data)
 	if (strstr(line, "cpu0 inject vector 0x24 (IRQ4)") ||
 	    strstr(line, "cpu0 inject vector 0x20 (IRQ0)") ||
 	    strstr(line, "cpu0 inject vector 0x30 (local APIC)") ||
-	    strstr(line, "cpu0 inject vector 0x31 (local APIC)"))
+	    strstr(line, "cpu0 inject vector 0x31 (local APIC)") ||
+	    strstr(line, "cpu0 inject vector 0x32 (local APIC)"))
 		s->injected++;
 	else if (strstr(line, " HLT rip=") &&
 		 strstr(line, "| tvmmctl: wait for an interrupt ("))
@@ -277,7 +384,8 @@ FIXTURE(irq) {
  * "@input tvmmctl run" of the asm guest @guest to @guest_end, with --trace
  * if @trace: it exits with @status, the guest prints @out and, traced,
  * gets @min_injected to @max_injected interrupts, at least one while
- * halted, and tvmmctl traces nothing else.
+ * halted, and tvmmctl traces nothing else. With @user_msrs, skipped
+ * without TVMM_CAP_USER_MSRS.
  */
 FIXTURE_VARIANT(irq) {
 	const char *guest, *guest_end;
@@ -286,6 +394,7 @@ FIXTURE_VARIANT(irq) {
 	int status;
 	const char *out;
 	unsigned int min_injected, max_injected;
+	bool user_msrs;
 };
 
 FIXTURE_VARIANT_ADD(irq, uart_input_by_interrupt) {
@@ -322,9 +431,29 @@ FIXTURE_VARIANT_ADD(irq, apic_timer_untraced) {
 	.status = 0x23, .out = "",
 };
 
+FIXTURE_VARIANT_ADD(irq, apic_tsc_deadline) {
+	.guest = tscdl_guest_start, .guest_end = tscdl_guest_end,
+	.trace = true, .user_msrs = true,
+	.status = 0x23, .out = "",
+	.min_injected = 1, .max_injected = 1,
+};
+
+static int has_extension(long cap)
+{
+	int fd = open(TVMM_DEV, O_RDWR | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, TVMM_CHECK_EXTENSION, cap);
+	close(fd);
+	return ret;
+}
+
 FIXTURE_SETUP(irq)
 {
 	TVMM_REQUIRE_MODULE();
+	if (variant->user_msrs && has_extension(TVMM_CAP_USER_MSRS) <= 0)
+		TVMM_SKIP("tvmm.ko hands no MSRs to tvmmctl (TVMM_CAP_USER_MSRS)");
 }
 
 FIXTURE_TEARDOWN(irq)
