@@ -359,6 +359,18 @@ void ioapic_eoi(struct dev_ctx *ctx, unsigned int vector);
 
 /* Local APICs (lapic.c). */
 #define LAPIC_BASE		0xfee00000ULL
+
+/*
+ * The APIC timer's base clock is the crystal of CPUID leaf 0x15: the TSC
+ * divided by this, 1, or 2 for a TSC of 4.295 GHz and more, whose rate in
+ * Hz leaf 0x15's 32-bit ECX cannot hold. The CPU model must say the same
+ * (leaf 0x15 EBX/EAX).
+ */
+static inline unsigned int apic_tsc_ratio(__u32 tsc_khz)
+{
+	return (__u64)tsc_khz * 1000 >= 1ULL << 32 ? 2 : 1;
+}
+
 void lapic_reset(struct dev_ctx *ctx, unsigned int cpu);
 int lapic_peek(struct dev_ctx *ctx, unsigned int cpu);
 void lapic_ack(struct dev_ctx *ctx, unsigned int cpu, unsigned int vector);

@@ -30,8 +30,9 @@
  * the PIC's interrupts), or directly while IA32_APIC_BASE disables the
  * APIC (lapic_pic_connected()).
  *
- * The timer counts at the TSC rate divided by TDCR: the guest's CPUID leaf
- * 0x15 says that its crystal clock is the TSC's (ratio 1/1). Its deadlines
+ * The timer counts at the rate of the crystal of the guest's CPUID leaf
+ * 0x15, the TSC's (or half of it, apic_tsc_ratio()), divided by TDCR. Its
+ * deadlines
  * are TSC values (hooks->tsc), so the guest's clock and its timer never
  * drift apart; a periodic timer's next deadline is the last one plus the
  * period, whenever the host got round to it. Nothing runs in the
@@ -441,18 +442,23 @@ static unsigned int lapic_timer_mode(const struct lapic_state *a)
 	return APIC_LVT_TIMER_MODE(a->lvt[LVT_TIMER]);
 }
 
-/* TDCR bits 3, 1:0 (Figure 11-10): 2, 4, ... 128, then 1 for 111b. */
-static __u64 lapic_timer_divisor(const struct lapic_state *a)
+/*
+ * TSC cycles per count: the crystal's (apic_tsc_ratio()) times TDCR's
+ * divider, bits 3, 1:0 (Figure 11-10): 2, 4, ... 128, then 1 for 111b.
+ */
+static __u64 lapic_timer_divisor(const struct dev_ctx *ctx,
+				 const struct lapic_state *a)
 {
 	unsigned int v = (a->timer_divide & 3) | (a->timer_divide & 8) >> 1;
 
-	return v == 7 ? 1 : 2ULL << v;
+	return (v == 7 ? 1 : 2ULL << v) * apic_tsc_ratio(ctx->tsc_khz);
 }
 
 /* TMCCT at TSC @now: the counts left, rounded up; 0 once stopped. */
-static __u32 lapic_timer_count(const struct lapic_state *a, __u64 now)
+static __u32 lapic_timer_count(const struct dev_ctx *ctx,
+			       const struct lapic_state *a, __u64 now)
 {
-	__u64 div = lapic_timer_divisor(a), left;
+	__u64 div = lapic_timer_divisor(ctx, a), left;
 
 	if (!a->timer_armed)
 		return 0;
@@ -527,7 +533,7 @@ static void lapic_timer_start(struct dev_ctx *ctx, unsigned int cpu)
 	if (!a->timer_initial ||
 	    (mode != TIMER_ONE_SHOT && mode != TIMER_PERIODIC))
 		return;
-	a->timer_period = (__u64)a->timer_initial * lapic_timer_divisor(a);
+	a->timer_period = (__u64)a->timer_initial * lapic_timer_divisor(ctx, a);
 	a->timer_next = dev_tsc(ctx) + a->timer_period;
 	a->timer_armed = true;
 	dev_wake_io(ctx);
@@ -539,13 +545,13 @@ static void lapic_timer_divide(struct dev_ctx *ctx, unsigned int cpu,
 {
 	struct lapic_state *a = &ctx->lapic[cpu];
 	__u64 now = dev_tsc(ctx);
-	__u32 count = lapic_timer_count(a, now);
+	__u32 count = lapic_timer_count(ctx, a, now);
 
 	a->timer_divide = val & 0xb;
 	if (!a->timer_armed || !count)
 		return;
-	a->timer_period = (__u64)a->timer_initial * lapic_timer_divisor(a);
-	a->timer_next = now + count * lapic_timer_divisor(a);
+	a->timer_period = (__u64)a->timer_initial * lapic_timer_divisor(ctx, a);
+	a->timer_next = now + count * lapic_timer_divisor(ctx, a);
 	dev_wake_io(ctx);
 }
 
@@ -610,7 +616,7 @@ static __u32 lapic_read_reg(struct dev_ctx *ctx, unsigned int cpu,
 		return a->timer_initial;
 	case APIC_TMCCT:
 		/* TSC-deadline mode: always 0 (not armed). */
-		return lapic_timer_count(a, dev_tsc(ctx));
+		return lapic_timer_count(ctx, a, dev_tsc(ctx));
 	case APIC_TDCR:
 		return a->timer_divide;
 	default:

@@ -301,6 +301,16 @@ bool test_apic_timer_divide(void)
 	apic_write(&ctx, 0, 0x3e0, 0x2);
 	ok &= EXPECT(apic_read(&ctx, 0, 0x390) == 50);
 	ok &= EXPECT(deadline_is(&ctx, 0, t0 + 100 + 400));
+	/* A TSC of 4.295 GHz or more: the crystal, and the count, at half. */
+	ok &= EXPECT(apic_tsc_ratio(4294967) == 1);
+	ok &= EXPECT(apic_tsc_ratio(4294968) == 2);
+	ctx.tsc_khz = 5000000;
+	apic_write(&ctx, 0, 0x3e0, 0xb);
+	t0 = seen.tsc;
+	apic_write(&ctx, 0, 0x380, 100);
+	ok &= EXPECT(deadline_is(&ctx, 0, t0 + 200));
+	seen.tsc = t0 + 101;
+	ok &= EXPECT(apic_read(&ctx, 0, 0x390) == 50);
 	return ok;
 }
 
