@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The port and MMIO tables: every device model, the dispatch of one access
- * with its count, and where interrupts go (PIC to vCPU 0, local APICs).
+ * The port, MMIO and MSR tables: every device model, the dispatch of one
+ * access with its count, where interrupts go (ISA lines to the PIC and
+ * the IOAPIC, the PIC to vCPU 0, local APICs), and the devices' time (the
+ * next event of any timer, and raising what is due).
  */
 #include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lib/util.h"
+#include "lib/x86.h"
 #include "devices/devices.h"
+
+#define NSEC_PER_MSEC		1000000ULL
 
 static const struct io_dev *const io_devs[] = {
 	&uart_dev,
@@ -23,7 +29,16 @@ static const struct io_dev *const io_devs[] = {
 
 static const struct mmio_dev *const mmio_devs[] = {
 	&lapic_dev,
+	&ioapic_dev,
 };
+
+/* The MSRs of dev_msr_read() and dev_msr_write(), for TVMM_SET_USER_MSRS. */
+const __u32 dev_msrs[] = {
+	MSR_IA32_APICBASE,
+	MSR_IA32_TSC_DEADLINE,
+};
+
+const unsigned int dev_nr_msrs = ARRAY_SIZE(dev_msrs);
 
 static_assert(ARRAY_SIZE(io_devs) <= DEV_MAX_IO_DEVS, "io_counts too small");
 static_assert(ARRAY_SIZE(mmio_devs) <= DEV_MAX_MMIO_DEVS,
@@ -39,6 +54,7 @@ void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace)
 	ctx->trace = trace;
 	ctx->nr_cpus = 1;
 	pic_reset(ctx);
+	ioapic_reset(ctx);
 	pit_reset(ctx);
 	for (cpu = 0; cpu < DEV_MAX_CPUS; cpu++)
 		lapic_reset(ctx, cpu);
@@ -223,21 +239,110 @@ void dev_wake_io(struct dev_ctx *ctx)
 		ctx->hooks->wake_io(ctx->hooks->data);
 }
 
-void dev_set_irq(struct dev_ctx *ctx, unsigned int irq, bool level)
+__u64 dev_tsc(struct dev_ctx *ctx)
 {
-	pic_set_irq(ctx, irq, level);
+	if (ctx->hooks && ctx->hooks->tsc)
+		return ctx->hooks->tsc(ctx->hooks->data);
+	return __builtin_ia32_rdtsc();
 }
 
 /*
- * The local APIC's fixed interrupts first, then, on vCPU 0, the PIC's
- * (wired as ExtINT through LINT0 in virtual-wire mode, which this model
- * takes as always set up).
+ * TSC cycles as nanoseconds, rounded up so that the timer is due by then;
+ * without the TSC's rate, a millisecond (look again then).
+ */
+static __s64 dev_tsc_to_ns(const struct dev_ctx *ctx, __u64 cycles)
+{
+	__uint128_t ns;
+
+	if (!cycles)
+		return 0;
+	if (!ctx->tsc_khz)
+		return NSEC_PER_MSEC;
+	ns = ((__uint128_t)cycles * NSEC_PER_MSEC + ctx->tsc_khz - 1) /
+	     ctx->tsc_khz;
+	return ns > INT64_MAX ? INT64_MAX : (__s64)ns;
+}
+
+__s64 dev_next_event_ns(struct dev_ctx *ctx)
+{
+	__s64 next = pit_next_event_ns(ctx), ns;
+	__u64 now = 0, tsc, cycles;
+	unsigned int cpu;
+	bool got_now = false;
+
+	for (cpu = 0; cpu < ctx->nr_cpus; cpu++) {
+		if (!lapic_timer_deadline(ctx, cpu, &tsc))
+			continue;
+		if (!got_now) {
+			now = dev_tsc(ctx);
+			got_now = true;
+		}
+		cycles = tsc > now ? tsc - now : 0;
+		ns = dev_tsc_to_ns(ctx, cycles);
+		if (next < 0 || ns < next)
+			next = ns;
+	}
+	return next;
+}
+
+void dev_update(struct dev_ctx *ctx)
+{
+	unsigned int cpu;
+
+	pit_update(ctx);
+	for (cpu = 0; cpu < ctx->nr_cpus; cpu++)
+		lapic_timer_update(ctx, cpu);
+}
+
+int dev_msr_read(struct dev_ctx *ctx, unsigned int cpu, __u32 index,
+		 __u64 *val)
+{
+	if (cpu >= ctx->nr_cpus)
+		return -1;
+	switch (index) {
+	case MSR_IA32_APICBASE:
+		*val = lapic_get_apic_base(ctx, cpu);
+		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		*val = lapic_get_tsc_deadline(ctx, cpu);
+		return 0;
+	}
+	return -1;
+}
+
+int dev_msr_write(struct dev_ctx *ctx, unsigned int cpu, __u32 index,
+		  __u64 val)
+{
+	if (cpu >= ctx->nr_cpus)
+		return -1;
+	switch (index) {
+	case MSR_IA32_APICBASE:
+		return lapic_set_apic_base(ctx, cpu, val);
+	case MSR_IA32_TSC_DEADLINE:
+		lapic_set_tsc_deadline(ctx, cpu, val);
+		return 0;
+	}
+	return -1;
+}
+
+void dev_set_irq(struct dev_ctx *ctx, unsigned int irq, bool level)
+{
+	int pin = ioapic_isa_pin(irq);
+
+	pic_set_irq(ctx, irq, level);
+	if (pin >= 0)
+		ioapic_set_irq(ctx, pin, level);
+}
+
+/*
+ * The local APIC's fixed interrupts first, then the PIC's where its INTR
+ * reaches (vCPU 0, through LINT0 in ExtINT mode or with the APIC off).
  */
 int dev_intr_peek(struct dev_ctx *ctx, unsigned int cpu)
 {
 	int vector = lapic_peek(ctx, cpu);
 
-	if (vector < 0 && cpu == 0)
+	if (vector < 0 && lapic_pic_connected(ctx, cpu))
 		vector = pic_peek(ctx, NULL);
 	return vector;
 }
@@ -248,5 +353,5 @@ int dev_intr_ack(struct dev_ctx *ctx, unsigned int cpu, unsigned int vector)
 		lapic_ack(ctx, cpu, vector);
 		return -1;
 	}
-	return cpu == 0 ? pic_ack(ctx) : -1;
+	return lapic_pic_connected(ctx, cpu) ? pic_ack(ctx) : -1;
 }

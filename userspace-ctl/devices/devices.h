@@ -7,10 +7,16 @@
  * as all ones and drop writes, as on a PC bus.
  *
  * Interrupts: the UART and the PIT raise ISA lines (dev_set_irq()) on the
- * 8259A pair (pic.c), whose output goes to vCPU 0 as ExtINT; each vCPU has
- * a local APIC (lapic.c) for IPIs, INIT and STARTUP. The vCPU loop asks
+ * 8259A pair (pic.c), whose output goes to vCPU 0 as ExtINT through its
+ * local APIC's LINT0, and on the IOAPIC's pins (ioapic.c), whose messages
+ * go to the local APICs (lapic.c) as IPIs do. The vCPU loop asks
  * dev_intr_peek() which vector a vCPU would take next and calls
  * dev_intr_ack() once it was injected.
+ *
+ * Time: the PIT counts with hooks->now_ns, the APIC timers with the
+ * guest's TSC (hooks->tsc). The input thread of vmm/ sleeps until
+ * dev_next_event_ns() and then calls dev_update(), which raises what is
+ * due; a device whose next event moves earlier calls dev_wake_io().
  *
  * Locking: every function here expects ctx->lock held by its caller (the
  * vCPU threads and the input thread of vmm/). One lock for all devices:
@@ -31,6 +37,29 @@
 
 /* The most vCPUs "tvmmctl run --cpus" gives a guest. */
 #define DEV_MAX_CPUS		16
+
+/*
+ * The IOAPIC (ioapic.c), as the MP table (loader/) describes it too: an
+ * 82093AA (version 0x11) with 24 pins at 0xfec00000.
+ */
+#define IOAPIC_BASE		0xfec00000ULL
+#define IOAPIC_SIZE		0x1000
+#define IOAPIC_VERSION		0x11
+#define IOAPIC_PINS		24
+
+/*
+ * The IOAPIC pin ISA IRQ @irq drives, as on a PC (and QEMU's): IRQ0, the
+ * PIT, on pin 2 (pin 0 being the 8259A's INTR output), IRQs 1 and 3-15
+ * on the pins of their number; -1 for IRQ2 (the 8259A cascade, no
+ * device's) and beyond 15. The MP table's interrupt source entries must
+ * say the same: this is the one copy of the wiring.
+ */
+static inline int ioapic_isa_pin(unsigned int irq)
+{
+	if (irq == 0)
+		return 2;
+	return irq == 2 || irq >= 16 ? -1 : (int)irq;
+}
 
 /* Why a device stopped the VM. */
 enum dev_stop {
@@ -78,12 +107,22 @@ struct pit_state {
 	__u64 ticks_done;		/* IRQ0 edges raised since start */
 };
 
-/* A local APIC (lapic.c): the registers of the xAPIC page it keeps. */
+#define LAPIC_NR_LVT		7	/* CMCI, timer, thermal, perf, LINT0/1, error */
+
+/*
+ * A local APIC (lapic.c): the registers of the xAPIC page it keeps, its
+ * timer in guest TSC cycles, and IA32_APIC_BASE's enable bit.
+ */
 struct lapic_state {
 	__u32 tpr, ldr, dfr, svr, esr, icr_lo, icr_hi;
-	__u32 lvt[7];			/* CMCI, timer, thermal, perf, LINT0/1, error */
+	__u32 lvt[LAPIC_NR_LVT];
 	__u32 timer_initial, timer_divide;
 	__u32 irr[8], isr[8], tmr[8];	/* 256 bits each */
+	bool timer_armed;		/* one-shot or periodic count running */
+	__u64 timer_next;		/* the TSC of its next expiry */
+	__u64 timer_period;		/* TMICT times the divider, in TSC cycles */
+	__u64 tsc_deadline;		/* IA32_TSC_DEADLINE; 0: disarmed */
+	bool hw_disabled;		/* IA32_APIC_BASE[11] clear: no APIC */
 	/* INIT and STARTUP: lapic.c's; vmm/ takes them with lapic_take_*(). */
 	bool init;			/* INIT received: leave the guest */
 	bool sipi;			/* STARTUP received, at sipi_vector << 12 */
@@ -91,6 +130,14 @@ struct lapic_state {
 	/* Waiting for STARTUP: after INIT, or an AP never started. */
 	bool wait_sipi;
 	unsigned long long nmi_dropped;	/* NMI IPIs: no way to inject them */
+};
+
+/* The IOAPIC (ioapic.c). */
+struct ioapic_state {
+	__u32 regsel;			/* IOREGSEL */
+	__u8 id;			/* the ID register's bits 27:24 */
+	__u32 lines;			/* input levels, a bit per pin */
+	__u64 rte[IOAPIC_PINS];		/* redirection table, remote IRR in */
 };
 
 /* fw_cfg: the selected item and the offset of the next byte read. */
@@ -104,14 +151,17 @@ struct fw_cfg_state {
  * @kick:	something is pending for vCPU @cpu (an interrupt, INIT,
  *		STARTUP): make it look, whatever it is doing.
  * @wake_io:	the input thread should look again: the UART's receiver
- *		has room for input, or the PIT's next tick moved.
+ *		has room for input, or a timer's next event moved earlier.
  * @now_ns:	a monotonic clock in nanoseconds (the PIT counts with it).
+ * @tsc:	the guest's time-stamp counter (the APIC timers count with
+ *		it; vmm/ reads the host's, tvmmctl setting no TSC offset).
  * @data:	their first argument.
  */
 struct dev_hooks {
 	void (*kick)(void *data, unsigned int cpu);
 	void (*wake_io)(void *data);
 	__u64 (*now_ns)(void *data);
+	__u64 (*tsc)(void *data);
 	void *data;
 };
 
@@ -132,13 +182,16 @@ struct dev_count {
  *		and fw_cfg's FW_CFG_NB_CPUS and FW_CFG_MAX_CPUS;
  *		dev_ctx_init() sets 1, vmm_run() the vCPUs it has.
  * @ram_size:	guest RAM in bytes, as fw_cfg reports it (FW_CFG_RAM_SIZE).
+ * @tsc_khz:	the guest's TSC rate (TVMM_CAP_TSC_KHZ), to turn APIC timer
+ *		deadlines into sleeps; 0 unknown (the timers are then looked
+ *		at every millisecond).
  * @cmdline:	the command line fw_cfg gives (FW_CFG_CMDLINE_SIZE/_DATA),
  *		or NULL for none, as QEMU has none for a boot sector or a
  *		multiboot kernel (which finds its own in its info block).
  * @stop:	set by a device to end the run.
  * @status:	tvmmctl's exit status when @stop is set.
  * @hooks:	NULL, or how to reach the vCPU loop.
- * @uart, @pic, @pit, @lapic, @fw_cfg: the devices' state.
+ * @uart, @pic, @pit, @lapic, @ioapic, @fw_cfg: the devices' state.
  * @io_counts:	port accesses per entry of the port table, then the ports
  *		nobody owns; an element of string I/O counts as one.
  * @mmio_counts: the same for MMIO.
@@ -149,6 +202,7 @@ struct dev_ctx {
 	bool trace;
 	unsigned int nr_cpus;
 	__u64 ram_size;
+	__u32 tsc_khz;
 	const char *cmdline;
 	enum dev_stop stop;
 	int status;
@@ -157,6 +211,7 @@ struct dev_ctx {
 	struct pic_chip pic[2];
 	struct pit_state pit;
 	struct lapic_state lapic[DEV_MAX_CPUS];
+	struct ioapic_state ioapic;
 	struct fw_cfg_state fw_cfg;
 	struct dev_count io_counts[DEV_MAX_IO_DEVS + 1];
 	struct dev_count mmio_counts[DEV_MAX_MMIO_DEVS + 1];
@@ -199,7 +254,7 @@ struct mmio_dev {
 
 extern const struct io_dev uart_dev, debug_exit_dev, post_dev, i8042_dev,
 	pic_master_dev, pic_slave_dev, pit_dev, fw_cfg_dev;
-extern const struct mmio_dev lapic_dev;
+extern const struct mmio_dev lapic_dev, ioapic_dev;
 
 void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace);
 const struct io_dev *io_dev_find(__u16 port);
@@ -242,8 +297,33 @@ bool dev_count_get(const struct dev_ctx *ctx, unsigned int i,
 
 /* Call hooks->wake_io, if any. */
 void dev_wake_io(struct dev_ctx *ctx);
+/* The guest's TSC: hooks->tsc, else the host's. */
+__u64 dev_tsc(struct dev_ctx *ctx);
 
-/* Interrupts. */
+/*
+ * Time: nanoseconds to the next event of a device that counts time (the
+ * PIT, each vCPU's APIC timer), -1 for none; dev_update() raises what is
+ * due by now.
+ */
+__s64 dev_next_event_ns(struct dev_ctx *ctx);
+void dev_update(struct dev_ctx *ctx);
+
+/*
+ * MSRs the device models own (lapic.c): IA32_APIC_BASE, IA32_TSC_DEADLINE.
+ * vmm/ has tvmm.ko hand them over (TVMM_SET_USER_MSRS) when it can.
+ */
+extern const __u32 dev_msrs[];
+extern const unsigned int dev_nr_msrs;
+/* One guest RDMSR/WRMSR of a dev_msrs[] MSR by vCPU @cpu: 0, or -1 for #GP. */
+int dev_msr_read(struct dev_ctx *ctx, unsigned int cpu, __u32 index,
+		 __u64 *val);
+int dev_msr_write(struct dev_ctx *ctx, unsigned int cpu, __u32 index,
+		  __u64 val);
+
+/*
+ * Interrupts. dev_set_irq(): ISA line @irq (0-15) at @level, on the PIC
+ * and on the IOAPIC pin ioapic_isa_pin() says.
+ */
 void dev_set_irq(struct dev_ctx *ctx, unsigned int irq, bool level);
 /* The vector @cpu would take now, or -1. */
 int dev_intr_peek(struct dev_ctx *ctx, unsigned int cpu);
@@ -272,11 +352,75 @@ void pit_reset(struct dev_ctx *ctx);
 __s64 pit_next_event_ns(struct dev_ctx *ctx);
 void pit_update(struct dev_ctx *ctx);
 
+/* The IOAPIC (ioapic.c): its pins, and the EOI of a level interrupt. */
+void ioapic_reset(struct dev_ctx *ctx);
+void ioapic_set_irq(struct dev_ctx *ctx, unsigned int pin, bool level);
+void ioapic_eoi(struct dev_ctx *ctx, unsigned int vector);
+
 /* Local APICs (lapic.c). */
 #define LAPIC_BASE		0xfee00000ULL
+
+/*
+ * The APIC timer's base clock is the crystal of CPUID leaf 0x15: the TSC
+ * divided by this, 1, or 2 for a TSC of 4.295 GHz and more, whose rate in
+ * Hz leaf 0x15's 32-bit ECX cannot hold. The CPU model must say the same
+ * (leaf 0x15 EBX/EAX).
+ */
+static inline unsigned int apic_tsc_ratio(__u32 tsc_khz)
+{
+	return (__u64)tsc_khz * 1000 >= 1ULL << 32 ? 2 : 1;
+}
+
 void lapic_reset(struct dev_ctx *ctx, unsigned int cpu);
 int lapic_peek(struct dev_ctx *ctx, unsigned int cpu);
 void lapic_ack(struct dev_ctx *ctx, unsigned int cpu, unsigned int vector);
+/* Whether the 8259A's INTR reaches @cpu (LINT0 in ExtINT mode, or no APIC). */
+bool lapic_pic_connected(const struct dev_ctx *ctx, unsigned int cpu);
+
+/* Delivery modes of the ICR, LVT entries and IOAPIC entries (SDM 11.6.1). */
+enum apic_delivery {
+	APIC_DM_FIXED		= 0,
+	APIC_DM_LOWEST		= 1,
+	APIC_DM_SMI		= 2,
+	APIC_DM_NMI		= 4,
+	APIC_DM_INIT		= 5,
+	APIC_DM_STARTUP		= 6,
+	APIC_DM_EXTINT		= 7,
+};
+
+/**
+ * struct apic_msg - one interrupt message to local APICs (an IOAPIC's).
+ * @vector:	0-255; fixed and lowest priority need 16 or more.
+ * @delivery:	an enum apic_delivery.
+ * @dest:	an APIC ID (0xff: all), or with @logical a logical
+ *		destination matched against each APIC's LDR and DFR.
+ * @level:	level-triggered: the target's TMR bit is set, and its EOI
+ *		goes to the IOAPIC.
+ */
+struct apic_msg {
+	__u8 vector;
+	__u8 delivery;
+	__u8 dest;
+	bool logical;
+	bool level;
+};
+
+/* Deliver @m: the number of APICs that took it (lowest priority: 1). */
+unsigned int lapic_deliver(struct dev_ctx *ctx, const struct apic_msg *m);
+
+/*
+ * The APIC timers: the TSC of vCPU @cpu's next expiry (false: none
+ * armed), and the expiries due by now, raised.
+ */
+bool lapic_timer_deadline(const struct dev_ctx *ctx, unsigned int cpu,
+			  __u64 *tsc);
+void lapic_timer_update(struct dev_ctx *ctx, unsigned int cpu);
+
+/* The MSRs (dev_msr_read(), dev_msr_write()): 0, or -1 for #GP. */
+__u64 lapic_get_apic_base(const struct dev_ctx *ctx, unsigned int cpu);
+int lapic_set_apic_base(struct dev_ctx *ctx, unsigned int cpu, __u64 val);
+__u64 lapic_get_tsc_deadline(const struct dev_ctx *ctx, unsigned int cpu);
+void lapic_set_tsc_deadline(struct dev_ctx *ctx, unsigned int cpu, __u64 val);
 
 /*
  * INIT and STARTUP between a vCPU's APIC and its thread (vmm/), which

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * x86.h - x86 architecture numbers for host-side code: control-register,
- * EFER and RFLAGS bits, descriptor types, the TSS size and 4-level paging.
+ * EFER and RFLAGS bits, the local APIC's MSRs, descriptor types, the TSS
+ * size and 4-level paging.
  *
  * The one copy for tvmmctl (loader/, demo/, vmm/) and the selftests, whose
  * include/tvmm_x86.h includes it. Only macros, no types and no libc, so any
@@ -44,6 +45,15 @@
 #define EFER_LME		BIT_ULL(8)	/* IA-32e mode enable */
 #define EFER_LMA		BIT_ULL(10)	/* IA-32e mode active */
 #define EFER_NXE		BIT_ULL(11)	/* execute-disable bit */
+
+/* Vol. 3A 11.4.4 "Local APIC Status and Location" */
+#define MSR_IA32_APICBASE	0x1b
+#define APICBASE_BSP		BIT_ULL(8)	/* the bootstrap processor */
+#define APICBASE_EXTD		BIT_ULL(10)	/* x2APIC mode */
+#define APICBASE_ENABLE		BIT_ULL(11)	/* APIC global enable */
+
+/* Vol. 3A 11.5.4.1 "TSC-Deadline Mode" */
+#define MSR_IA32_TSC_DEADLINE	0x6e0
 
 /* 2.3 "System Flags and Fields in the EFLAGS Register" */
 #define X86_RFLAGS_CF		BIT_ULL(0)

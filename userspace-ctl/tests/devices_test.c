@@ -410,7 +410,10 @@ bool test_lapic_registers(void)
 	ok &= EXPECT(apic_read(&ctx, 1, 0x30) == 0x00050014);
 	ok &= EXPECT(apic_read(&ctx, 0, 0xf0) == 0xff);
 	ok &= EXPECT(apic_read(&ctx, 0, 0xe0) == 0xffffffff);
-	ok &= EXPECT(apic_read(&ctx, 0, 0x350) == 0x10000);
+	/* LVT0: ExtINT, unmasked on the BSP (virtual wire), else masked. */
+	ok &= EXPECT(apic_read(&ctx, 0, 0x350) == 0x700);
+	ok &= EXPECT(apic_read(&ctx, 1, 0x350) == 0x10000);
+	ok &= EXPECT(apic_read(&ctx, 0, 0x360) == 0x10000);
 	/* The ID is read-only; each vCPU sees its own registers. */
 	apic_write(&ctx, 2, 0x20, 0x07000000);
 	ok &= EXPECT(apic_read(&ctx, 2, 0x20) == 0x02000000);

@@ -42,6 +42,7 @@
 #include "demo_test.h"
 #include "trace_test.h"
 #include "devices_test.h"
+#include "apic_test.h"
 #include "vmm_test.h"
 #include "multiboot_test.h"
 #include "linux_test.h"
@@ -1495,6 +1496,26 @@ static const struct {
 	{ "lapic: ICR INIT and STARTUP", test_lapic_init_sipi },
 	{ "lapic: fixed IPIs, destinations, PPR, EOI", test_lapic_fixed_ipi },
 	{ "pit: mode 2 and mode 0 on a pretend clock", test_pit },
+	{ "apic timer: one-shot on a pretend TSC", test_apic_timer_one_shot },
+	{ "apic timer: periodic, without drift", test_apic_timer_periodic },
+	{ "apic timer: every divider, TDCR while counting",
+	  test_apic_timer_divide },
+	{ "apic timer: masked, TMICT 0, mode changes",
+	  test_apic_timer_masked_and_stopped },
+	{ "apic timer: TSC-deadline mode and IA32_TSC_DEADLINE",
+	  test_apic_tsc_deadline },
+	{ "lapic: IA32_APIC_BASE, disabled and enabled again",
+	  test_apic_base_msr },
+	{ "lapic: SVR software disable masks the LVT", test_apic_svr_disable },
+	{ "lapic: the PIC through LVT0 in ExtINT mode only",
+	  test_apic_lint0_extint },
+	{ "lapic: cluster, flat, lowest priority, ESR",
+	  test_apic_destinations },
+	{ "ioapic: registers, reset, --trace words", test_ioapic_registers },
+	{ "ioapic: edge pins, masking, ISA wiring", test_ioapic_edge_and_isa },
+	{ "ioapic: level pins, remote IRR, EOI", test_ioapic_level },
+	{ "ioapic: physical, logical, lowest priority",
+	  test_ioapic_destinations },
 	{ "devices: access counts for --stats", test_device_counts },
 	{ "devices: each words its own --trace line", test_device_trace_words },
 	{ "vmm: input by interrupt to a halted vCPU (pretend VM)",
@@ -1504,6 +1525,10 @@ static const struct {
 	{ "vmm: INIT-SIPI-SIPI starts vCPU 1 at VV00:0000",
 	  test_vmm_smp_start },
 	{ "vmm: HLT woken by PIT ticks", test_vmm_pit_ticks },
+	{ "vmm: the APIC timer wakes a halted vCPU, kicks a running one",
+	  test_vmm_apic_timer },
+	{ "vmm: TVMM_EXIT_MSR answered by the devices, #GP",
+	  test_vmm_user_msrs },
 	{ "vmm: HLT waits until --timeout; missing extensions",
 	  test_vmm_halt_timeout },
 	{ "vmm: TVMM_CREATE_VM failing is not a missing device",

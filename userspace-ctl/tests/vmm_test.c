@@ -15,6 +15,10 @@
  *    polls a flag; vCPU 1 must first run at 2000:0000, prints, sets the
  *    flag and halts with interrupts off.
  *  - pit: programs the PIT at 100 Hz and halts until three ticks came.
+ *  - apic timer: programs its local APIC's periodic timer and halts (or
+ *    spins, to be kicked out) until three ticks came.
+ *  - msr: with TVMM_CAP_USER_MSRS, reads and writes IA32_APIC_BASE and
+ *    IA32_TSC_DEADLINE (TVMM_EXIT_MSR), and halts until the deadline.
  *  - a halted guest and --timeout.
  *  - no guest: TVMM_CREATE_VM fails, and run and demo must say that, not
  *    that the device did not open.
@@ -48,6 +52,7 @@
 /* The last two are no guest: TVMM_CREATE_VM fails (-EBUSY, -ENOMEM). */
 enum guest_kind {
 	GUEST_ECHO, GUEST_ECHO_SPIN, GUEST_SMP, GUEST_HALT, GUEST_PIT,
+	GUEST_APIC_TIMER, GUEST_APIC_TIMER_SPIN, GUEST_MSR,
 	GUEST_VMX_BUSY, GUEST_NO_MEMORY,
 };
 
@@ -91,6 +96,11 @@ struct fake_vm {
 	unsigned int ap_extra_runs;	/* AP run after its HLT */
 	unsigned int runs[FAKE_VCPUS];	/* TVMM_RUN calls */
 	unsigned int ticks;		/* IRQ0s the PIT guest took */
+	unsigned int apic_ticks;	/* the APIC timer guests' interrupts */
+	struct tvmm_user_msrs user_msrs;	/* TVMM_SET_USER_MSRS's */
+	unsigned int set_user_msrs;	/* how many times */
+	__u64 msr_seen[8];		/* the MSR guest's RDMSR results */
+	__u8 msr_error[8];		/* and each step's #GP */
 };
 
 static struct fake_vm *vm;
@@ -280,6 +290,121 @@ static int run_pit(struct fake_vcpu *v)
 	return 0;
 }
 
+/* The APIC timer: enabled, divide by 1, periodic at vector 0x40. */
+static const __u32 apic_timer_init[][2] = {
+	{ 0xfee000f0, 0x1ff },
+	{ 0xfee003e0, 0xb },
+	{ 0xfee00320, 0x20040 },
+	{ 0xfee00380, 2000000 },	/* about a millisecond of TSC */
+};
+
+static int run_apic_timer(struct fake_vcpu *v)
+{
+	struct tvmm_run *run = v->run;
+	int ret;
+
+	if (v->step < ARRAY_SIZE(apic_timer_init)) {
+		exit_mmio_write(run, apic_timer_init[v->step][0],
+				apic_timer_init[v->step][1]);
+		v->step++;
+		return 0;
+	}
+	if (v->queued >= 0) {
+		/* The handler: count, EOI; IRET makes IF = 1 again. */
+		vm->apic_ticks += v->queued == 0x40;
+		v->queued = -1;
+		exit_mmio_write(run, 0xfee000b0, 0);
+		run->ready_for_interrupt_injection = 1;
+		return 0;
+	}
+	if (vm->apic_ticks >= 3) {
+		exit_io(run, TVMM_IO_OUT, 0xf4, 0x11);
+		return 0;
+	}
+	run->ready_for_interrupt_injection = 1;
+	if (run->request_interrupt_window) {
+		run->exit_reason = TVMM_EXIT_IRQ_WINDOW_OPEN;
+		return 0;
+	}
+	if (vm->kind == GUEST_APIC_TIMER_SPIN) {
+		ret = guest_spin(v, 5000);
+		if (ret) {
+			vm->kicks++;
+			run->exit_reason = TVMM_EXIT_INTR;
+			return ret;
+		}
+		exit_io(run, TVMM_IO_IN, 0x1234, 0);
+		return 0;
+	}
+	exit_hlt(v, true);
+	return 0;
+}
+
+static void exit_msr(struct tvmm_run *run, __u32 index, bool wr, __u64 val)
+{
+	run->exit_reason = TVMM_EXIT_MSR;
+	run->msr.index = index;
+	run->msr.is_write = wr;
+	run->msr.error = 0;
+	run->msr.data = val;
+}
+
+#define FAR_DEADLINE	BIT_ULL(62)
+
+/*
+ * RDMSR/WRMSR as tvmm.ko hands them over: each step's result is read at
+ * the next TVMM_RUN, where tvmm.ko completes the instruction.
+ */
+static int run_msr(struct fake_vcpu *v)
+{
+	struct tvmm_run *run = v->run;
+
+	if (v->step && v->step <= ARRAY_SIZE(vm->msr_seen)) {
+		vm->msr_seen[v->step - 1] = run->msr.data;
+		vm->msr_error[v->step - 1] = run->msr.error;
+	}
+	switch (v->step++) {
+	case 0:
+		exit_msr(run, 0x1b, false, 0);
+		return 0;
+	case 1:
+		exit_msr(run, 0x1b, true, 0xfed00900);	/* move it: #GP */
+		return 0;
+	case 2:
+		exit_mmio_write(run, 0xfee000f0, 0x1ff);
+		return 0;
+	case 3:
+		exit_mmio_write(run, 0xfee00320, 0x40043);
+		return 0;
+	case 4:
+		exit_msr(run, 0x6e0, true, FAR_DEADLINE);
+		return 0;
+	case 5:
+		exit_msr(run, 0x6e0, false, 0);
+		return 0;
+	case 6:
+		exit_msr(run, 0x6e0, true, __builtin_ia32_rdtsc() + 1000000);
+		return 0;
+	case 7:
+		exit_msr(run, 0x10, false, 0);		/* not the devices' */
+		return 0;
+	}
+	v->step = 8;
+	if (v->queued >= 0) {
+		vm->apic_ticks += v->queued == 0x43;
+		v->queued = -1;
+		exit_io(run, TVMM_IO_OUT, 0xf4, 0x11);
+		return 0;
+	}
+	run->ready_for_interrupt_injection = 1;
+	if (run->request_interrupt_window) {
+		run->exit_reason = TVMM_EXIT_IRQ_WINDOW_OPEN;
+		return 0;
+	}
+	exit_hlt(v, true);
+	return 0;
+}
+
 static int run_smp(struct fake_vcpu *v, unsigned int id)
 {
 	static const __u32 bsp_icr[][2] = {
@@ -347,6 +472,13 @@ static int fake_run(struct fake_vcpu *v)
 	case GUEST_PIT:
 		ret = run_pit(v);
 		break;
+	case GUEST_APIC_TIMER:
+	case GUEST_APIC_TIMER_SPIN:
+		ret = run_apic_timer(v);
+		break;
+	case GUEST_MSR:
+		ret = run_msr(v);
+		break;
 	default:
 		exit_hlt(v, true);
 		ret = 0;
@@ -366,7 +498,17 @@ static int fake_vm_ioctl(int fd, unsigned long request, unsigned long arg)
 	case TVMM_CHECK_EXTENSION:
 		if (arg == TVMM_CAP_MAX_VCPUS)
 			return FAKE_VCPUS;
+		if (vm->kind == GUEST_MSR && arg == TVMM_CAP_TSC_KHZ)
+			return 1000000;
+		if (vm->kind == GUEST_MSR && arg == TVMM_CAP_USER_MSRS)
+			return 1;
 		return arg == TVMM_CAP_INTERRUPT || arg == TVMM_CAP_VCPU_STATS;
+	case TVMM_SET_USER_MSRS:
+		if (fd != vm->vm_fd)
+			return -ENOTTY;
+		vm->user_msrs = *(struct tvmm_user_msrs *)arg;
+		vm->set_user_msrs++;
+		return 0;
 	case TVMM_CREATE_VM:
 		if (vm->kind == GUEST_VMX_BUSY)
 			return -EBUSY;
@@ -599,6 +741,51 @@ bool test_vmm_pit_ticks(void)
 	bool ok = vmm_check(&run, &r);
 
 	ok &= EXPECT(vm->ticks == 3);
+	return ok;
+}
+
+/* The local APIC's periodic timer wakes a halted vCPU, kicks a running one. */
+bool test_vmm_apic_timer(void)
+{
+	static const struct vmm_case cases[] = {
+		{ GUEST_APIC_TIMER, NULL, { "--timeout=20" }, 0x23,
+		  .err = { EMPTY } },
+		{ GUEST_APIC_TIMER_SPIN, NULL, { "--timeout=20" }, 0x23,
+		  .err = { EMPTY } },
+	};
+	struct child_result r;
+	bool ok = vmm_check(&cases[0], &r);
+
+	ok &= EXPECT(vm->apic_ticks == 3);
+	ok &= EXPECT(vm->bad_wakeups == 0);
+	ok &= EXPECT(vm->set_user_msrs == 0);	/* no TVMM_CAP_USER_MSRS */
+	ok &= vmm_check(&cases[1], &r);
+	ok &= EXPECT(vm->apic_ticks == 3);
+	ok &= EXPECT(vm->kicks >= 1);
+	return ok;
+}
+
+/* TVMM_EXIT_MSR: the devices' answers, #GP as run->msr.error. */
+bool test_vmm_user_msrs(void)
+{
+	static const struct vmm_case run = {
+		GUEST_MSR, NULL, { "--timeout=20" }, 0x23, .err = { EMPTY },
+	};
+	struct child_result r;
+	bool ok = vmm_check(&run, &r);
+
+	ok &= EXPECT(vm->set_user_msrs == 1);
+	ok &= EXPECT(vm->user_msrs.nmsrs == 2 && !vm->user_msrs.flags);
+	ok &= EXPECT(vm->user_msrs.indices[0] == 0x1b &&
+		     vm->user_msrs.indices[1] == 0x6e0 &&
+		     !vm->user_msrs.indices[2]);
+	ok &= EXPECT(vm->msr_seen[0] == 0xfee00900 && !vm->msr_error[0]);
+	ok &= EXPECT(vm->msr_error[1] == 1);
+	ok &= EXPECT(!vm->msr_error[4]);
+	ok &= EXPECT(vm->msr_seen[5] == FAR_DEADLINE && !vm->msr_error[5]);
+	ok &= EXPECT(!vm->msr_error[6]);
+	ok &= EXPECT(vm->msr_error[7] == 1);
+	ok &= EXPECT(vm->apic_ticks == 1);
 	return ok;
 }
 

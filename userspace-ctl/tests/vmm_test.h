@@ -9,6 +9,8 @@ bool test_vmm_echo_halted(void);
 bool test_vmm_echo_kicked(void);
 bool test_vmm_smp_start(void);
 bool test_vmm_pit_ticks(void);
+bool test_vmm_apic_timer(void);
+bool test_vmm_user_msrs(void);
 bool test_vmm_halt_timeout(void);
 bool test_vmm_create_fails(void);
 

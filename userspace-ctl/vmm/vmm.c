@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Create the VM, give it RAM, run its vCPUs: one thread each, plus the
- * calling thread for input, the PIT and --timeout (vmm.h has the picture).
+ * calling thread for input, the devices' timers and --timeout (vmm.h has
+ * the picture).
  *
  * A vCPU thread's loop, with the device lock held except inside TVMM_RUN
  * and while printing the trace:
@@ -26,9 +27,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/util.h"
 #include "lib/x86.h"
 #include "vmm/term.h"
 #include "vmm/vmm.h"
@@ -92,20 +95,53 @@ static int vmm_add_slot(struct vmm *vmm, __u32 slot, __u64 gpa, __u64 end)
 }
 
 /*
- * RAM from 0, but for the local APIC's page: with more than 4078 MiB the
- * APIC needs a hole, so that its accesses are MMIO exits.
+ * RAM from 0, but for the IOAPIC's and the local APIC's pages: with more
+ * than 4076 MiB they need holes, so that their accesses are MMIO exits.
+ * One slot below each hole, and one after the last.
  */
 static int vmm_add_ram(struct vmm *vmm)
 {
-	__u64 apic_end = LAPIC_BASE + 4096;
+	static const __u64 holes[][2] = {
+		{ IOAPIC_BASE, IOAPIC_BASE + IOAPIC_SIZE },
+		{ LAPIC_BASE, LAPIC_BASE + 4096 },
+	};
+	__u64 start = 0, end;
+	__u32 slot = 0;
+	unsigned int i;
 	int ret;
 
-	if (vmm->ram.size <= LAPIC_BASE)
-		return vmm_add_slot(vmm, 0, 0, vmm->ram.size);
-	ret = vmm_add_slot(vmm, 0, 0, LAPIC_BASE);
-	if (!ret && vmm->ram.size > apic_end)
-		ret = vmm_add_slot(vmm, 1, apic_end, vmm->ram.size);
-	return ret;
+	for (i = 0; i <= ARRAY_SIZE(holes) && start < vmm->ram.size; i++) {
+		end = i < ARRAY_SIZE(holes) ? holes[i][0] : vmm->ram.size;
+		if (end > vmm->ram.size)
+			end = vmm->ram.size;
+		ret = vmm_add_slot(vmm, slot++, start, end);
+		if (ret)
+			return ret;
+		if (i < ARRAY_SIZE(holes))
+			start = holes[i][1];
+	}
+	return 0;
+}
+
+/*
+ * The devices' MSRs (dev_msrs[]) to tvmmctl, when tvmm.ko can hand them
+ * over; without it, tvmm.ko answers them as it does any MSR.
+ */
+static int vmm_claim_msrs(struct vmm *vmm)
+{
+	struct tvmm_user_msrs list = { .nmsrs = dev_nr_msrs };
+	unsigned int i;
+
+	if (tvmm_check_extension(&vmm->dev, TVMM_CAP_USER_MSRS) <= 0)
+		return 0;
+	if (dev_nr_msrs > TVMM_MAX_USER_MSRS)
+		return -E2BIG;
+	for (i = 0; i < dev_nr_msrs; i++)
+		list.indices[i] = dev_msrs[i];
+	if (ioctl(vmm->vm_fd, TVMM_SET_USER_MSRS, &list))
+		return -errno;
+	vmm->has_user_msrs = true;
+	return 0;
 }
 
 /* vmm_create()'s failure @err in the step @what (NULL: tvmm_dev_open()). */
@@ -139,6 +175,11 @@ int vmm_create(struct vmm *vmm, const char *path, unsigned int nr_vcpus)
 	vmm->has_intr = tvmm_check_extension(&vmm->dev, TVMM_CAP_INTERRUPT) > 0;
 	vmm->has_events =
 		tvmm_check_extension(&vmm->dev, TVMM_CAP_VCPU_EVENTS) > 0;
+	ret = tvmm_check_extension(&vmm->dev, TVMM_CAP_TSC_KHZ);
+	vmm->tsc_khz = ret > 0 ? ret : 0;
+	ret = vmm_claim_msrs(vmm);
+	if (ret)
+		return vmm_create_failed(vmm, "TVMM_SET_USER_MSRS", ret);
 	ret = vmm_add_ram(vmm);
 	if (ret)
 		return vmm_create_failed(vmm, "TVMM_SET_MEMORY_REGION", ret);
@@ -287,6 +328,12 @@ static __u64 vmm_now_ns(void *data)
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
+/* The guest's TSC is the host's: tvmmctl sets no TSC offset. */
+static __u64 vmm_tsc(void *data)
+{
+	return __builtin_ia32_rdtsc();
+}
+
 /*
  * End the run (the first reason wins) and wake every thread. For
  * VMM_STOP_ERROR, @what failed with errno @err.
@@ -423,6 +470,38 @@ static void vcpu_handle_mmio(struct vmm_vcpu *v)
 	vcpu_action(v, "%s", words);
 }
 
+/*
+ * RDMSR or WRMSR of an MSR the devices own (dev_msrs[], handed over by
+ * TVMM_SET_USER_MSRS): the device's value, or #GP(0) when it refuses;
+ * the next TVMM_RUN completes the instruction.
+ */
+static void vcpu_handle_msr(struct vmm_vcpu *v)
+{
+	struct dev_ctx *ctx = v->vmm->ctx;
+	struct tvmm_run *run = v->run;
+	const char *name = trace_msr_name(run->msr.index);
+	bool wr = run->msr.is_write;
+	char num[16];
+	int ret;
+
+	if (wr)
+		ret = dev_msr_write(ctx, v->id, run->msr.index, run->msr.data);
+	else
+		ret = dev_msr_read(ctx, v->id, run->msr.index, &run->msr.data);
+	run->msr.error = ret < 0;
+	if (!name) {
+		snprintf(num, sizeof(num), "0x%x", run->msr.index);
+		name = num;
+	}
+	if (ret < 0)
+		vcpu_action(v, "local-apic: %s %s: #GP", wr ? "WRMSR" : "RDMSR",
+			    name);
+	else
+		vcpu_action(v, "local-apic: %s %s 0x%llx", name,
+			    wr ? "<-" : "->",
+			    (unsigned long long)run->msr.data);
+}
+
 static int vcpu_irq_enabled(struct vmm_vcpu *v)
 {
 	struct tvmm_regs regs;
@@ -471,6 +550,9 @@ static void vcpu_handle_exit(struct vmm_vcpu *v)
 		break;
 	case TVMM_EXIT_MMIO:
 		vcpu_handle_mmio(v);
+		break;
+	case TVMM_EXIT_MSR:
+		vcpu_handle_msr(v);
 		break;
 	case TVMM_EXIT_HLT:
 		vcpu_handle_hlt(v);
@@ -688,6 +770,10 @@ static void vmm_read_input(struct vmm *vmm, int *fd)
 	uart_rx_push(vmm->ctx, buf, n);
 }
 
+/*
+ * Sleep until input, a wake-up (wake_io), the devices' next timer event
+ * or --timeout, whichever comes first; then read, raise what is due.
+ */
 static void vmm_input_loop(struct vmm *vmm)
 {
 	struct dev_ctx *ctx = vmm->ctx;
@@ -695,9 +781,13 @@ static void vmm_input_loop(struct vmm *vmm)
 	int input = vmm->opts.input_fd;
 	struct pollfd pfd[2];
 	struct timespec ts;
-	__s64 wait, pit;
+	__s64 wait, next;
 	char buf[64];
-	int n;
+	int n, slack;
+
+	/* The host's 50 us default timer slack would delay every guest tick. */
+	slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+	prctl(PR_SET_TIMERSLACK, 1, 0, 0, 0);
 
 	if (vmm->opts.timeout_ms)
 		deadline = vmm_now_ns(NULL) +
@@ -712,9 +802,9 @@ static void vmm_input_loop(struct vmm *vmm)
 			vmm_end(vmm, 0, VMM_STOP_TIMEOUT);
 			break;
 		}
-		pit = pit_next_event_ns(ctx);
-		if (pit >= 0 && (wait < 0 || pit < wait))
-			wait = pit;
+		next = dev_next_event_ns(ctx);
+		if (next >= 0 && (wait < 0 || next < wait))
+			wait = next;
 		pfd[0] = (struct pollfd){ .fd = vmm->wake[0], .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = -1 };
 		if (input >= 0 && uart_rx_room(ctx))
@@ -727,11 +817,13 @@ static void vmm_input_loop(struct vmm *vmm)
 			while (read(vmm->wake[0], buf, sizeof(buf)) > 0)
 				;
 		pthread_mutex_lock(&ctx->lock);
-		pit_update(ctx);
+		dev_update(ctx);
 		if (n > 0 && pfd[1].revents)
 			vmm_read_input(vmm, &input);
 	}
 	pthread_mutex_unlock(&ctx->lock);
+	if (slack > 0)
+		prctl(PR_SET_TIMERSLACK, slack, 0, 0, 0);
 }
 
 /* ---- the run ------------------------------------------------------------ */
@@ -773,10 +865,12 @@ int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, const struct vmm_opts *o,
 	vmm->opts = *o;
 	vmm->done = false;
 	ctx->nr_cpus = vmm->nr_vcpus;
+	ctx->tsc_khz = vmm->tsc_khz;
 	vmm->hooks = (struct dev_hooks) {
 		.kick		= vmm_kick,
 		.wake_io	= vmm_wake_io,
 		.now_ns		= vmm_now_ns,
+		.tsc		= vmm_tsc,
 		.data		= vmm,
 	};
 	ctx->hooks = &vmm->hooks;

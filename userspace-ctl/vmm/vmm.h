@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The VM runner: one VM, guest RAM from GPA 0 (around the local APIC's
- * page), 1 to DEV_MAX_CPUS vCPUs each run by its own thread, and the loop
- * that hands every exit to the device models. Functions return 0 or a
- * negative errno and never print, except vmm_dump_regs() and the --trace
- * lines vmm_run() writes where its options say.
+ * The VM runner: one VM, guest RAM from GPA 0 (around the IOAPIC's and
+ * the local APIC's pages), 1 to DEV_MAX_CPUS vCPUs each run by its own
+ * thread, and the loop that hands every exit to the device models.
+ * Functions return 0 or a negative errno and never print, except
+ * vmm_dump_regs() and the --trace lines vmm_run() writes where its
+ * options say.
  *
  * Threads: vmm_run() starts one thread per vCPU and itself becomes the
- * input thread: it reads stdin into the UART, drives the PIT, and watches
- * --timeout. Device state is shared under dev_ctx.lock; a vCPU waiting
- * (HLT, or an AP waiting for STARTUP) sleeps on vmm.cond with that lock,
- * and a vCPU in TVMM_RUN is kicked out with a signal (SIGUSR1) whose
- * handler sets its run->immediate_exit, so a kick is never lost.
+ * input thread: it reads stdin into the UART, drives the devices' timers
+ * (the PIT, the APIC timers), and watches --timeout. Device state is
+ * shared under dev_ctx.lock; a vCPU waiting (HLT, or an AP waiting for
+ * STARTUP) sleeps on vmm.cond with that lock, and a vCPU in TVMM_RUN is
+ * kicked out with a signal (SIGUSR1) whose handler sets its
+ * run->immediate_exit, so a kick is never lost.
  */
 #ifndef TVMMCTL_VMM_H
 #define TVMMCTL_VMM_H
@@ -96,6 +98,9 @@ struct vmm_opts {
  * @nr_vcpus:	vCPUs created.
  * @has_intr:	tvmm.ko injects interrupts (TVMM_CAP_INTERRUPT).
  * @has_events:	tvmm.ko has TVMM_SET_VCPU_EVENTS (TVMM_CAP_VCPU_EVENTS).
+ * @has_user_msrs: tvmm.ko hands the devices' MSRs (dev_msrs[]) to tvmmctl
+ *		(TVMM_CAP_USER_MSRS): TVMM_EXIT_MSR.
+ * @tsc_khz:	the TSC's rate (TVMM_CAP_TSC_KHZ), 0 unknown.
  * @ctx:	the devices, during vmm_run().
  * @hooks:	how the devices reach the threads.
  * @cond:	where waiting vCPUs sleep (with ctx->lock).
@@ -118,6 +123,8 @@ struct vmm {
 	struct vmm_vcpu vcpus[DEV_MAX_CPUS];
 	bool has_intr;
 	bool has_events;
+	bool has_user_msrs;
+	__u32 tsc_khz;
 	struct dev_ctx *ctx;
 	struct dev_hooks hooks;
 	struct vmm_opts opts;
@@ -150,7 +157,10 @@ int vmm_set_state(struct vmm *vmm, const struct tvmm_regs *regs,
 int vmm_get_regs(struct vmm *vmm, struct tvmm_regs *regs);
 int vmm_set_regs(struct vmm *vmm, const struct tvmm_regs *regs);
 int vmm_get_sregs(struct vmm *vmm, struct tvmm_sregs *sregs);
-/* One more slot of guest memory (RAM has 0, and 1 above the APIC), at @hva. */
+/*
+ * One more slot of guest memory at @hva (RAM has 0, and 1 and 2 above the
+ * IOAPIC's and the local APIC's pages when it reaches them).
+ */
 int vmm_add_memory(struct vmm *vmm, __u32 slot, __u64 gpa, void *hva,
 		   __u64 size, __u32 flags);
 /*
