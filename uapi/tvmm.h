@@ -160,6 +160,8 @@
 #define TVMM_CAP_KERNEL_HYPERCALLS 7	/* TVMM_HC_* handled in the kernel */
 #define TVMM_CAP_INTERCEPTS	8	/* TVMM_SET_INTERCEPTS */
 #define TVMM_CAP_VCPU_EVENTS	9	/* TVMM_GET/SET_VCPU_EVENTS */
+#define TVMM_CAP_TSC_KHZ	10	/* the host's TSC rate in kHz (the value; 0 unknown) */
+#define TVMM_CAP_USER_MSRS	11	/* TVMM_SET_USER_MSRS and TVMM_EXIT_MSR */
 
 #define TVMM_MAX_MEMSLOTS	32
 #define TVMM_MAX_VCPUS		64
