@@ -45,6 +45,7 @@
 #include "vmm_test.h"
 #include "multiboot_test.h"
 #include "bench_test.h"
+#include "cpuid_test.h"
 
 #define F(name)		(1ULL << TVMM_VMX_##name)
 
@@ -1447,6 +1448,13 @@ static const struct {
 	{ "pit: mode 2 and mode 0 on a pretend clock", test_pit },
 	{ "devices: access counts for --stats", test_device_counts },
 	{ "devices: each words its own --trace line", test_device_trace_words },
+	{ "cpuid: what the model keeps of a host with every bit",
+	  test_cpuid_masked },
+	{ "cpuid: what the model adds to a host with none", test_cpuid_added },
+	{ "cpuid: XSAVE as the host enabled it", test_cpuid_xsave },
+	{ "cpuid: APIC IDs and topology per vCPU", test_cpuid_topology },
+	{ "cpuid: leaves 0x15 and 0x16 in Linux's arithmetic",
+	  test_cpuid_tsc_leaves },
 	{ "vmm: input by interrupt to a halted vCPU (pretend VM)",
 	  test_vmm_echo_halted },
 	{ "vmm: input by interrupt to a running vCPU, kicked",
