@@ -19,12 +19,15 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "tvmmctl.h"
 #include "lib/jsonl.h"
 #include "lib/parse.h"
+#include "lib/vmx_caps.h"
+#include "vmm/cpuid.h"
 #include "vmm/vmm.h"
 
 /* Exit statuses of "tvmmctl run" beyond enum tvmmctl_exit; all even, as
@@ -464,6 +467,48 @@ static int run_check_extensions(struct vmm *vmm, const struct run_opts *o)
 	return 0;
 }
 
+/*
+ * Every vCPU's CPUID (vmm/cpuid.c): the host's CPU as far as tvmm.ko
+ * virtualizes it, its vCPU id as APIC ID, the TSC's rate. 0, or prints
+ * why not and fails.
+ */
+static int run_set_cpuid(struct vmm *vmm)
+{
+	struct cpu_model_opts mo = { .nr_cpus = vmm->nr_vcpus };
+	struct tvmm_vmx_caps caps;
+	struct tvmm_cpuid *cpuid;
+	unsigned int i;
+	int n = 0;
+
+	cpu_host_native_init();
+	mo.tsc_khz = cpu_model_tsc_khz(&vmm->dev);
+	mo.rdtscp = tvmm_check_extension(&vmm->dev, TVMM_CAP_VMX_CAPS) > 0 &&
+		    !tvmm_get_vmx_caps(&vmm->dev, &caps) &&
+		    tvmm_caps_has(&caps, TVMM_VMX_RDTSCP);
+	/* The local APIC model then sees IA32_TSC_DEADLINE (devices/). */
+	mo.tsc_deadline =
+		tvmm_check_extension(&vmm->dev, TVMM_CAP_USER_MSRS) > 0;
+	cpuid = calloc(1, sizeof(*cpuid) +
+		       CPU_MODEL_MAX_ENTRIES * sizeof(cpuid->entries[0]));
+	if (!cpuid)
+		n = -ENOMEM;
+	for (i = 0; i < vmm->nr_vcpus && n >= 0; i++) {
+		n = cpu_model_build(cpuid->entries, CPU_MODEL_MAX_ENTRIES,
+				    &cpu_host_native, &mo, i);
+		if (n < 0)
+			break;
+		cpuid->nent = n;
+		if (ioctl(vmm->vcpus[i].fd, TVMM_SET_CPUID, cpuid))
+			n = -errno;
+	}
+	free(cpuid);
+	if (n >= 0)
+		return 0;
+	fprintf(stderr, "tvmmctl: run: cannot set the vCPUs' CPUID: %s\n",
+		strerror(-n));
+	return n;
+}
+
 /* Create the VM around the loaded RAM and run it; the exit status. */
 static int run_vm(struct vmm *vmm, const struct run_opts *o,
 		  const struct boot_info *boot, const struct tvmm_regs *regs,
@@ -497,6 +542,8 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 			boot_mode_names[boot->mode], strerror(-ret));
 		return TVMMCTL_EXIT_FAILURE;
 	}
+	if (run_set_cpuid(vmm))
+		return TVMMCTL_EXIT_FAILURE;
 	dev_ctx_init(&ctx, stdout, o->trace);
 	ctx.ram_size = o->mem;
 	ctx.cmdline = fw_cmdline;

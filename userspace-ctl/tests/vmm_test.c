@@ -43,6 +43,7 @@
 #include "check.h"
 
 #define FAKE_VCPUS	2
+#define FAKE_TSC_KHZ	2100000
 #define RFLAGS_IF	0x200
 
 /* The last two are no guest: TVMM_CREATE_VM fails (-EBUSY, -ENOMEM). */
@@ -72,6 +73,9 @@ struct fake_vcpu {
 	int queued;		/* TVMM_INTERRUPT's vector, or -1 */
 	enum echo_pc pc;
 	unsigned int step;
+	/* TVMM_SET_CPUID: entries, leaf 1 EBX, leaf 0x15 ECX. */
+	unsigned int cpuid_nent;
+	__u32 cpuid_1_ebx, cpuid_15_ecx;
 };
 
 /* In shared memory: the child's pretend VM, read by the parent after. */
@@ -357,6 +361,20 @@ static int fake_run(struct fake_vcpu *v)
 	return ret;
 }
 
+/* What the guest would read from CPUID leaves 1 and 0x15. */
+static void fake_set_cpuid(struct fake_vcpu *v, const struct tvmm_cpuid *c)
+{
+	unsigned int i;
+
+	v->cpuid_nent = c->nent;
+	for (i = 0; i < c->nent; i++) {
+		if (c->entries[i].function == 1)
+			v->cpuid_1_ebx = c->entries[i].ebx;
+		if (c->entries[i].function == 0x15)
+			v->cpuid_15_ecx = c->entries[i].ecx;
+	}
+}
+
 static int fake_vm_ioctl(int fd, unsigned long request, unsigned long arg)
 {
 	struct fake_vcpu *v = fake_vcpu(fd);
@@ -366,6 +384,8 @@ static int fake_vm_ioctl(int fd, unsigned long request, unsigned long arg)
 	case TVMM_CHECK_EXTENSION:
 		if (arg == TVMM_CAP_MAX_VCPUS)
 			return FAKE_VCPUS;
+		if (arg == TVMM_CAP_TSC_KHZ)
+			return FAKE_TSC_KHZ;
 		return arg == TVMM_CAP_INTERRUPT || arg == TVMM_CAP_VCPU_STATS;
 	case TVMM_CREATE_VM:
 		if (vm->kind == GUEST_VMX_BUSY)
@@ -413,6 +433,9 @@ static int fake_vm_ioctl(int fd, unsigned long request, unsigned long arg)
 			return -EBUSY;
 		}
 		v->queued = irq->vector;
+		return 0;
+	case TVMM_SET_CPUID:
+		fake_set_cpuid(v, (const struct tvmm_cpuid *)arg);
 		return 0;
 	case TVMM_GET_VCPU_STATS:
 		memset((void *)arg, 0, sizeof(struct tvmm_vcpu_stats));
@@ -583,6 +606,11 @@ bool test_vmm_smp_start(void)
 	bool ok = vmm_check(&two, &r);
 
 	ok &= EXPECT(vm->nr_vcpus == 2);
+	/* Each vCPU has its CPU model: its APIC ID, the TSC's rate. */
+	ok &= EXPECT(vm->vcpu[0].cpuid_nent && vm->vcpu[1].cpuid_nent);
+	ok &= EXPECT(vm->vcpu[0].cpuid_1_ebx >> 24 == 0);
+	ok &= EXPECT(vm->vcpu[1].cpuid_1_ebx >> 24 == 1);
+	ok &= EXPECT(vm->vcpu[1].cpuid_15_ecx == FAKE_TSC_KHZ * 1000u);
 	ok &= EXPECT(vm->ap_bad_start == 0);
 	ok &= EXPECT(vm->ap_extra_runs == 0);
 	ok &= vmm_check(&one, &r);
