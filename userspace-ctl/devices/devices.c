@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/util.h"
 #include "devices/devices.h"
@@ -15,6 +16,7 @@ static const struct io_dev *const io_devs[] = {
 	&pic_master_dev,
 	&pic_slave_dev,
 	&pit_dev,
+	&port_b_dev,
 	&debug_exit_dev,
 	&post_dev,
 	&i8042_dev,
@@ -221,6 +223,16 @@ void dev_wake_io(struct dev_ctx *ctx)
 {
 	if (ctx->hooks && ctx->hooks->wake_io)
 		ctx->hooks->wake_io(ctx->hooks->data);
+}
+
+__u64 dev_now_ns(struct dev_ctx *ctx)
+{
+	struct timespec ts;
+
+	if (ctx->hooks && ctx->hooks->now_ns)
+		return ctx->hooks->now_ns(ctx->hooks->data);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 void dev_set_irq(struct dev_ctx *ctx, unsigned int irq, bool level)

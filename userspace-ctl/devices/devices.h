@@ -63,19 +63,34 @@ struct pic_chip {
 	bool read_isr, poll, special_mask;
 };
 
-/* The 8254's channel 0 on IRQ0 (pit.c). */
-struct pit_state {
+/* One counter of the 8254 (pit.c). */
+struct pit_channel {
 	__u8 mode;			/* 0 to 5 */
 	__u8 access;			/* 1 lobyte, 2 hibyte, 3 lobyte/hibyte */
+	bool bcd;			/* counts in BCD, 0 to 9999 */
 	bool write_hi, read_hi;		/* next byte of a lobyte/hibyte access */
-	bool latched;
+	bool latched;			/* @latch holds the count to read */
+	bool status_latched;		/* @status comes first (read-back) */
+	bool null_count;		/* control word written, no count yet */
 	bool running;			/* a count was loaded */
-	bool irq_done;			/* mode 0: terminal count was reached */
+	bool gate;			/* the GATE input */
+	bool triggered;			/* modes 1 and 5: a gate edge started it */
+	bool irq_done;			/* counter 0, modes 0 and 4: IRQ0 raised */
+	__u8 status;
 	__u16 latch;
-	__u32 reload;			/* 1 to 65536 */
 	__u16 write_lo;
-	__u64 start_ns;			/* when the count was loaded */
-	__u64 ticks_done;		/* IRQ0 edges raised since start */
+	__u32 reload;			/* 1 to 65536 (10000 in BCD) */
+	__u64 start_ns;			/* when counting last (re)started */
+	__u64 ticks_base;		/* ticks counted before @start_ns */
+	__u64 ticks_done;		/* counter 0: IRQ0 periods raised */
+};
+
+#define PIT_CHANNELS		3
+
+/* The 8254 (counter 0 on IRQ0, counter 2 gated by port 0x61) and port 0x61. */
+struct pit_state {
+	struct pit_channel ch[PIT_CHANNELS];
+	__u8 port_b;			/* port 0x61's writable bits */
 };
 
 /* A local APIC (lapic.c): the registers of the xAPIC page it keeps. */
@@ -120,7 +135,7 @@ struct dev_count {
 	unsigned long long reads, writes;
 };
 
-#define DEV_MAX_IO_DEVS		12
+#define DEV_MAX_IO_DEVS		16
 #define DEV_MAX_MMIO_DEVS	4
 
 /**
@@ -198,7 +213,7 @@ struct mmio_dev {
 };
 
 extern const struct io_dev uart_dev, debug_exit_dev, post_dev, i8042_dev,
-	pic_master_dev, pic_slave_dev, pit_dev, fw_cfg_dev;
+	pic_master_dev, pic_slave_dev, pit_dev, fw_cfg_dev, port_b_dev;
 extern const struct mmio_dev lapic_dev;
 
 void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace);
@@ -242,6 +257,8 @@ bool dev_count_get(const struct dev_ctx *ctx, unsigned int i,
 
 /* Call hooks->wake_io, if any. */
 void dev_wake_io(struct dev_ctx *ctx);
+/* The devices' clock: hooks->now_ns, or CLOCK_MONOTONIC without hooks. */
+__u64 dev_now_ns(struct dev_ctx *ctx);
 
 /* Interrupts. */
 void dev_set_irq(struct dev_ctx *ctx, unsigned int irq, bool level);

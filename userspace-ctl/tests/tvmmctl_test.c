@@ -46,6 +46,7 @@
 #include "multiboot_test.h"
 #include "bench_test.h"
 #include "cpuid_test.h"
+#include "legacy_test.h"
 
 #define F(name)		(1ULL << TVMM_VMX_##name)
 
@@ -1455,6 +1456,15 @@ static const struct {
 	{ "cpuid: APIC IDs and topology per vCPU", test_cpuid_topology },
 	{ "cpuid: leaves 0x15 and 0x16 in Linux's arithmetic",
 	  test_cpuid_tsc_leaves },
+	{ "pit: counter 2 in mode 0, gated, OUT2 on port 0x61",
+	  test_pit_counter2_mode0 },
+	{ "pit: counter 2's MSB as quick_pit_calibrate() reads it",
+	  test_pit_counter2_msb },
+	{ "pit: counter 2 in modes 1, 2, 3; the gate's edge",
+	  test_pit_counter2_modes },
+	{ "pit: latch, read-back, status, BCD", test_pit_read_back },
+	{ "pit: port 0x61's bits; counter 0 in mode 4",
+	  test_pit_port_b_and_mode4 },
 	{ "vmm: input by interrupt to a halted vCPU (pretend VM)",
 	  test_vmm_echo_halted },
 	{ "vmm: input by interrupt to a running vCPU, kicked",

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Unit tests of the PC's legacy devices, in legacy_test.c. */
+#ifndef TVMMCTL_TESTS_LEGACY_TEST_H
+#define TVMMCTL_TESTS_LEGACY_TEST_H
+
+#include <stdbool.h>
+
+bool test_pit_counter2_mode0(void);
+bool test_pit_counter2_msb(void);
+bool test_pit_counter2_modes(void);
+bool test_pit_read_back(void);
+bool test_pit_port_b_and_mode4(void);
+
+#endif /* TVMMCTL_TESTS_LEGACY_TEST_H */
