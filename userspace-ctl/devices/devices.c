@@ -21,6 +21,7 @@ static const struct io_dev *const io_devs[] = {
 	&post_dev,
 	&i8042_dev,
 	&fw_cfg_dev,
+	&rtc_dev,
 };
 
 static const struct mmio_dev *const mmio_devs[] = {
@@ -42,6 +43,7 @@ void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace)
 	ctx->nr_cpus = 1;
 	pic_reset(ctx);
 	pit_reset(ctx);
+	rtc_reset(ctx);
 	for (cpu = 0; cpu < DEV_MAX_CPUS; cpu++)
 		lapic_reset(ctx, cpu);
 }

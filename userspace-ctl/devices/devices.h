@@ -108,6 +108,25 @@ struct lapic_state {
 	unsigned long long nmi_dropped;	/* NMI IPIs: no way to inject them */
 };
 
+#define RTC_RAM_SIZE		128
+
+/*
+ * The CMOS RTC (rtc.c): its registers and RAM, and the guest's clock:
+ * the devices' clock (dev_now_ns()) plus @offset_ns, or @held_ns while
+ * the guest holds it (SET, or the divider in reset).
+ */
+struct rtc_state {
+	__u8 index;			/* the register port 0x71 reaches */
+	bool nmi_masked;		/* bit 7 of the last index written */
+	bool held;
+	__u8 ram[RTC_RAM_SIZE];		/* A, B, D, alarms and RAM; not the time */
+	__u8 wday_adjust;		/* day of the week written, less the date's */
+	__s64 offset_ns;		/* guest UTC ns since 1970, less the clock */
+	__s64 held_ns;
+	__s64 c_secs;			/* the time when register C was last read */
+	__u64 c_ns;			/* ... and the devices' clock then */
+};
+
 /* fw_cfg: the selected item and the offset of the next byte read. */
 struct fw_cfg_state {
 	__u16 key;
@@ -153,7 +172,7 @@ struct dev_count {
  * @stop:	set by a device to end the run.
  * @status:	tvmmctl's exit status when @stop is set.
  * @hooks:	NULL, or how to reach the vCPU loop.
- * @uart, @pic, @pit, @lapic, @fw_cfg: the devices' state.
+ * @uart, @pic, @pit, @lapic, @fw_cfg, @rtc: the devices' state.
  * @io_counts:	port accesses per entry of the port table, then the ports
  *		nobody owns; an element of string I/O counts as one.
  * @mmio_counts: the same for MMIO.
@@ -173,6 +192,7 @@ struct dev_ctx {
 	struct pit_state pit;
 	struct lapic_state lapic[DEV_MAX_CPUS];
 	struct fw_cfg_state fw_cfg;
+	struct rtc_state rtc;
 	struct dev_count io_counts[DEV_MAX_IO_DEVS + 1];
 	struct dev_count mmio_counts[DEV_MAX_MMIO_DEVS + 1];
 };
@@ -213,7 +233,8 @@ struct mmio_dev {
 };
 
 extern const struct io_dev uart_dev, debug_exit_dev, post_dev, i8042_dev,
-	pic_master_dev, pic_slave_dev, pit_dev, fw_cfg_dev, port_b_dev;
+	pic_master_dev, pic_slave_dev, pit_dev, fw_cfg_dev, port_b_dev,
+	rtc_dev;
 extern const struct mmio_dev lapic_dev;
 
 void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace);
@@ -288,6 +309,9 @@ unsigned int uart_rx_push(struct dev_ctx *ctx, const __u8 *buf,
 void pit_reset(struct dev_ctx *ctx);
 __s64 pit_next_event_ns(struct dev_ctx *ctx);
 void pit_update(struct dev_ctx *ctx);
+
+/* The RTC (rtc.c): the host's time, registers as after power-on. */
+void rtc_reset(struct dev_ctx *ctx);
 
 /* Local APICs (lapic.c). */
 #define LAPIC_BASE		0xfee00000ULL

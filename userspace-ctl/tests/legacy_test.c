@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "kselftest.h"
 
@@ -293,5 +294,236 @@ bool test_pit_port_b_and_mode4(void)
 	now += 100000000;
 	pit_update(&ctx);
 	ok &= EXPECT(dev_intr_peek(&ctx, 0) == -1);
+	return ok;
+}
+
+/* ---- the RTC ------------------------------------------------------------ */
+
+static __u8 cmos_read(struct dev_ctx *ctx, __u8 reg)
+{
+	io_out(ctx, 0x70, 1, reg);
+	return io_in(ctx, 0x71, 1);
+}
+
+static void cmos_write(struct dev_ctx *ctx, __u8 reg, __u8 val)
+{
+	io_out(ctx, 0x70, 1, reg);
+	io_out(ctx, 0x71, 1, val);
+}
+
+/* The RTC's clock at @secs (UTC) and @ns after, now. */
+static void rtc_at(struct dev_ctx *ctx, __s64 secs, __s64 ns)
+{
+	ctx->rtc.offset_ns = secs * (__s64)NSEC_PER_SEC + ns - (__s64)now;
+}
+
+/*
+ * The time registers as "CCYY-MM-DD hh:mm:ss W" (century, year, month,
+ * day, hours, minutes, seconds, day of the week), each in hex: in BCD,
+ * the date as it reads.
+ */
+static bool cmos_time_is(struct dev_ctx *ctx, const char *want)
+{
+	char got[32];
+
+	snprintf(got, sizeof(got), "%02x%02x-%02x-%02x %02x:%02x:%02x %x",
+		 cmos_read(ctx, 0x32), cmos_read(ctx, 0x09),
+		 cmos_read(ctx, 0x08), cmos_read(ctx, 0x07),
+		 cmos_read(ctx, 0x04), cmos_read(ctx, 0x02),
+		 cmos_read(ctx, 0x00), cmos_read(ctx, 0x06));
+	if (!strcmp(got, want))
+		return true;
+	ksft_print_msg("RTC %s, want %s\n", got, want);
+	return false;
+}
+
+/*
+ * mc146818_get_time(): seconds, UIP clear, the rest, in BCD and 24 hours
+ * as at power-on; the clock runs on, across a leap day.
+ */
+bool test_rtc_read_time(void)
+{
+	struct dev_ctx ctx;
+	bool ok = true;
+
+	ctx_init(&ctx);
+	now = 3000000000ULL;
+	ok &= EXPECT(cmos_read(&ctx, 0x0a) == 0x26);
+	ok &= EXPECT(cmos_read(&ctx, 0x0b) == 0x02);
+	ok &= EXPECT(cmos_read(&ctx, 0x0d) == 0x80);
+	rtc_at(&ctx, 1709251198, 500000000);	/* 2024-02-29 23:59:58.5 */
+	ok &= cmos_time_is(&ctx, "2024-02-29 23:59:58 5");
+	now += 1500000000;			/* Friday 1 March, midnight */
+	ok &= cmos_time_is(&ctx, "2024-03-01 00:00:00 6");
+	/* UIP: the last 244 us before an update, and only then. */
+	ok &= EXPECT(!(cmos_read(&ctx, 0x0a) & 0x80));
+	now += 999756000 - 1;
+	ok &= EXPECT(cmos_read(&ctx, 0x0a) == 0x26);
+	ok &= EXPECT(cmos_read(&ctx, 0x00) == 0x00);
+	now += 1;
+	ok &= EXPECT(cmos_read(&ctx, 0x0a) == 0xa6);
+	ok &= EXPECT(cmos_read(&ctx, 0x00) == 0x00);
+	now += 244000;
+	ok &= EXPECT(cmos_read(&ctx, 0x0a) == 0x26);
+	ok &= EXPECT(cmos_read(&ctx, 0x00) == 0x01);
+
+	/* 2099-12-31 23:59:59 to 2100, no leap year: the century moves. */
+	rtc_at(&ctx, 4102444799, 0);
+	ok &= cmos_time_is(&ctx, "2099-12-31 23:59:59 5");
+	now += NSEC_PER_SEC;
+	ok &= cmos_time_is(&ctx, "2100-01-01 00:00:00 6");
+
+	/* Binary (in hex here) and 12 hours: 11 PM is 11 with bit 7. */
+	rtc_at(&ctx, 1709251198, 0);
+	cmos_write(&ctx, 0x0b, 0x04);
+	ok &= cmos_time_is(&ctx, "1418-02-1d 8b:3b:3a 5");
+	now += 2 * NSEC_PER_SEC;		/* midnight: 12 AM */
+	ok &= EXPECT(cmos_read(&ctx, 0x04) == 12);
+	now += 12 * 3600 * NSEC_PER_SEC;	/* noon: 12 PM */
+	ok &= EXPECT(cmos_read(&ctx, 0x04) == (0x80 | 12));
+	cmos_write(&ctx, 0x0b, 0x00);		/* BCD, 12 hours */
+	ok &= EXPECT(cmos_read(&ctx, 0x04) == 0x92);
+	cmos_write(&ctx, 0x04, 0x81);		/* 1 PM */
+	cmos_write(&ctx, 0x0b, 0x02);
+	ok &= EXPECT(cmos_read(&ctx, 0x04) == 0x13);
+	cmos_write(&ctx, 0x0b, 0x00);
+	cmos_write(&ctx, 0x04, 0x12);		/* 12 AM */
+	cmos_write(&ctx, 0x0b, 0x02);
+	ok &= EXPECT(cmos_read(&ctx, 0x04) == 0x00);
+
+	/* The host's date at power-on (around a new year, either). */
+	ctx.hooks = NULL;
+	rtc_reset(&ctx);
+	{
+		time_t t = time(NULL);
+		struct tm tm;
+		unsigned int y;
+
+		gmtime_r(&t, &tm);
+		y = (cmos_read(&ctx, 0x32) >> 4) * 1000 +
+		    (cmos_read(&ctx, 0x32) & 0xf) * 100 +
+		    (cmos_read(&ctx, 0x09) >> 4) * 10 +
+		    (cmos_read(&ctx, 0x09) & 0xf);
+		ok &= EXPECT(y >= (unsigned int)tm.tm_year + 1900 - 1 &&
+			     y <= (unsigned int)tm.tm_year + 1900 + 1);
+	}
+	return ok;
+}
+
+/*
+ * mc146818_set_time(): SET and the divider held while the time is
+ * written; the clock stands still meanwhile, then runs from the new time,
+ * its first update half a second after the divider restarts.
+ */
+bool test_rtc_set_time(void)
+{
+	struct dev_ctx ctx;
+	bool ok = true;
+	__s64 before;
+
+	ctx_init(&ctx);
+	now = 4000000000ULL;
+	rtc_at(&ctx, 1709251198, 300000000);
+	before = ctx.rtc.offset_ns;
+	cmos_write(&ctx, 0x0b, cmos_read(&ctx, 0x0b) | 0x80);
+	cmos_write(&ctx, 0x0a, cmos_read(&ctx, 0x0a) | 0x70);
+	cmos_write(&ctx, 0x09, 0x31);
+	cmos_write(&ctx, 0x08, 0x12);
+	cmos_write(&ctx, 0x07, 0x31);
+	cmos_write(&ctx, 0x04, 0x23);
+	cmos_write(&ctx, 0x02, 0x59);
+	cmos_write(&ctx, 0x00, 0x59);
+	now += 5 * NSEC_PER_SEC;		/* held: no update, no UIP */
+	ok &= cmos_time_is(&ctx, "2031-12-31 23:59:59 4");
+	ok &= EXPECT(!(cmos_read(&ctx, 0x0a) & 0x80));
+	ok &= EXPECT(ctx.rtc.offset_ns == before);	/* nothing moved yet */
+	cmos_write(&ctx, 0x0b, 0x02);
+	now += NSEC_PER_SEC;
+	ok &= EXPECT(cmos_read(&ctx, 0x00) == 0x59);	/* A still holds it */
+	cmos_write(&ctx, 0x0a, 0x26);
+	now += NSEC_PER_SEC / 2 - 1;
+	ok &= EXPECT(cmos_read(&ctx, 0x00) == 0x59);
+	now += 1;
+	ok &= cmos_time_is(&ctx, "2032-01-01 00:00:00 5");
+
+	/* One field while the clock runs: the second's phase is kept. */
+	now += NSEC_PER_SEC / 4;
+	cmos_write(&ctx, 0x02, 0x30);
+	ok &= EXPECT(cmos_read(&ctx, 0x02) == 0x30);
+	now += NSEC_PER_SEC * 3 / 4 - 1;
+	ok &= EXPECT(cmos_read(&ctx, 0x00) == 0x00);
+	now += 1;
+	ok &= EXPECT(cmos_read(&ctx, 0x00) == 0x01);
+	/* The day of the week goes its own way once written. */
+	cmos_write(&ctx, 0x06, 0x02);
+	ok &= EXPECT(cmos_read(&ctx, 0x06) == 0x02);
+	now += 86400 * NSEC_PER_SEC;
+	ok &= EXPECT(cmos_read(&ctx, 0x06) == 0x03);
+	ok &= EXPECT(cmos_read(&ctx, 0x07) == 0x02);
+	/* The century too (PC BIOSes keep it at 0x32). */
+	cmos_write(&ctx, 0x32, 0x19);
+	ok &= EXPECT(cmos_read(&ctx, 0x09) == 0x32 &&
+		     cmos_read(&ctx, 0x32) == 0x19);
+	return ok;
+}
+
+/* Register C's flags, read to clear; D; RAM; the NMI mask bit. */
+bool test_rtc_flags_and_ram(void)
+{
+	struct dev_ctx ctx;
+	unsigned int i;
+	bool ok = true;
+
+	ctx_init(&ctx);
+	now = 6000000000ULL;
+	rtc_at(&ctx, 1709251198, 0);
+	cmos_read(&ctx, 0x0c);
+	ok &= EXPECT(cmos_read(&ctx, 0x0c) == 0x00);
+	now += 1000000;				/* a 1024 Hz period */
+	ok &= EXPECT(cmos_read(&ctx, 0x0c) == 0x40);
+	ok &= EXPECT(cmos_read(&ctx, 0x0c) == 0x00);
+	now += NSEC_PER_SEC;			/* an update too */
+	ok &= EXPECT(cmos_read(&ctx, 0x0c) == 0x50);
+	cmos_write(&ctx, 0x0b, 0x12);		/* UIE */
+	now += NSEC_PER_SEC;
+	ok &= EXPECT(cmos_read(&ctx, 0x0c) == 0xd0);
+	cmos_write(&ctx, 0x0a, 0x20);		/* no periodic rate */
+	now += NSEC_PER_SEC;
+	ok &= EXPECT(cmos_read(&ctx, 0x0c) == 0x90);
+	/* Setting SET clears UIE; C and D are read-only, UIP too. */
+	cmos_write(&ctx, 0x0b, 0x92);
+	ok &= EXPECT(cmos_read(&ctx, 0x0b) == 0x82);
+	cmos_write(&ctx, 0x0c, 0xff);
+	cmos_write(&ctx, 0x0d, 0x00);
+	ok &= EXPECT(cmos_read(&ctx, 0x0d) == 0x80);
+	cmos_write(&ctx, 0x0a, 0xa6);
+	ok &= EXPECT(cmos_read(&ctx, 0x0a) == 0x26);
+	cmos_write(&ctx, 0x0b, 0x02);
+
+	/* Linux's warm-reset byte, with NMIs masked by the index. */
+	io_out(&ctx, 0x70, 1, 0x8f);
+	io_out(&ctx, 0x71, 1, 0x0a);
+	ok &= EXPECT(ctx.rtc.nmi_masked);
+	ok &= EXPECT(cmos_read(&ctx, 0x0f) == 0x0a);
+	ok &= EXPECT(!ctx.rtc.nmi_masked);
+	ok &= EXPECT(io_in(&ctx, 0x70, 1) == 0xff);
+	/* The rest of the 128 bytes, alarms included, hold what is written. */
+	for (i = 0x0e; i < 0x80; i++)
+		if (i != 0x32)
+			cmos_write(&ctx, i, i ^ 0x5a);
+	cmos_write(&ctx, 0x01, 0x11);
+	cmos_write(&ctx, 0x03, 0x22);
+	cmos_write(&ctx, 0x05, 0x33);
+	for (i = 0x0e; i < 0x80; i++)
+		if (i != 0x32)
+			ok &= EXPECT(cmos_read(&ctx, i) == (i ^ 0x5a));
+	ok &= EXPECT(cmos_read(&ctx, 0x01) == 0x11 &&
+		     cmos_read(&ctx, 0x03) == 0x22 &&
+		     cmos_read(&ctx, 0x05) == 0x33);
+	/* Index 0x80 | 0x7f is register 0x7f. */
+	io_out(&ctx, 0x70, 1, 0xff);
+	ok &= EXPECT(io_in(&ctx, 0x71, 1) == (0x7f ^ 0x5a));
+	/* The time still the clock's. */
+	ok &= EXPECT(cmos_read(&ctx, 0x09) == 0x24);
 	return ok;
 }

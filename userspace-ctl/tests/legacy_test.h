@@ -10,5 +10,8 @@ bool test_pit_counter2_msb(void);
 bool test_pit_counter2_modes(void);
 bool test_pit_read_back(void);
 bool test_pit_port_b_and_mode4(void);
+bool test_rtc_read_time(void);
+bool test_rtc_set_time(void);
+bool test_rtc_flags_and_ram(void);
 
 #endif /* TVMMCTL_TESTS_LEGACY_TEST_H */
