@@ -36,6 +36,8 @@
 #define RUN_EXIT_TRIPLE_FAULT	4
 #define RUN_EXIT_VM_ERROR	6	/* failed entry, internal error */
 #define RUN_EXIT_TIMEOUT	8
+#define RUN_EXIT_REBOOT		10	/* the i8042 reset the CPU */
+#define RUN_EXIT_PANIC		12	/* the keyboard LEDs blink: Linux panicked */
 
 #define RUN_DEFAULT_MEM		(64ULL << 20)
 #define RUN_MIN_MEM		(64ULL << 10)
@@ -385,7 +387,12 @@ static int run_status(struct vmm *vmm, struct dev_ctx *ctx,
 
 	switch (stop) {
 	case VMM_STOP_DEVICE:
-		return ctx->status;
+		if (ctx->stop == DEV_STOP_RESET)
+			return RUN_EXIT_REBOOT;
+		if (ctx->stop != DEV_STOP_PANIC)
+			return ctx->status;
+		fprintf(stderr, "tvmmctl: run: the guest panicked (its keyboard LEDs blink)\n");
+		return RUN_EXIT_PANIC;
 	case VMM_STOP_HALT:
 		return TVMMCTL_EXIT_OK;
 	default:

@@ -19,6 +19,7 @@ static const struct io_dev *const io_devs[] = {
 	&port_b_dev,
 	&debug_exit_dev,
 	&post_dev,
+	&i8042_data_dev,
 	&i8042_dev,
 	&fw_cfg_dev,
 	&rtc_dev,
@@ -44,6 +45,7 @@ void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace)
 	pic_reset(ctx);
 	pit_reset(ctx);
 	rtc_reset(ctx);
+	i8042_reset(ctx);
 	for (cpu = 0; cpu < DEV_MAX_CPUS; cpu++)
 		lapic_reset(ctx, cpu);
 }

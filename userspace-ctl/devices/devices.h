@@ -37,6 +37,7 @@ enum dev_stop {
 	DEV_RUNNING = 0,
 	DEV_STOP_DEBUG_EXIT,	/* isa-debug-exit written */
 	DEV_STOP_RESET,		/* i8042 pulsed the reset line */
+	DEV_STOP_PANIC,		/* the keyboard LEDs blink as Linux's panic */
 };
 
 #define UART_FIFO_SIZE		16
@@ -108,6 +109,24 @@ struct lapic_state {
 	unsigned long long nmi_dropped;	/* NMI IPIs: no way to inject them */
 };
 
+#define I8042_QUEUE_SIZE	16
+
+/* The keyboard controller and its keyboard (i8042.c). */
+struct i8042_state {
+	__u8 ctr;			/* the command byte */
+	__u8 outport;			/* the output port (0xd0, 0xd1) */
+	__u8 pending;			/* a command waiting for its data byte */
+	bool last_was_cmd;		/* status bit 3 */
+	__u8 queue[I8042_QUEUE_SIZE];	/* bytes to read at 0x60: the head */
+	bool aux[I8042_QUEUE_SIZE];	/* ... is the output buffer */
+	unsigned int head, count;
+	__u8 last;			/* the output buffer, once read */
+	__u8 kbd_cmd;			/* a keyboard command waiting for its parameter */
+	__u8 kbd_last;			/* the keyboard's last byte, for 0xfe */
+	__u8 kbd_leds, kbd_scan_set;
+	bool kbd_scanning;
+};
+
 #define RTC_RAM_SIZE		128
 
 /*
@@ -172,7 +191,7 @@ struct dev_count {
  * @stop:	set by a device to end the run.
  * @status:	tvmmctl's exit status when @stop is set.
  * @hooks:	NULL, or how to reach the vCPU loop.
- * @uart, @pic, @pit, @lapic, @fw_cfg, @rtc: the devices' state.
+ * @uart, @pic, @pit, @lapic, @fw_cfg, @rtc, @i8042: the devices' state.
  * @io_counts:	port accesses per entry of the port table, then the ports
  *		nobody owns; an element of string I/O counts as one.
  * @mmio_counts: the same for MMIO.
@@ -193,6 +212,7 @@ struct dev_ctx {
 	struct lapic_state lapic[DEV_MAX_CPUS];
 	struct fw_cfg_state fw_cfg;
 	struct rtc_state rtc;
+	struct i8042_state i8042;
 	struct dev_count io_counts[DEV_MAX_IO_DEVS + 1];
 	struct dev_count mmio_counts[DEV_MAX_MMIO_DEVS + 1];
 };
@@ -234,7 +254,7 @@ struct mmio_dev {
 
 extern const struct io_dev uart_dev, debug_exit_dev, post_dev, i8042_dev,
 	pic_master_dev, pic_slave_dev, pit_dev, fw_cfg_dev, port_b_dev,
-	rtc_dev;
+	rtc_dev, i8042_data_dev;
 extern const struct mmio_dev lapic_dev;
 
 void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace);
@@ -309,6 +329,9 @@ unsigned int uart_rx_push(struct dev_ctx *ctx, const __u8 *buf,
 void pit_reset(struct dev_ctx *ctx);
 __s64 pit_next_event_ns(struct dev_ctx *ctx);
 void pit_update(struct dev_ctx *ctx);
+
+/* The keyboard controller (i8042.c), as a BIOS leaves it. */
+void i8042_reset(struct dev_ctx *ctx);
 
 /* The RTC (rtc.c): the host's time, registers as after power-on. */
 void rtc_reset(struct dev_ctx *ctx);

@@ -527,3 +527,214 @@ bool test_rtc_flags_and_ram(void)
 	ok &= EXPECT(cmos_read(&ctx, 0x09) == 0x24);
 	return ok;
 }
+
+/* ---- the i8042 ---------------------------------------------------------- */
+
+/* The PIC as Linux sets it up, IRQ1 unmasked at vector 0x21. */
+static void pic_irq1(struct dev_ctx *ctx)
+{
+	static const __u8 init[][2] = {
+		{ 0x20, 0x11 }, { 0x21, 0x20 }, { 0x21, 0x04 }, { 0x21, 0x01 },
+		{ 0xa0, 0x11 }, { 0xa1, 0x28 }, { 0xa1, 0x02 }, { 0xa1, 0x01 },
+		{ 0x21, 0xfd }, { 0xa1, 0xff },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(init); i++)
+		io_out(ctx, init[i][0], 1, init[i][1]);
+}
+
+/* IRQ1 pending: take it and end it, as Linux's handler does around it. */
+static bool take_irq1(struct dev_ctx *ctx)
+{
+	if (dev_intr_peek(ctx, 0) != 0x21)
+		return false;
+	dev_intr_ack(ctx, 0, 0x21);
+	io_out(ctx, 0x20, 1, 0x20);
+	return true;
+}
+
+/* Bytes the guest reads at 0x60 now, as "fa ab 41" (OBF polled). */
+static bool obuf_is(struct dev_ctx *ctx, const char *want)
+{
+	char got[64] = "";
+	size_t n = 0;
+
+	while (io_in(ctx, 0x64, 1) & 0x01 && n + 4 < sizeof(got))
+		n += snprintf(got + n, sizeof(got) - n, "%s%02x", n ? " " : "",
+			      io_in(ctx, 0x60, 1));
+	if (!strcmp(got, want))
+		return true;
+	ksft_print_msg("i8042 output \"%s\", want \"%s\"\n", got, want);
+	return false;
+}
+
+/* A controller command and its answer. */
+static bool cmd_is(struct dev_ctx *ctx, __u8 cmd, const char *want)
+{
+	io_out(ctx, 0x64, 1, cmd);
+	return obuf_is(ctx, want);
+}
+
+/* A byte to the keyboard and its answer. */
+static bool kbd_is(struct dev_ctx *ctx, __u8 v, const char *want)
+{
+	io_out(ctx, 0x60, 1, v);
+	return obuf_is(ctx, want);
+}
+
+/* Linux 6.1's i8042 probe, then atkbd's, in the order they run. */
+bool test_i8042_linux_probe(void)
+{
+	struct dev_ctx ctx;
+	bool ok = true;
+
+	ctx_init(&ctx);
+	/* i8042_controller_check(): nothing to flush; never keylocked. */
+	ok &= EXPECT(io_in(&ctx, 0x64, 1) == 0x14);
+	ok &= cmd_is(&ctx, 0xaa, "55");		/* self-test */
+	/* i8042_controller_init(): the CTR twice, then written back. */
+	ok &= cmd_is(&ctx, 0x20, "65");
+	ok &= cmd_is(&ctx, 0x20, "65");
+	ok &= EXPECT(io_in(&ctx, 0x64, 1) == 0x1c);	/* a command last */
+	io_out(&ctx, 0x64, 1, 0x60);
+	io_out(&ctx, 0x60, 1, 0x74);	/* KBDDIS, no KBDINT, XLATE kept */
+	ok &= EXPECT(io_in(&ctx, 0x64, 1) == 0x14);	/* data last */
+	ok &= cmd_is(&ctx, 0x20, "74");
+	/* i8042_check_aux(): no aux loop, then the aux port's clock stuck. */
+	io_out(&ctx, 0x64, 1, 0xd3);
+	io_out(&ctx, 0x60, 1, 0x5a);
+	ok &= EXPECT((io_in(&ctx, 0x64, 1) & 0x21) == 0x01);	/* not aux */
+	ok &= obuf_is(&ctx, "fe");
+	ok &= cmd_is(&ctx, 0xa9, "02");
+	/* i8042_setup_kbd(): IRQ1 on, the interface enabled. */
+	pic_irq1(&ctx);
+	io_out(&ctx, 0x64, 1, 0x60);
+	io_out(&ctx, 0x60, 1, 0x65);
+	ok &= EXPECT(dev_intr_peek(&ctx, 0) == -1);
+
+	/* atkbd_probe(): identify, by IRQ1, one byte per interrupt. */
+	io_out(&ctx, 0x60, 1, 0xf2);
+	ok &= EXPECT(take_irq1(&ctx));
+	ok &= EXPECT(io_in(&ctx, 0x60, 1) == 0xfa);
+	ok &= EXPECT(take_irq1(&ctx));
+	ok &= EXPECT(io_in(&ctx, 0x60, 1) == 0xab);
+	ok &= EXPECT(take_irq1(&ctx));
+	ok &= EXPECT(io_in(&ctx, 0x60, 1) == 0x41);	/* 0x83 translated */
+	ok &= EXPECT(!take_irq1(&ctx));
+	ok &= EXPECT(!(io_in(&ctx, 0x64, 1) & 0x01));
+	ok &= EXPECT(io_in(&ctx, 0x60, 1) == 0x41);	/* read again: held */
+	ok &= kbd_is(&ctx, 0xf5, "fa");			/* deactivate */
+	/* atkbd_reset_state(): LEDs off, fastest repeat; then enable. */
+	ok &= kbd_is(&ctx, 0xed, "fa");
+	ok &= kbd_is(&ctx, 0x00, "fa");
+	ok &= kbd_is(&ctx, 0xf3, "fa");
+	ok &= kbd_is(&ctx, 0x00, "fa");
+	ok &= kbd_is(&ctx, 0xf4, "fa");
+	ok &= EXPECT(!ctx.stop);
+	return ok;
+}
+
+/* The keyboard's other commands; the controller's other commands. */
+bool test_i8042_commands(void)
+{
+	struct dev_ctx ctx;
+	unsigned int i;
+	bool ok = true;
+
+	ctx_init(&ctx);
+	ok &= kbd_is(&ctx, 0xff, "fa aa");		/* reset, BAT passed */
+	ok &= kbd_is(&ctx, 0xee, "ee");			/* echo */
+	ok &= kbd_is(&ctx, 0x5a, "fe");			/* not a command */
+	ok &= kbd_is(&ctx, 0xfe, "fe");			/* resend the last */
+	ok &= kbd_is(&ctx, 0xf0, "fa");
+	ok &= kbd_is(&ctx, 0x00, "fa 41");		/* set 2, translated */
+	ok &= kbd_is(&ctx, 0xf0, "fa");
+	ok &= kbd_is(&ctx, 0x03, "fa");
+	ok &= kbd_is(&ctx, 0xf0, "fa");
+	ok &= kbd_is(&ctx, 0x00, "fa 3f");
+	ok &= kbd_is(&ctx, 0xf0, "fa");
+	ok &= kbd_is(&ctx, 0x07, "fe");			/* no set 7 */
+	ok &= kbd_is(&ctx, 0xf6, "fa");			/* defaults: set 2 */
+	ok &= kbd_is(&ctx, 0xfa, "fa");			/* set 3 key types */
+	/* A command where a parameter was due is a command. */
+	ok &= kbd_is(&ctx, 0xed, "fa");
+	ok &= kbd_is(&ctx, 0xf2, "fa ab 41");
+	ok &= EXPECT(!ctx.i8042.kbd_leds);
+	/* Untranslated, the ID and the scan set as the keyboard says them. */
+	io_out(&ctx, 0x64, 1, 0x60);
+	io_out(&ctx, 0x60, 1, 0x25);
+	ok &= kbd_is(&ctx, 0xf2, "fa ab 83");
+	ok &= kbd_is(&ctx, 0xf0, "fa");
+	ok &= kbd_is(&ctx, 0x00, "fa 02");
+
+	/* The command byte's interface bits; the output port; 0xd2. */
+	ok &= cmd_is(&ctx, 0xad, "");
+	ok &= cmd_is(&ctx, 0xa8, "");
+	ok &= cmd_is(&ctx, 0x20, "15");
+	ok &= cmd_is(&ctx, 0xae, "");
+	ok &= cmd_is(&ctx, 0xa7, "");
+	ok &= cmd_is(&ctx, 0x20, "25");
+	ok &= cmd_is(&ctx, 0xab, "00");
+	ok &= cmd_is(&ctx, 0xd0, "03");
+	io_out(&ctx, 0x64, 1, 0xd2);
+	io_out(&ctx, 0x60, 1, 0x1c);
+	ok &= obuf_is(&ctx, "1c");
+	ok &= cmd_is(&ctx, 0xc0, "00");
+	ok &= cmd_is(&ctx, 0x12, "");			/* unknown: nothing */
+	/* The keyboard's buffer holds 16 bytes. */
+	for (i = 0; i < 20; i++)
+		io_out(&ctx, 0x60, 1, 0xee);
+	ok &= obuf_is(&ctx, "ee ee ee ee ee ee ee ee ee ee ee ee ee ee ee ee");
+	ok &= EXPECT(!ctx.stop);
+	return ok;
+}
+
+/* The reset line, and Linux's panic blink; each says so in --trace. */
+bool test_i8042_reset_and_panic(void)
+{
+	static const __u8 resets[] = { 0xfe, 0xfc, 0xf0, 0xf2 };
+	const struct io_dev *dev;
+	struct dev_ctx ctx;
+	unsigned int i;
+	bool ok = true;
+	char buf[128];
+	__u32 v;
+
+	for (i = 0; i < ARRAY_SIZE(resets); i++) {
+		ctx_init(&ctx);
+		io_out(&ctx, 0x64, 1, resets[i]);
+		ok &= EXPECT(ctx.stop == DEV_STOP_RESET);
+	}
+	/* Pulses that leave bit 0 alone; the output port with bit 0 set. */
+	ctx_init(&ctx);
+	io_out(&ctx, 0x64, 1, 0xff);
+	io_out(&ctx, 0x64, 1, 0xfd);
+	io_out(&ctx, 0x64, 1, 0xd1);
+	io_out(&ctx, 0x60, 1, 0x03);
+	ok &= EXPECT(!ctx.stop);
+	io_out(&ctx, 0x64, 1, 0xd1);
+	v = 0x02;
+	dev = io_access(&ctx, 0x60, 1, true, &v);
+	ok &= EXPECT(ctx.stop == DEV_STOP_RESET);
+	io_trace(&ctx, dev, true, v, buf, sizeof(buf));
+	ok &= EXPECT(!strcmp(buf, "i8042: reset"));
+
+	/* i8042_panic_blink(): 0xed then 0x05, without waiting for ACK. */
+	ctx_init(&ctx);
+	io_out(&ctx, 0x60, 1, 0xed);
+	ok &= EXPECT(!ctx.stop);
+	v = 0x05;
+	dev = io_access(&ctx, 0x60, 1, true, &v);
+	ok &= EXPECT(ctx.stop == DEV_STOP_PANIC);
+	io_trace(&ctx, dev, true, v, buf, sizeof(buf));
+	ok &= EXPECT(!strcmp(buf, "i8042: keyboard LEDs blink: the guest panicked"));
+	/* Other LEDs are only LEDs. */
+	ctx_init(&ctx);
+	ok &= kbd_is(&ctx, 0xed, "fa");
+	ok &= kbd_is(&ctx, 0x07, "fa");
+	ok &= kbd_is(&ctx, 0xed, "fa");
+	ok &= kbd_is(&ctx, 0x04, "fa");
+	ok &= EXPECT(!ctx.stop && ctx.i8042.kbd_leds == 4);
+	return ok;
+}

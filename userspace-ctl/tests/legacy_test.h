@@ -13,5 +13,8 @@ bool test_pit_port_b_and_mode4(void);
 bool test_rtc_read_time(void);
 bool test_rtc_set_time(void);
 bool test_rtc_flags_and_ram(void);
+bool test_i8042_linux_probe(void);
+bool test_i8042_commands(void);
+bool test_i8042_reset_and_panic(void);
 
 #endif /* TVMMCTL_TESTS_LEGACY_TEST_H */
