@@ -38,6 +38,7 @@
 #define RUN_EXIT_TIMEOUT	8
 #define RUN_EXIT_REBOOT		10	/* the i8042 reset the CPU */
 #define RUN_EXIT_PANIC		12	/* the keyboard LEDs blink: Linux panicked */
+#define RUN_EXIT_QUIT		14	/* the user typed Ctrl-A x */
 
 #define RUN_DEFAULT_MEM		(64ULL << 20)
 #define RUN_MIN_MEM		(64ULL << 10)
@@ -378,6 +379,8 @@ static const char *const run_stop_names[] = {
 	[VMM_STOP_UNEXPECTED]	= "unexpected_exit",
 	[VMM_STOP_TIMEOUT]	= "timeout",
 	[VMM_STOP_ERROR]	= "error",
+	[VMM_STOP_HOOK]		= "hook",
+	[VMM_STOP_QUIT]		= "quit",
 };
 
 static int run_status(struct vmm *vmm, struct dev_ctx *ctx,
@@ -395,6 +398,9 @@ static int run_status(struct vmm *vmm, struct dev_ctx *ctx,
 		return RUN_EXIT_PANIC;
 	case VMM_STOP_HALT:
 		return TVMMCTL_EXIT_OK;
+	case VMM_STOP_QUIT:
+		fprintf(stderr, "tvmmctl: run: quit (Ctrl-A x)\n");
+		return RUN_EXIT_QUIT;
 	default:
 		break;
 	}
@@ -618,16 +624,24 @@ const struct tvmmctl_cmd tvmmctl_cmd_run = {
 "Guest RAM starts at address 0. Below 0x7c00 tvmmctl keeps a GDT, page\n"
 "tables and a stack for protected and long mode.\n"
 "Devices: a 16550A UART at 0x3f8 on IRQ4 (output to stdout, input from\n"
-"stdin, raw when stdin is a terminal: Ctrl-C still ends tvmmctl), the\n"
-"8259A PIC pair (0x20, 0xa0; vCPU 0's ExtINT), the 8254 PIT channel 0 on\n"
-"IRQ0, a local APIC per vCPU at 0xfee00000 (APIC ID, EOI, INIT, STARTUP\n"
-"and fixed IPIs; no APIC timer), isa-debug-exit at 0xf4, POST codes at\n"
-"0x80, the i8042's reset (0xfe to port 0x64), QEMU's fw_cfg at 0x510\n"
-"(signature, RAM size, CPU count, command line; no DMA). Other ports and\n"
-"addresses read as all ones; writes to them are dropped. With --cpus N,\n"
-"vCPU 0 starts the image and the others wait for INIT and STARTUP IPIs,\n"
-"as a PC's application processors do. HLT with interrupts on waits for\n"
-"an interrupt.\n"
+"stdin), the 8259A PIC pair (0x20, 0xa0; vCPU 0's ExtINT), the 8254 PIT\n"
+"(counter 0 on IRQ0, counter 2 gated through port 0x61), a CMOS RTC at\n"
+"0x70 with the host's UTC time, a local APIC per vCPU at 0xfee00000 (APIC\n"
+"ID, EOI, INIT, STARTUP and fixed IPIs; no APIC timer), an i8042 keyboard\n"
+"controller with a keyboard and no mouse at 0x60 and 0x64, isa-debug-exit\n"
+"at 0xf4, POST codes at 0x80, QEMU's fw_cfg at 0x510 (signature, RAM\n"
+"size, CPU count, command line; no DMA). Other ports and addresses read\n"
+"as all ones; writes to them are dropped. With --cpus N, vCPU 0 starts\n"
+"the image and the others wait for INIT and STARTUP IPIs, as a PC's\n"
+"application processors do. HLT with interrupts on waits for an\n"
+"interrupt.\n"
+"Each vCPU's CPUID is the host's processor as far as tvmm virtualizes it\n"
+"(no VMX, PCID, x2APIC, MCE, MTRR, PMU or speculation-control MSRs;\n"
+"XSAVE with SSE and AVX state only), the vCPU's number as its APIC ID,\n"
+"and the TSC's rate in leaves 0x15 and 0x16.\n"
+"When stdin is a terminal it is raw: every key goes to the guest, Ctrl-C\n"
+"included. Ctrl-A x quits, Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends\n"
+"Ctrl-A. The terminal is put back on every way out.\n"
 "\n",
 	.opts		= run_options,
 	.nr_opts	= ARRAY_SIZE(run_options),
@@ -636,8 +650,11 @@ const struct tvmmctl_cmd tvmmctl_cmd_run = {
 "The guest's UART has stdout to itself: everything tvmmctl prints goes\n"
 "to stderr.\n"
 "Exit status: (V << 1) | 1 when the guest writes V to port 0xf4;\n"
-"0 when vCPU 0 halts with interrupts disabled or the guest resets; 1 bad\n"
-"image or no device; 2 bad command line; 4 triple fault; 6 failed VM\n"
-"entry or internal error; 8 timeout. 4, 6 and 8 print a register dump.\n",
+"0 when vCPU 0 halts with interrupts disabled (Linux's poweroff without\n"
+"ACPI); 1 bad image or no device; 2 bad command line; 4 triple fault;\n"
+"6 failed VM entry or internal error; 8 timeout; 10 the guest reset the\n"
+"machine through the i8042 (Linux's reboot); 12 the guest panicked\n"
+"(Linux blinks the keyboard LEDs; with panic=-1 it reboots instead: 10);\n"
+"14 Ctrl-A x. 4, 6 and 8 print a register dump.\n",
 	.run		= run_run,
 };

@@ -1487,6 +1487,8 @@ static const struct {
 	  test_vmm_halt_timeout },
 	{ "vmm: TVMM_CREATE_VM failing is not a missing device",
 	  test_vmm_create_fails },
+	{ "vmm: a terminal: raw keys, Ctrl-A x, settings restored",
+	  test_vmm_terminal },
 	{ "multiboot: header search", test_mb_header_search },
 	{ "multiboot: --initrd syntax", test_mb_parse_modules },
 	{ "multiboot: memory map and info block", test_mb_mmap },

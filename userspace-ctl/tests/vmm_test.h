@@ -11,5 +11,6 @@ bool test_vmm_smp_start(void);
 bool test_vmm_pit_ticks(void);
 bool test_vmm_halt_timeout(void);
 bool test_vmm_create_fails(void);
+bool test_vmm_terminal(void);
 
 #endif /* TVMMCTL_TESTS_VMM_TEST_H */
