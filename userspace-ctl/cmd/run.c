@@ -480,10 +480,23 @@ static int run_check_extensions(struct vmm *vmm, const struct run_opts *o)
 	return 0;
 }
 
+/* IA32_MISC_ENABLE as the CPU model has it; a module without it: none. */
+static void run_set_misc_enable(struct vmm_vcpu *v)
+{
+	__u64 buf[(sizeof(struct tvmm_msrs) +
+		   sizeof(struct tvmm_msr_entry)) / sizeof(__u64)] = { 0 };
+	struct tvmm_msrs *msrs = (struct tvmm_msrs *)buf;
+
+	msrs->nmsrs = 1;
+	msrs->entries[0].index = MSR_IA32_MISC_ENABLE;
+	msrs->entries[0].data = CPU_MODEL_MISC_ENABLE;
+	ioctl(v->fd, TVMM_SET_MSRS, msrs);
+}
+
 /*
- * Every vCPU's CPUID (vmm/cpuid.c): the host's CPU as far as tvmm.ko
- * virtualizes it, its vCPU id as APIC ID, the TSC's rate. 0, or prints
- * why not and fails.
+ * Every vCPU's CPU model (vmm/cpuid.c): its CPUID, the host's processor
+ * as far as tvmm.ko virtualizes it, its vCPU id as APIC ID, the TSC's
+ * rate; fast strings in IA32_MISC_ENABLE. 0, or prints why not and fails.
  */
 static int run_set_cpuid(struct vmm *vmm)
 {
@@ -513,6 +526,7 @@ static int run_set_cpuid(struct vmm *vmm)
 		cpuid->nent = n;
 		if (ioctl(vmm->vcpus[i].fd, TVMM_SET_CPUID, cpuid))
 			n = -errno;
+		run_set_misc_enable(&vmm->vcpus[i]);
 	}
 	free(cpuid);
 	if (n >= 0)

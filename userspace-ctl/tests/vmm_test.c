@@ -83,6 +83,7 @@ struct fake_vcpu {
 	/* TVMM_SET_CPUID: entries, leaf 1 EBX, leaf 0x15 ECX. */
 	unsigned int cpuid_nent;
 	__u32 cpuid_1_ebx, cpuid_15_ecx;
+	__u64 misc_enable;	/* TVMM_SET_MSRS of IA32_MISC_ENABLE */
 };
 
 /* In shared memory: the child's pretend VM, read by the parent after. */
@@ -385,6 +386,7 @@ static void fake_set_cpuid(struct fake_vcpu *v, const struct tvmm_cpuid *c)
 static int fake_vm_ioctl(int fd, unsigned long request, unsigned long arg)
 {
 	struct fake_vcpu *v = fake_vcpu(fd);
+	const struct tvmm_msrs *msrs;
 	struct tvmm_interrupt *irq;
 
 	switch (request) {
@@ -444,6 +446,12 @@ static int fake_vm_ioctl(int fd, unsigned long request, unsigned long arg)
 	case TVMM_SET_CPUID:
 		fake_set_cpuid(v, (const struct tvmm_cpuid *)arg);
 		return 0;
+	case TVMM_SET_MSRS:
+		msrs = (const struct tvmm_msrs *)arg;
+		if (msrs->nmsrs != 1 || msrs->entries[0].index != 0x1a0)
+			return 0;
+		v->misc_enable = msrs->entries[0].data;
+		return 1;
 	case TVMM_GET_VCPU_STATS:
 		memset((void *)arg, 0, sizeof(struct tvmm_vcpu_stats));
 		((struct tvmm_vcpu_stats *)arg)->size =
@@ -618,6 +626,9 @@ bool test_vmm_smp_start(void)
 	ok &= EXPECT(vm->vcpu[0].cpuid_1_ebx >> 24 == 0);
 	ok &= EXPECT(vm->vcpu[1].cpuid_1_ebx >> 24 == 1);
 	ok &= EXPECT(vm->vcpu[1].cpuid_15_ecx == FAKE_TSC_KHZ * 1000u);
+	/* Fast strings, no BTS, no PEBS. */
+	ok &= EXPECT(vm->vcpu[0].misc_enable == 0x1801 &&
+		     vm->vcpu[1].misc_enable == 0x1801);
 	ok &= EXPECT(vm->ap_bad_start == 0);
 	ok &= EXPECT(vm->ap_extra_runs == 0);
 	ok &= vmm_check(&one, &r);

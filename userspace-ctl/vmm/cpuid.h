@@ -112,6 +112,14 @@ struct tvmm_dev;
 #define XFEATURE_SSE			BIT_ULL(1)
 #define XFEATURE_YMM			BIT_ULL(2)
 
+/*
+ * IA32_MISC_ENABLE as firmware leaves it, which tvmm.ko keeps as it is
+ * set (0 at first): fast strings on, or Linux turns ERMS and REP_GOOD off
+ * ("Disabled fast string operations"); no branch trace store, no PEBS.
+ */
+#define MSR_IA32_MISC_ENABLE		0x1a0
+#define CPU_MODEL_MISC_ENABLE		(BIT(0) | BIT(11) | BIT(12))
+
 /* The highest basic leaf the model answers: 0x16, the processor's MHz. */
 #define CPU_MODEL_MAX_LEAF		0x16
 /* Entries of one vCPU's table, with room to spare (leaf 4 has ~5). */
