@@ -37,7 +37,7 @@
 #define RUN_EXIT_VM_ERROR	6	/* failed entry, internal error */
 #define RUN_EXIT_TIMEOUT	8
 #define RUN_EXIT_REBOOT		10	/* the i8042 reset the CPU */
-#define RUN_EXIT_PANIC		12	/* the keyboard LEDs blink: Linux panicked */
+#define RUN_EXIT_PANIC		12	/* Linux panicked: emergency restart, LEDs */
 #define RUN_EXIT_QUIT		14	/* the user typed Ctrl-A x */
 
 #define RUN_DEFAULT_MEM		(64ULL << 20)
@@ -386,15 +386,20 @@ static const char *const run_stop_names[] = {
 static int run_status(struct vmm *vmm, struct dev_ctx *ctx,
 		      enum vmm_stop stop)
 {
-	char why[256];
+	char reason[256];
+	const char *why;
 
 	switch (stop) {
 	case VMM_STOP_DEVICE:
 		if (ctx->stop == DEV_STOP_RESET)
 			return RUN_EXIT_REBOOT;
-		if (ctx->stop != DEV_STOP_PANIC)
+		if (ctx->stop == DEV_STOP_EMERGENCY)
+			why = "an emergency restart: it reset with its keyboard still enabled";
+		else if (ctx->stop == DEV_STOP_PANIC)
+			why = "its keyboard LEDs blink";
+		else
 			return ctx->status;
-		fprintf(stderr, "tvmmctl: run: the guest panicked (its keyboard LEDs blink)\n");
+		fprintf(stderr, "tvmmctl: run: the guest panicked (%s)\n", why);
 		return RUN_EXIT_PANIC;
 	case VMM_STOP_HALT:
 		return TVMMCTL_EXIT_OK;
@@ -405,7 +410,7 @@ static int run_status(struct vmm *vmm, struct dev_ctx *ctx,
 		break;
 	}
 	fprintf(stderr, "tvmmctl: run: %s\n",
-		vmm_stop_reason(vmm, stop, why, sizeof(why)));
+		vmm_stop_reason(vmm, stop, reason, sizeof(reason)));
 	vmm_dump_regs(vmm, stderr);
 	if (stop == VMM_STOP_SHUTDOWN)
 		return RUN_EXIT_TRIPLE_FAULT;
@@ -667,8 +672,10 @@ const struct tvmmctl_cmd tvmmctl_cmd_run = {
 "0 when vCPU 0 halts with interrupts disabled (Linux's poweroff without\n"
 "ACPI); 1 bad image or no device; 2 bad command line; 4 triple fault;\n"
 "6 failed VM entry or internal error; 8 timeout; 10 the guest reset the\n"
-"machine through the i8042 (Linux's reboot); 12 the guest panicked\n"
-"(Linux blinks the keyboard LEDs; with panic=-1 it reboots instead: 10);\n"
-"14 Ctrl-A x. 4, 6 and 8 print a register dump.\n",
+"machine through the i8042 (Linux's reboot); 12 the guest panicked: it\n"
+"reset with its keyboard still enabled, as Linux's emergency restart\n"
+"after a panic does with panic=-1 or panic=N (with the default panic=0\n"
+"Debian's kernel spins: 8), or it blinked the keyboard LEDs as other\n"
+"kernels do; 14 Ctrl-A x. 4, 6 and 8 print a register dump.\n",
 	.run		= run_run,
 };

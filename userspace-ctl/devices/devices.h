@@ -38,6 +38,7 @@ enum dev_stop {
 	DEV_STOP_DEBUG_EXIT,	/* isa-debug-exit written */
 	DEV_STOP_RESET,		/* i8042 pulsed the reset line */
 	DEV_STOP_PANIC,		/* the keyboard LEDs blink as Linux's panic */
+	DEV_STOP_EMERGENCY,	/* reset, the keyboard not shut down first */
 };
 
 #define UART_FIFO_SIZE		16
@@ -125,6 +126,7 @@ struct i8042_state {
 	__u8 kbd_last;			/* the keyboard's last byte, for 0xfe */
 	__u8 kbd_leds, kbd_scan_set;
 	bool kbd_scanning;
+	bool kbd_in_use;		/* enabled (0xf4), not reset or defaulted since */
 };
 
 #define RTC_RAM_SIZE		128

@@ -29,11 +29,19 @@
  * else. It never sends a key: tvmmctl's input is the UART's.
  *
  * The run ends on a reset (output port bit 0 pulsed low: Linux's reboot
- * through the keyboard controller) and on the LEDs set to 0x05, caps lock
- * and scroll lock together: that is how Linux's i8042_panic_blink() shows a
- * kernel panic, from its first blink on, a fraction of a second after the
- * "end Kernel panic" line. (A guest that sets those two LEDs otherwise,
- * setleds on a virtual console, ends its run the same way.)
+ * through the keyboard controller), told apart in two kinds for Linux's
+ * sake. Linux's orderly reboot shuts its devices down first, atkbd's
+ * cleanup sending the keyboard 0xf6 (defaults); an emergency restart (a
+ * panic with panic=N, N not 0, SysRq-b) goes straight to the reset, the
+ * keyboard still as atkbd enabled it (0xf4 last): DEV_STOP_EMERGENCY. A
+ * guest that never enabled the keyboard resets as DEV_STOP_RESET.
+ * The run also ends on the LEDs set to 0x05, caps lock and scroll lock
+ * together: how Linux's i8042_panic_blink() shows a panic while it waits
+ * (panic=0, the default: forever), from its first blink on (DEV_STOP_PANIC).
+ * Debian's kernel blinks through its LED triggers instead
+ * (CONFIG_LEDS_TRIGGER_PANIC takes the hook), which reach no LED here:
+ * its panic with panic=0 only spins. (A guest that sets those two LEDs
+ * otherwise, setleds on a virtual console, ends its run the same way.)
  */
 #include <stdio.h>
 #include <string.h>
@@ -160,7 +168,8 @@ void i8042_reset(struct dev_ctx *ctx)
 /* Bit 0 of the output port pulsed low: the CPU resets. */
 static void i8042_cpu_reset(struct dev_ctx *ctx)
 {
-	ctx->stop = DEV_STOP_RESET;
+	ctx->stop = ctx->i8042.kbd_in_use ? DEV_STOP_EMERGENCY :
+		    DEV_STOP_RESET;
 	ctx->status = 0;
 }
 
@@ -229,15 +238,18 @@ static void kbd_write(struct dev_ctx *ctx, __u8 v)
 		break;
 	case KBD_CMD_ENABLE:
 		k->kbd_scanning = true;
+		k->kbd_in_use = true;
 		kbd_send(ctx, KBD_ACK);
 		break;
 	case KBD_CMD_DISABLE:
 		kbd_defaults(k);
 		k->kbd_scanning = false;
+		k->kbd_in_use = false;
 		kbd_send(ctx, KBD_ACK);
 		break;
 	case KBD_CMD_DEFAULTS:
 		kbd_defaults(k);
+		k->kbd_in_use = false;
 		kbd_send(ctx, KBD_ACK);
 		break;
 	case KBD_CMD_RESEND:
@@ -246,6 +258,7 @@ static void kbd_write(struct dev_ctx *ctx, __u8 v)
 	case KBD_CMD_RESET:
 		kbd_defaults(k);
 		k->kbd_scanning = true;
+		k->kbd_in_use = false;
 		kbd_send(ctx, KBD_ACK);
 		kbd_send(ctx, KBD_BAT_OK);
 		break;
@@ -371,6 +384,9 @@ static bool i8042_data_trace(const struct dev_ctx *ctx, char *buf,
 			 i8042_dev.name);
 	else if (ctx->stop == DEV_STOP_RESET)
 		snprintf(buf, len, "%s: reset", i8042_dev.name);
+	else if (ctx->stop == DEV_STOP_EMERGENCY)
+		snprintf(buf, len, "%s: reset, the keyboard still enabled: an emergency restart",
+			 i8042_dev.name);
 	else
 		return false;
 	return true;

@@ -7,7 +7,8 @@
  * and the other modes; the CMOS RTC (mc146818_get_time() and
  * mc146818_set_time() in drivers/rtc/rtc-mc146818-lib.c, the warm-reset
  * byte of smpboot.c); the i8042 and its keyboard (i8042_controller_check(),
- * _init(), check_aux(), atkbd's probe, panic_blink, the reset).
+ * _init(), check_aux(), atkbd's probe and cleanup, panic_blink, the reset
+ * after an orderly reboot and after an emergency restart).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -584,54 +585,73 @@ static bool kbd_is(struct dev_ctx *ctx, __u8 v, const char *want)
 }
 
 /* Linux 6.1's i8042 probe, then atkbd's, in the order they run. */
+static bool linux_probe(struct dev_ctx *ctx)
+{
+	bool ok = true;
+
+	/* i8042_controller_check(): nothing to flush; never keylocked. */
+	ok &= EXPECT(io_in(ctx, 0x64, 1) == 0x14);
+	ok &= cmd_is(ctx, 0xaa, "55");		/* self-test */
+	/* i8042_controller_init(): the CTR twice, then written back. */
+	ok &= cmd_is(ctx, 0x20, "65");
+	ok &= cmd_is(ctx, 0x20, "65");
+	ok &= EXPECT(io_in(ctx, 0x64, 1) == 0x1c);	/* a command last */
+	io_out(ctx, 0x64, 1, 0x60);
+	io_out(ctx, 0x60, 1, 0x74);	/* KBDDIS, no KBDINT, XLATE kept */
+	ok &= EXPECT(io_in(ctx, 0x64, 1) == 0x14);	/* data last */
+	ok &= cmd_is(ctx, 0x20, "74");
+	/* i8042_check_aux(): no aux loop, then the aux port's clock stuck. */
+	io_out(ctx, 0x64, 1, 0xd3);
+	io_out(ctx, 0x60, 1, 0x5a);
+	ok &= EXPECT((io_in(ctx, 0x64, 1) & 0x21) == 0x01);	/* not aux */
+	ok &= obuf_is(ctx, "fe");
+	ok &= cmd_is(ctx, 0xa9, "02");
+	/* i8042_setup_kbd(): IRQ1 on, the interface enabled. */
+	pic_irq1(ctx);
+	io_out(ctx, 0x64, 1, 0x60);
+	io_out(ctx, 0x60, 1, 0x65);
+	ok &= EXPECT(dev_intr_peek(ctx, 0) == -1);
+
+	/* atkbd_probe(): identify, by IRQ1, one byte per interrupt. */
+	io_out(ctx, 0x60, 1, 0xf2);
+	ok &= EXPECT(take_irq1(ctx));
+	ok &= EXPECT(io_in(ctx, 0x60, 1) == 0xfa);
+	ok &= EXPECT(take_irq1(ctx));
+	ok &= EXPECT(io_in(ctx, 0x60, 1) == 0xab);
+	ok &= EXPECT(take_irq1(ctx));
+	ok &= EXPECT(io_in(ctx, 0x60, 1) == 0x41);	/* 0x83 translated */
+	ok &= EXPECT(!take_irq1(ctx));
+	ok &= EXPECT(!(io_in(ctx, 0x64, 1) & 0x01));
+	ok &= EXPECT(io_in(ctx, 0x60, 1) == 0x41);	/* read again: held */
+	ok &= kbd_is(ctx, 0xf5, "fa");			/* deactivate */
+	/* atkbd_reset_state(): LEDs off, fastest repeat; then enable. */
+	ok &= kbd_is(ctx, 0xed, "fa");
+	ok &= kbd_is(ctx, 0x00, "fa");
+	ok &= kbd_is(ctx, 0xf3, "fa");
+	ok &= kbd_is(ctx, 0x00, "fa");
+	ok &= kbd_is(ctx, 0xf4, "fa");
+	ok &= EXPECT(!ctx->stop);
+	return ok;
+}
+
 bool test_i8042_linux_probe(void)
 {
 	struct dev_ctx ctx;
-	bool ok = true;
+	bool ok;
 
 	ctx_init(&ctx);
-	/* i8042_controller_check(): nothing to flush; never keylocked. */
-	ok &= EXPECT(io_in(&ctx, 0x64, 1) == 0x14);
-	ok &= cmd_is(&ctx, 0xaa, "55");		/* self-test */
-	/* i8042_controller_init(): the CTR twice, then written back. */
-	ok &= cmd_is(&ctx, 0x20, "65");
-	ok &= cmd_is(&ctx, 0x20, "65");
-	ok &= EXPECT(io_in(&ctx, 0x64, 1) == 0x1c);	/* a command last */
+	ok = linux_probe(&ctx);
+	/*
+	 * Linux's orderly reboot: device_shutdown(), atkbd's cleanup (0xf6)
+	 * and the controller's reset (the CTR, then the BIOS's), then 0xfe.
+	 */
+	ok &= kbd_is(&ctx, 0xf6, "fa");
 	io_out(&ctx, 0x64, 1, 0x60);
-	io_out(&ctx, 0x60, 1, 0x74);	/* KBDDIS, no KBDINT, XLATE kept */
-	ok &= EXPECT(io_in(&ctx, 0x64, 1) == 0x14);	/* data last */
-	ok &= cmd_is(&ctx, 0x20, "74");
-	/* i8042_check_aux(): no aux loop, then the aux port's clock stuck. */
-	io_out(&ctx, 0x64, 1, 0xd3);
-	io_out(&ctx, 0x60, 1, 0x5a);
-	ok &= EXPECT((io_in(&ctx, 0x64, 1) & 0x21) == 0x01);	/* not aux */
-	ok &= obuf_is(&ctx, "fe");
-	ok &= cmd_is(&ctx, 0xa9, "02");
-	/* i8042_setup_kbd(): IRQ1 on, the interface enabled. */
-	pic_irq1(&ctx);
+	io_out(&ctx, 0x60, 1, 0x74);
 	io_out(&ctx, 0x64, 1, 0x60);
 	io_out(&ctx, 0x60, 1, 0x65);
-	ok &= EXPECT(dev_intr_peek(&ctx, 0) == -1);
-
-	/* atkbd_probe(): identify, by IRQ1, one byte per interrupt. */
-	io_out(&ctx, 0x60, 1, 0xf2);
-	ok &= EXPECT(take_irq1(&ctx));
-	ok &= EXPECT(io_in(&ctx, 0x60, 1) == 0xfa);
-	ok &= EXPECT(take_irq1(&ctx));
-	ok &= EXPECT(io_in(&ctx, 0x60, 1) == 0xab);
-	ok &= EXPECT(take_irq1(&ctx));
-	ok &= EXPECT(io_in(&ctx, 0x60, 1) == 0x41);	/* 0x83 translated */
-	ok &= EXPECT(!take_irq1(&ctx));
-	ok &= EXPECT(!(io_in(&ctx, 0x64, 1) & 0x01));
-	ok &= EXPECT(io_in(&ctx, 0x60, 1) == 0x41);	/* read again: held */
-	ok &= kbd_is(&ctx, 0xf5, "fa");			/* deactivate */
-	/* atkbd_reset_state(): LEDs off, fastest repeat; then enable. */
-	ok &= kbd_is(&ctx, 0xed, "fa");
-	ok &= kbd_is(&ctx, 0x00, "fa");
-	ok &= kbd_is(&ctx, 0xf3, "fa");
-	ok &= kbd_is(&ctx, 0x00, "fa");
-	ok &= kbd_is(&ctx, 0xf4, "fa");
-	ok &= EXPECT(!ctx.stop);
+	io_out(&ctx, 0x64, 1, 0xfe);
+	ok &= EXPECT(ctx.stop == DEV_STOP_RESET);
 	return ok;
 }
 
@@ -719,6 +739,30 @@ bool test_i8042_reset_and_panic(void)
 	ok &= EXPECT(ctx.stop == DEV_STOP_RESET);
 	io_trace(&ctx, dev, true, v, buf, sizeof(buf));
 	ok &= EXPECT(!strcmp(buf, "i8042: reset"));
+
+	/*
+	 * An emergency restart (a panic with panic=-1): 0xfe with the
+	 * keyboard as atkbd left it.
+	 */
+	ctx_init(&ctx);
+	ok &= linux_probe(&ctx);
+	v = 0xfe;
+	dev = io_access(&ctx, 0x64, 1, true, &v);
+	ok &= EXPECT(ctx.stop == DEV_STOP_EMERGENCY);
+	io_trace(&ctx, dev, true, v, buf, sizeof(buf));
+	ok &= EXPECT(!strcmp(buf,
+			     "i8042: reset, the keyboard still enabled: an emergency restart"));
+	/* The keyboard reset, or disabled, is no longer in use. */
+	ctx_init(&ctx);
+	ok &= linux_probe(&ctx);
+	ok &= kbd_is(&ctx, 0xff, "fa aa");
+	io_out(&ctx, 0x64, 1, 0xfe);
+	ok &= EXPECT(ctx.stop == DEV_STOP_RESET);
+	ctx_init(&ctx);
+	ok &= linux_probe(&ctx);
+	ok &= kbd_is(&ctx, 0xf5, "fa");
+	io_out(&ctx, 0x64, 1, 0xfe);
+	ok &= EXPECT(ctx.stop == DEV_STOP_RESET);
 
 	/* i8042_panic_blink(): 0xed then 0x05, without waiting for ACK. */
 	ctx_init(&ctx);
