@@ -22,9 +22,10 @@
 #include "tvmm_test.h"
 #include "tvmmctl_image.h"
 
-/* tvmmctl run: 4 triple fault, 6 VM error, 8 timeout (cmd/run.c). */
+/* tvmmctl run: 4 triple fault, 6 VM error, 8 timeout, 10 reboot (cmd/run.c). */
 #define RUN_EXIT_TRIPLE_FAULT	4
 #define RUN_EXIT_TIMEOUT	8
+#define RUN_EXIT_REBOOT		10
 
 /*
  * 16-bit, at 0000:7c00: print "hello\n" on COM1, write 0x21 to
@@ -246,7 +247,7 @@ FIXTURE_VARIANT_ADD(run, raw_long_mode_at_1m) {
 FIXTURE_VARIANT_ADD(run, raw_i8042_reset) {
 	.code = reset_real, .len = sizeof(reset_real),
 	.opts = "--timeout 10",
-	.status = 0, .out = "", .err = "",
+	.status = RUN_EXIT_REBOOT, .out = "", .err = "",
 };
 
 FIXTURE_VARIANT_ADD(run, raw_timeout) {

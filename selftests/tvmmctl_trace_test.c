@@ -77,15 +77,16 @@ static void check_seq(struct seen *s, unsigned long long seq)
 
 /*
  * The --trace lines of the guest's exits, after "cpu0 #N ", up to the
- * cycles. RIPs: the guest is at 0x8000; leaf 0 answers EAX = 1 (tvmm's
- * highest basic leaf) and the host's vendor.
+ * cycles. RIPs: the guest is at 0x8000; leaf 0 answers EAX = 0x16 (the
+ * highest basic leaf of tvmmctl's CPU model, vmm/cpuid.c) and the host's
+ * vendor, from the table tvmmctl gave tvmm.ko, which answers it.
  */
 static const struct {
 	size_t counter;
 	const char *text;
 } text_exits[] = {
 	{ offsetof(struct seen, cpuid0),
-	  "CPUID rip=0x8004 | CPUID leaf 0x0 -> eax=0x00000001 "
+	  "CPUID rip=0x8004 | CPUID leaf 0x0 -> eax=0x00000016 "
 	},
 	{ offsetof(struct seen, cpuid_hv),
 	  "CPUID rip=0x802d | CPUID leaf 0x40000000 -> eax=0x40000000 ebx=0x6d6d7674 ecx=0x6d6d7674 edx=0x6d6d7674 \"tvmmtvmmtvmm\" | kernel ("

@@ -20,12 +20,15 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "tvmmctl.h"
 #include "lib/jsonl.h"
 #include "lib/parse.h"
+#include "lib/vmx_caps.h"
+#include "vmm/cpuid.h"
 #include "vmm/vmm.h"
 
 /* Exit statuses of "tvmmctl run" beyond enum tvmmctl_exit; all even, as
@@ -34,6 +37,9 @@
 #define RUN_EXIT_TRIPLE_FAULT	4
 #define RUN_EXIT_VM_ERROR	6	/* failed entry, internal error */
 #define RUN_EXIT_TIMEOUT	8
+#define RUN_EXIT_REBOOT		10	/* the i8042 reset the CPU */
+#define RUN_EXIT_PANIC		12	/* Linux panicked: emergency restart, LEDs */
+#define RUN_EXIT_QUIT		14	/* the user typed Ctrl-A x */
 
 #define RUN_DEFAULT_MEM		(64ULL << 20)
 #define RUN_MIN_MEM		(64ULL << 10)
@@ -408,23 +414,38 @@ static const char *const run_stop_names[] = {
 	[VMM_STOP_UNEXPECTED]	= "unexpected_exit",
 	[VMM_STOP_TIMEOUT]	= "timeout",
 	[VMM_STOP_ERROR]	= "error",
+	[VMM_STOP_HOOK]		= "hook",
+	[VMM_STOP_QUIT]		= "quit",
 };
 
 static int run_status(struct vmm *vmm, struct dev_ctx *ctx,
 		      enum vmm_stop stop)
 {
-	char why[256];
+	char reason[256];
+	const char *why;
 
 	switch (stop) {
 	case VMM_STOP_DEVICE:
-		return ctx->status;
+		if (ctx->stop == DEV_STOP_RESET)
+			return RUN_EXIT_REBOOT;
+		if (ctx->stop == DEV_STOP_EMERGENCY)
+			why = "an emergency restart: it reset with its keyboard still enabled";
+		else if (ctx->stop == DEV_STOP_PANIC)
+			why = "its keyboard LEDs blink";
+		else
+			return ctx->status;
+		fprintf(stderr, "tvmmctl: run: the guest panicked (%s)\n", why);
+		return RUN_EXIT_PANIC;
 	case VMM_STOP_HALT:
 		return TVMMCTL_EXIT_OK;
+	case VMM_STOP_QUIT:
+		fprintf(stderr, "tvmmctl: run: quit (Ctrl-A x)\n");
+		return RUN_EXIT_QUIT;
 	default:
 		break;
 	}
 	fprintf(stderr, "tvmmctl: run: %s\n",
-		vmm_stop_reason(vmm, stop, why, sizeof(why)));
+		vmm_stop_reason(vmm, stop, reason, sizeof(reason)));
 	vmm_dump_regs(vmm, stderr);
 	if (stop == VMM_STOP_SHUTDOWN)
 		return RUN_EXIT_TRIPLE_FAULT;
@@ -499,6 +520,62 @@ static int run_check_extensions(struct vmm *vmm, const struct run_opts *o)
 	return 0;
 }
 
+/* IA32_MISC_ENABLE as the CPU model has it; a module without it: none. */
+static void run_set_misc_enable(struct vmm_vcpu *v)
+{
+	__u64 buf[(sizeof(struct tvmm_msrs) +
+		   sizeof(struct tvmm_msr_entry)) / sizeof(__u64)] = { 0 };
+	struct tvmm_msrs *msrs = (struct tvmm_msrs *)buf;
+
+	msrs->nmsrs = 1;
+	msrs->entries[0].index = MSR_IA32_MISC_ENABLE;
+	msrs->entries[0].data = CPU_MODEL_MISC_ENABLE;
+	ioctl(v->fd, TVMM_SET_MSRS, msrs);
+}
+
+/*
+ * Every vCPU's CPU model (vmm/cpuid.c): its CPUID, the host's processor
+ * as far as tvmm.ko virtualizes it, its vCPU id as APIC ID, the TSC's
+ * rate; fast strings in IA32_MISC_ENABLE. 0, or prints why not and fails.
+ */
+static int run_set_cpuid(struct vmm *vmm)
+{
+	struct cpu_model_opts mo = { .nr_cpus = vmm->nr_vcpus };
+	struct tvmm_vmx_caps caps;
+	struct tvmm_cpuid *cpuid;
+	unsigned int i;
+	int n = 0;
+
+	cpu_host_native_init();
+	mo.tsc_khz = cpu_model_tsc_khz(&vmm->dev);
+	mo.rdtscp = tvmm_check_extension(&vmm->dev, TVMM_CAP_VMX_CAPS) > 0 &&
+		    !tvmm_get_vmx_caps(&vmm->dev, &caps) &&
+		    tvmm_caps_has(&caps, TVMM_VMX_RDTSCP);
+	/* The local APIC model then sees IA32_TSC_DEADLINE (devices/). */
+	mo.tsc_deadline =
+		tvmm_check_extension(&vmm->dev, TVMM_CAP_USER_MSRS) > 0;
+	cpuid = calloc(1, sizeof(*cpuid) +
+		       CPU_MODEL_MAX_ENTRIES * sizeof(cpuid->entries[0]));
+	if (!cpuid)
+		n = -ENOMEM;
+	for (i = 0; i < vmm->nr_vcpus && n >= 0; i++) {
+		n = cpu_model_build(cpuid->entries, CPU_MODEL_MAX_ENTRIES,
+				    &cpu_host_native, &mo, i);
+		if (n < 0)
+			break;
+		cpuid->nent = n;
+		if (ioctl(vmm->vcpus[i].fd, TVMM_SET_CPUID, cpuid))
+			n = -errno;
+		run_set_misc_enable(&vmm->vcpus[i]);
+	}
+	free(cpuid);
+	if (n >= 0)
+		return 0;
+	fprintf(stderr, "tvmmctl: run: cannot set the vCPUs' CPUID: %s\n",
+		strerror(-n));
+	return n;
+}
+
 /* Create the VM around the loaded RAM and run it; the exit status. */
 static int run_vm(struct vmm *vmm, const struct run_opts *o,
 		  const struct boot_info *boot, const struct tvmm_regs *regs,
@@ -532,6 +609,8 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 			boot_mode_names[boot->mode], strerror(-ret));
 		return TVMMCTL_EXIT_FAILURE;
 	}
+	if (run_set_cpuid(vmm))
+		return TVMMCTL_EXIT_FAILURE;
 	dev_ctx_init(&ctx, stdout, o->trace);
 	ctx.ram_size = o->mem;
 	ctx.cmdline = fw_cmdline;
@@ -619,17 +698,25 @@ const struct tvmmctl_cmd tvmmctl_cmd_run = {
 "a GDT, page tables and a stack below 0x7c00, or beside an image that\n"
 "wants that place.\n"
 "Devices: a 16550A UART at 0x3f8 on IRQ4 (output to stdout, input from\n"
-"stdin, raw when stdin is a terminal: Ctrl-C still ends tvmmctl), the\n"
-"8259A PIC pair (0x20, 0xa0; vCPU 0's ExtINT), the 8254 PIT channel 0 on\n"
-"IRQ0, a local APIC per vCPU at 0xfee00000 (IPIs, INIT, STARTUP, a timer\n"
-"counting at the TSC's rate), an IOAPIC at 0xfec00000 (24 pins, ISA IRQs\n"
-"on their own pins, IRQ0 on pin 2), isa-debug-exit at 0xf4, POST codes at\n"
-"0x80, the i8042's reset (0xfe to port 0x64), QEMU's fw_cfg at 0x510\n"
-"(signature, RAM size, CPU count, command line; no DMA). Other ports and\n"
-"addresses read as all ones; writes to them are dropped. With --cpus N,\n"
-"vCPU 0 starts the image and the others wait for INIT and STARTUP IPIs,\n"
-"as a PC's application processors do. HLT with interrupts on waits for\n"
-"an interrupt.\n"
+"stdin), the 8259A PIC pair (0x20, 0xa0; vCPU 0's ExtINT), the 8254 PIT\n"
+"(counter 0 on IRQ0, counter 2 gated through port 0x61), a CMOS RTC at\n"
+"0x70 with the host's UTC time, a local APIC per vCPU at 0xfee00000\n"
+"(IPIs, INIT, STARTUP, a timer counting at the TSC's rate, TSC-deadline\n"
+"mode), an IOAPIC at 0xfec00000 (24 pins, ISA IRQs on their own pins,\n"
+"IRQ0 on pin 2), an i8042 keyboard controller with a keyboard and no\n"
+"mouse at 0x60 and 0x64, isa-debug-exit at 0xf4, POST codes at 0x80,\n"
+"QEMU's fw_cfg at 0x510 (signature, RAM size, CPU count, command line;\n"
+"no DMA). Other ports and addresses read as all ones; writes to them are\n"
+"dropped. With --cpus N, vCPU 0 starts the image and the others wait for\n"
+"INIT and STARTUP IPIs, as a PC's application processors do. HLT with\n"
+"interrupts on waits for an interrupt.\n"
+"Each vCPU's CPUID is the host's processor as far as tvmm virtualizes it\n"
+"(no VMX, PCID, x2APIC, MCE, MTRR, PMU or speculation-control MSRs;\n"
+"XSAVE with SSE and AVX state only), the vCPU's number as its APIC ID,\n"
+"and the TSC's rate in leaves 0x15 and 0x16.\n"
+"When stdin is a terminal it is raw: every key goes to the guest, Ctrl-C\n"
+"included. Ctrl-A x quits, Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends\n"
+"Ctrl-A. The terminal is put back on every way out.\n"
 "\n",
 	.opts		= run_options,
 	.nr_opts	= ARRAY_SIZE(run_options),
@@ -638,8 +725,13 @@ const struct tvmmctl_cmd tvmmctl_cmd_run = {
 "The guest's UART has stdout to itself: everything tvmmctl prints goes\n"
 "to stderr.\n"
 "Exit status: (V << 1) | 1 when the guest writes V to port 0xf4;\n"
-"0 when vCPU 0 halts with interrupts disabled or the guest resets; 1 bad\n"
-"image or no device; 2 bad command line; 4 triple fault; 6 failed VM\n"
-"entry or internal error; 8 timeout. 4, 6 and 8 print a register dump.\n",
+"0 when vCPU 0 halts with interrupts disabled (Linux's poweroff without\n"
+"ACPI); 1 bad image or no device; 2 bad command line; 4 triple fault;\n"
+"6 failed VM entry or internal error; 8 timeout; 10 the guest reset the\n"
+"machine through the i8042 (Linux's reboot); 12 the guest panicked: it\n"
+"reset with its keyboard still enabled, as Linux's emergency restart\n"
+"after a panic does with panic=-1 or panic=N (with the default panic=0\n"
+"Debian's kernel spins: 8), or it blinked the keyboard LEDs as other\n"
+"kernels do; 14 Ctrl-A x. 4, 6 and 8 print a register dump.\n",
 	.run		= run_run,
 };

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/util.h"
 #include "lib/x86.h"
@@ -21,10 +22,13 @@ static const struct io_dev *const io_devs[] = {
 	&pic_master_dev,
 	&pic_slave_dev,
 	&pit_dev,
+	&port_b_dev,
 	&debug_exit_dev,
 	&post_dev,
+	&i8042_data_dev,
 	&i8042_dev,
 	&fw_cfg_dev,
+	&rtc_dev,
 };
 
 static const struct mmio_dev *const mmio_devs[] = {
@@ -56,6 +60,8 @@ void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace)
 	pic_reset(ctx);
 	ioapic_reset(ctx);
 	pit_reset(ctx);
+	rtc_reset(ctx);
+	i8042_reset(ctx);
 	for (cpu = 0; cpu < DEV_MAX_CPUS; cpu++)
 		lapic_reset(ctx, cpu);
 }
@@ -237,6 +243,16 @@ void dev_wake_io(struct dev_ctx *ctx)
 {
 	if (ctx->hooks && ctx->hooks->wake_io)
 		ctx->hooks->wake_io(ctx->hooks->data);
+}
+
+__u64 dev_now_ns(struct dev_ctx *ctx)
+{
+	struct timespec ts;
+
+	if (ctx->hooks && ctx->hooks->now_ns)
+		return ctx->hooks->now_ns(ctx->hooks->data);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 __u64 dev_tsc(struct dev_ctx *ctx)

@@ -66,6 +66,8 @@ enum dev_stop {
 	DEV_RUNNING = 0,
 	DEV_STOP_DEBUG_EXIT,	/* isa-debug-exit written */
 	DEV_STOP_RESET,		/* i8042 pulsed the reset line */
+	DEV_STOP_PANIC,		/* the keyboard LEDs blink as Linux's panic */
+	DEV_STOP_EMERGENCY,	/* reset, the keyboard not shut down first */
 };
 
 #define UART_FIFO_SIZE		16
@@ -92,19 +94,34 @@ struct pic_chip {
 	bool read_isr, poll, special_mask;
 };
 
-/* The 8254's channel 0 on IRQ0 (pit.c). */
-struct pit_state {
+/* One counter of the 8254 (pit.c). */
+struct pit_channel {
 	__u8 mode;			/* 0 to 5 */
 	__u8 access;			/* 1 lobyte, 2 hibyte, 3 lobyte/hibyte */
+	bool bcd;			/* counts in BCD, 0 to 9999 */
 	bool write_hi, read_hi;		/* next byte of a lobyte/hibyte access */
-	bool latched;
+	bool latched;			/* @latch holds the count to read */
+	bool status_latched;		/* @status comes first (read-back) */
+	bool null_count;		/* control word written, no count yet */
 	bool running;			/* a count was loaded */
-	bool irq_done;			/* mode 0: terminal count was reached */
+	bool gate;			/* the GATE input */
+	bool triggered;			/* modes 1 and 5: a gate edge started it */
+	bool irq_done;			/* counter 0, modes 0 and 4: IRQ0 raised */
+	__u8 status;
 	__u16 latch;
-	__u32 reload;			/* 1 to 65536 */
 	__u16 write_lo;
-	__u64 start_ns;			/* when the count was loaded */
-	__u64 ticks_done;		/* IRQ0 edges raised since start */
+	__u32 reload;			/* 1 to 65536 (10000 in BCD) */
+	__u64 start_ns;			/* when counting last (re)started */
+	__u64 ticks_base;		/* ticks counted before @start_ns */
+	__u64 ticks_done;		/* counter 0: IRQ0 periods raised */
+};
+
+#define PIT_CHANNELS		3
+
+/* The 8254 (counter 0 on IRQ0, counter 2 gated by port 0x61) and port 0x61. */
+struct pit_state {
+	struct pit_channel ch[PIT_CHANNELS];
+	__u8 port_b;			/* port 0x61's writable bits */
 };
 
 #define LAPIC_NR_LVT		7	/* CMCI, timer, thermal, perf, LINT0/1, error */
@@ -140,6 +157,44 @@ struct ioapic_state {
 	__u64 rte[IOAPIC_PINS];		/* redirection table, remote IRR in */
 };
 
+#define I8042_QUEUE_SIZE	16
+
+/* The keyboard controller and its keyboard (i8042.c). */
+struct i8042_state {
+	__u8 ctr;			/* the command byte */
+	__u8 outport;			/* the output port (0xd0, 0xd1) */
+	__u8 pending;			/* a command waiting for its data byte */
+	bool last_was_cmd;		/* status bit 3 */
+	__u8 queue[I8042_QUEUE_SIZE];	/* bytes to read at 0x60: the head */
+	bool aux[I8042_QUEUE_SIZE];	/* ... is the output buffer */
+	unsigned int head, count;
+	__u8 last;			/* the output buffer, once read */
+	__u8 kbd_cmd;			/* a keyboard command waiting for its parameter */
+	__u8 kbd_last;			/* the keyboard's last byte, for 0xfe */
+	__u8 kbd_leds, kbd_scan_set;
+	bool kbd_scanning;
+	bool kbd_in_use;		/* enabled (0xf4), not reset or defaulted since */
+};
+
+#define RTC_RAM_SIZE		128
+
+/*
+ * The CMOS RTC (rtc.c): its registers and RAM, and the guest's clock:
+ * the devices' clock (dev_now_ns()) plus @offset_ns, or @held_ns while
+ * the guest holds it (SET, or the divider in reset).
+ */
+struct rtc_state {
+	__u8 index;			/* the register port 0x71 reaches */
+	bool nmi_masked;		/* bit 7 of the last index written */
+	bool held;
+	__u8 ram[RTC_RAM_SIZE];		/* A, B, D, alarms and RAM; not the time */
+	__u8 wday_adjust;		/* day of the week written, less the date's */
+	__s64 offset_ns;		/* guest UTC ns since 1970, less the clock */
+	__s64 held_ns;
+	__s64 c_secs;			/* the time when register C was last read */
+	__u64 c_ns;			/* ... and the devices' clock then */
+};
+
 /* fw_cfg: the selected item and the offset of the next byte read. */
 struct fw_cfg_state {
 	__u16 key;
@@ -170,7 +225,7 @@ struct dev_count {
 	unsigned long long reads, writes;
 };
 
-#define DEV_MAX_IO_DEVS		12
+#define DEV_MAX_IO_DEVS		16
 #define DEV_MAX_MMIO_DEVS	4
 
 /**
@@ -191,7 +246,8 @@ struct dev_count {
  * @stop:	set by a device to end the run.
  * @status:	tvmmctl's exit status when @stop is set.
  * @hooks:	NULL, or how to reach the vCPU loop.
- * @uart, @pic, @pit, @lapic, @ioapic, @fw_cfg: the devices' state.
+ * @uart, @pic, @pit, @lapic, @ioapic, @fw_cfg, @rtc, @i8042: the devices'
+ *		state.
  * @io_counts:	port accesses per entry of the port table, then the ports
  *		nobody owns; an element of string I/O counts as one.
  * @mmio_counts: the same for MMIO.
@@ -213,6 +269,8 @@ struct dev_ctx {
 	struct lapic_state lapic[DEV_MAX_CPUS];
 	struct ioapic_state ioapic;
 	struct fw_cfg_state fw_cfg;
+	struct rtc_state rtc;
+	struct i8042_state i8042;
 	struct dev_count io_counts[DEV_MAX_IO_DEVS + 1];
 	struct dev_count mmio_counts[DEV_MAX_MMIO_DEVS + 1];
 };
@@ -253,7 +311,8 @@ struct mmio_dev {
 };
 
 extern const struct io_dev uart_dev, debug_exit_dev, post_dev, i8042_dev,
-	pic_master_dev, pic_slave_dev, pit_dev, fw_cfg_dev;
+	pic_master_dev, pic_slave_dev, pit_dev, fw_cfg_dev, port_b_dev,
+	rtc_dev, i8042_data_dev;
 extern const struct mmio_dev lapic_dev, ioapic_dev;
 
 void dev_ctx_init(struct dev_ctx *ctx, FILE *out, bool trace);
@@ -299,6 +358,8 @@ bool dev_count_get(const struct dev_ctx *ctx, unsigned int i,
 void dev_wake_io(struct dev_ctx *ctx);
 /* The guest's TSC: hooks->tsc, else the host's. */
 __u64 dev_tsc(struct dev_ctx *ctx);
+/* The devices' clock: hooks->now_ns, or CLOCK_MONOTONIC without hooks. */
+__u64 dev_now_ns(struct dev_ctx *ctx);
 
 /*
  * Time: nanoseconds to the next event of a device that counts time (the
@@ -356,6 +417,11 @@ void pit_update(struct dev_ctx *ctx);
 void ioapic_reset(struct dev_ctx *ctx);
 void ioapic_set_irq(struct dev_ctx *ctx, unsigned int pin, bool level);
 void ioapic_eoi(struct dev_ctx *ctx, unsigned int vector);
+/* The keyboard controller (i8042.c), as a BIOS leaves it. */
+void i8042_reset(struct dev_ctx *ctx);
+
+/* The RTC (rtc.c): the host's time, registers as after power-on. */
+void rtc_reset(struct dev_ctx *ctx);
 
 /* Local APICs (lapic.c). */
 #define LAPIC_BASE		0xfee00000ULL

@@ -2,14 +2,12 @@
 /*
  * The small devices test kernels written for QEMU's PC expect:
  *  - isa-debug-exit at 0xf4: writing V ends the run, status (V << 1) | 1;
- *  - POST codes at 0x80: ignored (--trace shows them, as every exit);
- *  - the i8042's reset line: 0xfe written to 0x64 resets, status 0.
+ *  - POST codes at 0x80: ignored (--trace shows them, as every exit).
+ * (The i8042's reset, which they use too, is i8042.c's.)
  */
 #include <stdio.h>
 
 #include "devices/devices.h"
-
-#define I8042_CMD_PULSE_RESET	0xfe
 
 static void debug_exit_out(struct dev_ctx *ctx, __u16 port,
 			   unsigned int size, __u32 val)
@@ -41,36 +39,4 @@ const struct io_dev post_dev = {
 	.name	= "post",
 	.base	= 0x80,
 	.len	= 1,
-};
-
-/* Status register (0x64): input and output buffers empty. */
-static __u32 i8042_in(struct dev_ctx *ctx, __u16 port, unsigned int size)
-{
-	return 0;
-}
-
-static void i8042_out(struct dev_ctx *ctx, __u16 port, unsigned int size,
-		      __u32 val)
-{
-	if (port == 0x64 && (val & 0xff) == I8042_CMD_PULSE_RESET) {
-		ctx->stop = DEV_STOP_RESET;
-		ctx->status = 0;
-	}
-}
-
-static bool i8042_trace(const struct dev_ctx *ctx, char *buf, size_t len)
-{
-	if (ctx->stop != DEV_STOP_RESET)
-		return false;
-	snprintf(buf, len, "%s: reset", i8042_dev.name);
-	return true;
-}
-
-const struct io_dev i8042_dev = {
-	.name	= "i8042",
-	.base	= 0x60,
-	.len	= 5,		/* 0x60 data ... 0x64 command/status */
-	.in	= i8042_in,
-	.out	= i8042_out,
-	.trace	= i8042_trace,
 };

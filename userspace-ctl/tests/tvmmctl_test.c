@@ -47,6 +47,8 @@
 #include "multiboot_test.h"
 #include "linux_test.h"
 #include "bench_test.h"
+#include "cpuid_test.h"
+#include "legacy_test.h"
 
 #define F(name)		(1ULL << TVMM_VMX_##name)
 
@@ -1518,6 +1520,33 @@ static const struct {
 	  test_ioapic_destinations },
 	{ "devices: access counts for --stats", test_device_counts },
 	{ "devices: each words its own --trace line", test_device_trace_words },
+	{ "cpuid: what the model keeps of a host with every bit",
+	  test_cpuid_masked },
+	{ "cpuid: what the model adds to a host with none", test_cpuid_added },
+	{ "cpuid: XSAVE as the host enabled it", test_cpuid_xsave },
+	{ "cpuid: APIC IDs and topology per vCPU", test_cpuid_topology },
+	{ "cpuid: leaves 0x15 and 0x16 in Linux's arithmetic",
+	  test_cpuid_tsc_leaves },
+	{ "pit: counter 2 in mode 0, gated, OUT2 on port 0x61",
+	  test_pit_counter2_mode0 },
+	{ "pit: counter 2's MSB as quick_pit_calibrate() reads it",
+	  test_pit_counter2_msb },
+	{ "pit: counter 2 in modes 1, 2, 3; the gate's edge",
+	  test_pit_counter2_modes },
+	{ "pit: latch, read-back, status, BCD", test_pit_read_back },
+	{ "pit: port 0x61's bits; counter 0 in mode 4",
+	  test_pit_port_b_and_mode4 },
+	{ "rtc: the time as Linux reads it, BCD, binary, 12 hours",
+	  test_rtc_read_time },
+	{ "rtc: the time as Linux sets it, held, then running",
+	  test_rtc_set_time },
+	{ "rtc: register C's flags, D, CMOS RAM, the NMI bit",
+	  test_rtc_flags_and_ram },
+	{ "i8042: Linux's controller probe, then atkbd's",
+	  test_i8042_linux_probe },
+	{ "i8042: keyboard and controller commands", test_i8042_commands },
+	{ "i8042: the reset line and Linux's panic blink",
+	  test_i8042_reset_and_panic },
 	{ "vmm: input by interrupt to a halted vCPU (pretend VM)",
 	  test_vmm_echo_halted },
 	{ "vmm: input by interrupt to a running vCPU, kicked",
@@ -1533,6 +1562,8 @@ static const struct {
 	  test_vmm_halt_timeout },
 	{ "vmm: TVMM_CREATE_VM failing is not a missing device",
 	  test_vmm_create_fails },
+	{ "vmm: a terminal: raw keys, Ctrl-A x, settings restored",
+	  test_vmm_terminal },
 	{ "multiboot: header search", test_mb_header_search },
 	{ "multiboot: --initrd syntax", test_mb_parse_modules },
 	{ "multiboot: memory map and info block", test_mb_mmap },

@@ -22,10 +22,13 @@
  *  - a halted guest and --timeout.
  *  - no guest: TVMM_CREATE_VM fails, and run and demo must say that, not
  *    that the device did not open.
+ *  - the echo guest on a terminal (a pseudo-terminal): raw keys, the
+ *    escape key, the terminal's settings back.
  *
  * What the pretend VM saw is kept in shared memory: tvmmctl runs in a
  * child process.
  */
+#define _GNU_SOURCE	/* posix_openpt() */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -36,17 +39,22 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest.h"
 
 #include "tvmmctl.h"
 #include "lib/tvmm_dev.h"
+#include "vmm/term.h"
 #include "fake_tvmm.h"
 #include "vmm_test.h"
 #include "check.h"
 
 #define FAKE_VCPUS	2
+#define FAKE_TSC_KHZ	2100000
 #define RFLAGS_IF	0x200
 
 /* The last two are no guest: TVMM_CREATE_VM fails (-EBUSY, -ENOMEM). */
@@ -77,6 +85,10 @@ struct fake_vcpu {
 	int queued;		/* TVMM_INTERRUPT's vector, or -1 */
 	enum echo_pc pc;
 	unsigned int step;
+	/* TVMM_SET_CPUID: entries, leaf 1 EBX, leaf 0x15 ECX. */
+	unsigned int cpuid_nent;
+	__u32 cpuid_1_ebx, cpuid_15_ecx;
+	__u64 misc_enable;	/* TVMM_SET_MSRS of IA32_MISC_ENABLE */
 };
 
 /* In shared memory: the child's pretend VM, read by the parent after. */
@@ -489,19 +501,34 @@ static int fake_run(struct fake_vcpu *v)
 	return ret;
 }
 
+/* What the guest would read from CPUID leaves 1 and 0x15. */
+static void fake_set_cpuid(struct fake_vcpu *v, const struct tvmm_cpuid *c)
+{
+	unsigned int i;
+
+	v->cpuid_nent = c->nent;
+	for (i = 0; i < c->nent; i++) {
+		if (c->entries[i].function == 1)
+			v->cpuid_1_ebx = c->entries[i].ebx;
+		if (c->entries[i].function == 0x15)
+			v->cpuid_15_ecx = c->entries[i].ecx;
+	}
+}
+
 static int fake_vm_ioctl(int fd, unsigned long request, unsigned long arg)
 {
 	struct fake_vcpu *v = fake_vcpu(fd);
+	const struct tvmm_msrs *msrs;
 	struct tvmm_interrupt *irq;
 
 	switch (request) {
 	case TVMM_CHECK_EXTENSION:
 		if (arg == TVMM_CAP_MAX_VCPUS)
 			return FAKE_VCPUS;
-		if (vm->kind == GUEST_MSR && arg == TVMM_CAP_TSC_KHZ)
-			return 1000000;
 		if (vm->kind == GUEST_MSR && arg == TVMM_CAP_USER_MSRS)
 			return 1;
+		if (arg == TVMM_CAP_TSC_KHZ)
+			return FAKE_TSC_KHZ;
 		return arg == TVMM_CAP_INTERRUPT || arg == TVMM_CAP_VCPU_STATS;
 	case TVMM_SET_USER_MSRS:
 		if (fd != vm->vm_fd)
@@ -556,6 +583,15 @@ static int fake_vm_ioctl(int fd, unsigned long request, unsigned long arg)
 		}
 		v->queued = irq->vector;
 		return 0;
+	case TVMM_SET_CPUID:
+		fake_set_cpuid(v, (const struct tvmm_cpuid *)arg);
+		return 0;
+	case TVMM_SET_MSRS:
+		msrs = (const struct tvmm_msrs *)arg;
+		if (msrs->nmsrs != 1 || msrs->entries[0].index != 0x1a0)
+			return 0;
+		v->misc_enable = msrs->entries[0].data;
+		return 1;
 	case TVMM_GET_VCPU_STATS:
 		memset((void *)arg, 0, sizeof(struct tvmm_vcpu_stats));
 		((struct tvmm_vcpu_stats *)arg)->size =
@@ -725,6 +761,14 @@ bool test_vmm_smp_start(void)
 	bool ok = vmm_check(&two, &r);
 
 	ok &= EXPECT(vm->nr_vcpus == 2);
+	/* Each vCPU has its CPU model: its APIC ID, the TSC's rate. */
+	ok &= EXPECT(vm->vcpu[0].cpuid_nent && vm->vcpu[1].cpuid_nent);
+	ok &= EXPECT(vm->vcpu[0].cpuid_1_ebx >> 24 == 0);
+	ok &= EXPECT(vm->vcpu[1].cpuid_1_ebx >> 24 == 1);
+	ok &= EXPECT(vm->vcpu[1].cpuid_15_ecx == FAKE_TSC_KHZ * 1000u);
+	/* Fast strings, no BTS, no PEBS. */
+	ok &= EXPECT(vm->vcpu[0].misc_enable == 0x1801 &&
+		     vm->vcpu[1].misc_enable == 0x1801);
 	ok &= EXPECT(vm->ap_bad_start == 0);
 	ok &= EXPECT(vm->ap_extra_runs == 0);
 	ok &= vmm_check(&one, &r);
@@ -851,5 +895,154 @@ bool test_vmm_create_fails(void)
 	vm->kind = GUEST_VMX_BUSY;
 	run_child(&r, fake_child, (void *)argv, "");
 	ok &= child_is(&r, TVMMCTL_EXIT_FAILURE, demo_out, demo_err);
+	return ok;
+}
+
+/* ---- a terminal on stdin ------------------------------------------------ */
+
+struct tty_run {
+	const char *first;	/* typed once the terminal is raw */
+	const char *echo;	/* then wait until the guest echoed this */
+	const char *second;	/* then typed, */
+	int sig;		/* or this signal sent */
+	int wstatus;		/* how tvmmctl ended */
+	char out[256], err[1024];
+	bool restored;		/* the terminal's settings as before */
+};
+
+/* Poll @fd for up to 10 s for more output, appended to @buf: false at EOF. */
+static bool read_some(int fd, char *buf, size_t size)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	size_t len = strlen(buf);
+	ssize_t n;
+
+	if (poll(&p, 1, 10000) <= 0)
+		return false;
+	n = read(fd, buf + len, size - len - 1);
+	if (n <= 0)
+		return false;
+	buf[len + n] = '\0';
+	return true;
+}
+
+static bool same_termios(const struct termios *a, const struct termios *b)
+{
+	return a->c_iflag == b->c_iflag && a->c_oflag == b->c_oflag &&
+	       a->c_cflag == b->c_cflag && a->c_lflag == b->c_lflag &&
+	       !memcmp(a->c_cc, b->c_cc, sizeof(a->c_cc));
+}
+
+/* tvmmctl run IMAGE, the echo guest, stdin a pseudo-terminal. */
+static bool tty_check(struct tty_run *t)
+{
+	char image[] = "/tmp/tvmmctl_vmm_test_XXXXXX";
+	char *argv[5] = { "tvmmctl", "run", "--timeout=20", image, NULL };
+	struct termios before, now;
+	int master, slave, out[2], err, i;
+	pid_t pid;
+
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (master < 0 || grantpt(master) || unlockpt(master))
+		ksft_exit_fail_msg("pseudo-terminal: %s\n", strerror(errno));
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	err = fileno(tmpfile());
+	if (slave < 0 || err < 0 || pipe(out) || tcgetattr(slave, &before) ||
+	    !vm_setup())
+		ksft_exit_fail_msg("terminal setup: %s\n", strerror(errno));
+	memset(vm, 0, sizeof(*vm));
+	vm->kind = GUEST_ECHO;
+	i = mkstemp(image);
+	if (i < 0 || write(i, "\xf4", 1) != 1 || close(i))
+		ksft_exit_fail_msg("cannot write %s\n", image);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (!pid) {
+		dup2(slave, STDIN_FILENO);
+		dup2(out[1], STDOUT_FILENO);
+		dup2(err, STDERR_FILENO);
+		close(master);
+		close(out[0]);
+		_exit(fake_child(argv));
+	}
+	close(out[1]);
+	/* Typed before tvmmctl made the terminal raw, keys would be flushed. */
+	for (i = 0; i < 1000; i++) {
+		if (!tcgetattr(slave, &now) && !(now.c_lflag & ICANON))
+			break;
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	}
+	t->out[0] = '\0';
+	if (write(master, t->first, strlen(t->first)) < 0)
+		ksft_print_msg("write to the terminal: %s\n", strerror(errno));
+	while (!strstr(t->out, t->echo) &&
+	       read_some(out[0], t->out, sizeof(t->out)))
+		;
+	if (t->sig)
+		kill(pid, t->sig);
+	else if (write(master, t->second, strlen(t->second)) < 0)
+		ksft_print_msg("write to the terminal: %s\n", strerror(errno));
+	waitpid(pid, &t->wstatus, 0);
+	while (read_some(out[0], t->out, sizeof(t->out)))
+		;
+	memset(t->err, 0, sizeof(t->err));
+	if (pread(err, t->err, sizeof(t->err) - 1, 0) < 0)
+		t->err[0] = '\0';
+	t->restored = !tcgetattr(slave, &now) && same_termios(&before, &now);
+	close(out[0]);
+	close(err);
+	close(slave);
+	close(master);
+	unlink(image);
+	if (getenv("TVMMCTL_TEST_VERBOSE"))
+		ksft_print_msg("status 0x%x, stdout \"%s\", stderr \"%s\"\n",
+			       t->wstatus, t->out, t->err);
+	return true;
+}
+
+bool test_vmm_terminal(void)
+{
+	struct tty_run quit = {
+		/* Ctrl-C is the guest's; Ctrl-A Ctrl-A is one Ctrl-A. */
+		.first = "ab\003\001\001c\001h", .echo = "ab\003\001c",
+		.second = "\x01x",
+	};
+	struct tty_run term = { .first = "z", .echo = "z", .sig = SIGTERM };
+	bool ok = true;
+
+	tty_check(&quit);
+	ok &= EXPECT(WIFEXITED(quit.wstatus) &&
+		     WEXITSTATUS(quit.wstatus) == 14);
+	ok &= EXPECT(!strcmp(quit.out, "ab\003\001c"));
+	ok &= EXPECT(strstr(quit.err, "Ctrl-A x  quit"));
+	ok &= EXPECT(strstr(quit.err, "tvmmctl: run: quit (Ctrl-A x)\n"));
+	ok &= EXPECT(quit.restored);
+	/* Killed, the terminal is put back all the same. */
+	tty_check(&term);
+	ok &= EXPECT(WIFSIGNALED(term.wstatus) &&
+		     WTERMSIG(term.wstatus) == SIGTERM);
+	ok &= EXPECT(!strcmp(term.out, "z"));
+	ok &= EXPECT(term.restored);
+
+	/* The escape key's parser alone. */
+	{
+		struct term_input in = { 0 };
+		__u8 buf[8];
+
+		ok &= EXPECT(term_input_feed(&in, (const __u8 *)"a\x01", 2) ==
+			     TERM_NONE);
+		ok &= EXPECT(term_input_feed(&in, (const __u8 *)"qb", 2) ==
+			     TERM_NONE);	/* Ctrl-A q: dropped */
+		ok &= EXPECT(term_input_take(&in, buf, 1) == 1 &&
+			     buf[0] == 'a');
+		ok &= EXPECT(term_input_take(&in, buf, 8) == 1 &&
+			     buf[0] == 'b');
+		ok &= EXPECT(term_input_feed(&in, (const __u8 *)"\x01?", 2) ==
+			     TERM_HELP);
+		ok &= EXPECT(term_input_feed(&in, (const __u8 *)"\x01Xy", 3) ==
+			     TERM_QUIT);
+		ok &= EXPECT(!in.len);
+	}
 	return ok;
 }

@@ -13,5 +13,6 @@ bool test_vmm_apic_timer(void);
 bool test_vmm_user_msrs(void);
 bool test_vmm_halt_timeout(void);
 bool test_vmm_create_fails(void);
+bool test_vmm_terminal(void);
 
 #endif /* TVMMCTL_TESTS_VMM_TEST_H */

@@ -752,13 +752,50 @@ static __s64 vmm_time_left(__u64 deadline)
 	return deadline > now ? (__s64)(deadline - now) : 0;
 }
 
-static void vmm_read_input(struct vmm *vmm, int *fd)
+/*
+ * A terminal: what is typed is read at once, so that the escape key
+ * works whatever the guest does, and waits in vmm->term until the UART
+ * has room.
+ */
+static void vmm_read_tty(struct vmm *vmm, int *fd, bool readable)
+{
+	__u8 buf[TERM_QUEUE_SIZE];
+	unsigned int room = uart_rx_room(vmm->ctx);
+	ssize_t n = 0;
+
+	if (readable)
+		n = read(*fd, buf, sizeof(buf));
+	if (n < 0 && errno != EINTR && errno != EAGAIN)
+		*fd = -1;
+	if (readable && !n)
+		*fd = -1;	/* hung up */
+	switch (n > 0 ? term_input_feed(&vmm->term, buf, n) : TERM_NONE) {
+	case TERM_QUIT:
+		vmm_end(vmm, 0, VMM_STOP_QUIT);
+		return;
+	case TERM_HELP:
+		fputs(term_help, stderr);
+		break;
+	case TERM_NONE:
+		break;
+	}
+	n = term_input_take(&vmm->term, buf, room < sizeof(buf) ? room :
+			    sizeof(buf));
+	if (n)
+		uart_rx_push(vmm->ctx, buf, n);
+}
+
+static void vmm_read_input(struct vmm *vmm, int *fd, bool readable)
 {
 	__u8 buf[UART_FIFO_SIZE];
 	unsigned int room = uart_rx_room(vmm->ctx);
 	ssize_t n;
 
-	if (!room)
+	if (vmm->tty) {
+		vmm_read_tty(vmm, fd, readable);
+		return;
+	}
+	if (!room || !readable)
 		return;
 	n = read(*fd, buf, room < sizeof(buf) ? room : sizeof(buf));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -807,7 +844,7 @@ static void vmm_input_loop(struct vmm *vmm)
 			wait = next;
 		pfd[0] = (struct pollfd){ .fd = vmm->wake[0], .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = -1 };
-		if (input >= 0 && uart_rx_room(ctx))
+		if (input >= 0 && (vmm->tty || uart_rx_room(ctx)))
 			pfd[1] = (struct pollfd){ .fd = input, .events = POLLIN };
 		ts.tv_sec = wait / NSEC_PER_SEC;
 		ts.tv_nsec = wait % NSEC_PER_SEC;
@@ -818,8 +855,7 @@ static void vmm_input_loop(struct vmm *vmm)
 				;
 		pthread_mutex_lock(&ctx->lock);
 		dev_update(ctx);
-		if (n > 0 && pfd[1].revents)
-			vmm_read_input(vmm, &input);
+		vmm_read_input(vmm, &input, n > 0 && pfd[1].revents);
 	}
 	pthread_mutex_unlock(&ctx->lock);
 	if (slack > 0)
@@ -859,7 +895,7 @@ int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, const struct vmm_opts *o,
 	    enum vmm_stop *stop)
 {
 	unsigned int i;
-	int ret;
+	int ret, tty;
 
 	vmm->ctx = ctx;
 	vmm->opts = *o;
@@ -882,8 +918,11 @@ int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, const struct vmm_opts *o,
 		ret = -ret;
 		goto out_close;
 	}
-	if (o->input_fd >= 0 && term_raw_begin(o->input_fd) < 0)
+	tty = o->input_fd >= 0 ? term_raw_begin(o->input_fd) : 0;
+	if (tty < 0)
 		vmm->opts.input_fd = -1;
+	vmm->tty = tty > 0;
+	memset(&vmm->term, 0, sizeof(vmm->term));
 	pthread_mutex_lock(&ctx->lock);
 	for (i = 0; i < vmm->nr_vcpus; i++) {
 		ret = -pthread_create(&vmm->vcpus[i].thread, NULL, vcpu_thread,
@@ -956,6 +995,9 @@ const char *vmm_stop_reason(const struct vmm *vmm, enum vmm_stop stop,
 		break;
 	case VMM_STOP_TIMEOUT:
 		snprintf(buf, len, "timeout");
+		break;
+	case VMM_STOP_QUIT:
+		snprintf(buf, len, "quit (Ctrl-A x)");
 		break;
 	case VMM_STOP_ERROR:
 		snprintf(buf, len, "%s%s: %s", cpu, vmm->err_what,

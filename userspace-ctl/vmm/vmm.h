@@ -24,6 +24,7 @@
 #include "lib/tvmm_dev.h"
 #include "loader/loader.h"
 #include "devices/devices.h"
+#include "vmm/term.h"
 #include "vmm/trace.h"
 
 /* How a run ended. */
@@ -37,6 +38,7 @@ enum vmm_stop {
 	VMM_STOP_TIMEOUT,	/* --timeout expired */
 	VMM_STOP_ERROR,		/* a call failed: vmm.err_what, vmm.err */
 	VMM_STOP_HOOK,		/* the exit hook ended the run */
+	VMM_STOP_QUIT,		/* the user typed the escape key's quit */
 };
 
 /* What an exit hook (struct vmm.exit_hook) did with an exit. */
@@ -109,6 +111,9 @@ struct vmm_opts {
  *		which vCPU ended it, @err_what and @err what failed and its
  *		errno (also set by a failed vmm_create(): @err_what is NULL
  *		when the device did not open).
+ * @tty:	the input is a terminal (raw): typed keys go through @term,
+ *		its escape key included.
+ * @term:	typed keys the UART has no room for yet (input thread only).
  * @exit_hook:	optional: sees each exit before the loop does, in the vCPU's
  *		thread with ctx->lock held, and returns an enum vmm_hook or
  *		a negative errno (the demos use it: demo/); @hook_data is
@@ -135,6 +140,8 @@ struct vmm {
 	unsigned int stop_cpu;
 	const char *err_what;
 	int err;
+	bool tty;
+	struct term_input term;
 	int (*exit_hook)(struct vmm_vcpu *v, void *data);
 	void *hook_data;
 };
