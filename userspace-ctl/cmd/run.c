@@ -548,12 +548,13 @@ static int run_set_cpuid(struct vmm *vmm)
 
 	cpu_host_native_init();
 	mo.tsc_khz = cpu_model_tsc_khz(&vmm->dev);
+	/* The APIC timers count at the rate leaf 0x15 gives, measured or not. */
+	vmm->tsc_khz = mo.tsc_khz;
 	mo.rdtscp = tvmm_check_extension(&vmm->dev, TVMM_CAP_VMX_CAPS) > 0 &&
 		    !tvmm_get_vmx_caps(&vmm->dev, &caps) &&
 		    tvmm_caps_has(&caps, TVMM_VMX_RDTSCP);
-	/* The local APIC model then sees IA32_TSC_DEADLINE (devices/). */
-	mo.tsc_deadline =
-		tvmm_check_extension(&vmm->dev, TVMM_CAP_USER_MSRS) > 0;
+	/* Only when the local APIC model sees IA32_TSC_DEADLINE (vmm.c). */
+	mo.tsc_deadline = vmm->has_user_msrs;
 	cpuid = calloc(1, sizeof(*cpuid) +
 		       CPU_MODEL_MAX_ENTRIES * sizeof(cpuid->entries[0]));
 	if (!cpuid)

@@ -16,6 +16,7 @@
 
 #include "lib/util.h"
 #include "loader/loader.h"
+#include "devices/devices.h"
 #include "loader/mptable.h"
 
 #define E820_EBDA_END		0xa0000ULL
@@ -27,7 +28,7 @@ static_assert(MPTABLE_ADDR == E820_EBDA, "the MP table is in the EBDA");
 
 __u64 e820_ram_top(__u64 ram_size)
 {
-	__u64 top = ram_size < IOAPIC_ADDR ? ram_size : IOAPIC_ADDR;
+	__u64 top = ram_size < IOAPIC_BASE ? ram_size : IOAPIC_BASE;
 
 	return top - E820_FW_TABLES;
 }

@@ -106,14 +106,12 @@ static_assert(sizeof(struct mpc_bus) == 8, "mpc_bus");
 static_assert(sizeof(struct mpc_ioapic) == 8, "mpc_ioapic");
 static_assert(sizeof(struct mpc_irq) == 8, "mpc_irq");
 
-static const int isa_irq_pins[NR_ISA_IRQS] = ISA_IRQ_PINS;
-
 static unsigned int nr_intsrc(void)
 {
 	unsigned int i, n = 0;
 
 	for (i = 0; i < NR_ISA_IRQS; i++)
-		n += isa_irq_pins[i] >= 0;
+		n += ioapic_isa_pin(i) >= 0;
 	return n;
 }
 
@@ -153,7 +151,7 @@ int mptable_write(struct guest_ram *ram, unsigned int nr_cpus,
 	struct mpc_bus bus = { MP_BUS, 0, "ISA   " };
 	struct mpc_ioapic ioapic = {
 		MP_IOAPIC, IOAPIC_ID(nr_cpus), IOAPIC_VERSION, MPC_APIC_USABLE,
-		IOAPIC_ADDR,
+		IOAPIC_BASE,
 	};
 	struct mpc_irq irq;
 	struct mpc_cpu cpu;
@@ -183,10 +181,10 @@ int mptable_write(struct guest_ram *ram, unsigned int nr_cpus,
 	put(&at, &bus, sizeof(bus), &count);
 	put(&at, &ioapic, sizeof(ioapic), &count);
 	for (i = 0; i < NR_ISA_IRQS; i++) {
-		if (isa_irq_pins[i] < 0)
+		if (ioapic_isa_pin(i) < 0)
 			continue;
 		irq = (struct mpc_irq){ MP_INTSRC, MP_INT, MP_IRQ_DEFAULT, 0, i,
-					IOAPIC_ID(nr_cpus), isa_irq_pins[i] };
+					IOAPIC_ID(nr_cpus), ioapic_isa_pin(i) };
 		put(&at, &irq, sizeof(irq), &count);
 	}
 	irq = (struct mpc_irq){ MP_LINTSRC, MP_EXTINT, MP_IRQ_DEFAULT, 0, 0,

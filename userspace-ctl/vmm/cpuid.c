@@ -52,6 +52,7 @@
 
 #include "lib/tvmm_dev.h"
 #include "uapi/tvmm_para.h"
+#include "devices/devices.h"
 #include "vmm/cpuid.h"
 
 #define EAX	0
@@ -293,8 +294,8 @@ static void leaf_d(struct table *t, const struct host_view *hv, __u64 xcr0)
 
 unsigned int cpu_model_tsc_ratio(__u32 tsc_khz)
 {
-	/* ECX is 32 bits; Linux multiplies crystal kHz by 1000 in 32 bits. */
-	return (__u64)tsc_khz * 1000 >= 1ull << 32 ? 2 : 1;
+	/* The APIC timer's rule, so that leaf 0x15 and the timer agree. */
+	return apic_tsc_ratio(tsc_khz);
 }
 
 __u32 cpu_model_crystal_hz(__u32 tsc_khz)
