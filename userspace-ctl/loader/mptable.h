@@ -18,7 +18,9 @@
 /*
  * The I/O APIC's address, version and ISA wiring are the model's
  * (devices/devices.h: IOAPIC_BASE, IOAPIC_VERSION, ioapic_isa_pin()).
- * Local APIC IDs are the vCPU numbers, 0 to nr_cpus - 1; then the I/O APIC's. */
+ * Local APIC IDs are the vCPU numbers, 0 to nr_cpus - 1; then the I/O
+ * APIC's.
+ */
 #define IOAPIC_ID(nr_cpus)	(nr_cpus)
 /* The local APICs' version in the processor entries (xAPIC). */
 #define MPTABLE_LAPIC_VERSION	0x14
