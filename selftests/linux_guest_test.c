@@ -42,8 +42,12 @@
  * mitigations=off: the CPU model has no speculation controls, and Linux
  * says "WARNING" about what that leaves open. cryptomgr.notests: the
  * crypto self-tests take 9 s of the guest's time in Bochs.
+ * watchdog_thresh=60: the soft-lockup watchdog's longest; Bochs's 2-CPU
+ * machine runs 10 million instructions a second, so a kernel path that
+ * takes a real CPU a tenth of a second looks stuck for 20 s there.
  */
-#define CMDLINE		"console=ttyS0 quiet mitigations=off cryptomgr.notests panic=-1 tvmmtest"
+#define CMDLINE		"console=ttyS0 quiet mitigations=off cryptomgr.notests " \
+			"watchdog_thresh=60 panic=-1 tvmmtest"
 /* busybox sh's prompt for root in / */
 #define PROMPT		"/ # "
 
