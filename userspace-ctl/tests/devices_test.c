@@ -17,6 +17,7 @@
 #include "lib/util.h"
 #include "devices/devices.h"
 #include "devices_test.h"
+#include "apic_test.h"
 #include "check.h"
 
 /* What the devices asked of the vCPU loop, and the pretend clock. */
@@ -369,31 +370,6 @@ bool test_uart_loopback(void)
 	fclose(f);
 	ok &= EXPECT(!strcmp(buf, "o"));
 	return ok;
-}
-
-static __u32 apic_read(struct dev_ctx *ctx, unsigned int cpu, __u32 reg)
-{
-	return mmio_read(ctx, cpu, LAPIC_BASE + reg, 4);
-}
-
-static void apic_write(struct dev_ctx *ctx, unsigned int cpu, __u32 reg,
-		       __u32 val)
-{
-	mmio_write(ctx, cpu, LAPIC_BASE + reg, 4, val);
-}
-
-/* Bit @v of the 256-bit register at @reg (ISR 0x100, IRR 0x200). */
-static bool apic_bit(struct dev_ctx *ctx, unsigned int cpu, __u32 reg,
-		     unsigned int v)
-{
-	return apic_read(ctx, cpu, reg + (v >> 5) * 0x10) & (1u << (v & 31));
-}
-
-static void send_ipi(struct dev_ctx *ctx, unsigned int from, __u8 dest,
-		     __u32 lo)
-{
-	apic_write(ctx, from, 0x310, (__u32)dest << 24);
-	apic_write(ctx, from, 0x300, lo);
 }
 
 bool test_lapic_registers(void)
