@@ -356,13 +356,27 @@ static char out[4096];
 
 struct irq_seen {
 	unsigned int injected, waits, other;
+	unsigned int exits, sum_exits, hlts, sum_hlts;
 	char first_other[256];
 };
 
 static void trace_line(const char *line, void *data)
 {
 	struct irq_seen *s = data;
+	unsigned int n;
 
+	if (!strncmp(line, "cpu0 #", 6))
+		s->exits++;
+	if (strstr(line, " HLT rip="))
+		s->hlts++;
+	/* The summary after the trace: the same exits, counted. */
+	if (!strncmp(line, "summary: ", 9)) {
+		if (sscanf(line, "summary: run: %u exits", &n) == 1)
+			s->sum_exits = n;
+		else if (sscanf(line, "summary: HLT %u", &n) == 1)
+			s->sum_hlts = n;
+		return;
+	}
 	if (strstr(line, "cpu0 inject vector 0x24 (IRQ4)") ||
 	    strstr(line, "cpu0 inject vector 0x20 (IRQ0)") ||
 	    strstr(line, "cpu0 inject vector 0x30 (local APIC)") ||
@@ -480,6 +494,8 @@ TEST_F(irq, guest_woken_by_interrupts)
 	EXPECT_EQ(0, s->other) {
 		TH_LOG("unexpected line: %s", s->first_other);
 	}
+	EXPECT_EQ(s->exits, s->sum_exits);
+	EXPECT_EQ(s->hlts, s->sum_hlts);
 }
 
 TEST_HARNESS_MAIN

@@ -6,7 +6,8 @@
  * the trace ring holds (TVMM_EXIT_TRACE_FULL is drained transparently);
  * --json prints the same as JSON lines; --stats counts what the guest did,
  * per exit reason (tvmm.ko's TVMM_GET_VCPU_STATS) and per device
- * (tvmmctl's).
+ * (tvmmctl's); --summary (and --trace, after its lines) counts the same
+ * exits by reason, by what they touched and by device, none lost.
  *
  * The guest, in 32-bit protected mode: CPUID leaf 0, an OUT to the UART,
  * an IN from a port nobody owns, an MMIO read of the local APIC's ID and
@@ -57,6 +58,8 @@ struct seen {
 	unsigned long long stats_cpuid, stats_io, stats_ept, bad;
 	unsigned long long uart_writes, unknown_reads, apic_reads;
 	unsigned long long unknown_mmio_writes;
+	unsigned long long sum_exits, sum_cpuid_hv, sum_uart_thr;
+	unsigned long long sum_apic_id, sum_unknown_in, sum_uart_dev;
 	char first_bad[512];
 };
 
@@ -108,6 +111,28 @@ static const struct {
 	},
 };
 
+/* --summary's lines: the total, what the guest's exits touched. */
+static void summary_line(struct seen *s, const char *line)
+{
+	unsigned long long n, r, w;
+
+	if (sscanf(line, "summary: run: %llu exits", &n) == 1)
+		s->sum_exits = n;
+	else if (sscanf(line, "summary: CPUID leaf 0x40000000 %llu", &n) == 1)
+		s->sum_cpuid_hv = n;
+	else if (sscanf(line, "summary: OUT 0x3f8 THR (uart-16550a) %llu",
+			&n) == 1)
+		s->sum_uart_thr = n;
+	else if (sscanf(line, "summary: EPT read 0xfee00020 ID (local-apic) %llu",
+			&n) == 1)
+		s->sum_apic_id = n;
+	else if (sscanf(line, "summary: IN 0x1234 %llu", &n) == 1)
+		s->sum_unknown_in = n;
+	else if (sscanf(line, "summary: uart-16550a %llu %*s %*u %llu reads, %llu writes",
+			&n, &r, &w) == 3 && !r)
+		s->sum_uart_dev = w;
+}
+
 static void text_line(const char *line, void *data)
 {
 	struct seen *s = data;
@@ -132,6 +157,8 @@ static void text_line(const char *line, void *data)
 			s->stats_io = n;
 		else if (!strcmp(what, "EPT_VIOLATION"))
 			s->stats_ept = n;
+	} else if (!strncmp(line, "summary: ", 9)) {
+		summary_line(s, line);
 	} else if (!strncmp(line, "stats: ", 7)) {
 		unsigned long long r, w;
 
@@ -226,6 +253,22 @@ static void json_line(const char *line, void *data)
 		if (json_is(line, "device", "uart-16550a") &&
 		    json_member(line, "writes", val, sizeof(val)))
 			s->uart_writes = strtoull(val, NULL, 0);
+	} else if (!strcmp(val, "summary_phase")) {
+		if (json_member(line, "exits", val, sizeof(val)))
+			s->sum_exits = strtoull(val, NULL, 0);
+	} else if (!strcmp(val, "summary_touched")) {
+		if (json_is(line, "what", "CPUID leaf 0x40000000") &&
+		    json_is(line, "reason", "CPUID") &&
+		    json_member(line, "count", val, sizeof(val)))
+			s->sum_cpuid_hv = strtoull(val, NULL, 0);
+		if (json_is(line, "what", "OUT 0x3f8 THR") &&
+		    json_is(line, "device", "uart-16550a") &&
+		    json_is(line, "user", "1") &&
+		    json_member(line, "count", val, sizeof(val)))
+			s->sum_uart_thr = strtoull(val, NULL, 0);
+	} else if (!strcmp(val, "summary_device") ||
+		   !strcmp(val, "summary_reason")) {
+		/* Counted in the text variant. */
 	} else if (!strcmp(val, "end")) {
 		s->end += json_is(line, "reason", "device") &&
 			  json_is(line, "status", "67");
@@ -262,7 +305,27 @@ FIXTURE_VARIANT_ADD(run, trace_every_exit) {
 		COUNT(cpuid0, 1), COUNT(cpuid_hv, NR_LOOP),
 		COUNT(uart_out, 1), COUNT(unknown_in, 1),
 		COUNT(apic_read, 1), COUNT(mmio_write, 1),
-		COUNT(debug_exit, 1),
+		COUNT(debug_exit, 1), COUNT(sum_cpuid_hv, NR_LOOP),
+	},
+};
+
+/* The same exits summed up, without a line each. */
+FIXTURE_VARIANT_ADD(run, summary) {
+	.opts = "--summary", .parse = text_line,
+	.want = {
+		COUNT(exits, 0), AT_LEAST(sum_exits, NR_LOOP + 6),
+		COUNT(sum_cpuid_hv, NR_LOOP), COUNT(sum_uart_thr, 1),
+		COUNT(sum_apic_id, 1), COUNT(sum_unknown_in, 1),
+		COUNT(sum_uart_dev, 1),
+	},
+};
+
+FIXTURE_VARIANT_ADD(run, summary_json) {
+	.opts = "--summary --json", .parse = json_line,
+	.want = {
+		COUNT(exits, 0), AT_LEAST(sum_exits, NR_LOOP + 6),
+		COUNT(sum_cpuid_hv, NR_LOOP), COUNT(sum_uart_thr, 1),
+		COUNT(end, 1),
 	},
 };
 
@@ -272,6 +335,7 @@ FIXTURE_VARIANT_ADD(run, trace_json) {
 		AT_LEAST(exits, NR_LOOP + 6), COUNT(gaps, 0),
 		COUNT(cpuid_hv, NR_LOOP), COUNT(uart_out, 1),
 		COUNT(apic_read, 1), COUNT(end, 1),
+		COUNT(sum_cpuid_hv, NR_LOOP), COUNT(sum_uart_thr, 1),
 	},
 };
 
@@ -326,6 +390,9 @@ TEST_F(run, counts)
 			TH_LOG("%s: %llu, not %s%llu", c->name, n,
 			       c->at_least ? "at least " : "", c->n);
 	}
+	/* With --trace, the summary counts every exit the lines showed. */
+	if (self->s.exits)
+		EXPECT_EQ(self->s.exits, self->s.sum_exits);
 }
 
 TEST_HARNESS_MAIN

@@ -44,6 +44,16 @@ const __u32 dev_msrs[] = {
 
 const unsigned int dev_nr_msrs = ARRAY_SIZE(dev_msrs);
 
+const char *dev_msr_owner(__u32 index)
+{
+	unsigned int i;
+
+	for (i = 0; i < dev_nr_msrs; i++)
+		if (dev_msrs[i] == index)
+			return lapic_dev.name;
+	return NULL;
+}
+
 static_assert(ARRAY_SIZE(io_devs) <= DEV_MAX_IO_DEVS, "io_counts too small");
 static_assert(ARRAY_SIZE(mmio_devs) <= DEV_MAX_MMIO_DEVS,
 	      "mmio_counts too small");

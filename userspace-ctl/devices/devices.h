@@ -283,6 +283,9 @@ struct dev_ctx {
  * @trace:	optional: words the access just made in @buf when the name
  *		(and the value read) would not tell it, as when it ended the
  *		run; false leaves io_trace()'s usual words.
+ * @reg_name:	optional: the name of the register at @off from @base as
+ *		a read (@write false) or a write sees it, for the exit
+ *		summary (vmm/summary.c); NULL when it has none.
  */
 struct io_dev {
 	const char *name;
@@ -292,6 +295,7 @@ struct io_dev {
 	void (*out)(struct dev_ctx *ctx, __u16 port, unsigned int size,
 		    __u32 val);
 	bool (*trace)(const struct dev_ctx *ctx, char *buf, size_t len);
+	const char *(*reg_name)(__u64 off, bool write);
 };
 
 /**
@@ -299,6 +303,7 @@ struct io_dev {
  * @name:	what --trace and --stats call it.
  * @read:	returns the value read (@size 1, 2, 4 or 8 bytes) by @cpu.
  * @write:	takes the value written by @cpu.
+ * @reg_name:	optional, as struct io_dev's.
  */
 struct mmio_dev {
 	const char *name;
@@ -308,6 +313,7 @@ struct mmio_dev {
 		      unsigned int size);
 	void (*write)(struct dev_ctx *ctx, unsigned int cpu, __u64 addr,
 		      unsigned int size, __u64 val);
+	const char *(*reg_name)(__u64 off, bool write);
 };
 
 extern const struct io_dev uart_dev, debug_exit_dev, post_dev, i8042_dev,
@@ -375,6 +381,8 @@ void dev_update(struct dev_ctx *ctx);
  */
 extern const __u32 dev_msrs[];
 extern const unsigned int dev_nr_msrs;
+/* The name of the device that owns MSR @index, NULL if none does. */
+const char *dev_msr_owner(__u32 index);
 /* One guest RDMSR/WRMSR of a dev_msrs[] MSR by vCPU @cpu: 0, or -1 for #GP. */
 int dev_msr_read(struct dev_ctx *ctx, unsigned int cpu, __u32 index,
 		 __u64 *val);

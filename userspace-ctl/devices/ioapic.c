@@ -199,10 +199,18 @@ static void ioapic_write(struct dev_ctx *ctx, unsigned int cpu, __u64 addr,
 		ioapic_write_reg(ctx, ctx->ioapic.regsel, val);
 }
 
+static const char *ioapic_reg_name(__u64 off, bool write)
+{
+	if (off == IOAPIC_IOREGSEL)
+		return "IOREGSEL";
+	return off == IOAPIC_IOWIN ? "IOWIN" : NULL;
+}
+
 const struct mmio_dev ioapic_dev = {
-	.name	= "io-apic",
-	.base	= IOAPIC_BASE,
-	.len	= IOAPIC_SIZE,
-	.read	= ioapic_read,
-	.write	= ioapic_write,
+	.name		= "io-apic",
+	.base		= IOAPIC_BASE,
+	.len		= IOAPIC_SIZE,
+	.read		= ioapic_read,
+	.write		= ioapic_write,
+	.reg_name	= ioapic_reg_name,
 };

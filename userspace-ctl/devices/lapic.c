@@ -69,6 +69,10 @@ enum {
 	APIC_ICR_LO	= 0x300,
 	APIC_ICR_HI	= 0x310,
 	APIC_LVT_TIMER	= 0x320,
+	APIC_LVT_THERMAL = 0x330,
+	APIC_LVT_PERF	= 0x340,
+	APIC_LVT_LINT0	= 0x350,
+	APIC_LVT_LINT1	= 0x360,
 	APIC_LVT_ERROR	= 0x370,
 	APIC_TMICT	= 0x380,
 	APIC_TMCCT	= 0x390,
@@ -720,12 +724,42 @@ static void lapic_write(struct dev_ctx *ctx, unsigned int cpu, __u64 addr,
 	lapic_write_reg(ctx, cpu, off, val);
 }
 
+/* The registers' names in the SDM's table 11-1, for the exit summary. */
+static const char *lapic_reg_name(__u64 off, bool write)
+{
+	static const struct {
+		unsigned int reg;
+		const char *name;
+	} names[] = {
+		{ APIC_ID, "ID" }, { APIC_LVR, "version" }, { APIC_TPR, "TPR" },
+		{ APIC_APR, "APR" }, { APIC_PPR, "PPR" }, { APIC_EOI, "EOI" },
+		{ APIC_LDR, "LDR" }, { APIC_DFR, "DFR" }, { APIC_SVR, "SVR" },
+		{ APIC_ESR, "ESR" }, { APIC_LVT_CMCI, "LVT CMCI" },
+		{ APIC_ICR_LO, "ICR (low)" }, { APIC_ICR_HI, "ICR (high)" },
+		{ APIC_LVT_TIMER, "LVT timer" }, { APIC_LVT_THERMAL, "LVT thermal" },
+		{ APIC_LVT_PERF, "LVT perfmon" }, { APIC_LVT_LINT0, "LVT LINT0" },
+		{ APIC_LVT_LINT1, "LVT LINT1" }, { APIC_LVT_ERROR, "LVT error" },
+		{ APIC_TMICT, "timer initial count" },
+		{ APIC_TMCCT, "timer current count" },
+		{ APIC_TDCR, "timer divide" },
+	};
+	size_t i;
+
+	if (off >= APIC_ISR && off < APIC_ESR)
+		return off < APIC_TMR ? "ISR" : off < APIC_IRR ? "TMR" : "IRR";
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].reg == (off & ~0xfULL))
+			return names[i].name;
+	return NULL;
+}
+
 const struct mmio_dev lapic_dev = {
-	.name	= "local-apic",
-	.base	= LAPIC_BASE,
-	.len	= LAPIC_SIZE,
-	.read	= lapic_read,
-	.write	= lapic_write,
+	.name		= "local-apic",
+	.base		= LAPIC_BASE,
+	.len		= LAPIC_SIZE,
+	.read		= lapic_read,
+	.write		= lapic_write,
+	.reg_name	= lapic_reg_name,
 };
 
 /* ---- MSRs --------------------------------------------------------------- */

@@ -251,10 +251,24 @@ static void uart_out(struct dev_ctx *ctx, __u16 port, unsigned int size,
 	uart_update_irq(ctx);
 }
 
+/* By offset and direction, DLAB = 0 (the divisor latch is set once). */
+static const char *uart_reg_name(__u64 off, bool write)
+{
+	static const char *const in[8] = {
+		"RBR", "IER", "IIR", "LCR", "MCR", "LSR", "MSR", "SCR",
+	};
+	static const char *const out[8] = {
+		"THR", "IER", "FCR", "LCR", "MCR", "LSR", "MSR", "SCR",
+	};
+
+	return off < 8 ? (write ? out : in)[off] : NULL;
+}
+
 const struct io_dev uart_dev = {
-	.name	= "uart-16550a",
-	.base	= UART_BASE,
-	.len	= 8,
-	.in	= uart_in,
-	.out	= uart_out,
+	.name		= "uart-16550a",
+	.base		= UART_BASE,
+	.len		= 8,
+	.in		= uart_in,
+	.out		= uart_out,
+	.reg_name	= uart_reg_name,
 };

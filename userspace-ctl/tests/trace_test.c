@@ -6,6 +6,7 @@
  * exits, vectors and MSRs, the ring protocol on a hand-made ring, and the
  * statistics output.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "kselftest.h"
 
 #include "lib/util.h"
+#include "vmm/summary.h"
 #include "vmm/trace.h"
 #include "trace_test.h"
 #include "check.h"
@@ -595,5 +597,204 @@ bool test_trace_stats(void)
 		lines++;
 	}
 	ok &= EXPECT(lines == ARRAY_SIZE(json_lines));
+	return ok;
+}
+
+/* ---- the exit summary (vmm/summary.c) ---- */
+
+/* A boot in miniature, on two vCPUs, in two phases. */
+static void summary_fill(struct exit_summary *s)
+{
+	/* CPUID leaf 1 three times, leaf 0xd twice: tvmm.ko's. */
+	const struct tvmm_trace_entry cpuid1 = ENTRY(10, KERNEL, 0, 0, 1, 0, 0);
+	const struct tvmm_trace_entry cpuid_d = ENTRY(10, KERNEL, 0, 0,
+						      0x10000000dULL, 0, 0);
+	/* OUT 0x3f8 (THR), IN 0x3fd (LSR): the UART's, in tvmmctl. */
+	const struct tvmm_trace_entry thr = ENTRY(30, USER, 0, 0x3f80000, 'A',
+						  0, 0);
+	const struct tvmm_trace_entry lsr = ENTRY(30, USER, 0, 0x3fd0008, 0,
+						  0, 0);
+	/* WRMSR IA32_TSC_DEADLINE (the APIC's) and IA32_EFER (tvmm.ko's). */
+	const struct tvmm_trace_entry tscd = ENTRY(32, USER, 0, 0, 0x6e0, 5,
+						   0);
+	const struct tvmm_trace_entry efer = ENTRY(32, KERNEL, 0, 0,
+						   0xc0000080, 0xd01, 0);
+	/* An EOI write to the local APIC; a read of guest RAM not mapped. */
+	const struct tvmm_trace_entry eoi = ENTRY(48, USER, 0, 2, 0xfee000b0,
+						  4, 0);
+	const struct tvmm_trace_entry ram = ENTRY(48, KERNEL, 0, 1, 0x123456,
+						  0, 0);
+	unsigned int i;
+
+	for (i = 0; i < 3; i++)
+		summary_add(s, 0, &cpuid1);
+	summary_add(s, 1, &cpuid_d);
+	summary_add(s, 1, &cpuid_d);
+	summary_add(s, 0, &efer);
+	summary_add(s, 0, &ram);
+	summary_phase(s, "second", 2000000000ULL);
+	for (i = 0; i < 4; i++)
+		summary_add(s, i & 1, &thr);
+	summary_add(s, 0, &lsr);
+	summary_add(s, 0, &tscd);
+	summary_add(s, 1, &tscd);
+	summary_add(s, 1, &eoi);
+	summary_add(s, 1, &eoi);
+	summary_end(s, 3000000000ULL);
+}
+
+static bool row_is(const struct summary_row *r, const char *what,
+		   const char *device, __u64 count, __u64 user)
+{
+	bool ok = EXPECT(!strcmp(r->what, what)) &&
+		  EXPECT(device ? r->device && !strcmp(r->device, device) :
+				  !r->device) &&
+		  EXPECT(r->count == count) && EXPECT(r->user == user) &&
+		  EXPECT(r->cycles == count * 100);
+
+	if (!ok)
+		ksft_print_msg("row \"%s\" %s %llu %llu\n", r->what,
+			       r->device ?: "-", (unsigned long long)r->count,
+			       (unsigned long long)r->user);
+	return ok;
+}
+
+bool test_summary_rows(void)
+{
+	struct summary_row rows[16], t;
+	struct exit_summary s;
+	bool ok = true;
+	int n;
+
+	if (!EXPECT(!summary_init(&s, 2, "first", 1000000000ULL)))
+		return false;
+	summary_fill(&s);
+	ok &= EXPECT(s.nr_phases == 2);
+
+	/* The whole run by reason: CPUID 5, I/O 5, WRMSR 3, EPT 3. */
+	n = summary_rows(&s, -1, SUMMARY_BY_REASON, rows, 16);
+	ok &= EXPECT(n == 4);
+	ok &= row_is(&rows[0], "CPUID", NULL, 5, 0);
+	ok &= row_is(&rows[1], "IO_INSTRUCTION", NULL, 5, 5);
+	ok &= EXPECT(!strcmp(rows[2].what, "EPT_VIOLATION") ||
+		     !strcmp(rows[2].what, "MSR_WRITE"));
+	summary_totals(&s, -1, &t);
+	ok &= EXPECT(t.count == 16 && t.user == 9 && t.cycles == 1600);
+
+	/* Phase 0 by what was touched: leaf 1, leaf 0xd, EFER, RAM. */
+	n = summary_rows(&s, 0, SUMMARY_BY_TOUCHED, rows, 16);
+	ok &= EXPECT(n == 4);
+	ok &= row_is(&rows[0], "CPUID leaf 0x1", NULL, 3, 0);
+	ok &= row_is(&rows[1], "CPUID leaf 0xd", NULL, 2, 0);
+	ok &= EXPECT(rows[2].count == 1 && rows[3].count == 1);
+	ok &= EXPECT(!strcmp(rows[2].what, "WRMSR IA32_EFER") ||
+		     !strcmp(rows[3].what, "WRMSR IA32_EFER"));
+	ok &= EXPECT(!strcmp(rows[2].what, "EPT read guest RAM") ||
+		     !strcmp(rows[3].what, "EPT read guest RAM"));
+
+	/* Phase 1: the device registers by name, from both vCPUs. */
+	n = summary_rows(&s, 1, SUMMARY_BY_TOUCHED, rows, 16);
+	ok &= EXPECT(n == 4);
+	ok &= row_is(&rows[0], "OUT 0x3f8 THR", "uart-16550a", 4, 4);
+	/* Equal counts: in the order of their words. */
+	ok &= row_is(&rows[1], "EPT write 0xfee000b0 EOI", "local-apic", 2, 2);
+	ok &= row_is(&rows[2], "WRMSR IA32_TSC_DEADLINE", "local-apic", 2, 2);
+	ok &= row_is(&rows[3], "IN 0x3fd LSR", "uart-16550a", 1, 1);
+	/* Only the first rows fit: the count says how many there are. */
+	ok &= EXPECT(summary_rows(&s, 1, SUMMARY_BY_TOUCHED, rows, 1) == 4);
+	ok &= row_is(&rows[0], "OUT 0x3f8 THR", "uart-16550a", 4, 4);
+
+	/* By device: reads and writes; tvmm.ko's own exits have none. */
+	n = summary_rows(&s, -1, SUMMARY_BY_DEVICE, rows, 16);
+	ok &= EXPECT(n == 2);
+	ok &= row_is(&rows[0], "uart-16550a", "uart-16550a", 5, 5);
+	ok &= EXPECT(rows[0].reads == 1 && rows[0].writes == 4);
+	ok &= row_is(&rows[1], "local-apic", "local-apic", 4, 4);
+	ok &= EXPECT(rows[1].reads == 0 && rows[1].writes == 4);
+	summary_free(&s);
+	return ok;
+}
+
+/* A full table keeps every exit: new keys go to their reason's "others". */
+bool test_summary_overflow(void)
+{
+	struct tvmm_trace_entry e = ENTRY(10, KERNEL, 0, 0, 0, 0, 0);
+	struct summary_row rows[4], t;
+	struct exit_summary s;
+	bool ok = true;
+	unsigned int i;
+	int n;
+
+	if (!EXPECT(!summary_init(&s, 1, "run", 0)))
+		return false;
+	for (i = 0; i < 10000; i++) {
+		e.info[0] = i;
+		summary_add(&s, 0, &e);
+	}
+	summary_totals(&s, 0, &t);
+	ok &= EXPECT(t.count == 10000 && t.cycles == 1000000);
+	n = summary_rows(&s, 0, SUMMARY_BY_TOUCHED, rows, 1);
+	ok &= EXPECT(n > 1000 && n < 4096);
+	ok &= row_is(&rows[0], "CPUID, others", NULL, 10000 - (n - 1), 0);
+	/* More phases than it has: the exits stay in the last one. */
+	for (i = 1; i < SUMMARY_MAX_PHASES; i++)
+		ok &= EXPECT(summary_phase(&s, "more", i) == (int)i);
+	ok &= EXPECT(summary_phase(&s, "too many", 99) == -ENOSPC);
+	summary_free(&s);
+	return ok;
+}
+
+static const char *const summary_text[] = {
+	"summary: first: 7 exits in 1.000 s (7 a second), 0.0% to tvmmctl, 700 host cycles in tvmm",
+	"summary: all: 16 exits in 2.000 s (8 a second), 56.3% to tvmmctl, 1600 host cycles in tvmm",
+	"summary: CPUID                                            5   31.3%        0        100",
+	"summary:   OUT 0x3f8 THR (uart-16550a)                    4   25.0%        4        100",
+	"summary:   ... and 2 more",
+	"summary:   uart-16550a                                    5   31.3%        5 1 reads, 4 writes",
+	NULL,
+};
+
+static const struct json_want summary_json[] = {
+	{ "type", "\"summary_phase\"" }, { "phase", "\"first\"" }, { NULL, NULL },
+};
+
+bool test_summary_print(void)
+{
+	char buf[16384] = "", *line;
+	struct exit_summary s;
+	unsigned int lines = 0, phases = 0;
+	bool ok = true;
+	FILE *f;
+
+	if (!EXPECT(!summary_init(&s, 2, "first", 1000000000ULL)))
+		return false;
+	summary_fill(&s);
+	f = fmemopen(buf, sizeof(buf), "w");
+	if (!f)
+		return EXPECT(false);
+	summary_print(f, &s, -1, 2, false);
+	fclose(f);
+	/* Each phase, then the whole run: 16 exits in 2 s. */
+	ok &= EXPECT(has_lines(buf, summary_text));
+	ok &= EXPECT(lines_fit(buf, 100));
+	if (!ok)
+		ksft_print_msg("%s", buf);
+
+	memset(buf, 0, sizeof(buf));
+	f = fmemopen(buf, sizeof(buf), "w");
+	if (!f)
+		return EXPECT(false);
+	summary_print(f, &s, 0, 10, true);
+	fclose(f);
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		ok &= EXPECT(json_valid(line)) &&
+		      EXPECT(json_is(line, "phase", "\"first\""));
+		if (!lines++)
+			ok &= EXPECT(json_has(line, summary_json));
+		phases += !!strstr(line, "\"summary_phase\"");
+	}
+	/* Head, 3 reasons, 4 things touched, no device. */
+	ok &= EXPECT(lines == 8 && phases == 1);
+	summary_free(&s);
 	return ok;
 }

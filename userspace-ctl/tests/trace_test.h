@@ -12,5 +12,8 @@ bool test_trace_json_members(void);
 bool test_trace_names(void);
 bool test_trace_ring_drain(void);
 bool test_trace_stats(void);
+bool test_summary_rows(void);
+bool test_summary_overflow(void);
+bool test_summary_print(void);
 
 #endif /* TVMMCTL_TESTS_TRACE_TEST_H */

@@ -104,6 +104,28 @@ const char *trace_vector_name(unsigned int vector);
 /* "IA32_EFER" for 0xc0000080; NULL for an MSR this file does not name. */
 const char *trace_msr_name(unsigned int msr);
 
+/*
+ * What exit @e touched, as one number that groups alike exits (the exit
+ * summary's, vmm/summary.h): the CPUID leaf; the MSR; the port, with
+ * IN or OUT; the guest-physical address rounded down to 4 bytes, with
+ * read or write; the control or debug register and the access; the
+ * vector and its type; VMCALL's RAX; XSETBV's XCR; 0 for the reasons
+ * with nothing to tell apart. At most TRACE_TOUCHED_MAX.
+ */
+#define TRACE_TOUCHED_MAX	((1ULL << 51) - 1)
+__u64 trace_touched(const struct tvmm_trace_entry *e);
+/*
+ * @touched, of an exit with basic exit reason @reason, in words that
+ * say the reason too: "CPUID leaf 0x1", "WRMSR IA32_EFER", "OUT 0x3f8",
+ * "EPT write 0xfee000b0", "MOV to CR4", "exception #PF", "HLT". The
+ * length, or -ENOSPC when @buf is too small.
+ */
+int trace_touched_words(char *buf, size_t len, unsigned int reason,
+			__u64 touched);
+/* @touched is a read (IN, an MMIO read, RDMSR); its port or address. */
+bool trace_touched_in(unsigned int reason, __u64 touched);
+__u64 trace_touched_addr(unsigned int reason, __u64 touched);
+
 /* TVMM_GET_VCPU_STATS, with size, flags and reserved set: 0 or -errno. */
 int trace_stats_read(int vcpu_fd, struct tvmm_vcpu_stats *st);
 

@@ -713,3 +713,134 @@ int trace_format_json(char *buf, size_t len, const struct trace_record *r)
 	jsonl_str(&j, "detail", detail);
 	return jsonl_end(&j);
 }
+
+/* ---- what an exit touched, for the exit summary ---------------------- */
+
+/* Bits of trace_touched()'s number that say more than its main value. */
+#define TOUCHED_IN		BIT_ULL(16)	/* port I/O: IN, not OUT */
+#define TOUCHED_WRITE		BIT_ULL(0)	/* MMIO: a write (GPA & ~3) */
+#define TOUCHED_TYPE_SHIFT	8		/* CR, DR, event: the access */
+#define TOUCHED_VALID		BIT_ULL(16)	/* event: a vector was given */
+
+__u64 trace_touched(const struct tvmm_trace_entry *e)
+{
+	__u64 q = e->qualification;
+
+	switch (e->exit_reason) {
+	case TVMM_VMX_EXIT_CPUID:
+		return (__u32)e->info[0];
+	case TVMM_VMX_EXIT_MSR_READ:
+	case TVMM_VMX_EXIT_MSR_WRITE:
+		return (__u32)e->info[0];
+	case TVMM_VMX_EXIT_IO_INSTRUCTION:
+		return IO_QUAL_PORT(q) | (q & IO_QUAL_IN ? TOUCHED_IN : 0);
+	case TVMM_VMX_EXIT_EPT_VIOLATION:
+		return (e->info[0] & ~3ULL & TRACE_TOUCHED_MAX) |
+		       (q & EPT_QUAL_WRITE ? TOUCHED_WRITE : 0);
+	case TVMM_VMX_EXIT_CR_ACCESS:
+		return CR_QUAL_CR(q) |
+		       (__u64)CR_QUAL_TYPE(q) << TOUCHED_TYPE_SHIFT;
+	case TVMM_VMX_EXIT_DR_ACCESS:
+		return DR_QUAL_DR(q) |
+		       (q & DR_QUAL_FROM ? 1ULL << TOUCHED_TYPE_SHIFT : 0);
+	case TVMM_VMX_EXIT_EXCEPTION_NMI:
+	case TVMM_VMX_EXIT_EXTERNAL_INTERRUPT:
+		/* No vector unless the CPU acknowledged the interrupt. */
+		if (!(e->info[0] & INTR_INFO_VALID))
+			return 0;
+		return INTR_INFO_VECTOR(e->info[0]) | TOUCHED_VALID |
+		       (__u64)INTR_INFO_TYPE(e->info[0]) << TOUCHED_TYPE_SHIFT;
+	case TVMM_VMX_EXIT_VMCALL:
+		return (__u32)e->info[0];
+	case TVMM_VMX_EXIT_XSETBV:
+		return (__u32)e->info[0];
+	default:
+		return 0;
+	}
+}
+
+bool trace_touched_in(unsigned int reason, __u64 touched)
+{
+	return reason == TVMM_VMX_EXIT_IO_INSTRUCTION ?
+	       !!(touched & TOUCHED_IN) :
+	       reason == TVMM_VMX_EXIT_EPT_VIOLATION ?
+	       !(touched & TOUCHED_WRITE) : reason == TVMM_VMX_EXIT_MSR_READ;
+}
+
+__u64 trace_touched_addr(unsigned int reason, __u64 touched)
+{
+	if (reason == TVMM_VMX_EXIT_IO_INSTRUCTION)
+		return touched & 0xffff;
+	if (reason == TVMM_VMX_EXIT_EPT_VIOLATION)
+		return touched & ~3ULL;
+	return touched;
+}
+
+int trace_touched_words(char *buf, size_t len, unsigned int reason,
+			__u64 touched)
+{
+	static const char *const cr_access[] = {
+		"MOV to", "MOV from", "CLTS", "LMSW",
+	};
+	unsigned int type = (touched >> TOUCHED_TYPE_SHIFT) & 0xff;
+	unsigned int low = touched & 0xff;
+	const char *name, *op;
+	int n;
+
+	switch (reason) {
+	case TVMM_VMX_EXIT_CPUID:
+		n = snprintf(buf, len, "CPUID leaf 0x%llx",
+			     (unsigned long long)touched);
+		break;
+	case TVMM_VMX_EXIT_MSR_READ:
+	case TVMM_VMX_EXIT_MSR_WRITE:
+		name = trace_msr_name(touched);
+		op = reason == TVMM_VMX_EXIT_MSR_READ ? "RDMSR" : "WRMSR";
+		n = name ? snprintf(buf, len, "%s %s", op, name) :
+			   snprintf(buf, len, "%s 0x%llx", op,
+				    (unsigned long long)touched);
+		break;
+	case TVMM_VMX_EXIT_IO_INSTRUCTION:
+		n = snprintf(buf, len, "%s 0x%llx",
+			     touched & TOUCHED_IN ? "IN" : "OUT",
+			     (unsigned long long)(touched & 0xffff));
+		break;
+	case TVMM_VMX_EXIT_EPT_VIOLATION:
+		n = snprintf(buf, len, "EPT %s 0x%llx",
+			     touched & TOUCHED_WRITE ? "write" : "read",
+			     (unsigned long long)(touched & ~3ULL));
+		break;
+	case TVMM_VMX_EXIT_CR_ACCESS:
+		n = type >= 2 ? snprintf(buf, len, "%s", cr_access[type & 3]) :
+			snprintf(buf, len, "%s CR%u", cr_access[type], low & 0xf);
+		break;
+	case TVMM_VMX_EXIT_DR_ACCESS:
+		n = snprintf(buf, len, "MOV %s DR%u", type ? "from" : "to",
+			     low & 7);
+		break;
+	case TVMM_VMX_EXIT_EXCEPTION_NMI:
+		name = type == INTR_TYPE_NMI ? "NMI" : trace_vector_name(low);
+		n = name ? snprintf(buf, len, "exception %s", name) :
+			   snprintf(buf, len, "exception vector %u", low);
+		break;
+	case TVMM_VMX_EXIT_EXTERNAL_INTERRUPT:
+		n = touched & TOUCHED_VALID ?
+		    snprintf(buf, len, "host interrupt 0x%x", low) :
+		    snprintf(buf, len, "host interrupt");
+		break;
+	case TVMM_VMX_EXIT_VMCALL:
+		n = snprintf(buf, len, "VMCALL RAX 0x%llx",
+			     (unsigned long long)touched);
+		break;
+	case TVMM_VMX_EXIT_XSETBV:
+		n = snprintf(buf, len, "XSETBV XCR%llu",
+			     (unsigned long long)touched);
+		break;
+	default:
+		name = trace_exit_name(reason);
+		n = name ? snprintf(buf, len, "%s", name) :
+			   snprintf(buf, len, "exit %u", reason);
+		break;
+	}
+	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
+}

@@ -369,6 +369,10 @@ static void vcpu_trace_sink(const struct tvmm_trace_entry *e, void *data)
 	char line[TRACE_LINE_MAX];
 	int n;
 
+	if (v->vmm->opts.summary)
+		summary_add(v->vmm->opts.summary, v->id, e);
+	if (!v->vmm->opts.trace)
+		return;
 	if (e->handled_by == TVMM_TRACE_BY_USER && e->seq == v->action_seq &&
 	    v->action[0])
 		r.action = v->action;
@@ -380,14 +384,15 @@ static void vcpu_trace_sink(const struct tvmm_trace_entry *e, void *data)
 		fprintf(v->vmm->opts.trace_out, "%s\n", line);
 }
 
-/* Print the ring; the lock is dropped meanwhile (printing may block). */
+/* Drain the ring into the sink, the lock dropped (printing may block). */
 static void vcpu_trace_drain(struct vmm_vcpu *v)
 {
 	if (!v->trace.ring)
 		return;
 	pthread_mutex_unlock(&v->vmm->ctx->lock);
 	trace_ring_drain(&v->trace, vcpu_trace_sink, v);
-	fflush(v->vmm->opts.trace_out);
+	if (v->vmm->opts.trace)
+		fflush(v->vmm->opts.trace_out);
 	pthread_mutex_lock(&v->vmm->ctx->lock);
 }
 
@@ -396,7 +401,7 @@ static void vcpu_action(struct vmm_vcpu *v, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!v->trace.ring)
+	if (!v->vmm->opts.trace)
 		return;
 	v->action_seq = v->run->exit_count;
 	va_start(ap, fmt);
@@ -438,7 +443,7 @@ static void vcpu_handle_io(struct vmm_vcpu *v)
 		if (!i)
 			first = val;
 	}
-	if (!v->trace.ring)
+	if (!v->vmm->opts.trace)
 		return;
 	io_trace(ctx, dev, out, first, words, sizeof(words));
 	if (run->io.count > 1)
@@ -464,7 +469,7 @@ static void vcpu_handle_mmio(struct vmm_vcpu *v)
 			  run->mmio.is_write, &val);
 	if (!run->mmio.is_write)
 		memcpy(run->mmio.data, &val, len);
-	if (!v->trace.ring)
+	if (!v->vmm->opts.trace)
 		return;
 	mmio_trace(ctx, dev, run->mmio.is_write, val, words, sizeof(words));
 	vcpu_action(v, "%s", words);
@@ -691,11 +696,11 @@ static void vcpu_inject(struct vmm_vcpu *v)
 	}
 	irq = dev_intr_ack(ctx, v->id, vector);
 	v->injected++;
-	if (v->trace.ring && irq >= 0)
+	if (v->vmm->opts.trace && irq >= 0)
 		fprintf(v->vmm->opts.trace_out, v->vmm->opts.json ?
 			"{\"type\": \"interrupt\", \"vcpu\": %u, \"vector\": %d, \"irq\": %d}\n" :
 			"cpu%u inject vector 0x%x (IRQ%d)\n", v->id, vector, irq);
-	else if (v->trace.ring)
+	else if (v->vmm->opts.trace)
 		fprintf(v->vmm->opts.trace_out, v->vmm->opts.json ?
 			"{\"type\": \"interrupt\", \"vcpu\": %u, \"vector\": %d}\n" :
 			"cpu%u inject vector 0x%x (local APIC)\n", v->id, vector);
@@ -878,7 +883,7 @@ static int vmm_start(struct vmm *vmm)
 	if (pipe2(vmm->wake, O_CLOEXEC | O_NONBLOCK))
 		return -errno;
 	for (i = 0; i < vmm->nr_vcpus; i++) {
-		if (!vmm->opts.trace)
+		if (!vmm->opts.trace && !vmm->opts.summary)
 			continue;
 		ret = trace_ring_enable(&vmm->vcpus[i].trace,
 					vmm->vcpus[i].fd);

@@ -25,6 +25,7 @@
 #include "loader/loader.h"
 #include "devices/devices.h"
 #include "vmm/term.h"
+#include "vmm/summary.h"
 #include "vmm/trace.h"
 
 /* How a run ended. */
@@ -86,6 +87,8 @@ struct vmm_vcpu {
  * @json:	print trace lines as JSON.
  * @trace_out:	where trace lines go.
  * @input_fd:	what the UART receives (stdin), -1 for nothing.
+ * @summary:	NULL, or where every exit is counted (vmm/summary.h),
+ *		with or without @trace: the trace rings are on for it.
  */
 struct vmm_opts {
 	unsigned int timeout;
@@ -93,6 +96,7 @@ struct vmm_opts {
 	bool trace, json;
 	FILE *trace_out;
 	int input_fd;
+	struct exit_summary *summary;
 };
 
 /**
