@@ -97,10 +97,12 @@ fuzz: setup
 	$(MAKE) all KDIR=/usr/src/linux-headers-$$(testvm/kver)
 	testvm/fuzz --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
-# The demos (tvmmctl demo, guests in demos/), each telling what a VMM does.
+# The demos (tvmmctl demo, guests in demos/), each telling what a VMM does;
+# the last boots the test machine's own kernel under tvmm (--linux-guest).
 demo: setup
 	$(MAKE) all KDIR=/usr/src/linux-headers-$$(testvm/kver)
-	testvm/run -- 'modprobe tvmm && tvmmctl demo all'
+	testvm/run --linux-guest --mem 1024 --timeout 1800 -- \
+		'modprobe tvmm && tvmmctl demo all'
 
 # The benchmark of docs/BENCHMARKS.md: tvmm and KVM in one boot of the test
 # machine; the table on stdout, the JSON in build/bench/bench.json.

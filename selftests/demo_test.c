@@ -3,7 +3,8 @@
  * demo_test - every "tvmmctl demo" runs its guest in tvmm and its facts
  * are what the demo claims: one test per demo, on the JSON lines of
  * "tvmmctl demo NAME --json" (userspace-ctl/demo/, guests in demos/).
- * The facts are asserted, not the text.
+ * The facts are asserted, not the text. The linux demo boots a kernel
+ * that only the Linux-guest machines have: linux_guest_test.c tests it.
  *
  * Each line is {"demo": D, "fact": KEY, "value": V}, {"demo": D, "check":
  * TEXT, "ok": B} or, last, {"demo": D, "result": "pass"|"fail", ...}. Facts named

@@ -14,6 +14,13 @@
  * for the tests after it, each of which checks one thing the guest
  * reported. A boot that failed fails them all.
  *
+ * The last test runs "tvmmctl demo linux" on the vmlinux (no minutes of
+ * decompression) and the same vCPUs: its own checks pass, and its facts
+ * show what a boot makes the VMM do in each phase
+ * (userspace-ctl/demo/linux.c). Its console is loud (the phases are the
+ * kernel's lines), which makes its boot slower than the first test's:
+ * TVMM_LINUX_DEMO=0 skips it (testvm/check runs it in one machine).
+ *
  * Environment: TVMM_LINUX_KERNEL (vmlinuz, the default, or vmlinux, or a
  * path), TVMM_LINUX_CPUS (default: this machine's CPUs), TVMM_LINUX_MEM
  * (default 256M), TVMM_LINUX_TIMEOUT (seconds for the whole run, default
@@ -506,6 +513,71 @@ TEST_F(guest, runs_work_on_every_cpu)
 		snprintf(key, sizeof(key), "ran-on %u", i);
 		EXPECT_STREQ(key, val);
 	}
+}
+
+/* ---- tvmmctl demo linux ---------------------------------------------- */
+
+static char demo_out[256 * 1024];
+
+/* Fact @key of the demo's JSON lines, as a number; -1 when absent. */
+static long long demo_fact(const char *key)
+{
+	char pat[128];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"fact\": \"%s\", \"value\": ", key);
+	p = strstr(demo_out, pat);
+	return p ? strtoll(p + strlen(pat), NULL, 0) : -1;
+}
+
+/*
+ * The demo boots the kernel to its shell and tells it: every check of its
+ * own passes (each phase's mark on the console, the commands answered,
+ * the power-off, every exit counted, the idle second halted), and what it
+ * counted is what such a boot must make the VMM do.
+ */
+TEST_F_TIMEOUT(guest, demo_tells_the_boot, 3600)
+{
+	static const char *const phase[] = {
+		"start", "early", "smp", "drivers", "userspace", "command",
+		"idle", "poweroff",
+	};
+	char cmd[512], key[64];
+	unsigned int i;
+	int status;
+
+	if (!strcmp(env_or("TVMM_LINUX_DEMO", "1"), "0"))
+		TVMM_SKIP("TVMM_LINUX_DEMO=0");
+	if (access(LINUX_DIR "/vmlinux", R_OK))
+		TVMM_SKIP("no " LINUX_DIR "/vmlinux");
+	snprintf(cmd, sizeof(cmd),
+		 "tvmmctl demo linux --json --kernel %s --cpus %u </dev/null",
+		 LINUX_DIR "/vmlinux", nr_cpus());
+	status = run_capture(cmd, demo_out, sizeof(demo_out));
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(NULL, strstr(demo_out, "\"ok\": false"))
+		TH_LOG("a check of the demo failed:\n%s", demo_out);
+	ASSERT_NE(NULL, strstr(demo_out, "{\"demo\": \"linux\", \"result\": \"pass\""))
+		TH_LOG("%.4000s", demo_out);
+
+	/* Every phase made exits, and their sum is every exit. */
+	for (i = 0; i < ARRAY_SIZE(phase); i++) {
+		snprintf(key, sizeof(key), "%s.exits", phase[i]);
+		EXPECT_LT(0, demo_fact(key)) TH_LOG("%s", key);
+	}
+	EXPECT_EQ(demo_fact("stats.exits"), demo_fact("total.exits"));
+	/* The kernel asks the CPU model early, on every CPU it starts. */
+	EXPECT_LT(0, demo_fact("start.exits.CPUID") + demo_fact("early.exits.CPUID"));
+	/* It probes the RTC for the date, the i8042 for a keyboard. */
+	EXPECT_LT(0, demo_fact("device.rtc-cmos"));
+	EXPECT_LT(0, demo_fact("device.i8042"));
+	/* The console is the UART: the command's output went through it. */
+	EXPECT_LT(0, demo_fact("command.device.uart-16550a"));
+	EXPECT_LT(0, demo_fact("idle.hlt"));
+	EXPECT_LT(0, demo_fact("idle.timer_armed"));
+	/* More CPUs: the bring-up's STARTUP IPIs through each local APIC. */
+	if (nr_cpus() > 1)
+		EXPECT_LT(0, demo_fact("smp.device.local-apic"));
 }
 
 TEST_HARNESS_MAIN

@@ -6,16 +6,26 @@
 #include <string.h>
 
 #include "tvmmctl.h"
+#include "lib/parse.h"
 #include "lib/tvmm_dev.h"
 #include "demo/demo.h"
 
-enum { DEMO_OPT_LIST, DEMO_OPT_JSON };
+enum { DEMO_OPT_LIST, DEMO_OPT_JSON, DEMO_OPT_KERNEL, DEMO_OPT_INITRD,
+	DEMO_OPT_CPUS };
 
 static const struct tvmm_option demo_options[] = {
 	[DEMO_OPT_LIST]	= { "--list", NULL, NULL,
 		"the demos, with one line each (also with no argument)" },
 	[DEMO_OPT_JSON]	= { "--json", NULL, NULL,
 		"no text: facts and checks as JSON lines (below)" },
+	[DEMO_OPT_KERNEL] = { "--kernel", NULL, "FILE",
+		"the linux demo's kernel, a vmlinux or a bzImage\n"
+		"(default " DEMO_LINUX_DIR "/vmlinux)" },
+	[DEMO_OPT_INITRD] = { "--initrd", NULL, "FILE",
+		"the linux demo's initramfs, whose /init starts a\n"
+		"shell on the console (default initrd.cpio there)" },
+	[DEMO_OPT_CPUS] = { "--cpus", NULL, "N",
+		"the linux demo's vCPUs, 1 (default) to 16" },
 };
 
 static int demo_cmd_run(int argc, char **argv)
@@ -25,7 +35,8 @@ static int demo_cmd_run(int argc, char **argv)
 		.out = stdout,
 		.dev = tvmm_dev_path(),
 	};
-	unsigned int n = 0, i, failed = 0;
+	unsigned int n = 0, i, failed = 0, skipped = 0;
+	__u64 cpus;
 	int arg_i;
 	bool list = false, all = false;
 	struct tvmm_dev dev;
@@ -39,6 +50,19 @@ static int demo_cmd_run(int argc, char **argv)
 
 		if (opt == DEMO_OPT_JSON) {
 			ctx.json = true;
+		} else if (opt == DEMO_OPT_KERNEL || opt == DEMO_OPT_INITRD) {
+			if (!arg)
+				return tvmmctl_usage_error(argv[0],
+					"demo: %s: a file is missing",
+					demo_options[opt].name);
+			*(opt == DEMO_OPT_KERNEL ? &ctx.kernel : &ctx.initrd) =
+				arg;
+		} else if (opt == DEMO_OPT_CPUS) {
+			if (tvmm_parse_range(arg, 1, DEV_MAX_CPUS, &cpus))
+				return tvmmctl_usage_error(argv[0],
+					"demo: --cpus: want 1 to %u, not '%s'",
+					DEV_MAX_CPUS, arg ? arg : "");
+			ctx.cpus = cpus;
 		} else if (opt == DEMO_OPT_LIST) {
 			list = true;
 		} else if (opt == TVMM_OPT_UNKNOWN) {
@@ -82,11 +106,15 @@ static int demo_cmd_run(int argc, char **argv)
 		ret = demo_run_one(&ctx, chosen[i]);
 		if (ret < 0)
 			return TVMMCTL_EXIT_FAILURE;
-		if (ret)
+		if (ret == DEMO_SKIPPED)
+			skipped++;
+		else if (ret)
 			failed++;
 	}
 	if (n > 1 && !ctx.json)
-		printf("\n%u of %u demos passed their checks\n", n - failed, n);
+		printf("\n%u of %u demos passed their checks%s\n",
+		       n - failed - skipped, n - skipped,
+		       skipped ? ", one had nothing to run" : "");
 	if (failed)
 		status = TVMMCTL_EXIT_FAILURE;
 	return status;
@@ -94,14 +122,17 @@ static int demo_cmd_run(int argc, char **argv)
 
 const struct tvmmctl_cmd tvmmctl_cmd_demo = {
 	.name		= "demo",
-	.usage		= "[--json] NAME... | all | --list",
+	.usage		= "[--json] [--kernel FILE] [--initrd FILE] [--cpus N]\n"
+			  "            NAME... | all | --list",
 	.summary	= "small guests that show what a VMM does, step by step",
 	.help		=
 "Each demo runs a small guest built into tvmmctl (its source is in\n"
 "demos/) and tells, step by step, what the guest did, what the CPU\n"
 "trapped and why, what the VMM did, what the guest saw and what it cost\n"
 "(the vCPU's exit statistics). Each also checks the facts it shows.\n"
-"'all' runs every demo, in the order of --list.\n"
+"'all' runs every demo, in the order of --list. The last, linux, boots a\n"
+"real kernel to a shell instead: it needs one (see --kernel); without it\n"
+"it says so and is skipped.\n"
 "\n",
 	.opts		= demo_options,
 	.nr_opts	= ARRAY_SIZE(demo_options),

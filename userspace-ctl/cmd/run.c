@@ -22,12 +22,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tvmmctl.h"
 #include "lib/jsonl.h"
 #include "lib/parse.h"
 #include "lib/vmx_caps.h"
+#include "cmd/run.h"
 #include "vmm/cpuid.h"
 #include "vmm/vmm.h"
 
@@ -53,7 +55,7 @@ struct run_opts {
 	unsigned int timeout;
 	unsigned int cpus;
 	bool has_mem, has_load_addr, has_entry, has_mode;
-	bool trace, stats, json;
+	bool trace, stats, summary, json;
 	enum boot_mode mode;
 	const char *image;
 	const char *cmdline;	/* NULL: not given */
@@ -63,8 +65,8 @@ struct run_opts {
 /* run's options: the table parses them and prints them in the help. */
 enum {
 	RUN_OPT_MEM, RUN_OPT_CPUS, RUN_OPT_TIMEOUT, RUN_OPT_TRACE,
-	RUN_OPT_STATS, RUN_OPT_JSON, RUN_OPT_CMDLINE, RUN_OPT_INITRD,
-	RUN_OPT_LOAD_ADDR, RUN_OPT_ENTRY, RUN_OPT_MODE,
+	RUN_OPT_STATS, RUN_OPT_SUMMARY, RUN_OPT_JSON, RUN_OPT_CMDLINE,
+	RUN_OPT_INITRD, RUN_OPT_LOAD_ADDR, RUN_OPT_ENTRY, RUN_OPT_MODE,
 };
 
 static const struct tvmm_option run_options[] = {
@@ -78,14 +80,21 @@ static const struct tvmm_option run_options[] = {
 	[RUN_OPT_TRACE]		= { "--trace", NULL, NULL,
 		"print every VM exit on stderr as it happens, those\n"
 		"tvmm.ko handled included: vCPU, sequence number,\n"
-		"exit reason, RIP, what the guest did, who handled it" },
+		"exit reason, RIP, what the guest did, who handled it;\n"
+		"then the summary of --summary" },
 	[RUN_OPT_STATS]		= { "--stats", NULL, NULL,
 		"print on stderr at the end each exit reason's count\n"
 		"and cost in host TSC cycles, and the accesses to\n"
 		"each device" },
+	[RUN_OPT_SUMMARY]	= { "--summary", NULL, NULL,
+		"print on stderr at the end every VM exit counted by\n"
+		"reason, by what it touched (CPUID leaf, MSR, port,\n"
+		"device register, vector) and by device: a long run,\n"
+		"a Linux boot, in one screen" },
 	[RUN_OPT_JSON]		= { "--json", NULL, NULL,
-		"--trace and --stats as JSON lines, one object with\n"
-		"a \"type\" per line, and a last {\"type\": \"end\"} line" },
+		"--trace, --stats and --summary as JSON lines, one\n"
+		"object with a \"type\" per line, and a last\n"
+		"{\"type\": \"end\"} line" },
 	[RUN_OPT_CMDLINE]	= { "--cmdline", NULL, "STR",
 		"the kernel command line: a multiboot kernel gets\n"
 		"\"IMAGE STR\" in its info block (as from QEMU), a\n"
@@ -139,6 +148,9 @@ static int run_option(char **argv, int opt, const char *v,
 		break;
 	case RUN_OPT_STATS:
 		o->stats = true;
+		break;
+	case RUN_OPT_SUMMARY:
+		o->summary = true;
 		break;
 	case RUN_OPT_JSON:
 		o->json = true;
@@ -500,9 +512,10 @@ static int run_check_extensions(struct vmm *vmm, const struct run_opts *o)
 {
 	int n;
 
-	if (o->trace && tvmm_check_extension(&vmm->dev, TVMM_CAP_TRACE) <= 0) {
-		fprintf(stderr, "tvmmctl: run: --trace needs %s, which this tvmm.ko lacks\n",
-			"TVMM_CAP_TRACE");
+	if ((o->trace || o->summary) &&
+	    tvmm_check_extension(&vmm->dev, TVMM_CAP_TRACE) <= 0) {
+		fprintf(stderr, "tvmmctl: run: --%s needs %s, which this tvmm.ko lacks\n",
+			o->trace ? "trace" : "summary", "TVMM_CAP_TRACE");
 		return -EOPNOTSUPP;
 	}
 	if (o->stats &&
@@ -577,10 +590,93 @@ static int run_set_cpuid(struct vmm *vmm)
 	return n;
 }
 
-/* Create the VM around the loaded RAM and run it; the exit status. */
+/*
+ * The guest of @o, ready to run: its image read and loaded with its
+ * initramfs or modules into new RAM, the VM created with its vCPUs, the
+ * extensions the options need checked, vCPU 0's first state and every
+ * vCPU's CPU model set. 0, or prints why not and returns -errno; either
+ * way vmm_destroy() undoes it.
+ */
+static int run_prepare(struct vmm *vmm, struct run_opts *o,
+		       const char **fw_cmdline)
+{
+	const struct loader *ld;
+	struct tvmm_sregs sregs;
+	struct tvmm_regs regs;
+	struct boot_info boot;
+	const char *why = NULL;
+	char msg[512];
+	void *img;
+	size_t len;
+	int ret;
+
+	vmm_alloc_ram(vmm, 0);	/* nothing yet, but vmm_destroy() works */
+	ret = run_read_image(o, &img, &len, &ld);
+	if (ret)
+		return ret;
+	ret = vmm_alloc_ram(vmm, o->mem);
+	if (ret) {
+		fprintf(stderr, "tvmmctl: run: cannot allocate %llu bytes of guest RAM: %s\n",
+			(unsigned long long)o->mem, strerror(-ret));
+		free(img);
+		return ret;
+	}
+	ret = run_load(o, ld, &vmm->ram, img, len, &boot, fw_cmdline);
+	free(img);
+	if (ret)
+		return ret;
+	if (boot_setup(&vmm->ram, &boot, &regs, &sregs, &why)) {
+		fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image, why);
+		return -EINVAL;
+	}
+	ret = vmm_create(vmm, tvmm_dev_path(), o->cpus);
+	if (ret) {
+		fprintf(stderr, "tvmmctl: %s\n",
+			vmm_create_strerror(vmm, "run", ret, msg, sizeof(msg)));
+		return ret;
+	}
+	ret = run_check_extensions(vmm, o);
+	if (ret)
+		return ret;
+	ret = vmm_set_state(vmm, &regs, &sregs);
+	if (ret) {
+		fprintf(stderr, "tvmmctl: run: cannot set the vCPU's %s-mode state: %s\n",
+			boot_mode_names[boot.mode], strerror(-ret));
+		return ret;
+	}
+	return run_set_cpuid(vmm);
+}
+
+int run_make_guest(struct vmm *vmm, const struct run_guest *g,
+		   const char **fw_cmdline)
+{
+	struct run_opts o = {
+		.mem		= g->mem ? g->mem : RUN_DEFAULT_MEM,
+		.has_mem	= g->mem,
+		.cpus		= g->cpus ? g->cpus : 1,
+		.summary	= g->summary,
+		.image		= g->image,
+		.initrd		= g->initrd,
+		.cmdline	= g->cmdline,
+	};
+
+	return run_prepare(vmm, &o, fw_cmdline);
+}
+
+/* --summary's lines of what the exits touched. */
+#define RUN_SUMMARY_TOP		20
+
+static __u64 run_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Run the guest run_prepare() made; the exit status. */
 static int run_vm(struct vmm *vmm, const struct run_opts *o,
-		  const struct boot_info *boot, const struct tvmm_regs *regs,
-		  const struct tvmm_sregs *sregs, const char *fw_cmdline)
+		  const char *fw_cmdline)
 {
 	struct vmm_opts vo = {
 		.timeout	= o->timeout,
@@ -591,27 +687,18 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 		.input_fd	= fcntl(STDIN_FILENO, F_GETFD) < 0 ? -1 :
 				  STDIN_FILENO,
 	};
+	struct exit_summary summary = { 0 };
 	struct dev_ctx ctx;
 	enum vmm_stop stop;
-	char msg[512];
 	int ret, status;
 
-	ret = vmm_create(vmm, tvmm_dev_path(), o->cpus);
-	if (ret) {
-		fprintf(stderr, "tvmmctl: %s\n",
-			vmm_create_strerror(vmm, "run", ret, msg, sizeof(msg)));
+	if ((o->trace || o->summary) &&
+	    summary_init(&summary, o->cpus, "run", run_now_ns())) {
+		fprintf(stderr, "tvmmctl: run: no memory for the exit summary\n");
 		return TVMMCTL_EXIT_FAILURE;
 	}
-	if (run_check_extensions(vmm, o))
-		return TVMMCTL_EXIT_FAILURE;
-	ret = vmm_set_state(vmm, regs, sregs);
-	if (ret) {
-		fprintf(stderr, "tvmmctl: run: cannot set the vCPU's %s-mode state: %s\n",
-			boot_mode_names[boot->mode], strerror(-ret));
-		return TVMMCTL_EXIT_FAILURE;
-	}
-	if (run_set_cpuid(vmm))
-		return TVMMCTL_EXIT_FAILURE;
+	if (o->trace || o->summary)
+		vo.summary = &summary;
 	dev_ctx_init(&ctx, stdout, o->trace);
 	ctx.ram_size = o->mem;
 	ctx.cmdline = fw_cmdline;
@@ -620,10 +707,16 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 	if (ret) {
 		fprintf(stderr, "tvmmctl: run: cannot start the vCPUs: %s\n",
 			strerror(-ret));
+		summary_free(&summary);
 		return TVMMCTL_EXIT_FAILURE;
 	}
 	if (o->stats)
 		run_print_stats(vmm, &ctx, o->json);
+	if (vo.summary) {
+		summary_end(&summary, run_now_ns());
+		summary_print(stderr, &summary, -1, RUN_SUMMARY_TOP, o->json);
+		summary_free(&summary);
+	}
 	status = run_status(vmm, &ctx, stop);
 	if (o->json)
 		run_print_end(vmm, stop, status);
@@ -632,39 +725,19 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 
 static int run_run(int argc, char **argv)
 {
-	const char *why = NULL, *fw_cmdline;
-	const struct loader *ld;
-	struct tvmm_sregs sregs;
-	struct tvmm_regs regs;
-	struct boot_info boot;
+	const char *fw_cmdline = NULL;
 	struct run_opts o;
 	struct vmm vmm;
-	void *img;
-	size_t len;
 	int ret;
 
 	ret = run_parse(argc, argv, &o);
 	if (ret)
 		return ret;
-	if (run_read_image(&o, &img, &len, &ld))
-		return TVMMCTL_EXIT_FAILURE;
-	ret = vmm_alloc_ram(&vmm, o.mem);
-	if (ret) {
-		fprintf(stderr, "tvmmctl: run: cannot allocate %llu bytes of guest RAM: %s\n",
-			(unsigned long long)o.mem, strerror(-ret));
-		free(img);
-		return TVMMCTL_EXIT_FAILURE;
-	}
-	ret = run_load(&o, ld, &vmm.ram, img, len, &boot, &fw_cmdline);
-	free(img);
-	if (ret) {
+	ret = run_prepare(&vmm, &o, &fw_cmdline);
+	if (ret)
 		ret = TVMMCTL_EXIT_FAILURE;
-	} else if (boot_setup(&vmm.ram, &boot, &regs, &sregs, &why)) {
-		fprintf(stderr, "tvmmctl: run: %s: %s\n", o.image, why);
-		ret = TVMMCTL_EXIT_FAILURE;
-	} else {
-		ret = run_vm(&vmm, &o, &boot, &regs, &sregs, fw_cmdline);
-	}
+	else
+		ret = run_vm(&vmm, &o, fw_cmdline);
 	vmm_destroy(&vmm);
 	return ret;
 }
@@ -672,7 +745,7 @@ static int run_run(int argc, char **argv)
 const struct tvmmctl_cmd tvmmctl_cmd_run = {
 	.name		= "run",
 	.usage		= "[--mem SIZE] [--cpus N] [--timeout SECONDS] [--trace]\n"
-			  "           [--stats] [--json] [--cmdline STR]\n"
+			  "           [--stats] [--summary] [--json] [--cmdline STR]\n"
 			  "           [--initrd \"FILE ARGS,FILE ARGS\"] [--load-addr ADDR]\n"
 			  "           [--entry ADDR] [--mode real|protected|long] IMAGE",
 	.summary	= "boot a guest image in a VM",

@@ -16,6 +16,7 @@
 /* The order of "tvmmctl demo all" and --list: demos.h's. */
 const struct demo *const demo_list[] = {
 #define DEMO(name)	(&demo_##name),
+#define DEMO_OS(name)	(&demo_##name),
 #include "demo/demos.h"
 };
 
@@ -95,7 +96,8 @@ static int demo_run_guest(struct demo_ctx *ctx, const struct demo_guest *g)
 /*
  * Run @demo: its title, its text or facts, its checks, and a last line
  * (text) or {"demo":...,"result":...} (JSON). Returns 0 when every check
- * passed, 1 when one failed, a negative errno when it could not run.
+ * passed, 1 when one failed, DEMO_SKIPPED when it had nothing to run, a
+ * negative errno when it could not run.
  */
 int demo_run_one(struct demo_ctx *ctx, const struct demo *demo)
 {
@@ -107,6 +109,8 @@ int demo_run_one(struct demo_ctx *ctx, const struct demo *demo)
 	ctx->failed = 0;
 	demo_title(ctx, demo->title);
 	demo_para(ctx, "%s", demo->intro);
+	if (demo->run)
+		ret = demo->run(ctx);
 	for (i = 0; i < DEMO_MAX_GUESTS && demo->guests[i].mem && !ret; i++)
 		ret = demo_run_guest(ctx, &demo->guests[i]);
 	if (ret < 0)
@@ -117,11 +121,14 @@ int demo_run_one(struct demo_ctx *ctx, const struct demo *demo)
 
 		jsonl_begin(&j, line, sizeof(line));
 		jsonl_str(&j, "demo", demo->name);
-		jsonl_str(&j, "result", ctx->failed ? "fail" : "pass");
+		jsonl_str(&j, "result", ctx->failed ? "fail" :
+			  ret == DEMO_SKIP ? "skip" : "pass");
 		jsonl_uint(&j, "checks", ctx->checks);
 		jsonl_uint(&j, "failed", ctx->failed);
 		if (jsonl_end(&j) > 0)
 			fprintf(ctx->out, "%s\n", line);
+	} else if (ret == DEMO_SKIP) {
+		fprintf(ctx->out, "%s: skipped\n", demo->name);
 	} else if (ret >= 0) {
 		fprintf(ctx->out, "%s: %u of %u checks passed%s\n",
 			demo->name, ctx->checks - ctx->failed, ctx->checks,
@@ -130,5 +137,7 @@ int demo_run_one(struct demo_ctx *ctx, const struct demo *demo)
 	fflush(ctx->out);
 	if (ret < 0)
 		return ret;
-	return ctx->failed ? 1 : 0;
+	if (ctx->failed)
+		return 1;
+	return ret == DEMO_SKIP ? DEMO_SKIPPED : 0;
 }

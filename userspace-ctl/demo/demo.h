@@ -40,6 +40,8 @@
  * @checks:	checks made by this demo so far.
  * @failed:	how many of them failed.
  * @dev:	the /dev/tvmm the demo's VMs come from.
+ * @kernel, @initrd, @cpus: what the linux demo boots (NULL, 0: its
+ *		defaults, in DEMO_LINUX_DIR, on 1 vCPU).
  */
 struct demo_ctx {
 	FILE *out;
@@ -48,7 +50,13 @@ struct demo_ctx {
 	unsigned int checks;
 	unsigned int failed;
 	const char *dev;
+	const char *kernel;
+	const char *initrd;
+	unsigned int cpus;
 };
+
+/* Where testvm/run --linux-guest puts a kernel and an initramfs. */
+#define DEMO_LINUX_DIR		"/usr/lib/tvmm/linux"
 
 /* An ELF image built from demos/NAME.c, embedded by demo/images.S. */
 struct demo_image {
@@ -120,6 +128,8 @@ struct demo_guest {
 
 /* What a guest's setup returns when this host has nothing to show. */
 #define DEMO_SKIP		1
+/* What demo_run_one() returns for a demo that had nothing to run. */
+#define DEMO_SKIPPED		2
 
 /**
  * struct demo - one demo: what it is about, and the guests it runs.
@@ -133,6 +143,10 @@ struct demo_guest {
  * @intro:	the paragraph under it: what the demo is about.
  * @image:	its guest (demos/NAME.c).
  * @guests:	the runs of @image, in order; most demos have one.
+ * @run:	instead of @image and @guests, for a demo whose guest is an
+ *		operating system the user has (DEMO_OS() in demos.h): runs
+ *		it and tells it all. Returns 0, DEMO_SKIP when there is
+ *		nothing to run (it said why), or a negative errno.
  */
 struct demo {
 	const char *name;
@@ -141,6 +155,7 @@ struct demo {
 	const char *intro;
 	struct demo_image image;
 	struct demo_guest guests[DEMO_MAX_GUESTS];
+	int (*run)(struct demo_ctx *ctx);
 };
 
 extern const struct demo *const demo_list[];
@@ -288,6 +303,7 @@ __u64 demo_host_rdtsc(void);
  * close the lists and are never defined.
  */
 #define DEMO(name)	demo_##name,
+#define DEMO_OS(name)	demo_##name,
 extern const struct demo
 #include "demo/demos.h"
 	demo_list_end;

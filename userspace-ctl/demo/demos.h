@@ -8,7 +8,14 @@
  * times, with three meanings of DEMO(): by images.S to embed each guest,
  * by demo.h to declare each demo and its image, by demo.c to build the
  * table. The Makefile reads the names from it too.
+ *
+ * DEMO_OS(NAME) is a demo whose guest is an operating system the user
+ * has, not a guest of demos/: no image to embed (images.S and the
+ * Makefile pass it by), and its struct demo has a run().
  */
+#ifndef DEMO_OS
+#define DEMO_OS(name)
+#endif
 DEMO(cpuid)
 DEMO(msr)
 DEMO(io)
@@ -22,5 +29,7 @@ DEMO(exception)
 DEMO(modes)
 DEMO(equivalence)
 DEMO(resource_control)
+DEMO_OS(linux)
 
 #undef DEMO
+#undef DEMO_OS

@@ -1215,6 +1215,11 @@ static bool test_run_bad_input(void)
 	"  cpuid             the guest asks who it is; tvmm answers, beside the host"
 #define DEMO_RESOURCE \
 	"  resource-control  a runaway guest stopped; no memory but its own"
+#define DEMO_LINUX \
+	"  linux             Linux boots to a shell: what a real OS makes the VMM do"
+#define DEMO_USAGE \
+	"usage: tvmmctl demo [--json] [--kernel FILE] [--initrd FILE] [--cpus N]\n" \
+	"            NAME... | all | --list\n"
 #define DEMO_EPT \
 	"  ept               memory: EPT, a read-only page, MMIO, no way out"
 
@@ -1234,11 +1239,18 @@ static bool test_demo_list(void)
 		{ NULL, { "demo", "--bogus" }, USAGE },
 		{ NULL, { "demo", "all", "cpuid" }, USAGE },
 		{ NULL, { "demo", "--list", "cpuid" }, USAGE },
+		/* The linux demo's options. */
+		{ NULL, { "demo", "--cpus", "0", "linux" }, USAGE,
+		  .err = { STARTS("tvmmctl: demo: --cpus: want 1 to 16, not '0'\n") } },
+		{ NULL, { "demo", "linux", "--kernel" }, USAGE,
+		  .err = { STARTS("tvmmctl: demo: --kernel: a file is missing\n") } },
+		{ NOENT, { "demo", "--list" }, OK,
+		  .out = { LINE(DEMO_LINUX) } },
 		/* A demo needs tvmm: said once, before any demo runs. */
 		{ NOENT, { "demo", "--json", "all" }, FAILURE,
 		  .out = { EMPTY }, .err = { IS(MISSING_MSG) } },
 		{ NULL, { "help", "demo" }, OK,
-		  .out = { STARTS("usage: tvmmctl demo [--json] NAME... | all | --list\n") } },
+		  .out = { STARTS(DEMO_USAGE) } },
 	};
 
 	return cli_table(NULL, cases, ARRAY_SIZE(cases));
@@ -1487,6 +1499,10 @@ static const struct {
 	{ "trace: exit, vector and MSR names", test_trace_names },
 	{ "trace: draining a ring that wraps", test_trace_ring_drain },
 	{ "trace: --stats text and JSON lines", test_trace_stats },
+	{ "summary: exits grouped by reason, what they touched, device",
+	  test_summary_rows },
+	{ "summary: a full table loses no exit", test_summary_overflow },
+	{ "summary: --summary text and JSON lines", test_summary_print },
 	{ "pic: init sequence, masks, edges", test_pic_init_and_mask },
 	{ "pic: priorities, nesting, EOI, cascade, rotation",
 	  test_pic_priority_and_eoi },
