@@ -26,7 +26,6 @@
  * TODO (issue 12, part A): a guest with SSE/AVX state in its registers
  * across a snapshot, once tvmm.ko gives the XSAVE area and XCR0.
  */
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -37,8 +36,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/elf.h>
 
 #include "tvmm_test.h"
+#include "tvmm_vm.h"
 #include "userspace-ctl/snapshot/format.h"
 
 #define ROUNDS		8
@@ -53,41 +54,44 @@
 
 /* ---- the guest ---------------------------------------------------------- */
 
-/* What the interrupt handlers count; the guest's own copies. */
-volatile unsigned int guest_pit_ticks, guest_apic_ticks;
+/*
+ * What the interrupt handlers count, the guest's own copies. The wait
+ * loop reads them after an asm with a memory clobber: no volatile needed.
+ */
+unsigned int guest_pit_ticks, guest_apic_ticks;
 static unsigned long long guest_data[WORDS];
-static unsigned long long guest_idt[2 * 256] __attribute__((aligned(16)));
-
-void guest_isr_pit(void);
-void guest_isr_apic(void);
+static unsigned long long guest_idt[2 * 256];
 
 /* EOI to the master 8259A; to the local APIC (EOI register, 0xb0). */
-asm(".text\n"
-    ".globl guest_isr_pit\n"
-    "guest_isr_pit:\n"
-    "	push %rax\n"
-    "	lock incl guest_pit_ticks(%rip)\n"
-    "	mov $0x20, %al\n"
-    "	out %al, $0x20\n"
-    "	pop %rax\n"
-    "	iretq\n"
-    ".globl guest_isr_apic\n"
-    "guest_isr_apic:\n"
-    "	push %rax\n"
-    "	lock incl guest_apic_ticks(%rip)\n"
-    "	mov $0xfee000b0, %eax\n"
-    "	movl $0, (%rax)\n"
-    "	pop %rax\n"
-    "	iretq\n");
+asm(".pushsection .text\n"
+	"guest_isr_pit:\n"
+	"	push %rax\n"
+	"	lock incl guest_pit_ticks(%rip)\n"
+	"	mov $0x20, %al\n"
+	"	out %al, $0x20\n"
+	"	pop %rax\n"
+	"	iretq\n"
+	"guest_isr_apic:\n"
+	"	push %rax\n"
+	"	lock incl guest_apic_ticks(%rip)\n"
+	"	mov $0xfee000b0, %eax\n"
+	"	movl $0, (%rax)\n"
+	"	pop %rax\n"
+	"	iretq\n"
+	".popsection\n");
+GUEST_ASM_LABEL(guest_isr_pit);
+GUEST_ASM_LABEL(guest_isr_apic);
 
 static inline void guest_outb(unsigned short port, unsigned char v)
 {
 	asm volatile("out %0, %1" : : "a"(v), "Nd"(port));
 }
 
+/* One MOV to the APIC's page: an MMIO exit tvmmctl's model takes. */
 static inline void guest_apic_write(unsigned int reg, unsigned int v)
 {
-	*(volatile unsigned int *)(0xfee00000UL + reg) = v;
+	asm volatile("movl %0, (%1)" : : "r"(v), "r"(0xfee00000UL + reg)
+		     : "memory");
 }
 
 static void guest_puts(const char *s)
@@ -108,7 +112,7 @@ static void guest_put_hex(unsigned long long v)
 }
 
 /* A 64-bit interrupt gate (SDM Vol. 3A, 6.14.1) to @isr, CS 0x08. */
-static void guest_set_gate(unsigned int vector, void (*isr)(void))
+static void guest_set_gate(unsigned int vector, const char *isr)
 {
 	unsigned long long a = (unsigned long long)isr;
 
@@ -147,18 +151,26 @@ static unsigned long long guest_round(unsigned int r)
 	return sum;
 }
 
-void __attribute__((noreturn, used)) guest_main(void)
+/* The IDTR's limit and base, as LIDT takes them (10 bytes). */
+struct guest_dtr {
+	unsigned short pad[3];
+	unsigned short limit;
+	unsigned long long base;
+};
+
+/* The guest's entry point (--entry): never returns. */
+void guest_main(void)
 {
-	struct __attribute__((packed)) {
-		unsigned short limit;
-		unsigned long long base;
-	} idtr = { sizeof(guest_idt) - 1, (unsigned long long)guest_idt };
+	struct guest_dtr idtr = {
+		.limit = sizeof(guest_idt) - 1,
+		.base = (unsigned long long)guest_idt,
+	};
 	unsigned long long sum, all = 0;
 	unsigned int r;
 
 	guest_set_gate(0x20, guest_isr_pit);
 	guest_set_gate(0x40, guest_isr_apic);
-	asm volatile("lidt %0" : : "m"(idtr));
+	asm volatile("lidt %0" : : "m"(idtr.limit));
 	/* The PIC pair at 0x20 and 0x28, only IRQ0 unmasked. */
 	guest_outb(0x20, 0x11);
 	guest_outb(0xa0, 0x11);
@@ -207,8 +219,8 @@ static unsigned long long image_lo;
 static int write_image(void)
 {
 	unsigned long long lo = ~0ULL, hi = 0;
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph;
+	struct elf64_hdr eh;
+	struct elf64_phdr ph;
 	char *img;
 	int fd, out, i, ret = -1;
 
@@ -275,7 +287,7 @@ static void read_file(const char *path, char *buf, size_t len)
 }
 
 /* "tvmmctl ARGS", stdout and stderr into @out and @err: its status. */
-static int tvmmctl(const char *args, char *out, char *err)
+static int run_tvmmctl(const char *args, char *out, char *err)
 {
 	char cmd[1024];
 	int st;
@@ -320,7 +332,7 @@ static void plain_run(struct __test_metadata *_metadata)
 	char args[512];
 
 	snprintf(args, sizeof(args), "run %s %s", guest_opts(), IMAGE);
-	plain_status = tvmmctl(args, plain_out, plain_err);
+	plain_status = run_tvmmctl(args, plain_out, plain_err);
 	ASSERT_EQ(ROUNDS + 1, count_lines(plain_out)) {
 		TH_LOG("status %d, stdout \"%s\", stderr \"%s\"", plain_status,
 		       plain_out, plain_err);
@@ -418,7 +430,7 @@ TEST_F(snap, save_and_restore)
 	plain_len = strlen(plain_out);
 	for (k = 0; k < SAVES; k++) {
 		snprintf(args, sizeof(args), "restore " SNAP ".%u", k);
-		status = tvmmctl(args, self->out, self->err);
+		status = run_tvmmctl(args, self->out, self->err);
 		len = strlen(self->out);
 		EXPECT_EQ(plain_status, status) {
 			TH_LOG("snapshot %u: stderr \"%s\"", k, self->err);
@@ -432,11 +444,11 @@ TEST_F(snap, save_and_restore)
 		if (k == 1)
 			memcpy(first, self->out, sizeof(first));
 	}
-	EXPECT_EQ(plain_status, tvmmctl("restore " SNAP ".1", self->out,
-					self->err));
+	status = run_tvmmctl("restore " SNAP ".1", self->out, self->err);
+	EXPECT_EQ(plain_status, status);
 	EXPECT_STREQ(first, self->out);
-	EXPECT_EQ(0, tvmmctl("snapshot info " SNAP ".1", self->out,
-			     self->err));
+	status = run_tvmmctl("snapshot info " SNAP ".1", self->out, self->err);
+	EXPECT_EQ(0, status);
 	EXPECT_NE(NULL, strstr(self->out, "machine: 1 vCPUs, 16 MiB")) {
 		TH_LOG("snapshot info: \"%s\"", self->out);
 	}
@@ -552,7 +564,7 @@ FIXTURE_TEARDOWN(broken)
 TEST_F(broken, refused)
 {
 	break_snapshot(_metadata, variant->how);
-	EXPECT_EQ(1, tvmmctl("restore " SNAP ".bad", self->out, self->err));
+	EXPECT_EQ(1, run_tvmmctl("restore " SNAP ".bad", self->out, self->err));
 	EXPECT_STREQ("", self->out);
 	EXPECT_NE(NULL, strstr(self->err, variant->says)) {
 		TH_LOG("stderr: \"%s\"", self->err);

@@ -215,7 +215,7 @@ static const struct dev_field ioapic_fields[] = {
 	DEV_FIELD(struct ioapic_state, regsel, DF_U32),
 	DEV_FIELD(struct ioapic_state, id, DF_U8),
 	DEV_FIELD(struct ioapic_state, lines, DF_U32),
-	DEV_FIELD_ARRAY(struct ioapic_state, rte, DF_U64),
+	DEV_FIELD_ARRAY(struct ioapic_state, rte, DF_U64, IOAPIC_PINS),
 };
 
 int ioapic_state_save(const struct dev_ctx *ctx, unsigned int id,

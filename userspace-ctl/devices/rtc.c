@@ -458,7 +458,7 @@ static const struct dev_field rtc_fields[] = {
 	DEV_FIELD(struct rtc_state, index, DF_U8),
 	DEV_FIELD(struct rtc_state, nmi_masked, DF_BOOL),
 	DEV_FIELD(struct rtc_state, held, DF_BOOL),
-	DEV_FIELD_ARRAY(struct rtc_state, ram, DF_U8),
+	DEV_FIELD_ARRAY(struct rtc_state, ram, DF_U8, RTC_RAM_SIZE),
 	DEV_FIELD(struct rtc_state, wday_adjust, DF_U8),
 	/* The guest's date at the snapshot, not the host's later one. */
 	DEV_FIELD(struct rtc_state, offset_ns, DF_NS_OFFSET),

@@ -60,9 +60,9 @@ struct dev_field {
 
 #define DEV_FIELD(type, field, kind)					\
 	{ #field, offsetof(type, field), kind, 1 }
-#define DEV_FIELD_ARRAY(type, field, kind)				\
-	{ #field, offsetof(type, field), kind,				\
-	  sizeof(((type *)0)->field) / sizeof(((type *)0)->field[0]) }
+/* An array of @n (its declared size; the codec reads no more). */
+#define DEV_FIELD_ARRAY(type, field, kind, n)				\
+	{ #field, offsetof(type, field), kind, n }
 
 /* A payload being written: grows as needed; @err the first -errno. */
 struct dev_state_buf {

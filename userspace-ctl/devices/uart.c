@@ -275,7 +275,7 @@ static const struct dev_field uart_fields[] = {
 	DEV_FIELD(struct uart_state, fcr, DF_U8),
 	DEV_FIELD(struct uart_state, thri, DF_BOOL),
 	DEV_FIELD(struct uart_state, rx_armed, DF_BOOL),
-	DEV_FIELD_ARRAY(struct uart_state, rx, DF_U8),
+	DEV_FIELD_ARRAY(struct uart_state, rx, DF_U8, UART_FIFO_SIZE),
 	DEV_FIELD(struct uart_state, rx_head, DF_U32),
 	DEV_FIELD(struct uart_state, rx_count, DF_U32),
 };

@@ -90,10 +90,17 @@ const char *snap_section_label(const struct snap_section *s, char *buf,
 static const struct {
 	__u32 leaf, subleaf;
 	unsigned int reg;
-} snap_words[] = {
-#define SNAP_FW_DESC(name, leaf, subleaf, reg)	[name] = { leaf, subleaf, reg },
-	SNAP_FEATURE_WORDS(SNAP_FW_DESC)
-#undef SNAP_FW_DESC
+} snap_words[SNAP_NR_FEATURE_WORDS] = {
+	/* Registers: 0 EAX, 1 EBX, 2 ECX, 3 EDX. */
+	[SNAP_FW_1_ECX]		= { 0x1, 0, 2 },
+	[SNAP_FW_1_EDX]		= { 0x1, 0, 3 },
+	[SNAP_FW_7_EBX]		= { 0x7, 0, 1 },
+	[SNAP_FW_7_ECX]		= { 0x7, 0, 2 },
+	[SNAP_FW_7_EDX]		= { 0x7, 0, 3 },
+	[SNAP_FW_D_EAX]		= { 0xd, 0, 0 },
+	[SNAP_FW_D_1_EAX]	= { 0xd, 1, 0 },
+	[SNAP_FW_81_ECX]	= { 0x80000001, 0, 2 },
+	[SNAP_FW_81_EDX]	= { 0x80000001, 0, 3 },
 };
 
 /* Bits that follow the guest's own CR4 (OSXSAVE, OSPKE): not the host's. */
@@ -267,7 +274,7 @@ static enum snap_error snap_parse_header(struct snap_file *f)
 	memcpy(ver, h->tvmmctl_version, SNAP_VERSION_LEN);
 	ver[SNAP_VERSION_LEN] = '\0';
 	if (h->header_size != sizeof(*h) || h->flags ||
-	    memchr(h->tvmmctl_version, '\0', SNAP_VERSION_LEN) == NULL)
+	    !memchr(h->tvmmctl_version, '\0', SNAP_VERSION_LEN))
 		return snap_fail(f, SNAP_ERR_LAYOUT,
 				 "the header is not one of format version %u",
 				 SNAP_FORMAT_VERSION);

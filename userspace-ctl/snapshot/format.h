@@ -18,6 +18,7 @@
 #ifndef TVMMCTL_SNAPSHOT_FORMAT_H
 #define TVMMCTL_SNAPSHOT_FORMAT_H
 
+#include <assert.h>
 #include <linux/types.h>
 
 #define SNAP_MAGIC		"TVMMSNAP"
@@ -29,24 +30,18 @@
 /*
  * The CPUID words whose feature bits the guest was told about: a file is
  * restored only where each bit it needs is one this host's tvmm can give.
- * SNAP_FEATURE_WORDS(X) lists them once: X(name, leaf, subleaf, register)
- * with the register 0 EAX, 1 EBX, 2 ECX, 3 EDX.
+ * snapshot/file.c has the leaf and register of each.
  */
-#define SNAP_FEATURE_WORDS(X)				\
-	X(SNAP_FW_1_ECX,	0x1,		0, 2)	\
-	X(SNAP_FW_1_EDX,	0x1,		0, 3)	\
-	X(SNAP_FW_7_EBX,	0x7,		0, 1)	\
-	X(SNAP_FW_7_ECX,	0x7,		0, 2)	\
-	X(SNAP_FW_7_EDX,	0x7,		0, 3)	\
-	X(SNAP_FW_D_EAX,	0xd,		0, 0)	\
-	X(SNAP_FW_D_1_EAX,	0xd,		1, 0)	\
-	X(SNAP_FW_81_ECX,	0x80000001,	0, 2)	\
-	X(SNAP_FW_81_EDX,	0x80000001,	0, 3)
-
 enum snap_feature_word {
-#define SNAP_FW_ENUM(name, leaf, subleaf, reg)	name,
-	SNAP_FEATURE_WORDS(SNAP_FW_ENUM)
-#undef SNAP_FW_ENUM
+	SNAP_FW_1_ECX,		/* CPUID.(EAX=1):ECX */
+	SNAP_FW_1_EDX,		/* CPUID.(EAX=1):EDX */
+	SNAP_FW_7_EBX,		/* CPUID.(EAX=7,ECX=0):EBX */
+	SNAP_FW_7_ECX,		/* CPUID.(EAX=7,ECX=0):ECX */
+	SNAP_FW_7_EDX,		/* CPUID.(EAX=7,ECX=0):EDX */
+	SNAP_FW_D_EAX,		/* CPUID.(EAX=0xd,ECX=0):EAX, XCR0's bits */
+	SNAP_FW_D_1_EAX,	/* CPUID.(EAX=0xd,ECX=1):EAX */
+	SNAP_FW_81_ECX,		/* CPUID.(EAX=0x80000001):ECX */
+	SNAP_FW_81_EDX,		/* CPUID.(EAX=0x80000001):EDX */
 	SNAP_NR_FEATURE_WORDS
 };
 
@@ -194,13 +189,13 @@ struct snap_memory {
 
 #define SNAP_PAGE_SIZE		4096
 
-_Static_assert(sizeof(struct snap_header) == 160, "snap_header size");
-_Static_assert(sizeof(struct snap_section_header) == 32,
-	       "snap_section_header size");
-_Static_assert(sizeof(struct snap_machine) == 24, "snap_machine size");
-_Static_assert(sizeof(struct snap_clock) == 16, "snap_clock size");
-_Static_assert(sizeof(struct snap_memory) == 32, "snap_memory size");
-_Static_assert(SNAP_NR_FEATURE_WORDS <= SNAP_HEADER_FEATURE_WORDS,
-	       "feature words");
+static_assert(sizeof(struct snap_header) == 160, "snap_header size");
+static_assert(sizeof(struct snap_section_header) == 32,
+	      "snap_section_header size");
+static_assert(sizeof(struct snap_machine) == 24, "snap_machine size");
+static_assert(sizeof(struct snap_clock) == 16, "snap_clock size");
+static_assert(sizeof(struct snap_memory) == 32, "snap_memory size");
+static_assert(SNAP_NR_FEATURE_WORDS <= SNAP_HEADER_FEATURE_WORDS,
+	      "feature words");
 
 #endif /* TVMMCTL_SNAPSHOT_FORMAT_H */

@@ -48,8 +48,11 @@ static void kick_handler(int sig)
 		kick_run->immediate_exit = 1;
 }
 
-/* opts.pause_signal arrived; only the input thread takes it (ppoll()). */
-static volatile sig_atomic_t pause_signalled;
+/*
+ * opts.pause_signal arrived; only the input thread takes it, in ppoll(),
+ * which returns then: a plain flag it reads after, with no other writer.
+ */
+static sig_atomic_t pause_signalled;
 
 static void pause_handler(int sig)
 {
