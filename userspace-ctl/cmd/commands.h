@@ -18,6 +18,8 @@ TVMMCTL_CMD(bench)
 TVMMCTL_CMD(demo)
 TVMMCTL_CMD(help)
 TVMMCTL_CMD(info)
+TVMMCTL_CMD(restore)
 TVMMCTL_CMD(run)
+TVMMCTL_CMD(snapshot)
 
 #undef TVMMCTL_CMD

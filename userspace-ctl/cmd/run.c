@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +27,11 @@
 #include <unistd.h>
 
 #include "tvmmctl.h"
+#include "cmd/run.h"
 #include "lib/jsonl.h"
 #include "lib/parse.h"
 #include "lib/vmx_caps.h"
-#include "cmd/run.h"
+#include "snapshot/snapshot.h"
 #include "vmm/cpuid.h"
 #include "vmm/vmm.h"
 
@@ -60,6 +62,7 @@ struct run_opts {
 	const char *image;
 	const char *cmdline;	/* NULL: not given */
 	const char *initrd;	/* NULL: not given */
+	struct run_save save;
 };
 
 /* run's options: the table parses them and prints them in the help. */
@@ -67,6 +70,7 @@ enum {
 	RUN_OPT_MEM, RUN_OPT_CPUS, RUN_OPT_TIMEOUT, RUN_OPT_TRACE,
 	RUN_OPT_STATS, RUN_OPT_SUMMARY, RUN_OPT_JSON, RUN_OPT_CMDLINE,
 	RUN_OPT_INITRD, RUN_OPT_LOAD_ADDR, RUN_OPT_ENTRY, RUN_OPT_MODE,
+	RUN_OPT_SAVE_ON,
 };
 
 static const struct tvmm_option run_options[] = {
@@ -110,6 +114,7 @@ static const struct tvmm_option run_options[] = {
 		"raw images: where to start (default: load address)" },
 	[RUN_OPT_MODE]		= { "--mode", NULL, "MODE",
 		"raw images: real (default), protected or long" },
+	[RUN_OPT_SAVE_ON]	= RUN_SAVE_ON_OPTION,
 };
 
 /* One option of the table, @v its value; a usage error or 0. */
@@ -208,6 +213,10 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 				return tvmmctl_usage_error(argv[0],
 					"run: one image only ('%s')", v);
 			o->image = v;
+		} else if (opt == RUN_OPT_SAVE_ON) {
+			ret = run_parse_save_on(argc, argv, &i, v, &o->save);
+			if (ret)
+				return ret;
 		} else if (opt == TVMM_OPT_UNKNOWN) {
 			return tvmmctl_usage_error(argv[0],
 				"run: unknown option '%s'", v);
@@ -431,7 +440,7 @@ static const char *const run_stop_names[] = {
 };
 
 static int run_status(struct vmm *vmm, struct dev_ctx *ctx,
-		      enum vmm_stop stop)
+		      enum vmm_stop stop, const char *who)
 {
 	char reason[256];
 	const char *why;
@@ -446,17 +455,18 @@ static int run_status(struct vmm *vmm, struct dev_ctx *ctx,
 			why = "its keyboard LEDs blink";
 		else
 			return ctx->status;
-		fprintf(stderr, "tvmmctl: run: the guest panicked (%s)\n", why);
+		fprintf(stderr, "tvmmctl: %s: the guest panicked (%s)\n", who,
+			why);
 		return RUN_EXIT_PANIC;
 	case VMM_STOP_HALT:
 		return TVMMCTL_EXIT_OK;
 	case VMM_STOP_QUIT:
-		fprintf(stderr, "tvmmctl: run: quit (Ctrl-A x)\n");
+		fprintf(stderr, "tvmmctl: %s: quit (Ctrl-A x)\n", who);
 		return RUN_EXIT_QUIT;
 	default:
 		break;
 	}
-	fprintf(stderr, "tvmmctl: run: %s\n",
+	fprintf(stderr, "tvmmctl: %s: %s\n", who,
 		vmm_stop_reason(vmm, stop, reason, sizeof(reason)));
 	vmm_dump_regs(vmm, stderr);
 	if (stop == VMM_STOP_SHUTDOWN)
@@ -467,7 +477,8 @@ static int run_status(struct vmm *vmm, struct dev_ctx *ctx,
 }
 
 /* --stats: tvmm's counts per vCPU, then tvmmctl's per device. */
-static void run_print_stats(struct vmm *vmm, struct dev_ctx *ctx, bool json)
+static void run_print_stats(struct vmm *vmm, struct dev_ctx *ctx, bool json,
+			    const char *who)
 {
 	const struct dev_count *count;
 	struct tvmm_vcpu_stats st;
@@ -478,8 +489,8 @@ static void run_print_stats(struct vmm *vmm, struct dev_ctx *ctx, bool json)
 	for (i = 0; i < vmm->nr_vcpus; i++) {
 		ret = trace_stats_read(vmm->vcpus[i].fd, &st);
 		if (ret) {
-			fprintf(stderr, "tvmmctl: run: TVMM_GET_VCPU_STATS: %s\n",
-				strerror(-ret));
+			fprintf(stderr, "tvmmctl: %s: TVMM_GET_VCPU_STATS: %s\n",
+				who, strerror(-ret));
 			continue;
 		}
 		trace_stats_print(stderr, &st, i, json);
@@ -505,6 +516,89 @@ static void run_print_end(struct vmm *vmm, enum vmm_stop stop, int status)
 	jsonl_uint(&j, "status", status);
 	if (jsonl_end(&j) > 0)
 		fprintf(stderr, "%s\n", line);
+}
+
+/* A signal by name (USR2, SIGUSR2, HUP...) or number: it, or -1. */
+static int run_signal(const char *name)
+{
+	static const struct {
+		const char *name;
+		int sig;
+	} sigs[] = {
+		{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT },
+		{ "USR2", SIGUSR2 }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+		{ "CONT", SIGCONT }, { "TSTP", SIGTSTP }, { "WINCH", SIGWINCH },
+	};
+	unsigned int i;
+	__u64 n;
+
+	if (!strncmp(name, "SIG", 3))
+		name += 3;
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		if (!strcmp(name, sigs[i].name))
+			return sigs[i].sig;
+	if (!tvmm_parse_range(name, 1, SIGRTMAX, &n))
+		return n == SIGKILL || n == SIGSTOP || n == SIGUSR1 ||
+		       n == SIGSEGV || n == SIGBUS || n == SIGFPE ||
+		       n == SIGILL || n == SIGPIPE ? -1 : (int)n;
+	return -1;
+}
+
+int run_parse_save_on(int argc, char **argv, int *i, const char *sig,
+		      struct run_save *s)
+{
+	if (!sig || *i + 1 >= argc)
+		return tvmmctl_usage_error(argv[0],
+			"%s: --save-on: want a signal and a file", argv[0]);
+	s->signal = run_signal(sig);
+	if (s->signal < 0)
+		return tvmmctl_usage_error(argv[0],
+			"%s: --save-on: '%s' is no signal tvmmctl can take (USR1 is its own)",
+			argv[0], sig);
+	s->path = argv[++*i];
+	return TVMMCTL_EXIT_OK;
+}
+
+/*
+ * vmm.pause_fn: every vCPU stopped at an instruction boundary, the device
+ * lock held. A snapshot that cannot be written is said, and the guest
+ * goes on.
+ */
+static int run_save_pause(struct vmm *vmm, void *data)
+{
+	struct run_save *s = data;
+	char why[SNAP_WHY_MAX + 64];
+
+	if (snap_save(s->path, vmm, s->machine, why, sizeof(why))) {
+		fprintf(stderr, "tvmmctl: %s: --save-on: %s\n", s->who, why);
+		return 0;
+	}
+	s->count++;
+	fprintf(stderr, "tvmmctl: %s: snapshot %u saved to %s\n", s->who,
+		s->count, s->path);
+	return 0;
+}
+
+void run_save_setup(struct vmm *vmm, struct vmm_opts *vo, struct run_save *s)
+{
+	if (!s->path)
+		return;
+	vo->pause_signal = s->signal;
+	vmm->pause_fn = run_save_pause;
+	vmm->pause_data = s;
+}
+
+int run_finish(struct vmm *vmm, struct dev_ctx *ctx, enum vmm_stop stop,
+	       bool stats, bool json, const char *who)
+{
+	int status;
+
+	if (stats)
+		run_print_stats(vmm, ctx, json, who);
+	status = run_status(vmm, ctx, stop, who);
+	if (json)
+		run_print_end(vmm, stop, status);
+	return status;
 }
 
 /* The extensions the options need: 0, or prints why not and fails. */
@@ -546,28 +640,39 @@ static void run_set_misc_enable(struct vmm_vcpu *v)
 	ioctl(v->fd, TVMM_SET_MSRS, msrs);
 }
 
+void run_cpu_model_opts(struct vmm *vmm, struct cpu_model_opts *mo)
+{
+	struct tvmm_vmx_caps caps;
+
+	memset(mo, 0, sizeof(*mo));
+	mo->nr_cpus = vmm->nr_vcpus;
+	cpu_host_native_init();
+	mo->tsc_khz = cpu_model_tsc_khz(&vmm->dev);
+	mo->rdtscp = tvmm_check_extension(&vmm->dev, TVMM_CAP_VMX_CAPS) > 0 &&
+		     !tvmm_get_vmx_caps(&vmm->dev, &caps) &&
+		     tvmm_caps_has(&caps, TVMM_VMX_RDTSCP);
+	/* Only when the local APIC model sees IA32_TSC_DEADLINE (vmm.c). */
+	mo->tsc_deadline = vmm->has_user_msrs;
+}
+
 /*
  * Every vCPU's CPU model (vmm/cpuid.c): its CPUID, the host's processor
  * as far as tvmm.ko virtualizes it, its vCPU id as APIC ID, the TSC's
- * rate; fast strings in IA32_MISC_ENABLE. 0, or prints why not and fails.
+ * rate; fast strings in IA32_MISC_ENABLE. A copy of each table goes to
+ * @m, for snapshots, unless it is NULL. 0, or prints why not and fails.
  */
-static int run_set_cpuid(struct vmm *vmm)
+static int run_set_cpuid(struct vmm *vmm, struct snap_machine_info *m)
 {
-	struct cpu_model_opts mo = { .nr_cpus = vmm->nr_vcpus };
-	struct tvmm_vmx_caps caps;
+	struct cpu_model_opts mo;
 	struct tvmm_cpuid *cpuid;
 	unsigned int i;
 	int n = 0;
 
-	cpu_host_native_init();
-	mo.tsc_khz = cpu_model_tsc_khz(&vmm->dev);
+	run_cpu_model_opts(vmm, &mo);
 	/* The APIC timers count at the rate leaf 0x15 gives, measured or not. */
 	vmm->tsc_khz = mo.tsc_khz;
-	mo.rdtscp = tvmm_check_extension(&vmm->dev, TVMM_CAP_VMX_CAPS) > 0 &&
-		    !tvmm_get_vmx_caps(&vmm->dev, &caps) &&
-		    tvmm_caps_has(&caps, TVMM_VMX_RDTSCP);
-	/* Only when the local APIC model sees IA32_TSC_DEADLINE (vmm.c). */
-	mo.tsc_deadline = vmm->has_user_msrs;
+	if (m)
+		m->tsc_khz = mo.tsc_khz;
 	cpuid = calloc(1, sizeof(*cpuid) +
 		       CPU_MODEL_MAX_ENTRIES * sizeof(cpuid->entries[0]));
 	if (!cpuid)
@@ -580,6 +685,9 @@ static int run_set_cpuid(struct vmm *vmm)
 		cpuid->nent = n;
 		if (ioctl(vmm->vcpus[i].fd, TVMM_SET_CPUID, cpuid))
 			n = -errno;
+		else if (m)
+			n = snap_machine_set_cpuid(m, i, cpuid->entries,
+						   cpuid->nent);
 		run_set_misc_enable(&vmm->vcpus[i]);
 	}
 	free(cpuid);
@@ -594,11 +702,12 @@ static int run_set_cpuid(struct vmm *vmm)
  * The guest of @o, ready to run: its image read and loaded with its
  * initramfs or modules into new RAM, the VM created with its vCPUs, the
  * extensions the options need checked, vCPU 0's first state and every
- * vCPU's CPU model set. 0, or prints why not and returns -errno; either
- * way vmm_destroy() undoes it.
+ * vCPU's CPU model set; what a snapshot needs of it in @m (NULL: none).
+ * 0, or prints why not and returns -errno; either way vmm_destroy() and
+ * snap_machine_free() undo it.
  */
 static int run_prepare(struct vmm *vmm, struct run_opts *o,
-		       const char **fw_cmdline)
+		       const char **fw_cmdline, struct snap_machine_info *m)
 {
 	const struct loader *ld;
 	struct tvmm_sregs sregs;
@@ -625,6 +734,13 @@ static int run_prepare(struct vmm *vmm, struct run_opts *o,
 	free(img);
 	if (ret)
 		return ret;
+	if (m) {
+		m->nr_vcpus = o->cpus;
+		m->ram_size = o->mem;
+		m->cmdline = *fw_cmdline ? strdup(*fw_cmdline) : NULL;
+		if (*fw_cmdline && !m->cmdline)
+			return -ENOMEM;
+	}
 	if (boot_setup(&vmm->ram, &boot, &regs, &sregs, &why)) {
 		fprintf(stderr, "tvmmctl: run: %s: %s\n", o->image, why);
 		return -EINVAL;
@@ -644,7 +760,7 @@ static int run_prepare(struct vmm *vmm, struct run_opts *o,
 			boot_mode_names[boot.mode], strerror(-ret));
 		return ret;
 	}
-	return run_set_cpuid(vmm);
+	return run_set_cpuid(vmm, m);
 }
 
 int run_make_guest(struct vmm *vmm, const struct run_guest *g,
@@ -660,7 +776,7 @@ int run_make_guest(struct vmm *vmm, const struct run_guest *g,
 		.cmdline	= g->cmdline,
 	};
 
-	return run_prepare(vmm, &o, fw_cmdline);
+	return run_prepare(vmm, &o, fw_cmdline, NULL);
 }
 
 /* --summary's lines of what the exits touched. */
@@ -674,9 +790,9 @@ static __u64 run_now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Run the guest run_prepare() made; the exit status. */
+/* Run the guest run_prepare() made (@m: for --save-on); the exit status. */
 static int run_vm(struct vmm *vmm, const struct run_opts *o,
-		  const char *fw_cmdline)
+		  const char *fw_cmdline, struct snap_machine_info *m)
 {
 	struct vmm_opts vo = {
 		.timeout	= o->timeout,
@@ -688,6 +804,7 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 				  STDIN_FILENO,
 	};
 	struct exit_summary summary = { 0 };
+	struct run_save save = o->save;
 	struct dev_ctx ctx;
 	enum vmm_stop stop;
 	int ret, status;
@@ -702,6 +819,9 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 	dev_ctx_init(&ctx, stdout, o->trace);
 	ctx.ram_size = o->mem;
 	ctx.cmdline = fw_cmdline;
+	save.machine = m;
+	save.who = "run";
+	run_save_setup(vmm, &vo, &save);
 	ret = vmm_run(vmm, &ctx, &vo, &stop);
 	fflush(stdout);
 	if (ret) {
@@ -710,21 +830,18 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 		summary_free(&summary);
 		return TVMMCTL_EXIT_FAILURE;
 	}
-	if (o->stats)
-		run_print_stats(vmm, &ctx, o->json);
+	status = run_finish(vmm, &ctx, stop, o->stats, o->json, "run");
 	if (vo.summary) {
 		summary_end(&summary, run_now_ns());
 		summary_print(stderr, &summary, -1, RUN_SUMMARY_TOP, o->json);
 		summary_free(&summary);
 	}
-	status = run_status(vmm, &ctx, stop);
-	if (o->json)
-		run_print_end(vmm, stop, status);
 	return status;
 }
 
 static int run_run(int argc, char **argv)
 {
+	struct snap_machine_info m = { 0 };
 	const char *fw_cmdline = NULL;
 	struct run_opts o;
 	struct vmm vmm;
@@ -733,12 +850,13 @@ static int run_run(int argc, char **argv)
 	ret = run_parse(argc, argv, &o);
 	if (ret)
 		return ret;
-	ret = run_prepare(&vmm, &o, &fw_cmdline);
+	ret = run_prepare(&vmm, &o, &fw_cmdline, &m);
 	if (ret)
 		ret = TVMMCTL_EXIT_FAILURE;
 	else
-		ret = run_vm(&vmm, &o, fw_cmdline);
+		ret = run_vm(&vmm, &o, fw_cmdline, &m);
 	vmm_destroy(&vmm);
+	snap_machine_free(&m);
 	return ret;
 }
 
@@ -747,7 +865,8 @@ const struct tvmmctl_cmd tvmmctl_cmd_run = {
 	.usage		= "[--mem SIZE] [--cpus N] [--timeout SECONDS] [--trace]\n"
 			  "           [--stats] [--summary] [--json] [--cmdline STR]\n"
 			  "           [--initrd \"FILE ARGS,FILE ARGS\"] [--load-addr ADDR]\n"
-			  "           [--entry ADDR] [--mode real|protected|long] IMAGE",
+			  "           [--entry ADDR] [--mode real|protected|long]\n"
+			  "           [--save-on SIGNAL FILE] IMAGE",
 	.summary	= "boot a guest image in a VM",
 	.help		=
 "IMAGE is, in the order tvmmctl tells them apart:\n"

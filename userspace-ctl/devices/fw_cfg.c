@@ -13,9 +13,12 @@
  *  - no DMA interface (FW_CFG_ID bit 1 clear; QEMU's PC has one), no
  *    writes, no files.
  */
+#include <errno.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "devices/devices.h"
+#include "devices/state.h"
 
 #define FW_CFG_PORT_SEL		0x510
 #define FW_CFG_PORT_DATA	0x511
@@ -105,3 +108,30 @@ const struct io_dev fw_cfg_dev = {
 	.in	= fw_cfg_in,
 	.out	= fw_cfg_out,
 };
+
+/* ---- snapshots (state.h) ----------------------------------------------- */
+
+/* The items come from the machine (RAM, vCPUs, command line), not here. */
+static const struct dev_field fw_cfg_fields[] = {
+	DEV_FIELD(struct fw_cfg_state, key, DF_U16),
+	DEV_FIELD(struct fw_cfg_state, offset, DF_U32),
+};
+
+int fw_cfg_state_save(const struct dev_ctx *ctx, unsigned int id,
+		      struct dev_state_buf *b, const struct dev_clock *clk)
+{
+	return dev_state_put(b, &ctx->fw_cfg, fw_cfg_fields,
+			     ARRAY_SIZE(fw_cfg_fields), clk);
+}
+
+int fw_cfg_state_load(struct dev_ctx *ctx, unsigned int id,
+		      struct dev_state_in *in, const struct dev_clock *clk)
+{
+	struct fw_cfg_state s = { 0 };
+
+	if (dev_state_get_all(in, &s, fw_cfg_fields,
+			      ARRAY_SIZE(fw_cfg_fields), clk))
+		return -EINVAL;
+	ctx->fw_cfg = s;
+	return 0;
+}

@@ -44,9 +44,12 @@
  * otherwise, setleds on a virtual console, ends its run the same way.)
  */
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "devices/devices.h"
+#include "devices/state.h"
 
 #define I8042_DATA		0x60
 #define I8042_KBD_IRQ		1
@@ -432,3 +435,45 @@ const struct io_dev i8042_dev = {
 	.out	= i8042_command_out,
 	.trace	= i8042_data_trace,
 };
+
+/* ---- snapshots (state.h) ----------------------------------------------- */
+
+static const struct dev_field i8042_fields[] = {
+	DEV_FIELD(struct i8042_state, ctr, DF_U8),
+	DEV_FIELD(struct i8042_state, outport, DF_U8),
+	DEV_FIELD(struct i8042_state, pending, DF_U8),
+	DEV_FIELD(struct i8042_state, last_was_cmd, DF_BOOL),
+	DEV_FIELD_ARRAY(struct i8042_state, queue, DF_U8,
+			I8042_QUEUE_SIZE),
+	DEV_FIELD_ARRAY(struct i8042_state, aux, DF_BOOL,
+			I8042_QUEUE_SIZE),
+	DEV_FIELD(struct i8042_state, head, DF_U32),
+	DEV_FIELD(struct i8042_state, count, DF_U32),
+	DEV_FIELD(struct i8042_state, last, DF_U8),
+	DEV_FIELD(struct i8042_state, kbd_cmd, DF_U8),
+	DEV_FIELD(struct i8042_state, kbd_last, DF_U8),
+	DEV_FIELD(struct i8042_state, kbd_leds, DF_U8),
+	DEV_FIELD(struct i8042_state, kbd_scan_set, DF_U8),
+	DEV_FIELD(struct i8042_state, kbd_scanning, DF_BOOL),
+	DEV_FIELD(struct i8042_state, kbd_in_use, DF_BOOL),
+};
+
+int i8042_state_save(const struct dev_ctx *ctx, unsigned int id,
+		     struct dev_state_buf *b, const struct dev_clock *clk)
+{
+	return dev_state_put(b, &ctx->i8042, i8042_fields,
+			     ARRAY_SIZE(i8042_fields), clk);
+}
+
+int i8042_state_load(struct dev_ctx *ctx, unsigned int id,
+		     struct dev_state_in *in, const struct dev_clock *clk)
+{
+	struct i8042_state k = { 0 };
+
+	if (dev_state_get_all(in, &k, i8042_fields, ARRAY_SIZE(i8042_fields),
+			      clk) ||
+	    k.head >= I8042_QUEUE_SIZE || k.count > I8042_QUEUE_SIZE)
+		return -EINVAL;
+	ctx->i8042 = k;
+	return 0;
+}

@@ -23,10 +23,12 @@
  * a physical or logical destination. Delivery is immediate: delivery
  * status reads idle.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "lib/util.h"
 #include "devices/devices.h"
+#include "devices/state.h"
 
 #define IOAPIC_IOREGSEL		0x00
 #define IOAPIC_IOWIN		0x10
@@ -214,3 +216,33 @@ const struct mmio_dev ioapic_dev = {
 	.write		= ioapic_write,
 	.reg_name	= ioapic_reg_name,
 };
+
+/* ---- snapshots (state.h) ----------------------------------------------- */
+
+static const struct dev_field ioapic_fields[] = {
+	DEV_FIELD(struct ioapic_state, regsel, DF_U32),
+	DEV_FIELD(struct ioapic_state, id, DF_U8),
+	DEV_FIELD(struct ioapic_state, lines, DF_U32),
+	DEV_FIELD_ARRAY(struct ioapic_state, rte, DF_U64, IOAPIC_PINS),
+};
+
+int ioapic_state_save(const struct dev_ctx *ctx, unsigned int id,
+		      struct dev_state_buf *b, const struct dev_clock *clk)
+{
+	return dev_state_put(b, &ctx->ioapic, ioapic_fields,
+			     ARRAY_SIZE(ioapic_fields), clk);
+}
+
+int ioapic_state_load(struct dev_ctx *ctx, unsigned int id,
+		      struct dev_state_in *in, const struct dev_clock *clk)
+{
+	struct ioapic_state s = { 0 };
+
+	/* IOREGSEL holds 8 bits; the ID register 4. */
+	if (dev_state_get_all(in, &s, ioapic_fields,
+			      ARRAY_SIZE(ioapic_fields), clk) ||
+	    s.regsel > 0xff || s.id > 0xf)
+		return -EINVAL;
+	ctx->ioapic = s;
+	return 0;
+}

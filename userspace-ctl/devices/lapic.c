@@ -42,11 +42,13 @@
  * as IRR merges requests. Any change to the timer's registers first
  * raises what was due by then.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "lib/util.h"
 #include "lib/x86.h"
 #include "devices/devices.h"
+#include "devices/state.h"
 
 #define LAPIC_SIZE		0x1000
 #define LAPIC_VERSION		0x00050014	/* 6 LVT entries, xAPIC */
@@ -813,4 +815,55 @@ void lapic_set_tsc_deadline(struct dev_ctx *ctx, unsigned int cpu, __u64 val)
 	a->tsc_deadline = val;
 	if (val)
 		dev_wake_io(ctx);
+}
+
+/* ---- snapshots (state.h) ----------------------------------------------- */
+
+static const struct dev_field lapic_fields[] = {
+	DEV_FIELD(struct lapic_state, tpr, DF_U32),
+	DEV_FIELD(struct lapic_state, ldr, DF_U32),
+	DEV_FIELD(struct lapic_state, dfr, DF_U32),
+	DEV_FIELD(struct lapic_state, svr, DF_U32),
+	DEV_FIELD(struct lapic_state, esr, DF_U32),
+	DEV_FIELD(struct lapic_state, icr_lo, DF_U32),
+	DEV_FIELD(struct lapic_state, icr_hi, DF_U32),
+	DEV_FIELD_ARRAY(struct lapic_state, lvt, DF_U32, LAPIC_NR_LVT),
+	DEV_FIELD(struct lapic_state, timer_initial, DF_U32),
+	DEV_FIELD(struct lapic_state, timer_divide, DF_U32),
+	DEV_FIELD_ARRAY(struct lapic_state, irr, DF_U32, 8),
+	DEV_FIELD_ARRAY(struct lapic_state, isr, DF_U32, 8),
+	DEV_FIELD_ARRAY(struct lapic_state, tmr, DF_U32, 8),
+	DEV_FIELD(struct lapic_state, timer_armed, DF_BOOL),
+	/* Both deadlines as cycles of the guest's TSC from the snapshot. */
+	DEV_FIELD(struct lapic_state, timer_next, DF_TSC),
+	DEV_FIELD(struct lapic_state, timer_period, DF_U64),
+	DEV_FIELD(struct lapic_state, tsc_deadline, DF_TSC_ARMED),
+	DEV_FIELD(struct lapic_state, hw_disabled, DF_BOOL),
+	DEV_FIELD(struct lapic_state, init, DF_BOOL),
+	DEV_FIELD(struct lapic_state, sipi, DF_BOOL),
+	DEV_FIELD(struct lapic_state, sipi_vector, DF_U8),
+	DEV_FIELD(struct lapic_state, wait_sipi, DF_BOOL),
+	DEV_FIELD(struct lapic_state, nmi_dropped, DF_U64),
+};
+
+/* The local APIC of vCPU @cpu. */
+int lapic_state_save(const struct dev_ctx *ctx, unsigned int cpu,
+		     struct dev_state_buf *b, const struct dev_clock *clk)
+{
+	return dev_state_put(b, &ctx->lapic[cpu], lapic_fields,
+			     ARRAY_SIZE(lapic_fields), clk);
+}
+
+int lapic_state_load(struct dev_ctx *ctx, unsigned int cpu,
+		     struct dev_state_in *in, const struct dev_clock *clk)
+{
+	struct lapic_state a = { 0 };
+
+	/* A periodic timer steps by its period. */
+	if (dev_state_get_all(in, &a, lapic_fields, ARRAY_SIZE(lapic_fields),
+			      clk) ||
+	    (a.timer_armed && !a.timer_period))
+		return -EINVAL;
+	ctx->lapic[cpu] = a;
+	return 0;
 }

@@ -12,7 +12,12 @@
  * vectors 0x08 and 0x70, every IRQ masked; a real-mode guest may keep
  * them (INT 8 is IRQ0 in a PC BIOS's interrupt vector table).
  */
+#include <errno.h>
+#include <string.h>
+
+#include "lib/util.h"
 #include "devices/devices.h"
+#include "devices/state.h"
 
 #define PIC_ICW1		0x10	/* on the even port: ICW1 */
 #define PIC_ICW1_IC4		0x01	/* ICW4 follows */
@@ -319,3 +324,56 @@ const struct io_dev pic_slave_dev = {
 	.in	= pic_in,
 	.out	= pic_out,
 };
+
+/* ---- snapshots (state.h) ----------------------------------------------- */
+
+static const struct dev_field pic_fields[] = {
+	DEV_FIELD(struct pic_chip, irr, DF_U8),
+	DEV_FIELD(struct pic_chip, isr, DF_U8),
+	DEV_FIELD(struct pic_chip, imr, DF_U8),
+	DEV_FIELD(struct pic_chip, lines, DF_U8),
+	DEV_FIELD(struct pic_chip, vector_base, DF_U8),
+	DEV_FIELD(struct pic_chip, lowest, DF_U8),
+	DEV_FIELD(struct pic_chip, init_step, DF_U8),
+	DEV_FIELD(struct pic_chip, need_icw4, DF_BOOL),
+	DEV_FIELD(struct pic_chip, single, DF_BOOL),
+	DEV_FIELD(struct pic_chip, level, DF_BOOL),
+	DEV_FIELD(struct pic_chip, auto_eoi, DF_BOOL),
+	DEV_FIELD(struct pic_chip, rotate_on_aeoi, DF_BOOL),
+	DEV_FIELD(struct pic_chip, read_isr, DF_BOOL),
+	DEV_FIELD(struct pic_chip, poll, DF_BOOL),
+	DEV_FIELD(struct pic_chip, special_mask, DF_BOOL),
+};
+
+/* Both chips, the master first. */
+int pic_state_save(const struct dev_ctx *ctx, unsigned int id,
+		   struct dev_state_buf *b, const struct dev_clock *clk)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ctx->pic); i++)
+		dev_state_put(b, &ctx->pic[i], pic_fields,
+			      ARRAY_SIZE(pic_fields), clk);
+	return b->err;
+}
+
+int pic_state_load(struct dev_ctx *ctx, unsigned int id,
+		   struct dev_state_in *in, const struct dev_clock *clk)
+{
+	struct pic_chip c[2] = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		if (dev_state_get(in, &c[i], pic_fields,
+				  ARRAY_SIZE(pic_fields), clk))
+			return -EINVAL;
+		/* ICW1 leads to step 2; steps 3 and 4 follow it, 0 is done. */
+		if (c[i].lowest > 7 || c[i].init_step == 1 ||
+		    c[i].init_step > 4)
+			return -EINVAL;
+	}
+	if (in->left)
+		return -EINVAL;
+	memcpy(ctx->pic, c, sizeof(c));
+	return 0;
+}

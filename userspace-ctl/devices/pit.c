@@ -25,9 +25,12 @@
  * it (hooks->wake_io) to ask again. Edges a slow host missed are merged
  * into one, as an 8259A merges requests it has not acknowledged yet.
  */
+#include <errno.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "devices/devices.h"
+#include "devices/state.h"
 
 #define PIT_HZ			1193182ULL
 #define NSEC_PER_SEC		1000000000ULL
@@ -448,3 +451,70 @@ const struct io_dev port_b_dev = {
 	.in	= port_b_in,
 	.out	= port_b_out,
 };
+
+/* ---- snapshots (state.h) ----------------------------------------------- */
+
+static const struct dev_field pit_channel_fields[] = {
+	DEV_FIELD(struct pit_channel, mode, DF_U8),
+	DEV_FIELD(struct pit_channel, access, DF_U8),
+	DEV_FIELD(struct pit_channel, bcd, DF_BOOL),
+	DEV_FIELD(struct pit_channel, write_hi, DF_BOOL),
+	DEV_FIELD(struct pit_channel, read_hi, DF_BOOL),
+	DEV_FIELD(struct pit_channel, latched, DF_BOOL),
+	DEV_FIELD(struct pit_channel, status_latched, DF_BOOL),
+	DEV_FIELD(struct pit_channel, null_count, DF_BOOL),
+	DEV_FIELD(struct pit_channel, running, DF_BOOL),
+	DEV_FIELD(struct pit_channel, gate, DF_BOOL),
+	DEV_FIELD(struct pit_channel, triggered, DF_BOOL),
+	DEV_FIELD(struct pit_channel, irq_done, DF_BOOL),
+	DEV_FIELD(struct pit_channel, status, DF_U8),
+	DEV_FIELD(struct pit_channel, latch, DF_U16),
+	DEV_FIELD(struct pit_channel, write_lo, DF_U16),
+	DEV_FIELD(struct pit_channel, reload, DF_U32),
+	/* Counting goes on from where it was: start_ns is relative. */
+	DEV_FIELD(struct pit_channel, start_ns, DF_NS),
+	DEV_FIELD(struct pit_channel, ticks_base, DF_U64),
+	DEV_FIELD(struct pit_channel, ticks_done, DF_U64),
+};
+
+static const struct dev_field pit_fields[] = {
+	DEV_FIELD(struct pit_state, port_b, DF_U8),
+};
+
+/* Counters 0, 1 and 2, then port 0x61. */
+int pit_state_save(const struct dev_ctx *ctx, unsigned int id,
+		   struct dev_state_buf *b, const struct dev_clock *clk)
+{
+	unsigned int i;
+
+	for (i = 0; i < PIT_CHANNELS; i++)
+		dev_state_put(b, &ctx->pit.ch[i], pit_channel_fields,
+			      ARRAY_SIZE(pit_channel_fields), clk);
+	return dev_state_put(b, &ctx->pit, pit_fields, ARRAY_SIZE(pit_fields),
+			     clk);
+}
+
+int pit_state_load(struct dev_ctx *ctx, unsigned int id,
+		   struct dev_state_in *in, const struct dev_clock *clk)
+{
+	struct pit_state p = { 0 };
+	struct pit_channel *c;
+	unsigned int i;
+
+	for (i = 0; i < PIT_CHANNELS; i++) {
+		c = &p.ch[i];
+		if (dev_state_get(in, c, pit_channel_fields,
+				  ARRAY_SIZE(pit_channel_fields), clk))
+			return -EINVAL;
+		/* The counts divide by the reload value once running. */
+		if (c->mode > 5 || c->access > PIT_RW_LOHI ||
+		    c->reload > pit_modulus(c) ||
+		    (c->running && !c->reload))
+			return -EINVAL;
+	}
+	if (dev_state_get_all(in, &p, pit_fields, ARRAY_SIZE(pit_fields),
+			      clk))
+		return -EINVAL;
+	ctx->pit = p;
+	return 0;
+}

@@ -24,10 +24,13 @@
  * clock is the devices' clock plus an offset, and a write changes the
  * offset. Years 1900 to 2199.
  */
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 
+#include "lib/util.h"
 #include "devices/devices.h"
+#include "devices/state.h"
 
 #define RTC_PORT_INDEX		0x70
 #define RTC_INDEX_MASK		0x7f
@@ -448,3 +451,38 @@ const struct io_dev rtc_dev = {
 	.in	= rtc_in,
 	.out	= rtc_out,
 };
+
+/* ---- snapshots (state.h) ----------------------------------------------- */
+
+static const struct dev_field rtc_fields[] = {
+	DEV_FIELD(struct rtc_state, index, DF_U8),
+	DEV_FIELD(struct rtc_state, nmi_masked, DF_BOOL),
+	DEV_FIELD(struct rtc_state, held, DF_BOOL),
+	DEV_FIELD_ARRAY(struct rtc_state, ram, DF_U8, RTC_RAM_SIZE),
+	DEV_FIELD(struct rtc_state, wday_adjust, DF_U8),
+	/* The guest's date at the snapshot, not the host's later one. */
+	DEV_FIELD(struct rtc_state, offset_ns, DF_NS_OFFSET),
+	DEV_FIELD(struct rtc_state, held_ns, DF_S64),
+	DEV_FIELD(struct rtc_state, c_secs, DF_S64),
+	DEV_FIELD(struct rtc_state, c_ns, DF_NS),
+};
+
+int rtc_state_save(const struct dev_ctx *ctx, unsigned int id,
+		   struct dev_state_buf *b, const struct dev_clock *clk)
+{
+	return dev_state_put(b, &ctx->rtc, rtc_fields, ARRAY_SIZE(rtc_fields),
+			     clk);
+}
+
+int rtc_state_load(struct dev_ctx *ctx, unsigned int id,
+		   struct dev_state_in *in, const struct dev_clock *clk)
+{
+	struct rtc_state r = { 0 };
+
+	if (dev_state_get_all(in, &r, rtc_fields, ARRAY_SIZE(rtc_fields),
+			      clk) ||
+	    r.index >= RTC_RAM_SIZE)
+		return -EINVAL;
+	ctx->rtc = r;
+	return 0;
+}

@@ -23,7 +23,11 @@
  * interrupts. The IRQ line follows "an interrupt is pending and MCR.OUT2",
  * the gate PC serial ports have.
  */
+#include <errno.h>
+
+#include "lib/util.h"
 #include "devices/devices.h"
+#include "devices/state.h"
 
 #define UART_BASE	0x3f8
 #define UART_IRQ	4
@@ -272,3 +276,40 @@ const struct io_dev uart_dev = {
 	.out		= uart_out,
 	.reg_name	= uart_reg_name,
 };
+
+/* ---- snapshots (state.h) ----------------------------------------------- */
+
+static const struct dev_field uart_fields[] = {
+	DEV_FIELD(struct uart_state, ier, DF_U8),
+	DEV_FIELD(struct uart_state, lcr, DF_U8),
+	DEV_FIELD(struct uart_state, mcr, DF_U8),
+	DEV_FIELD(struct uart_state, scr, DF_U8),
+	DEV_FIELD(struct uart_state, dll, DF_U8),
+	DEV_FIELD(struct uart_state, dlm, DF_U8),
+	DEV_FIELD(struct uart_state, fcr, DF_U8),
+	DEV_FIELD(struct uart_state, thri, DF_BOOL),
+	DEV_FIELD(struct uart_state, rx_armed, DF_BOOL),
+	DEV_FIELD_ARRAY(struct uart_state, rx, DF_U8, UART_FIFO_SIZE),
+	DEV_FIELD(struct uart_state, rx_head, DF_U32),
+	DEV_FIELD(struct uart_state, rx_count, DF_U32),
+};
+
+int uart_state_save(const struct dev_ctx *ctx, unsigned int id,
+		    struct dev_state_buf *b, const struct dev_clock *clk)
+{
+	return dev_state_put(b, &ctx->uart, uart_fields,
+			     ARRAY_SIZE(uart_fields), clk);
+}
+
+int uart_state_load(struct dev_ctx *ctx, unsigned int id,
+		    struct dev_state_in *in, const struct dev_clock *clk)
+{
+	struct uart_state u = { 0 };
+
+	if (dev_state_get_all(in, &u, uart_fields, ARRAY_SIZE(uart_fields),
+			      clk) ||
+	    u.rx_head >= UART_FIFO_SIZE || u.rx_count > UART_FIFO_SIZE)
+		return -EINVAL;
+	ctx->uart = u;
+	return 0;
+}

@@ -46,6 +46,18 @@
 #define EFER_LMA		BIT_ULL(10)	/* IA-32e mode active */
 #define EFER_NXE		BIT_ULL(11)	/* execute-disable bit */
 
+/* Vol. 4 "Model-Specific Registers": what a guest's kernel sets up. */
+#define MSR_IA32_SYSENTER_CS	0x174
+#define MSR_IA32_SYSENTER_ESP	0x175
+#define MSR_IA32_SYSENTER_EIP	0x176
+#define MSR_IA32_PAT		0x277
+#define MSR_IA32_STAR		0xc0000081
+#define MSR_IA32_LSTAR		0xc0000082
+#define MSR_IA32_CSTAR		0xc0000083
+#define MSR_IA32_FMASK		0xc0000084
+#define MSR_IA32_KERNEL_GS_BASE	0xc0000102
+#define MSR_IA32_TSC_AUX	0xc0000103
+
 /* Vol. 3A 11.4.4 "Local APIC Status and Location" */
 #define MSR_IA32_APICBASE	0x1b
 #define APICBASE_BSP		BIT_ULL(8)	/* the bootstrap processor */

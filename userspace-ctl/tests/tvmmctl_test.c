@@ -49,6 +49,7 @@
 #include "bench_test.h"
 #include "cpuid_test.h"
 #include "legacy_test.h"
+#include "snapshot_test.h"
 
 #define F(name)		(1ULL << TVMM_VMX_##name)
 
@@ -1613,6 +1614,19 @@ static const struct {
 	{ "bench: sieve, memloop and touch", test_bench_work },
 	{ "bench: the guest image and its layout", test_bench_guest_image },
 	{ "bench: errors, no device, native end to end", test_bench_cmd },
+	{ "snapshot: CRC-32", test_snap_crc32 },
+	{ "snapshot: written, read back, zero pages left out",
+	  test_snap_round_trip },
+	{ "snapshot: version, truncation, flipped bytes, unknown types refused",
+	  test_snap_refusals },
+	{ "snapshot: CPU features the host lacks refused",
+	  test_snap_features },
+	{ "snapshot: devices saved, loaded, saved again: same bytes",
+	  test_snap_devices_round_trip },
+	{ "snapshot: bad device state refused, device unchanged",
+	  test_snap_devices_refused },
+	{ "snapshot: timers go on after a load under another clock",
+	  test_snap_timers_go_on },
 };
 
 int main(void)

@@ -48,6 +48,17 @@ static void kick_handler(int sig)
 		kick_run->immediate_exit = 1;
 }
 
+/*
+ * opts.pause_signal arrived; only the input thread takes it, in ppoll(),
+ * which returns then: a plain flag it reads after, with no other writer.
+ */
+static sig_atomic_t pause_signalled;
+
+static void pause_handler(int sig)
+{
+	pause_signalled = 1;
+}
+
 /* Nothing open, nothing mapped. */
 static void vmm_init(struct vmm *vmm)
 {
@@ -99,26 +110,38 @@ static int vmm_add_slot(struct vmm *vmm, __u32 slot, __u64 gpa, __u64 end)
  * than 4076 MiB they need holes, so that their accesses are MMIO exits.
  * One slot below each hole, and one after the last.
  */
-static int vmm_add_ram(struct vmm *vmm)
+bool vmm_ram_slot(const struct vmm *vmm, unsigned int slot, __u64 *start,
+		  __u64 *end)
 {
 	static const __u64 holes[][2] = {
 		{ IOAPIC_BASE, IOAPIC_BASE + IOAPIC_SIZE },
 		{ LAPIC_BASE, LAPIC_BASE + 4096 },
 	};
-	__u64 start = 0, end;
-	__u32 slot = 0;
 	unsigned int i;
+
+	*start = 0;
+	for (i = 0; i <= ARRAY_SIZE(holes) && *start < vmm->ram.size; i++) {
+		*end = i < ARRAY_SIZE(holes) ? holes[i][0] : vmm->ram.size;
+		if (*end > vmm->ram.size)
+			*end = vmm->ram.size;
+		if (i == slot)
+			return true;
+		if (i < ARRAY_SIZE(holes))
+			*start = holes[i][1];
+	}
+	return false;
+}
+
+static int vmm_add_ram(struct vmm *vmm)
+{
+	__u64 start, end;
+	__u32 slot;
 	int ret;
 
-	for (i = 0; i <= ARRAY_SIZE(holes) && start < vmm->ram.size; i++) {
-		end = i < ARRAY_SIZE(holes) ? holes[i][0] : vmm->ram.size;
-		if (end > vmm->ram.size)
-			end = vmm->ram.size;
-		ret = vmm_add_slot(vmm, slot++, start, end);
+	for (slot = 0; vmm_ram_slot(vmm, slot, &start, &end); slot++) {
+		ret = vmm_add_slot(vmm, slot, start, end);
 		if (ret)
 			return ret;
-		if (i < ARRAY_SIZE(holes))
-			start = holes[i][1];
 	}
 	return 0;
 }
@@ -328,10 +351,29 @@ static __u64 vmm_now_ns(void *data)
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
-/* The guest's TSC is the host's: tvmmctl sets no TSC offset. */
+/* The guest's TSC: the host's plus the offset a restore set. */
 static __u64 vmm_tsc(void *data)
 {
-	return __builtin_ia32_rdtsc();
+	const struct vmm *vmm = data;
+
+	return __builtin_ia32_rdtsc() + vmm->tsc_offset;
+}
+
+__u64 vmm_guest_tsc(const struct vmm *vmm)
+{
+	return vmm_tsc((void *)vmm);
+}
+
+int vmm_set_guest_tsc(struct vmm *vmm, __u64 tsc)
+{
+	struct tvmm_tsc_offset t = {
+		.offset = tsc - __builtin_ia32_rdtsc(),
+	};
+
+	if (ioctl(vmm->vm_fd, TVMM_SET_TSC_OFFSET, &t))
+		return -errno;
+	vmm->tsc_offset = t.offset;
+	return 0;
 }
 
 /*
@@ -601,6 +643,107 @@ static bool vcpu_exit_hook(struct vmm_vcpu *v)
 	return ret != VMM_HOOK_PASS;
 }
 
+/* ---- pausing at an instruction boundary ---------------------------------- */
+
+/*
+ * Whether tvmm.ko finishes @run's exit at the next TVMM_RUN, before any
+ * guest instruction (uapi/tvmm.h, struct tvmm_run): until then, the
+ * registers are not those of an instruction boundary (an IN's RAX, an
+ * MMIO read's or RDMSR's destination and RIP).
+ */
+static bool vcpu_exit_owed(const struct tvmm_run *run)
+{
+	switch (run->exit_reason) {
+	case TVMM_EXIT_IO:
+		return run->io.direction == TVMM_IO_IN;
+	case TVMM_EXIT_MMIO:
+		return !run->mmio.is_write;
+	case TVMM_EXIT_MSR:
+	case TVMM_EXIT_HYPERCALL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Exits whose instruction has done nothing yet, RIP at it: an MMIO read,
+ * a user MSR's RDMSR or WRMSR. Left unhandled, they are an instruction
+ * boundary: the snapshot is taken before them, and the guest executes
+ * them again after a restore. An IN's RIP has moved on: it must be
+ * completed instead (a run of the vCPU, below).
+ */
+static bool vcpu_exit_at_insn(const struct tvmm_run *run)
+{
+	return (run->exit_reason == TVMM_EXIT_MMIO && !run->mmio.is_write) ||
+	       run->exit_reason == TVMM_EXIT_MSR;
+}
+
+/*
+ * Stop here until the pause is over. A vCPU owing a completion runs once
+ * more instead (interrupt window asked, nothing injected), so that tvmm.ko
+ * completes it and the guest exits again soon after.
+ */
+static void vcpu_pause(struct vmm_vcpu *v)
+{
+	struct vmm *vmm = v->vmm;
+
+	v->paused = true;
+	v->completing = false;
+	pthread_cond_broadcast(&vmm->pause_cond);
+	while (vmm->pausing && !vmm->done)
+		pthread_cond_wait(&vmm->cond, &vmm->ctx->lock);
+	v->paused = false;
+}
+
+static bool vmm_all_paused(const struct vmm *vmm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		if (vmm->vcpus[i].started && !vmm->vcpus[i].paused)
+			return false;
+	return true;
+}
+
+/*
+ * opts.pause_signal came: stop every vCPU at an instruction boundary, call
+ * pause_fn, let them go on. A vCPU completing an exit is left alone: a
+ * kick could come before tvmm.ko completed it (TVMM_RUN's -EINTR does not
+ * say), and the vCPU would only have to run again. The others are kicked
+ * every 10 ms until they stopped, which the first kick should do.
+ */
+static void vmm_pause(struct vmm *vmm)
+{
+	struct dev_ctx *ctx = vmm->ctx;
+	struct timespec ts;
+	unsigned int i;
+	int ret;
+
+	if (!vmm->pause_fn || vmm->done)
+		return;
+	vmm->pausing = true;
+	while (!vmm->done && !vmm_all_paused(vmm)) {
+		for (i = 0; i < vmm->nr_vcpus; i++)
+			if (!vmm->vcpus[i].completing)
+				vmm_kick(vmm, i);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 10 * 1000000;
+		if (ts.tv_nsec >= (long)NSEC_PER_SEC) {
+			ts.tv_sec++;
+			ts.tv_nsec -= NSEC_PER_SEC;
+		}
+		pthread_cond_timedwait(&vmm->pause_cond, &ctx->lock, &ts);
+	}
+	if (!vmm->done) {
+		ret = vmm->pause_fn(vmm, vmm->pause_data);
+		if (ret < 0)
+			vmm_end_err(vmm, 0, VMM_STOP_ERROR, "the pause", -ret);
+	}
+	vmm->pausing = false;
+	pthread_cond_broadcast(&vmm->cond);
+}
+
 /* ---- the vCPU loop ------------------------------------------------------ */
 
 /* STARTUP: real mode at CS = vector << 8, IP = 0 (SDM 9.4.4.1). */
@@ -706,6 +849,14 @@ static void vcpu_inject(struct vmm_vcpu *v)
 			"cpu%u inject vector 0x%x (local APIC)\n", v->id, vector);
 }
 
+/* Hand the exit to the hook, then to the devices. */
+static void vcpu_exit(struct vmm_vcpu *v)
+{
+	if (!vcpu_exit_hook(v))
+		vcpu_handle_exit(v);
+	v->owed = vcpu_exit_owed(v->run);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vmm_vcpu *v = arg;
@@ -716,12 +867,30 @@ static void *vcpu_thread(void *arg)
 	kick_run = v->run;
 	pthread_mutex_lock(&ctx->lock);
 	while (!vmm->done) {
+		if (vmm->pausing && !v->owed) {
+			vcpu_pause(v);
+			continue;
+		}
+		if (v->deferred) {
+			v->deferred = false;
+			vcpu_exit(v);
+			continue;
+		}
 		if (!vcpu_runnable(v)) {
-			if (!vmm->done)
+			/* It waits: whatever was owed, its state is set anew. */
+			if (vmm->pausing)
+				v->owed = false;
+			else if (!vmm->done)
 				pthread_cond_wait(&vmm->cond, &ctx->lock);
 			continue;
 		}
-		vcpu_inject(v);
+		/* Pausing: only to complete the last exit, and back soon. */
+		if (vmm->pausing) {
+			v->run->request_interrupt_window = 1;
+			v->completing = true;
+		} else {
+			vcpu_inject(v);
+		}
 		if (vmm->done)
 			break;
 		v->in_run = true;
@@ -731,13 +900,17 @@ static void *vcpu_thread(void *arg)
 		v->in_run = false;
 		v->action[0] = '\0';
 		if (ret == -EINTR) {
+			/* Completed or not, the last exit still counts. */
 			v->run->immediate_exit = 0;
 			vcpu_action(v, "kicked: look at interrupts and INIT");
 		} else if (ret) {
 			vmm_end_err(vmm, v->id, VMM_STOP_ERROR, "TVMM_RUN",
 				    -ret);
-		} else if (!vcpu_exit_hook(v)) {
-			vcpu_handle_exit(v);
+		} else if (vmm->pausing && vcpu_exit_at_insn(v->run)) {
+			v->owed = false;
+			v->deferred = true;
+		} else {
+			vcpu_exit(v);
 		}
 		vcpu_trace_drain(v);
 	}
@@ -824,8 +997,14 @@ static void vmm_input_loop(struct vmm *vmm)
 	struct pollfd pfd[2];
 	struct timespec ts;
 	__s64 wait, next;
+	sigset_t mask;
 	char buf[64];
 	int n, slack;
+
+	/* opts.pause_signal is blocked but while this thread polls. */
+	pthread_sigmask(SIG_SETMASK, NULL, &mask);
+	if (vmm->opts.pause_signal)
+		sigdelset(&mask, vmm->opts.pause_signal);
 
 	/* The host's 50 us default timer slack would delay every guest tick. */
 	slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
@@ -854,11 +1033,15 @@ static void vmm_input_loop(struct vmm *vmm)
 		ts.tv_sec = wait / NSEC_PER_SEC;
 		ts.tv_nsec = wait % NSEC_PER_SEC;
 		pthread_mutex_unlock(&ctx->lock);
-		n = ppoll(pfd, 2, wait < 0 ? NULL : &ts, NULL);
-		if (pfd[0].revents & POLLIN)
+		n = ppoll(pfd, 2, wait < 0 ? NULL : &ts, &mask);
+		if (n > 0 && pfd[0].revents & POLLIN)
 			while (read(vmm->wake[0], buf, sizeof(buf)) > 0)
 				;
 		pthread_mutex_lock(&ctx->lock);
+		if (pause_signalled) {
+			pause_signalled = 0;
+			vmm_pause(vmm);
+		}
 		dev_update(ctx);
 		vmm_read_input(vmm, &input, n > 0 && pfd[1].revents);
 	}
@@ -868,6 +1051,32 @@ static void vmm_input_loop(struct vmm *vmm)
 }
 
 /* ---- the run ------------------------------------------------------------ */
+
+/*
+ * opts.pause_signal: its handler, and blocked in this thread, so in the
+ * vCPU threads it starts; the input loop unblocks it while it polls.
+ */
+static int vmm_pause_signal(struct vmm *vmm, sigset_t *old)
+{
+	struct sigaction sa;
+	sigset_t set;
+	int sig = vmm->opts.pause_signal;
+
+	pthread_sigmask(SIG_SETMASK, NULL, old);
+	if (!sig)
+		return 0;
+	if (sig == VMM_KICK_SIGNAL || !vmm->pause_fn)
+		return -EINVAL;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = pause_handler;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(sig, &sa, NULL))
+		return -errno;
+	pause_signalled = 0;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	return -pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
 
 static int vmm_start(struct vmm *vmm)
 {
@@ -890,8 +1099,10 @@ static int vmm_start(struct vmm *vmm)
 		if (ret)
 			return ret;
 	}
-	/* The APs wait for INIT-SIPI-SIPI, as a PC's do. */
-	for (i = 1; i < vmm->nr_vcpus; i++)
+	/* The APs wait for INIT-SIPI-SIPI, as a PC's do (a snapshot's: as
+	 * they were).
+	 */
+	for (i = 1; i < vmm->nr_vcpus && !vmm->opts.resume; i++)
 		lapic_wait_startup(vmm->ctx, i);
 	return 0;
 }
@@ -899,6 +1110,7 @@ static int vmm_start(struct vmm *vmm)
 int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, const struct vmm_opts *o,
 	    enum vmm_stop *stop)
 {
+	sigset_t old_mask;
 	unsigned int i;
 	int ret, tty;
 
@@ -923,6 +1135,12 @@ int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, const struct vmm_opts *o,
 		ret = -ret;
 		goto out_close;
 	}
+	ret = -pthread_cond_init(&vmm->pause_cond, NULL);
+	if (ret)
+		goto out_cond;
+	ret = vmm_pause_signal(vmm, &old_mask);
+	if (ret)
+		goto out_pause_cond;
 	tty = o->input_fd >= 0 ? term_raw_begin(o->input_fd) : 0;
 	if (tty < 0)
 		vmm->opts.input_fd = -1;
@@ -954,9 +1172,16 @@ int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, const struct vmm_opts *o,
 	}
 	if (vmm->opts.trace)
 		fflush(vmm->opts.trace_out);
-	pthread_cond_destroy(&vmm->cond);
 	*stop = vmm->stop;
 	ret = 0;
+	/* One more, too late for this run, must not kill the process. */
+	if (o->pause_signal)
+		signal(o->pause_signal, SIG_IGN);
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+out_pause_cond:
+	pthread_cond_destroy(&vmm->pause_cond);
+out_cond:
+	pthread_cond_destroy(&vmm->cond);
 out_close:
 	ctx->hooks = NULL;
 	for (i = 0; i < 2; i++) {

@@ -65,6 +65,13 @@ enum vmm_hook {
  * @in_run:	between deciding to enter the guest and TVMM_RUN returning:
  *		a kick must be a signal.
  * @started:	the thread exists.
+ * @paused:	stopped at an instruction boundary for vmm.pause_fn.
+ * @owed:	tvmm.ko completes the last exit at the next TVMM_RUN (IN,
+ *		MMIO read, user MSR): not an instruction boundary yet.
+ * @deferred:	the last exit is left for after the pause: RIP is still
+ *		at its instruction (MMIO read, user MSR), which a restored
+ *		guest executes again.
+ * @completing:	in the run that completes what is @owed, during a pause.
  */
 struct vmm_vcpu {
 	struct vmm *vmm;
@@ -77,6 +84,7 @@ struct vmm_vcpu {
 	__u64 action_seq;
 	unsigned long long injected;
 	bool halted, parked, in_run, started;
+	bool paused, owed, deferred, completing;
 };
 
 /**
@@ -89,6 +97,10 @@ struct vmm_vcpu {
  * @input_fd:	what the UART receives (stdin), -1 for nothing.
  * @summary:	NULL, or where every exit is counted (vmm/summary.h),
  *		with or without @trace: the trace rings are on for it.
+ * @pause_signal: a signal that stops every vCPU at an instruction
+ *		boundary and calls vmm.pause_fn (--save-on); 0 for none.
+ * @resume:	the vCPUs and devices come from a snapshot: the APs are
+ *		not made to wait for STARTUP again.
  */
 struct vmm_opts {
 	unsigned int timeout;
@@ -97,6 +109,8 @@ struct vmm_opts {
 	FILE *trace_out;
 	int input_fd;
 	struct exit_summary *summary;
+	int pause_signal;
+	bool resume;
 };
 
 /**
@@ -122,6 +136,13 @@ struct vmm_opts {
  *		thread with ctx->lock held, and returns an enum vmm_hook or
  *		a negative errno (the demos use it: demo/); @hook_data is
  *		its argument.
+ * @tsc_offset:	the guest's TSC less the host's (vmm_set_guest_tsc()).
+ * @pause_fn:	called by the input thread, ctx->lock held, once every vCPU
+ *		stopped at an instruction boundary after opts.pause_signal:
+ *		0, or a negative errno that ends the run; @pause_data is its
+ *		argument.
+ * @pausing:	a pause is under way: vCPUs stop at the next boundary.
+ * @pause_cond:	where the input thread waits for them.
  */
 struct vmm {
 	struct tvmm_dev dev;
@@ -148,6 +169,11 @@ struct vmm {
 	struct term_input term;
 	int (*exit_hook)(struct vmm_vcpu *v, void *data);
 	void *hook_data;
+	__s64 tsc_offset;
+	int (*pause_fn)(struct vmm *vmm, void *data);
+	void *pause_data;
+	bool pausing;
+	pthread_cond_t pause_cond;
 };
 
 int vmm_alloc_ram(struct vmm *vmm, __u64 size);
@@ -168,6 +194,9 @@ int vmm_set_state(struct vmm *vmm, const struct tvmm_regs *regs,
 int vmm_get_regs(struct vmm *vmm, struct tvmm_regs *regs);
 int vmm_set_regs(struct vmm *vmm, const struct tvmm_regs *regs);
 int vmm_get_sregs(struct vmm *vmm, struct tvmm_sregs *sregs);
+/* RAM slot @slot's guest-physical [*@start, *@end); false past the last. */
+bool vmm_ram_slot(const struct vmm *vmm, unsigned int slot, __u64 *start,
+		  __u64 *end);
 /*
  * One more slot of guest memory at @hva (RAM has 0, and 1 and 2 above the
  * IOAPIC's and the local APIC's pages when it reaches them).
@@ -186,5 +215,13 @@ const char *vmm_stop_reason(const struct vmm *vmm, enum vmm_stop stop,
 			    char *buf, size_t len);
 /* The registers of the vCPU that ended the run. */
 void vmm_dump_regs(const struct vmm *vmm, FILE *f);
+
+/*
+ * The guest's TSC now; and making it @tsc now (TVMM_SET_TSC_OFFSET), for
+ * a restored guest whose TSC goes on from its snapshot's. The devices
+ * count with the same value.
+ */
+__u64 vmm_guest_tsc(const struct vmm *vmm);
+int vmm_set_guest_tsc(struct vmm *vmm, __u64 tsc);
 
 #endif /* TVMMCTL_VMM_H */
