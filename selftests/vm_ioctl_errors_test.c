@@ -192,7 +192,7 @@ TEST_F(vm, memory_region_bad_fields_are_einval)
 	} cases[] = {
 		{ "slot = max" },
 		{ "slot = ~0" },
-		{ "flags bit 1" },
+		{ "flags bit 2" },
 		{ "flags bit 31" },
 		{ "reserved[0]" },
 		{ "reserved[1]" },
@@ -219,7 +219,7 @@ TEST_F(vm, memory_region_bad_fields_are_einval)
 	i = 0;
 	cases[i++].r.slot = TVMM_MAX_MEMSLOTS;
 	cases[i++].r.slot = ~0U;
-	cases[i++].r.flags = 0x2;
+	cases[i++].r.flags = 0x4;	/* after TVMM_MEM_LOG_DIRTY */
 	cases[i++].r.flags = 0x80000000;
 	cases[i++].r.reserved[0] = 1;
 	cases[i++].r.reserved[1] = 1;
