@@ -15,7 +15,8 @@
  * would need a second path; with them on, every guest page-table walk
  * counts as a write (SDM Vol. 3C, 29.3.5 "Accessed and Dirty Flags for
  * EPT"), so the page tables would always look dirty. Write protection
- * works wherever EPT does, and the emulator tests the path every host
+ * works wherever EPT does, and the emulator (whose corei7_skylake_x has
+ * both, IA32_VMX_EPT_VPID_CAP 0xf0106334141) tests the path every host
  * runs.
  *
  * The order that loses no write: a fault makes the page writable, then

@@ -9,7 +9,8 @@
  * reported pages again and invalidates the EPT's cached translations
  * (INVEPT, SDM Vol. 3C, 29.4.3.1), so the next write to them is caught:
  * a page written in one round and again in the next is reported twice.
- * Pages only read are never reported; what the guest wrote is in memory.
+ * Pages only read are never reported; what the guest wrote is in memory;
+ * what tvmm.ko stores for the guest (an INS) is reported too.
  * Every refusal (bad slot, flags, reserved, a bitmap too small, a slot
  * without the flag) has its errno and leaves the log as it was; a bitmap
  * tvmm cannot write loses no bit. Turning the flag off and on for the
@@ -32,12 +33,19 @@
 #define NR_ROUNDS	4
 #define END		-1
 
-/* The pages the guest writes in each round; in round 3, page 7 twice. */
-static const int round_pages[NR_ROUNDS][8] = {
+/*
+ * The pages the guest writes in each round; in round 3, page 7 twice.
+ * The last row is the page an INS writes, through tvmm.ko.
+ */
+#define INS_ROUND	NR_ROUNDS
+#define INS_PAGE	20
+#define INS_PORT	0x3000
+static const int round_pages[NR_ROUNDS + 1][8] = {
 	{ 0, 1, 63, 64, 129, END },
 	{ 1, 5, 128, END },
 	{ END },
 	{ 7, 7, END },
+	{ INS_PAGE, END },
 };
 
 #define READ_ONLY_PAGE	8	/* read in every round, never written */
@@ -58,6 +66,16 @@ static void guest_code(void)
 		sum += guest_read64(slot_word(READ_ONLY_PAGE, 0));
 		GUEST_SYNC(r, sum);
 	}
+	GUEST_DONE();
+}
+
+/* An INS into the slot: tvmm.ko stores the byte userspace gives. */
+static void guest_ins(void)
+{
+	__u64 dst = SLOT_GPA + INS_PAGE * PAGE_SIZE;
+
+	asm volatile("insb" : "+D"(dst) : "d"(INS_PORT) : "memory");
+	GUEST_SYNC(0, 0);
 	GUEST_DONE();
 }
 
@@ -94,8 +112,9 @@ static void expect_log(struct __test_metadata *_metadata, struct tvmm_vm *vm,
 	EXPECT_EQ(0xa5a5a5a5a5a5a5a5ULL, got[LOG_WORDS]);
 }
 
-static struct tvmm_vm *log_vm(struct __test_metadata *_metadata,
-			      struct tvmm_vcpu **vcpu, __u8 **mem)
+static struct tvmm_vm *__log_vm(struct __test_metadata *_metadata,
+				struct tvmm_vcpu **vcpu, __u8 **mem,
+				void (*code)(void))
 {
 	struct tvmm_vm *vm;
 	int fd = open(TVMM_DEV, O_RDWR);
@@ -106,12 +125,14 @@ static struct tvmm_vm *log_vm(struct __test_metadata *_metadata,
 		return NULL;
 	}
 	close(fd);
-	vm = vm_create_with_one_vcpu(vcpu, guest_code);
+	vm = vm_create_with_one_vcpu(vcpu, code);
 	*mem = vm_add_memory(vm, SLOT, SLOT_GPA, SLOT_PAGES * PAGE_SIZE,
 			     TVMM_MEM_LOG_DIRTY);
 	virt_map(vm, SLOT_GPA, SLOT_GPA, SLOT_PAGES * PAGE_SIZE);
 	return vm;
 }
+
+#define log_vm(m, vcpu, mem)	__log_vm(m, vcpu, mem, guest_code)
 
 TEST(log_reports_exactly_the_pages_written)
 {
@@ -137,6 +158,30 @@ TEST(log_reports_exactly_the_pages_written)
 				  *(__u64 *)(mem + round_pages[r][i] *
 					     PAGE_SIZE + 8 * r));
 	}
+	vcpu_run_expect_done(vcpu);
+	vm_free(vm);
+}
+
+/* What tvmm.ko writes for the guest is the guest's write. */
+TEST(ins_by_tvmm_is_logged)
+{
+	struct tvmm_vcpu *vcpu;
+	struct tvmm_vm *vm;
+	__u8 *mem;
+
+	TVMM_REQUIRE_MODULE();
+	vm = __log_vm(_metadata, &vcpu, &mem, guest_ins);
+	if (!vm)
+		SKIP(return, "no TVMM_CAP_DIRTY_LOG");
+	vcpu_run_expect_exit(vcpu, TVMM_EXIT_IO);
+	ASSERT_EQ(TVMM_IO_IN, vcpu->run->io.direction);
+	ASSERT_EQ(INS_PORT, vcpu->run->io.port);
+	((__u8 *)vcpu->run)[vcpu->run->io.data_offset] = 0x5a;
+	/* The store happens when the next TVMM_RUN completes the INS. */
+	expect_log(_metadata, vm, -1);
+	vcpu_run_expect_sync(vcpu, 0);
+	expect_log(_metadata, vm, INS_ROUND);
+	EXPECT_EQ(0x5a, mem[INS_PAGE * PAGE_SIZE]);
 	vcpu_run_expect_done(vcpu);
 	vm_free(vm);
 }
