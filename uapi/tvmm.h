@@ -106,10 +106,13 @@
  *	by tvmm.ko for the guest (INS) count; userspace's own writes through
  *	its mapping do not. The bits are read and cleared atomically while
  *	vCPUs run: a VMM stops the vCPUs before its last call only to have
- *	a final, complete set. -EINVAL: bad slot, flags, reserved, or a
- *	bitmap_size under TVMM_DIRTY_LOG_BYTES(pages of the slot); -ENOENT:
- *	the slot is empty or has no TVMM_MEM_LOG_DIRTY; -EFAULT: the bitmap
- *	cannot be written (the bits stay set, for the next call).
+ *	a final, complete set. tvmm writes TVMM_DIRTY_LOG_BYTES(pages of
+ *	the slot) bytes. A logged slot is mapped with 4 KiB pages, and the
+ *	first write to a page after a call costs a VM exit handled in the
+ *	kernel. -EINVAL: bad slot, flags, reserved, or a bitmap_size under
+ *	TVMM_DIRTY_LOG_BYTES(pages of the slot); -ENOENT: the slot is empty
+ *	or has no TVMM_MEM_LOG_DIRTY; -EFAULT: the bitmap cannot be written
+ *	(the bits stay set, for the next call).
  */
 #define TVMM_GET_DIRTY_LOG	_IOW(TVMMIO, 0x14, struct tvmm_dirty_log)
 
