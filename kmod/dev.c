@@ -90,7 +90,7 @@ static long tvmm_get_vmx_caps(struct tvmm_vmx_caps __user *argp)
 	return 0;
 }
 
-/* The MSRs a VMM saves and restores, as many as fit, or -E2BIG. */
+/* The MSRs a VMM saves and restores: all of them, or -E2BIG. */
 static long tvmm_get_msr_index_list(struct tvmm_msr_list __user *argp)
 {
 	struct tvmm_msr_list hdr;
