@@ -36,6 +36,10 @@ static long tvmm_check_extension(unsigned long ext)
 	case TVMM_CAP_TRACE:
 	case TVMM_CAP_KERNEL_HYPERCALLS:
 	case TVMM_CAP_USER_MSRS:
+	case TVMM_CAP_XSAVE:
+	case TVMM_CAP_DEBUGREGS:
+	case TVMM_CAP_MSR_INDEX_LIST:
+	case TVMM_CAP_DIRTY_LOG:
 		return 1;
 	case TVMM_CAP_TSC_KHZ:
 		/* The guest's TSC is the host's plus an offset, never scaled. */
@@ -86,6 +90,30 @@ static long tvmm_get_vmx_caps(struct tvmm_vmx_caps __user *argp)
 	return 0;
 }
 
+/* The MSRs a VMM saves and restores: all of them, or -E2BIG. */
+static long tvmm_get_msr_index_list(struct tvmm_msr_list __user *argp)
+{
+	struct tvmm_msr_list hdr;
+	u32 indices[TVMM_MAX_MSR_ENTRIES];
+	u32 n;
+
+	if (copy_from_user(&hdr, argp, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.flags)
+		return -EINVAL;
+	n = vmx_msr_index_list(indices, min_t(u32, hdr.nmsrs,
+					      ARRAY_SIZE(indices)));
+	if (WARN_ON_ONCE(n > ARRAY_SIZE(indices)))
+		return -EIO;
+	if (put_user(n, &argp->nmsrs))
+		return -EFAULT;
+	if (hdr.nmsrs < n)
+		return -E2BIG;
+	if (copy_to_user(argp->indices, indices, n * sizeof(*indices)))
+		return -EFAULT;
+	return 0;
+}
+
 static long tvmm_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -102,6 +130,8 @@ static long tvmm_dev_ioctl(struct file *file, unsigned int cmd,
 		return arg ? -EINVAL : tvmm_vm_create();
 	case TVMM_GET_VCPU_MMAP_SIZE:
 		return arg ? -EINVAL : PAGE_SIZE;
+	case TVMM_GET_MSR_INDEX_LIST:
+		return tvmm_get_msr_index_list((void __user *)arg);
 	}
 	return -ENOTTY;
 }

@@ -33,10 +33,12 @@ static int guest_phys_access(struct tvmm_vm *vm, u64 gpa, void *buf,
 		return -EFAULT;
 	page = slot->pages[(gpa - slot->gpa) >> PAGE_SHIFT];
 	va = kmap_local_page(page);
-	if (write)
+	if (write) {
 		memcpy(va + offset_in_page(gpa), buf, len);
-	else
+		tvmm_mark_page_dirty(slot, gpa);
+	} else {
 		memcpy(buf, va + offset_in_page(gpa), len);
+	}
 	kunmap_local(va);
 	return 0;
 }

@@ -30,6 +30,11 @@ struct tvmm_memslot {
 	u64 uaddr;
 	u32 flags;			/* TVMM_MEM_* */
 	struct page **pages;		/* pinned for the slot's life */
+	/*
+	 * TVMM_MEM_LOG_DIRTY: a bit per page written since the last
+	 * TVMM_GET_DIRTY_LOG (dirty_log.c), else NULL. Atomic bit operations.
+	 */
+	unsigned long *dirty_bitmap;
 };
 
 /*
@@ -126,6 +131,13 @@ void tvmm_dev_exit(void);
 int tvmm_vm_create(void);
 struct tvmm_memslot *tvmm_gpa_to_slot(struct tvmm_vm *vm, u64 gpa);
 bool tvmm_user_msr(struct tvmm_vm *vm, u32 index);
+
+/* dirty_log.c: TVMM_MEM_LOG_DIRTY slots. */
+long tvmm_get_dirty_log(struct tvmm_vm *vm, void __user *argp);
+u64 tvmm_dirty_log_ept_perm(const struct tvmm_memslot *slot, u64 page);
+void tvmm_dirty_log_write_fault(struct tvmm_vm *vm, struct tvmm_memslot *slot,
+				u64 gpa);
+void tvmm_mark_page_dirty(struct tvmm_memslot *slot, u64 gpa);
 
 /* vcpu.c */
 int tvmm_vcpu_create(struct tvmm_vm *vm, unsigned long id);

@@ -32,6 +32,7 @@ union vcpu_state {
 	struct tvmm_exception_exits ex;
 	struct tvmm_intercepts ic;
 	struct tvmm_vcpu_events events;
+	struct tvmm_debugregs dbg;
 };
 
 /* An argument a state ioctl refuses, before anything is touched. */
@@ -72,6 +73,11 @@ static int vcpu_state_op(struct tvmm_vcpu *vcpu, unsigned int cmd,
 		return 0;
 	case TVMM_SET_VCPU_EVENTS:
 		return vmx_set_events(vcpu, &s->events);
+	case TVMM_GET_DEBUGREGS:
+		vmx_get_debugregs(vcpu, &s->dbg);
+		return 0;
+	case TVMM_SET_DEBUGREGS:
+		return vmx_set_debugregs(vcpu, &s->dbg);
 	}
 	return -ENOTTY;
 }
@@ -196,6 +202,34 @@ free:
 	return err;
 }
 
+/*
+ * The XSAVE area is too big for the stack: a buffer of its own. The
+ * guest's FPU state is in memory, not in the registers, between runs
+ * (vcpu->lock): no VMCS is needed.
+ */
+static long vcpu_xsave(struct tvmm_vcpu *vcpu, struct tvmm_xsave __user *argp,
+		       bool set)
+{
+	struct tvmm_xsave *xs;
+	long ret = 0;
+
+	xs = kmalloc(sizeof(*xs), GFP_KERNEL_ACCOUNT);
+	if (!xs)
+		return -ENOMEM;
+	if (set) {
+		if (copy_from_user(xs, argp, sizeof(*xs)))
+			ret = -EFAULT;
+		else
+			ret = vmx_set_xsave(vcpu, xs);
+	} else {
+		vmx_get_xsave(vcpu, xs);
+		if (copy_to_user(argp, xs, sizeof(*xs)))
+			ret = -EFAULT;
+	}
+	kfree(xs);
+	return ret;
+}
+
 static long vcpu_get_stats(struct tvmm_vcpu *vcpu,
 			   struct tvmm_vcpu_stats __user *argp)
 {
@@ -302,7 +336,13 @@ static long tvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 	case TVMM_SET_INTERCEPTS:
 	case TVMM_GET_VCPU_EVENTS:
 	case TVMM_SET_VCPU_EVENTS:
+	case TVMM_GET_DEBUGREGS:
+	case TVMM_SET_DEBUGREGS:
 		ret = vcpu_state_ioctl(vcpu, cmd, argp);
+		break;
+	case TVMM_GET_XSAVE:
+	case TVMM_SET_XSAVE:
+		ret = vcpu_xsave(vcpu, argp, cmd == TVMM_SET_XSAVE);
 		break;
 	case TVMM_SET_CPUID:
 		ret = vcpu_set_cpuid(vcpu, argp);

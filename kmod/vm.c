@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vm.c - a VM: its file, its guest memory slots and their EPT mappings,
- * and the list of MSRs userspace models (TVMM_SET_USER_MSRS).
+ * and the list of MSRs userspace models (TVMM_SET_USER_MSRS). The dirty
+ * log of a slot is dirty_log.c's.
  *
  * Guest memory is the caller's memory: each slot's pages are pinned for as
  * long as the slot exists (charged to RLIMIT_MEMLOCK like mlock) and mapped
@@ -61,19 +62,21 @@ static bool slot_can_map_2m(struct tvmm_memslot *s, u64 i)
 	return true;
 }
 
+/*
+ * A read-only slot: the guest's writes fault and exit as MMIO. A logged
+ * one: 4 KiB pages, each writable only once written (dirty_log.c).
+ */
 static int vm_map_slot(struct tvmm_vm *vm, struct tvmm_memslot *s)
 {
-	/* A read-only slot: the guest's writes fault and exit as MMIO. */
-	u64 perm = s->flags & TVMM_MEM_READONLY ? EPT_READ | EPT_EXECUTE
-						  : EPT_RWX;
 	u64 i = 0;
 	int err;
 
 	while (i < s->npages) {
-		bool large = slot_can_map_2m(s, i);
+		bool large = !s->dirty_bitmap && slot_can_map_2m(s, i);
 
 		err = ept_map(&vm->ept, s->gpa + (i << PAGE_SHIFT),
-			      page_to_phys(s->pages[i]), large, perm);
+			      page_to_phys(s->pages[i]), large,
+			      tvmm_dirty_log_ept_perm(s, i));
 		if (err)
 			return err;
 		i += large ? PAGES_PER_2M : 1;
@@ -137,6 +140,7 @@ static void memslot_release(struct tvmm_vm *vm, struct tvmm_memslot *s)
 	}
 	account_locked_vm(vm->mm, s->npages, false);
 	kvfree(s->pages);
+	kvfree(s->dirty_bitmap);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -232,7 +236,8 @@ static int vm_check_region(struct tvmm_vm *vm,
 	u64 end = r->guest_phys_addr + r->memory_size;
 	int i;
 
-	if (r->slot >= TVMM_MAX_MEMSLOTS || r->flags & ~TVMM_MEM_READONLY ||
+	if (r->slot >= TVMM_MAX_MEMSLOTS ||
+	    r->flags & ~(TVMM_MEM_READONLY | TVMM_MEM_LOG_DIRTY) ||
 	    r->reserved[0] || r->reserved[1])
 		return -EINVAL;
 	if (!PAGE_ALIGNED(r->guest_phys_addr) ||
@@ -258,10 +263,23 @@ static int vm_check_region(struct tvmm_vm *vm,
 	return 0;
 }
 
+/*
+ * The same memory as @old, differing only in TVMM_MEM_LOG_DIRTY: the
+ * pinned pages carry over, as a VMM turns the log on and off.
+ */
+static bool memslot_log_toggled(const struct tvmm_memslot *old,
+				const struct tvmm_memslot *new)
+{
+	return old->npages && old->gpa == new->gpa &&
+	       old->npages == new->npages && old->uaddr == new->uaddr &&
+	       (old->flags ^ new->flags) == TVMM_MEM_LOG_DIRTY;
+}
+
 static long vm_set_memory_region(struct tvmm_vm *vm, void __user *argp)
 {
 	struct tvmm_memory_region r;
 	struct tvmm_memslot new = {};
+	bool same_pages = false;
 	int err;
 
 	if (copy_from_user(&r, argp, sizeof(r)))
@@ -278,9 +296,24 @@ static long vm_set_memory_region(struct tvmm_vm *vm, void __user *argp)
 		new.npages = r.memory_size >> PAGE_SHIFT;
 		new.uaddr = r.userspace_addr;
 		new.flags = r.flags;
-		err = memslot_pin(vm, &new);
+		same_pages = memslot_log_toggled(&vm->slots[r.slot], &new);
+		if (same_pages)
+			new.pages = vm->slots[r.slot].pages;
+		else
+			err = memslot_pin(vm, &new);
 		if (err)
 			goto unlock;
+		/* Empty: nothing written yet, every page write-protected. */
+		if (new.flags & TVMM_MEM_LOG_DIRTY) {
+			new.dirty_bitmap =
+				kvcalloc(BITS_TO_LONGS(new.npages),
+					 sizeof(long),
+					 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+			if (!new.dirty_bitmap) {
+				err = -ENOMEM;
+				goto release_new;
+			}
+		}
 	}
 	/* On return, new holds the slot that was there. */
 	err = vm_rebuild_ept(vm, r.slot, &new);
@@ -289,7 +322,13 @@ static long vm_set_memory_region(struct tvmm_vm *vm, void __user *argp)
 		if (vm_rebuild_ept(vm, r.slot, &new))
 			pr_err_ratelimited("cannot restore the EPT of a VM\n");
 	}
-	memslot_release(vm, &new);
+release_new:
+	if (same_pages) {
+		/* Either way, the pages are the slot's: only the log goes. */
+		kvfree(new.dirty_bitmap);
+	} else {
+		memslot_release(vm, &new);
+	}
 unlock:
 	mutex_unlock(&vm->lock);
 	return err;
@@ -398,6 +437,8 @@ static long tvmm_vm_ioctl(struct file *file, unsigned int cmd,
 		return vm_set_tsc_offset(vm, argp);
 	case TVMM_SET_USER_MSRS:
 		return vm_set_user_msrs(vm, argp);
+	case TVMM_GET_DIRTY_LOG:
+		return tvmm_get_dirty_log(vm, argp);
 	}
 	return -ENOTTY;
 }

@@ -47,7 +47,9 @@ TEST_F(dev, extensions_present)
 	unsigned long exts[] = { TVMM_CAP_VCPU_STATS, TVMM_CAP_INTERRUPT,
 				 TVMM_CAP_TRACE, TVMM_CAP_KERNEL_HYPERCALLS,
 				 TVMM_CAP_INTERCEPTS, TVMM_CAP_VCPU_EVENTS,
-				 TVMM_CAP_TSC_KHZ, TVMM_CAP_USER_MSRS };
+				 TVMM_CAP_TSC_KHZ, TVMM_CAP_USER_MSRS,
+				 TVMM_CAP_XSAVE, TVMM_CAP_DEBUGREGS,
+				 TVMM_CAP_MSR_INDEX_LIST, TVMM_CAP_DIRTY_LOG };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(exts); i++)
@@ -56,7 +58,7 @@ TEST_F(dev, extensions_present)
 
 TEST_F(dev, unknown_extensions_are_zero)
 {
-	unsigned long exts[] = { 0, TVMM_CAP_USER_MSRS + 1, 1000, 0xffffffffUL,
+	unsigned long exts[] = { 0, TVMM_CAP_DIRTY_LOG + 1, 1000, 0xffffffffUL,
 				 ~0UL };
 	size_t i;
 

@@ -113,6 +113,9 @@ static const struct ioctl_desc descs[] = {
 	D(TVMM_INTERRUPT, K_VCPU), D(TVMM_SET_TRACE, K_VCPU),
 	D(TVMM_SET_INTERCEPTS, K_VCPU), D(TVMM_GET_VCPU_EVENTS, K_VCPU),
 	D(TVMM_SET_VCPU_EVENTS, K_VCPU), D(TVMM_SET_USER_MSRS, K_VM),
+	D(TVMM_GET_MSR_INDEX_LIST, K_SYS), D(TVMM_GET_DIRTY_LOG, K_VM),
+	D(TVMM_GET_XSAVE, K_VCPU), D(TVMM_SET_XSAVE, K_VCPU),
+	D(TVMM_GET_DEBUGREGS, K_VCPU), D(TVMM_SET_DEBUGREGS, K_VCPU),
 	{ 0, "undefined ioctl", K_ANY },
 };
 
@@ -507,7 +510,7 @@ static void do_ioctl(unsigned int d)
 		break;
 	case TVMM_CHECK_EXTENSION:
 		uarg = spoil ? fuzz_boundary() :
-			fuzz_below(TVMM_CAP_USER_MSRS + 2);
+			fuzz_below(TVMM_CAP_DIRTY_LOG + 2);
 		break;
 	case TVMM_GET_VMX_CAPS: {
 		struct tvmm_vmx_caps *caps = (void *)arg;
@@ -520,7 +523,8 @@ static void do_ioctl(unsigned int d)
 		struct buf *b = &bufs[fuzz_below(NR_BUFS)];
 
 		r->slot = fuzz_one_in(8) ? fuzz_boundary() : fuzz_below(6);
-		r->flags = fuzz_one_in(4) ? TVMM_MEM_READONLY : 0;
+		r->flags = (fuzz_one_in(4) ? TVMM_MEM_READONLY : 0) |
+			   (fuzz_one_in(3) ? TVMM_MEM_LOG_DIRTY : 0);
 		r->guest_phys_addr = fuzz_below(16) << 21;
 		r->memory_size = fuzz_one_in(4) ? 0 : b->size;
 		r->userspace_addr = (unsigned long)b->p;
@@ -632,6 +636,34 @@ static void do_ioctl(unsigned int d)
 			u->indices[i] = msr_index();
 		break;
 	}
+	case TVMM_GET_MSR_INDEX_LIST:
+		*(__u32 *)arg = spoil ? fuzz_boundary() : fuzz_below(40);
+		size = sizeof(struct tvmm_msr_list) + 40 * sizeof(__u32);
+		spoil = false;
+		break;
+	case TVMM_GET_DIRTY_LOG: {
+		struct tvmm_dirty_log *log = (void *)arg;
+		struct buf *b = &bufs[fuzz_below(NR_BUFS)];
+
+		log->slot = fuzz_one_in(8) ? fuzz_boundary() : fuzz_below(6);
+		log->bitmap = (unsigned long)(fuzz_one_in(8) ? guard : b->p);
+		log->bitmap_size = fuzz_one_in(4) ? fuzz_boundary() : b->size;
+		break;
+	}
+	case TVMM_SET_XSAVE:
+		/* A state it had, one bit changed, or random. */
+		ioctl(fd, TVMM_GET_XSAVE, arg);
+		if (fuzz_one_in(2))
+			((__u8 *)arg)[fuzz_below(size)] ^= 1 << fuzz_below(8);
+		else if (fuzz_one_in(4))
+			fill_random(arg, size);
+		spoil = false;
+		break;
+	case TVMM_SET_DEBUGREGS:
+		ioctl(fd, TVMM_GET_DEBUGREGS, arg);
+		if (fuzz_one_in(2))
+			fill_random(arg, 6 * 8);
+		break;
 	case 0:		/* a number tvmm does not define, or one it does */
 		nr = _IOC(fuzz_below(4),
 			  fuzz_one_in(8) ? fuzz_below(256) : TVMMIO,
@@ -678,6 +710,12 @@ static void do_ioctl(unsigned int d)
 			BAD("%s processed %ld of %u entries\n", desc->name,
 			    ret, ((struct tvmm_msrs *)arg)->nmsrs);
 		break;
+	case TVMM_GET_MSR_INDEX_LIST:
+		if (uarg == (long)arg &&
+		    (!*(__u32 *)arg || *(__u32 *)arg > 40))
+			BAD("TVMM_GET_MSR_INDEX_LIST gave %u MSRs\n",
+			    *(__u32 *)arg);
+		break;
 	case TVMM_SET_EXCEPTION_EXITS:
 		c = vcpu_by_fd(fd);
 		if (c && uarg == (long)arg)
@@ -690,6 +728,26 @@ static void do_ioctl(unsigned int d)
 		break;
 	default:
 		break;
+	}
+}
+
+/* The log of one of the race's slots, read and cleared under the runners. */
+static void do_dirty_log(struct fvm *vm)
+{
+	static __u64 bitmap[64];
+	struct tvmm_dirty_log log = {
+		.slot = fuzz_below(4),
+		.bitmap = (unsigned long)bitmap,
+		.bitmap_size = sizeof(bitmap),
+	};
+	unsigned int d;
+	long ret;
+
+	for (d = 0; d < NR_DESCS; d++) {
+		if (descs[d].nr != TVMM_GET_DIRTY_LOG)
+			continue;
+		ret = ioctl(vm->fd, TVMM_GET_DIRTY_LOG, &log);
+		account(d, ret, errno);
 	}
 }
 
@@ -863,6 +921,8 @@ static void do_race(void)
 			mr.guest_phys_addr = fuzz_below(4) << 21;
 			mr.memory_size = fuzz_one_in(3) ? 0 : b->size;
 			mr.userspace_addr = (unsigned long)b->p;
+			/* Logged: the runners' writes fault, under GET_DIRTY_LOG */
+			mr.flags = fuzz_one_in(2) ? TVMM_MEM_LOG_DIRTY : 0;
 			account(5, ioctl(vm->fd, TVMM_SET_MEMORY_REGION, &mr),
 				errno);
 			break;
@@ -889,7 +949,10 @@ static void do_race(void)
 			do_ioctl(fuzz_below(NR_DESCS));
 			break;
 		case 8:
-			do_mmap();
+			if (fuzz_one_in(2))
+				do_mmap();
+			else
+				do_dirty_log(vm);
 			break;
 		default:
 			usleep(fuzz_below(3000));

@@ -192,7 +192,7 @@ TEST_F(vm, memory_region_bad_fields_are_einval)
 	} cases[] = {
 		{ "slot = max" },
 		{ "slot = ~0" },
-		{ "flags bit 1" },
+		{ "flags bit 2" },
 		{ "flags bit 31" },
 		{ "reserved[0]" },
 		{ "reserved[1]" },
@@ -219,7 +219,7 @@ TEST_F(vm, memory_region_bad_fields_are_einval)
 	i = 0;
 	cases[i++].r.slot = TVMM_MAX_MEMSLOTS;
 	cases[i++].r.slot = ~0U;
-	cases[i++].r.flags = 0x2;
+	cases[i++].r.flags = 0x4;	/* after TVMM_MEM_LOG_DIRTY */
 	cases[i++].r.flags = 0x80000000;
 	cases[i++].r.reserved[0] = 1;
 	cases[i++].r.reserved[1] = 1;
@@ -718,15 +718,18 @@ TEST_F(vm, unknown_ioctls_are_enotty)
 	unsigned long vm_only[] = {
 		TVMM_RUN, TVMM_GET_REGS, TVMM_SET_REGS, TVMM_GET_SREGS,
 		TVMM_SET_CPUID, TVMM_SET_EXCEPTION_EXITS,
+		TVMM_GET_XSAVE, TVMM_SET_XSAVE, TVMM_GET_DEBUGREGS,
+		TVMM_SET_DEBUGREGS, TVMM_GET_MSR_INDEX_LIST,
 		_IOW(TVMMIO, 0x10, __u64),
 		_IOR(TVMMIO, 0x10, struct tvmm_memory_region),
 		_IOW(TVMMIO, 0x12, __u64),
 		_IO(TVMMIO, 0x13),
 		_IOW(TVMMIO, 0x13, __u64),	/* wrong size */
+		_IOW(TVMMIO, 0x14, __u64),	/* wrong size */
 	};
 	unsigned long vcpu_only[] = {
 		TVMM_SET_MEMORY_REGION, TVMM_CREATE_VCPU, TVMM_SET_TSC_OFFSET,
-		TVMM_SET_USER_MSRS,
+		TVMM_SET_USER_MSRS, TVMM_GET_DIRTY_LOG, TVMM_GET_MSR_INDEX_LIST,
 		_IOR(TVMMIO, 0x21, __u64),
 		_IOW(TVMMIO, 0x22, __u64),
 		_IOW(TVMMIO, 0x28, __u32),	/* wrong size */
@@ -805,6 +808,8 @@ TEST_F(vm, other_process_gets_eio)
 		.userspace_addr = (unsigned long)self->slot,
 	};
 	struct tvmm_tsc_offset t = {};
+	struct tvmm_dirty_log log = { .slot = SLOT };
+	struct tvmm_debugregs dbg = { .dr7 = 0x400 };
 	struct tvmm_user_msrs u = {
 		.nmsrs = 1, .indices = { MSR_IA32_APICBASE_NR },
 	};
@@ -831,12 +836,17 @@ TEST_F(vm, other_process_gets_eio)
 				     (unsigned long)&regs) << 5;
 		fail |= child_expect(self->vm->fd, TVMM_SET_USER_MSRS,
 				     (unsigned long)&u) << 6;
+		fail |= child_expect(self->vm->fd, TVMM_GET_DIRTY_LOG,
+				     (unsigned long)&log) << 7;
+		fail |= child_expect(self->vcpu->fd, TVMM_SET_DEBUGREGS,
+				     (unsigned long)&dbg) << 8;
 		_exit(fail);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
+	/* Bits: region, vcpu, tsc, run, get, set, user MSRs, log, DRs. */
 	EXPECT_EQ(0, WEXITSTATUS(status)) {
-		TH_LOG("failed checks (bits: region, vcpu, tsc, run, get, set, user MSRs): %#x",
+		TH_LOG("failed checks (bits in the child's order): %#x",
 		       WEXITSTATUS(status));
 	}
 	/* IA32_APIC_BASE is still tvmm's. */

@@ -50,6 +50,18 @@
  */
 #define TVMM_CREATE_VM		_IO(TVMMIO, 0x03)
 #define TVMM_GET_VCPU_MMAP_SIZE	_IO(TVMMIO, 0x04)
+/*
+ * TVMM_GET_MSR_INDEX_LIST: the MSRs that hold a vCPU's state, which
+ *	TVMM_GET_MSRS reads and TVMM_SET_MSRS writes back: what a VMM saves
+ *	and restores, in the order to restore them (struct tvmm_msr_list).
+ *	In: nmsrs, the room in indices[]; out: nmsrs, how many there are,
+ *	and the indices. -E2BIG: too little room (nmsrs is set to the count,
+ *	no index written); -EINVAL: flags. The other MSRs TVMM_GET_MSRS
+ *	knows read a constant (IA32_APIC_BASE, IA32_PLATFORM_ID, the MTRRs,
+ *	IA32_TSC_ADJUST, IA32_BIOS_SIGN_ID) that no write changes. A user
+ *	MSR (TVMM_SET_USER_MSRS) is userspace's to save, listed or not.
+ */
+#define TVMM_GET_MSR_INDEX_LIST	_IOWR(TVMMIO, 0x05, struct tvmm_msr_list)
 
 /*
  * VM ioctls, on a VM file descriptor.
@@ -84,6 +96,25 @@
 #define TVMM_CREATE_VCPU	_IO(TVMMIO, 0x11)
 #define TVMM_SET_TSC_OFFSET	_IOW(TVMMIO, 0x12, struct tvmm_tsc_offset)
 #define TVMM_SET_USER_MSRS	_IOW(TVMMIO, 0x13, struct tvmm_user_msrs)
+/*
+ * TVMM_GET_DIRTY_LOG: the pages of a memory slot created with
+ *	TVMM_MEM_LOG_DIRTY that were written since the slot was created or
+ *	since the last TVMM_GET_DIRTY_LOG of it, as a bitmap at
+ *	struct tvmm_dirty_log.bitmap (bit n of byte n / 8: page n of the
+ *	slot), cleared as it is read: a page written after its bit was read
+ *	is reported by the next call, none is lost. Writes by the guest and
+ *	by tvmm.ko for the guest (INS) count; userspace's own writes through
+ *	its mapping do not. The bits are read and cleared atomically while
+ *	vCPUs run: a VMM stops the vCPUs before its last call only to have
+ *	a final, complete set. tvmm writes TVMM_DIRTY_LOG_BYTES(pages of
+ *	the slot) bytes. A logged slot is mapped with 4 KiB pages, and the
+ *	first write to a page after a call costs a VM exit handled in the
+ *	kernel. -EINVAL: bad slot, flags, reserved, or a bitmap_size under
+ *	TVMM_DIRTY_LOG_BYTES(pages of the slot); -ENOENT: the slot is empty
+ *	or has no TVMM_MEM_LOG_DIRTY; -EFAULT: the bitmap cannot be written
+ *	(the bits stay set, for the next call).
+ */
+#define TVMM_GET_DIRTY_LOG	_IOW(TVMMIO, 0x14, struct tvmm_dirty_log)
 
 /*
  * vCPU ioctls, on a vCPU file descriptor.
@@ -104,7 +135,17 @@
  * TVMM_SET_CPUID: the CPUID table the guest sees.
  * TVMM_GET_MSRS, TVMM_SET_MSRS: the MSRs tvmm virtualizes; return how many
  *	entries were processed, stopping at the first unsupported one (a
- *	user MSR, TVMM_SET_USER_MSRS, is one).
+ *	user MSR, TVMM_SET_USER_MSRS, is one) or, for SET, at a value the
+ *	guest's WRMSR could not write. TVMM_GET_MSR_INDEX_LIST lists those
+ *	to save and restore. IA32_TSC (0x10) is the guest's TSC, the host's
+ *	plus the VM's offset (TVMM_SET_TSC_OFFSET): GET reads it now; SET
+ *	sets the VM's offset so that the guest's TSC reads the value now
+ *	and counts on from it, on every vCPU of the VM (one offset per VM).
+ *	A restorer sets IA32_TSC last, once, right before the vCPUs run
+ *	again: the guest's TSC then goes on from the saved value, never
+ *	backwards, and the time the VM spent stopped is not counted. To
+ *	count it, add it in TSC cycles. tvmm never scales the TSC: on a
+ *	host of another rate (TVMM_CAP_TSC_KHZ) it runs at that rate.
  * TVMM_SET_EXCEPTION_EXITS: guest exceptions (bitmap of vectors 0-31) that
  *	exit to userspace as TVMM_EXIT_EXCEPTION instead of being delivered.
  * TVMM_GET_VCPU_STATS: how many VM exits of each basic exit reason the vCPU
@@ -164,6 +205,38 @@
  */
 #define TVMM_GET_VCPU_EVENTS	_IOR(TVMMIO, 0x2d, struct tvmm_vcpu_events)
 #define TVMM_SET_VCPU_EVENTS	_IOW(TVMMIO, 0x2e, struct tvmm_vcpu_events)
+/*
+ * TVMM_GET_XSAVE, TVMM_SET_XSAVE: the guest's x87, SSE and AVX state in
+ *	the standard (non-compacted) XSAVE format (SDM Vol. 1, 13.4 "XSAVE
+ *	Area"), and its XCR0 (struct tvmm_xsave). The area's XSAVE header
+ *	(bytes 512-575) says which components it holds (XSTATE_BV): x87 and
+ *	SSE, which exist whatever XCR0 says (FXSAVE state), and those of
+ *	XCR0 the guest enabled (AVX, AVX-512). A component whose bit is clear
+ *	is in its initial state. On a host without XSAVE (noxsave) GET gives
+ *	the FXSAVE image with XSTATE_BV = x87 | SSE, and XCR0 = 1.
+ *	SET refuses with -EINVAL, changing nothing, what XRSTOR or XSETBV
+ *	would refuse: flags or reserved not zero; an XCR0 the guest's XSETBV
+ *	could not set on this host (x87 clear, a component the host does not
+ *	enable or tvmm does not give guests, AVX without SSE, part of
+ *	AVX-512 or AVX-512 without AVX; only 1 without host XSAVE); XCOMP_BV
+ *	(the compacted format) or the header's reserved bytes not zero; a
+ *	component in XSTATE_BV beyond x87, SSE and the new XCR0; MXCSR bits
+ *	the CPU reserves (MXCSR_MASK, Vol. 1, 11.6.6).
+ */
+#define TVMM_GET_XSAVE		_IOR(TVMMIO, 0x2f, struct tvmm_xsave)
+#define TVMM_SET_XSAVE		_IOW(TVMMIO, 0x30, struct tvmm_xsave)
+/*
+ * TVMM_GET_DEBUGREGS, TVMM_SET_DEBUGREGS: the guest's DR0-DR3, DR6 and
+ *	DR7 (struct tvmm_debugregs) as its MOV DR reads them: DR6 with its
+ *	reserved bits set, DR7 with bit 10 set and bits 11, 12, 14 and 15
+ *	clear (SDM Vol. 3B, 18.2). tvmm keeps them virtual: the guest reads
+ *	and writes them, but its breakpoints never fire. SET stores them as
+ *	MOV DR would (DR7's fixed bits forced). -EINVAL, nothing changed:
+ *	flags or reserved not zero, DR6 or DR7 bits 63:32 set (MOV DR's
+ *	#GP).
+ */
+#define TVMM_GET_DEBUGREGS	_IOR(TVMMIO, 0x31, struct tvmm_debugregs)
+#define TVMM_SET_DEBUGREGS	_IOW(TVMMIO, 0x32, struct tvmm_debugregs)
 
 /* Extensions, for TVMM_CHECK_EXTENSION. Append only. */
 #define TVMM_CAP_VMX_CAPS	1	/* TVMM_GET_VMX_CAPS exists */
@@ -181,6 +254,10 @@
  */
 #define TVMM_CAP_TSC_KHZ	10
 #define TVMM_CAP_USER_MSRS	11	/* TVMM_SET_USER_MSRS, TVMM_EXIT_MSR */
+#define TVMM_CAP_XSAVE		12	/* TVMM_GET/SET_XSAVE */
+#define TVMM_CAP_DEBUGREGS	13	/* TVMM_GET/SET_DEBUGREGS */
+#define TVMM_CAP_MSR_INDEX_LIST	14	/* TVMM_GET_MSR_INDEX_LIST */
+#define TVMM_CAP_DIRTY_LOG	15	/* TVMM_MEM_LOG_DIRTY, TVMM_GET_DIRTY_LOG */
 
 #define TVMM_MAX_MEMSLOTS	32
 #define TVMM_MAX_VCPUS		64
@@ -275,6 +352,12 @@ struct tvmm_vmx_caps {
 
 /* struct tvmm_memory_region.flags */
 #define TVMM_MEM_READONLY	0x1u	/* guest writes exit as MMIO */
+/*
+ * Keep a dirty-page log of the slot (TVMM_GET_DIRTY_LOG), empty when the
+ * slot is created. Changing only this flag of a slot (same address, size
+ * and memory) keeps its pages pinned; turning it off drops the log.
+ */
+#define TVMM_MEM_LOG_DIRTY	0x2u
 
 /*
  * struct tvmm_memory_region - TVMM_SET_MEMORY_REGION.
@@ -290,6 +373,25 @@ struct tvmm_memory_region {
 	__u64 memory_size;
 	__u64 userspace_addr;
 	__u64 reserved[2];
+};
+
+/* struct tvmm_dirty_log - TVMM_GET_DIRTY_LOG. */
+struct tvmm_dirty_log {
+	__u32 slot;
+	__u32 flags;			/* 0 */
+	__u64 bitmap;			/* user address of the bitmap */
+	__u64 bitmap_size;		/* its bytes */
+	__u64 reserved[2];		/* 0 */
+};
+
+/* The bitmap of a slot of @pages pages: whole 64-bit words. */
+#define TVMM_DIRTY_LOG_BYTES(pages)	((((pages) + 63) / 64) * 8)
+
+/* struct tvmm_msr_list - TVMM_GET_MSR_INDEX_LIST: nmsrs indices follow. */
+struct tvmm_msr_list {
+	__u32 nmsrs;
+	__u32 flags;			/* 0 */
+	__u32 indices[];
 };
 
 struct tvmm_tsc_offset {
@@ -455,6 +557,32 @@ struct tvmm_vcpu_events {
 		__u8  padding[6];
 	} interrupt;
 	__u64 reserved[4];
+};
+
+/*
+ * The XSAVE area of struct tvmm_xsave: room for every component tvmm lets
+ * a guest enable (x87, SSE, AVX, AVX-512 end at byte 2688).
+ */
+#define TVMM_XSAVE_AREA_SIZE	4096
+
+/* struct tvmm_xsave - TVMM_GET_XSAVE, TVMM_SET_XSAVE. */
+struct tvmm_xsave {
+	__u32 flags;			/* 0 */
+	__u32 padding;			/* 0 */
+	__u64 xcr0;			/* the guest's XCR0 */
+	__u64 reserved[6];		/* 0 */
+	/* standard format: legacy area, header at 512, components */
+	__u8  area[TVMM_XSAVE_AREA_SIZE];
+};
+
+/* struct tvmm_debugregs - TVMM_GET_DEBUGREGS, TVMM_SET_DEBUGREGS. */
+struct tvmm_debugregs {
+	__u64 db[4];			/* DR0-DR3 */
+	__u64 dr6;
+	__u64 dr7;
+	__u32 flags;			/* 0 */
+	__u32 padding;			/* 0 */
+	__u64 reserved[3];		/* 0 */
 };
 
 #define TVMM_EVENT_EXTERNAL		0	/* an external interrupt */
@@ -718,6 +846,9 @@ TVMM_ABI_OFFSET(struct tvmm_vmx_caps, online_cpus, 144);
 TVMM_ABI_OFFSET(struct tvmm_vmx_caps, vmxon_cpus, 272);
 TVMM_ABI_OFFSET(struct tvmm_vmx_caps, reserved, 400);
 _Static_assert(sizeof(struct tvmm_memory_region) == 48, "memory_region size");
+_Static_assert(sizeof(struct tvmm_dirty_log) == 40, "dirty_log size");
+TVMM_ABI_OFFSET(struct tvmm_dirty_log, bitmap, 8);
+_Static_assert(sizeof(struct tvmm_msr_list) == 8, "msr_list size");
 _Static_assert(sizeof(struct tvmm_tsc_offset) == 16, "tsc_offset size");
 _Static_assert(sizeof(struct tvmm_user_msrs) == 8 + 4 * 16, "user_msrs size");
 TVMM_ABI_OFFSET(struct tvmm_user_msrs, indices, 8);
@@ -726,6 +857,12 @@ _Static_assert(sizeof(struct tvmm_vcpu_events) == 64, "vcpu_events size");
 TVMM_ABI_OFFSET(struct tvmm_vcpu_events, event, 8);
 TVMM_ABI_OFFSET(struct tvmm_vcpu_events, interrupt, 24);
 TVMM_ABI_OFFSET(struct tvmm_vcpu_events, reserved, 32);
+_Static_assert(sizeof(struct tvmm_xsave) == 64 + 4096, "xsave size");
+TVMM_ABI_OFFSET(struct tvmm_xsave, xcr0, 8);
+TVMM_ABI_OFFSET(struct tvmm_xsave, area, 64);
+_Static_assert(sizeof(struct tvmm_debugregs) == 80, "debugregs size");
+TVMM_ABI_OFFSET(struct tvmm_debugregs, dr6, 32);
+TVMM_ABI_OFFSET(struct tvmm_debugregs, flags, 48);
 _Static_assert(sizeof(struct tvmm_segment) == 24, "segment size");
 _Static_assert(sizeof(struct tvmm_dtable) == 16, "dtable size");
 _Static_assert(sizeof(struct tvmm_sregs) == 8 * 24 + 2 * 16 + 10 * 8,

@@ -104,6 +104,21 @@ int ept_map(struct tvmm_ept *ept, u64 gpa, u64 hpa, bool large, u64 perm)
 	return 0;
 }
 
+u64 *ept_leaf_4k(struct tvmm_ept *ept, u64 gpa)
+{
+	u64 *table = ept->root;
+	int level;
+
+	for (level = EPT_LEVELS; level > 1; level--) {
+		u64 entry = READ_ONCE(table[EPT_INDEX(gpa, level)]);
+
+		if (!(entry & EPT_RWX) || (entry & EPT_LARGE_PAGE))
+			return NULL;
+		table = __va(entry & EPT_ADDR_MASK);
+	}
+	return &table[EPT_INDEX(gpa, 1)];
+}
+
 static void ept_invalidate_local(void *data)
 {
 	struct tvmm_ept *ept = data;

@@ -9,6 +9,7 @@
 #ifndef TVMM_EPT_H
 #define TVMM_EPT_H
 
+#include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/cpumask.h>
 #include <linux/list.h>
@@ -37,6 +38,8 @@
 #define EPT_WRITE			BIT_ULL(1)
 #define EPT_EXECUTE			BIT_ULL(2)
 #define EPT_RWX				(EPT_READ | EPT_WRITE | EPT_EXECUTE)
+#define EPT_RX				(EPT_READ | EPT_EXECUTE)
+#define EPT_WRITE_BIT			1	/* EPT_WRITE, for bit operations */
 #define EPT_MEMTYPE_SHIFT		3	/* leaf entries: bits 5:3 */
 #define EPT_IGNORE_PAT			BIT_ULL(6)	/* leaves: type is EPT's */
 #define EPT_LARGE_PAGE			BIT_ULL(7)	/* PDE maps 2 MiB */
@@ -70,6 +73,26 @@ void ept_destroy(struct tvmm_ept *ept);
 void ept_clear(struct tvmm_ept *ept);
 /* Map one 4 KiB (@large false) or 2 MiB page at @gpa to @hpa. */
 int ept_map(struct tvmm_ept *ept, u64 gpa, u64 hpa, bool large, u64 perm);
+/*
+ * The 4 KiB leaf entry that maps @gpa, or NULL (unmapped, or in a 2 MiB
+ * page). With the tables held in place: the VM's lock or mem_rwsem.
+ */
+u64 *ept_leaf_4k(struct tvmm_ept *ept, u64 gpa);
+/*
+ * Let the guest write through @leaf, or no longer. Atomic, against the
+ * same on other CPUs; the CPU itself never writes tvmm's entries (no A/D).
+ * Taking the right away needs ept_invalidate() before it holds.
+ */
+static inline void ept_leaf_allow_write(u64 *leaf)
+{
+	set_bit(EPT_WRITE_BIT, (unsigned long *)leaf);
+}
+
+static inline void ept_leaf_deny_write(u64 *leaf)
+{
+	clear_bit(EPT_WRITE_BIT, (unsigned long *)leaf);
+}
+
 /* Invalidate this EPT's cached translations on every CPU in @ept->cpus. */
 void ept_invalidate(struct tvmm_ept *ept);
 

@@ -12,9 +12,11 @@
  *
  * Context: exit handlers, called from vmx_handle_exit() (exits.c) in a
  * session (run.c): IRQs on, preemption off, this vCPU's VMCS current on
- * this CPU, vcpu->lock and vm->mem_rwsem (read) held.
+ * this CPU, vcpu->lock and vm->mem_rwsem (read) held. The debug
+ * registers' TVMM_GET/SET_DEBUGREGS run from vcpu.c's state ioctls.
  */
 #include <linux/kernel.h>
+#include <linux/string.h>
 #include <asm/processor-flags.h>
 
 #include "exits.h"
@@ -146,6 +148,12 @@ int handle_dr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 		vmx_write_gpr(vcpu, reg, val);
 	} else {
 		val = vmx_read_gpr(vcpu, reg);
+		/* 32-bit operands outside 64-bit mode (Vol. 2B, MOV DR). */
+		if (!vmx_guest_64bit_code())
+			val = (u32)val;
+		/* Bits 63:32 of DR6 and DR7 are reserved: #GP(0). */
+		if (dr >= 6 && val >> 32)
+			return vmx_inject_gp(vcpu);
 		if (dr < 4)
 			vcpu->dr[dr] = val;
 		else if (dr == 6)
@@ -155,4 +163,37 @@ int handle_dr(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 	}
 	vmx_skip_instruction(vcpu, exit);
 	return 1;
+}
+
+/*
+ * TVMM_GET/SET_DEBUGREGS: the same virtual registers, as MOV DR reads
+ * and writes them. Between vmx_vcpu_load_wait() and vmx_vcpu_put(), like
+ * the other state operations, though only vcpu->lock matters here.
+ */
+void vmx_get_debugregs(struct tvmm_vcpu *vcpu, struct tvmm_debugregs *dbg)
+{
+	int i;
+
+	memset(dbg, 0, sizeof(*dbg));
+	for (i = 0; i < 4; i++)
+		dbg->db[i] = vcpu->dr[i];
+	dbg->dr6 = vcpu->dr6 | DR6_FIXED_1;
+	dbg->dr7 = vcpu->dr7;
+}
+
+int vmx_set_debugregs(struct tvmm_vcpu *vcpu,
+		      const struct tvmm_debugregs *dbg)
+{
+	int i;
+
+	if (dbg->flags || dbg->padding ||
+	    memchr_inv(dbg->reserved, 0, sizeof(dbg->reserved)))
+		return -EINVAL;
+	if (dbg->dr6 >> 32 || dbg->dr7 >> 32)
+		return -EINVAL;
+	for (i = 0; i < 4; i++)
+		vcpu->dr[i] = dbg->db[i];
+	vcpu->dr6 = dbg->dr6;
+	vcpu->dr7 = (dbg->dr7 & DR7_WRITABLE) | DR7_FIXED_1;
+	return 0;
 }

@@ -34,7 +34,6 @@
 #include <linux/kernel.h>
 #include <linux/nospec.h>
 #include <linux/string.h>
-#include <asm/fpu/xcr.h>
 #include <asm/processor.h>
 #include <asm/trapnr.h>
 
@@ -220,7 +219,6 @@ static int handle_xsetbv(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 {
 	u64 val = (u32)vcpu->regs[REG_RAX] |
 		  ((u64)(u32)vcpu->regs[REG_RDX] << 32);
-	u64 host, allowed;
 
 	vmx_exit_info(exit, (u32)vcpu->regs[REG_RCX], val, 0);
 	/*
@@ -231,22 +229,8 @@ static int handle_xsetbv(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 	if (!vmx_host_osxsave() ||
 	    !(vmcs_readl(CR4_READ_SHADOW) & X86_CR4_OSXSAVE))
 		return vmx_inject_ud(vcpu);
-	host = xgetbv(XCR_XFEATURE_ENABLED_MASK);
-	/*
-	 * Only state the guest's FPU buffer holds (x87, SSE, AVX, AVX-512),
-	 * and only combinations XSETBV itself accepts (Vol. 1, 13.3): x87
-	 * always, AVX with SSE, the three AVX-512 parts together with AVX.
-	 * Anything else would make the host's own XSETBV fault at entry.
-	 */
-	allowed = host & vcpu->fpu.fpstate->xfeatures &
-		  (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM |
-		   XFEATURE_MASK_AVX512);
-	if ((u32)vcpu->regs[REG_RCX] != 0 || !(val & XFEATURE_MASK_FP) ||
-	    (val & ~allowed) ||
-	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)) ||
-	    ((val & XFEATURE_MASK_AVX512) &&
-	     ((val & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
-	      !(val & XFEATURE_MASK_YMM))))
+	/* XCR0 only (ECX 0), a value the host's XSETBV at entry takes. */
+	if ((u32)vcpu->regs[REG_RCX] != 0 || !vmx_xcr0_valid(vcpu, val))
 		return vmx_inject_gp(vcpu);
 	vcpu->xcr0 = val;
 	vmx_skip_instruction(vcpu, exit);

@@ -2,7 +2,8 @@
 /*
  * mmio.c - MMIO: guest accesses to guest-physical addresses outside every
  * memory slot (or writes to a read-only slot), which exit as EPT
- * violations. tvmm fetches and decodes the instruction (x86/insn.c),
+ * violations, as do the first writes to pages of a slot whose writes are
+ * logged (handed to dirty_log.c). tvmm fetches and decodes the instruction (x86/insn.c),
  * hands the access to userspace, and finishes a read when userspace
  * returns with the data.
  *
@@ -103,10 +104,16 @@ int handle_ept_violation(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 	size_t n;
 
 	vmx_exit_info(exit, gpa, 0, 0);
-	/* RAM after all: a translation of a slot that just changed. */
+	/*
+	 * RAM after all: the first write to a page of a logged slot
+	 * (dirty_log.c), or a translation of a slot that just changed.
+	 */
 	if (slot && !((slot->flags & TVMM_MEM_READONLY) &&
-		      (qual & EPT_QUAL_WRITE)))
+		      (qual & EPT_QUAL_WRITE))) {
+		if ((qual & EPT_QUAL_WRITE) && slot->dirty_bitmap)
+			tvmm_dirty_log_write_fault(vcpu->vm, slot, gpa);
 		return 1;
+	}
 	n = vmx_fetch_insn(vcpu, bytes);
 	if ((qual & EPT_QUAL_FETCH) ||
 	    tvmm_insn_decode(bytes, n, vmx_insn_mode(), insn)) {

@@ -2,8 +2,9 @@
 /*
  * msr.c - the guest's MSRs: the table of MSRs tvmm virtualizes (for
  * TVMM_GET/SET_MSRS and for the guest's RDMSR/WRMSR), the user MSRs
- * userspace models (TVMM_SET_USER_MSRS, TVMM_EXIT_MSR), and RDTSC/RDTSCP
- * when userspace made them exit.
+ * userspace models (TVMM_SET_USER_MSRS, TVMM_EXIT_MSR), RDTSC/RDTSCP
+ * when userspace made them exit, and the list of MSRs a VMM saves and
+ * restores (TVMM_GET_MSR_INDEX_LIST, any context).
  *
  * Every MSR access exits (the MSR bitmap is all ones). A user MSR goes to
  * userspace, which answers at the next TVMM_RUN. Any other MSR lives in
@@ -22,6 +23,27 @@
 #include <asm/processor.h>
 
 #include "exits.h"
+
+/*
+ * The MSRs of vmx_get_msr() that hold the vCPU's state, which a VMM saves
+ * and restores (TVMM_GET_MSR_INDEX_LIST), in an order that restores: the
+ * TSC last, since it starts counting from the moment it is set. The
+ * others of vmx_get_msr() answer constants.
+ */
+static const u32 vmx_saved_msrs[] = {
+	MSR_EFER, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
+	MSR_KERNEL_GS_BASE, MSR_FS_BASE, MSR_GS_BASE,
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+	MSR_IA32_CR_PAT, MSR_TSC_AUX, MSR_IA32_MISC_ENABLE,
+	MSR_IA32_TSC,
+};
+
+u32 vmx_msr_index_list(u32 *indices, u32 n)
+{
+	if (n >= ARRAY_SIZE(vmx_saved_msrs))
+		memcpy(indices, vmx_saved_msrs, sizeof(vmx_saved_msrs));
+	return ARRAY_SIZE(vmx_saved_msrs);
+}
 
 /* Every MSR this table knows is kernel-owned: vmx_msr_kernel_owned(). */
 int vmx_get_msr(struct tvmm_vcpu *vcpu, u32 index, u64 *data)
@@ -163,6 +185,8 @@ static bool x86_pat_valid(u64 pat)
 
 int vmx_set_msr(struct tvmm_vcpu *vcpu, u32 index, u64 data)
 {
+	s64 offset;
+
 	switch (index) {
 	case MSR_EFER:
 		if (!vmx_efer_valid(data))
@@ -211,10 +235,16 @@ int vmx_set_msr(struct tvmm_vcpu *vcpu, u32 index, u64 data)
 			    GUEST_SYSENTER_EIP, data);
 		return 0;
 	case MSR_IA32_TSC:
-		WRITE_ONCE(vcpu->vm->tsc_offset, data - rdtsc());
+		/*
+		 * The guest's TSC reads @data now and counts on from it, on
+		 * every vCPU: each session writes the VM's offset into its
+		 * VMCS (run.c). One offset, read once, in both places.
+		 */
+		offset = data - rdtsc();
+		WRITE_ONCE(vcpu->vm->tsc_offset, offset);
 		if (vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) &
 		    CPU_CTL_USE_TSC_OFFSETTING)
-			vmcs_write64(TSC_OFFSET, data - rdtsc());
+			vmcs_write64(TSC_OFFSET, offset);
 		return 0;
 	case MSR_IA32_CR_PAT:
 		if (!x86_pat_valid(data))

@@ -58,6 +58,22 @@ void vmx_set_exception_exits(struct tvmm_vcpu *vcpu, u32 vectors);
 int vmx_set_intercepts(struct tvmm_vcpu *vcpu, u32 flags);
 void vmx_get_events(struct tvmm_vcpu *vcpu, struct tvmm_vcpu_events *ev);
 int vmx_set_events(struct tvmm_vcpu *vcpu, const struct tvmm_vcpu_events *ev);
+void vmx_get_debugregs(struct tvmm_vcpu *vcpu, struct tvmm_debugregs *dbg);
+int vmx_set_debugregs(struct tvmm_vcpu *vcpu,
+		      const struct tvmm_debugregs *dbg);
+/*
+ * TVMM_GET_MSR_INDEX_LIST: the MSRs vmx_get_msr() and vmx_set_msr() save
+ * and restore, into @indices if @n is at least their number, which is
+ * returned. Any context.
+ */
+u32 vmx_msr_index_list(u32 *indices, u32 n);
+
+/*
+ * TVMM_GET/SET_XSAVE (xsave.c): with vcpu->lock held, outside TVMM_RUN;
+ * no VMCS needed. SET: 0 or -EINVAL, the vCPU unchanged.
+ */
+void vmx_get_xsave(struct tvmm_vcpu *vcpu, struct tvmm_xsave *xs);
+int vmx_set_xsave(struct tvmm_vcpu *vcpu, const struct tvmm_xsave *xs);
 
 /*
  * TVMM_RUN (run.c), with vcpu->lock held and the VMCS not loaded: 0 with

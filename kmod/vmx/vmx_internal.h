@@ -44,6 +44,9 @@ static inline bool vmx_host_osxsave(void)
 	return cpu_feature_enabled(X86_FEATURE_OSXSAVE);
 }
 
+/* xsave.c: an XCR0 the guest may have (XSETBV, TVMM_SET_XSAVE). */
+bool vmx_xcr0_valid(struct tvmm_vcpu *vcpu, u64 xcr0);
+
 /* CPU hotplug: VMCLEAR every VMCS active on this CPU before VMXOFF. */
 void vmx_clear_loaded_vmcss(void);
 
