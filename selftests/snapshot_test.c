@@ -463,6 +463,7 @@ static void plain_run(struct __test_metadata *_metadata)
 		       plain_out, plain_err);
 	}
 	ASSERT_EQ(1, plain_status & 1);
+	TH_LOG("the guest keeps its values in %.3s registers", plain_out);
 }
 
 #define SAVES	3
@@ -659,6 +660,8 @@ static void break_snapshot(struct __test_metadata *_metadata,
 		xs = (struct tvmm_xsave *)(sh + 1);
 		xs->xcr0 |= 1ULL << 9;
 		sh->crc32 = crc32(xs, sh->length);
+		sh->header_crc32 = crc32(sh, offsetof(struct snap_section_header,
+						      header_crc32));
 		break;
 	}
 	fd = open(SNAP ".bad", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -789,7 +789,9 @@ static void snap_print_vcpu(FILE *out, const struct snap_file *f,
 	const struct snap_section *s = snap_find(f, SNAP_SEC_VCPU_SREGS, cpu);
 	const struct snap_section *l = snap_find(f, SNAP_SEC_VCPU_LOOP, cpu);
 	const struct snap_section *e = snap_find(f, SNAP_SEC_VCPU_EVENTS, cpu);
+	const struct snap_section *x = snap_find(f, SNAP_SEC_VCPU_XSAVE, cpu);
 	struct tvmm_vcpu_events ev = { 0 };
+	__u64 xcr0 = 0;
 	struct snap_vcpu_loop loop = { 0 };
 	struct tvmm_sregs sregs;
 	struct tvmm_regs regs;
@@ -805,9 +807,12 @@ static void snap_print_vcpu(FILE *out, const struct snap_file *f,
 		memcpy(&loop, l->data, sizeof(loop));
 	if (e && e->length == sizeof(ev))
 		memcpy(&ev, e->data, sizeof(ev));
-	fprintf(out, "vCPU %u: %s mode, rip 0x%llx, rflags 0x%llx%s%s%s\n",
+	if (x && x->length == sizeof(struct tvmm_xsave))
+		xcr0 = ((const struct tvmm_xsave *)x->data)->xcr0;
+	fprintf(out, "vCPU %u: %s mode, rip 0x%llx, rflags 0x%llx, XCR0 %s0x%llx%s%s%s\n",
 		cpu, snap_mode(&sregs), (unsigned long long)regs.rip,
-		(unsigned long long)regs.rflags,
+		(unsigned long long)regs.rflags, x ? "" : "(not saved) ",
+		(unsigned long long)xcr0,
 		loop.flags & SNAP_VCPU_HALTED ? ", halted" : "",
 		loop.flags & SNAP_VCPU_PARKED ? ", parked" : "",
 		ev.interrupt.queued ? ", an interrupt queued" : "");
