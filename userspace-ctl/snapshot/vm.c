@@ -380,7 +380,7 @@ static bool snap_all_zero(const void *p, size_t len)
 	return true;
 }
 
-/* XSTATE_BV and XCOMP_BV of the area's XSAVE header. */
+/* XSTATE_BV, the first field of the area's XSAVE header. */
 static __u64 snap_xstate_bv(const struct tvmm_xsave *xs)
 {
 	__u64 bv;
