@@ -3,7 +3,9 @@
  * Unit tests of snapshot/ and devices/state.c: the file written and read
  * back; every refusal (another format version, truncation at every
  * section boundary, a flipped byte in every section, an unknown section
- * type, a CPU feature the host lacks, through a pretend host); memory
+ * type, a CPU feature the host lacks, through a pretend host; XSAVE state
+ * that XRSTOR or XSETBV refuses, an XCR0 component or an ioctl the host
+ * lacks, IA32_TSC among a vCPU's MSRs); memory
  * with zero pages left out; each device's state saved, loaded into a
  * fresh set of devices and saved again, byte for byte; bad values
  * refused with the device unchanged; and timers that go on after a load
