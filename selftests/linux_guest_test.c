@@ -14,6 +14,13 @@
  * for the tests after it, each of which checks one thing the guest
  * reported. A boot that failed fails them all.
  *
+ * Then the guest is saved at its prompt and restored: the vmlinux boots
+ * ("quiet", no reports) under "tvmmctl run --save-on USR2 FILE", the test
+ * sets a shell variable, sends USR2, ends that tvmmctl once it says the
+ * snapshot is saved, and "tvmmctl restore FILE", a new process, answers
+ * the next command with the variable's value and powers off.
+ * TVMM_LINUX_SNAPSHOT=0 skips it.
+ *
  * The last test runs "tvmmctl demo linux" on the vmlinux (no minutes of
  * decompression) and the same vCPUs: its own checks pass, and its facts
  * show what a boot makes the VMM do in each phase
@@ -513,6 +520,115 @@ TEST_F(guest, runs_work_on_every_cpu)
 		snprintf(key, sizeof(key), "ran-on %u", i);
 		EXPECT_STREQ(key, val);
 	}
+}
+
+/* ---- saved at the prompt, restored ----------------------------------- */
+
+#define SNAP_FILE	"/tmp/linux_guest_test.snap"
+#define SNAP_ERR	"/tmp/linux_guest_test.err"
+#define SNAP_CMDLINE	"console=ttyS0 quiet mitigations=off cryptomgr.notests " \
+			"watchdog_thresh=60 panic=-1"
+
+/* "sh -c 'exec tvmmctl ARGS 2>SNAP_ERR'" on a console. */
+static int console_tvmmctl(struct console *c, const char *args)
+{
+	char cmd[1024];
+	char *const argv[] = { "sh", "-c", cmd, NULL };
+
+	snprintf(cmd, sizeof(cmd), "exec tvmmctl %s 2>>" SNAP_ERR, args);
+	return console_start(c, argv);
+}
+
+/* SNAP_ERR holds @text before @deadline. */
+static bool wait_stderr(const char *text, time_t deadline)
+{
+	struct timespec ts = { 0, 50 * 1000000 };
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	while (time(NULL) <= deadline) {
+		fd = open(SNAP_ERR, O_RDONLY | O_CLOEXEC);
+		n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		if (strstr(buf, text))
+			return true;
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+/*
+ * The shell's state (a variable), the kernel's, the devices' and the
+ * vCPUs' go from one tvmmctl to another through the file: the restored
+ * guest answers the next command as the saved one would have.
+ */
+TEST_F_TIMEOUT(guest, saved_at_prompt_and_restored, 1800)
+{
+	char args[512], err[4096];
+	struct console c;
+	time_t deadline;
+	long at;
+	int rc, fd;
+	ssize_t n;
+
+	if (!strcmp(env_or("TVMM_LINUX_SNAPSHOT", "1"), "0"))
+		TVMM_SKIP("TVMM_LINUX_SNAPSHOT=0");
+	if (access(LINUX_DIR "/vmlinux", R_OK))
+		TVMM_SKIP("no " LINUX_DIR "/vmlinux");
+	unlink(SNAP_FILE);
+	unlink(SNAP_ERR);
+	snprintf(args, sizeof(args),
+		 "run --save-on USR2 " SNAP_FILE " --cpus %u --mem %s --timeout 900 --initrd "
+		 LINUX_DIR "/initrd.cpio --cmdline '" SNAP_CMDLINE "' " LINUX_DIR "/vmlinux",
+		 nr_cpus(), env_or("TVMM_LINUX_MEM", "256M"));
+	TH_LOG("tvmmctl %s", args);
+	deadline = time(NULL) + 1000;
+	ASSERT_EQ(0, console_tvmmctl(&c, args));
+	c.deadline = deadline;
+	at = console_prompt(&c, 0);
+	EXPECT_LT(0, at) TH_LOG("no prompt: the boot did not finish");
+	if (at > 0) {
+		console_type(&c, "x=42; echo set-$x\n");
+		at = console_expect(&c, at, "set-42");
+		EXPECT_LT(0, at) TH_LOG("the shell did not answer");
+	}
+	if (at > 0)
+		at = console_prompt(&c, at);
+	if (at > 0) {
+		EXPECT_EQ(0, kill(c.pid, SIGUSR2));
+		EXPECT_TRUE(wait_stderr("snapshot 1 saved", deadline));
+	}
+	/* That guest ends here: only the file goes on. */
+	kill(c.pid, SIGKILL);
+	console_finish(&c);
+	ASSERT_LT(0, at);
+	ASSERT_EQ(0, access(SNAP_FILE, R_OK));
+
+	ASSERT_EQ(0, console_tvmmctl(&c, "restore --timeout 600 " SNAP_FILE));
+	c.deadline = time(NULL) + 700;
+	/*
+	 * The prompt was printed before the save: type now. The UART's FIFO
+	 * and the tty are as they were, so nothing typed is lost.
+	 */
+	console_type(&c, "echo restored-$x\n");
+	at = console_expect(&c, 0, "restored-42");
+	EXPECT_LT(0, at) TH_LOG("the restored shell did not answer (" OUT_FILE ")");
+	if (at > 0)
+		at = console_prompt(&c, at);
+	if (at > 0)
+		console_type(&c, "poweroff -f\n");
+	else
+		kill(c.pid, SIGTERM);
+	rc = console_finish(&c);
+	fd = open(SNAP_ERR, O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, err, sizeof(err) - 1) : -1;
+	err[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+	EXPECT_EQ(0, rc) TH_LOG("tvmmctl restore's exit status; stderr: %s", err);
 }
 
 /* ---- tvmmctl demo linux ---------------------------------------------- */

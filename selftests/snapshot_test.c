@@ -14,6 +14,11 @@
  * checksum on the UART; then the checksum of all of it, and exits through
  * isa-debug-exit with a status made of it. Its output depends on nothing
  * but its own computation, and it cannot end without both timers.
+ * While it sleeps, where the snapshots are taken, it keeps values in the
+ * vector registers (YMM0-15 with AVX, which it enables with XSETBV, else
+ * XMM0-15), MXCSR (round toward zero) and the x87 stack, and after the
+ * sleep prints a line saying which it found changed: a restore that lost
+ * the XSAVE state or XCR0 (a YMM load then faults) cannot print the same.
  *
  * Checked: a run saved at three points prints what the uninterrupted run
  * prints and ends with the same status; each snapshot restored prints the
@@ -21,10 +26,8 @@
  * same status; one snapshot restored twice gives the same two runs; and
  * a snapshot flipped, truncated, of another format version, with a
  * section type unknown, or needing a CPU feature no Intel CPU has, is
- * refused, saying which, with nothing run.
- *
- * TODO (issue 12, part A): a guest with SSE/AVX state in its registers
- * across a snapshot, once tvmm.ko gives the XSAVE area and XCR0.
+ * refused, saying which, with nothing run; so is one whose XSAVE state
+ * needs an XCR0 component (PKRU) that tvmm never gives a guest.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -129,13 +132,127 @@ static unsigned int guest_crystal_hz(void)
 	return c ? c : 1000000;
 }
 
-/* Until both timers have ticked @n times; no wake-up lost ("sti; hlt"). */
-static void guest_wait_ticks(unsigned int n)
+#define NR_VREGS	16
+#define VREG_QWORDS	(NR_VREGS * 4)	/* 32 bytes each: a YMM, or an XMM */
+#define MXCSR_DEFAULT	0x1f80
+#define MXCSR_GUEST	(MXCSR_DEFAULT | 0x6000)	/* round toward zero */
+
+static unsigned long long guest_vin[VREG_QWORDS], guest_vout[VREG_QWORDS];
+static unsigned int guest_avx;
+
+/* AVX on (CR4.OSXSAVE, XCR0 = x87 | SSE | AVX) if CPUID says it exists. */
+static void guest_enable_avx(void)
 {
-	asm volatile("cli");
-	while (guest_pit_ticks < n || guest_apic_ticks < n)
-		asm volatile("sti; hlt; cli" : : : "memory");
-	asm volatile("sti");
+	unsigned int a = 1, b, c = 0, d;
+	unsigned long cr4;
+
+	asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	if (!(c & 1u << 26) || !(c & 1u << 28))	/* XSAVE, AVX */
+		return;
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	asm volatile("mov %0, %%cr4" : : "r"(cr4 | 1ul << 18));
+	asm volatile("xsetbv" : : "a"(7), "d"(0), "c"(0));
+	guest_avx = 1;
+}
+
+/* The 16 registers from 32-byte slots at %rbx; to those at %rdi. */
+#define YMM_LOADS	\
+	"vmovdqu 0(%%rbx), %%ymm0\nvmovdqu 32(%%rbx), %%ymm1\n"	\
+	"vmovdqu 64(%%rbx), %%ymm2\nvmovdqu 96(%%rbx), %%ymm3\n"	\
+	"vmovdqu 128(%%rbx), %%ymm4\nvmovdqu 160(%%rbx), %%ymm5\n"	\
+	"vmovdqu 192(%%rbx), %%ymm6\nvmovdqu 224(%%rbx), %%ymm7\n"	\
+	"vmovdqu 256(%%rbx), %%ymm8\nvmovdqu 288(%%rbx), %%ymm9\n"	\
+	"vmovdqu 320(%%rbx), %%ymm10\nvmovdqu 352(%%rbx), %%ymm11\n"	\
+	"vmovdqu 384(%%rbx), %%ymm12\nvmovdqu 416(%%rbx), %%ymm13\n"	\
+	"vmovdqu 448(%%rbx), %%ymm14\nvmovdqu 480(%%rbx), %%ymm15\n"
+#define XMM_LOADS	\
+	"movdqu 0(%%rbx), %%xmm0\nmovdqu 32(%%rbx), %%xmm1\n"	\
+	"movdqu 64(%%rbx), %%xmm2\nmovdqu 96(%%rbx), %%xmm3\n"	\
+	"movdqu 128(%%rbx), %%xmm4\nmovdqu 160(%%rbx), %%xmm5\n"	\
+	"movdqu 192(%%rbx), %%xmm6\nmovdqu 224(%%rbx), %%xmm7\n"	\
+	"movdqu 256(%%rbx), %%xmm8\nmovdqu 288(%%rbx), %%xmm9\n"	\
+	"movdqu 320(%%rbx), %%xmm10\nmovdqu 352(%%rbx), %%xmm11\n"	\
+	"movdqu 384(%%rbx), %%xmm12\nmovdqu 416(%%rbx), %%xmm13\n"	\
+	"movdqu 448(%%rbx), %%xmm14\nmovdqu 480(%%rbx), %%xmm15\n"
+#define YMM_STORES	\
+	"vmovdqu %%ymm0, 0(%%rdi)\nvmovdqu %%ymm1, 32(%%rdi)\n"	\
+	"vmovdqu %%ymm2, 64(%%rdi)\nvmovdqu %%ymm3, 96(%%rdi)\n"	\
+	"vmovdqu %%ymm4, 128(%%rdi)\nvmovdqu %%ymm5, 160(%%rdi)\n"	\
+	"vmovdqu %%ymm6, 192(%%rdi)\nvmovdqu %%ymm7, 224(%%rdi)\n"	\
+	"vmovdqu %%ymm8, 256(%%rdi)\nvmovdqu %%ymm9, 288(%%rdi)\n"	\
+	"vmovdqu %%ymm10, 320(%%rdi)\nvmovdqu %%ymm11, 352(%%rdi)\n"	\
+	"vmovdqu %%ymm12, 384(%%rdi)\nvmovdqu %%ymm13, 416(%%rdi)\n"	\
+	"vmovdqu %%ymm14, 448(%%rdi)\nvmovdqu %%ymm15, 480(%%rdi)\n"
+#define XMM_STORES	\
+	"movdqu %%xmm0, 0(%%rdi)\nmovdqu %%xmm1, 32(%%rdi)\n"	\
+	"movdqu %%xmm2, 64(%%rdi)\nmovdqu %%xmm3, 96(%%rdi)\n"	\
+	"movdqu %%xmm4, 128(%%rdi)\nmovdqu %%xmm5, 160(%%rdi)\n"	\
+	"movdqu %%xmm6, 192(%%rdi)\nmovdqu %%xmm7, 224(%%rdi)\n"	\
+	"movdqu %%xmm8, 256(%%rdi)\nmovdqu %%xmm9, 288(%%rdi)\n"	\
+	"movdqu %%xmm10, 320(%%rdi)\nmovdqu %%xmm11, 352(%%rdi)\n"	\
+	"movdqu %%xmm12, 384(%%rdi)\nmovdqu %%xmm13, 416(%%rdi)\n"	\
+	"movdqu %%xmm14, 448(%%rdi)\nmovdqu %%xmm15, 480(%%rdi)\n"
+
+/*
+ * Until both timers have ticked @n times; no wake-up lost ("sti; hlt").
+ * One asm, so that the compiler keeps nothing of its own in the vector
+ * registers, MXCSR or the x87 stack meanwhile: they hold round @r's
+ * values from before the sleep to after it. 0, or which were changed
+ * (1 vector registers, 2 MXCSR, 4 x87).
+ */
+static unsigned int guest_wait_ticks(unsigned int n, unsigned int r)
+{
+	unsigned long long x87_in, x87_out = 0;
+	unsigned int mxcsr_in = MXCSR_GUEST, mxcsr_out = 0;
+	unsigned int mxcsr_default = MXCSR_DEFAULT, lost = 0, i;
+
+	for (i = 0; i < VREG_QWORDS; i++) {
+		guest_vin[i] = (r + 1) * 0x9e3779b97f4a7c15ULL * (i + 1);
+		guest_vout[i] = 0;
+	}
+	/* If the x87 stack were lost, FSTP would give the QNaN indefinite. */
+	x87_in = 0x4000c90fdaa22168ULL + r;	/* a double near pi */
+	asm volatile("ldmxcsr %[mi]\n"
+		     "fldl %[xi]\n"
+		     "test %[avx], %[avx]\n"
+		     "jz 4f\n"
+		     YMM_LOADS
+		     "jmp 5f\n"
+		     "4:\n"
+		     XMM_LOADS
+		     "5: cli\n"
+		     "1: cmpl %[n], guest_pit_ticks(%%rip)\n"
+		     "jb 2f\n"
+		     "cmpl %[n], guest_apic_ticks(%%rip)\n"
+		     "jae 3f\n"
+		     "2: sti; hlt; cli\n"
+		     "jmp 1b\n"
+		     "3: sti\n"
+		     "test %[avx], %[avx]\n"
+		     "jz 6f\n"
+		     YMM_STORES
+		     "jmp 7f\n"
+		     "6:\n"
+		     XMM_STORES
+		     "7: fstpl %[xo]\n"
+		     "stmxcsr %[mo]\n"
+		     "ldmxcsr %[md]\n"
+		     : [xo] "=m"(x87_out), [mo] "=m"(mxcsr_out)
+		     : [mi] "m"(mxcsr_in), [xi] "m"(x87_in), [n] "r"(n),
+		       [md] "m"(mxcsr_default), [avx] "r"(guest_avx),
+		       "b"(guest_vin), "D"(guest_vout)
+		     : "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4",
+		       "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
+		       "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+	for (i = 0; i < VREG_QWORDS; i++)
+		if (guest_vout[i] != (guest_avx || (i & 3) < 2 ?
+				      guest_vin[i] : 0))
+			lost |= 1;
+	if (mxcsr_out != mxcsr_in)
+		lost |= 2;
+	if (x87_out != x87_in)
+		lost |= 4;
+	return lost;
 }
 
 static unsigned long long guest_round(unsigned int r)
@@ -166,8 +283,10 @@ void guest_main(void)
 		.base = (unsigned long long)guest_idt,
 	};
 	unsigned long long sum, all = 0;
-	unsigned int r;
+	unsigned int r, lost;
 
+	guest_enable_avx();
+	guest_puts(guest_avx ? "ymm\n" : "xmm\n");
 	guest_set_gate(0x20, guest_isr_pit);
 	guest_set_gate(0x40, guest_isr_apic);
 	asm volatile("lidt %0" : : "m"(idtr.limit));
@@ -196,7 +315,12 @@ void guest_main(void)
 	for (r = 0; r < ROUNDS; r++) {
 		sum = guest_round(r);
 		all ^= sum;
-		guest_wait_ticks((r + 1) * TICKS);
+		lost = guest_wait_ticks((r + 1) * TICKS, r);
+		if (lost) {
+			guest_puts(lost & 1 ? "vector registers lost\n" : "");
+			guest_puts(lost & 2 ? "MXCSR lost\n" : "");
+			guest_puts(lost & 4 ? "x87 stack lost\n" : "");
+		}
 		guest_puts("round ");
 		guest_put_hex(r);
 		guest_puts(" ");
@@ -333,16 +457,18 @@ static void plain_run(struct __test_metadata *_metadata)
 
 	snprintf(args, sizeof(args), "run %s %s", guest_opts(), IMAGE);
 	plain_status = run_tvmmctl(args, plain_out, plain_err);
-	ASSERT_EQ(ROUNDS + 1, count_lines(plain_out)) {
+	/* "ymm" or "xmm", ROUNDS rounds and "done": nothing lost. */
+	ASSERT_EQ(ROUNDS + 2, count_lines(plain_out)) {
 		TH_LOG("status %d, stdout \"%s\", stderr \"%s\"", plain_status,
 		       plain_out, plain_err);
 	}
 	ASSERT_EQ(1, plain_status & 1);
+	TH_LOG("the guest keeps its values in %.3s registers", plain_out);
 }
 
 #define SAVES	3
 
-static const unsigned int save_after[SAVES] = { 1, 3, 5 };
+static const unsigned int save_after[SAVES] = { 2, 4, 6 };
 /* Bytes of the plain output before each save was asked for. */
 static size_t saved_at[SAVES];
 
@@ -469,13 +595,29 @@ static __u32 crc32(const void *buf, size_t len)
 	return ~c;
 }
 
-enum breakage { FLIP, TRUNCATE, VERSION, UNKNOWN_SECTION, FEATURE };
+enum breakage { FLIP, TRUNCATE, VERSION, UNKNOWN_SECTION, FEATURE, XCR0 };
+
+/* vCPU 0's XSAVE section's header in the file at @buf, or NULL. */
+static struct snap_section_header *find_xsave(char *buf, size_t size)
+{
+	struct snap_section_header *sh;
+	size_t at = sizeof(struct snap_header);
+
+	while (at + sizeof(*sh) <= size) {
+		sh = (struct snap_section_header *)(buf + at);
+		if (sh->type == SNAP_SEC_VCPU_XSAVE && sh->id == 0)
+			return sh;
+		at += sizeof(*sh) + sh->length;
+	}
+	return NULL;
+}
 
 /* SNAP.0, broken as @how says, to SNAP.bad. */
 static void break_snapshot(struct __test_metadata *_metadata,
 			   enum breakage how)
 {
 	struct snap_section_header *sh;
+	struct tvmm_xsave *xs;
 	struct snap_header *h;
 	struct stat st;
 	char *buf;
@@ -511,6 +653,16 @@ static void break_snapshot(struct __test_metadata *_metadata,
 		h->features[SNAP_FW_81_EDX] |= 1u << 30;
 		h->crc32 = crc32(h, offsetof(struct snap_header, crc32));
 		break;
+	case XCR0:
+		/* PKRU in XCR0: state tvmm never lets a guest enable. */
+		sh = find_xsave(buf, st.st_size);
+		ASSERT_NE(NULL, sh);
+		xs = (struct tvmm_xsave *)(sh + 1);
+		xs->xcr0 |= 1ULL << 9;
+		sh->crc32 = crc32(xs, sh->length);
+		sh->header_crc32 = crc32(sh, offsetof(struct snap_section_header,
+						      header_crc32));
+		break;
 	}
 	fd = open(SNAP ".bad", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	ASSERT_LE(0, fd);
@@ -537,7 +689,7 @@ FIXTURE_VARIANT_ADD(broken, truncated) {
 };
 
 FIXTURE_VARIANT_ADD(broken, other_version) {
-	.how = VERSION, .says = "snapshot format version 2; this tvmmctl",
+	.how = VERSION, .says = "snapshot format version 3; this tvmmctl",
 };
 
 FIXTURE_VARIANT_ADD(broken, unknown_section) {
@@ -547,6 +699,11 @@ FIXTURE_VARIANT_ADD(broken, unknown_section) {
 FIXTURE_VARIANT_ADD(broken, cpu_feature_missing) {
 	.how = FEATURE,
 	.says = "CPU feature CPUID.(EAX=0x80000001,ECX=0):EDX[30], which this host lacks",
+};
+
+FIXTURE_VARIANT_ADD(broken, xcr0_component_missing) {
+	.how = XCR0,
+	.says = "without state component 9 (PKRU)",
 };
 
 FIXTURE_SETUP(broken)

@@ -125,6 +125,22 @@ static int restore_host_features(void *data,
 	return 0;
 }
 
+/* What this host's tvmm.ko gives a vCPU, for snap_check_host(). */
+static int restore_host(struct vmm *vmm, struct snap_host *h)
+{
+	__u32 words[SNAP_NR_FEATURE_WORDS];
+	int ret;
+
+	ret = restore_host_features(vmm, words);
+	if (ret)
+		return ret;
+	h->events = vmm->has_events;
+	h->xsave = vmm->has_xsave;
+	h->debugregs = vmm->has_debugregs;
+	h->xcr0 = words[SNAP_FW_D_EAX];
+	return 0;
+}
+
 /* The extensions the options and the machine need: 0, or says why not. */
 static int restore_check_extensions(struct vmm *vmm,
 				    const struct restore_opts *o,
@@ -170,6 +186,7 @@ static int restore_vm(struct vmm *vmm, struct snap_file *f,
 		      const struct restore_opts *o)
 {
 	struct tvmm_cpuid *cpuid;
+	struct snap_host host;
 	unsigned int i;
 	char msg[512];
 	int ret;
@@ -185,6 +202,16 @@ static int restore_vm(struct vmm *vmm, struct snap_file *f,
 	if (ret)
 		return ret;
 	if (snap_check_features(f, restore_host_features, vmm)) {
+		restore_refuse(o, f);
+		return -EOPNOTSUPP;
+	}
+	ret = restore_host(vmm, &host);
+	if (ret) {
+		fprintf(stderr, "tvmmctl: restore: this host's CPU model: %s\n",
+			strerror(-ret));
+		return ret;
+	}
+	if (snap_check_host(f, m, &host)) {
 		restore_refuse(o, f);
 		return -EOPNOTSUPP;
 	}
@@ -314,8 +341,9 @@ const struct tvmmctl_cmd tvmmctl_cmd_restore = {
 "another format version, is shorter than it says (truncated), has a\n"
 "section whose checksum does not match (corrupted), holds a section this\n"
 "tvmmctl does not know or values a device cannot hold, or when the guest\n"
-"was given a CPU feature this host's tvmm.ko cannot give: the message says\n"
-"which. \"tvmmctl snapshot info FILE\" shows what a file holds.\n"
+"was given a CPU feature this host's tvmm.ko cannot give (an XCR0 state\n"
+"component, the XSAVE or debug-register ioctls): the message says which.\n"
+"\"tvmmctl snapshot info FILE\" shows what a file holds.\n"
 "\n",
 	.opts		= restore_options,
 	.nr_opts	= ARRAY_SIZE(restore_options),

@@ -67,6 +67,20 @@
 /* Vol. 3A 11.5.4.1 "TSC-Deadline Mode" */
 #define MSR_IA32_TSC_DEADLINE	0x6e0
 
+/* Vol. 3B 17.17 "Time-Stamp Counter" */
+#define MSR_IA32_TSC		0x10
+
+/*
+ * Vol. 1, 13.3 "Enabling the XSAVE Feature Set and XSAVE-Enabled Features"
+ * and 13.4.2 "XSAVE Header": XCR0's bits are the state components; the
+ * header of the standard-format area says which it holds.
+ */
+#define XCR0_X87		BIT_ULL(0)
+#define XCR0_SSE		BIT_ULL(1)
+#define XCR0_AVX		BIT_ULL(2)
+#define XSAVE_HDR_OFFSET	512	/* after the legacy (FXSAVE) area */
+#define XSAVE_HDR_SIZE		64	/* XSTATE_BV, XCOMP_BV, reserved */
+
 /* 2.3 "System Flags and Fields in the EFLAGS Register" */
 #define X86_RFLAGS_CF		BIT_ULL(0)
 #define X86_RFLAGS_FIXED	BIT_ULL(1)	/* reserved, always 1 */

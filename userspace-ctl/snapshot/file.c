@@ -45,6 +45,8 @@ static const struct {
 	{ SNAP_SEC_VCPU_EVENTS,	"vcpu-events",	true },
 	{ SNAP_SEC_VCPU_CPUID,	"vcpu-cpuid",	true },
 	{ SNAP_SEC_VCPU_LOOP,	"vcpu-loop",	true },
+	{ SNAP_SEC_VCPU_XSAVE,	"vcpu-xsave",	true },
+	{ SNAP_SEC_VCPU_DEBUGREGS, "vcpu-debugregs", true },
 	{ SNAP_SEC_MEMORY,	"memory",	false },
 };
 

@@ -24,7 +24,7 @@
 #define SNAP_MAGIC		"TVMMSNAP"
 #define SNAP_MAGIC_LEN		8
 /* Changes whenever a reader of the last one could misread the file. */
-#define SNAP_FORMAT_VERSION	1
+#define SNAP_FORMAT_VERSION	2
 #define SNAP_VERSION_LEN	32
 
 /*
@@ -118,13 +118,13 @@ enum snap_section_type {
 	SNAP_SEC_VCPU_EVENTS	= 0x204,	/* struct tvmm_vcpu_events */
 	SNAP_SEC_VCPU_CPUID	= 0x205,	/* struct tvmm_cpuid_entry[] */
 	SNAP_SEC_VCPU_LOOP	= 0x206,	/* struct snap_vcpu_loop */
+	SNAP_SEC_VCPU_XSAVE	= 0x207,	/* struct tvmm_xsave, XCR0 in it */
 	/*
-	 * Kept for the kernel state tvmm.ko cannot give yet (XSAVE area and
-	 * XCR0, debug registers): unknown to this reader, so refused.
+	 * Never written: XCR0, the only XCR a guest has, travels in struct
+	 * tvmm_xsave. Kept so that the number means nothing else; refused.
 	 */
-	SNAP_SEC_VCPU_XSAVE	= 0x207,
 	SNAP_SEC_VCPU_XCRS	= 0x208,
-	SNAP_SEC_VCPU_DEBUGREGS	= 0x209,
+	SNAP_SEC_VCPU_DEBUGREGS	= 0x209,	/* struct tvmm_debugregs */
 
 	SNAP_SEC_MEMORY		= 0x301,	/* struct snap_memory; id: slot */
 };

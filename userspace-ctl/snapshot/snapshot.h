@@ -59,6 +59,30 @@ enum snap_error snap_load_machine(struct snap_file *f,
  */
 enum snap_error snap_check_state(struct snap_file *f,
 				 const struct snap_machine_info *m);
+/* The vCPUs' sections alone (snap_check_state() checks them first). */
+enum snap_error snap_check_vcpus(struct snap_file *f,
+				 const struct snap_machine_info *m);
+
+/**
+ * struct snap_host - what the restoring host's tvmm.ko gives a vCPU.
+ * @events, @xsave, @debugregs: TVMM_CAP_VCPU_EVENTS, TVMM_CAP_XSAVE,
+ *		TVMM_CAP_DEBUGREGS.
+ * @xcr0:	the XCR0 bits a guest may enable on this host (its CPU
+ *		model's CPUID.(EAX=0xd,ECX=0):EAX); x87 and SSE always.
+ */
+struct snap_host {
+	bool events, xsave, debugregs;
+	__u64 xcr0;
+};
+
+/*
+ * Every vCPU section has what it needs on @h: SNAP_OK, or
+ * SNAP_ERR_FEATURE naming the capability or XSAVE state component that
+ * this host lacks. Before any state goes into the VM.
+ */
+enum snap_error snap_check_host(struct snap_file *f,
+				const struct snap_machine_info *m,
+				const struct snap_host *h);
 /* Guest memory into @ram (checked by snap_check_state()). */
 void snap_load_memory(const struct snap_file *f, struct guest_ram *ram);
 /*

@@ -6,9 +6,11 @@
  * paused; restoring: the command's thread, before the vCPUs run.
  *
  * A vCPU is saved as sections of one kind of state each (registers,
- * segment registers, MSRs, pending events, CPUID, tvmmctl's own flags),
- * so that state tvmm.ko gains later (XSAVE and XCR0, debug registers)
- * slots in as further section types (format.h keeps their numbers).
+ * segment registers, MSRs, pending events, CPUID, the XSAVE area with
+ * XCR0, debug registers, tvmmctl's own flags): one ioctl's struct each,
+ * so that state tvmm.ko gains later slots in as a further section type.
+ * The guest's TSC is one per VM: the clock section holds it, and a
+ * restore writes it last (uapi/tvmm.h, IA32_TSC).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -30,12 +32,14 @@
 #define SNAP_V_EVENTS	1
 #define SNAP_V_CPUID	1
 #define SNAP_V_LOOP	1
+#define SNAP_V_XSAVE	1
+#define SNAP_V_DEBUGREGS 1
 
 /*
- * The MSRs a vCPU's snapshot holds: those tvmm.ko keeps for the guest
- * (kmod/vmx/msr.c) beyond struct tvmm_sregs (EFER, FS and GS bases) and
- * the TSC (the clock section). The devices' own (dev_msrs[]) are their
- * state. When tvmm.ko lists its MSRs itself, snap_vcpu_msr_list() asks it.
+ * The MSRs a vCPU's snapshot holds when tvmm.ko cannot list them
+ * (TVMM_GET_MSR_INDEX_LIST): those it keeps for the guest beyond struct
+ * tvmm_sregs (EFER, FS and GS bases). The devices' own (dev_msrs[]) are
+ * their state.
  */
 static const __u32 snap_vcpu_msrs[] = {
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
@@ -44,16 +48,30 @@ static const __u32 snap_vcpu_msrs[] = {
 	MSR_IA32_MISC_ENABLE,
 };
 
-/* The MSRs to save: @max at most into @idx; their number. */
+/*
+ * The MSRs to save, in tvmm.ko's order of restoring them: @max at most
+ * into @idx; their number. IA32_TSC is left out: the clock section holds
+ * it, and restoring it anywhere but last would count the restore's time.
+ */
 static unsigned int snap_vcpu_msr_list(const struct vmm *vmm, __u32 *idx,
 				       unsigned int max)
 {
-	unsigned int i;
+	__u32 buf[(sizeof(struct tvmm_msr_list) +
+		   TVMM_MAX_MSR_ENTRIES * sizeof(__u32)) / sizeof(__u32)];
+	struct tvmm_msr_list *list = (struct tvmm_msr_list *)buf;
+	unsigned int i, n = 0;
 
-	/* TODO (issue 12, part A): TVMM_GET_MSR_INDEX_LIST, when it exists. */
-	for (i = 0; i < ARRAY_SIZE(snap_vcpu_msrs) && i < max; i++)
-		idx[i] = snap_vcpu_msrs[i];
-	return i;
+	memset(buf, 0, sizeof(buf));
+	list->nmsrs = TVMM_MAX_MSR_ENTRIES;
+	if (!vmm->has_msr_list ||
+	    ioctl(vmm->dev.fd, TVMM_GET_MSR_INDEX_LIST, list)) {
+		list->nmsrs = ARRAY_SIZE(snap_vcpu_msrs);
+		memcpy(list->indices, snap_vcpu_msrs, sizeof(snap_vcpu_msrs));
+	}
+	for (i = 0; i < list->nmsrs && n < max; i++)
+		if (list->indices[i] != MSR_IA32_TSC)
+			idx[n++] = list->indices[i];
+	return n;
 }
 
 int snap_machine_set_cpuid(struct snap_machine_info *m, unsigned int cpu,
@@ -127,6 +145,8 @@ static int snap_save_vcpu(struct snap_writer *w, struct vmm *vmm,
 	struct tvmm_msrs *one = (struct tvmm_msrs *)buf;
 	struct tvmm_msr_entry got[TVMM_MAX_MSR_ENTRIES];
 	struct tvmm_vcpu_events events;
+	struct tvmm_debugregs dregs;
+	struct tvmm_xsave xsave;
 	struct tvmm_sregs sregs;
 	struct tvmm_regs regs;
 	__u32 idx[TVMM_MAX_MSR_ENTRIES];
@@ -151,6 +171,12 @@ static int snap_save_vcpu(struct snap_writer *w, struct vmm *vmm,
 	*what = "TVMM_GET_VCPU_EVENTS";
 	if (vmm->has_events && ioctl(v->fd, TVMM_GET_VCPU_EVENTS, &events))
 		return -errno;
+	*what = "TVMM_GET_XSAVE";
+	if (vmm->has_xsave && ioctl(v->fd, TVMM_GET_XSAVE, &xsave))
+		return -errno;
+	*what = "TVMM_GET_DEBUGREGS";
+	if (vmm->has_debugregs && ioctl(v->fd, TVMM_GET_DEBUGREGS, &dregs))
+		return -errno;
 	/* Write errors are the writer's, found by snap_writer_close(). */
 	snap_section(w, SNAP_SEC_VCPU_CPUID, cpu, SNAP_V_CPUID, m->cpuid[cpu],
 		     m->nent[cpu] * sizeof(*m->cpuid[cpu]));
@@ -163,6 +189,12 @@ static int snap_save_vcpu(struct snap_writer *w, struct vmm *vmm,
 	if (vmm->has_events)
 		snap_section(w, SNAP_SEC_VCPU_EVENTS, cpu, SNAP_V_EVENTS,
 			     &events, sizeof(events));
+	if (vmm->has_xsave)
+		snap_section(w, SNAP_SEC_VCPU_XSAVE, cpu, SNAP_V_XSAVE, &xsave,
+			     sizeof(xsave));
+	if (vmm->has_debugregs)
+		snap_section(w, SNAP_SEC_VCPU_DEBUGREGS, cpu, SNAP_V_DEBUGREGS,
+			     &dregs, sizeof(dregs));
 	snap_section(w, SNAP_SEC_VCPU_LOOP, cpu, SNAP_V_LOOP, &loop,
 		     sizeof(loop));
 	return 0;
@@ -338,10 +370,95 @@ fail:
 	return err;
 }
 
-/* Every vCPU's state sections, in versions and sizes this tvmmctl reads. */
-static enum snap_error snap_check_vcpus(struct snap_file *f,
-					const struct snap_machine_info *m)
+static bool snap_all_zero(const void *p, size_t len)
 {
+	const __u8 *b = p;
+
+	while (len--)
+		if (*b++)
+			return false;
+	return true;
+}
+
+/* XSTATE_BV, the first field of the area's XSAVE header. */
+static __u64 snap_xstate_bv(const struct tvmm_xsave *xs)
+{
+	__u64 bv;
+
+	memcpy(&bv, xs->area + XSAVE_HDR_OFFSET, sizeof(bv));
+	return bv;
+}
+
+/*
+ * An XSAVE section that XRSTOR and XSETBV could take on some host (SDM
+ * Vol. 1, 13.3 and 13.8): x87 in XCR0, AVX only with SSE, the standard
+ * format (XCOMP_BV 0), no component beyond x87, SSE and XCR0's, the
+ * header's reserved bytes 0. What this host gives is snap_check_host()'s.
+ */
+static enum snap_error snap_check_xsave(struct snap_file *f,
+					const struct snap_section *s)
+{
+	const struct tvmm_xsave *xs = s->data;
+	const __u8 *hdr = xs->area + XSAVE_HDR_OFFSET;
+	__u64 bv = snap_xstate_bv(xs);
+
+	if (xs->flags || xs->padding ||
+	    !snap_all_zero(xs->reserved, sizeof(xs->reserved)))
+		return snap_bad(f, s, "flags or reserved not 0");
+	if (!(xs->xcr0 & XCR0_X87) ||
+	    ((xs->xcr0 & XCR0_AVX) && !(xs->xcr0 & XCR0_SSE)))
+		return snap_bad(f, s, "XCR0 0x%llx, which XSETBV refuses",
+				(unsigned long long)xs->xcr0);
+	if (!snap_all_zero(hdr + 8, XSAVE_HDR_SIZE - 8))
+		return snap_bad(f, s,
+				"not the standard XSAVE format (XCOMP_BV or reserved bytes not 0)");
+	if (bv & ~(xs->xcr0 | XCR0_X87 | XCR0_SSE))
+		return snap_bad(f, s,
+				"XSTATE_BV 0x%llx holds components its XCR0 0x%llx does not enable",
+				(unsigned long long)bv,
+				(unsigned long long)xs->xcr0);
+	return SNAP_OK;
+}
+
+/* Debug registers as MOV DR could have left them (Vol. 3B, 18.2). */
+static enum snap_error snap_check_debugregs(struct snap_file *f,
+					    const struct snap_section *s)
+{
+	const struct tvmm_debugregs *d = s->data;
+
+	if (d->flags || d->padding ||
+	    !snap_all_zero(d->reserved, sizeof(d->reserved)))
+		return snap_bad(f, s, "flags or reserved not 0");
+	if ((d->dr6 | d->dr7) >> 32)
+		return snap_bad(f, s, "DR6 0x%llx, DR7 0x%llx: bits 63:32 set",
+				(unsigned long long)d->dr6,
+				(unsigned long long)d->dr7);
+	return SNAP_OK;
+}
+
+/* The optional section @type of @cpu: checked by @check if there. */
+static enum snap_error snap_check_optional(struct snap_file *f, __u32 type,
+					   unsigned int cpu, __u32 version,
+					   size_t size,
+					   enum snap_error (*check)(struct snap_file *,
+								    const struct snap_section *))
+{
+	const struct snap_section *s = snap_find(f, type, cpu);
+	enum snap_error err;
+
+	if (!s)
+		return SNAP_OK;
+	s = snap_need(f, type, cpu, version, size, &err);
+	if (!s)
+		return err;
+	return check ? check(f, s) : SNAP_OK;
+}
+
+enum snap_error snap_check_vcpus(struct snap_file *f,
+				 const struct snap_machine_info *m)
+{
+	const struct tvmm_msr_entry *msr;
+	__u64 i;
 	const struct snap_section *s;
 	const struct snap_vcpu_loop *loop;
 	enum snap_error err;
@@ -360,10 +477,26 @@ static enum snap_error snap_check_vcpus(struct snap_file *f,
 		    s->length / sizeof(struct tvmm_msr_entry) >
 		    TVMM_MAX_MSR_ENTRIES)
 			return snap_bad(f, s, "not a list of MSRs");
-		s = snap_find(f, SNAP_SEC_VCPU_EVENTS, cpu);
-		if (s && !snap_need(f, SNAP_SEC_VCPU_EVENTS, cpu,
-				    SNAP_V_EVENTS,
-				    sizeof(struct tvmm_vcpu_events), &err))
+		msr = s->data;
+		for (i = 0; i < s->length / sizeof(*msr); i++)
+			if (msr[i].index == MSR_IA32_TSC)
+				return snap_bad(f, s,
+						"IA32_TSC, which only the clock section holds");
+		err = snap_check_optional(f, SNAP_SEC_VCPU_EVENTS, cpu,
+					  SNAP_V_EVENTS,
+					  sizeof(struct tvmm_vcpu_events),
+					  NULL);
+		if (!err)
+			err = snap_check_optional(f, SNAP_SEC_VCPU_XSAVE, cpu,
+						  SNAP_V_XSAVE,
+						  sizeof(struct tvmm_xsave),
+						  snap_check_xsave);
+		if (!err)
+			err = snap_check_optional(f, SNAP_SEC_VCPU_DEBUGREGS,
+						  cpu, SNAP_V_DEBUGREGS,
+						  sizeof(struct tvmm_debugregs),
+						  snap_check_debugregs);
+		if (err)
 			return err;
 		s = snap_need(f, SNAP_SEC_VCPU_LOOP, cpu, SNAP_V_LOOP,
 			      sizeof(*loop), &err);
@@ -465,6 +598,68 @@ enum snap_error snap_check_state(struct snap_file *f,
 	return err;
 }
 
+/* XCR0's state components, by bit (SDM Vol. 1, 13.1). */
+static const char *const snap_xstate_names[] = {
+	[0] = "x87", [1] = "SSE", [2] = "AVX", [3] = "MPX BNDREGS",
+	[4] = "MPX BNDCSR", [5] = "AVX-512 opmask", [6] = "AVX-512 ZMM_Hi256",
+	[7] = "AVX-512 Hi16_ZMM", [9] = "PKRU",
+};
+
+static enum snap_error snap_host_lacks(struct snap_file *f,
+				       const struct snap_section *s,
+				       const char *what, const char *cap)
+{
+	char label[64];
+
+	snprintf(f->why, sizeof(f->why), "%s: %s needs %s, which this tvmm.ko lacks",
+		 snap_section_label(s, label, sizeof(label)), what, cap);
+	return SNAP_ERR_FEATURE;
+}
+
+enum snap_error snap_check_host(struct snap_file *f,
+				const struct snap_machine_info *m,
+				const struct snap_host *h)
+{
+	const struct snap_section *s;
+	const struct tvmm_xsave *xs;
+	unsigned int cpu, bit;
+	__u64 lacks;
+	char label[64];
+
+	for (cpu = 0; cpu < m->nr_vcpus; cpu++) {
+		s = snap_find(f, SNAP_SEC_VCPU_EVENTS, cpu);
+		if (s && !h->events)
+			return snap_host_lacks(f, s, "its pending events",
+					       "TVMM_CAP_VCPU_EVENTS");
+		s = snap_find(f, SNAP_SEC_VCPU_DEBUGREGS, cpu);
+		if (s && !h->debugregs)
+			return snap_host_lacks(f, s, "its debug registers",
+					       "TVMM_CAP_DEBUGREGS");
+		s = snap_find(f, SNAP_SEC_VCPU_XSAVE, cpu);
+		if (!s)
+			continue;
+		if (!h->xsave)
+			return snap_host_lacks(f, s, "its x87/SSE/AVX state",
+					       "TVMM_CAP_XSAVE");
+		xs = s->data;
+		lacks = (xs->xcr0 | snap_xstate_bv(xs)) &
+			~(h->xcr0 | XCR0_X87 | XCR0_SSE);
+		if (!lacks)
+			continue;
+		bit = __builtin_ctzll(lacks);
+		snprintf(f->why, sizeof(f->why),
+			 "%s: XCR0 0x%llx; this host gives guests 0x%llx, without state component %u (%s)",
+			 snap_section_label(s, label, sizeof(label)),
+			 (unsigned long long)xs->xcr0,
+			 (unsigned long long)h->xcr0, bit,
+			 bit < ARRAY_SIZE(snap_xstate_names) &&
+			 snap_xstate_names[bit] ? snap_xstate_names[bit] :
+			 "unnamed");
+		return SNAP_ERR_FEATURE;
+	}
+	return SNAP_OK;
+}
+
 void snap_load_memory(const struct snap_file *f, struct guest_ram *ram)
 {
 	unsigned int i;
@@ -522,13 +717,15 @@ static int snap_load_vcpu(struct snap_file *f, struct vmm *vmm,
 			 msrs->entries[n].index);
 		return -EINVAL;
 	}
+	/* After CPUID, which says what XCR0 the guest may have. */
+	s = snap_find(f, SNAP_SEC_VCPU_XSAVE, cpu);
+	if (s && ioctl(v->fd, TVMM_SET_XSAVE, s->data))
+		return snap_vcpu_failed(f, cpu, "TVMM_SET_XSAVE", -errno);
+	s = snap_find(f, SNAP_SEC_VCPU_DEBUGREGS, cpu);
+	if (s && ioctl(v->fd, TVMM_SET_DEBUGREGS, s->data))
+		return snap_vcpu_failed(f, cpu, "TVMM_SET_DEBUGREGS", -errno);
+	/* snap_check_host() found TVMM_CAP_VCPU_EVENTS if it is needed. */
 	s = snap_find(f, SNAP_SEC_VCPU_EVENTS, cpu);
-	if (s && !vmm->has_events) {
-		snprintf(f->why, sizeof(f->why),
-			 "vCPU %u has pending events, and this tvmm.ko lacks TVMM_CAP_VCPU_EVENTS",
-			 cpu);
-		return -EOPNOTSUPP;
-	}
 	if (s && ioctl(v->fd, TVMM_SET_VCPU_EVENTS, s->data))
 		return snap_vcpu_failed(f, cpu, "TVMM_SET_VCPU_EVENTS", -errno);
 	loop = snap_find(f, SNAP_SEC_VCPU_LOOP, cpu)->data;
@@ -592,7 +789,9 @@ static void snap_print_vcpu(FILE *out, const struct snap_file *f,
 	const struct snap_section *s = snap_find(f, SNAP_SEC_VCPU_SREGS, cpu);
 	const struct snap_section *l = snap_find(f, SNAP_SEC_VCPU_LOOP, cpu);
 	const struct snap_section *e = snap_find(f, SNAP_SEC_VCPU_EVENTS, cpu);
+	const struct snap_section *x = snap_find(f, SNAP_SEC_VCPU_XSAVE, cpu);
 	struct tvmm_vcpu_events ev = { 0 };
+	__u64 xcr0 = 0;
 	struct snap_vcpu_loop loop = { 0 };
 	struct tvmm_sregs sregs;
 	struct tvmm_regs regs;
@@ -608,9 +807,12 @@ static void snap_print_vcpu(FILE *out, const struct snap_file *f,
 		memcpy(&loop, l->data, sizeof(loop));
 	if (e && e->length == sizeof(ev))
 		memcpy(&ev, e->data, sizeof(ev));
-	fprintf(out, "vCPU %u: %s mode, rip 0x%llx, rflags 0x%llx%s%s%s\n",
+	if (x && x->length == sizeof(struct tvmm_xsave))
+		xcr0 = ((const struct tvmm_xsave *)x->data)->xcr0;
+	fprintf(out, "vCPU %u: %s mode, rip 0x%llx, rflags 0x%llx, XCR0 %s0x%llx%s%s%s\n",
 		cpu, snap_mode(&sregs), (unsigned long long)regs.rip,
-		(unsigned long long)regs.rflags,
+		(unsigned long long)regs.rflags, x ? "" : "(not saved) ",
+		(unsigned long long)xcr0,
 		loop.flags & SNAP_VCPU_HALTED ? ", halted" : "",
 		loop.flags & SNAP_VCPU_PARKED ? ", parked" : "",
 		ev.interrupt.queued ? ", an interrupt queued" : "");

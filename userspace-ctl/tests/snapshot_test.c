@@ -3,7 +3,9 @@
  * Unit tests of snapshot/ and devices/state.c: the file written and read
  * back; every refusal (another format version, truncation at every
  * section boundary, a flipped byte in every section, an unknown section
- * type, a CPU feature the host lacks, through a pretend host); memory
+ * type, a CPU feature the host lacks, through a pretend host; XSAVE state
+ * that XRSTOR or XSETBV refuses, an XCR0 component or an ioctl the host
+ * lacks, IA32_TSC among a vCPU's MSRs); memory
  * with zero pages left out; each device's state saved, loaded into a
  * fresh set of devices and saved again, byte for byte; bad values
  * refused with the device unchanged; and timers that go on after a load
@@ -21,6 +23,7 @@
 #include "lib/x86.h"
 #include "devices/state.h"
 #include "snapshot/file.h"
+#include "snapshot/snapshot.h"
 #include "check.h"
 #include "snapshot_test.h"
 
@@ -210,7 +213,7 @@ bool test_snap_refusals(void)
 	h->format_version = SNAP_FORMAT_VERSION + 1;
 	fix_header(copy);
 	ok &= EXPECT(refused(copy, len, SNAP_ERR_VERSION,
-			     "format version 2; this tvmmctl (0.1.0) reads version 1"));
+			     "format version 3; this tvmmctl (0.1.0) reads version 2"));
 	ok &= EXPECT(refused("TVMMSNAX", 8, SNAP_ERR_MAGIC, "not a tvmm"));
 	ok &= EXPECT(refused(buf, 0, SNAP_ERR_MAGIC, NULL));
 
@@ -255,12 +258,12 @@ bool test_snap_refusals(void)
 	/* A section type this tvmmctl does not know, its CRCs right. */
 	memcpy(copy, buf, len);
 	sh = (struct snap_section_header *)(copy + f.sec[2].offset);
-	sh->type = SNAP_SEC_VCPU_XSAVE;
+	sh->type = SNAP_SEC_VCPU_XCRS;
 	sh->header_crc32 = crc32_update(0, sh,
 					offsetof(struct snap_section_header,
 						 header_crc32));
 	ok &= EXPECT(refused(copy, len, SNAP_ERR_UNKNOWN,
-			     "section 2 (type 0x207): a section type this tvmmctl"));
+			     "section 2 (type 0x208): a section type this tvmmctl"));
 	/* Two of one section. */
 	sh->type = SNAP_SEC_MACHINE;
 	sh->header_crc32 = crc32_update(0, sh,
@@ -333,6 +336,179 @@ bool test_snap_features(void)
 		     SNAP_ERR_IO);
 	snap_file_free(&f);
 	free(buf);
+	return ok;
+}
+
+/* ---- vCPU sections ------------------------------------------------------ */
+
+/* A vCPU's sections as a file; parsed into @f (@buf is the caller's). */
+static void *write_vcpu(struct snap_file *f, const struct tvmm_xsave *xs,
+			const struct tvmm_debugregs *dr,
+			const struct tvmm_msr_entry *msr, unsigned int nmsr,
+			bool events)
+{
+	struct tvmm_vcpu_events ev = { 0 };
+	struct snap_vcpu_loop loop = { 0 };
+	struct tvmm_sregs sregs = { 0 };
+	struct tvmm_regs regs = { 0 };
+	struct snap_writer w;
+	void *buf = NULL;
+	size_t len = 0;
+	FILE *in;
+	int fd;
+
+	if (!tmp_made) {
+		fd = mkstemp(tmp_path);
+		if (fd < 0)
+			return NULL;
+		close(fd);
+		tmp_made = true;
+	}
+	if (snap_writer_open(&w, tmp_path, no_features))
+		return NULL;
+	snap_section(&w, SNAP_SEC_VCPU_REGS, 0, 1, &regs, sizeof(regs));
+	snap_section(&w, SNAP_SEC_VCPU_SREGS, 0, 1, &sregs, sizeof(sregs));
+	snap_section(&w, SNAP_SEC_VCPU_MSRS, 0, 1, msr, nmsr * sizeof(*msr));
+	if (events)
+		snap_section(&w, SNAP_SEC_VCPU_EVENTS, 0, 1, &ev, sizeof(ev));
+	if (xs)
+		snap_section(&w, SNAP_SEC_VCPU_XSAVE, 0, 1, xs, sizeof(*xs));
+	if (dr)
+		snap_section(&w, SNAP_SEC_VCPU_DEBUGREGS, 0, 1, dr,
+			     sizeof(*dr));
+	snap_section(&w, SNAP_SEC_VCPU_LOOP, 0, 1, &loop, sizeof(loop));
+	if (snap_writer_close(&w))
+		return NULL;
+	in = fopen(tmp_path, "r");
+	if (in) {
+		buf = malloc(1 << 16);
+		len = buf ? fread(buf, 1, 1 << 16, in) : 0;
+		fclose(in);
+	}
+	unlink(tmp_path);
+	if (buf && snap_parse(f, buf, len) != SNAP_OK) {
+		free(buf);
+		buf = NULL;
+	}
+	return buf;
+}
+
+static void set_xstate_bv(struct tvmm_xsave *xs, __u64 bv)
+{
+	memcpy(xs->area + XSAVE_HDR_OFFSET, &bv, sizeof(bv));
+}
+
+/* @xs and @dr against the host @h: the error, and f.why holds @says. */
+static bool vcpu_verdict(const struct tvmm_xsave *xs,
+			 const struct tvmm_debugregs *dr,
+			 const struct tvmm_msr_entry *msr, unsigned int nmsr,
+			 const struct snap_host *h, enum snap_error want,
+			 const char *says)
+{
+	struct snap_machine_info m = { .nr_vcpus = 1 };
+	enum snap_error err;
+	struct snap_file f;
+	void *buf;
+	bool ok;
+
+	buf = write_vcpu(&f, xs, dr, msr, nmsr, true);
+	if (!buf)
+		return false;
+	err = snap_check_vcpus(&f, &m);
+	if (!err && h)
+		err = snap_check_host(&f, &m, h);
+	ok = err == want && (!says || strstr(f.why, says));
+	if (!ok)
+		ksft_print_msg("got error %d (\"%s\"), want %d with \"%s\"\n",
+			       err, err ? f.why : "", want, says ? says : "");
+	snap_file_free(&f);
+	free(buf);
+	return ok;
+}
+
+bool test_snap_vcpu_refusals(void)
+{
+	const struct snap_host avx = {
+		.events = true, .xsave = true, .debugregs = true,
+		.xcr0 = XCR0_X87 | XCR0_SSE | XCR0_AVX,
+	};
+	struct snap_host h = avx;
+	struct tvmm_msr_entry msr[2] = {
+		{ .index = MSR_IA32_STAR, .data = 1 },
+		{ .index = MSR_IA32_TSC, .data = 2 },
+	};
+	static struct tvmm_xsave xs;
+	struct tvmm_debugregs dr = { .dr6 = 0xffff0ff0, .dr7 = 0x400 };
+	bool ok = true;
+
+	memset(&xs, 0, sizeof(xs));
+	xs.xcr0 = XCR0_X87 | XCR0_SSE | XCR0_AVX;
+	set_xstate_bv(&xs, XCR0_X87 | XCR0_SSE | XCR0_AVX);
+	/* All of it, on a host that has all of it. */
+	ok &= EXPECT(vcpu_verdict(&xs, &dr, msr, 1, &h, SNAP_OK, NULL));
+	/* Neither section: a file from a host without them. */
+	ok &= EXPECT(vcpu_verdict(NULL, NULL, msr, 1, &h, SNAP_OK, NULL));
+	/* IA32_TSC belongs to the clock section, set last. */
+	ok &= EXPECT(vcpu_verdict(&xs, &dr, msr, 2, NULL, SNAP_ERR_LAYOUT,
+				  "IA32_TSC, which only the clock section"));
+
+	/* The XSAVE area's own rules, whatever the host. */
+	xs.xcr0 = XCR0_SSE | XCR0_AVX;
+	ok &= EXPECT(vcpu_verdict(&xs, NULL, msr, 1, NULL, SNAP_ERR_LAYOUT,
+				  "vcpu-xsave, vCPU 0): XCR0 0x6, which XSETBV refuses"));
+	xs.xcr0 = XCR0_X87 | XCR0_AVX;
+	ok &= EXPECT(vcpu_verdict(&xs, NULL, msr, 1, NULL, SNAP_ERR_LAYOUT,
+				  "XCR0 0x5, which XSETBV refuses"));
+	/* A component the area holds that its XCR0 does not enable. */
+	xs.xcr0 = XCR0_X87 | XCR0_SSE;
+	ok &= EXPECT(vcpu_verdict(&xs, NULL, msr, 1, NULL, SNAP_ERR_LAYOUT,
+				  "XSTATE_BV 0x7 holds components its XCR0 0x3 does not enable"));
+	/* The compacted format. */
+	xs.xcr0 = XCR0_X87 | XCR0_SSE | XCR0_AVX;
+	xs.area[XSAVE_HDR_OFFSET + 15] = 0x80;
+	ok &= EXPECT(vcpu_verdict(&xs, NULL, msr, 1, NULL, SNAP_ERR_LAYOUT,
+				  "not the standard XSAVE format"));
+	xs.area[XSAVE_HDR_OFFSET + 15] = 0;
+	xs.reserved[5] = 1;
+	ok &= EXPECT(vcpu_verdict(&xs, NULL, msr, 1, NULL, SNAP_ERR_LAYOUT,
+				  "vcpu-xsave, vCPU 0): flags or reserved not 0"));
+	xs.reserved[5] = 0;
+	dr.dr7 |= 1ULL << 32;
+	ok &= EXPECT(vcpu_verdict(&xs, &dr, msr, 1, NULL, SNAP_ERR_LAYOUT,
+				  "bits 63:32 set"));
+	dr.dr7 = 0x400;
+	dr.flags = 1;
+	ok &= EXPECT(vcpu_verdict(&xs, &dr, msr, 1, NULL, SNAP_ERR_LAYOUT,
+				  "vcpu-debugregs, vCPU 0): flags or reserved"));
+	dr.flags = 0;
+
+	/* This host: no AVX (an XCR0 bit it cannot give). */
+	h.xcr0 = XCR0_X87 | XCR0_SSE;
+	ok &= EXPECT(vcpu_verdict(&xs, &dr, msr, 1, &h, SNAP_ERR_FEATURE,
+				  "gives guests 0x3, without state component 2 (AVX)"));
+	/* The area holds AVX state, XCR0 without it: valid, and refused here. */
+	xs.xcr0 = XCR0_X87 | XCR0_SSE | XCR0_AVX;
+	h.xcr0 = 0;
+	ok &= EXPECT(vcpu_verdict(&xs, &dr, msr, 1, &h, SNAP_ERR_FEATURE,
+				  "without state component 2 (AVX)"));
+	/* x87 and SSE state is on every host: only XSAVE is needed. */
+	xs.xcr0 = XCR0_X87;
+	set_xstate_bv(&xs, XCR0_X87 | XCR0_SSE);
+	ok &= EXPECT(vcpu_verdict(&xs, &dr, msr, 1, &h, SNAP_OK, NULL));
+	/* Each capability a section needs. */
+	h = avx;
+	h.xsave = false;
+	ok &= EXPECT(vcpu_verdict(&xs, &dr, msr, 1, &h, SNAP_ERR_FEATURE,
+				  "x87/SSE/AVX state needs TVMM_CAP_XSAVE, which"));
+	ok &= EXPECT(vcpu_verdict(NULL, &dr, msr, 1, &h, SNAP_OK, NULL));
+	h = avx;
+	h.debugregs = false;
+	ok &= EXPECT(vcpu_verdict(&xs, &dr, msr, 1, &h, SNAP_ERR_FEATURE,
+				  "needs TVMM_CAP_DEBUGREGS"));
+	h = avx;
+	h.events = false;
+	ok &= EXPECT(vcpu_verdict(&xs, &dr, msr, 1, &h, SNAP_ERR_FEATURE,
+				  "its pending events needs TVMM_CAP_VCPU_EVENTS"));
 	return ok;
 }
 

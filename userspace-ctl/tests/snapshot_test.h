@@ -9,6 +9,7 @@ bool test_snap_crc32(void);
 bool test_snap_round_trip(void);
 bool test_snap_refusals(void);
 bool test_snap_features(void);
+bool test_snap_vcpu_refusals(void);
 bool test_snap_devices_round_trip(void);
 bool test_snap_devices_refused(void);
 bool test_snap_timers_go_on(void);

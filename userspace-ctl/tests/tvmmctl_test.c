@@ -1621,6 +1621,8 @@ static const struct {
 	  test_snap_refusals },
 	{ "snapshot: CPU features the host lacks refused",
 	  test_snap_features },
+	{ "snapshot: XSAVE, debug registers, capabilities the host lacks refused",
+	  test_snap_vcpu_refusals },
 	{ "snapshot: devices saved, loaded, saved again: same bytes",
 	  test_snap_devices_round_trip },
 	{ "snapshot: bad device state refused, device unchanged",

@@ -198,6 +198,11 @@ int vmm_create(struct vmm *vmm, const char *path, unsigned int nr_vcpus)
 	vmm->has_intr = tvmm_check_extension(&vmm->dev, TVMM_CAP_INTERRUPT) > 0;
 	vmm->has_events =
 		tvmm_check_extension(&vmm->dev, TVMM_CAP_VCPU_EVENTS) > 0;
+	vmm->has_xsave = tvmm_check_extension(&vmm->dev, TVMM_CAP_XSAVE) > 0;
+	vmm->has_debugregs =
+		tvmm_check_extension(&vmm->dev, TVMM_CAP_DEBUGREGS) > 0;
+	vmm->has_msr_list =
+		tvmm_check_extension(&vmm->dev, TVMM_CAP_MSR_INDEX_LIST) > 0;
 	ret = tvmm_check_extension(&vmm->dev, TVMM_CAP_TSC_KHZ);
 	vmm->tsc_khz = ret > 0 ? ret : 0;
 	ret = vmm_claim_msrs(vmm);

@@ -118,6 +118,9 @@ struct vmm_opts {
  * @nr_vcpus:	vCPUs created.
  * @has_intr:	tvmm.ko injects interrupts (TVMM_CAP_INTERRUPT).
  * @has_events:	tvmm.ko has TVMM_SET_VCPU_EVENTS (TVMM_CAP_VCPU_EVENTS).
+ * @has_xsave:	tvmm.ko has TVMM_GET/SET_XSAVE (TVMM_CAP_XSAVE).
+ * @has_debugregs: tvmm.ko has TVMM_GET/SET_DEBUGREGS (TVMM_CAP_DEBUGREGS).
+ * @has_msr_list: tvmm.ko has TVMM_GET_MSR_INDEX_LIST.
  * @has_user_msrs: tvmm.ko hands the devices' MSRs (dev_msrs[]) to tvmmctl
  *		(TVMM_CAP_USER_MSRS): TVMM_EXIT_MSR.
  * @tsc_khz:	the TSC's rate (TVMM_CAP_TSC_KHZ), 0 unknown.
@@ -153,6 +156,9 @@ struct vmm {
 	struct vmm_vcpu vcpus[DEV_MAX_CPUS];
 	bool has_intr;
 	bool has_events;
+	bool has_xsave;
+	bool has_debugregs;
+	bool has_msr_list;
 	bool has_user_msrs;
 	__u32 tsc_khz;
 	struct dev_ctx *ctx;
