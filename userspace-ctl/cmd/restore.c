@@ -261,8 +261,6 @@ static int restore_run_vm(struct vmm *vmm, struct snap_file *f,
 	};
 	struct dev_clock clk;
 	struct dev_ctx ctx;
-	enum vmm_stop stop;
-	int ret;
 
 	if (restore_vm(vmm, f, m, o))
 		return TVMMCTL_EXIT_FAILURE;
@@ -278,14 +276,7 @@ static int restore_run_vm(struct vmm *vmm, struct snap_file *f,
 	o->save.machine = m;
 	o->save.who = "restore";
 	run_save_setup(vmm, &vo, &o->save);
-	ret = vmm_run(vmm, &ctx, &vo, &stop);
-	fflush(stdout);
-	if (ret) {
-		fprintf(stderr, "tvmmctl: restore: cannot start the vCPUs: %s\n",
-			strerror(-ret));
-		return TVMMCTL_EXIT_FAILURE;
-	}
-	return run_finish(vmm, &ctx, stop, o->stats, o->json, "restore");
+	return run_go(vmm, &ctx, &vo, false, o->stats, "restore");
 }
 
 static int restore_run(int argc, char **argv)

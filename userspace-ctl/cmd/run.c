@@ -588,8 +588,21 @@ void run_save_setup(struct vmm *vmm, struct vmm_opts *vo, struct run_save *s)
 	vmm->pause_data = s;
 }
 
-int run_finish(struct vmm *vmm, struct dev_ctx *ctx, enum vmm_stop stop,
-	       bool stats, bool json, const char *who)
+/* --summary's lines of what the exits touched. */
+#define RUN_SUMMARY_TOP		20
+
+static __u64 run_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* After vmm_run(): --stats, the exit status, the --json end line. */
+static int run_finish(struct vmm *vmm, struct dev_ctx *ctx,
+		      enum vmm_stop stop, bool stats, bool json,
+		      const char *who)
 {
 	int status;
 
@@ -598,6 +611,36 @@ int run_finish(struct vmm *vmm, struct dev_ctx *ctx, enum vmm_stop stop,
 	status = run_status(vmm, ctx, stop, who);
 	if (json)
 		run_print_end(vmm, stop, status);
+	return status;
+}
+
+int run_go(struct vmm *vmm, struct dev_ctx *ctx, struct vmm_opts *vo,
+	   bool summary, bool stats, const char *who)
+{
+	struct exit_summary sum = { 0 };
+	enum vmm_stop stop;
+	int ret, status;
+
+	if (summary && summary_init(&sum, vmm->nr_vcpus, who, run_now_ns())) {
+		fprintf(stderr, "tvmmctl: %s: no memory for the exit summary\n",
+			who);
+		return TVMMCTL_EXIT_FAILURE;
+	}
+	vo->summary = summary ? &sum : NULL;
+	ret = vmm_run(vmm, ctx, vo, &stop);
+	fflush(stdout);
+	if (ret) {
+		fprintf(stderr, "tvmmctl: %s: cannot start the vCPUs: %s\n",
+			who, strerror(-ret));
+		summary_free(&sum);
+		return TVMMCTL_EXIT_FAILURE;
+	}
+	status = run_finish(vmm, ctx, stop, stats, vo->json, who);
+	if (summary) {
+		summary_end(&sum, run_now_ns());
+		summary_print(stderr, &sum, -1, RUN_SUMMARY_TOP, vo->json);
+		summary_free(&sum);
+	}
 	return status;
 }
 
@@ -779,17 +822,6 @@ int run_make_guest(struct vmm *vmm, const struct run_guest *g,
 	return run_prepare(vmm, &o, fw_cmdline, NULL);
 }
 
-/* --summary's lines of what the exits touched. */
-#define RUN_SUMMARY_TOP		20
-
-static __u64 run_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /* Run the guest run_prepare() made (@m: for --save-on); the exit status. */
 static int run_vm(struct vmm *vmm, const struct run_opts *o,
 		  const char *fw_cmdline, struct snap_machine_info *m)
@@ -803,40 +835,16 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 		.input_fd	= fcntl(STDIN_FILENO, F_GETFD) < 0 ? -1 :
 				  STDIN_FILENO,
 	};
-	struct exit_summary summary = { 0 };
 	struct run_save save = o->save;
 	struct dev_ctx ctx;
-	enum vmm_stop stop;
-	int ret, status;
 
-	if ((o->trace || o->summary) &&
-	    summary_init(&summary, o->cpus, "run", run_now_ns())) {
-		fprintf(stderr, "tvmmctl: run: no memory for the exit summary\n");
-		return TVMMCTL_EXIT_FAILURE;
-	}
-	if (o->trace || o->summary)
-		vo.summary = &summary;
 	dev_ctx_init(&ctx, stdout, o->trace);
 	ctx.ram_size = o->mem;
 	ctx.cmdline = fw_cmdline;
 	save.machine = m;
 	save.who = "run";
 	run_save_setup(vmm, &vo, &save);
-	ret = vmm_run(vmm, &ctx, &vo, &stop);
-	fflush(stdout);
-	if (ret) {
-		fprintf(stderr, "tvmmctl: run: cannot start the vCPUs: %s\n",
-			strerror(-ret));
-		summary_free(&summary);
-		return TVMMCTL_EXIT_FAILURE;
-	}
-	status = run_finish(vmm, &ctx, stop, o->stats, o->json, "run");
-	if (vo.summary) {
-		summary_end(&summary, run_now_ns());
-		summary_print(stderr, &summary, -1, RUN_SUMMARY_TOP, o->json);
-		summary_free(&summary);
-	}
-	return status;
+	return run_go(vmm, &ctx, &vo, o->trace || o->summary, o->stats, "run");
 }
 
 static int run_run(int argc, char **argv)

@@ -44,11 +44,13 @@ void run_save_setup(struct vmm *vmm, struct vmm_opts *vo, struct run_save *s);
 void run_cpu_model_opts(struct vmm *vmm, struct cpu_model_opts *mo);
 
 /*
- * After vmm_run(): --stats, the exit status (and why, on stderr, as
- * "tvmmctl: @who: ..."), the --json end line. Returns the status.
+ * vmm_run() with what every command that runs a guest prints: with
+ * @summary, the exit summary at the end (vmm/summary.h); then --stats,
+ * the exit status (and why, on stderr, as "tvmmctl: @who: ..."), the
+ * --json end line (@vo->json). Returns the exit status.
  */
-int run_finish(struct vmm *vmm, struct dev_ctx *ctx, enum vmm_stop stop,
-	       bool stats, bool json, const char *who);
+int run_go(struct vmm *vmm, struct dev_ctx *ctx, struct vmm_opts *vo,
+	   bool summary, bool stats, const char *who);
 
 /**
  * struct run_guest - a guest as "tvmmctl run" options give it.
