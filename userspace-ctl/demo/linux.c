@@ -387,6 +387,7 @@ static void linux_report_reasons(struct linux_run *lr)
 {
 	struct demo_ctx *ctx = lr->ctx;
 	struct summary_row rows[TVMM_NR_VMX_EXIT_REASONS], r;
+	__u64 by_phase[NR_PHASES][TVMM_NR_VMX_EXIT_REASONS] = { { 0 } };
 	char line[256], label[64];
 	unsigned int p;
 	size_t len;
@@ -396,6 +397,16 @@ static void linux_report_reasons(struct linux_run *lr)
 			 ARRAY_SIZE(rows));
 	if (n <= 0 || ctx->json)
 		return;
+	/* Each phase's counts by reason, read once for the whole table. */
+	for (p = 0; p < NR_PHASES; p++) {
+		struct summary_row pr[TVMM_NR_VMX_EXIT_REASONS];
+		int m = summary_rows(&lr->summary, p, SUMMARY_BY_REASON, pr,
+				     ARRAY_SIZE(pr)), k;
+
+		for (k = 0; k < m && k < (int)ARRAY_SIZE(pr); k++)
+			if (pr[k].reason < TVMM_NR_VMX_EXIT_REASONS)
+				by_phase[p][pr[k].reason] = pr[k].count;
+	}
 	demo_line(ctx, "Exits by reason and phase (1 to %zu as above):",
 		  NR_PHASES);
 	len = snprintf(line, sizeof(line), "  %-20s", "");
@@ -406,19 +417,11 @@ static void linux_report_reasons(struct linux_run *lr)
 	for (i = 0; i < n && i < (int)ARRAY_SIZE(rows); i++) {
 		len = snprintf(line, sizeof(line), "  %-20.20s",
 			       demo_exit_name(rows[i].reason));
-		for (p = 0; p < NR_PHASES; p++) {
-			struct summary_row pr[TVMM_NR_VMX_EXIT_REASONS];
-			__u64 count = 0;
-			int m = summary_rows(&lr->summary, p,
-					     SUMMARY_BY_REASON, pr,
-					     ARRAY_SIZE(pr)), k;
-
-			for (k = 0; k < m && k < (int)ARRAY_SIZE(pr); k++)
-				if (pr[k].reason == rows[i].reason)
-					count = pr[k].count;
+		for (p = 0; p < NR_PHASES; p++)
 			len += snprintf(line + len, sizeof(line) - len,
-					" %6llu", (unsigned long long)count);
-		}
+					" %6llu", (unsigned long long)
+					(rows[i].reason < TVMM_NR_VMX_EXIT_REASONS ?
+					 by_phase[p][rows[i].reason] : 0));
 		snprintf(line + len, sizeof(line) - len, " %8llu",
 			 (unsigned long long)rows[i].count);
 		demo_line(ctx, "%s", line);
