@@ -39,10 +39,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/elf.h>
 
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
+#include "tvmmctl_image.h"
 #include "userspace-ctl/snapshot/format.h"
 
 #define ROUNDS		8
@@ -339,52 +339,9 @@ void guest_main(void)
 
 static unsigned long long image_lo;
 
-/* This binary's PT_LOAD segments as one raw image at IMAGE; 0 or -1. */
 static int write_image(void)
 {
-	unsigned long long lo = ~0ULL, hi = 0;
-	struct elf64_hdr eh;
-	struct elf64_phdr ph;
-	char *img;
-	int fd, out, i, ret = -1;
-
-	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
-		return -1;
-	for (i = 0; i < eh.e_phnum; i++) {
-		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)) !=
-		    sizeof(ph))
-			goto out;
-		if (ph.p_type != PT_LOAD)
-			continue;
-		lo = ph.p_vaddr < lo ? ph.p_vaddr : lo;
-		hi = ph.p_vaddr + ph.p_memsz > hi ? ph.p_vaddr + ph.p_memsz : hi;
-	}
-	lo &= ~4095ULL;
-	hi = (hi + 4095) & ~4095ULL;
-	img = calloc(1, hi - lo);
-	if (!img)
-		goto out;
-	for (i = 0; i < eh.e_phnum; i++) {
-		pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph));
-		if (ph.p_type == PT_LOAD &&
-		    pread(fd, img + ph.p_vaddr - lo, ph.p_filesz,
-			  ph.p_offset) != (ssize_t)ph.p_filesz)
-			goto out_free;
-	}
-	/* The ELF header and program headers: raw, not an ELF, to tvmmctl. */
-	memset(img, 0, 1024);
-	out = open(IMAGE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out >= 0 && write(out, img, hi - lo) == (ssize_t)(hi - lo))
-		ret = 0;
-	if (out >= 0)
-		close(out);
-	image_lo = lo;
-out_free:
-	free(img);
-out:
-	close(fd);
-	return ret;
+	return tvmmctl_self_image(IMAGE, &image_lo);
 }
 
 static char run_opts[256];
@@ -397,19 +354,6 @@ static const char *guest_opts(void)
 	return run_opts;
 }
 
-/* The whole of a small file, NUL-terminated, into @buf. */
-static void read_file(const char *path, char *buf, size_t len)
-{
-	ssize_t n = -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd >= 0)
-		n = read(fd, buf, len - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	if (fd >= 0)
-		close(fd);
-}
-
 /* "tvmmctl ARGS", stdout and stderr into @out and @err: its status. */
 static int run_tvmmctl(const char *args, char *out, char *err)
 {
@@ -419,32 +363,9 @@ static int run_tvmmctl(const char *args, char *out, char *err)
 	snprintf(cmd, sizeof(cmd),
 		 "tvmmctl %s >" DIR "/out 2>" DIR "/err </dev/null", args);
 	st = system(cmd);
-	read_file(DIR "/out", out, OUT_MAX);
-	read_file(DIR "/err", err, OUT_MAX);
+	tvmmctl_read_file(DIR "/out", out, OUT_MAX);
+	tvmmctl_read_file(DIR "/err", err, OUT_MAX);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static unsigned int count_lines(const char *s)
-{
-	unsigned int n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
-static bool wait_file(const char *path, int seconds)
-{
-	struct timespec ts = { 0, 10 * 1000000 };
-	struct stat st;
-	int i;
-
-	for (i = 0; i < seconds * 100; i++) {
-		if (!stat(path, &st))
-			return true;
-		nanosleep(&ts, NULL);
-	}
-	return false;
 }
 
 static char plain_out[OUT_MAX], plain_err[OUT_MAX];
@@ -458,7 +379,7 @@ static void plain_run(struct __test_metadata *_metadata)
 	snprintf(args, sizeof(args), "run %s %s", guest_opts(), IMAGE);
 	plain_status = run_tvmmctl(args, plain_out, plain_err);
 	/* "ymm" or "xmm", ROUNDS rounds and "done": nothing lost. */
-	ASSERT_EQ(ROUNDS + 2, count_lines(plain_out)) {
+	ASSERT_EQ(ROUNDS + 2, tvmmctl_count_lines(plain_out)) {
 		TH_LOG("status %d, stdout \"%s\", stderr \"%s\"", plain_status,
 		       plain_out, plain_err);
 	}
@@ -496,22 +417,22 @@ static void saving_run(struct __test_metadata *_metadata)
 		_exit(127);
 	}
 	while (k < SAVES && waitpid(pid, &st, WNOHANG) == 0) {
-		read_file(DIR "/sout", out, sizeof(out));
-		if (count_lines(out) < save_after[k]) {
+		tvmmctl_read_file(DIR "/sout", out, sizeof(out));
+		if (tvmmctl_count_lines(out) < save_after[k]) {
 			nanosleep(&ts, NULL);
 			continue;
 		}
 		saved_at[k] = strlen(out);
 		ASSERT_EQ(0, kill(pid, SIGUSR2));
-		ASSERT_TRUE(wait_file(SNAP, 120));
+		ASSERT_TRUE(tvmmctl_wait_file(SNAP, 120));
 		snprintf(path, sizeof(path), SNAP ".%u", k);
 		ASSERT_EQ(0, rename(SNAP, path));
 		k++;
 	}
 	if (k == SAVES)
 		ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	read_file(DIR "/sout", out, sizeof(out));
-	read_file(DIR "/serr", err, sizeof(err));
+	tvmmctl_read_file(DIR "/sout", out, sizeof(out));
+	tvmmctl_read_file(DIR "/serr", err, sizeof(err));
 	ASSERT_EQ(SAVES, k) {
 		TH_LOG("the guest ended before save %u: stdout \"%s\", stderr \"%s\"",
 		       k, out, err);

@@ -38,4 +38,20 @@ int tvmmctl_run_file(const char *path, const char *input, const char *opts,
 		     char *out, size_t outlen, tvmmctl_line_fn *on_line,
 		     void *data);
 
+/*
+ * For tests whose guest is C in the test binary (snapshot_test,
+ * live_migration_test): the binary's own PT_LOAD segments as one raw
+ * image at @path, its first 1 KiB (the ELF headers) zeroed, so that
+ * "tvmmctl run --mode long --load-addr *@lo --entry FUNCTION" runs any
+ * function of the binary as a guest. 0 or -1.
+ */
+int tvmmctl_self_image(const char *path, unsigned long long *lo);
+
+/* A small file whole into @buf, NUL-terminated ("" if unreadable). */
+void tvmmctl_read_file(const char *path, char *buf, size_t len);
+/* Lines (newlines) in @s. */
+unsigned int tvmmctl_count_lines(const char *s);
+/* Whether @path exists within @seconds, looked for every 10 ms. */
+int tvmmctl_wait_file(const char *path, int seconds);
+
 #endif /* TVMM_SELFTEST_TVMMCTL_IMAGE_H */

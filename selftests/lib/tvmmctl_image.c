@@ -6,11 +6,15 @@
  * fills a buffer, and the pipe never blocks tvmmctl.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include <linux/elf.h>
 
 #include "tvmmctl_image.h"
 
@@ -31,7 +35,7 @@ static int write_temp(char *path, const void *buf, size_t len)
 	return 0;
 }
 
-static void read_file(const char *path, char *out, size_t outlen)
+void tvmmctl_read_file(const char *path, char *out, size_t outlen)
 {
 	FILE *f = fopen(path, "r");
 	size_t n = 0;
@@ -73,7 +77,7 @@ int tvmmctl_run_file(const char *path, const char *input, const char *opts,
 	free(line);
 	status = pclose(p);
 	status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	read_file(stdout_path, out, outlen);
+	tvmmctl_read_file(stdout_path, out, outlen);
 out_stdout:
 	unlink(stdout_path);
 	return status;
@@ -93,4 +97,78 @@ int tvmmctl_run_image(const void *img, size_t len, const char *input,
 				  data);
 	unlink(image);
 	return status;
+}
+
+int tvmmctl_self_image(const char *path, unsigned long long *lo_out)
+{
+	unsigned long long lo = ~0ULL, hi = 0;
+	struct elf64_hdr eh;
+	struct elf64_phdr ph;
+	char *img;
+	int fd, out, i, ret = -1;
+
+	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		goto out;
+	for (i = 0; i < eh.e_phnum; i++) {
+		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)) !=
+		    sizeof(ph))
+			goto out;
+		if (ph.p_type != PT_LOAD)
+			continue;
+		lo = ph.p_vaddr < lo ? ph.p_vaddr : lo;
+		hi = ph.p_vaddr + ph.p_memsz > hi ? ph.p_vaddr + ph.p_memsz : hi;
+	}
+	lo &= ~4095ULL;
+	hi = (hi + 4095) & ~4095ULL;
+	img = calloc(1, hi - lo);
+	if (!img)
+		goto out;
+	for (i = 0; i < eh.e_phnum; i++) {
+		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)) !=
+		    sizeof(ph))
+			goto out_free;
+		if (ph.p_type == PT_LOAD &&
+		    pread(fd, img + ph.p_vaddr - lo, ph.p_filesz,
+			  ph.p_offset) != (ssize_t)ph.p_filesz)
+			goto out_free;
+	}
+	/* The ELF header and program headers: raw, not an ELF, to tvmmctl. */
+	memset(img, 0, 1024);
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out >= 0 && write(out, img, hi - lo) == (ssize_t)(hi - lo))
+		ret = 0;
+	if (out >= 0)
+		close(out);
+	*lo_out = lo;
+out_free:
+	free(img);
+out:
+	close(fd);
+	return ret;
+}
+
+unsigned int tvmmctl_count_lines(const char *s)
+{
+	unsigned int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+int tvmmctl_wait_file(const char *path, int seconds)
+{
+	struct timespec ts = { 0, 10 * 1000000 };
+	struct stat st;
+	int i;
+
+	for (i = 0; i < seconds * 100; i++) {
+		if (!stat(path, &st))
+			return 1;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
 }

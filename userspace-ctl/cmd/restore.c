@@ -3,6 +3,10 @@
  * "tvmmctl restore [options] FILE": go on with a guest where "tvmmctl run
  * --save-on" (or an earlier restore) stopped it, in this process, with
  * the same devices, terminal and exit statuses as "tvmmctl run".
+ * "tvmmctl restore --incoming ADDR": the same with a guest that "tvmmctl
+ * run --migrate-on" sends while it runs (snapshot/migrate.h): its memory
+ * as it comes, then its state, which goes through the same checks as a
+ * file's; the sender learns whether the guest was taken.
  *
  * Order: read the file and check all of it (snapshot/: checksums, layout
  * versions, every section the machine needs, the devices' values) before
@@ -32,12 +36,15 @@ struct restore_opts {
 	unsigned int timeout;
 	bool trace, stats, json;
 	const char *file;
+	const char *incoming;	/* --incoming ADDR, instead of FILE */
+	struct mig_addr addr;
 	struct run_save save;
 };
 
 enum {
 	RESTORE_OPT_TIMEOUT, RESTORE_OPT_TRACE, RESTORE_OPT_STATS,
-	RESTORE_OPT_JSON, RESTORE_OPT_SAVE_ON,
+	RESTORE_OPT_JSON, RESTORE_OPT_SAVE_ON, RESTORE_OPT_MIGRATE_ON,
+	RESTORE_OPT_INCOMING,
 };
 
 static const struct tvmm_option restore_options[] = {
@@ -50,10 +57,16 @@ static const struct tvmm_option restore_options[] = {
 	[RESTORE_OPT_JSON]	= { "--json", NULL, NULL,
 		"--trace and --stats as JSON lines" },
 	[RESTORE_OPT_SAVE_ON]	= RUN_SAVE_ON_OPTION,
+	[RESTORE_OPT_MIGRATE_ON] = RUN_MIGRATE_ON_OPTION,
+	[RESTORE_OPT_INCOMING]	= { "--incoming", NULL, "ADDR",
+		"instead of FILE: listen at ADDR (unix:PATH or\n"
+		"tcp:HOST:PORT) for one tvmmctl run --migrate-on,\n"
+		"and go on with the guest it sends" },
 };
 
 static int restore_parse(int argc, char **argv, struct restore_opts *o)
 {
+	char why[MIG_WHY_MAX];
 	const char *v;
 	int i, opt, ret;
 	__u64 n;
@@ -90,22 +103,41 @@ static int restore_parse(int argc, char **argv, struct restore_opts *o)
 			o->json = true;
 			break;
 		case RESTORE_OPT_SAVE_ON:
-			ret = run_parse_save_on(argc, argv, &i, v, &o->save);
+		case RESTORE_OPT_MIGRATE_ON:
+			ret = run_parse_save_on(argc, argv, &i,
+						restore_options[opt].name, v,
+						&o->save);
 			if (ret)
 				return ret;
 			break;
+		case RESTORE_OPT_INCOMING:
+			if (mig_parse_addr(v, &o->addr, why, sizeof(why)))
+				return tvmmctl_usage_error(argv[0],
+					"restore: --incoming: %s", why);
+			o->incoming = v;
+			break;
 		}
 	}
-	if (!o->file)
+	if (o->file && o->incoming)
+		return tvmmctl_usage_error(argv[0],
+			"restore: a snapshot file or --incoming, not both");
+	if (!o->file && !o->incoming)
 		return tvmmctl_usage_error(argv[0],
 					   "restore: no snapshot file given");
 	return TVMMCTL_EXIT_OK;
 }
 
+/* What the guest came from, for messages: the file, or the address. */
+static const char *restore_source(const struct restore_opts *o)
+{
+	return o->file ? o->file : o->addr.text;
+}
+
 static int restore_refuse(const struct restore_opts *o,
 			  const struct snap_file *f)
 {
-	fprintf(stderr, "tvmmctl: restore: %s: %s\n", o->file, f->why);
+	fprintf(stderr, "tvmmctl: restore: %s: %s\n", restore_source(o),
+		f->why);
 	return TVMMCTL_EXIT_FAILURE;
 }
 
@@ -160,7 +192,7 @@ static int restore_check_extensions(struct vmm *vmm,
 	if (!need)
 		return 0;
 	fprintf(stderr, "tvmmctl: restore: %s: needs %s, which this tvmm.ko lacks\n",
-		o->file, need);
+		restore_source(o), need);
 	return -EOPNOTSUPP;
 }
 
@@ -193,9 +225,10 @@ static int restore_vm(struct vmm *vmm, struct snap_file *f,
 
 	ret = vmm_create(vmm, tvmm_dev_path(), m->nr_vcpus);
 	if (ret) {
-		fprintf(stderr, "tvmmctl: %s\n",
-			vmm_create_strerror(vmm, "restore", ret, msg,
-					    sizeof(msg)));
+		vmm_create_strerror(vmm, "restore", ret, msg, sizeof(msg));
+		fprintf(stderr, "tvmmctl: %s\n", msg);
+		snprintf(f->why, sizeof(f->why), "%.*s", SNAP_WHY_MAX - 1,
+			 msg);
 		return ret;
 	}
 	ret = restore_check_extensions(vmm, o, m->nr_vcpus);
@@ -246,9 +279,31 @@ static int restore_vm(struct vmm *vmm, struct snap_file *f,
 	return ret;
 }
 
+/*
+ * A migration's answer: @why NULL takes the guest. A refusal the sender
+ * does not hear only costs it the wait; an acceptance it does not hear
+ * would leave the guest running twice, so the guest runs here only when
+ * the answer went out.
+ */
+static int restore_answer(const struct restore_opts *o, struct mig_recv *in,
+			  const char *why)
+{
+	int ret;
+
+	if (!in)
+		return 0;
+	ret = mig_recv_answer(in, why);
+	if (ret && !why)
+		fprintf(stderr,
+			"tvmmctl: restore: %s: cannot answer the sender (%s): the guest does not go on here\n",
+			o->addr.text, in->stream.why);
+	return ret;
+}
+
+/* @in: the migration the guest came by, or NULL for a file. */
 static int restore_run_vm(struct vmm *vmm, struct snap_file *f,
 			  struct snap_machine_info *m,
-			  struct restore_opts *o)
+			  struct restore_opts *o, struct mig_recv *in)
 {
 	struct vmm_opts vo = {
 		.timeout	= o->timeout,
@@ -262,8 +317,12 @@ static int restore_run_vm(struct vmm *vmm, struct snap_file *f,
 	struct dev_clock clk;
 	struct dev_ctx ctx;
 
-	if (restore_vm(vmm, f, m, o))
+	f->why[0] = '\0';
+	if (restore_vm(vmm, f, m, o)) {
+		restore_answer(o, in, f->why[0] ? f->why :
+			       "the receiver cannot make the VM (its messages say why)");
 		return TVMMCTL_EXIT_FAILURE;
+	}
 	dev_ctx_init(&ctx, stdout, o->trace);
 	ctx.nr_cpus = m->nr_vcpus;
 	ctx.ram_size = m->ram_size;
@@ -271,12 +330,65 @@ static int restore_run_vm(struct vmm *vmm, struct snap_file *f,
 	ctx.tsc_khz = m->tsc_khz;
 	clk.ns = dev_now_ns(&ctx);
 	clk.tsc = vmm_guest_tsc(vmm);
-	if (snap_load_devices(f, &ctx, &clk))
+	if (snap_load_devices(f, &ctx, &clk)) {
+		restore_answer(o, in, f->why);
 		return restore_refuse(o, f);
+	}
+	if (restore_answer(o, in, NULL))
+		return TVMMCTL_EXIT_FAILURE;
+	if (in) {
+		fprintf(stderr,
+			"tvmmctl: restore: the guest from %s goes on here (%llu pages received)\n",
+			o->addr.text, (unsigned long long)in->pages);
+		mig_recv_free(in);
+	}
 	o->save.machine = m;
 	o->save.who = "restore";
-	run_save_setup(vmm, &vo, &o->save);
-	return run_go(vmm, &ctx, &vo, false, o->stats, "restore");
+	return run_go(vmm, &ctx, &vo, &o->save, false, o->stats, "restore");
+}
+
+/* --incoming: the guest's RAM and state from the sender, then as a file. */
+static int restore_incoming(struct restore_opts *o)
+{
+	struct snap_machine_info m = { 0 };
+	struct snap_file f = { 0 };
+	char why[MIG_WHY_MAX];
+	struct mig_recv in;
+	struct vmm vmm;
+	int ret;
+
+	ret = mig_receive(&in, &o->addr, &vmm, stderr, "restore", why,
+			  sizeof(why));
+	if (ret) {
+		fprintf(stderr, "tvmmctl: restore: %s: %s\n", o->addr.text,
+			why);
+		mig_recv_answer(&in, why);
+		ret = TVMMCTL_EXIT_FAILURE;
+		goto out;
+	}
+	if (snap_parse(&f, in.state, in.state_len) ||
+	    snap_load_machine(&f, &m) || snap_check_state(&f, &m)) {
+		mig_recv_answer(&in, f.why);
+		ret = restore_refuse(o, &f);
+		goto out;
+	}
+	if (m.ram_size != in.ram_size) {
+		snprintf(f.why, sizeof(f.why),
+			 "the state has %llu bytes of RAM, the stream %llu",
+			 (unsigned long long)m.ram_size,
+			 (unsigned long long)in.ram_size);
+		mig_recv_answer(&in, f.why);
+		ret = restore_refuse(o, &f);
+		goto out;
+	}
+	ret = restore_run_vm(&vmm, &f, &m, o, &in);
+out:
+	if (in.ram_size)
+		vmm_destroy(&vmm);
+	snap_machine_free(&m);
+	snap_file_free(&f);
+	mig_recv_free(&in);
+	return ret;
 }
 
 static int restore_run(int argc, char **argv)
@@ -290,6 +402,8 @@ static int restore_run(int argc, char **argv)
 	ret = restore_parse(argc, argv, &o);
 	if (ret)
 		return ret;
+	if (o.incoming)
+		return restore_incoming(&o);
 	if (snap_read(&f, o.file) || snap_load_machine(&f, &m) ||
 	    snap_check_state(&f, &m)) {
 		ret = restore_refuse(&o, &f);
@@ -303,7 +417,7 @@ static int restore_run(int argc, char **argv)
 		goto out;
 	}
 	snap_load_memory(&f, &vmm.ram);
-	ret = restore_run_vm(&vmm, &f, &m, &o);
+	ret = restore_run_vm(&vmm, &f, &m, &o, NULL);
 	vmm_destroy(&vmm);
 out:
 	snap_machine_free(&m);
@@ -314,7 +428,8 @@ out:
 const struct tvmmctl_cmd tvmmctl_cmd_restore = {
 	.name		= "restore",
 	.usage		= "[--timeout SECONDS] [--trace] [--stats] [--json]\n"
-			  "               [--save-on SIGNAL FILE] FILE",
+			  "               [--save-on SIGNAL FILE | --migrate-on SIGNAL ADDR]\n"
+			  "               FILE | --incoming ADDR",
 	.summary	= "go on with a guest from a snapshot file",
 	.help		=
 "FILE is a snapshot that \"tvmmctl run --save-on SIGNAL FILE\" (or restore's\n"

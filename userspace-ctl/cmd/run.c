@@ -70,7 +70,7 @@ enum {
 	RUN_OPT_MEM, RUN_OPT_CPUS, RUN_OPT_TIMEOUT, RUN_OPT_TRACE,
 	RUN_OPT_STATS, RUN_OPT_SUMMARY, RUN_OPT_JSON, RUN_OPT_CMDLINE,
 	RUN_OPT_INITRD, RUN_OPT_LOAD_ADDR, RUN_OPT_ENTRY, RUN_OPT_MODE,
-	RUN_OPT_SAVE_ON,
+	RUN_OPT_SAVE_ON, RUN_OPT_MIGRATE_ON,
 };
 
 static const struct tvmm_option run_options[] = {
@@ -115,6 +115,7 @@ static const struct tvmm_option run_options[] = {
 	[RUN_OPT_MODE]		= { "--mode", NULL, "MODE",
 		"raw images: real (default), protected or long" },
 	[RUN_OPT_SAVE_ON]	= RUN_SAVE_ON_OPTION,
+	[RUN_OPT_MIGRATE_ON]	= RUN_MIGRATE_ON_OPTION,
 };
 
 /* One option of the table, @v its value; a usage error or 0. */
@@ -213,8 +214,11 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 				return tvmmctl_usage_error(argv[0],
 					"run: one image only ('%s')", v);
 			o->image = v;
-		} else if (opt == RUN_OPT_SAVE_ON) {
-			ret = run_parse_save_on(argc, argv, &i, v, &o->save);
+		} else if (opt == RUN_OPT_SAVE_ON ||
+			   opt == RUN_OPT_MIGRATE_ON) {
+			ret = run_parse_save_on(argc, argv, &i,
+						run_options[opt].name, v,
+						&o->save);
 			if (ret)
 				return ret;
 		} else if (opt == TVMM_OPT_UNKNOWN) {
@@ -437,6 +441,7 @@ static const char *const run_stop_names[] = {
 	[VMM_STOP_ERROR]	= "error",
 	[VMM_STOP_HOOK]		= "hook",
 	[VMM_STOP_QUIT]		= "quit",
+	[VMM_STOP_MIGRATED]	= "migrated",
 };
 
 static int run_status(struct vmm *vmm, struct dev_ctx *ctx,
@@ -459,6 +464,7 @@ static int run_status(struct vmm *vmm, struct dev_ctx *ctx,
 			why);
 		return RUN_EXIT_PANIC;
 	case VMM_STOP_HALT:
+	case VMM_STOP_MIGRATED:		/* said by run_save_end() */
 		return TVMMCTL_EXIT_OK;
 	case VMM_STOP_QUIT:
 		fprintf(stderr, "tvmmctl: %s: quit (Ctrl-A x)\n", who);
@@ -544,25 +550,41 @@ static int run_signal(const char *name)
 	return -1;
 }
 
-int run_parse_save_on(int argc, char **argv, int *i, const char *sig,
-		      struct run_save *s)
+int run_parse_save_on(int argc, char **argv, int *i, const char *opt_name,
+		      const char *sig, struct run_save *s)
 {
+	bool migrate = !strcmp(opt_name, "--migrate-on");
+	char why[MIG_WHY_MAX];
+
+	if (s->signal)
+		return tvmmctl_usage_error(argv[0],
+			"%s: --save-on and --migrate-on: one of them, once",
+			argv[0]);
 	if (!sig || *i + 1 >= argc)
 		return tvmmctl_usage_error(argv[0],
-			"%s: --save-on: want a signal and a file", argv[0]);
+			"%s: %s: want a signal and %s", argv[0], opt_name,
+			migrate ? "an address" : "a file");
 	s->signal = run_signal(sig);
 	if (s->signal < 0)
 		return tvmmctl_usage_error(argv[0],
-			"%s: --save-on: '%s' is no signal tvmmctl can take (USR1 is its own)",
-			argv[0], sig);
-	s->path = argv[++*i];
+			"%s: %s: '%s' is no signal tvmmctl can take (USR1 is its own)",
+			argv[0], opt_name, sig);
+	++*i;
+	if (!migrate) {
+		s->path = argv[*i];
+		return TVMMCTL_EXIT_OK;
+	}
+	if (mig_parse_addr(argv[*i], &s->mig.addr, why, sizeof(why)))
+		return tvmmctl_usage_error(argv[0], "%s: --migrate-on: %s",
+					   argv[0], why);
+	s->migrate = true;
 	return TVMMCTL_EXIT_OK;
 }
 
 /*
- * vmm.pause_fn: every vCPU stopped at an instruction boundary, the device
- * lock held. A snapshot that cannot be written is said, and the guest
- * goes on.
+ * vmm.pause_fn of --save-on: every vCPU stopped at an instruction
+ * boundary, the device lock held. A snapshot that cannot be written is
+ * said, and the guest goes on.
  */
 static int run_save_pause(struct vmm *vmm, void *data)
 {
@@ -579,13 +601,41 @@ static int run_save_pause(struct vmm *vmm, void *data)
 	return 0;
 }
 
-void run_save_setup(struct vmm *vmm, struct vmm_opts *vo, struct run_save *s)
+/* Have vmm_run() save or migrate on the signal: 0 or -errno, said. */
+static int run_save_setup(struct vmm *vmm, struct vmm_opts *vo,
+			  struct run_save *s)
 {
-	if (!s->path)
-		return;
+	int ret;
+
+	if (!s->path && !s->migrate)
+		return 0;
 	vo->pause_signal = s->signal;
-	vmm->pause_fn = run_save_pause;
-	vmm->pause_data = s;
+	if (s->path) {
+		vmm->pause_fn = run_save_pause;
+		vmm->pause_data = s;
+		return 0;
+	}
+	ret = mig_send_init(&s->mig, vmm, s->who);
+	if (ret) {
+		fprintf(stderr, "tvmmctl: %s: --migrate-on: %s\n", s->who,
+			strerror(-ret));
+		return ret;
+	}
+	s->mig.machine = s->machine;
+	s->mig.json = vo->json;
+	vmm->pause_fn = mig_pause;
+	vmm->pause_data = &s->mig;
+	return 0;
+}
+
+/* After the run: a migration's thread stopped, and what it did said. */
+static void run_save_end(struct run_save *s, enum vmm_stop stop)
+{
+	if (!s->migrate)
+		return;
+	mig_send_end(&s->mig);
+	if (stop == VMM_STOP_MIGRATED)
+		mig_print_stats(stderr, &s->mig);
 }
 
 /* --summary's lines of what the exits touched. */
@@ -615,20 +665,26 @@ static int run_finish(struct vmm *vmm, struct dev_ctx *ctx,
 }
 
 int run_go(struct vmm *vmm, struct dev_ctx *ctx, struct vmm_opts *vo,
-	   bool summary, bool stats, const char *who)
+	   struct run_save *save, bool summary, bool stats, const char *who)
 {
 	struct exit_summary sum = { 0 };
 	enum vmm_stop stop;
 	int ret, status;
 
+	if (save && run_save_setup(vmm, vo, save))
+		return TVMMCTL_EXIT_FAILURE;
 	if (summary && summary_init(&sum, vmm->nr_vcpus, who, run_now_ns())) {
 		fprintf(stderr, "tvmmctl: %s: no memory for the exit summary\n",
 			who);
+		if (save)
+			run_save_end(save, VMM_STOP_ERROR);
 		return TVMMCTL_EXIT_FAILURE;
 	}
 	vo->summary = summary ? &sum : NULL;
 	ret = vmm_run(vmm, ctx, vo, &stop);
 	fflush(stdout);
+	if (save)
+		run_save_end(save, ret ? VMM_STOP_ERROR : stop);
 	if (ret) {
 		fprintf(stderr, "tvmmctl: %s: cannot start the vCPUs: %s\n",
 			who, strerror(-ret));
@@ -843,8 +899,8 @@ static int run_vm(struct vmm *vmm, const struct run_opts *o,
 	ctx.cmdline = fw_cmdline;
 	save.machine = m;
 	save.who = "run";
-	run_save_setup(vmm, &vo, &save);
-	return run_go(vmm, &ctx, &vo, o->trace || o->summary, o->stats, "run");
+	return run_go(vmm, &ctx, &vo, &save, o->trace || o->summary, o->stats,
+		      "run");
 }
 
 static int run_run(int argc, char **argv)
@@ -874,7 +930,8 @@ const struct tvmmctl_cmd tvmmctl_cmd_run = {
 			  "           [--stats] [--summary] [--json] [--cmdline STR]\n"
 			  "           [--initrd \"FILE ARGS,FILE ARGS\"] [--load-addr ADDR]\n"
 			  "           [--entry ADDR] [--mode real|protected|long]\n"
-			  "           [--save-on SIGNAL FILE] IMAGE",
+			  "           [--save-on SIGNAL FILE | --migrate-on SIGNAL ADDR]\n"
+			  "           IMAGE",
 	.summary	= "boot a guest image in a VM",
 	.help		=
 "IMAGE is, in the order tvmmctl tells them apart:\n"
@@ -918,6 +975,15 @@ const struct tvmmctl_cmd tvmmctl_cmd_run = {
 "When stdin is a terminal it is raw: every key goes to the guest, Ctrl-C\n"
 "included. Ctrl-A x quits, Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends\n"
 "Ctrl-A. The terminal is put back on every way out.\n"
+"Live migration: \"tvmmctl restore --incoming ADDR\" listens, here or on\n"
+"another host; SIGNAL to \"tvmmctl run --migrate-on SIGNAL ADDR\" sends it\n"
+"the guest's memory while the guest runs, then again the pages the guest\n"
+"wrote meanwhile, round after round, until a round is small (64 pages) or\n"
+"stops shrinking; then it stops the guest, sends the last pages and the\n"
+"vCPUs' and devices' state, and ends with 0 once the receiver took the\n"
+"guest, saying how many rounds, bytes and how long the guest stood still.\n"
+"If the receiver is not there, refuses the guest or goes away before,\n"
+"the guest goes on here and SIGNAL tries again.\n"
 "\n",
 	.opts		= run_options,
 	.nr_opts	= ARRAY_SIZE(run_options),

@@ -11,17 +11,23 @@
 
 #include <stdbool.h>
 
+#include "snapshot/migrate.h"
 #include "snapshot/snapshot.h"
 #include "vmm/cpuid.h"
 #include "vmm/vmm.h"
 
-/* --save-on SIGNAL FILE, and what saving needs. */
+/*
+ * What the pause signal does: --save-on SIGNAL FILE (@path) or
+ * --migrate-on SIGNAL ADDR (@migrate), and what each needs.
+ */
 struct run_save {
 	int signal;
 	const char *path;
+	bool migrate;
 	const char *who;		/* "run", "restore": for messages */
 	struct snap_machine_info *machine;
 	unsigned int count;		/* snapshots written */
+	struct mig_send mig;		/* @mig.addr: where to migrate */
 };
 
 #define RUN_SAVE_ON_OPTION						\
@@ -31,26 +37,34 @@ struct run_save {
 	  "a snapshot of it to FILE (replacing it whole) and\n"		\
 	  "go on; tvmmctl restore FILE goes on from there" }
 
+#define RUN_MIGRATE_ON_OPTION						\
+	{ "--migrate-on", NULL, "SIGNAL ADDR",				\
+	  "on SIGNAL, move the running guest to the\n"			\
+	  "tvmmctl restore --incoming ADDR listening at ADDR\n"		\
+	  "(unix:PATH or tcp:HOST:PORT) and end; it goes on\n"		\
+	  "there. The guest runs while its memory is copied;\n"		\
+	  "if the move fails it goes on here" }
+
 /*
- * --save-on's two values: @sig (tvmm_opt_next()'s), then argv[*@i + 1],
- * which *@i moves past. TVMMCTL_EXIT_OK or a usage error, printed.
+ * --save-on's and --migrate-on's two values (@opt_name says which): @sig
+ * (tvmm_opt_next()'s), then argv[*@i + 1], which *@i moves past.
+ * TVMMCTL_EXIT_OK or a usage error, printed.
  */
-int run_parse_save_on(int argc, char **argv, int *i, const char *sig,
-		      struct run_save *s);
-/* Have vmm_run() save on the signal, when --save-on was given. */
-void run_save_setup(struct vmm *vmm, struct vmm_opts *vo, struct run_save *s);
+int run_parse_save_on(int argc, char **argv, int *i, const char *opt_name,
+		      const char *sig, struct run_save *s);
 
 /* The CPU model tvmmctl gives its guests on this host and tvmm.ko. */
 void run_cpu_model_opts(struct vmm *vmm, struct cpu_model_opts *mo);
 
 /*
  * vmm_run() with what every command that runs a guest prints: with
- * @summary, the exit summary at the end (vmm/summary.h); then --stats,
- * the exit status (and why, on stderr, as "tvmmctl: @who: ..."), the
- * --json end line (@vo->json). Returns the exit status.
+ * @save (NULL: none), what --save-on or --migrate-on did; with @summary,
+ * the exit summary at the end (vmm/summary.h); then --stats, the exit
+ * status (and why, on stderr, as "tvmmctl: @who: ..."), the --json end
+ * line (@vo->json). Returns the exit status.
  */
 int run_go(struct vmm *vmm, struct dev_ctx *ctx, struct vmm_opts *vo,
-	   bool summary, bool stats, const char *who);
+	   struct run_save *save, bool summary, bool stats, const char *who);
 
 /**
  * struct run_guest - a guest as "tvmmctl run" options give it.

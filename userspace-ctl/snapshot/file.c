@@ -6,7 +6,7 @@
  * checks all of it before anyone looks inside; the CPU feature check.
  * Runs in whichever thread calls it; no locks, no printing.
  */
-#define _GNU_SOURCE	/* asprintf() */
+#define _GNU_SOURCE	/* asprintf(), memfd_create() */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -542,6 +543,20 @@ static int snap_put(struct snap_writer *w, const void *buf, size_t len)
 	return 0;
 }
 
+static int snap_writer_start(struct snap_writer *w,
+			     const __u32 features[SNAP_NR_FEATURE_WORDS])
+{
+	memcpy(w->hdr.magic, SNAP_MAGIC, SNAP_MAGIC_LEN);
+	w->hdr.format_version = SNAP_FORMAT_VERSION;
+	w->hdr.header_size = sizeof(w->hdr);
+	snprintf(w->hdr.tvmmctl_version, sizeof(w->hdr.tvmmctl_version), "%s",
+		 TVMMCTL_VERSION);
+	memcpy(w->hdr.features, features,
+	       SNAP_NR_FEATURE_WORDS * sizeof(*features));
+	/* Filled in by snap_writer_close(). */
+	return snap_put(w, &w->hdr, sizeof(w->hdr));
+}
+
 int snap_writer_open(struct snap_writer *w, const char *path,
 		     const __u32 features[SNAP_NR_FEATURE_WORDS])
 {
@@ -555,15 +570,28 @@ int snap_writer_open(struct snap_writer *w, const char *path,
 	w->f = fopen(w->tmp, "w+e");
 	if (!w->f)
 		return snap_werr(w, -errno);
-	memcpy(w->hdr.magic, SNAP_MAGIC, SNAP_MAGIC_LEN);
-	w->hdr.format_version = SNAP_FORMAT_VERSION;
-	w->hdr.header_size = sizeof(w->hdr);
-	snprintf(w->hdr.tvmmctl_version, sizeof(w->hdr.tvmmctl_version), "%s",
-		 TVMMCTL_VERSION);
-	memcpy(w->hdr.features, features,
-	       SNAP_NR_FEATURE_WORDS * sizeof(*features));
-	/* Filled in by snap_writer_close(). */
-	return snap_put(w, &w->hdr, sizeof(w->hdr));
+	return snap_writer_start(w, features);
+}
+
+/*
+ * An anonymous file, not open_memstream(): the writer seeks back to each
+ * section's header, and a memory stream's end moves back with it.
+ */
+int snap_writer_open_mem(struct snap_writer *w,
+			 const __u32 features[SNAP_NR_FEATURE_WORDS])
+{
+	int fd;
+
+	memset(w, 0, sizeof(*w));
+	fd = memfd_create("tvmm-snapshot", MFD_CLOEXEC);
+	if (fd < 0)
+		return snap_werr(w, -errno);
+	w->f = fdopen(fd, "w+");
+	if (!w->f) {
+		close(fd);
+		return snap_werr(w, -errno);
+	}
+	return snap_writer_start(w, features);
 }
 
 int snap_section_begin(struct snap_writer *w, __u32 type, __u32 id,
@@ -671,10 +699,10 @@ static void snap_writer_free(struct snap_writer *w)
 	w->f = NULL;
 }
 
-int snap_writer_close(struct snap_writer *w)
+/* The header, complete, over the one written first; the file's size. */
+static long snap_writer_finish(struct snap_writer *w)
 {
 	long size;
-	int ret;
 
 	if (!w->err && w->in_section)
 		snap_werr(w, -EINVAL);
@@ -686,6 +714,43 @@ int snap_writer_close(struct snap_writer *w)
 	if (!w->err && fseek(w->f, 0, SEEK_SET))
 		snap_werr(w, -errno);
 	snap_put(w, &w->hdr, sizeof(w->hdr));
+	return size;
+}
+
+int snap_writer_close_mem(struct snap_writer *w, void **buf, size_t *len)
+{
+	long size = snap_writer_finish(w);
+	char *p = NULL;
+	int ret;
+
+	if (!w->err && fflush(w->f))
+		snap_werr(w, -errno);
+	if (!w->err) {
+		p = malloc(size ? size : 1);
+		if (!p)
+			snap_werr(w, -ENOMEM);
+		else if (pread(fileno(w->f), p, size, 0) != size)
+			snap_werr(w, -EIO);
+	}
+	if (w->f)
+		fclose(w->f);
+	w->f = NULL;
+	ret = w->err;
+	if (!ret) {
+		*buf = p;
+		*len = size;
+	} else {
+		free(p);
+	}
+	snap_writer_free(w);
+	return ret;
+}
+
+int snap_writer_close(struct snap_writer *w)
+{
+	int ret;
+
+	snap_writer_finish(w);
 	if (!w->err && (fflush(w->f) || fsync(fileno(w->f))))
 		snap_werr(w, -errno);
 	if (w->f && fclose(w->f))

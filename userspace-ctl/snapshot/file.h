@@ -116,7 +116,8 @@ const char *snap_feature_word_name(unsigned int word, char *buf, size_t len);
 
 /**
  * struct snap_writer - a file being written: to PATH.tmp, renamed to PATH
- * by snap_writer_close(), so that PATH is only ever a whole file.
+ * by snap_writer_close(), so that PATH is only ever a whole file; or into
+ * memory (snap_writer_open_mem(), @path NULL).
  * @err:	the first error (negative errno); every later call is a no-op.
  */
 struct snap_writer {
@@ -132,6 +133,9 @@ struct snap_writer {
 /* Start @path: 0 or a negative errno. */
 int snap_writer_open(struct snap_writer *w, const char *path,
 		     const __u32 features[SNAP_NR_FEATURE_WORDS]);
+/* The same, into memory that snap_writer_close_mem() hands over. */
+int snap_writer_open_mem(struct snap_writer *w,
+			 const __u32 features[SNAP_NR_FEATURE_WORDS]);
 int snap_section_begin(struct snap_writer *w, __u32 type, __u32 id,
 		       __u32 version);
 int snap_write(struct snap_writer *w, const void *buf, size_t len);
@@ -144,6 +148,11 @@ int snap_write_memory(struct snap_writer *w, __u32 slot, __u64 gpa,
 		      const void *hva, __u64 size);
 /* Finish the header, flush, rename: 0 or the first error. */
 int snap_writer_close(struct snap_writer *w);
+/*
+ * Finish a file in memory: 0 with the malloc()ed file in *@buf, *@len, or
+ * the first error.
+ */
+int snap_writer_close_mem(struct snap_writer *w, void **buf, size_t *len);
 /* Drop the file being written. */
 void snap_writer_abort(struct snap_writer *w);
 

@@ -189,6 +189,73 @@ struct snap_memory {
 
 #define SNAP_PAGE_SIZE		4096
 
+/*
+ * The live migration stream, from "tvmmctl run --migrate-on" to "tvmmctl
+ * restore --incoming", over one stream socket: records, each a struct
+ * mig_record and its payload. The sender's, in order: MIG_REC_HELLO, then
+ * MIG_REC_PAGES any number of times (the pre-copy rounds while the guest
+ * runs, then the last, with it stopped: a page sent again replaces what
+ * came before), then MIG_REC_STATE, a snapshot file (above) without its
+ * memory sections. The receiver's one answer: MIG_REC_ACK once its VM is
+ * made and about to run (the sender then ends), or MIG_REC_NAK with one
+ * sentence why not (the sender's guest goes on).
+ */
+#define MIG_MAGIC		"TVMMMIGR"
+#define MIG_VERSION		1
+
+enum mig_record_type {
+	MIG_REC_HELLO	= 1,	/* struct mig_hello */
+	MIG_REC_PAGES	= 2,	/* see below */
+	MIG_REC_STATE	= 3,	/* a snapshot file without memory */
+	MIG_REC_ACK	= 4,	/* empty */
+	MIG_REC_NAK	= 5,	/* why, at most MIG_NAK_MAX bytes, no NUL */
+};
+
+/**
+ * struct mig_record - before each payload.
+ * @type:	enum mig_record_type.
+ * @count:	MIG_REC_PAGES: the pages; else 0.
+ * @length:	the payload's bytes, which follow.
+ * @crc32:	of the payload.
+ * @header_crc32: of the bytes of this header before it.
+ */
+struct mig_record {
+	__u32 type;
+	__u32 count;
+	__u64 length;
+	__u32 crc32;
+	__u32 header_crc32;
+};
+
+/**
+ * struct mig_hello - MIG_REC_HELLO, the first record.
+ * @magic:	MIG_MAGIC, without its NUL.
+ * @version:	MIG_VERSION of the sender.
+ * @page_size:	SNAP_PAGE_SIZE.
+ * @ram_size:	the guest's RAM from GPA 0, in bytes.
+ * @tvmmctl_version: TVMMCTL_VERSION of the sender, NUL-padded.
+ */
+struct mig_hello {
+	char  magic[SNAP_MAGIC_LEN];
+	__u32 version;
+	__u32 page_size;
+	__u64 ram_size;
+	char  tvmmctl_version[SNAP_VERSION_LEN];
+};
+
+/*
+ * MIG_REC_PAGES: @count __u64s, each a page's guest-physical address,
+ * with MIG_PAGE_ZERO set for a page of zeros; then the other pages'
+ * bytes, in the same order. At most MIG_PAGES_MAX pages a record.
+ */
+#define MIG_PAGE_ZERO		0x1ULL
+#define MIG_PAGES_MAX		256
+#define MIG_NAK_MAX		256
+/* A MIG_REC_STATE larger than this is refused (it is some 100 KiB). */
+#define MIG_STATE_MAX		(64U << 20)
+
+static_assert(sizeof(struct mig_record) == 24, "mig_record size");
+static_assert(sizeof(struct mig_hello) == 56, "mig_hello size");
 static_assert(sizeof(struct snap_header) == 160, "snap_header size");
 static_assert(sizeof(struct snap_section_header) == 32,
 	      "snap_section_header size");

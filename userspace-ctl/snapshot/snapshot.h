@@ -50,6 +50,14 @@ void snap_machine_free(struct snap_machine_info *m);
 int snap_save(const char *path, struct vmm *vmm,
 	      const struct snap_machine_info *m, char *why, size_t len);
 
+/*
+ * The same, without guest memory, into a malloc()ed buffer (*@buf,
+ * *@size): the last record of a live migration, whose stream carried the
+ * memory before it.
+ */
+int snap_save_state(struct vmm *vmm, const struct snap_machine_info *m,
+		    void **buf, size_t *size, char *why, size_t len);
+
 /* Restoring: the machine section and the CPUID tables, into @m. */
 enum snap_error snap_load_machine(struct snap_file *f,
 				  struct snap_machine_info *m);

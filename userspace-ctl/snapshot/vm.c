@@ -223,44 +223,77 @@ static int snap_save_devices(struct snap_writer *w, const struct vmm *vmm,
 	return ret;
 }
 
-int snap_save(const char *path, struct vmm *vmm,
-	      const struct snap_machine_info *m, char *why, size_t len)
+/* Everything but guest memory, which @memory adds: 0 or -errno, @why. */
+static int snap_save_to(struct snap_writer *w, struct vmm *vmm,
+			const struct snap_machine_info *m, bool memory,
+			char *why, size_t len)
 {
 	struct snap_clock sc = {
 		.tsc = vmm_guest_tsc(vmm),
 		.ns = dev_now_ns(vmm->ctx),
 	};
 	struct dev_clock clk = { .ns = sc.ns, .tsc = sc.tsc };
-	__u32 features[SNAP_NR_FEATURE_WORDS];
-	struct snap_writer w;
 	const char *what;
 	__u64 start, end;
 	unsigned int i;
 	int ret;
 
-	snap_features_from_cpuid(m->cpuid[0], m->nent[0], features);
-	ret = snap_writer_open(&w, path, features);
-	if (ret) {
-		snap_writer_abort(&w);
-		return snap_why(why, len, ret, "%s: %s", path, strerror(-ret));
-	}
-	snap_save_machine(&w, m);
-	snap_section(&w, SNAP_SEC_CLOCK, 0, SNAP_V_CLOCK, &sc, sizeof(sc));
+	snap_save_machine(w, m);
+	snap_section(w, SNAP_SEC_CLOCK, 0, SNAP_V_CLOCK, &sc, sizeof(sc));
 	for (i = 0; i < vmm->nr_vcpus; i++) {
-		ret = snap_save_vcpu(&w, vmm, m, i, &what);
-		if (ret) {
-			snap_writer_abort(&w);
+		ret = snap_save_vcpu(w, vmm, m, i, &what);
+		if (ret)
 			return snap_why(why, len, ret, "vCPU %u: %s: %s", i,
 					what, strerror(-ret));
-		}
 	}
-	snap_save_devices(&w, vmm, &clk);
-	for (i = 0; vmm_ram_slot(vmm, i, &start, &end); i++)
-		snap_write_memory(&w, i, start, vmm->ram.hva + start,
+	snap_save_devices(w, vmm, &clk);
+	for (i = 0; memory && vmm_ram_slot(vmm, i, &start, &end); i++)
+		snap_write_memory(w, i, start, vmm->ram.hva + start,
 				  end - start);
+	return 0;
+}
+
+int snap_save(const char *path, struct vmm *vmm,
+	      const struct snap_machine_info *m, char *why, size_t len)
+{
+	__u32 features[SNAP_NR_FEATURE_WORDS];
+	struct snap_writer w;
+	int ret;
+
+	snap_features_from_cpuid(m->cpuid[0], m->nent[0], features);
+	ret = snap_writer_open(&w, path, features);
+	if (!ret)
+		ret = snap_save_to(&w, vmm, m, true, why, len);
+	if (ret) {
+		snap_writer_abort(&w);
+		return w.err ? snap_why(why, len, ret, "%s: %s", path,
+					strerror(-ret)) : ret;
+	}
 	ret = snap_writer_close(&w);
 	if (ret)
 		return snap_why(why, len, ret, "%s: %s", path, strerror(-ret));
+	return 0;
+}
+
+int snap_save_state(struct vmm *vmm, const struct snap_machine_info *m,
+		    void **buf, size_t *size, char *why, size_t len)
+{
+	__u32 features[SNAP_NR_FEATURE_WORDS];
+	struct snap_writer w;
+	int ret;
+
+	snap_features_from_cpuid(m->cpuid[0], m->nent[0], features);
+	ret = snap_writer_open_mem(&w, features);
+	if (!ret)
+		ret = snap_save_to(&w, vmm, m, false, why, len);
+	if (ret) {
+		snap_writer_abort(&w);
+		return w.err ? snap_why(why, len, ret, "the state: %s",
+					strerror(-ret)) : ret;
+	}
+	ret = snap_writer_close_mem(&w, buf, size);
+	if (ret)
+		return snap_why(why, len, ret, "the state: %s", strerror(-ret));
 	return 0;
 }
 

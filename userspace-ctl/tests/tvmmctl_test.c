@@ -50,6 +50,7 @@
 #include "cpuid_test.h"
 #include "legacy_test.h"
 #include "snapshot_test.h"
+#include "migrate_test.h"
 
 #define F(name)		(1ULL << TVMM_VMX_##name)
 
@@ -1629,6 +1630,14 @@ static const struct {
 	  test_snap_devices_refused },
 	{ "snapshot: timers go on after a load under another clock",
 	  test_snap_timers_go_on },
+	{ "snapshot: written into memory, read back as a file",
+	  test_snap_state_in_memory },
+	{ "migration: addresses", test_mig_addr },
+	{ "migration: records whole, corrupt ones refused", test_mig_records },
+	{ "migration: the receiver fills RAM as the pages say",
+	  test_mig_receive },
+	{ "migration: the receiver refuses a bad stream, saying why",
+	  test_mig_receive_refused },
 };
 
 int main(void)

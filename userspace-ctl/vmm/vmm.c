@@ -91,10 +91,12 @@ int vmm_alloc_ram(struct vmm *vmm, __u64 size)
 	return 0;
 }
 
-static int vmm_add_slot(struct vmm *vmm, __u32 slot, __u64 gpa, __u64 end)
+static int vmm_add_slot(struct vmm *vmm, __u32 slot, __u64 gpa, __u64 end,
+			__u32 flags)
 {
 	struct tvmm_memory_region region = {
 		.slot = slot,
+		.flags = flags,
 		.guest_phys_addr = gpa,
 		.memory_size = end - gpa,
 		.userspace_addr = (__u64)(unsigned long)(vmm->ram.hva + gpa),
@@ -139,7 +141,7 @@ static int vmm_add_ram(struct vmm *vmm)
 	int ret;
 
 	for (slot = 0; vmm_ram_slot(vmm, slot, &start, &end); slot++) {
-		ret = vmm_add_slot(vmm, slot, start, end);
+		ret = vmm_add_slot(vmm, slot, start, end, 0);
 		if (ret)
 			return ret;
 	}
@@ -316,6 +318,32 @@ int vmm_add_memory(struct vmm *vmm, __u32 slot, __u64 gpa, void *hva,
 	};
 
 	if (ioctl(vmm->vm_fd, TVMM_SET_MEMORY_REGION, &region))
+		return -errno;
+	return 0;
+}
+
+int vmm_log_dirty(struct vmm *vmm, bool on)
+{
+	__u64 start, end;
+	__u32 slot;
+	int ret = 0;
+
+	for (slot = 0; !ret && vmm_ram_slot(vmm, slot, &start, &end); slot++)
+		ret = vmm_add_slot(vmm, slot, start, end,
+				   on ? TVMM_MEM_LOG_DIRTY : 0);
+	return ret;
+}
+
+int vmm_get_dirty_log(struct vmm *vmm, __u32 slot, __u64 *bitmap,
+		      size_t bytes)
+{
+	struct tvmm_dirty_log log = {
+		.slot = slot,
+		.bitmap = (__u64)(unsigned long)bitmap,
+		.bitmap_size = bytes,
+	};
+
+	if (ioctl(vmm->vm_fd, TVMM_GET_DIRTY_LOG, &log))
 		return -errno;
 	return 0;
 }
@@ -712,11 +740,12 @@ static bool vmm_all_paused(const struct vmm *vmm)
 }
 
 /*
- * opts.pause_signal came: stop every vCPU at an instruction boundary, call
- * pause_fn, let them go on. A vCPU completing an exit is left alone: a
- * kick could come before tvmm.ko completed it (TVMM_RUN's -EINTR does not
- * say), and the vCPU would only have to run again. The others are kicked
- * every 10 ms until they stopped, which the first kick should do.
+ * opts.pause_signal came, or vmm_request_pause(): stop every vCPU at an
+ * instruction boundary, call pause_fn, let them go on (or end the run). A
+ * vCPU completing an exit is left alone: a kick could come before tvmm.ko
+ * completed it (TVMM_RUN's -EINTR does not say), and the vCPU would only
+ * have to run again. The others are kicked every 10 ms until they
+ * stopped, which the first kick should do.
  */
 static void vmm_pause(struct vmm *vmm)
 {
@@ -744,7 +773,11 @@ static void vmm_pause(struct vmm *vmm)
 		ret = vmm->pause_fn(vmm, vmm->pause_data);
 		if (ret < 0)
 			vmm_end_err(vmm, 0, VMM_STOP_ERROR, "the pause", -ret);
+		else if (ret == VMM_PAUSE_END)
+			vmm_end(vmm, 0, VMM_STOP_MIGRATED);
 	}
+	/* A request made during this pause was served by it. */
+	__atomic_store_n(&vmm->pause_requested, false, __ATOMIC_RELEASE);
 	vmm->pausing = false;
 	pthread_cond_broadcast(&vmm->cond);
 }
@@ -1043,7 +1076,9 @@ static void vmm_input_loop(struct vmm *vmm)
 			while (read(vmm->wake[0], buf, sizeof(buf)) > 0)
 				;
 		pthread_mutex_lock(&ctx->lock);
-		if (pause_signalled) {
+		if (pause_signalled ||
+		    __atomic_exchange_n(&vmm->pause_requested, false,
+					__ATOMIC_ACQ_REL)) {
 			pause_signalled = 0;
 			vmm_pause(vmm);
 		}
@@ -1053,6 +1088,12 @@ static void vmm_input_loop(struct vmm *vmm)
 	pthread_mutex_unlock(&ctx->lock);
 	if (slack > 0)
 		prctl(PR_SET_TIMERSLACK, slack, 0, 0, 0);
+}
+
+void vmm_request_pause(struct vmm *vmm)
+{
+	__atomic_store_n(&vmm->pause_requested, true, __ATOMIC_RELEASE);
+	vmm_wake_input(vmm);
 }
 
 /* ---- the run ------------------------------------------------------------ */
@@ -1122,6 +1163,7 @@ int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, const struct vmm_opts *o,
 	vmm->ctx = ctx;
 	vmm->opts = *o;
 	vmm->done = false;
+	vmm->pause_requested = false;
 	ctx->nr_cpus = vmm->nr_vcpus;
 	ctx->tsc_khz = vmm->tsc_khz;
 	vmm->hooks = (struct dev_hooks) {
@@ -1233,6 +1275,9 @@ const char *vmm_stop_reason(const struct vmm *vmm, enum vmm_stop stop,
 		break;
 	case VMM_STOP_QUIT:
 		snprintf(buf, len, "quit (Ctrl-A x)");
+		break;
+	case VMM_STOP_MIGRATED:
+		snprintf(buf, len, "migrated: the guest went on elsewhere");
 		break;
 	case VMM_STOP_ERROR:
 		snprintf(buf, len, "%s%s: %s", cpu, vmm->err_what,

@@ -40,7 +40,11 @@ enum vmm_stop {
 	VMM_STOP_ERROR,		/* a call failed: vmm.err_what, vmm.err */
 	VMM_STOP_HOOK,		/* the exit hook ended the run */
 	VMM_STOP_QUIT,		/* the user typed the escape key's quit */
+	VMM_STOP_MIGRATED,	/* the guest went on elsewhere (pause_fn) */
 };
+
+/* What vmm.pause_fn returns, beyond 0 (go on) and a negative errno. */
+#define VMM_PAUSE_END	1	/* end the run: VMM_STOP_MIGRATED */
 
 /* What an exit hook (struct vmm.exit_hook) did with an exit. */
 enum vmm_hook {
@@ -141,9 +145,10 @@ struct vmm_opts {
  *		its argument.
  * @tsc_offset:	the guest's TSC less the host's (vmm_set_guest_tsc()).
  * @pause_fn:	called by the input thread, ctx->lock held, once every vCPU
- *		stopped at an instruction boundary after opts.pause_signal:
- *		0, or a negative errno that ends the run; @pause_data is its
- *		argument.
+ *		stopped at an instruction boundary after opts.pause_signal
+ *		or vmm_request_pause(): 0, VMM_PAUSE_END, or a negative
+ *		errno that ends the run; @pause_data is its argument.
+ * @pause_requested: vmm_request_pause() was called (atomic).
  * @pausing:	a pause is under way: vCPUs stop at the next boundary.
  * @pause_cond:	where the input thread waits for them.
  */
@@ -178,6 +183,7 @@ struct vmm {
 	__s64 tsc_offset;
 	int (*pause_fn)(struct vmm *vmm, void *data);
 	void *pause_data;
+	bool pause_requested;
 	bool pausing;
 	pthread_cond_t pause_cond;
 };
@@ -210,6 +216,18 @@ bool vmm_ram_slot(const struct vmm *vmm, unsigned int slot, __u64 *start,
 int vmm_add_memory(struct vmm *vmm, __u32 slot, __u64 gpa, void *hva,
 		   __u64 size, __u32 flags);
 /*
+ * The RAM slots' dirty-page logs (uapi/tvmm.h, TVMM_MEM_LOG_DIRTY) on or
+ * off, from any thread: 0 or a negative errno.
+ */
+int vmm_log_dirty(struct vmm *vmm, bool on);
+/*
+ * RAM slot @slot's pages written since the last call (the first: since
+ * the log was turned on) into @bitmap, of @bytes bytes, at least
+ * TVMM_DIRTY_LOG_BYTES(its pages): 0 or a negative errno.
+ */
+int vmm_get_dirty_log(struct vmm *vmm, __u32 slot, __u64 *bitmap,
+		      size_t bytes);
+/*
  * Run until the guest stops (see enum vmm_stop): 0 with *@stop set, or
  * -errno when the run could not start. --trace lines are printed as
  * exits happen; the trace rings stay mapped for the caller until
@@ -217,6 +235,13 @@ int vmm_add_memory(struct vmm *vmm, __u32 slot, __u64 gpa, void *hva,
  */
 int vmm_run(struct vmm *vmm, struct dev_ctx *ctx, const struct vmm_opts *o,
 	    enum vmm_stop *stop);
+/*
+ * Have the input thread pause the vCPUs and call vmm.pause_fn, as
+ * opts.pause_signal does; from any thread but a vCPU's, without
+ * ctx->lock (live migration's pre-copy thread asks for its last round).
+ * A request made while a pause is under way is served by that pause.
+ */
+void vmm_request_pause(struct vmm *vmm);
 const char *vmm_stop_reason(const struct vmm *vmm, enum vmm_stop stop,
 			    char *buf, size_t len);
 /* The registers of the vCPU that ended the run. */
