@@ -110,6 +110,7 @@ bench: setup
 	$(MAKE) all KDIR=/usr/src/linux-headers-$$(testvm/kver)
 	testvm/bench
 	testvm/bench --linux
+	testvm/bench --snapshot
 
 clean:
 	@if test -f $(KDIR)/Makefile; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

@@ -1242,6 +1242,15 @@ static void log_stream(const struct exec *e)
 		       hex, e->s->len > n ? "..." : "");
 }
 
+/* A failed entry's reason, instruction error and qualification. */
+static void log_fail_entry(const struct tvmm_run *run)
+{
+	ksft_print_msg("  reason %llu, VM-instruction error %u, qualification %u\n",
+		       (unsigned long long)run->fail_entry.hardware_entry_failure_reason,
+		       run->fail_entry.vm_instruction_error,
+		       run->fail_entry.qualification);
+}
+
 /* Worth a look, not a failure: the first few of each. */
 static void note_odd_exit(const struct exec *e, const struct tvmm_run *run)
 {
@@ -1321,7 +1330,11 @@ static bool execute(struct fuzz_vm *f, struct exec *e, struct fuzz_hist *h)
 			setitimer(ITIMER_REAL, &off, NULL);
 			ksft_print_msg("TVMM_RUN %d, exit %s: %s\n", ret,
 				       exit_reason_str(run->exit_reason), bad);
+			if (run->exit_reason == TVMM_EXIT_FAIL_ENTRY)
+				log_fail_entry(run);
 			log_stream(e);
+			/* The harness may end this child with _exit(). */
+			fflush(stdout);
 			vcpu_dump(stderr, vcpu);
 			return false;
 		}

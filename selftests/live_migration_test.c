@@ -39,11 +39,11 @@
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
 #include "tvmmctl_image.h"
+#include "tvmm_pc_guest.h"
 #include "userspace-ctl/snapshot/format.h"
 
 #define ROUNDS		40
 #define TICKS		10		/* PIT ticks per round */
-#define PIT_COUNT	11932		/* 1193182 Hz / 100 */
 #define BUF_GPA		0xa00000ULL	/* the pages the guest rewrites */
 #define BUF_PAGES	256
 #define WORDS		(BUF_PAGES * 512)
@@ -69,28 +69,6 @@ asm(".pushsection .text\n"
 	"	iretq\n"
 	".popsection\n");
 GUEST_ASM_LABEL(guest_isr_pit);
-
-static inline void guest_outb(unsigned short port, unsigned char v)
-{
-	asm volatile("out %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static void guest_puts(const char *s)
-{
-	while (*s)
-		guest_outb(0x3f8, *s++);
-}
-
-static void guest_put_hex(unsigned long long v)
-{
-	char buf[17];
-	int i;
-
-	for (i = 15; i >= 0; i--, v >>= 4)
-		buf[i] = "0123456789abcdef"[v & 15];
-	buf[16] = '\0';
-	guest_puts(buf);
-}
 
 /* What round @r writes in word @i of the buffer. */
 static unsigned long long guest_word(unsigned int r, unsigned int i)
@@ -130,43 +108,16 @@ static void guest_wait_ticks(unsigned int n)
 		     : : "r"(n) : "memory", "cc");
 }
 
-struct guest_dtr {
-	unsigned short pad[3];
-	unsigned short limit;
-	unsigned long long base;
-};
-
 /* The guest's entry point (--entry): never returns. */
 void guest_main(void)
 {
-	struct guest_dtr idtr = {
-		.limit = sizeof(guest_idt) - 1,
-		.base = (unsigned long long)guest_idt,
-	};
-	unsigned long long a = (unsigned long long)guest_isr_pit;
 	unsigned long long sum, all = 0;
 	unsigned int r, wrong;
 
-	/* A 64-bit interrupt gate for vector 0x20 (SDM Vol. 3A, 6.14.1). */
-	guest_idt[2 * 0x20] = (a & 0xffff) | 0x08ULL << 16 | 0x8eULL << 40 |
-			      (a >> 16 & 0xffff) << 48;
-	guest_idt[2 * 0x20 + 1] = a >> 32;
-	asm volatile("lidt %0" : : "m"(idtr.limit));
-	/* The PIC pair at 0x20 and 0x28, only IRQ0 unmasked. */
-	guest_outb(0x20, 0x11);
-	guest_outb(0xa0, 0x11);
-	guest_outb(0x21, 0x20);
-	guest_outb(0xa1, 0x28);
-	guest_outb(0x21, 0x04);
-	guest_outb(0xa1, 0x02);
-	guest_outb(0x21, 0x01);
-	guest_outb(0xa1, 0x01);
-	guest_outb(0x21, 0xfe);
-	guest_outb(0xa1, 0xff);
-	/* Counter 0, mode 2, lobyte/hibyte: 100 Hz. */
-	guest_outb(0x43, 0x34);
-	guest_outb(0x40, PIT_COUNT & 0xff);
-	guest_outb(0x40, PIT_COUNT >> 8);
+	guest_set_gate(guest_idt, PC_IRQ0_VECTOR, guest_isr_pit);
+	guest_lidt(guest_idt, 256);
+	guest_pic_init();
+	guest_pit_periodic(100);
 	asm volatile("sti");
 	for (r = 0; r < ROUNDS; r++) {
 		sum = guest_round(r, &wrong);

@@ -43,11 +43,11 @@
 #include "tvmm_test.h"
 #include "tvmm_vm.h"
 #include "tvmmctl_image.h"
+#include "tvmm_pc_guest.h"
 #include "userspace-ctl/snapshot/format.h"
 
 #define ROUNDS		8
 #define TICKS		10		/* per round, of each timer */
-#define PIT_COUNT	11932		/* 1193182 Hz / 100 */
 #define WORDS		512
 
 #define DIR		"/tmp/snapshot_test"
@@ -85,43 +85,11 @@ asm(".pushsection .text\n"
 GUEST_ASM_LABEL(guest_isr_pit);
 GUEST_ASM_LABEL(guest_isr_apic);
 
-static inline void guest_outb(unsigned short port, unsigned char v)
-{
-	asm volatile("out %0, %1" : : "a"(v), "Nd"(port));
-}
-
 /* One MOV to the APIC's page: an MMIO exit tvmmctl's model takes. */
 static inline void guest_apic_write(unsigned int reg, unsigned int v)
 {
 	asm volatile("movl %0, (%1)" : : "r"(v), "r"(0xfee00000UL + reg)
 		     : "memory");
-}
-
-static void guest_puts(const char *s)
-{
-	while (*s)
-		guest_outb(0x3f8, *s++);
-}
-
-static void guest_put_hex(unsigned long long v)
-{
-	char buf[17];
-	int i;
-
-	for (i = 15; i >= 0; i--, v >>= 4)
-		buf[i] = "0123456789abcdef"[v & 15];
-	buf[16] = '\0';
-	guest_puts(buf);
-}
-
-/* A 64-bit interrupt gate (SDM Vol. 3A, 6.14.1) to @isr, CS 0x08. */
-static void guest_set_gate(unsigned int vector, const char *isr)
-{
-	unsigned long long a = (unsigned long long)isr;
-
-	guest_idt[2 * vector] = (a & 0xffff) | 0x08ULL << 16 |
-				0x8eULL << 40 | (a >> 16 & 0xffff) << 48;
-	guest_idt[2 * vector + 1] = a >> 32;
 }
 
 static unsigned int guest_crystal_hz(void)
@@ -268,43 +236,19 @@ static unsigned long long guest_round(unsigned int r)
 	return sum;
 }
 
-/* The IDTR's limit and base, as LIDT takes them (10 bytes). */
-struct guest_dtr {
-	unsigned short pad[3];
-	unsigned short limit;
-	unsigned long long base;
-};
-
 /* The guest's entry point (--entry): never returns. */
 void guest_main(void)
 {
-	struct guest_dtr idtr = {
-		.limit = sizeof(guest_idt) - 1,
-		.base = (unsigned long long)guest_idt,
-	};
 	unsigned long long sum, all = 0;
 	unsigned int r, lost;
 
 	guest_enable_avx();
 	guest_puts(guest_avx ? "ymm\n" : "xmm\n");
-	guest_set_gate(0x20, guest_isr_pit);
-	guest_set_gate(0x40, guest_isr_apic);
-	asm volatile("lidt %0" : : "m"(idtr.limit));
-	/* The PIC pair at 0x20 and 0x28, only IRQ0 unmasked. */
-	guest_outb(0x20, 0x11);
-	guest_outb(0xa0, 0x11);
-	guest_outb(0x21, 0x20);
-	guest_outb(0xa1, 0x28);
-	guest_outb(0x21, 0x04);
-	guest_outb(0xa1, 0x02);
-	guest_outb(0x21, 0x01);
-	guest_outb(0xa1, 0x01);
-	guest_outb(0x21, 0xfe);
-	guest_outb(0xa1, 0xff);
-	/* Counter 0, mode 2, lobyte/hibyte. */
-	guest_outb(0x43, 0x34);
-	guest_outb(0x40, PIT_COUNT & 0xff);
-	guest_outb(0x40, PIT_COUNT >> 8);
+	guest_set_gate(guest_idt, PC_IRQ0_VECTOR, guest_isr_pit);
+	guest_set_gate(guest_idt, 0x40, guest_isr_apic);
+	guest_lidt(guest_idt, 256);
+	guest_pic_init();
+	guest_pit_periodic(100);
 	/* The APIC on, LINT0 ExtINT (the PIC), its timer periodic at 100 Hz. */
 	guest_apic_write(0xf0, 0x1ff);
 	guest_apic_write(0x350, 0x700);

@@ -49,9 +49,11 @@ static bool x86_exception_has_error_code(u8 vector)
  * A pending hardware exception (one being re-delivered, or one tvmm
  * raised) carries an error code exactly when the guest is in protected
  * mode, or VM entry fails on the control field (27.2.1.3). Userspace may
- * have changed CR0.PE since it was prepared (TVMM_SET_SREGS): fit it to
- * the mode now, as the CPU would deliver it (no code in real mode; a code
- * of 0 where one is due and none was given).
+ * have changed CR0.PE since it was prepared (TVMM_SET_SREGS), and an
+ * exit's own information may say otherwise (vmx_reflect_exception(),
+ * vmx_redeliver_event()): fit it to the mode now, as the CPU would deliver
+ * it (no code in real mode; a code of 0 where one is due and none was
+ * given).
  */
 void vmx_fit_pending_event(void)
 {
@@ -370,6 +372,12 @@ int vmx_reflect_exception(struct tvmm_vcpu *vcpu, struct vmx_exit *exit)
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD,
 		     intr_info_event(type, vector) |
 		     (info & INTR_INFO_DELIVER_CODE));
+	/*
+	 * The exit's error-code bit is not always the entry's: a #GP in
+	 * real mode has been seen to exit with one (Bochs), and VM entry
+	 * then fails on the control field (27.2.1.3).
+	 */
+	vmx_fit_pending_event();
 	return 1;
 }
 

@@ -271,6 +271,7 @@ static void vmx_redeliver_event(struct vmx_exit *exit)
 	vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmx_exit_insn_len(exit));
 	/* Bits 30:12 of the entry field are reserved (25.8.3). */
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info & ~GENMASK(30, 12));
+	vmx_fit_pending_event();
 }
 
 typedef int (*vmx_exit_handler)(struct tvmm_vcpu *vcpu,

@@ -27,12 +27,14 @@
 
 #include "tvmmctl.h"
 #include "cmd/run.h"
+#include "lib/jsonl.h"
 #include "lib/parse.h"
 #include "lib/vmx_caps.h"
 
 #define RESTORE_MAX_TIMEOUT	(24U * 3600)
 
 struct restore_opts {
+	__u64 start_ns;		/* when the restore began */
 	unsigned int timeout;
 	bool trace, stats, json;
 	const char *file;
@@ -223,7 +225,15 @@ static int restore_vm(struct vmm *vmm, struct snap_file *f,
 	char msg[512];
 	int ret;
 
-	ret = vmm_create(vmm, tvmm_dev_path(), m->nr_vcpus);
+	/* A migration's VM was made when the stream began. */
+	if (vmm->vm_fd >= 0 && vmm->nr_vcpus != m->nr_vcpus) {
+		snprintf(f->why, sizeof(f->why),
+			 "the state has %u vCPUs, the stream said %u",
+			 m->nr_vcpus, vmm->nr_vcpus);
+		return -EINVAL;
+	}
+	ret = vmm->vm_fd >= 0 ? 0 :
+	      vmm_create(vmm, tvmm_dev_path(), m->nr_vcpus);
 	if (ret) {
 		vmm_create_strerror(vmm, "restore", ret, msg, sizeof(msg));
 		fprintf(stderr, "tvmmctl: %s\n", msg);
@@ -300,6 +310,36 @@ static int restore_answer(const struct restore_opts *o, struct mig_recv *in,
 	return ret;
 }
 
+/*
+ * With --stats or --json: how long the restore took, from the start of the
+ * command to the guest ready to run (a file: reading and checking it
+ * included; a migration: from the state's arrival).
+ */
+static void restore_report(const struct restore_opts *o,
+			   const struct snap_machine_info *m,
+			   const struct snap_file *f)
+{
+	__u64 ns = run_now_ns() - o->start_ns;
+	char line[512];
+	struct jsonl j;
+
+	if (o->stats)
+		fprintf(stderr,
+			"tvmmctl: restore: %s: %.1f MiB of RAM from %.1f MiB of state in %.3f s\n",
+			restore_source(o), m->ram_size / 1048576.0,
+			f->size / 1048576.0, ns / 1e9);
+	if (!o->json)
+		return;
+	jsonl_begin(&j, line, sizeof(line));
+	jsonl_str(&j, "type", "restore");
+	jsonl_str(&j, "from", restore_source(o));
+	jsonl_uint(&j, "ram_bytes", m->ram_size);
+	jsonl_uint(&j, "file_bytes", f->size);
+	jsonl_uint(&j, "ns", ns);
+	if (jsonl_end(&j) > 0)
+		fprintf(stderr, "%s\n", line);
+}
+
 /* @in: the migration the guest came by, or NULL for a file. */
 static int restore_run_vm(struct vmm *vmm, struct snap_file *f,
 			  struct snap_machine_info *m,
@@ -336,6 +376,7 @@ static int restore_run_vm(struct vmm *vmm, struct snap_file *f,
 	}
 	if (restore_answer(o, in, NULL))
 		return TVMMCTL_EXIT_FAILURE;
+	restore_report(o, m, f);
 	if (in) {
 		fprintf(stderr,
 			"tvmmctl: restore: the guest from %s goes on here (%llu pages received)\n",
@@ -353,7 +394,7 @@ static int restore_incoming(struct restore_opts *o)
 	struct snap_machine_info m = { 0 };
 	struct snap_file f = { 0 };
 	char why[MIG_WHY_MAX];
-	struct mig_recv in;
+	struct mig_recv in = { .make_vm = tvmm_dev_path() };
 	struct vmm vmm;
 	int ret;
 
@@ -366,6 +407,7 @@ static int restore_incoming(struct restore_opts *o)
 		ret = TVMMCTL_EXIT_FAILURE;
 		goto out;
 	}
+	o->start_ns = run_now_ns();
 	if (snap_parse(&f, in.state, in.state_len) ||
 	    snap_load_machine(&f, &m) || snap_check_state(&f, &m)) {
 		mig_recv_answer(&in, f.why);
@@ -402,6 +444,7 @@ static int restore_run(int argc, char **argv)
 	ret = restore_parse(argc, argv, &o);
 	if (ret)
 		return ret;
+	o.start_ns = run_now_ns();
 	if (o.incoming)
 		return restore_incoming(&o);
 	if (snap_read(&f, o.file) || snap_load_machine(&f, &m) ||

@@ -589,15 +589,33 @@ int run_parse_save_on(int argc, char **argv, int *i, const char *opt_name,
 static int run_save_pause(struct vmm *vmm, void *data)
 {
 	struct run_save *s = data;
-	char why[SNAP_WHY_MAX + 64];
+	char why[SNAP_WHY_MAX + 64], line[512];
+	__u64 start = run_now_ns(), ns;
+	struct jsonl j;
+	struct stat st;
 
 	if (snap_save(s->path, vmm, s->machine, why, sizeof(why))) {
 		fprintf(stderr, "tvmmctl: %s: --save-on: %s\n", s->who, why);
 		return 0;
 	}
+	ns = run_now_ns() - start;
 	s->count++;
-	fprintf(stderr, "tvmmctl: %s: snapshot %u saved to %s\n", s->who,
-		s->count, s->path);
+	if (stat(s->path, &st))
+		st.st_size = 0;
+	fprintf(stderr,
+		"tvmmctl: %s: snapshot %u saved to %s (%.1f MiB of RAM, a file of %.1f MiB, in %.3f s)\n",
+		s->who, s->count, s->path, vmm->ram.size / 1048576.0,
+		st.st_size / 1048576.0, ns / 1e9);
+	if (!s->json)
+		return 0;
+	jsonl_begin(&j, line, sizeof(line));
+	jsonl_str(&j, "type", "snapshot");
+	jsonl_str(&j, "path", s->path);
+	jsonl_uint(&j, "ram_bytes", vmm->ram.size);
+	jsonl_uint(&j, "file_bytes", st.st_size);
+	jsonl_uint(&j, "ns", ns);
+	if (jsonl_end(&j) > 0)
+		fprintf(stderr, "%s\n", line);
 	return 0;
 }
 
@@ -610,6 +628,7 @@ static int run_save_setup(struct vmm *vmm, struct vmm_opts *vo,
 	if (!s->path && !s->migrate)
 		return 0;
 	vo->pause_signal = s->signal;
+	s->json = vo->json;
 	if (s->path) {
 		vmm->pause_fn = run_save_pause;
 		vmm->pause_data = s;
@@ -641,7 +660,7 @@ static void run_save_end(struct run_save *s, enum vmm_stop stop)
 /* --summary's lines of what the exits touched. */
 #define RUN_SUMMARY_TOP		20
 
-static __u64 run_now_ns(void)
+__u64 run_now_ns(void)
 {
 	struct timespec ts;
 

@@ -27,6 +27,7 @@ struct run_save {
 	const char *who;		/* "run", "restore": for messages */
 	struct snap_machine_info *machine;
 	unsigned int count;		/* snapshots written */
+	bool json;			/* --json: a line for each */
 	struct mig_send mig;		/* @mig.addr: where to migrate */
 };
 
@@ -52,6 +53,9 @@ struct run_save {
  */
 int run_parse_save_on(int argc, char **argv, int *i, const char *opt_name,
 		      const char *sig, struct run_save *s);
+
+/* CLOCK_MONOTONIC in ns, for the times tvmmctl reports. */
+__u64 run_now_ns(void);
 
 /* The CPU model tvmmctl gives its guests on this host and tvmm.ko. */
 void run_cpu_model_opts(struct vmm *vmm, struct cpu_model_opts *mo);

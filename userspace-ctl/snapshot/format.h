@@ -233,6 +233,9 @@ struct mig_record {
  * @version:	MIG_VERSION of the sender.
  * @page_size:	SNAP_PAGE_SIZE.
  * @ram_size:	the guest's RAM from GPA 0, in bytes.
+ * @nr_vcpus:	its vCPUs: with @ram_size, what the receiver makes its VM
+ *		of before the pages come, so that its stop is short.
+ * @reserved:	0.
  * @tvmmctl_version: TVMMCTL_VERSION of the sender, NUL-padded.
  */
 struct mig_hello {
@@ -240,6 +243,8 @@ struct mig_hello {
 	__u32 version;
 	__u32 page_size;
 	__u64 ram_size;
+	__u32 nr_vcpus;
+	__u32 reserved;
 	char  tvmmctl_version[SNAP_VERSION_LEN];
 };
 
@@ -255,7 +260,7 @@ struct mig_hello {
 #define MIG_STATE_MAX		(64U << 20)
 
 static_assert(sizeof(struct mig_record) == 24, "mig_record size");
-static_assert(sizeof(struct mig_hello) == 56, "mig_hello size");
+static_assert(sizeof(struct mig_hello) == 64, "mig_hello size");
 static_assert(sizeof(struct snap_header) == 160, "snap_header size");
 static_assert(sizeof(struct snap_section_header) == 32,
 	      "snap_section_header size");

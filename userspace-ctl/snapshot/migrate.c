@@ -154,6 +154,7 @@ static int mig_hello(struct mig_send *m)
 		.version = MIG_VERSION,
 		.page_size = SNAP_PAGE_SIZE,
 		.ram_size = m->vmm->ram.size,
+		.nr_vcpus = m->vmm->nr_vcpus,
 	};
 	struct iovec iov = { .iov_base = &h, .iov_len = sizeof(h) };
 
@@ -473,9 +474,11 @@ static int mig_recv_hello(struct mig_recv *r, struct vmm *vmm, char *why,
 		return mig_bad(why, len, "stream version %u, this tvmmctl reads %u",
 			       h.version, MIG_VERSION);
 	if (h.page_size != SNAP_PAGE_SIZE || !h.ram_size ||
-	    h.ram_size % SNAP_PAGE_SIZE || h.ram_size > (size_t)-1)
-		return mig_bad(why, len, "pages of %u bytes, %llu bytes of RAM",
-			       h.page_size, (unsigned long long)h.ram_size);
+	    h.ram_size % SNAP_PAGE_SIZE || h.ram_size > (size_t)-1 ||
+	    !h.nr_vcpus || h.nr_vcpus > DEV_MAX_CPUS)
+		return mig_bad(why, len, "pages of %u bytes, %llu bytes of RAM, %u vCPUs",
+			       h.page_size, (unsigned long long)h.ram_size,
+			       h.nr_vcpus);
 	ret = vmm_alloc_ram(vmm, h.ram_size);
 	if (ret) {
 		snprintf(why, len, "cannot allocate %llu bytes of guest RAM: %s",
@@ -483,7 +486,17 @@ static int mig_recv_hello(struct mig_recv *r, struct vmm *vmm, char *why,
 		return ret;
 	}
 	r->ram_size = h.ram_size;
-	return 0;
+	r->nr_vcpus = h.nr_vcpus;
+	if (!r->make_vm)
+		return 0;
+	/*
+	 * The VM now, while the guest still runs over there: pinning its RAM
+	 * is the slowest step of making it, and would else be downtime.
+	 */
+	ret = vmm_create(vmm, r->make_vm, h.nr_vcpus);
+	if (ret)
+		vmm_create_strerror(vmm, "the receiver", ret, why, len);
+	return ret;
 }
 
 /* One MIG_REC_PAGES into RAM, every address checked first. */
@@ -526,11 +539,13 @@ int mig_receive(struct mig_recv *r, const struct mig_addr *a,
 		struct vmm *vmm, FILE *out, const char *who, char *why,
 		size_t len)
 {
+	const char *make_vm = r->make_vm;
 	struct mig_record rec;
 	void *p;
 	int lfd, ret;
 
 	memset(r, 0, sizeof(*r));
+	r->make_vm = make_vm;
 	mig_stream_init(&r->stream);
 	lfd = mig_listen(a, why, len);
 	if (lfd < 0)

@@ -118,20 +118,26 @@ void mig_print_stats(FILE *out, const struct mig_send *m);
  * @stream:	the connection, open until mig_recv_answer().
  * @ram:	the guest's RAM, filled (vmm_alloc_ram()'s, in @vmm).
  * @state, @state_len: the state record's snapshot file (malloc()ed).
+ * @ram_size, @nr_vcpus: the sender's guest, from its hello.
  * @pages:	pages received.
+ * @make_vm:	in: the device to make the VM on (vmm_create()) as soon as
+ *		the hello came; NULL to only allocate RAM.
  */
 struct mig_recv {
 	struct mig_stream stream;
 	void *state;
 	size_t state_len;
 	__u64 ram_size;
+	unsigned int nr_vcpus;
 	__u64 pages;
+	const char *make_vm;
 };
 
 /*
  * Listen on @a, print @who's "waiting" line on @out, take one sender, and
- * receive its guest's RAM into @vmm (vmm_alloc_ram()) and its state into
- * @r: 0, or a negative errno with @why saying what went wrong.
+ * receive its guest's RAM into @vmm (vmm_alloc_ram(), and vmm_create()
+ * with r->make_vm) and its state into @r: 0, or a negative errno with
+ * @why saying what went wrong. @r->make_vm is kept; the rest is reset.
  */
 int mig_receive(struct mig_recv *r, const struct mig_addr *a,
 		struct vmm *vmm, FILE *out, const char *who, char *why,

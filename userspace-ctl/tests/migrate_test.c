@@ -208,6 +208,7 @@ static void *feeder_thread(void *data)
 		.version = MIG_VERSION,
 		.page_size = 4096,
 		.ram_size = RAM_SIZE,
+		.nr_vcpus = 1,
 	};
 	struct iovec iov = { .iov_base = &h, .iov_len = sizeof(h) };
 	struct mig_stream s;
@@ -267,7 +268,7 @@ static FILE *null_file(void)
 bool test_mig_receive(void)
 {
 	char why[MIG_WHY_MAX] = "";
-	struct mig_recv r;
+	struct mig_recv r = { 0 };
 	struct feeder f;
 	struct vmm vmm;
 	bool ok = true;
@@ -318,7 +319,7 @@ bool test_mig_receive_refused(void)
 		{ FEED_GONE, "the sender closed the connection" },
 	};
 	char why[MIG_WHY_MAX];
-	struct mig_recv r;
+	struct mig_recv r = { 0 };
 	struct feeder f;
 	struct vmm vmm;
 	bool ok = true;
