@@ -15,7 +15,7 @@
  */
 #include "demos/rt.h"
 
-#define LINES		12
+#define LINES		16
 #define TICKS		10		/* PIT ticks per line: 0.1 s */
 #define PIT_COUNT	11932		/* 1193182 Hz / 100 */
 #define TIMER_VECTOR	0x20

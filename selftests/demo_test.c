@@ -332,8 +332,8 @@ TEST(snapshot)
 	if (strstr(out.text, "\"result\": \"skip\""))
 		SKIP(return, "this tvmm.ko cannot save the guest's SSE state");
 	EXPECT_DEMO_PASSED("snapshot");
-	/* The whole run: 12 lines and "done". */
-	EXPECT_FACT("run.lines", "13");
+	/* The whole run: 16 lines and "done". */
+	EXPECT_FACT("run.lines", "17");
 	EXPECT_EQ(1, num("run.status") & 1);
 	/*
 	 * The file: the machine, the clock, vCPU 0's regs, sregs, MSRs,
@@ -360,13 +360,13 @@ TEST(snapshot)
 	/* Restored twice from the signal's line on: the same both times. */
 	EXPECT_FACT("rollback.same", "true");
 	EXPECT_LT(num("save.lines_before_signal"), num("rollback.from_line"));
-	EXPECT_GE(13, num("rollback.from_line"));
+	EXPECT_GE(17, num("rollback.from_line"));
 	EXPECT_LT(0, num("rollback.bytes"));
 	/* Moved: every line printed once, by one process or the other. */
 	EXPECT_FACT("migrate.same", "true");
 	EXPECT_LE(6, num("migrate.sender_lines"));
 	EXPECT_LT(0, num("migrate.receiver_lines"));
-	EXPECT_EQ(13, num("migrate.sender_lines") +
+	EXPECT_EQ(17, num("migrate.sender_lines") +
 		  num("migrate.receiver_lines"));
 	EXPECT_LE(2, num("migrate.rounds"));
 	EXPECT_LE(4096, num("migrate.pages"));

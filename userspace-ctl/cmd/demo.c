@@ -133,8 +133,8 @@ const struct tvmmctl_cmd tvmmctl_cmd_demo = {
 "'all' runs every demo, in the order of --list. snapshot runs its guest\n"
 "with tvmmctl's own run and restore commands instead, as child processes,\n"
 "in a directory of its own under /tmp. The last, linux, boots a real\n"
-"kernel to a shell: it needs one (see --kernel); without it it says so and\n"
-"is skipped.\n"
+"kernel to a shell: it needs one (see --kernel), or it says so and is\n"
+"skipped.\n"
 "\n",
 	.opts		= demo_options,
 	.nr_opts	= ARRAY_SIZE(demo_options),
