@@ -130,9 +130,11 @@ const struct tvmmctl_cmd tvmmctl_cmd_demo = {
 "demos/) and tells, step by step, what the guest did, what the CPU\n"
 "trapped and why, what the VMM did, what the guest saw and what it cost\n"
 "(the vCPU's exit statistics). Each also checks the facts it shows.\n"
-"'all' runs every demo, in the order of --list. The last, linux, boots a\n"
-"real kernel to a shell instead: it needs one (see --kernel); without it\n"
-"it says so and is skipped.\n"
+"'all' runs every demo, in the order of --list. snapshot runs its guest\n"
+"with tvmmctl's own run and restore commands instead, as child processes,\n"
+"in a directory of its own under /tmp. The last, linux, boots a real\n"
+"kernel to a shell: it needs one (see --kernel), or it says so and is\n"
+"skipped.\n"
 "\n",
 	.opts		= demo_options,
 	.nr_opts	= ARRAY_SIZE(demo_options),

@@ -143,9 +143,10 @@ struct demo_guest {
  * @intro:	the paragraph under it: what the demo is about.
  * @image:	its guest (demos/NAME.c).
  * @guests:	the runs of @image, in order; most demos have one.
- * @run:	instead of @image and @guests, for a demo whose guest is an
- *		operating system the user has (DEMO_OS() in demos.h): runs
- *		it and tells it all. Returns 0, DEMO_SKIP when there is
+ * @run:	instead of @guests, for a demo that runs its guest itself and
+ *		tells it all: an operating system the user has (DEMO_OS()
+ *		in demos.h, no @image), or @image run by tvmmctl's own
+ *		commands (snapshot). Returns 0, DEMO_SKIP when there is
  *		nothing to run (it said why), or a negative errno.
  */
 struct demo {

@@ -29,6 +29,7 @@ DEMO(exception)
 DEMO(modes)
 DEMO(equivalence)
 DEMO(resource_control)
+DEMO(snapshot)
 DEMO_OS(linux)
 
 #undef DEMO

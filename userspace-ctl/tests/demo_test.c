@@ -30,17 +30,21 @@ bool test_demo_table(void)
 	unsigned int i, j, k;
 	bool ok = true;
 
-	ok &= EXPECT(demo_count == 14);
+	ok &= EXPECT(demo_count == 15);
 	for (i = 0; i < demo_count; i++) {
 		const struct demo *d = demo_list[i];
 
 		ok &= EXPECT(d->name && d->summary && d->title && d->intro);
 		/*
 		 * At least one guest, and a function for each of its steps;
-		 * or, for an operating system's demo, a run() and no guest.
+		 * or a run() and no guest: an operating system's demo, with
+		 * no image, or one that runs its image with tvmmctl's own
+		 * commands.
 		 */
 		ok &= EXPECT(!d->guests[0].mem != !d->run);
-		ok &= EXPECT(!d->run || !d->image.start);
+		ok &= EXPECT(!d->run || !d->image.start ||
+			     d == &demo_snapshot);
+		ok &= EXPECT(d->image.start || d->run);
 		for (j = 0; j < DEMO_MAX_GUESTS; j++)
 			for (k = 0; k < d->guests[j].nr_steps; k++)
 				ok &= EXPECT(d->guests[j].steps[k]);
@@ -55,6 +59,9 @@ bool test_demo_table(void)
 	ok &= EXPECT(!demo_find("nope"));
 	ok &= EXPECT(!demo_find(""));
 	ok &= EXPECT(demo_find("resource-control") == &demo_resource_control);
+	ok &= EXPECT(demo_find("snapshot") == &demo_snapshot);
+	/* The snapshot demo comes before linux, the last, as in --list. */
+	ok &= EXPECT(demo_list[demo_count - 2] == &demo_snapshot);
 	ok &= EXPECT(!strcmp(demo_exit_name(10), "CPUID"));
 	ok &= EXPECT(!strcmp(demo_exit_name(30), "IO_INSTRUCTION"));
 	ok &= EXPECT(!strcmp(demo_exit_name(79), "UNKNOWN"));
@@ -81,7 +88,7 @@ bool test_demo_images(void)
 		const char *why = "";
 		int ret;
 
-		if (demo_list[i]->run)
+		if (!img->start)
 			continue;	/* its guest is the user's */
 		memset(ram_buf, 0xcc, sizeof(ram_buf));
 		ret = load_elf(&ram, img->start, len, &boot, &why);

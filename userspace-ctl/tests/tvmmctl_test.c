@@ -1217,6 +1217,8 @@ static bool test_run_bad_input(void)
 	"  cpuid             the guest asks who it is; tvmm answers, beside the host"
 #define DEMO_RESOURCE \
 	"  resource-control  a runaway guest stopped; no memory but its own"
+#define DEMO_SNAPSHOT \
+	"  snapshot          a VM saved section by section, rolled back, moved"
 #define DEMO_LINUX \
 	"  linux             Linux boots to a shell: what a real OS makes the VMM do"
 #define DEMO_USAGE \
@@ -1248,6 +1250,11 @@ static bool test_demo_list(void)
 		  .err = { STARTS("tvmmctl: demo: --kernel: a file is missing\n") } },
 		{ NOENT, { "demo", "--list" }, OK,
 		  .out = { LINE(DEMO_LINUX) } },
+		{ NOENT, { "demo", "--list" }, OK,
+		  .out = { LINE(DEMO_SNAPSHOT) } },
+		/* Nor does the snapshot demo start a command without it. */
+		{ NOENT, { "demo", "snapshot" }, FAILURE,
+		  .out = { EMPTY }, .err = { IS(MISSING_MSG) } },
 		/* A demo needs tvmm: said once, before any demo runs. */
 		{ NOENT, { "demo", "--json", "all" }, FAILURE,
 		  .out = { EMPTY }, .err = { IS(MISSING_MSG) } },
