@@ -131,12 +131,7 @@ void guest_main(void)
 		guest_put_hex(sum);
 		guest_puts("\n");
 	}
-	guest_puts("done ");
-	guest_put_hex(all);
-	guest_puts("\n");
-	guest_outb(0xf4, all & 0x7f);
-	for (;;)
-		asm volatile("cli; hlt");
+	guest_done(all);
 }
 
 /* ---- the host ----------------------------------------------------------- */
@@ -150,18 +145,6 @@ static const char *guest_opts(void)
 		 "--timeout 300 --mem 16M --mode long --load-addr %#llx --entry %#llx",
 		 image_lo, (unsigned long long)guest_main);
 	return guest_args;
-}
-
-/* "sh -c @cmd" in a child of its own: its pid. */
-static pid_t spawn(const char *cmd)
-{
-	pid_t pid = fork();
-
-	if (!pid) {
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
 }
 
 /* A wait status as a number: the exit status, or minus the signal. */
@@ -203,7 +186,7 @@ static void plain_run(struct __test_metadata *_metadata)
 
 	snprintf(cmd, sizeof(cmd), "exec tvmmctl run %s %s >" DIR "/pout 2>"
 		 DIR "/perr </dev/null", guest_opts(), IMAGE);
-	plain_status = wait_status(spawn(cmd));
+	plain_status = wait_status(tvmmctl_spawn(cmd));
 	tvmmctl_read_file(DIR "/pout", plain_out, sizeof(plain_out));
 	tvmmctl_read_file(DIR "/perr", err, sizeof(err));
 	ASSERT_EQ(ROUNDS + 1, tvmmctl_count_lines(plain_out)) {
@@ -228,7 +211,7 @@ static pid_t start_receiver(struct __test_metadata *_metadata,
 	unlink(DIR "/rerr");
 	snprintf(cmd, sizeof(cmd), "exec tvmmctl restore --incoming %s >" DIR
 		 "/rout 2>" DIR "/rerr </dev/null", addr);
-	pid = spawn(cmd);
+	pid = tvmmctl_spawn(cmd);
 	for (i = 0; i < 6000; i++) {
 		tvmmctl_read_file(DIR "/rerr", err, sizeof(err));
 		if (strstr(err, "waiting for a migration"))
@@ -266,7 +249,7 @@ static void run_sender(struct __test_metadata *_metadata, struct sender *s,
 	snprintf(cmd, sizeof(cmd),
 		 "exec tvmmctl run --json --migrate-on USR2 %s %s %s >" DIR
 		 "/sout 2>" DIR "/serr </dev/null", addr, guest_opts(), IMAGE);
-	pid = spawn(cmd);
+	pid = tvmmctl_spawn(cmd);
 	ASSERT_LT(0, pid);
 	while (waitpid(pid, &s->status, WNOHANG) == 0) {
 		tvmmctl_read_file(DIR "/sout", s->out, sizeof(s->out));

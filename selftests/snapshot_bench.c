@@ -118,17 +118,6 @@ static int set_knobs(unsigned long long fill, unsigned long long dirty)
 	return fclose(f) || ret ? -1 : 0;
 }
 
-static pid_t spawn(const char *cmd)
-{
-	pid_t pid = fork();
-
-	if (!pid) {
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
 /* Whether @path holds @text within @seconds. */
 static int wait_text(const char *path, const char *text, int seconds)
 {
@@ -207,7 +196,7 @@ static int save_restore(unsigned int mib, unsigned long long *file_bytes,
 	snprintf(cmd, sizeof(cmd),
 		 "exec tvmmctl run --json --save-on USR2 " SNAP " %s " IMAGE
 		 " >" DIR "/out 2>" DIR "/err </dev/null", guest_opts(mib));
-	pid = spawn(cmd);
+	pid = tvmmctl_spawn(cmd);
 	if (!wait_text(DIR "/out", "ready", 600) || kill(pid, SIGUSR2) ||
 	    !wait_text(DIR "/err", "\"type\": \"snapshot\"", 600)) {
 		kill(pid, SIGKILL);
@@ -249,7 +238,7 @@ static int mig_once(struct mig_result *r)
 	unlink(DIR "/out");
 	unlink(DIR "/err");
 	unlink(DIR "/rerr");
-	receiver = spawn("exec tvmmctl restore --timeout 1 --incoming unix:"
+	receiver = tvmmctl_spawn("exec tvmmctl restore --timeout 1 --incoming unix:"
 			 SOCK " >/dev/null 2>" DIR "/rerr </dev/null");
 	if (!wait_text(DIR "/rerr", "waiting for a migration", 60))
 		goto fail_receiver;
@@ -257,7 +246,7 @@ static int mig_once(struct mig_result *r)
 		 "exec tvmmctl run --json --migrate-on USR2 unix:" SOCK
 		 " %s " IMAGE " >" DIR "/out 2>" DIR "/err </dev/null",
 		 guest_opts(MIG_MIB));
-	sender = spawn(cmd);
+	sender = tvmmctl_spawn(cmd);
 	if (!wait_text(DIR "/out", "ready", 600) || kill(sender, SIGUSR2) ||
 	    waitpid(sender, &st, 0) != sender || !WIFEXITED(st) ||
 	    WEXITSTATUS(st)) {

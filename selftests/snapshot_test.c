@@ -271,12 +271,7 @@ void guest_main(void)
 		guest_put_hex(sum);
 		guest_puts("\n");
 	}
-	guest_puts("done ");
-	guest_put_hex(all);
-	guest_puts("\n");
-	guest_outb(0xf4, all & 0x7f);
-	for (;;)
-		asm volatile("cli; hlt");
+	guest_done(all);
 }
 
 /* ---- the host ----------------------------------------------------------- */

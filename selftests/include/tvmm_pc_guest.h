@@ -86,4 +86,19 @@ static inline void guest_pit_periodic(unsigned int hz)
 	guest_outb(0x40, count >> 8);
 }
 
+/*
+ * The end of a guest that checks itself: "done" and @sum on the UART, and
+ * exit through isa-debug-exit with a status made of it ((V << 1) | 1 to
+ * tvmmctl run), so that a run that went wrong ends differently.
+ */
+static inline void guest_done(unsigned long long sum)
+{
+	guest_puts("done ");
+	guest_put_hex(sum);
+	guest_puts("\n");
+	guest_outb(0xf4, sum & 0x7f);
+	for (;;)
+		asm volatile("cli; hlt");
+}
+
 #endif /* TVMM_SELFTEST_PC_GUEST_H */

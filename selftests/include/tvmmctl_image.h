@@ -14,6 +14,7 @@
 #define TVMM_SELFTEST_TVMMCTL_IMAGE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Called with each line of stderr, without its newline. */
 typedef void tvmmctl_line_fn(const char *line, void *data);
@@ -47,6 +48,8 @@ int tvmmctl_run_file(const char *path, const char *input, const char *opts,
  */
 int tvmmctl_self_image(const char *path, unsigned long long *lo);
 
+/* "sh -c @cmd" in a child process of its own: its pid, or -1. */
+pid_t tvmmctl_spawn(const char *cmd);
 /* A small file whole into @buf, NUL-terminated ("" if unreadable). */
 void tvmmctl_read_file(const char *path, char *buf, size_t len);
 /* Lines (newlines) in @s. */

@@ -172,3 +172,14 @@ int tvmmctl_wait_file(const char *path, int seconds)
 	}
 	return 0;
 }
+
+pid_t tvmmctl_spawn(const char *cmd)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
