@@ -59,16 +59,7 @@
 unsigned int guest_ticks;
 static unsigned long long guest_idt[2 * 256];
 
-asm(".pushsection .text\n"
-	"guest_isr_pit:\n"
-	"	push %rax\n"
-	"	lock incl guest_ticks(%rip)\n"
-	"	mov $0x20, %al\n"
-	"	out %al, $0x20\n"
-	"	pop %rax\n"
-	"	iretq\n"
-	".popsection\n");
-GUEST_ASM_LABEL(guest_isr_pit);
+GUEST_PIT_ISR(guest_isr_pit, guest_ticks);
 
 /* What round @r writes in word @i of the buffer. */
 static unsigned long long guest_word(unsigned int r, unsigned int i)
@@ -390,20 +381,6 @@ TEST_F_TIMEOUT(live, no_receiver_then_retry, 600)
 	self->receiver = -1;
 }
 
-static __u32 crc32(const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-	__u32 c = ~0u;
-	int k;
-
-	while (len--) {
-		c ^= *p++;
-		for (k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
-	}
-	return ~c;
-}
-
 /*
  * A receiver of this test's own, in a child: it takes one connection,
  * reads records until the state, and refuses the guest with a NAK.
@@ -439,9 +416,9 @@ static pid_t refusing_receiver(void)
 		}
 	} while (r.type != MIG_REC_STATE);
 	nak.length = strlen(no);
-	nak.crc32 = crc32(no, nak.length);
-	nak.header_crc32 = crc32(&nak, offsetof(struct mig_record,
-						header_crc32));
+	nak.crc32 = tvmm_crc32(no, nak.length);
+	nak.header_crc32 = tvmm_crc32(&nak,
+				      offsetof(struct mig_record, header_crc32));
 	if (send(fd, &nak, sizeof(nak), 0) != sizeof(nak) ||
 	    send(fd, no, nak.length, 0) != (ssize_t)nak.length)
 		_exit(1);

@@ -56,16 +56,7 @@ unsigned long long guest_fill_pages = 1, guest_dirty_pages;
 unsigned int guest_ticks;
 static unsigned long long guest_idt[2 * 256];
 
-asm(".pushsection .text\n"
-	"bench_isr_pit:\n"
-	"	push %rax\n"
-	"	lock incl guest_ticks(%rip)\n"
-	"	mov $0x20, %al\n"
-	"	out %al, $0x20\n"
-	"	pop %rax\n"
-	"	iretq\n"
-	".popsection\n");
-GUEST_ASM_LABEL(bench_isr_pit);
+GUEST_PIT_ISR(bench_isr_pit, guest_ticks);
 
 /* The guest's entry point (--entry): never returns. */
 void bench_guest_main(void)

@@ -440,21 +440,6 @@ TEST_F(snap, save_and_restore)
 	}
 }
 
-/* CRC-32 as the file has it (zlib's). */
-static __u32 crc32(const void *buf, size_t len)
-{
-	const unsigned char *p = buf;
-	__u32 c = ~0u;
-	int k;
-
-	while (len--) {
-		c ^= *p++;
-		for (k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
-	}
-	return ~c;
-}
-
 enum breakage { FLIP, TRUNCATE, VERSION, UNKNOWN_SECTION, FEATURE, XCR0 };
 
 /* vCPU 0's XSAVE section's header in the file at @buf, or NULL. */
@@ -501,17 +486,18 @@ static void break_snapshot(struct __test_metadata *_metadata,
 		break;
 	case VERSION:
 		h->format_version++;
-		h->crc32 = crc32(h, offsetof(struct snap_header, crc32));
+		h->crc32 = tvmm_crc32(h, offsetof(struct snap_header, crc32));
 		break;
 	case UNKNOWN_SECTION:
 		sh->type = 0x7777;
-		sh->header_crc32 = crc32(sh, offsetof(struct snap_section_header,
-						      header_crc32));
+		sh->header_crc32 =
+			tvmm_crc32(sh, offsetof(struct snap_section_header,
+						header_crc32));
 		break;
 	case FEATURE:
 		/* 3DNow! extensions: AMD's, never an Intel CPU's. */
 		h->features[SNAP_FW_81_EDX] |= 1u << 30;
-		h->crc32 = crc32(h, offsetof(struct snap_header, crc32));
+		h->crc32 = tvmm_crc32(h, offsetof(struct snap_header, crc32));
 		break;
 	case XCR0:
 		/* PKRU in XCR0: state tvmm never lets a guest enable. */
@@ -519,9 +505,10 @@ static void break_snapshot(struct __test_metadata *_metadata,
 		ASSERT_NE(NULL, sh);
 		xs = (struct tvmm_xsave *)(sh + 1);
 		xs->xcr0 |= 1ULL << 9;
-		sh->crc32 = crc32(xs, sh->length);
-		sh->header_crc32 = crc32(sh, offsetof(struct snap_section_header,
-						      header_crc32));
+		sh->crc32 = tvmm_crc32(xs, sh->length);
+		sh->header_crc32 =
+			tvmm_crc32(sh, offsetof(struct snap_section_header,
+						header_crc32));
 		break;
 	}
 	fd = open(SNAP ".bad", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -9,6 +9,22 @@
 #define TVMM_SELFTEST_PC_GUEST_H
 
 #define PC_PIT_HZ	1193182		/* the PIT's input clock */
+
+/*
+ * An interrupt handler @name for IRQ0 through the master 8259A: counts in
+ * the unsigned int @counter (a global of the guest), EOI, IRETQ.
+ */
+#define GUEST_PIT_ISR(name, counter)					\
+	asm(".pushsection .text\n"					\
+	    #name ":\n"							\
+	    "	push %rax\n"						\
+	    "	lock incl " #counter "(%rip)\n"				\
+	    "	mov $0x20, %al\n"					\
+	    "	out %al, $0x20\n"					\
+	    "	pop %rax\n"						\
+	    "	iretq\n"							\
+	    ".popsection\n");						\
+	extern const char name[]
 #define PC_IRQ0_VECTOR	0x20		/* where guest_pic_init() puts IRQ0 */
 
 static inline void guest_outb(unsigned short port, unsigned char v)

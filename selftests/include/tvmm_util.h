@@ -102,4 +102,10 @@ int run_quiet(const char *cmd);
  */
 int run_capture(const char *cmd, char *out, size_t len);
 
+/*
+ * CRC-32 (zlib's), as tvmmctl's snapshot file and migration stream check
+ * them: for tests that forge or break one.
+ */
+__u32 tvmm_crc32(const void *buf, size_t len);
+
 #endif /* TVMM_SELFTEST_UTIL_H */

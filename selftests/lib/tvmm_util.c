@@ -376,3 +376,17 @@ int run_capture(const char *cmd, char *out, size_t len)
 		return -1;
 	return WEXITSTATUS(status);
 }
+
+__u32 tvmm_crc32(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	__u32 c = ~0u;
+	int k;
+
+	while (len--) {
+		c ^= *p++;
+		for (k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
+	}
+	return ~c;
+}
