@@ -112,7 +112,9 @@ struct console {
 	int status;		/* tvmmctl's exit status, -1 before */
 };
 
-static int console_start(struct console *c, char *const argv[])
+/* argv's stdout copied to @log as it comes, its stdin a pipe. */
+static int console_start_log(struct console *c, char *const argv[],
+			     const char *log)
 {
 	int in[2], out[2];
 
@@ -120,7 +122,7 @@ static int console_start(struct console *c, char *const argv[])
 	c->status = -1;
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
 		return -errno;
-	c->log = fopen(OUT_FILE, "w");
+	c->log = fopen(log, "w");
 	if (!c->log)
 		return -errno;
 	c->pid = fork();
@@ -137,6 +139,11 @@ static int console_start(struct console *c, char *const argv[])
 	c->in = in[1];
 	c->out = out[0];
 	return 0;
+}
+
+static int console_start(struct console *c, char *const argv[])
+{
+	return console_start_log(c, argv, OUT_FILE);
 }
 
 /* Read what there is, waiting up to @ms; false at the end of stdout. */
@@ -530,13 +537,19 @@ TEST_F(guest, runs_work_on_every_cpu)
 			"watchdog_thresh=60 panic=-1"
 
 /* "sh -c 'exec tvmmctl ARGS 2>SNAP_ERR'" on a console. */
-static int console_tvmmctl(struct console *c, const char *args)
+static int console_tvmmctl_log(struct console *c, const char *args,
+			       const char *log)
 {
 	char cmd[1024];
 	char *const argv[] = { "sh", "-c", cmd, NULL };
 
 	snprintf(cmd, sizeof(cmd), "exec tvmmctl %s 2>>" SNAP_ERR, args);
-	return console_start(c, argv);
+	return console_start_log(c, argv, log);
+}
+
+static int console_tvmmctl(struct console *c, const char *args)
+{
+	return console_tvmmctl_log(c, args, OUT_FILE);
 }
 
 /* SNAP_ERR holds @text before @deadline. */
@@ -629,6 +642,90 @@ TEST_F_TIMEOUT(guest, saved_at_prompt_and_restored, 1800)
 	if (fd >= 0)
 		close(fd);
 	EXPECT_EQ(0, rc) TH_LOG("tvmmctl restore's exit status; stderr: %s", err);
+}
+
+#define MIG_SOCK	"/tmp/linux_guest_test.sock"
+#define MIG_OUT		"/tmp/linux_guest_test.moved"
+/* Lines the shell writes: it still writes when the move is over. */
+#define MIG_LINES	"5000"
+
+/*
+ * The same move, live: a Linux guest on two vCPUs migrated to "tvmmctl
+ * restore --incoming", which answers the next command; the sender ends
+ * with 0, having said what it sent. The move starts while the guest's
+ * shell writes lines to the UART, which both vCPUs drive: a pause then
+ * finds a vCPU completing a port read that may spin, interrupts off, on
+ * a lock the other vCPU holds (vmm/vmm.c, vmm_pause()).
+ */
+TEST_F_TIMEOUT(guest, migrated_at_prompt, 1800)
+{
+	char args[768], err[8192];
+	struct console c, r;
+	time_t deadline;
+	long at;
+	int rc, fd;
+	ssize_t n;
+
+	if (!strcmp(env_or("TVMM_LINUX_SNAPSHOT", "1"), "0"))
+		TVMM_SKIP("TVMM_LINUX_SNAPSHOT=0");
+	if (access(LINUX_DIR "/vmlinux", R_OK))
+		TVMM_SKIP("no " LINUX_DIR "/vmlinux");
+	unlink(MIG_SOCK);
+	unlink(SNAP_ERR);
+	deadline = time(NULL) + 1200;
+	ASSERT_EQ(0, console_tvmmctl_log(&r, "restore --timeout 900 --incoming unix:"
+					 MIG_SOCK, MIG_OUT));
+	r.deadline = deadline;
+	ASSERT_TRUE(wait_stderr("waiting for a migration", deadline));
+	snprintf(args, sizeof(args),
+		 "run --json --migrate-on USR2 unix:" MIG_SOCK
+		 " --cpus 2 --mem %s --timeout 900 --initrd " LINUX_DIR
+		 "/initrd.cpio --cmdline '" SNAP_CMDLINE "' " LINUX_DIR
+		 "/vmlinux",
+		 env_or("TVMM_LINUX_MEM", "256M"));
+	TH_LOG("tvmmctl %s", args);
+	ASSERT_EQ(0, console_tvmmctl(&c, args));
+	c.deadline = deadline;
+	at = console_prompt(&c, 0);
+	EXPECT_LT(0, at) TH_LOG("no prompt: the boot did not finish");
+	if (at > 0) {
+		console_type(&c, "x=42; i=0; while [ $i -lt " MIG_LINES
+			     " ]; do echo line-$i; i=$((i + 1)); done\n");
+		at = console_expect(&c, at, "line-100");
+		EXPECT_LT(0, at) TH_LOG("the shell did not answer");
+	}
+	if (at <= 0)
+		kill(c.pid, SIGKILL);
+	if (at > 0)
+		EXPECT_EQ(0, kill(c.pid, SIGUSR2));
+	/* The sender ends by itself once the receiver took the guest. */
+	rc = console_finish(&c);
+	EXPECT_EQ(0, rc);
+	/*
+	 * From here, offsets are in the receiver's output. What is typed
+	 * waits in the tty until the shell's loop ends.
+	 */
+	at = at > 0 && !rc ? 0 : -1;
+	if (!at) {
+		console_type(&r, "echo moved-$x\n");
+		at = console_expect(&r, 0, "moved-42");
+		EXPECT_LT(0, at) TH_LOG("the moved shell did not answer (" MIG_OUT ")");
+	}
+	if (at > 0)
+		at = console_prompt(&r, at);
+	if (at > 0)
+		console_type(&r, "poweroff -f\n");
+	else
+		kill(r.pid, SIGTERM);
+	rc = console_finish(&r);
+	fd = open(SNAP_ERR, O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, err, sizeof(err) - 1) : -1;
+	err[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+	EXPECT_EQ(0, rc) TH_LOG("the receiver's exit status; stderr: %s", err);
+	EXPECT_NE(NULL, strstr(err, "\"type\": \"migration\"")) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(err, "goes on here")) TH_LOG("%s", err);
 }
 
 /* ---- tvmmctl demo linux ---------------------------------------------- */

@@ -739,6 +739,11 @@ static bool vmm_all_paused(const struct vmm *vmm)
 	return true;
 }
 
+/* Rounds of 10 ms a pause waits for its vCPUs before it lets them go. */
+#define VMM_PAUSE_ROUNDS	20
+/* Then the vCPUs run this long before the next try. */
+#define VMM_PAUSE_RETRY_NS	(20 * 1000000LL)
+
 /*
  * opts.pause_signal came, or vmm_request_pause(): stop every vCPU at an
  * instruction boundary, call pause_fn, let them go on (or end the run). A
@@ -746,18 +751,29 @@ static bool vmm_all_paused(const struct vmm *vmm)
  * completed it (TVMM_RUN's -EINTR does not say), and the vCPU would only
  * have to run again. The others are kicked every 10 ms until they
  * stopped, which the first kick should do.
+ *
+ * The completing vCPU may not exit for as long as the others are stopped:
+ * a guest that read a port with interrupts off can then spin on a lock a
+ * stopped vCPU holds (a Linux guest writing to its UART on two vCPUs
+ * did). So after VMM_PAUSE_ROUNDS the pause gives up and lets every vCPU
+ * go: false, and the caller tries again VMM_PAUSE_RETRY_NS later.
  */
-static void vmm_pause(struct vmm *vmm)
+static bool vmm_pause(struct vmm *vmm)
 {
 	struct dev_ctx *ctx = vmm->ctx;
+	unsigned int i, rounds = 0;
 	struct timespec ts;
-	unsigned int i;
 	int ret;
 
 	if (!vmm->pause_fn || vmm->done)
-		return;
+		return true;
 	vmm->pausing = true;
 	while (!vmm->done && !vmm_all_paused(vmm)) {
+		if (rounds++ == VMM_PAUSE_ROUNDS) {
+			vmm->pausing = false;
+			pthread_cond_broadcast(&vmm->cond);
+			return false;
+		}
 		for (i = 0; i < vmm->nr_vcpus; i++)
 			if (!vmm->vcpus[i].completing)
 				vmm_kick(vmm, i);
@@ -780,6 +796,7 @@ static void vmm_pause(struct vmm *vmm)
 	__atomic_store_n(&vmm->pause_requested, false, __ATOMIC_RELEASE);
 	vmm->pausing = false;
 	pthread_cond_broadcast(&vmm->cond);
+	return true;
 }
 
 /* ---- the vCPU loop ------------------------------------------------------ */
@@ -936,6 +953,8 @@ static void *vcpu_thread(void *arg)
 		ret = ioctl(v->fd, TVMM_RUN, 0) ? -errno : 0;
 		pthread_mutex_lock(&ctx->lock);
 		v->in_run = false;
+		/* Kicks are for it again (a pause may have given up). */
+		v->completing = false;
 		v->action[0] = '\0';
 		if (ret == -EINTR) {
 			/* Completed or not, the last exit still counts. */
@@ -1033,6 +1052,7 @@ static void vmm_input_loop(struct vmm *vmm)
 	__u64 deadline = 0;
 	int input = vmm->opts.input_fd;
 	struct pollfd pfd[2];
+	__u64 retry_at = 0;	/* a pause gave up: when to try again */
 	struct timespec ts;
 	__s64 wait, next;
 	sigset_t mask;
@@ -1064,6 +1084,11 @@ static void vmm_input_loop(struct vmm *vmm)
 		next = dev_next_event_ns(ctx);
 		if (next >= 0 && (wait < 0 || next < wait))
 			wait = next;
+		if (retry_at) {
+			next = vmm_time_left(retry_at);
+			if (wait < 0 || next < wait)
+				wait = next;
+		}
 		pfd[0] = (struct pollfd){ .fd = vmm->wake[0], .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = -1 };
 		if (input >= 0 && (vmm->tty || uart_rx_room(ctx)))
@@ -1076,11 +1101,12 @@ static void vmm_input_loop(struct vmm *vmm)
 			while (read(vmm->wake[0], buf, sizeof(buf)) > 0)
 				;
 		pthread_mutex_lock(&ctx->lock);
-		if (pause_signalled ||
+		if (pause_signalled || (retry_at && !vmm_time_left(retry_at)) ||
 		    __atomic_exchange_n(&vmm->pause_requested, false,
 					__ATOMIC_ACQ_REL)) {
 			pause_signalled = 0;
-			vmm_pause(vmm);
+			retry_at = vmm_pause(vmm) ? 0 : vmm_now_ns(NULL) +
+						     VMM_PAUSE_RETRY_NS;
 		}
 		dev_update(ctx);
 		vmm_read_input(vmm, &input, n > 0 && pfd[1].revents);
