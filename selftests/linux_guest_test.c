@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "tvmm_test.h"
+#include "tvmmctl_image.h"
 
 #define LINUX_DIR	"/usr/lib/tvmm/linux"
 #define OUT_FILE	"/tmp/linux_guest_test.out"
@@ -236,6 +237,21 @@ static int console_finish(struct console *c)
 	       WEXITSTATUS(status) : -1;
 }
 
+/*
+ * The end of a shell session: at the prompt after @at, power off; with
+ * none (@at <= 0, or no prompt), SIGTERM. tvmmctl's exit status.
+ */
+static int console_poweroff(struct console *c, long at)
+{
+	if (at > 0)
+		at = console_prompt(c, at);
+	if (at > 0)
+		console_type(c, "poweroff -f\n");
+	else
+		kill(c->pid, SIGTERM);
+	return console_finish(c);
+}
+
 /* ---- what the guest said --------------------------------------------- */
 
 /*
@@ -400,13 +416,7 @@ TEST_F_TIMEOUT(guest, boots_to_shell_and_powers_off, 3600)
 			EXPECT_LT(0, at) TH_LOG("Ctrl-C did not end the sleep");
 		}
 	}
-	if (at > 0)
-		at = console_prompt(&c, at);
-	if (at > 0)
-		console_type(&c, "poweroff -f\n");
-	else
-		kill(c.pid, SIGTERM);
-	rc = console_finish(&c);
+	rc = console_poweroff(&c, at);
 	EXPECT_EQ(0, rc) TH_LOG("tvmmctl's exit status (see " OUT_FILE ")");
 	f = fopen(OUT_FILE ".status", "w");
 	ASSERT_NE(NULL, f);
@@ -557,15 +567,9 @@ static bool wait_stderr(const char *text, time_t deadline)
 {
 	struct timespec ts = { 0, 50 * 1000000 };
 	char buf[4096];
-	ssize_t n;
-	int fd;
 
 	while (time(NULL) <= deadline) {
-		fd = open(SNAP_ERR, O_RDONLY | O_CLOEXEC);
-		n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-		if (fd >= 0)
-			close(fd);
-		buf[n > 0 ? n : 0] = '\0';
+		tvmmctl_read_file(SNAP_ERR, buf, sizeof(buf));
 		if (strstr(buf, text))
 			return true;
 		nanosleep(&ts, NULL);
@@ -584,8 +588,7 @@ TEST_F_TIMEOUT(guest, saved_at_prompt_and_restored, 1800)
 	struct console c;
 	time_t deadline;
 	long at;
-	int rc, fd;
-	ssize_t n;
+	int rc;
 
 	if (!strcmp(env_or("TVMM_LINUX_SNAPSHOT", "1"), "0"))
 		TVMM_SKIP("TVMM_LINUX_SNAPSHOT=0");
@@ -629,18 +632,8 @@ TEST_F_TIMEOUT(guest, saved_at_prompt_and_restored, 1800)
 	console_type(&c, "echo restored-$x\n");
 	at = console_expect(&c, 0, "restored-42");
 	EXPECT_LT(0, at) TH_LOG("the restored shell did not answer (" OUT_FILE ")");
-	if (at > 0)
-		at = console_prompt(&c, at);
-	if (at > 0)
-		console_type(&c, "poweroff -f\n");
-	else
-		kill(c.pid, SIGTERM);
-	rc = console_finish(&c);
-	fd = open(SNAP_ERR, O_RDONLY | O_CLOEXEC);
-	n = fd >= 0 ? read(fd, err, sizeof(err) - 1) : -1;
-	err[n > 0 ? n : 0] = '\0';
-	if (fd >= 0)
-		close(fd);
+	rc = console_poweroff(&c, at);
+	tvmmctl_read_file(SNAP_ERR, err, sizeof(err));
 	EXPECT_EQ(0, rc) TH_LOG("tvmmctl restore's exit status; stderr: %s", err);
 }
 
@@ -663,8 +656,7 @@ TEST_F_TIMEOUT(guest, migrated_at_prompt, 1800)
 	struct console c, r;
 	time_t deadline;
 	long at;
-	int rc, fd;
-	ssize_t n;
+	int rc;
 
 	if (!strcmp(env_or("TVMM_LINUX_SNAPSHOT", "1"), "0"))
 		TVMM_SKIP("TVMM_LINUX_SNAPSHOT=0");
@@ -711,18 +703,8 @@ TEST_F_TIMEOUT(guest, migrated_at_prompt, 1800)
 		at = console_expect(&r, 0, "moved-42");
 		EXPECT_LT(0, at) TH_LOG("the moved shell did not answer (" MIG_OUT ")");
 	}
-	if (at > 0)
-		at = console_prompt(&r, at);
-	if (at > 0)
-		console_type(&r, "poweroff -f\n");
-	else
-		kill(r.pid, SIGTERM);
-	rc = console_finish(&r);
-	fd = open(SNAP_ERR, O_RDONLY | O_CLOEXEC);
-	n = fd >= 0 ? read(fd, err, sizeof(err) - 1) : -1;
-	err[n > 0 ? n : 0] = '\0';
-	if (fd >= 0)
-		close(fd);
+	rc = console_poweroff(&r, at);
+	tvmmctl_read_file(SNAP_ERR, err, sizeof(err));
 	EXPECT_EQ(0, rc) TH_LOG("the receiver's exit status; stderr: %s", err);
 	EXPECT_NE(NULL, strstr(err, "\"type\": \"migration\"")) TH_LOG("%s", err);
 	EXPECT_NE(NULL, strstr(err, "goes on here")) TH_LOG("%s", err);
